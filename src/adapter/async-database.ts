@@ -1,0 +1,158 @@
+/**
+ * AsyncDatabase: the facade's methods returning promises, for code that moves to async.
+ *
+ * On PostgreSQL it runs straight on a `pg` pool (no worker thread); on SQLite it runs the
+ * synchronous calls one at a time. `transaction(async fn)` holds the database's transaction lock
+ * for the whole of `fn`; calls made inside `fn` (found through AsyncLocalStorage, so they need no
+ * extra argument) go to the transaction, calls from elsewhere wait until it ends.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Mutex } from 'async-mutex';
+import type { ColumnDefinition, RunResult } from '../backends/backend';
+import type { DatabaseOptions } from './config';
+import { openAsyncEngine, type AsyncEngine, type AsyncStatementEngine, type RowMode } from './async-engine';
+
+export type TransactionMode = 'deferred' | 'immediate' | 'exclusive';
+
+export class AsyncStatement {
+  readonly #engine: AsyncStatementEngine;
+  readonly #owner: AsyncDatabase;
+  #mode: RowMode = { pluck: false, raw: false, expand: false };
+  #bound: unknown[] | undefined;
+
+  constructor(engine: AsyncStatementEngine, owner: AsyncDatabase) {
+    this.#engine = engine;
+    this.#owner = owner;
+  }
+
+  get database(): AsyncDatabase {
+    return this.#owner;
+  }
+  get source(): string {
+    return this.#engine.source;
+  }
+  get reader(): boolean {
+    return this.#engine.reader;
+  }
+  get readonly(): boolean {
+    return this.#engine.readonly;
+  }
+
+  pluck(toggle = true): this {
+    this.#setMode('pluck', toggle);
+    return this;
+  }
+  raw(toggle = true): this {
+    this.#setMode('raw', toggle);
+    return this;
+  }
+  expand(toggle = true): this {
+    this.#setMode('expand', toggle);
+    return this;
+  }
+
+  bind(...params: unknown[]): this {
+    if (this.#bound) throw new TypeError('The bind() method can only be invoked once per statement object');
+    this.#bound = params;
+    return this;
+  }
+
+  run(...params: unknown[]): Promise<RunResult> {
+    return this.#owner.schedule(() => this.#engine.run(this.#args(params)));
+  }
+  get(...params: unknown[]): Promise<unknown> {
+    this.#requireReader('get');
+    return this.#owner.schedule(() => this.#engine.get(this.#args(params), this.#mode));
+  }
+  all(...params: unknown[]): Promise<unknown[]> {
+    this.#requireReader('all');
+    return this.#owner.schedule(() => this.#engine.all(this.#args(params), this.#mode));
+  }
+  /** Rows in batches through a cursor (PostgreSQL) or a statement iterator (SQLite). */
+  async *iterate(...params: unknown[]): AsyncGenerator<unknown, void, undefined> {
+    this.#requireReader('iterate');
+    const rows = await this.#owner.schedule(() => this.#engine.all(this.#args(params), this.#mode));
+    yield* rows;
+  }
+  columns(): Promise<ColumnDefinition[]> {
+    return this.#owner.schedule(() => this.#engine.columns());
+  }
+
+  #args(params: unknown[]): unknown[] {
+    if (this.#bound) {
+      if (params.length > 0) throw new TypeError('This statement already has bound parameters');
+      return this.#bound;
+    }
+    return params;
+  }
+
+  #requireReader(method: string): void {
+    if (!this.#engine.reader) throw new TypeError(`This statement does not return data. Use run() instead (called ${method}())`);
+  }
+
+  #setMode(name: keyof RowMode, toggle: boolean): void {
+    if (typeof toggle !== 'boolean') throw new TypeError('Expected first argument to be a boolean');
+    if (!this.#engine.reader) throw new TypeError(`The ${name}() method is only for statements that return data`);
+    this.#mode = { pluck: false, raw: false, expand: false, [name]: toggle };
+  }
+}
+
+export class AsyncDatabase {
+  readonly #engine: AsyncEngine;
+  readonly #lock = new Mutex();
+  readonly #inside = new AsyncLocalStorage<AsyncDatabase>();
+
+  constructor(filename?: string, options?: DatabaseOptions) {
+    this.#engine = openAsyncEngine(filename, options ?? {});
+  }
+
+  get name(): string {
+    return this.#engine.name;
+  }
+  get open(): boolean {
+    return this.#engine.open;
+  }
+  get inTransaction(): boolean {
+    return this.#engine.inTransaction;
+  }
+
+  async prepare(source: string): Promise<AsyncStatement> {
+    if (typeof source !== 'string') throw new TypeError('Expected first argument to be a string');
+    const engine = await this.schedule(() => this.#engine.prepare(source));
+    return new AsyncStatement(engine, this);
+  }
+
+  async exec(source: string): Promise<this> {
+    if (typeof source !== 'string') throw new TypeError('Expected first argument to be a string');
+    await this.schedule(() => this.#engine.exec(source));
+    return this;
+  }
+
+  pragma(source: string, options: { simple?: boolean } = {}): Promise<unknown> {
+    if (typeof source !== 'string') throw new TypeError('Expected first argument to be a string');
+    return this.schedule(() => this.#engine.pragma(source, options.simple === true));
+  }
+
+  /**
+   * Runs `fn` in a transaction (a savepoint when already inside one): committed when its promise
+   * resolves, rolled back when it rejects. Calls made inside `fn` run in the transaction.
+   */
+  async transaction<T>(fn: () => Promise<T> | T, mode: TransactionMode = 'deferred'): Promise<T> {
+    if (typeof fn !== 'function') throw new TypeError('Expected first argument to be a function');
+    if (this.#inside.getStore() === this) {
+      return this.#engine.savepoint(async () => fn());
+    }
+    const run = (): Promise<T> => this.#inside.run(this, () => this.#engine.transaction(async () => fn(), mode));
+    return this.#engine.needsExclusiveCalls ? this.#lock.runExclusive(run) : run();
+  }
+
+  async close(): Promise<void> {
+    await this.#lock.runExclusive(() => this.#engine.close());
+  }
+
+  /** Runs one call: at once inside this database's transaction, else after any transaction ends. */
+  schedule<T>(call: () => Promise<T> | T): Promise<T> {
+    if (this.#inside.getStore() === this || !this.#engine.needsExclusiveCalls) return Promise.resolve().then(call);
+    return this.#lock.runExclusive(call);
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * What AsyncDatabase runs on: one engine per backend. The SQLite engine runs the facade's
+ * synchronous calls; the PostgreSQL engine (src/backends/postgres/async-engine.ts) uses a pg pool.
+ */
+import type { ColumnDefinition, RunResult } from '../backends/backend';
+import { planOpen, type DatabaseOptions, type OpenPlan } from './config';
+import { Database, type Statement } from './database';
+
+export interface RowMode {
+  pluck: boolean;
+  raw: boolean;
+  expand: boolean;
+}
+
+export interface AsyncStatementEngine {
+  readonly source: string;
+  readonly reader: boolean;
+  readonly readonly: boolean;
+  run(params: unknown[]): Promise<RunResult> | RunResult;
+  get(params: unknown[], mode: RowMode): Promise<unknown> | unknown;
+  all(params: unknown[], mode: RowMode): Promise<unknown[]> | unknown[];
+  columns(): Promise<ColumnDefinition[]> | ColumnDefinition[];
+}
+
+export interface AsyncEngine {
+  readonly name: string;
+  readonly open: boolean;
+  readonly inTransaction: boolean;
+  /** Calls must run one at a time (a single connection): AsyncDatabase queues them. */
+  readonly needsExclusiveCalls: boolean;
+  prepare(source: string): Promise<AsyncStatementEngine> | AsyncStatementEngine;
+  exec(source: string): Promise<void> | void;
+  pragma(source: string, simple: boolean): Promise<unknown> | unknown;
+  transaction<T>(fn: () => Promise<T>, mode: 'deferred' | 'immediate' | 'exclusive'): Promise<T>;
+  savepoint<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void> | void;
+}
+
+type ManagedPlan = Extract<OpenPlan, { managed: true }>;
+type AsyncOpener = (plan: ManagedPlan, filename: string) => AsyncEngine;
+let postgresOpener: (() => AsyncOpener) | undefined;
+
+export function registerAsyncPostgres(load: () => AsyncOpener): void {
+  postgresOpener = load;
+}
+
+export function openAsyncEngine(filename: string | undefined, options: DatabaseOptions): AsyncEngine {
+  const name = (filename ?? '').trim();
+  const plan = planOpen(name, options);
+  if (plan.managed && plan.backend === 'postgres') {
+    if (!postgresOpener) throw new Error('REGISTRY_BACKEND=postgres is not available in this build.');
+    return postgresOpener()(plan, name);
+  }
+  // SQLite and shadow mode run the synchronous facade: shadow mode's mirror works the same either way.
+  return new SyncFacadeEngine(new Database(filename, options));
+}
+
+function shaped(stmt: Statement, mode: RowMode): Statement {
+  if (!stmt.reader) return stmt;
+  return stmt.pluck(mode.pluck).raw(mode.raw).expand(mode.expand);
+}
+
+class SyncStatementEngine implements AsyncStatementEngine {
+  constructor(private readonly stmt: Statement) {}
+  get source(): string {
+    return this.stmt.source;
+  }
+  get reader(): boolean {
+    return this.stmt.reader;
+  }
+  get readonly(): boolean {
+    return this.stmt.readonly;
+  }
+  run(params: unknown[]): RunResult {
+    return this.stmt.run(...params);
+  }
+  get(params: unknown[], mode: RowMode): unknown {
+    return shaped(this.stmt, mode).get(...params);
+  }
+  all(params: unknown[], mode: RowMode): unknown[] {
+    return shaped(this.stmt, mode).all(...params);
+  }
+  columns(): ColumnDefinition[] {
+    return this.stmt.columns();
+  }
+}
+
+class SyncFacadeEngine implements AsyncEngine {
+  readonly needsExclusiveCalls = true;
+  #savepoints = 0;
+  constructor(private readonly db: Database) {}
+  get name(): string {
+    return this.db.name;
+  }
+  get open(): boolean {
+    return this.db.open;
+  }
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+  prepare(source: string): AsyncStatementEngine {
+    return new SyncStatementEngine(this.db.prepare(source));
+  }
+  exec(source: string): void {
+    this.db.exec(source);
+  }
+  pragma(source: string, simple: boolean): unknown {
+    return this.db.pragma(source, { simple });
+  }
+  async transaction<T>(fn: () => Promise<T>, mode: 'deferred' | 'immediate' | 'exclusive'): Promise<T> {
+    this.db.exec(`BEGIN ${mode.toUpperCase()}`);
+    return this.#settle(fn, 'COMMIT', 'ROLLBACK');
+  }
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    const name = `"_async_sp${++this.#savepoints}"`;
+    this.db.exec(`SAVEPOINT ${name}`);
+    return this.#settle(fn, `RELEASE ${name}`, `ROLLBACK TO ${name}; RELEASE ${name}`);
+  }
+  close(): void {
+    this.db.close();
+  }
+  async #settle<T>(fn: () => Promise<T>, done: string, undo: string): Promise<T> {
+    let result: T;
+    try {
+      result = await fn();
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec(undo);
+      throw error;
+    }
+    this.db.exec(done);
+    return result;
+  }
+}

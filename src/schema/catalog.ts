@@ -1,0 +1,69 @@
+/**
+ * What the translator and the value shaper know about the PostgreSQL schema: read from the
+ * catalog at open (and again after DDL), never hard-coded, so the engine's own tables work too.
+ */
+
+/** PostgreSQL column types the registry uses, by their catalog name (`format_type`). */
+export type PgColumnType =
+  | 'text'
+  | 'bigint'
+  | 'integer'
+  | 'smallint'
+  | 'double precision'
+  | 'real'
+  | 'numeric'
+  | 'boolean'
+  | 'jsonb'
+  | 'json'
+  | 'bytea'
+  | 'timestamp with time zone'
+  | 'timestamp without time zone'
+  | 'date'
+  | (string & {});
+
+/**
+ * How a TIMESTAMPTZ column's values are shown to the caller: the text it held in SQLite.
+ * `sqlite` is `YYYY-MM-DD HH:MM:SS` (CURRENT_TIMESTAMP), `iso` is `YYYY-MM-DDTHH:MM:SS.sssZ`
+ * (`Date.prototype.toISOString`). Learnt per column from the data and kept with the schema.
+ */
+export type TimestampFormat = 'sqlite' | 'iso';
+
+export interface ColumnInfo {
+  name: string;
+  type: PgColumnType;
+  notNull: boolean;
+  /** The column default as PostgreSQL prints it, or null. */
+  default: string | null;
+  /** 1-based position (attnum), as in RowDescription's columnID. */
+  position: number;
+  /** For timestamp columns: the text format SQLite held. */
+  timestampFormat?: TimestampFormat;
+}
+
+export interface TableInfo {
+  name: string;
+  /** pg_class oid, as in RowDescription's tableID. */
+  oid: number;
+  columns: ColumnInfo[];
+  /** Primary key column names, in key order (empty when none). */
+  primaryKey: string[];
+  /** Every UNIQUE constraint or unique index (the primary key excluded), each as its column names. */
+  uniqueKeys: string[][];
+  foreignKeys: Array<{ columns: string[]; references: string; referencedColumns: string[] }>;
+}
+
+export interface SchemaCatalog {
+  /** The PostgreSQL schema all unqualified names resolve to (REGISTRY_PG_SCHEMA). */
+  schema: string;
+  /** Tables by lower-case name. */
+  tables: Map<string, TableInfo>;
+}
+
+export function findTable(catalog: SchemaCatalog, name: string): TableInfo | undefined {
+  return catalog.tables.get(name.toLowerCase());
+}
+
+export function findColumn(table: TableInfo, name: string): ColumnInfo | undefined {
+  const lower = name.toLowerCase();
+  return table.columns.find((c) => c.name.toLowerCase() === lower);
+}

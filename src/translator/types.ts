@@ -1,0 +1,71 @@
+import type { PgColumnType } from '../schema/catalog';
+
+/** Where the value for one PostgreSQL `$n` comes from among the caller's bound parameters. */
+export type ParamSource =
+  /** An anonymous `?` (index counts them from 0) or `?NNN` (index NNN - 1). */
+  | { kind: 'positional'; index: number }
+  /** `@name`, `:name` or `$name`: the name without its prefix, as better-sqlite3 binds it. */
+  | { kind: 'named'; name: string }
+  /** The statement's single evaluation of 'now' (a Date), bound by the adapter. */
+  | { kind: 'now' };
+
+/** One `$n` of the translated statement (slots[0] is `$1`). */
+export interface ParamSlot {
+  source: ParamSource;
+  /**
+   * The schema type of the column this parameter is assigned to or compared with, when known.
+   * It drives the coercions SQLite would apply: a JS number into a TEXT column is stored by
+   * SQLite as REAL text ('2.0'), 0/1 into BOOLEAN is false/true.
+   */
+  targetType?: PgColumnType;
+  targetColumn?: { table: string; column: string };
+}
+
+export type StatementKind =
+  | 'select'
+  | 'insert'
+  | 'update'
+  | 'delete'
+  | 'ddl'
+  | 'transaction'
+  | 'pragma'
+  | 'other';
+
+export type TransactionOp =
+  | { op: 'begin'; mode: 'deferred' | 'immediate' | 'exclusive' }
+  | { op: 'commit' }
+  | { op: 'rollback' }
+  | { op: 'savepoint'; name: string }
+  | { op: 'release'; name: string }
+  | { op: 'rollback_to'; name: string };
+
+/** The PostgreSQL form of one SQLite statement. */
+export interface Translation {
+  /** The SQLite statement as given. */
+  source: string;
+  /** PostgreSQL SQL with `$1..$n`, n === slots.length. */
+  text: string;
+  slots: ParamSlot[];
+  kind: StatementKind;
+  /** The statement returns rows (better-sqlite3's `reader`). */
+  reader: boolean;
+  /** The statement does not change the database (better-sqlite3's `readonly`). */
+  readonly: boolean;
+  /** Set for BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE: the backend runs these itself. */
+  transaction?: TransactionOp;
+  /**
+   * The result column names SQLite would give, by position, when the PostgreSQL statement has to
+   * use other aliases (PostgreSQL truncates identifiers at 63 bytes). Absent: use PostgreSQL's.
+   */
+  columnNames?: string[];
+  /** The top-level statement has an ORDER BY (shadow mode ignores row order otherwise). */
+  ordered: boolean;
+  /** Tables the statement reads or writes (lower case). */
+  tables: string[];
+  /** The statement changes the schema: the catalog must be read again after it runs. */
+  changesSchema: boolean;
+  /** Named parameters the SQL mentions, prefix removed (for better-sqlite3's binding checks). */
+  namedParams: string[];
+  /** How many anonymous/numbered positional parameters the SQL expects. */
+  positionalCount: number;
+}

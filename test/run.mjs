@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Runs the test suite against one PostgreSQL for the whole run: the server named by
+// TEST_DATABASE_URL, or an embedded one started here on a free port and removed afterwards.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { startEmbeddedPostgres } from './helpers/embedded-server.mjs';
+
+// ava's package exports neither its CLI nor its package.json: find the CLI next to its main entry.
+const require = createRequire(import.meta.url);
+const avaBin = path.join(path.dirname(require.resolve('ava')), 'cli.mjs');
+let embedded;
+if (!process.env.TEST_DATABASE_URL) {
+  embedded = await startEmbeddedPostgres();
+  process.env.TEST_DATABASE_URL = embedded.url;
+}
+const child = spawn(process.execPath, [avaBin, ...process.argv.slice(2)], { stdio: 'inherit', env: process.env });
+const stop = async () => { if (embedded) await embedded.stop(); };
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', async (code, signal) => {
+  await stop();
+  process.exit(code ?? (signal ? 1 : 0));
+});
