@@ -1,0 +1,200 @@
+/**
+ * better-sqlite3's Statement, for backends that are not SQLite itself (PostgreSQL, shadow mode).
+ * It keeps better-sqlite3's rules — argument checks, row modes, bind-once, busy while iterating —
+ * and leaves the work to a StatementEngine. The SQLite backend does not use it: there the caller
+ * gets better-sqlite3's native statement.
+ */
+import type { ColumnDefinition, RunResult } from '../backends/backend';
+
+export type RowShape = 'object' | 'pluck' | 'raw' | 'expand';
+
+export interface ReadMode {
+  shape: RowShape;
+  safeIntegers: boolean;
+}
+
+/** Rows one by one; `return()` ends the read early and frees what it holds (a cursor). */
+export interface RowIterator {
+  next(): IteratorResult<unknown, undefined>;
+  return(): void;
+}
+
+/** What a backend does for one prepared statement; arguments are already checked. */
+export interface StatementEngine<Bound = unknown> {
+  readonly source: string;
+  readonly reader: boolean;
+  readonly readonly: boolean;
+  /** Turns the caller's arguments into bound values, throwing better-sqlite3's binding errors. */
+  bind(args: unknown[]): Bound;
+  run(bound: Bound): RunResult;
+  get(bound: Bound, mode: ReadMode): unknown;
+  all(bound: Bound, mode: ReadMode): unknown[];
+  iterate(bound: Bound, mode: ReadMode): RowIterator;
+  columns(): ColumnDefinition[];
+}
+
+/** The connection-wide state better-sqlite3 checks before running a statement. */
+export interface ConnectionState {
+  readonly open: boolean;
+  /** Iterators not yet finished: while any is open, only read-only statements may run. */
+  iterating: number;
+  /** The default of `safeIntegers` for new statements. */
+  safeIntegers: boolean;
+}
+
+const NOT_OPEN = 'The database connection is not open';
+const DB_BUSY = 'This database connection is busy executing a query';
+const STMT_BUSY = 'This statement is busy executing a query';
+
+export class Statement<Bound = unknown> {
+  readonly #engine: StatementEngine<Bound>;
+  readonly #state: ConnectionState;
+  readonly #database: object;
+  #mode: ReadMode;
+  #bound: Bound | undefined;
+  #hasBound = false;
+  #busy = false;
+
+  constructor(engine: StatementEngine<Bound>, state: ConnectionState, database: object) {
+    this.#engine = engine;
+    this.#state = state;
+    this.#database = database;
+    this.#mode = { shape: 'object', safeIntegers: state.safeIntegers };
+  }
+
+  get database(): object {
+    return this.#database;
+  }
+  get source(): string {
+    return this.#engine.source;
+  }
+  get reader(): boolean {
+    return this.#engine.reader;
+  }
+  get readonly(): boolean {
+    return this.#engine.readonly;
+  }
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  run(...args: unknown[]): RunResult {
+    const bound = this.#prepareCall(args);
+    return this.#engine.run(bound);
+  }
+
+  get(...args: unknown[]): unknown {
+    this.#requireReader();
+    const bound = this.#prepareCall(args);
+    return this.#engine.get(bound, this.#mode);
+  }
+
+  all(...args: unknown[]): unknown[] {
+    this.#requireReader();
+    const bound = this.#prepareCall(args);
+    return this.#engine.all(bound, this.#mode);
+  }
+
+  iterate(...args: unknown[]): IterableIterator<unknown> {
+    this.#requireReader();
+    const bound = this.#prepareCall(args);
+    const rows = this.#engine.iterate(bound, this.#mode);
+    const state = this.#state;
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      this.#busy = false;
+      state.iterating--;
+    };
+    this.#busy = true;
+    state.iterating++;
+    const iterator: IterableIterator<unknown> = {
+      next: (): IteratorResult<unknown> => {
+        if (done) return { done: true, value: undefined };
+        if (!state.open) throw new TypeError(NOT_OPEN);
+        let result: IteratorResult<unknown, undefined>;
+        try {
+          result = rows.next();
+        } catch (error) {
+          finish();
+          throw error;
+        }
+        if (result.done) finish();
+        return result;
+      },
+      return: (): IteratorResult<unknown> => {
+        if (!done) {
+          finish();
+          rows.return();
+        }
+        return { done: true, value: undefined };
+      },
+      [Symbol.iterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
+  }
+
+  pluck(toggle?: unknown): this {
+    return this.#setShape('pluck', toggle);
+  }
+  raw(toggle?: unknown): this {
+    return this.#setShape('raw', toggle);
+  }
+  expand(toggle?: unknown): this {
+    return this.#setShape('expand', toggle);
+  }
+
+  safeIntegers(toggle?: unknown): this {
+    const on = toggle === undefined ? true : checkBoolean(toggle);
+    if (this.#busy) throw new TypeError(STMT_BUSY);
+    this.#mode = { ...this.#mode, safeIntegers: on };
+    return this;
+  }
+
+  bind(...args: unknown[]): this {
+    if (!this.#state.open) throw new TypeError(NOT_OPEN);
+    if (this.#busy) throw new TypeError(STMT_BUSY);
+    if (this.#hasBound) throw new TypeError('The bind() method can only be invoked once per statement object');
+    this.#bound = this.#engine.bind(args);
+    this.#hasBound = true;
+    return this;
+  }
+
+  columns(): ColumnDefinition[] {
+    if (!this.#engine.reader) throw new TypeError('The columns() method is only for statements that return data');
+    if (!this.#state.open) throw new TypeError(NOT_OPEN);
+    return this.#engine.columns();
+  }
+
+  #prepareCall(args: unknown[]): Bound {
+    if (!this.#state.open) throw new TypeError(NOT_OPEN);
+    if (this.#busy) throw new TypeError(STMT_BUSY);
+    if (this.#state.iterating > 0 && !this.#engine.readonly) throw new TypeError(DB_BUSY);
+    if (this.#hasBound) {
+      if (args.length > 0) throw new TypeError('This statement already has bound parameters');
+      return this.#bound as Bound;
+    }
+    return this.#engine.bind(args);
+  }
+
+  #requireReader(): void {
+    if (!this.#engine.reader) throw new TypeError('This statement does not return data. Use run() instead');
+  }
+
+  #setShape(shape: RowShape, toggle: unknown): this {
+    const on = toggle === undefined ? true : checkBoolean(toggle);
+    if (!this.#engine.reader) throw new TypeError(`The ${shape}() method is only for statements that return data`);
+    if (this.#busy) throw new TypeError(STMT_BUSY);
+    const current = this.#mode.shape;
+    this.#mode = { ...this.#mode, shape: on ? shape : current === shape ? 'object' : current };
+    return this;
+  }
+}
+
+function checkBoolean(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError('Expected first argument to be a boolean');
+  return value;
+}
