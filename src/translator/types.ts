@@ -2,9 +2,12 @@ import type { PgColumnType } from '../schema/catalog';
 
 /** Where the value for one PostgreSQL `$n` comes from among the caller's bound parameters. */
 export type ParamSource =
-  /** An anonymous `?` (index counts them from 0) or `?NNN` (index NNN - 1). */
+  /** An anonymous `?` (index counts them from 0). */
   | { kind: 'positional'; index: number }
-  /** `@name`, `:name` or `$name`: the name without its prefix, as better-sqlite3 binds it. */
+  /**
+   * `@name`, `:name` or `$name`: the name without its prefix, as better-sqlite3 binds it. `?NNN` is
+   * named too (name 'NNN'): better-sqlite3 binds it only from an object key, `{ 1: value }`.
+   */
   | { kind: 'named'; name: string }
   /** The statement's single evaluation of 'now' (a Date), bound by the adapter. */
   | { kind: 'now' };
@@ -68,4 +71,16 @@ export interface Translation {
   namedParams: string[];
   /** How many anonymous/numbered positional parameters the SQL expects. */
   positionalCount: number;
+  /**
+   * The statement has no effect on PostgreSQL (PRAGMA journal_mode = WAL, foreign_keys = ON...):
+   * the backend may skip running `text` (a valid no-op) and answer `changes: 0`.
+   */
+  noop?: boolean;
+  /**
+   * Why the statement cannot be repeated exactly on a second database (e.g. `random()`), for
+   * shadow mode's "not mirrorable" report. Absent when it can.
+   */
+  notMirrorable?: string[];
+  /** The text came from REGISTRY_SQL_OVERRIDES rather than from the translator's rules. */
+  overridden?: boolean;
 }

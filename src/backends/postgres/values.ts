@@ -1,0 +1,203 @@
+/**
+ * Results shaped as better-sqlite3 returns them from SQLite (SPEC §4). `pg` hands over raw text
+ * (see `rawTextTypes`), and a RowShaper, built once per statement from its RowDescription, turns
+ * each row into what SQLite would have given: JSON as text, booleans as 1/0, integers as numbers
+ * (BigInt under `safeIntegers`), BYTEA as Buffer, timestamps as the text the column held.
+ * JSONB text is PostgreSQL's: same meaning, but its key order and spacing, duplicate keys merged.
+ */
+import type { CustomTypesConfig } from 'pg';
+import type { SchemaCatalog, TableInfo, TimestampFormat } from '../../schema/catalog';
+import { formatTimestamp } from './values-timestamps';
+
+export { coerceParam, paramCoercer, type PgParam, type ParamCoercer } from './values-params';
+export { sqliteRealText } from './values-real-text';
+
+/** Session settings the shaping relies on, as a `pg` `options` string (libpq `-c` flags). */
+export const SESSION_OPTIONS = '-c TimeZone=UTC -c DateStyle=ISO,YMD -c bytea_output=hex -c extra_float_digits=1';
+
+const identity = (value: string): string => value;
+
+/** `pg`'s `types`: every column comes back as PostgreSQL's text, shaped afterwards by RowShaper. */
+export const rawTextTypes: CustomTypesConfig = {
+  getTypeParser: (() => identity) as unknown as CustomTypesConfig['getTypeParser'],
+};
+
+/** The parts of `pg`'s FieldDef the shaper reads. */
+export interface ResultField {
+  name: string;
+  tableID: number;
+  columnID: number;
+  dataTypeID: number;
+}
+
+/** A row as `pg` returns it with `rowMode: 'array'` and `rawTextTypes`. */
+export type RawRow = Array<string | null>;
+
+export type RowMode = 'object' | 'raw' | 'pluck' | 'expand';
+
+export interface ShapeOptions {
+  mode: RowMode;
+  safeIntegers: boolean;
+  /** SQLite's column names by position, when they differ from PostgreSQL's (Translation.columnNames). */
+  columnNames?: readonly string[];
+}
+
+const TEXT = 0;
+const BOOL = 1;
+const INT = 2;
+const NUMERIC = 3;
+const FLOAT = 4;
+const BYTEA = 5;
+const TIMESTAMPTZ_SQLITE = 6;
+const TIMESTAMPTZ_ISO = 7;
+const TIMESTAMP_SQLITE = 8;
+const TIMESTAMP_ISO = 9;
+
+const KIND_BY_OID = new Map<number, number>([
+  [16, BOOL], [17, BYTEA], [20, INT], [21, INT], [23, INT], [26, INT],
+  [700, FLOAT], [701, FLOAT], [1700, NUMERIC], [1114, TIMESTAMP_SQLITE], [1184, TIMESTAMPTZ_SQLITE],
+]);
+
+/** Expressions (no source table) are grouped under this key in `expand` mode, as better-sqlite3 does. */
+const EXPRESSION_TABLE = '$';
+
+export class RowShaper {
+  readonly columnNames: readonly string[];
+  private readonly kinds: Uint8Array;
+  private readonly tableNames: readonly string[];
+
+  constructor(fields: readonly ResultField[], catalog?: SchemaCatalog, columnNames?: readonly string[]) {
+    const byOid = catalog ? tablesByOid(catalog) : undefined;
+    this.columnNames = fields.map((f, i) => columnNames?.[i] ?? f.name);
+    this.kinds = new Uint8Array(fields.length);
+    this.tableNames = fields.map((f, i) => {
+      const table = f.tableID ? byOid?.get(f.tableID) : undefined;
+      this.kinds[i] = kindOf(f, table);
+      return table ? table.name : EXPRESSION_TABLE;
+    });
+  }
+
+  /** One column value (text from PostgreSQL or null) as SQLite would return it. */
+  value(index: number, text: string | null, safeIntegers: boolean): unknown {
+    return text === null ? null : convert(this.kinds[index]!, text, safeIntegers);
+  }
+
+  /** One row in the statement's mode. `raw` reuses the array it is given. */
+  row(raw: RawRow, mode: RowMode, safeIntegers: boolean): unknown {
+    const kinds = this.kinds;
+    switch (mode) {
+      case 'pluck': {
+        const text = raw[0];
+        return text === null || text === undefined ? null : convert(kinds[0]!, text, safeIntegers);
+      }
+      case 'raw': {
+        const out = raw as unknown[];
+        for (let i = 0; i < kinds.length; i++) {
+          const text = raw[i]!;
+          if (text !== null) out[i] = convert(kinds[i]!, text, safeIntegers);
+        }
+        return out;
+      }
+      case 'expand':
+        return this.expanded(raw, safeIntegers);
+      default: {
+        const names = this.columnNames;
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < kinds.length; i++) {
+          const text = raw[i]!;
+          out[names[i]!] = text === null ? null : convert(kinds[i]!, text, safeIntegers);
+        }
+        return out;
+      }
+    }
+  }
+
+  /** Every row, in place: the returned array is `rows`, each element replaced by its shape. */
+  rows(rows: RawRow[], mode: RowMode, safeIntegers: boolean): unknown[] {
+    const out = rows as unknown[];
+    for (let i = 0; i < rows.length; i++) out[i] = this.row(rows[i]!, mode, safeIntegers);
+    return out;
+  }
+
+  private expanded(raw: RawRow, safeIntegers: boolean): Record<string, Record<string, unknown>> {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (let i = 0; i < this.kinds.length; i++) {
+      const table = this.tableNames[i]!;
+      const nested = Object.prototype.hasOwnProperty.call(out, table) ? out[table]! : (out[table] = {});
+      const text = raw[i]!;
+      nested[this.columnNames[i]!] = text === null ? null : convert(this.kinds[i]!, text, safeIntegers);
+    }
+    return out;
+  }
+}
+
+/** Shapes a whole result at once (builds a RowShaper; keep one per statement on hot paths). */
+export function shapeRows(
+  fields: readonly ResultField[],
+  rows: RawRow[],
+  catalog: SchemaCatalog | undefined,
+  options: ShapeOptions,
+): unknown[] {
+  return new RowShaper(fields, catalog, options.columnNames).rows(rows, options.mode, options.safeIntegers);
+}
+
+function convert(kind: number, text: string, safeIntegers: boolean): unknown {
+  switch (kind) {
+    case TEXT:
+      return text;
+    case BOOL:
+      return text === 't' ? (safeIntegers ? 1n : 1) : safeIntegers ? 0n : 0;
+    case INT:
+      return safeIntegers ? BigInt(text) : +text;
+    case NUMERIC:
+      return safeIntegers && isIntegral(text) ? BigInt(text) : +text;
+    case FLOAT:
+      return +text;
+    case BYTEA:
+      return byteaBuffer(text);
+    case TIMESTAMPTZ_SQLITE:
+      return formatTimestamp(text, 'sqlite', true);
+    case TIMESTAMPTZ_ISO:
+      return formatTimestamp(text, 'iso', true);
+    case TIMESTAMP_SQLITE:
+      return formatTimestamp(text, 'sqlite', false);
+    case TIMESTAMP_ISO:
+      return formatTimestamp(text, 'iso', false);
+    default:
+      return text;
+  }
+}
+
+function kindOf(field: ResultField, table: TableInfo | undefined): number {
+  const kind = KIND_BY_OID.get(field.dataTypeID) ?? TEXT;
+  if (kind !== TIMESTAMPTZ_SQLITE && kind !== TIMESTAMP_SQLITE) return kind;
+  const format: TimestampFormat | undefined = table?.columns.find((c) => c.position === field.columnID)?.timestampFormat;
+  if (format !== 'iso') return kind;
+  return kind === TIMESTAMPTZ_SQLITE ? TIMESTAMPTZ_ISO : TIMESTAMP_ISO;
+}
+
+function isIntegral(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 48 || c > 57) && !(i === 0 && c === 45)) return false;
+  }
+  return text.length > 0;
+}
+
+/** BYTEA text output: hex (`\x0102`, the default) or the old escape format. */
+function byteaBuffer(text: string): Buffer {
+  if (text.charCodeAt(0) === 92 && text.charCodeAt(1) === 120) return Buffer.from(text.slice(2), 'hex');
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '\\') bytes.push(text.charCodeAt(i));
+    else if (text[i + 1] === '\\') bytes.push(92), i++;
+    else bytes.push(parseInt(text.slice(i + 1, i + 4), 8)), (i += 3);
+  }
+  return Buffer.from(bytes);
+}
+
+function tablesByOid(catalog: SchemaCatalog): Map<number, TableInfo> {
+  const map = new Map<number, TableInfo>();
+  for (const table of catalog.tables.values()) map.set(table.oid, table);
+  return map;
+}

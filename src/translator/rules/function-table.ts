@@ -1,0 +1,66 @@
+/** Every SQLite function the translator knows, by upper-case name. Unknown functions are errors. */
+import type { FunctionRule } from './call';
+import { asWritten } from './call';
+import { dateTimeFunction } from './datetime';
+import { json, jsonArrayLength, jsonBuild, jsonExtract, jsonGroup, jsonRemove, jsonSet, jsonType, jsonValid } from './json';
+import * as f from './scalar-functions';
+import { strftime } from './strftime';
+
+/** Same name, same meaning in PostgreSQL: kept as written. */
+const SAME_IN_POSTGRES: Record<string, string | undefined> = {
+  COALESCE: undefined, NULLIF: undefined, COUNT: 'bigint', UPPER: 'text', LOWER: 'text',
+  ROW_NUMBER: 'bigint', RANK: 'bigint', DENSE_RANK: 'bigint', NTILE: 'integer', LAG: undefined, LEAD: undefined,
+  FIRST_VALUE: undefined, LAST_VALUE: undefined, NTH_VALUE: undefined, PERCENT_RANK: 'double precision',
+  CUME_DIST: 'double precision', CEIL: 'numeric', CEILING: 'numeric', FLOOR: 'numeric',
+  OCTET_LENGTH: 'integer', CONCAT: 'text', CONCAT_WS: 'text',
+};
+
+export const FUNCTION_RULES = new Map<string, FunctionRule>([
+  ...Object.entries(SAME_IN_POSTGRES).map(([name, type]) => [name, (c: Parameters<FunctionRule>[0]) => asWritten(c, type)] as const),
+  ['IFNULL', f.ifnull],
+  ['IIF', f.iif],
+  ['GROUP_CONCAT', f.groupConcat],
+  ['INSTR', f.instr],
+  ['SUBSTR', f.textFunction],
+  ['SUBSTRING', f.textFunction],
+  ['LENGTH', f.textFunction],
+  ['TRIM', f.textFunction],
+  ['LTRIM', f.textFunction],
+  ['RTRIM', f.textFunction],
+  ['REPLACE', f.textFunction],
+  ['MAX', f.minMax],
+  ['MIN', f.minMax],
+  ['RANDOM', f.random],
+  ['TOTAL', f.total],
+  ['SUM', f.sumAvg],
+  ['AVG', f.sumAvg],
+  ['ROUND', f.round],
+  ['ABS', f.numericFunction],
+  ['SIGN', f.numericFunction],
+  ['TYPEOF', f.typeOf],
+  ['HEX', f.hex],
+  ['LIKELY', f.hint],
+  ['UNLIKELY', f.hint],
+  ['LIKELIHOOD', f.hint],
+  ['LAST_INSERT_ROWID', f.unsupported],
+  ['CHANGES', f.unsupported],
+  ['TOTAL_CHANGES', f.unsupported],
+  ['DATETIME', dateTimeFunction],
+  ['DATE', dateTimeFunction],
+  ['TIME', dateTimeFunction],
+  ['JULIANDAY', dateTimeFunction],
+  ['UNIXEPOCH', dateTimeFunction],
+  ['STRFTIME', strftime],
+  ['JSON_EXTRACT', jsonExtract],
+  ['JSON', json],
+  ['JSON_ARRAY_LENGTH', jsonArrayLength],
+  ['JSON_TYPE', jsonType],
+  ['JSON_VALID', jsonValid],
+  ['JSON_OBJECT', jsonBuild],
+  ['JSON_ARRAY', jsonBuild],
+  ['JSON_GROUP_ARRAY', jsonGroup],
+  ['JSON_GROUP_OBJECT', jsonGroup],
+  ['JSON_SET', jsonSet],
+  ['JSON_REPLACE', jsonSet],
+  ['JSON_REMOVE', jsonRemove],
+]);

@@ -1,0 +1,65 @@
+/**
+ * SQLite's JSON functions over TEXT, as jsonb operators and functions. json_extract returns SQLite's
+ * SQL value as text (strings without quotes, true/false as 1/0, objects and arrays as JSON text:
+ * PostgreSQL's spacing and key order); numbers come back as text unless compared with a number.
+ */
+import { fail, type Ctx } from '../context';
+import { tpl, type Tpl } from '../nodes';
+import { castParam, joinArgs, type Call, type Parts } from './call';
+import { jsonbOf, pgPath, sqliteJsonType, sqliteJsonValue } from './json-path';
+
+function at(call: Call, ctx: Ctx): Parts {
+  const doc = jsonbOf(call.args[0] ?? [], ctx);
+  return call.args.length > 1 ? ['(', ...doc, ' #> ', ...pgPath(call.args[1], ctx, call.name.toLowerCase()), ')'] : doc;
+}
+
+export function jsonExtract(call: Call, ctx: Ctx): Tpl {
+  if (call.args.length !== 2) fail(ctx, 'json_extract() with several paths', 'extract each path separately.');
+  const value = sqliteJsonValue(at(call, ctx));
+  if (call.word.note?.numeric) return tpl(['CAST(', ...value, ' AS numeric)'], 'numeric');
+  return tpl(['(', ...value, ')'], 'text');
+}
+
+/** json(x): the JSON value, minified by SQLite; jsonb here (the shaper prints it as JSON text). */
+export function json(call: Call, ctx: Ctx): Tpl {
+  return tpl(jsonbOf(call.args[0] ?? [], ctx), 'jsonb');
+}
+
+export function jsonArrayLength(call: Call, ctx: Ctx): Tpl {
+  const v = at(call, ctx);
+  // SQLite answers 0 for a value that is not an array; PostgreSQL would raise an error.
+  return tpl(['CASE jsonb_typeof(', ...v, ") WHEN 'array' THEN jsonb_array_length(", ...v, ') ELSE 0 END'], 'integer');
+}
+
+export function jsonType(call: Call, ctx: Ctx): Tpl {
+  return tpl(sqliteJsonType(at(call, ctx)), 'text');
+}
+
+export function jsonValid(call: Call, _ctx: Ctx): Tpl {
+  castParam(call.args[0], 'text');
+  return tpl(['CAST(CAST(', call.args[0] ?? [], ' AS text) IS JSON AS integer)'], 'integer');
+}
+
+/** json_object/json_array: parameters are text values (PostgreSQL cannot infer them). */
+export function jsonBuild(call: Call, _ctx: Ctx): Tpl {
+  for (const a of call.args) castParam(a, 'text');
+  return tpl([call.name === 'JSON_OBJECT' ? 'jsonb_build_object(' : 'jsonb_build_array(', ...joinArgs(call.args), ')'], 'jsonb');
+}
+
+export function jsonGroup(call: Call, _ctx: Ctx): Tpl {
+  for (const a of call.args) castParam(a, 'text');
+  return tpl([call.name === 'JSON_GROUP_ARRAY' ? 'jsonb_agg(' : 'jsonb_object_agg(', ...joinArgs(call.args), ')'], 'jsonb');
+}
+
+/** json_set(x, path, value): one path; a parameter value is a JSON string. */
+export function jsonSet(call: Call, ctx: Ctx): Tpl {
+  if (call.args.length !== 3) fail(ctx, `${call.name.toLowerCase()}() with several paths`, 'set one path per call.');
+  castParam(call.args[2], 'text');
+  const doc = jsonbOf(call.args[0], ctx);
+  return tpl(['jsonb_set(', ...doc, ', ', ...pgPath(call.args[1], ctx, 'json_set'), ', to_jsonb(', call.args[2], '))'], 'jsonb');
+}
+
+export function jsonRemove(call: Call, ctx: Ctx): Tpl {
+  if (call.args.length !== 2) fail(ctx, 'json_remove() with several paths', 'remove one path per call.');
+  return tpl(['(', ...jsonbOf(call.args[0], ctx), ' #- ', ...pgPath(call.args[1], ctx, 'json_remove'), ')'], 'jsonb');
+}

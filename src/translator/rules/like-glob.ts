@@ -1,0 +1,46 @@
+/**
+ * LIKE is case-insensitive (ASCII) in SQLite and has no escape character unless ESCAPE names one:
+ * `ILIKE ... ESCAPE ''`. GLOB is case-sensitive with * ? [...] wildcards: a regular expression,
+ * built from the pattern in SQL so that a bound pattern is never inlined.
+ */
+import type { Ctx } from '../context';
+import { inferType } from '../infer-type';
+import { isWord, nextSig, prevSig, tpl, trimTrivia, type Node } from '../nodes';
+import { castParam, type Parts } from './call';
+import { operandAfter, operandBefore } from './comparisons';
+
+/** SQL that turns a GLOB pattern into an anchored POSIX regular expression. */
+export function globToRegex(pattern: Node[]): Parts {
+  return [
+    "('^' || replace(replace(regexp_replace(regexp_replace(", pattern,
+    ", '([.+(){}|\\\\$^])', '\\\\\\1', 'g'), '\\[\\\\\\^', '[^', 'g'), '*', '.*'), '?', '.') || '$')",
+  ];
+}
+
+export function likeGlob(nodes: Node[], ctx: Ctx): Node[] {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
+    if (!isWord(n, 'LIKE', 'GLOB', 'REGEXP')) continue;
+    const p = prevSig(nodes, i);
+    const negated = isWord(nodes[p], 'NOT');
+    const opStart = negated ? p : i;
+    const left = operandBefore(nodes, opStart);
+    const leftStart = opStart - left.length;
+    const rightAll = operandAfter(nodes, i, 'ESCAPE');
+    const right = trimTrivia(rightAll);
+    const rightEnd = i + 1 + rightAll.length - (rightAll.length - rightAll.indexOf(right[right.length - 1]) - 1);
+    const hasEscape = isWord(nodes[nextSig(nodes, rightEnd - 1)], 'ESCAPE');
+    castParam(left, 'text');
+    castParam(right, 'text');
+    const leftType = inferType(left, ctx);
+    const leftParts: Parts = leftType !== undefined && leftType !== 'text' ? ['CAST(', left, ' AS text) '] : [left];
+    let replaced: Parts;
+    if (n.value === 'LIKE') replaced = [...leftParts, negated ? 'NOT ILIKE ' : 'ILIKE ', right, hasEscape ? '' : " ESCAPE ''"];
+    else if (n.value === 'GLOB') replaced = [...leftParts, negated ? '!~ ' : '~ ', ...globToRegex(right)];
+    else replaced = [...leftParts, negated ? '!~ ' : '~ ', right];
+    const out = tpl(replaced, 'boolean');
+    nodes = [...nodes.slice(0, leftStart), out, ...nodes.slice(rightEnd)];
+    i = leftStart;
+  }
+  return nodes;
+}

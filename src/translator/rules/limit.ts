@@ -1,0 +1,50 @@
+/**
+ * LIMIT: a negative limit means "no limit" in SQLite (PostgreSQL rejects it), a negative offset
+ * means 0, and `LIMIT a, b` means OFFSET a LIMIT b. A bound limit is clamped in SQL.
+ */
+import type { Ctx } from '../context';
+import { isOp, isType, isWord, sigNodes, tpl, trimTrivia, type Node } from '../nodes';
+import { castParam } from './call';
+
+function until(nodes: Node[], from: number, stop: (n: Node) => boolean): number {
+  let j = from;
+  while (j < nodes.length && !stop(nodes[j])) j++;
+  return j;
+}
+
+function limitExpr(expr: Node[]): Node[] {
+  const s = sigNodes(expr);
+  if (s.length === 2 && isOp(s[0], '-') && isType(s[1], 'number')) return [tpl(['ALL'])];
+  if (s.length === 1 && isType(s[0], 'number')) return expr;
+  castParam(expr, 'bigint');
+  return [tpl(['NULLIF(GREATEST(', expr, ', -1), -1)'])];
+}
+
+function offsetExpr(expr: Node[]): Node[] {
+  const s = sigNodes(expr);
+  if (s.length === 1 && isType(s[0], 'number')) return expr;
+  if (s.length === 2 && isOp(s[0], '-') && isType(s[1], 'number')) return [tpl(['0'])];
+  castParam(expr, 'bigint');
+  return [tpl(['GREATEST(', expr, ', 0)'])];
+}
+
+export function limit(nodes: Node[], _ctx: Ctx): Node[] {
+  const at = nodes.findIndex((n) => isWord(n, 'LIMIT'));
+  if (at === -1) return nodes;
+  const end = until(nodes, at + 1, (n) => isType(n, 'semi'));
+  const body = nodes.slice(at + 1, end);
+  const comma = body.findIndex((n) => isType(n, 'comma'));
+  const offsetAt = body.findIndex((n) => isWord(n, 'OFFSET'));
+  let lim: Node[];
+  let off: Node[] | undefined;
+  if (comma !== -1) {
+    off = trimTrivia(body.slice(0, comma));
+    lim = trimTrivia(body.slice(comma + 1));
+  } else if (offsetAt !== -1) {
+    lim = trimTrivia(body.slice(0, offsetAt));
+    off = trimTrivia(body.slice(offsetAt + 1));
+  } else lim = trimTrivia(body);
+  const out: Node[] = [tpl([' ']), ...limitExpr(lim)];
+  if (off) out.push(tpl([' OFFSET ']), ...offsetExpr(off));
+  return [...nodes.slice(0, at + 1), ...out, ...nodes.slice(end)];
+}

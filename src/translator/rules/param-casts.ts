@@ -1,0 +1,39 @@
+/**
+ * A parameter whose type PostgreSQL cannot infer from its place gets a cast chosen to behave like
+ * SQLite: text next to `||` or IS [NOT] NULL or alone in a select list, numeric in arithmetic.
+ */
+import type { Ctx } from '../context';
+import { isOp, isType, isWord, nextSig, prevSig, type Node } from '../nodes';
+import type { Token } from '../tokenizer';
+
+const ARITHMETIC = ['+', '-', '*', '/', '%'];
+const ITEM_END = new Set(['FROM', 'AS', 'WHERE', 'GROUP', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT']);
+
+function castFor(nodes: Node[], i: number): string | undefined {
+  const p = nodes[prevSig(nodes, i)];
+  const n = nodes[nextSig(nodes, i)];
+  if (isOp(p, '||') || isOp(n, '||')) return 'text';
+  if (isOp(p, ...ARITHMETIC) || isOp(n, ...ARITHMETIC)) return 'numeric';
+  if (isWord(n, 'IS')) return 'text';
+  const itemStart = isWord(p, 'SELECT', 'DISTINCT') || (isType(p, 'comma') && inSelectList(nodes, i));
+  const itemEnd = n === undefined || isType(n, 'comma') || isType(n, 'semi') || (isWord(n) && ITEM_END.has(n.value));
+  if (itemStart && itemEnd) return 'text'; // SELECT ?: SQLite returns the value as bound; text is the closest
+  return undefined;
+}
+
+function inSelectList(nodes: Node[], i: number): boolean {
+  for (let j = i - 1; j >= 0; j--) {
+    if (isWord(nodes[j], 'SELECT')) return true;
+    if (isWord(nodes[j]) && ['FROM', 'WHERE', 'SET', 'VALUES', 'BY', 'RETURNING'].includes((nodes[j] as Token).value)) return false;
+  }
+  return false;
+}
+
+export function paramCasts(nodes: Node[], _ctx: Ctx): Node[] {
+  nodes.forEach((n, i) => {
+    if (!isType(n, 'param') || n.note?.cast || n.note?.target) return;
+    const cast = castFor(nodes, i);
+    if (cast) n.note = { ...n.note, cast };
+  });
+  return nodes;
+}

@@ -1,0 +1,90 @@
+/**
+ * SQLite names an unaliased result column by its source text exactly as written (`COUNT(*)`,
+ * `a.n+1`) and a column reference by the column's declared name; PostgreSQL would say `count` and
+ * `?column?`. Each such item gets the SQLite name as its alias; a name longer than PostgreSQL's 63
+ * bytes gets a short alias and the real names go to `columnNames`.
+ */
+import { findTable } from '../../schema/catalog';
+import type { Ctx } from '../context';
+import { quoteIdent } from '../context';
+import { sigNodes, sourceSpan, tpl, trimTrivia, type Node } from '../nodes';
+import { isColumnRef, nameOf, resolveColumn } from '../scope';
+import type { Token } from '../tokenizer';
+import { hasAlias, isStar, listItems, resultList } from './select-list';
+
+export interface ResultNames {
+  /** The SQLite name of each item, or undefined for `*`, and whether the item needs an alias. */
+  items: Array<{ name?: string; alias: boolean; star?: string }>;
+}
+
+/** Reads the names from the source tree, before any rewrite. */
+export function readResultNames(nodes: Node[], ctx: Ctx): ResultNames | undefined {
+  const range = resultList(nodes);
+  if (!range) return undefined;
+  return {
+    items: listItems(nodes, range).map((item) => {
+      if (isStar(item)) {
+        const s = sigNodes(item);
+        return { alias: false, star: s.length === 3 ? nameOf(s[0] as Token) : '' };
+      }
+      if (hasAlias(item)) {
+        const s = sigNodes(item);
+        const last = s[s.length - 1] as Token;
+        return { name: last.type === 'string' ? last.value : nameOf(last), alias: false };
+      }
+      if (isColumnRef(item)) {
+        const col = resolveColumn(item, ctx.scope);
+        const s = sigNodes(item);
+        const written = nameOf(s[s.length - 1] as Token);
+        const name = col ? col.column.name : written;
+        const pgName = col ? col.column.name : (s[s.length - 1] as Token).type === 'qident' ? written : written.toLowerCase();
+        return { name, alias: pgName !== name };
+      }
+      return { name: sourceSpan(item, ctx.sql) ?? '', alias: true };
+    }),
+  };
+}
+
+/** Adds the aliases to the rewritten tree; returns columnNames when PostgreSQL cannot carry them. */
+export function applyResultNames(nodes: Node[], names: ResultNames, ctx: Ctx): { nodes: Node[]; columnNames?: string[] } {
+  const range = resultList(nodes);
+  if (!range) return { nodes };
+  const items = listItems(nodes, range);
+  if (items.length !== names.items.length) return { nodes };
+  let tooLong = false;
+  const rebuilt: Node[] = [];
+  items.forEach((item, i) => {
+    const n = names.items[i];
+    if (i > 0) rebuilt.push(tpl([',']));
+    if (!n.alias || n.name === undefined) {
+      rebuilt.push(...item);
+      return;
+    }
+    const body = trimTrivia(item);
+    const lead = item.slice(0, item.indexOf(body[0]));
+    const trail = item.slice(item.indexOf(body[body.length - 1]) + 1);
+    const long = Buffer.byteLength(n.name) > 63;
+    tooLong ||= long;
+    rebuilt.push(...lead, ...body, tpl([` AS ${quoteIdent(long ? `_c${i + 1}` : n.name)}`]), ...trail);
+  });
+  const out = [...nodes.slice(0, range.from), ...rebuilt, ...nodes.slice(range.to)];
+  return { nodes: out, columnNames: tooLong ? expandNames(names, ctx) : undefined };
+}
+
+/** All result names, `*` expanded from the catalog (undefined when a table is unknown). */
+function expandNames(names: ResultNames, ctx: Ctx): string[] | undefined {
+  const out: string[] = [];
+  for (const n of names.items) {
+    if (n.star === undefined) {
+      out.push(n.name ?? '');
+      continue;
+    }
+    const entries = n.star === '' ? ctx.scope.entries.filter((e, k, all) => all.findIndex((x) => x.table === e.table) === k) : ctx.scope.entries.filter((e) => e.alias === n.star!.toLowerCase()).slice(0, 1);
+    for (const e of entries) {
+      const table = e.table ?? findTable(ctx.catalog, e.alias);
+      if (!table) return undefined;
+      out.push(...table.columns.map((c) => c.name));
+    }
+  }
+  return out;
+}

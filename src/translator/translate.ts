@@ -1,0 +1,78 @@
+/** translate(): one SQLite statement → its PostgreSQL form, dispatched on the statement's verb. */
+import { fail, type Ctx } from './context';
+import { buildTree, isType, isWord, sigNodes, type Node } from './nodes';
+import { normalizeStatement } from './normalize';
+import { applyOverride } from './override';
+import { readParams, SlotTable } from './params';
+import { render } from './render';
+import { splitStatements } from './split';
+import { emptyScope } from './scope';
+import { translateDdl } from './statements/ddl';
+import { translateDml } from './statements/dml';
+import { translatePragma } from './statements/pragma';
+import { translateTransaction } from './statements/transaction';
+import { isTrivia, tokenize, type Token } from './tokenizer';
+import type { Translation } from './types';
+import type { SchemaCatalog } from '../schema/catalog';
+
+export interface TranslateOptions {
+  /** REGISTRY_SQL_OVERRIDES: normalised SQLite statement → PostgreSQL statement. */
+  overrides?: Map<string, string>;
+}
+
+/** The tokens of exactly one statement, without the trailing semicolons. */
+function oneStatement(sql: string): Token[] {
+  const tokens = tokenize(sql);
+  let end = tokens.length;
+  while (end > 0 && (isTrivia(tokens[end - 1]) || tokens[end - 1].type === 'semi')) end--;
+  const body = tokens.slice(0, end);
+  if (body.some((t) => t.type === 'semi') && splitStatements(sql).length > 1) {
+    fail({ sql }, 'more than one statement', 'prepare() takes one statement; use exec() for several.');
+  }
+  if (!body.some((t) => !isTrivia(t))) fail({ sql }, 'an empty statement', 'there is no SQL to run.');
+  return body;
+}
+
+export function translate(sql: string, catalog: SchemaCatalog, options: TranslateOptions = {}): Translation {
+  const tokens = oneStatement(sql);
+  const params = readParams(tokens);
+  const ctx: Ctx = { sql, catalog, params, scope: emptyScope(), ddl: false, notMirrorable: [] };
+  const tree = buildTree(tokens, sql);
+  const override = options.overrides?.get(normalizeStatement(sql));
+  if (override !== undefined) return applyOverride(override, tree, ctx);
+  const verb = (sigNodes(tree)[0] as Token).value;
+  const base = { source: sql, slots: [] as Translation['slots'], namedParams: params.namedParams, positionalCount: params.positionalCount, ordered: false, changesSchema: false, tables: [] as string[] };
+  const finish = (nodes: Node[], rest: Omit<Translation, 'source' | 'text' | 'slots' | 'namedParams' | 'positionalCount'>): Translation => {
+    const slots = new SlotTable();
+    const text = render(nodes, { ctx, slots });
+    const t: Translation = { ...base, ...rest, text, slots: slots.slots };
+    if (ctx.notMirrorable.length > 0) t.notMirrorable = [...new Set(ctx.notMirrorable)];
+    return t;
+  };
+  switch (verb) {
+    case 'BEGIN': case 'COMMIT': case 'END': case 'ROLLBACK': case 'SAVEPOINT': case 'RELEASE': {
+      const t = translateTransaction(tree, ctx);
+      return finish([{ kind: 'tpl', parts: [t.text] }], { kind: 'transaction', transaction: t.op, reader: false, readonly: true, ordered: false, tables: [], changesSchema: false });
+    }
+    case 'PRAGMA': {
+      const p = translatePragma(tree, ctx);
+      return finish([{ kind: 'tpl', parts: [p.text] }], { kind: 'pragma', reader: p.reader, readonly: p.readonly, ordered: false, tables: p.tables, changesSchema: false, ...(p.noop ? { noop: true } : {}) });
+    }
+    case 'CREATE': case 'DROP': case 'ALTER': {
+      const d = translateDdl(tree, ctx);
+      return finish(d.nodes, { kind: 'ddl', reader: false, readonly: false, ordered: false, tables: d.tables, changesSchema: true });
+    }
+    case 'SELECT': case 'WITH': case 'VALUES': case 'INSERT': case 'REPLACE': case 'UPDATE': case 'DELETE': {
+      const d = translateDml(tree, ctx);
+      return finish(d.nodes, {
+        kind: d.kind, reader: d.reader, readonly: d.kind === 'select', ordered: d.ordered,
+        tables: [...ctx.scope.tables], changesSchema: false, ...(d.columnNames ? { columnNames: d.columnNames } : {}),
+      });
+    }
+    case 'VACUUM': case 'ANALYZE': case 'REINDEX':
+      // Storage maintenance of the SQLite file; PostgreSQL's autovacuum does this job.
+      return finish([{ kind: 'tpl', parts: ['SELECT 1 WHERE false'] }], { kind: 'other', reader: false, readonly: true, ordered: false, tables: [], changesSchema: false, noop: true });
+    default:
+      return fail(ctx, isType(tree[0], 'word') || isWord(sigNodes(tree)[0]) ? verb : 'this statement', 'it is not a statement the translator knows (ATTACH, DETACH and EXPLAIN only exist in SQLite).');
+  }
+}
