@@ -11,9 +11,9 @@
  */
 import { sqliteError, type SqliteError } from '../../adapter/errors';
 import { findColumn, findTable, type SchemaCatalog, type TableInfo } from '../../schema/catalog';
-import { redactSecrets } from './errors-redact';
+import { redactSecrets } from '../../adapter/redact';
 
-export { redactSecrets, redactUrl } from './errors-redact';
+export { redactSecrets, redactUrl } from '../../adapter/redact';
 
 export interface PgErrorContext {
   /** Tells a primary key from another unique key, and gives tables their declared names. */
