@@ -4,6 +4,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { redactSecrets } from '../adapter/redact';
+import { registerBackfill } from './commands/backfill';
+import { registerInit } from './commands/init';
+import { registerVerify } from './commands/verify';
+import { registerReport } from './commands/report';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
@@ -14,6 +18,10 @@ export function buildProgram(): Command {
     .version(version, '-V, --version')
     .showHelpAfterError('(run swarm-registry --help for the commands)')
     .exitOverride();
+  registerInit(program);
+  registerBackfill(program);
+  registerVerify(program);
+  registerReport(program);
   return program;
 }
 
@@ -22,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     process.stderr.write(`swarm-registry: ${redactSecrets((error as Error).message, process.env.DATABASE_URL)}\n`);

@@ -69,14 +69,26 @@ export async function loadCatalog(client: CatalogClient, schema: string): Promis
   const tables = await client.query(TABLES_SQL, [schema]);
   const columns = await client.query(COLUMNS_SQL, [schema]);
   const keys = await client.query(KEYS_SQL, [schema]);
+  return buildCatalog(schema, tables.rows, columns.rows, keys.rows);
+}
+
+/** loadCatalog for a client that answers synchronously (the PostgreSQL backend's worker bridge). */
+export function loadCatalogSync(client: { query(text: string, values?: unknown[]): { rows: unknown[] } }, schema: string): SchemaCatalog {
+  const tables = client.query(TABLES_SQL, [schema]);
+  const columns = client.query(COLUMNS_SQL, [schema]);
+  const keys = client.query(KEYS_SQL, [schema]);
+  return buildCatalog(schema, tables.rows, columns.rows, keys.rows);
+}
+
+function buildCatalog(schema: string, tableRows: unknown[], columnRows: unknown[], keyRows: unknown[]): SchemaCatalog {
   const byOid = new Map<string, TableInfo>();
   const catalog: SchemaCatalog = { schema, tables: new Map() };
-  for (const t of tables.rows as TableRow[]) {
+  for (const t of tableRows as TableRow[]) {
     const table: TableInfo = { name: t.name, oid: Number(t.oid), columns: [], primaryKey: [], uniqueKeys: [], foreignKeys: [] };
     byOid.set(String(t.oid), table);
     catalog.tables.set(String(t.name).toLowerCase(), table);
   }
-  for (const c of columns.rows as ColumnRow[]) {
+  for (const c of columnRows as ColumnRow[]) {
     const table = byOid.get(String(c.oid));
     if (!table) continue;
     const column: ColumnInfo = { name: c.name, type: c.type, notNull: c.not_null === true || (c.not_null as unknown) === 't' || (c.not_null as unknown) === 1, default: c.dflt ?? null, position: Number(c.position) };
@@ -84,7 +96,7 @@ export async function loadCatalog(client: CatalogClient, schema: string): Promis
     if (format) column.timestampFormat = format;
     table.columns.push(column);
   }
-  for (const k of keys.rows as KeyRow[]) {
+  for (const k of keyRows as KeyRow[]) {
     const table = byOid.get(String(k.oid));
     if (!table) continue;
     const cols = names(k.columns);

@@ -1,14 +1,11 @@
 /** SQL fragments that describe the PostgreSQL schema the way SQLite describes its own. */
+import { SQLITE_TYPE_NAMES } from '../schema/sqlite-type-names';
 import { quoteLiteral } from './context';
 
 /** The SQLite type name reported for a PostgreSQL column type (format_type), as the registry declared it. */
 export function sqliteTypeNameSql(formatType: string): string {
-  return (
-    `CASE ${formatType} WHEN 'bigint' THEN 'INTEGER' WHEN 'integer' THEN 'INTEGER' WHEN 'text' THEN 'TEXT'` +
-    ` WHEN 'jsonb' THEN 'JSON' WHEN 'json' THEN 'JSON' WHEN 'boolean' THEN 'BOOLEAN' WHEN 'bytea' THEN 'BLOB'` +
-    ` WHEN 'timestamp with time zone' THEN 'TIMESTAMP' WHEN 'double precision' THEN 'REAL' WHEN 'date' THEN 'DATE'` +
-    ` ELSE upper(${formatType}) END`
-  );
+  const cases = [...SQLITE_TYPE_NAMES].map(([pg, sqlite]) => ` WHEN ${quoteLiteral(pg)} THEN ${quoteLiteral(sqlite)}`).join('');
+  return `CASE ${formatType}${cases} ELSE upper(${formatType}) END`;
 }
 
 /** A column default as SQLite would print it: NOW() is CURRENT_TIMESTAMP, casts dropped, true is 1. */

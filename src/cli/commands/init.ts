@@ -1,0 +1,32 @@
+/** `swarm-registry init [--print] [--json]` */
+import type { Command } from 'commander';
+import { registryDdl } from '../../schema/registry';
+import { runInit } from '../../migrate/init';
+import { readSettings } from '../../migrate/settings';
+import { action, type CommandOutcome } from '../output';
+
+interface InitFlags {
+  print?: boolean;
+  json?: boolean;
+}
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description('Back up REGISTRY_DB (when it exists), then create the engine_registry schema in DATABASE_URL (idempotent).')
+    .option('--print', 'print the DDL without connecting to anything')
+    .option('--json', 'print one JSON document')
+    .action(action(async (flags: InitFlags): Promise<CommandOutcome> => {
+      const settings = readSettings(process.env, !flags.print);
+      if (flags.print) {
+        const statements = registryDdl(settings.pgSchema);
+        return { document: { ok: true, schema: settings.pgSchema, statements }, human: statements.map((s) => `${s};`).join('\n\n') };
+      }
+      const result = await runInit(settings);
+      const backup = result.backup ? `Backed up ${settings.registryDb} to ${result.backup}.` : `No file at REGISTRY_DB=${settings.registryDb}: nothing to back up.`;
+      return {
+        document: { ok: true, ...result },
+        human: `${backup}\nSchema ${result.schema} is ready with ${result.tables.length} tables: ${result.tables.join(', ')}.`,
+      };
+    }));
+}

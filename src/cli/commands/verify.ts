@@ -1,0 +1,58 @@
+/** `swarm-registry verify [--repair [--from sqlite|postgres]] [--json]` */
+import { Option, type Command } from 'commander';
+import { progressDisplay } from '../../migrate/progress-display';
+import { readSettings } from '../../migrate/settings';
+import { runVerify, type VerifyResult } from '../../migrate/verify';
+import { action, count, EXIT_FOUND_PROBLEMS, EXIT_OK, type CommandOutcome } from '../output';
+
+interface VerifyFlags {
+  repair?: boolean;
+  from?: 'sqlite' | 'postgres';
+  chunkRows?: string;
+  json?: boolean;
+}
+
+export function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description('Compare SQLite and PostgreSQL table by table (checksums per key range, then rows); exit code 1 when they differ.')
+    .option('--repair', 'make the other side match the source: insert missing rows, update different ones, delete extra ones')
+    .addOption(new Option('--from <source>', 'the side --repair copies from (postgres: the rollback after the cutover)').choices(['sqlite', 'postgres']).default('sqlite'))
+    .option('--chunk-rows <n>', 'rows per compared key range', '5000')
+    .option('--json', 'print one JSON document')
+    .action(action(async (flags: VerifyFlags): Promise<CommandOutcome> => {
+      const settings = readSettings();
+      const display = progressDisplay('verify');
+      const result = await runVerify({
+        ...settings,
+        ...(flags.repair ? { repair: flags.from === 'postgres' ? 'sqlite' as const : 'postgres' as const } : {}),
+        chunkRows: Number(flags.chunkRows) || 5000,
+        onProgress: (p) => display.update(p.done, p.total, p.table),
+      }).finally(() => display.stop());
+      const repaired = result.repair !== undefined;
+      return {
+        document: { ok: true, ...result },
+        human: describeVerify(result),
+        exitCode: result.clean || repaired ? EXIT_OK : EXIT_FOUND_PROBLEMS,
+      };
+    }));
+}
+
+function describeVerify(result: VerifyResult): string {
+  const lines = [`Compared ${count(result.rows)} rows in ${result.seconds.toFixed(1)} s (${count(result.rowsPerSecond)} rows/s).`];
+  for (const t of result.tables) {
+    const status = t.missing + t.extra + t.different === 0 ? 'same' : `${t.missing} missing in PostgreSQL, ${t.extra} extra in PostgreSQL, ${t.different} different`;
+    lines.push(`  ${t.table.padEnd(20)} ${count(t.sqliteRows).padStart(10)} rows: ${status}${t.exceptions ? ` (${t.exceptions} skipped or nulled by the backfill, as chosen)` : ''}`);
+    for (const s of t.samples) {
+      const columns = s.columns?.map((c) => `${c.column}: ${JSON.stringify(c.sqlite)} in SQLite, ${JSON.stringify(c.postgres)} in PostgreSQL`).join('; ');
+      lines.push(`      ${s.kind} ${s.key}${columns ? ` (${columns})` : ''}`);
+    }
+  }
+  if (result.repair) {
+    const side = result.repair.direction === 'postgres' ? 'PostgreSQL' : 'SQLite';
+    lines.push(`Repaired ${side}: ${result.repair.written} rows written, ${result.repair.deleted} deleted. Run verify again to confirm.`);
+  } else {
+    lines.push(result.clean ? 'Clean: both databases hold the same rows.' : 'They differ: run swarm-registry verify --repair to make PostgreSQL match SQLite.');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,70 @@
+/**
+ * Conventions every `swarm-registry` command shares: `--json` prints one JSON document on stdout
+ * (progress and nothing else goes to stderr), human output otherwise; exit code 0 for success,
+ * 1 when the command ran and found a problem (differences, a refused copy), 2 when it could not do
+ * its job; and a failure is one sentence on stderr, saying what to do, without a stack trace or a
+ * password.
+ */
+import { redactSecrets } from '../adapter/redact';
+import { MigrationError } from '../migrate/errors';
+
+export const EXIT_OK = 0;
+export const EXIT_FOUND_PROBLEMS = 1;
+export const EXIT_FAILED = 2;
+
+export interface OutputOptions {
+  json?: boolean;
+}
+
+/** The outcome of a command: its JSON document, its human text, and its exit code. */
+export interface CommandOutcome {
+  document: Record<string, unknown>;
+  human: string;
+  exitCode?: number;
+}
+
+export function writeOutcome(outcome: CommandOutcome, options: OutputOptions): void {
+  if (options.json) process.stdout.write(`${JSON.stringify(outcome.document, null, 2)}\n`);
+  else process.stdout.write(outcome.human.endsWith('\n') ? outcome.human : `${outcome.human}\n`);
+  process.exitCode = outcome.exitCode ?? EXIT_OK;
+}
+
+/** One sentence for any error: a MigrationError's own, or a generic one, redacted either way. */
+export function errorSentence(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const sentence = redactSecrets(message.split('\n')[0]!.trim(), process.env.DATABASE_URL);
+  if (error instanceof MigrationError) return sentence;
+  return `${sentence.replace(/\.$/, '')}; fix the cause and run the command again.`;
+}
+
+export function writeFailure(error: unknown, options: OutputOptions): void {
+  const sentence = errorSentence(error);
+  const exitCode = error instanceof MigrationError && error.exitCode !== 1 ? error.exitCode : refusalOrFailure(error);
+  if (options.json) {
+    const details = error instanceof MigrationError ? error.details ?? {} : {};
+    process.stdout.write(`${JSON.stringify({ ok: false, error: sentence, ...details }, null, 2)}\n`);
+  }
+  process.stderr.write(`swarm-registry: ${sentence}\n`);
+  process.exitCode = exitCode;
+}
+
+function refusalOrFailure(error: unknown): number {
+  return error instanceof MigrationError && error.message.startsWith('Refusing to copy') ? EXIT_FOUND_PROBLEMS : EXIT_FAILED;
+}
+
+/** Wraps a command's action: its outcome or its failure, printed by the conventions above. */
+export function action<A extends unknown[]>(run: (...args: A) => Promise<CommandOutcome>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const options = (args.find((a) => typeof a === 'object' && a !== null && !Array.isArray(a) && 'json' in a) ?? {}) as OutputOptions;
+    try {
+      writeOutcome(await run(...args), options);
+    } catch (error) {
+      writeFailure(error, options);
+    }
+  };
+}
+
+/** `n` with thousands separators, for human output. */
+export function count(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}

@@ -1,0 +1,136 @@
+/**
+ * `swarm-registry backfill` (SPEC §8): every row of the 8 tables from the SQLite registry into
+ * PostgreSQL, from one consistent snapshot (held by the snapshot worker), profiled first,
+ * resumable, streamed chunk by chunk so that memory stays flat whatever the table size. The worker
+ * reads the next chunk while PostgreSQL stores the current one.
+ */
+import type { TimestampFormat } from '../schema/catalog';
+import { setTimestampFormats } from '../schema/registry';
+import { danglingReferences, restoreRowTriggers, skipRowTriggers } from './backfill-checks';
+import { commitChunk, isAlreadyPresent, type CopyMode } from './backfill-copy';
+import { advanceProgress, ensureBackfillState, readProgress, recordExceptions, resetProgress } from './backfill-state';
+import { MIGRATION_TABLES, type MigrationTable } from './columns';
+import { asMigrationError, MigrationError } from './errors';
+import type { Choices, RowException } from './exceptions';
+import { connectPostgres, requireRegistrySchema, type PgClient } from './pg-target';
+import type { RegistryProfile } from './profile';
+import { requireRegistryFile } from './settings';
+import { SnapshotReader } from './snapshot-reader';
+
+export interface BackfillOptions {
+  registryDb: string;
+  databaseUrl: string;
+  pgSchema: string;
+  choices?: Choices;
+  /** Forget the progress of earlier runs and go over every row again (present rows are kept). */
+  restart?: boolean;
+  chunkRows?: number;
+  /** Called once the data is profiled, before anything is written. */
+  onProfile?: (profile: RegistryProfile) => void;
+  onProgress?: (progress: BackfillProgress) => void;
+}
+
+export interface BackfillProgress {
+  table: string;
+  /** Rows dealt with so far (copied, present, skipped, or copied by an earlier run). */
+  done: number;
+  total: number;
+}
+
+export interface TableBackfill {
+  table: string;
+  /** Rows inserted by this run. */
+  copied: number;
+  /** Rows of this run's chunks that PostgreSQL already had (kept as they were). */
+  alreadyPresent: number;
+  skipped: number;
+  /** Rows earlier runs had copied (this run resumed after them). */
+  copiedEarlier: number;
+}
+
+export interface BackfillResult {
+  profile: RegistryProfile;
+  journalMode: string;
+  timestampFormats: Record<string, TimestampFormat>;
+  exceptions: RowException[];
+  tables: TableBackfill[];
+  copied: number;
+  /** Whether PostgreSQL checked foreign keys row by row (false: checked in bulk afterwards). */
+  rowTriggers: boolean;
+  danglingReferences: string[];
+  seconds: number;
+  rowsPerSecond: number;
+}
+
+export async function runBackfill(options: BackfillOptions): Promise<BackfillResult> {
+  requireRegistryFile(options.registryDb);
+  const client = await connectPostgres(options.databaseUrl, { asyncCommit: true });
+  const reader = new SnapshotReader();
+  try {
+    await requireRegistrySchema(client, options.pgSchema, options.databaseUrl);
+    const started = process.hrtime.bigint();
+    const { journalMode } = await reader.request({ type: 'open', registryDb: options.registryDb, cacheKib: 65536 }, 'opened');
+    const { profile, exceptions, refusal } = await reader.request({ type: 'profile', choices: options.choices ?? {} }, 'profiled');
+    options.onProfile?.(profile);
+    if (refusal) throw new MigrationError(refusal, 1, { details: { profile } });
+
+    const timestampFormats = Object.fromEntries(profile.timestamps.map((t) => [`${t.table}.${t.column}`, t.format]));
+    await ensureBackfillState(client, options.pgSchema);
+    if (options.restart) await resetProgress(client, options.pgSchema);
+    await setTimestampFormats(client, options.pgSchema, timestampFormats);
+    await recordExceptions(client, options.pgSchema, exceptions);
+
+    const rowTriggers = !(await skipRowTriggers(client));
+    const progress = { done: 0, total: profile.totalRows };
+    const tables: TableBackfill[] = [];
+    for (const table of MIGRATION_TABLES) tables.push(await copyTable(client, reader, table, options, progress));
+    if (!rowTriggers) await restoreRowTriggers(client);
+    const dangling = await danglingReferences(client, options.pgSchema);
+    await reader.close();
+
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const copied = tables.reduce((n, t) => n + t.copied, 0);
+    return { profile, journalMode, timestampFormats, exceptions, tables, copied, rowTriggers, danglingReferences: dangling, seconds, rowsPerSecond: copied / seconds };
+  } catch (error) {
+    throw asMigrationError(error, options.databaseUrl, 'The backfill');
+  } finally {
+    await reader.close();
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function copyTable(client: PgClient, reader: SnapshotReader, table: MigrationTable, options: BackfillOptions, progress: { done: number; total: number }): Promise<TableBackfill> {
+  const state = await readProgress(client, options.pgSchema, table.name);
+  const result: TableBackfill = { table: table.name, copied: 0, alreadyPresent: 0, skipped: 0, copiedEarlier: state.rows };
+  if (state.done) {
+    progress.done += state.rows;
+    options.onProgress?.({ table: table.name, ...progress });
+    return result;
+  }
+  progress.done += state.rows;
+  const chunkRows = options.chunkRows ?? 10000;
+  const ask = (afterKey: string | null) => reader.request({ type: 'copy-chunk', table: table.name, afterKey, chunkRows }, 'copy-chunk');
+  let mode: CopyMode = 'direct';
+  let pending = ask(state.lastKey);
+  for (;;) {
+    const { chunk, data } = await pending;
+    if (!chunk) break;
+    pending = ask(chunk.lastKey); // read ahead while PostgreSQL stores this chunk
+    const text = data ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.alloc(0);
+    let inserted: number;
+    try {
+      inserted = await commitChunk(client, options.pgSchema, table, { ...chunk }, text, mode);
+    } catch (error) {
+      if (mode !== 'direct' || !isAlreadyPresent(error)) throw error;
+      mode = 'staging'; // rows already there (the shadow mirror wrote them): keep them, add the rest
+      inserted = await commitChunk(client, options.pgSchema, table, chunk, text, mode);
+    }
+    result.copied += inserted;
+    result.alreadyPresent += chunk.rows - inserted;
+    result.skipped += chunk.skipped;
+    progress.done += chunk.rows + chunk.skipped;
+    options.onProgress?.({ table: table.name, ...progress });
+  }
+  await advanceProgress(client, options.pgSchema, table.name, null, 0, true);
+  return result;
+}

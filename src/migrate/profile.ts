@@ -1,0 +1,104 @@
+/**
+ * Profiles the registry before a copy (SPEC §6): orphan rows (references SQLite never enforced),
+ * loose values PostgreSQL would refuse (text in an INTEGER column, invalid JSON, unparseable
+ * timestamps, booleans other than 0/1, rows without a key), and each timestamp column's text format.
+ * Reads inside the caller's snapshot; SQLite does the scanning, one aggregate query per table.
+ */
+import type { TimestampFormat } from '../schema/catalog';
+import { learnTimestampFormat } from '../schema/registry';
+import { ident, MIGRATION_TABLES } from './columns';
+import { compareKeys } from './key-order';
+import { looseCondition, orphanSql, profileAggregateSql, statName, type LooseKind } from './profile-sql';
+import type { SqliteDatabase } from './sqlite-source';
+
+export interface LooseFinding {
+  table: string;
+  column: string;
+  kind: LooseKind;
+  count: number;
+  /** Keys of the rows holding the values (none for rows without a key). */
+  keys: string[];
+}
+
+export interface OrphanFinding {
+  table: string;
+  column: string;
+  /** `table.column` the reference should point at. */
+  references: string;
+  count: number;
+  rows: Array<{ key: string; value: string }>;
+}
+
+export interface TimestampColumnProfile {
+  table: string;
+  column: string;
+  iso: number;
+  sqlite: number;
+  /** The format PostgreSQL will show this column's values in (the majority's). */
+  format: TimestampFormat;
+}
+
+export interface RegistryProfile {
+  rowsByTable: Record<string, number>;
+  totalRows: number;
+  orphans: OrphanFinding[];
+  loose: LooseFinding[];
+  timestamps: TimestampColumnProfile[];
+  /** Things worth knowing that do not stop a copy (mixed timestamp formats, numbers in TEXT columns). */
+  notes: string[];
+}
+
+export function profileRegistry(db: SqliteDatabase): RegistryProfile {
+  const profile: RegistryProfile = { rowsByTable: {}, totalRows: 0, orphans: [], loose: [], timestamps: [], notes: [] };
+  for (const table of MIGRATION_TABLES) {
+    const stats = db.prepare(profileAggregateSql(table)).get() as Record<string, number>;
+    profile.rowsByTable[table.name] = stats.rows!;
+    profile.totalRows += stats.rows!;
+    const nullKeys = stats[statName(table.key, 'null-key')]!;
+    if (nullKeys > 0) profile.loose.push({ table: table.name, column: table.key, kind: 'null-key', count: nullKeys, keys: [] });
+    for (const column of table.columns) {
+      const loose = looseCondition(column);
+      const count = loose ? stats[statName(column.name, loose.kind)]! : 0;
+      if (loose && count > 0) {
+        const keys = db.prepare(`SELECT ${ident(table.key)} FROM ${ident(table.name)} WHERE ${loose.sql} AND ${ident(table.key)} IS NOT NULL ORDER BY 1`).pluck().all() as string[];
+        profile.loose.push({ table: table.name, column: column.name, kind: loose.kind, count, keys });
+      }
+      if (column.kind === 'timestamp') profile.timestamps.push(timestampProfile(table.name, column.name, stats, profile.notes));
+      const notText = column.kind === 'text' ? stats[statName(column.name, 'not-text')]! : 0;
+      if (notText > 0) profile.notes.push(`${table.name}.${column.name}: ${notText} number or blob value(s) in a TEXT column, copied as SQLite's text of them`);
+      if (column.references) {
+        const rows = (db.prepare(orphanSql(table, column)).raw().all() as Array<[string, string]>).map(([key, value]) => ({ key, value: String(value) }))
+          .sort((a, b) => compareKeys(a.key, b.key));
+        if (rows.length > 0) {
+          profile.orphans.push({ table: table.name, column: column.name, references: `${column.references.table}.${column.references.column}`, count: rows.length, rows });
+        }
+      }
+    }
+  }
+  return profile;
+}
+
+function timestampProfile(table: string, column: string, stats: Record<string, number>, notes: string[]): TimestampColumnProfile {
+  const iso = stats[statName(column, 'iso')]!;
+  const sqlite = stats[statName(column, 'sqlite')]!;
+  if (iso > 0 && sqlite > 0) {
+    notes.push(`${table}.${column}: mixed timestamp formats (${iso} ISO-8601, ${sqlite} SQLite text); each is copied as the instant it names`);
+  }
+  return { table, column, iso, sqlite, format: learnTimestampFormat(majorityExemplars(iso, sqlite)) };
+}
+
+/** A three-value stand-in for the column with the same majority, so learnTimestampFormat keeps deciding ties. */
+function majorityExemplars(iso: number, sqlite: number): string[] {
+  const ISO = '2000-01-01T00:00:00.000Z';
+  const SQLITE = '2000-01-01 00:00:00';
+  if (iso === sqlite) return [ISO, SQLITE];
+  return iso > sqlite ? [ISO, ISO, SQLITE] : [ISO, SQLITE, SQLITE];
+}
+
+/** Number of findings that stop a copy until the operator chooses what to do. */
+export function problemCount(profile: RegistryProfile): { orphans: number; loose: number } {
+  return {
+    orphans: profile.orphans.reduce((n, o) => n + o.count, 0),
+    loose: profile.loose.reduce((n, l) => n + l.count, 0),
+  };
+}

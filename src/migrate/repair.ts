@@ -1,0 +1,94 @@
+/**
+ * `verify --repair`: makes one side match the other in the key ranges where verify found a
+ * difference. Each range is re-read and re-compared at repair time, then fixed in one transaction,
+ * so a repair is idempotent and can be rerun after an interruption. Deletions run children-first
+ * and writes parents-first, so that foreign keys hold after every transaction.
+ */
+import { canonicalRowText, jsonPositions } from './canonical';
+import { MIGRATION_TABLES, type MigrationTable } from './columns';
+import type { RowException } from './exceptions';
+import type { PgClient } from './pg-target';
+import { openRegistryFile, type SqliteDatabase } from './sqlite-source';
+import { diffRows } from './verify-diff';
+import { postgresCanonicalSql } from './verify-sql';
+import { indexExceptions, VerifyChunkReader, type CanonicalRow } from './verify-sqlite';
+import { PostgresRepairTarget } from './repair-postgres';
+import { SqliteRepairTarget } from './repair-sqlite';
+
+/** The side being made to match: `postgres` (from SQLite, the default) or `sqlite` (the rollback). */
+export type RepairDirection = 'postgres' | 'sqlite';
+
+export interface KeyRange {
+  afterKey: string | null;
+  upToKey: string | null;
+}
+
+export interface RepairCounts {
+  written: number;
+  deleted: number;
+}
+
+export interface RepairResult extends RepairCounts {
+  direction: RepairDirection;
+  tables: Record<string, RepairCounts>;
+}
+
+/** One side's way of applying a range's fix in a transaction. */
+export interface RepairTarget {
+  deleteKeys(table: MigrationTable, keys: string[]): Promise<void>;
+  writeKeys(table: MigrationTable, keys: string[]): Promise<void>;
+}
+
+export interface RepairOptions {
+  registryDb: string;
+  pgSchema: string;
+  direction: RepairDirection;
+  client: PgClient;
+  ranges: ReadonlyMap<string, KeyRange[]>;
+  exceptions: RowException[];
+}
+
+export async function repairRanges(options: RepairOptions): Promise<RepairResult> {
+  const db = openRegistryFile(options.registryDb, { writable: options.direction === 'sqlite' });
+  const result: RepairResult = { direction: options.direction, written: 0, deleted: 0, tables: {} };
+  try {
+    const target: RepairTarget = options.direction === 'postgres'
+      ? new PostgresRepairTarget(options.client, options.pgSchema, db, options.exceptions)
+      : await SqliteRepairTarget.create(db, options.client, options.pgSchema);
+    for (const pass of ['delete', 'write'] as const) {
+      const tables = pass === 'delete' ? [...MIGRATION_TABLES].reverse() : MIGRATION_TABLES;
+      for (const table of tables) {
+        const counts = (result.tables[table.name] ??= { written: 0, deleted: 0 });
+        for (const range of options.ranges.get(table.name) ?? []) {
+          const diff = await compareRange(db, options, table, range);
+          const source = options.direction === 'postgres' ? diff.missing.concat(diff.different) : diff.extra.concat(diff.different);
+          const surplus = options.direction === 'postgres' ? diff.extra : diff.missing;
+          if (pass === 'delete' && surplus.length > 0) {
+            await target.deleteKeys(table, surplus);
+            counts.deleted += surplus.length;
+            result.deleted += surplus.length;
+          } else if (pass === 'write' && source.length > 0) {
+            await target.writeKeys(table, source);
+            counts.written += source.length;
+            result.written += source.length;
+          }
+        }
+      }
+    }
+    return result;
+  } finally {
+    db.close();
+  }
+}
+
+/** Both sides of one range, read now and compared (keys missing from PostgreSQL, extra there, different). */
+async function compareRange(db: SqliteDatabase, options: RepairOptions, table: MigrationTable, range: KeyRange) {
+  const tableExceptions = options.exceptions.filter((e) => e.table === table.name);
+  const sqlite = new VerifyChunkReader(db, table, 1, tableExceptions).rowsBetween(range.afterKey, range.upToKey);
+  const index = indexExceptions(table, tableExceptions);
+  const { rows } = await options.client.query<Array<string | null>>({ text: postgresCanonicalSql(options.pgSchema, table, { after: range.afterKey, upTo: range.upToKey }), rowMode: 'array' });
+  const keyAt = table.columns.findIndex((c) => c.name === table.key);
+  const jsonAt = jsonPositions(table);
+  const postgres: CanonicalRow[] = rows.filter((r) => !index.skipped.has(r[keyAt]!)).map((r) => [r[keyAt]!, canonicalRowText(r, jsonAt)]);
+  return diffRows(table, sqlite, postgres, { missing: 0, extra: 0, different: 0, samples: [] }, 0);
+}

@@ -1,0 +1,48 @@
+/**
+ * The environment the migration commands read (SPEC §3): REGISTRY_DB, DATABASE_URL and
+ * REGISTRY_PG_SCHEMA, validated by the adapter's own `planOpen` so that a bad value gets the same
+ * message everywhere.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_REGISTRY_DB, planOpen } from '../adapter/config';
+import { ConfigurationError } from '../adapter/errors';
+import { MigrationError } from './errors';
+
+type Env = Record<string, string | undefined>;
+
+export interface MigrationSettings {
+  /** The registry's SQLite file, resolved. */
+  registryDb: string;
+  databaseUrl: string;
+  pgSchema: string;
+}
+
+/** Reads the settings; `needsPostgres` false (e.g. `init --print`) tolerates a missing DATABASE_URL. */
+export function readSettings(env: Env = process.env, needsPostgres = true): MigrationSettings {
+  const raw = env.REGISTRY_DB || DEFAULT_REGISTRY_DB;
+  if (raw === '*') {
+    throw new MigrationError('REGISTRY_DB="*" names no file: set REGISTRY_DB to the path of the registry\'s SQLite file.');
+  }
+  const registryDb = path.resolve(raw);
+  try {
+    const backend = needsPostgres || env.DATABASE_URL ? 'postgres' : 'sqlite';
+    const plan = planOpen(registryDb, { backend, sqliteRetired: false }, env);
+    if (!plan.managed) throw new Error('unreachable: an explicit backend is always managed');
+    return { registryDb, databaseUrl: plan.databaseUrl ?? '', pgSchema: plan.pgSchema };
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new MigrationError(error.message, 1, { cause: error });
+    throw error;
+  }
+}
+
+/** Refuses a REGISTRY_DB that is not an existing regular file, before anything is changed. */
+export function requireRegistryFile(registryDb: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(registryDb);
+  } catch {
+    throw new MigrationError(`REGISTRY_DB=${registryDb} does not exist: point REGISTRY_DB at the registry's SQLite file.`);
+  }
+  if (!stat.isFile()) throw new MigrationError(`REGISTRY_DB=${registryDb} is not a file: point REGISTRY_DB at the registry's SQLite file.`);
+}

@@ -1,0 +1,22 @@
+/** Messages between the main thread and the snapshot worker (snapshot-worker.ts). */
+import type { Chunk } from './backfill-chunks';
+import type { Choices, RowException } from './exceptions';
+import type { RegistryProfile } from './profile';
+import type { CanonicalRow, VerifyChunk } from './verify-sqlite';
+
+export type WorkerRequest =
+  | { type: 'open'; registryDb: string; cacheKib: number }
+  | { type: 'profile'; choices: Choices }
+  | { type: 'copy-chunk'; table: string; afterKey: string | null; chunkRows: number }
+  | { type: 'verify-chunk'; table: string; afterKey: string | null; chunkRows: number; exceptions?: RowException[] }
+  | { type: 'verify-rows'; table: string; afterKey: string | null; upToKey: string | null }
+  | { type: 'close' };
+
+export type WorkerReply =
+  | { type: 'opened'; journalMode: string }
+  | { type: 'profiled'; profile: RegistryProfile; exceptions: RowException[]; refusal?: string }
+  | { type: 'copy-chunk'; chunk: Chunk | undefined; data: Uint8Array | undefined }
+  | { type: 'verify-chunk'; chunk: VerifyChunk }
+  | { type: 'verify-rows'; rows: CanonicalRow[] }
+  | { type: 'closed' }
+  | { type: 'error'; message: string; migration: boolean; code: string | undefined };
