@@ -7,7 +7,8 @@ import { createTestDatabase, serverUrl } from './helpers/pg.mjs';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
-const { mapPgError, commitOutcomeUnknown, isConnectionLost, redactUrl, redactSecrets } = require('../dist/backends/postgres/errors.js');
+const { mapPgError, isConnectionLost, redactUrl, redactSecrets } = require('../dist/backends/postgres/errors.js');
+const { commitOutcomeUnknown } = require('../dist/backends/postgres/sync-errors.js');
 const { SqliteError } = require('../dist/adapter/errors.js');
 const { REGISTRY_SQLITE_DDL, createRegistrySchema } = require('../dist/schema/registry.js');
 
@@ -222,7 +223,7 @@ test('redactUrl and redactSecrets remove passwords in every spelling', (t) => {
 
 test('commitOutcomeUnknown says the COMMIT\'s outcome is unknown and what to do', (t) => {
   const cause = new Error('Connection terminated unexpectedly');
-  const error = commitOutcomeUnknown(cause);
+  const error = commitOutcomeUnknown('the connection to PostgreSQL was lost while it ran', cause);
   t.true(error instanceof SqliteError);
   t.is(error.code, 'SQLITE_IOERR');
   t.regex(error.message, /outcome of COMMIT is unknown/);

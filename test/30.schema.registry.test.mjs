@@ -44,7 +44,7 @@ test('PostgreSQL: all tables with the type mapping, C collation on text, keys an
     t.is(col('agents', 'memory_mb').data_type, 'bigint');
     t.is(col('agents', 'memory_mb').column_default, '128');
     t.is(col('agents', 'created_at').data_type, 'timestamp with time zone');
-    t.is(col('agents', 'created_at').column_default, 'now()');
+    t.is(col('agents', 'created_at').column_default, "date_trunc('second'::text, now())");
     t.is(col('workflow_runs', 'started_at').column_default, null);
     t.is(col('workflow_runs', 'step_results').column_default, "'{}'::jsonb");
     t.is(col('workflows', 'enabled').data_type, 'boolean');

@@ -30,7 +30,7 @@ test('the registry DDL maps types as SPEC §6 says', (t) => {
   "error_step" text COLLATE "C",
   "total_vm_time_ms" bigint DEFAULT 0,
   "total_api_tokens" bigint DEFAULT 0,
-  "created_at" timestamp with time zone DEFAULT NOW()
+  "created_at" timestamp with time zone DEFAULT date_trunc('second', NOW())
 )`);
 });
 
@@ -69,7 +69,7 @@ test.serial('CREATE TABLE IF NOT EXISTS with AUTOINCREMENT, CHECK, table constra
   "flag" boolean NOT NULL DEFAULT false CHECK (flag IN (false, true)),
   "body" bytea,
   "stamp" text COLLATE "C" DEFAULT ((to_char((now() AT TIME ZONE 'UTC'), 'YYYY"-"MM"-"DD"T"HH24":"MI":"SS.MS"Z"'))),
-  "at" timestamp with time zone DEFAULT NOW(),
+  "at" timestamp with time zone DEFAULT date_trunc('second', NOW()),
   UNIQUE ("run_id", "flag"),
   FOREIGN KEY ("run_id") REFERENCES "workflow_runs" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY IMMEDIATE
 )`);

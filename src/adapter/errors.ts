@@ -51,7 +51,11 @@ export function sqliteError(message: string, code: string, cause?: unknown): Sql
   return error;
 }
 
-/** SQL the PostgreSQL backend cannot translate; thrown by `prepare`, naming the construct. */
+/**
+ * SQL the PostgreSQL backend cannot translate; thrown by `prepare`, naming the construct. It is
+ * also a SqliteError (code SQLITE_ERROR), so code that catches prepare()'s errors as SQLite's
+ * still catches it.
+ */
 export class TranslationError extends Error {
   override name = 'TranslationError';
   readonly code = 'SQLITE_ERROR';
@@ -59,6 +63,7 @@ export class TranslationError extends Error {
     super(message);
   }
 }
+Object.setPrototypeOf(TranslationError.prototype, SqliteError.prototype);
 
 /** A bad configuration value: names the variable, the value and what is allowed. */
 export class ConfigurationError extends Error {

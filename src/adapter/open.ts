@@ -7,14 +7,17 @@ import { SqliteBackend } from '../backends/sqlite';
 import { planOpen, type DatabaseOptions, type OpenPlan } from './config';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
-type BackendOpener = (plan: ManagedPlan, filename: string, options: DatabaseOptions, database: object) => Backend;
 
-/** Openers of the backends beyond SQLite, registered by their modules (kept out of SQLite-only start-up). */
-const openers: Partial<Record<'postgres' | 'shadow', () => BackendOpener>> = {};
-
-export function registerBackend(name: 'postgres' | 'shadow', load: () => BackendOpener): void {
-  openers[name] = load;
-}
+/** The backends beyond SQLite, required on first use (a SQLite-only process never loads pg). */
+const openers: Record<'postgres' | 'shadow', (plan: ManagedPlan, filename: string, options: DatabaseOptions, database: object) => Backend> = {
+  postgres: (plan, filename, options) => {
+    const { PostgresBackend } = require('../backends/postgres') as typeof import('../backends/postgres');
+    return new PostgresBackend(plan, filename, options);
+  },
+  shadow: () => {
+    throw new Error('REGISTRY_BACKEND=shadow is not available in this build yet: use sqlite or postgres.');
+  },
+};
 
 export function openBackend(filename: string | Buffer | undefined, options: DatabaseOptions | undefined, database: object): Backend {
   const opts = options ?? {};
@@ -25,7 +28,5 @@ export function openBackend(filename: string | Buffer | undefined, options: Data
   const name = (filename ?? '').trim();
   const plan = planOpen(name, opts);
   if (!plan.managed || plan.backend === 'sqlite') return new SqliteBackend(filename, options, database);
-  const load = openers[plan.backend];
-  if (!load) throw new Error(`REGISTRY_BACKEND=${plan.backend} is not available in this build.`);
-  return load()(plan, name, opts, database);
+  return openers[plan.backend](plan, name, opts, database);
 }

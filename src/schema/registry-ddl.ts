@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL DDL of the registry (SPEC §6), rendered from the SQLite tables with the type
  * mapping of type-mapping.ts: JSON → JSONB, BOOLEAN → BOOLEAN, BLOB → BYTEA, TIMESTAMP →
- * TIMESTAMPTZ (DEFAULT CURRENT_TIMESTAMP → DEFAULT NOW()), INTEGER → BIGINT, TEXT → TEXT COLLATE "C".
+ * TIMESTAMPTZ (DEFAULT CURRENT_TIMESTAMP → DEFAULT NOW(), to the second as SQLite stores it), INTEGER → BIGINT, TEXT → TEXT COLLATE "C".
  * Foreign keys are DEFERRABLE INITIALLY IMMEDIATE: checked per statement as SQLite does, and
  * deferrable so that INSERT OR REPLACE can replace a parent row that still has children.
  */

@@ -23,14 +23,15 @@ export function mapDeclaredType(declared: string): PgColumnType {
 
 /**
  * Maps a column default written in SQLite to PostgreSQL for a column of `pgType`.
- * `CURRENT_TIMESTAMP` into a TIMESTAMPTZ column becomes NOW(); into a TEXT column it must stay
+ * `CURRENT_TIMESTAMP` into a TIMESTAMPTZ column becomes NOW() to the second; into a TEXT column it must stay
  * SQLite's text (`YYYY-MM-DD HH:MM:SS`, UTC). Booleans written as 0/1 become false/true.
  */
 export function mapDefault(sqliteDefault: string, pgType: PgColumnType): string {
   const d = sqliteDefault.trim();
   const upper = d.toUpperCase();
   if (upper === 'CURRENT_TIMESTAMP' || upper === "(DATETIME('NOW'))" || upper === "DATETIME('NOW')") {
-    if (pgType === 'timestamp with time zone' || pgType === 'timestamp without time zone') return 'NOW()';
+    // SQLite's CURRENT_TIMESTAMP has whole seconds: the stored instant is the one SQLite would store.
+    if (pgType === 'timestamp with time zone' || pgType === 'timestamp without time zone') return "date_trunc('second', NOW())";
     return `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')`;
   }
   if (upper === 'CURRENT_DATE') return pgType === 'date' ? 'CURRENT_DATE' : `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;

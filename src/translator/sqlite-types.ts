@@ -11,7 +11,7 @@ export function sqliteTypeNameSql(formatType: string): string {
 /** A column default as SQLite would print it: NOW() is CURRENT_TIMESTAMP, casts dropped, true is 1. */
 export function sqliteDefaultSql(expr: string): string {
   return (
-    `CASE WHEN ${expr} IS NULL THEN NULL WHEN lower(${expr}) IN ('now()', 'current_timestamp') THEN 'CURRENT_TIMESTAMP'` +
+    `CASE WHEN ${expr} IS NULL THEN NULL WHEN lower(${expr}) IN ('now()', 'current_timestamp', 'date_trunc(''second''::text, now())') THEN 'CURRENT_TIMESTAMP'` +
     ` WHEN ${expr} = 'true' THEN '1' WHEN ${expr} = 'false' THEN '0'` +
     ` ELSE regexp_replace(${expr}, '::[a-z ]+$', '') END`
   );

@@ -1,6 +1,7 @@
 /** translate(): one SQLite statement → its PostgreSQL form, dispatched on the statement's verb. */
+import { sqliteError } from '../adapter/errors';
 import { fail, type Ctx } from './context';
-import { buildTree, isType, isWord, sigNodes, type Node } from './nodes';
+import { buildTree, sigNodes, type Node } from './nodes';
 import { normalizeStatement } from './normalize';
 import { applyOverride } from './override';
 import { readParams, SlotTable } from './params';
@@ -72,7 +73,10 @@ export function translate(sql: string, catalog: SchemaCatalog, options: Translat
     case 'VACUUM': case 'ANALYZE': case 'REINDEX':
       // Storage maintenance of the SQLite file; PostgreSQL's autovacuum does this job.
       return finish([{ kind: 'tpl', parts: ['SELECT 1 WHERE false'] }], { kind: 'other', reader: false, readonly: true, ordered: false, tables: [], changesSchema: false, noop: true });
+    case 'ATTACH': case 'DETACH': case 'EXPLAIN':
+      return fail(ctx, verb, 'it only exists in SQLite.');
     default:
-      return fail(ctx, isType(tree[0], 'word') || isWord(sigNodes(tree)[0]) ? verb : 'this statement', 'it is not a statement the translator knows (ATTACH, DETACH and EXPLAIN only exist in SQLite).');
+      // Not a statement at all (a typo such as SELEC): SQLite's own error, as prepare() gives it there.
+      throw sqliteError(`near "${(sigNodes(tree)[0] as Token).text}": syntax error`, 'SQLITE_ERROR');
   }
 }

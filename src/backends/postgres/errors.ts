@@ -55,21 +55,6 @@ export function isConnectionLost(err: unknown): boolean {
     (message.includes('Connection terminated') || message.includes('connection error and is not queryable'));
 }
 
-/** The error for a COMMIT sent on a connection that died before its answer arrived. */
-export function commitOutcomeUnknown(cause: unknown, context: PgErrorContext = {}): SqliteError {
-  const reason = typeof cause === 'object' && cause !== null && 'message' in cause ? String(cause.message) : String(cause);
-  return sqliteError(
-    redactSecrets(
-      'disk I/O error: the outcome of COMMIT is unknown because the connection to PostgreSQL was lost ' +
-        `while the COMMIT was in flight (${reason}); the transaction may or may not have been committed. ` +
-        'Check whether its changes are in the database (or run `swarm-registry verify`) before retrying it.',
-      context.url,
-    ),
-    'SQLITE_IOERR',
-    cause,
-  );
-}
-
 function translate(e: PgErrorLike, code: string, pg: string, context: PgErrorContext): [string, string] {
   switch (code) {
     case '23505':

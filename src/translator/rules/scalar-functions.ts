@@ -4,11 +4,20 @@ import { inferType } from '../infer-type';
 import { isType, isWord, sigNodes, tpl, type Tpl } from '../nodes';
 import { asWritten, castParam, joinArgs, renamed, type Call } from './call';
 
-/** IFNULL(a, b) is COALESCE(a, b); with only parameters and literals PostgreSQL needs a type. */
+/**
+ * IFNULL(a, b) is COALESCE(a, b); with only parameters and literals PostgreSQL needs a type. A
+ * timestamp beside text (IFNULL(started_at, 'never')) is read as the text SQLite holds, since
+ * COALESCE would instead try to read the text as a timestamp.
+ */
 export function ifnull(call: Call, ctx: Ctx): Tpl {
-  const typed = call.args.some((a) => inferType(a, ctx) !== undefined && !(a.length === 1 && isType(a[0], 'string')));
+  const types = call.args.map((a) => (a.length === 1 && isType(a[0], 'string') ? 'text' : inferType(a, ctx)));
+  const typed = types.some((t, i) => t !== undefined && !(call.args[i]!.length === 1 && isType(call.args[i]![0], 'string')));
   if (!typed) for (const a of call.args) castParam(a, 'text');
-  return tpl(['COALESCE(', ...joinArgs(call.args), ')'], inferType(call.args[0], ctx) ?? inferType(call.args[1] ?? [], ctx));
+  if (types.includes('text') && types.some((t) => t !== undefined && t.startsWith('timestamp'))) {
+    const args = call.args.map((a, i) => (types[i]?.startsWith('timestamp') ? [tpl(["to_char((", a, " AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS')"], 'text')] : a));
+    return tpl(['COALESCE(', ...joinArgs(args), ')'], 'text');
+  }
+  return tpl(['COALESCE(', ...joinArgs(call.args), ')'], types[0] ?? types[1]);
 }
 
 /** IIF(c, a, b) (SQLite 3.32) is a CASE. */

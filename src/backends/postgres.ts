@@ -1,0 +1,139 @@
+/**
+ * The PostgreSQL backend: the engine's SQLite SQL, translated once per statement, answered
+ * synchronously from `REGISTRY_PG_SCHEMA` through a worker thread (SyncPgClient), with values and
+ * errors shaped as SQLite's.
+ */
+import type { OpenPlan } from '../adapter/config';
+import { Statement, type ConnectionState } from '../adapter/statement';
+import { createTransaction, type ControlStatement } from '../adapter/transaction';
+import type { SchemaCatalog } from '../schema/catalog';
+import { createTranslator, splitStatements, type Translator } from '../translator';
+import type { Translation } from '../translator/types';
+import type { Backend, BackendCapabilities, TransactionFunction } from './backend';
+import { PgConnection } from './postgres/connection';
+import { PgStatementEngine, preparedStatement, type PreparedStatement } from './postgres/statement-engine';
+
+type ManagedPlan = Extract<OpenPlan, { managed: true }>;
+
+const CAPABILITIES: BackendCapabilities = Object.freeze({ dialect: 'postgres', sqliteNative: false });
+const NOT_OPEN = 'The database connection is not open';
+
+export class PostgresBackend implements Backend {
+  readonly capabilities = CAPABILITIES;
+  readonly name: string;
+  readonly memory = false;
+  readonly readonly: boolean;
+  readonly #connection: PgConnection;
+  readonly #translator: Translator;
+  readonly #state: ConnectionState;
+  /** Prepared statements of this connection by SQL text, for the current catalog. */
+  #prepared = new Map<string, PreparedStatement>();
+  #preparedFor: SchemaCatalog | undefined;
+  #open = true;
+
+  constructor(plan: ManagedPlan, filename: string, options: { readonly?: boolean }) {
+    this.name = filename;
+    this.readonly = options.readonly === true;
+    this.#connection = new PgConnection(plan, { readonly: this.readonly });
+    this.#translator = createTranslator(() => this.#connection.catalog, { overrides: plan.sqlOverrides });
+    const backend = this;
+    this.#state = {
+      get open() {
+        return backend.#open;
+      },
+      iterating: 0,
+      safeIntegers: false,
+    };
+  }
+
+  get open(): boolean {
+    return this.#open;
+  }
+  get inTransaction(): boolean {
+    return this.#open && this.#connection.inTransaction;
+  }
+
+  prepare(source: string, database: object): unknown {
+    const prepared = this.#prepare(source);
+    return new Statement(new PgStatementEngine(this.#connection, prepared), this.#state, database);
+  }
+
+  exec(source: string): void {
+    if (typeof source !== 'string') throw new TypeError('Expected first argument to be a string');
+    this.#requireOpen();
+    if (this.#state.iterating > 0) throw new TypeError('This database connection is busy executing a query');
+    for (const sql of splitStatements(source)) {
+      const prepared = this.#prepare(sql, { describe: false });
+      this.#connection.execute(prepared, prepared.plan.pgValues([]));
+    }
+  }
+
+  pragma(source: string, simple: boolean, database: object): unknown {
+    const stmt = this.prepare(`PRAGMA ${source}`, database) as Statement;
+    if (!stmt.reader) {
+      stmt.run();
+      return simple ? undefined : [];
+    }
+    return simple ? stmt.pluck().get() : stmt.all();
+  }
+
+  transaction(fn: (...args: unknown[]) => unknown, database: object): TransactionFunction {
+    return createTransaction(fn, this.#controls(), database);
+  }
+
+  close(): void {
+    if (!this.#open) return;
+    if (this.#state.iterating > 0) throw new TypeError('This database connection is busy executing a query');
+    this.#open = false;
+    this.#connection.close();
+  }
+
+  #controls() {
+    const backend = this;
+    return {
+      get inTransaction() {
+        return backend.inTransaction;
+      },
+      prepareControl: (source: string): ControlStatement => {
+        const prepared = this.#prepare(source, { describe: false });
+        return { run: () => this.#connection.execute(prepared, []) };
+      },
+    };
+  }
+
+  #requireOpen(): void {
+    if (!this.#open) throw new TypeError(NOT_OPEN);
+  }
+
+  /** Translates and describes `source` once per catalog; the result is shared by its statements. */
+  #prepare(source: string, { describe = true } = {}): PreparedStatement {
+    if (typeof source !== 'string') throw new TypeError('Expected first argument to be a string');
+    this.#requireOpen();
+    const catalog = this.#connection.catalog;
+    if (catalog !== this.#preparedFor) {
+      this.#prepared = new Map();
+      this.#preparedFor = catalog;
+    }
+    const cached = this.#prepared.get(source);
+    if (cached) return cached;
+    const count = splitStatements(source).length;
+    if (count === 0) throw new RangeError('The supplied SQL string contains no statements');
+    if (count > 1) throw new RangeError('The supplied SQL string contains more than one statement');
+    const translation = this.#translator.translate(source);
+    const prepared = describe && describable(translation)
+      ? preparedStatement(translation, this.#connection.describe(translation), `sra_${this.#connection.nextStatementId()}`, catalog)
+      : preparedStatement(translation, null, undefined, catalog);
+    if (prepared.name) this.#prepared.set(source, prepared);
+    return prepared;
+  }
+}
+
+/**
+ * Statements PostgreSQL can describe without running them (PREPARE takes DML only); a no-op that
+ * returns no rows (VACUUM) has nothing to describe.
+ */
+function describable(translation: Translation): boolean {
+  if (translation.kind === 'transaction' || translation.kind === 'ddl') return false;
+  return !(translation.noop && !translation.reader);
+}
+

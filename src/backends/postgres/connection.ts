@@ -1,0 +1,228 @@
+/**
+ * The PostgreSQL backend's connection: a SyncPgClient (worker thread + Atomics.wait) set up for
+ * the registry schema, the schema's catalog (read at open and again after DDL), SQLite's rules
+ * for transaction statements, and every failure mapped to the SqliteError SQLite would raise.
+ */
+import type { OpenPlan } from '../../adapter/config';
+import { sqliteError, type SqliteError } from '../../adapter/errors';
+import { redactUrl } from '../../adapter/redact';
+import type { SchemaCatalog } from '../../schema/catalog';
+import { loadCatalogSync } from '../../schema/introspect';
+import type { Translation, TransactionOp } from '../../translator/types';
+import { mapPgError } from './errors';
+import type { FieldInfo, RawRow } from './protocol';
+import type { PreparedStatement, RowSource, StatementRunner } from './statement-engine';
+import { SyncPgClient } from './sync-client';
+import type { PgParam } from './values';
+
+type ManagedPlan = Extract<OpenPlan, { managed: true }>;
+
+const announced = new Set<string>();
+
+/** The start-up line operators look for (SPEC §9), once per process and database. */
+function announce(plan: ManagedPlan): void {
+  const target = `${redactUrl(plan.databaseUrl!)} schema ${plan.pgSchema}`;
+  if (announced.has(target)) return;
+  announced.add(target);
+  console.log(`Database initialized (PostgreSQL): ${target}`);
+}
+
+/** Rows fetched per round trip by iterate(). */
+const CURSOR_BATCH = 256;
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export class PgConnection implements StatementRunner {
+  readonly #client: SyncPgClient;
+  readonly #url: string;
+  readonly #schema: string;
+  #catalog: SchemaCatalog;
+  #statementIds = 0;
+  /** Savepoints opened by SAVEPOINT outside a transaction (SQLite then begins one; its RELEASE commits). */
+  #outermostSavepoint: string | undefined;
+
+  constructor(plan: ManagedPlan, { readonly }: { readonly: boolean }) {
+    this.#url = plan.databaseUrl!;
+    this.#schema = plan.pgSchema;
+    const setup = [
+      `SET search_path TO ${quoteIdent(plan.pgSchema)}`,
+      "SET TimeZone TO 'UTC'",
+      "SET DateStyle TO 'ISO, YMD'",
+      "SET bytea_output TO 'hex'",
+      'SET extra_float_digits TO 1',
+    ];
+    if (readonly) setup.push('SET default_transaction_read_only TO on');
+    try {
+      this.#client = new SyncPgClient({
+        connectionString: plan.databaseUrl!,
+        poolSize: plan.pgPoolSize,
+        timeoutMs: plan.pgTimeoutMs,
+        statementSetup: setup,
+        applicationName: 'swarm-registry-adapter',
+        writeLockScope: plan.pgSchema,
+      });
+    } catch (error) {
+      throw this.#error(error);
+    }
+    this.#ensureSchema();
+    this.#catalog = this.#readCatalog();
+    announce(plan);
+  }
+
+  get catalog(): SchemaCatalog {
+    return this.#catalog;
+  }
+
+  get inTransaction(): boolean {
+    return this.#client.inTransaction;
+  }
+
+  nextStatementId(): number {
+    return ++this.#statementIds;
+  }
+
+  describe(translation: Translation): FieldInfo[] | null {
+    try {
+      return this.#client.describe(translation.text).fields;
+    } catch (error) {
+      throw this.#error(error);
+    }
+  }
+
+  execute(prepared: PreparedStatement, values: PgParam[]): { rows: RawRow[]; rowCount: number } {
+    const { translation } = prepared;
+    if (translation.transaction) {
+      this.#control(translation.transaction);
+      return { rows: [], rowCount: 0 };
+    }
+    let result;
+    try {
+      result = this.#client.query(translation.text, values, prepared.name ? { name: prepared.name } : undefined);
+    } catch (error) {
+      throw this.#error(error);
+    }
+    if (translation.changesSchema) this.#catalog = this.#readCatalog();
+    return result;
+  }
+
+  openCursor(prepared: PreparedStatement, values: PgParam[]): RowSource {
+    let opened;
+    try {
+      opened = this.#client.openCursor(prepared.translation.text, values, CURSOR_BATCH);
+    } catch (error) {
+      throw this.#error(error);
+    }
+    const client = this.#client;
+    const { cursor } = opened;
+    let rows = opened.rows;
+    let done = opened.done;
+    let index = 0;
+    let closed = false;
+    const toError = (error: unknown) => this.#error(error);
+    return {
+      next(): RawRow | undefined {
+        while (index >= rows.length) {
+          if (done || closed) return undefined;
+          try {
+            const batch = client.fetch(cursor);
+            rows = batch.rows;
+            done = batch.done;
+            index = 0;
+          } catch (error) {
+            closed = true;
+            throw toError(error);
+          }
+        }
+        return rows[index++];
+      },
+      close(): void {
+        if (closed) return;
+        closed = true;
+        if (!done) client.closeCursor(cursor);
+      },
+    };
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+
+  /** BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE, with SQLite's errors where SQLite refuses them. */
+  #control(op: TransactionOp): void {
+    const client = this.#client;
+    try {
+      switch (op.op) {
+        case 'begin':
+          if (client.inTransaction) throw sqliteError('cannot start a transaction within a transaction', 'SQLITE_ERROR');
+          client.begin(op.mode);
+          return;
+        case 'commit':
+          if (!client.inTransaction) throw sqliteError('cannot commit - no transaction is active', 'SQLITE_ERROR');
+          this.#outermostSavepoint = undefined;
+          client.commit();
+          return;
+        case 'rollback':
+          if (!client.inTransaction) throw sqliteError('cannot rollback - no transaction is active', 'SQLITE_ERROR');
+          this.#outermostSavepoint = undefined;
+          client.rollback();
+          return;
+        case 'savepoint':
+          if (!client.inTransaction) {
+            client.begin('deferred');
+            this.#outermostSavepoint = op.name;
+          }
+          client.savepoint(op.name);
+          return;
+        case 'release':
+          if (!client.inTransaction) throw sqliteError(`no such savepoint: ${op.name}`, 'SQLITE_ERROR');
+          client.release(op.name);
+          if (this.#outermostSavepoint === op.name) {
+            this.#outermostSavepoint = undefined;
+            client.commit();
+          }
+          return;
+        case 'rollback_to':
+          if (!client.inTransaction) throw sqliteError(`no such savepoint: ${op.name}`, 'SQLITE_ERROR');
+          client.rollbackTo(op.name);
+          return;
+      }
+    } catch (error) {
+      throw this.#error(error);
+    }
+  }
+
+  #ensureSchema(): void {
+    try {
+      const found = this.#client.query('SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1', [this.#schema]);
+      if (found.rows.length === 0) this.#client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.#schema)}`, []);
+    } catch (error) {
+      this.#client.close();
+      throw this.#error(error);
+    }
+  }
+
+  #readCatalog(): SchemaCatalog {
+    const client = this.#client;
+    try {
+      return loadCatalogSync(
+        {
+          query(text: string, values?: unknown[]) {
+            const r = client.query(text, (values ?? []) as PgParam[]);
+            return { rows: r.rows.map((row) => Object.fromEntries(r.fields.map((f, i) => [f.name, row[i]]))) };
+          },
+        },
+        this.#schema,
+      );
+    } catch (error) {
+      throw this.#error(error);
+    }
+  }
+
+  #error(error: unknown): SqliteError {
+    if (error instanceof Error && error.name === 'SqliteError') return error as SqliteError;
+    const pg = (error as { pg?: unknown; failure?: { pg?: unknown } }).pg ?? (error as { failure?: { pg?: unknown } }).failure?.pg;
+    return mapPgError(pg ?? error, { catalog: this.#catalog, url: this.#url });
+  }
+}

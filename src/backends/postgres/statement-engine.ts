@@ -1,0 +1,152 @@
+/**
+ * One prepared statement on PostgreSQL: the translation (made once), the binding plan (made once),
+ * the row shaper (made once from the statement's RowDescription), and a named server-side prepared
+ * statement, so that a repeated statement skips PostgreSQL's parse and plan.
+ */
+import type { ColumnDefinition, RunResult } from '../backend';
+import type { ReadMode, RowIterator, StatementEngine } from '../../adapter/statement';
+import type { SchemaCatalog } from '../../schema/catalog';
+import type { Translation } from '../../translator/types';
+import { BindingPlan } from './binding';
+import { declaredType } from '../../schema/sqlite-type-names';
+import type { FieldInfo, RawRow } from './protocol';
+import { RowShaper, type PgParam } from './values';
+
+/** What a statement needs from its connection. */
+export interface StatementRunner {
+  readonly catalog: SchemaCatalog;
+  execute(prepared: PreparedStatement, values: PgParam[]): { rows: RawRow[]; rowCount: number };
+  openCursor(prepared: PreparedStatement, values: PgParam[]): RowSource;
+}
+
+/** Batches of raw rows from a server-side cursor. */
+export interface RowSource {
+  next(): RawRow | undefined;
+  close(): void;
+}
+
+/** A statement as prepared on this connection: shared by every Statement object of the same SQL. */
+export interface PreparedStatement {
+  readonly translation: Translation;
+  /** The server-side prepared statement's name (unique per SQL text on this connection). */
+  readonly name: string | undefined;
+  /** Result columns as PostgreSQL describes them; null when the statement returns no rows. */
+  readonly fields: FieldInfo[] | null;
+  readonly plan: BindingPlan;
+  readonly shaper: RowShaper | undefined;
+  /** Positions of the `$n` that take the statement's 'now'. */
+  readonly nowSlots: number[];
+}
+
+export function preparedStatement(translation: Translation, fields: FieldInfo[] | null, name: string | undefined, catalog: SchemaCatalog): PreparedStatement {
+  const nowSlots: number[] = [];
+  translation.slots.forEach((slot, i) => {
+    if (slot.source.kind === 'now') nowSlots.push(i);
+  });
+  return {
+    translation,
+    name,
+    fields,
+    plan: new BindingPlan(translation),
+    shaper: fields ? new RowShaper(fields, catalog, translation.columnNames) : undefined,
+    nowSlots,
+  };
+}
+
+function rowsOf(rows: RawRow[]): RowSource {
+  let index = 0;
+  return {
+    next: () => rows[index++],
+    close: () => {
+      index = rows.length;
+    },
+  };
+}
+
+const MODE_OF = { object: 'object', pluck: 'pluck', raw: 'raw', expand: 'expand' } as const;
+
+export class PgStatementEngine implements StatementEngine<PgParam[]> {
+  constructor(
+    private readonly runner: StatementRunner,
+    private readonly prepared: PreparedStatement,
+  ) {}
+
+  get source(): string {
+    return this.prepared.translation.source;
+  }
+  get reader(): boolean {
+    return this.prepared.fields !== null;
+  }
+  get readonly(): boolean {
+    return this.prepared.translation.readonly;
+  }
+
+  bind(args: unknown[]): PgParam[] {
+    return this.prepared.plan.pgValues(args);
+  }
+
+  run(bound: PgParam[]): RunResult {
+    const result = this.runner.execute(this.prepared, this.#withNow(bound));
+    const kind = this.prepared.translation.kind;
+    // SQLite counts changes of INSERT, UPDATE and DELETE only; lastInsertRowid is 0 (text keys).
+    const changes = kind === 'insert' || kind === 'update' || kind === 'delete' ? result.rowCount : 0;
+    return { changes, lastInsertRowid: 0 };
+  }
+
+  get(bound: PgParam[], mode: ReadMode): unknown {
+    const { rows } = this.runner.execute(this.prepared, this.#withNow(bound));
+    if (rows.length === 0) return undefined;
+    return this.prepared.shaper!.row(rows[0]!, MODE_OF[mode.shape], mode.safeIntegers);
+  }
+
+  all(bound: PgParam[], mode: ReadMode): unknown[] {
+    const { rows } = this.runner.execute(this.prepared, this.#withNow(bound));
+    return this.prepared.shaper!.rows(rows, MODE_OF[mode.shape], mode.safeIntegers);
+  }
+
+  iterate(bound: PgParam[], mode: ReadMode): RowIterator {
+    // A cursor reads a SELECT in batches; a write that returns rows (RETURNING) runs once, whole.
+    const source = this.prepared.translation.kind === 'select'
+      ? this.runner.openCursor(this.prepared, this.#withNow(bound))
+      : rowsOf(this.runner.execute(this.prepared, this.#withNow(bound)).rows);
+    const shaper = this.prepared.shaper!;
+    const shape = MODE_OF[mode.shape];
+    return {
+      next(): IteratorResult<unknown, undefined> {
+        const raw = source.next();
+        if (raw === undefined) return { done: true, value: undefined };
+        return { done: false, value: shaper.row(raw, shape, mode.safeIntegers) };
+      },
+      return(): void {
+        source.close();
+      },
+    };
+  }
+
+  columns(): ColumnDefinition[] {
+    const fields = this.prepared.fields ?? [];
+    const names = this.prepared.shaper?.columnNames ?? fields.map((f) => f.name);
+    const byOid = new Map([...this.runner.catalog.tables.values()].map((t) => [t.oid, t]));
+    return fields.map((field, i) => {
+      const table = field.tableID ? byOid.get(field.tableID) : undefined;
+      const column = table?.columns.find((c) => c.position === field.columnID);
+      return {
+        name: names[i]!,
+        column: column?.name ?? null,
+        table: table?.name ?? null,
+        database: table ? 'main' : null,
+        type: column ? declaredType(column.type) : null,
+      };
+    });
+  }
+
+  /** The statement's 'now', evaluated once per execution, as SQLite evaluates it once per statement. */
+  #withNow(bound: PgParam[]): PgParam[] {
+    const slots = this.prepared.nowSlots;
+    if (slots.length === 0) return bound;
+    const values = bound.slice();
+    const now = new Date().toISOString();
+    for (const i of slots) values[i] = now;
+    return values;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The caller's side of the bridge: one worker thread, one MessagePort and one SharedArrayBuffer,
+ * made once and reused by every call. A request is posted on the port; the caller then sleeps in
+ * `Atomics.wait` on the reply counter until the worker bumps it, and takes the reply with
+ * `receiveMessageOnPort` — synchronously, without deasync and without the event loop.
+ *
+ * Neither the thread nor the port keeps the process alive (both are unref'd), so a program that
+ * never calls `close()` still exits when its own work is done.
+ */
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { SIGNAL_REPLIES, SIGNAL_SLOTS, SIGNAL_STATE, WORKER_EXITED, WORKER_STARTING, type Reply, type Request, type WorkerConfig } from './protocol';
+
+/** How long a new thread may take to start (load pg) on top of the caller's timeout. */
+const STARTUP_ALLOWANCE_MS = 10_000;
+
+export type Received = Reply | 'timeout' | 'exited';
+
+export class SyncChannel {
+  readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly signal: Int32Array;
+  private readonly startedAt = performance.now();
+  private lastId = 0;
+  private exited = false;
+
+  constructor(config: WorkerConfig, workerPath: string | URL = path.join(__dirname, 'worker.js')) {
+    const shared = new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
+    this.signal = new Int32Array(shared);
+    const { port1, port2 } = new MessageChannel();
+    this.worker = new Worker(workerPath, { workerData: { config, port: port2, signal: shared }, transferList: [port2] });
+    this.worker.unref();
+    port1.unref();
+    this.port = port1;
+    // Seen only while the caller is not blocked; while it is, the thread's own flag tells.
+    this.worker.on('exit', () => {
+      this.exited = true;
+    });
+    this.worker.on('error', () => {});
+  }
+
+  get alive(): boolean {
+    return !this.exited && Atomics.load(this.signal, SIGNAL_STATE) !== WORKER_EXITED;
+  }
+
+  /** Posts a request under a fresh id (written into `request`), and returns that id. */
+  send(request: Request): number {
+    request.id = ++this.lastId;
+    this.port.postMessage(request);
+    return request.id;
+  }
+
+  /** The next reply (of any id), or why none came before `deadline` (a performance.now() time). */
+  next(deadline: number): Received {
+    for (;;) {
+      const seen = Atomics.load(this.signal, SIGNAL_REPLIES);
+      const message = receiveMessageOnPort(this.port);
+      if (message) return message.message as Reply;
+      const state = Atomics.load(this.signal, SIGNAL_STATE);
+      if (this.exited || state === WORKER_EXITED) return 'exited';
+      const until = state === WORKER_STARTING ? Math.max(deadline, this.startedAt + STARTUP_ALLOWANCE_MS) : deadline;
+      const left = until - performance.now();
+      if (left <= 0) return 'timeout';
+      Atomics.wait(this.signal, SIGNAL_REPLIES, seen, left);
+    }
+  }
+
+  /** Stops the thread without waiting for it (its connections close with it). */
+  dispose(): void {
+    this.exited = true;
+    this.port.close();
+    void this.worker.terminate();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Server-side cursors for `iterate()`: `DECLARE ... NO SCROLL CURSOR` and `FETCH FORWARD n`, so
+ * a large result is read in batches. Inside a transaction the cursor lives on the transaction's
+ * connection (its FETCHes guarded like any statement); outside one it gets a connection and a
+ * transaction of its own, held until the cursor is exhausted or closed. Opening a cursor and
+ * reading its first batch is one round trip; a cursor that returns less than a full batch is
+ * exhausted and closed at once.
+ */
+import { run, type PgConnection } from './worker-connections';
+import { SqliteUsageError } from './worker-errors';
+import { RequestContext } from './worker-request-context';
+import type { Session } from './worker-session';
+import type { Transaction } from './worker-transaction';
+import { emptyResult, type WireStep } from './worker-wire-query';
+import type { CursorBatch, CursorOpened, WireResult } from './protocol';
+
+interface CursorState {
+  readonly id: number;
+  readonly name: string;
+  readonly batchSize: number;
+  readonly conn: PgConnection;
+  /** The transaction the cursor belongs to; null when it has a connection of its own. */
+  readonly tx: Transaction | null;
+}
+
+export class Cursors {
+  private readonly cursors = new Map<number, CursorState>();
+  private nextId = 1;
+
+  constructor(private readonly session: Session) {
+    session.onTransactionEnd = (ids) => ids.forEach((id) => this.cursors.delete(id));
+  }
+
+  async open(ctx: RequestContext, text: string, values: unknown[], batchSize: number): Promise<CursorOpened> {
+    const id = this.nextId++;
+    const name = `sra_cursor_${id}`;
+    const declare: WireStep = { text: `DECLARE ${name} NO SCROLL CURSOR FOR ${stripTerminator(text)}`, values };
+    const fetch = fetchStep(name, batchSize);
+    const tx = this.session.tx;
+    if (tx) {
+      const { results } = await tx.serial(() => tx.guarded(ctx, { steps: [declare, fetch] }));
+      const state: CursorState = { id, name, batchSize, conn: tx.conn, tx };
+      tx.cursors.add(id);
+      this.cursors.set(id, state);
+      return { cursor: id, ...this.batch(state, results[1]) };
+    }
+    const conn = await this.session.pool.acquire();
+    let query;
+    try {
+      query = await ctx.run(conn, { steps: [{ text: 'BEGIN' }, declare, fetch] });
+    } catch (err) {
+      await this.endOwnTransaction(conn, 'ROLLBACK');
+      throw err;
+    }
+    const state: CursorState = { id, name, batchSize, conn, tx: null };
+    this.cursors.set(id, state);
+    return { cursor: id, ...this.batch(state, query.results[2]) };
+  }
+
+  async fetch(ctx: RequestContext, id: number): Promise<CursorBatch> {
+    const state = this.cursors.get(id);
+    if (!state) throw new SqliteUsageError('The cursor is closed: its iteration ended, failed, or its transaction ended.', 'SQLITE_MISUSE');
+    const step = fetchStep(state.name, state.batchSize);
+    try {
+      const { tx } = state;
+      const result = tx
+        ? (await tx.serial(() => tx.guarded(ctx, { steps: [step] }))).results[0]
+        : (await ctx.run(state.conn, { steps: [step] })).results[0];
+      return this.batch(state, result);
+    } catch (err) {
+      this.close(id);
+      throw err;
+    }
+  }
+
+  /** Closes a cursor (an iteration stopped early); runs in the background, errors ignored. */
+  close(id: number): void {
+    const state = this.cursors.get(id);
+    if (!state) return;
+    this.cursors.delete(id);
+    const { tx } = state;
+    if (tx) {
+      tx.cursors.delete(id);
+      // Guarded: the cursor may already be gone with a rolled-back savepoint.
+      void tx.serial(() => tx.guarded(new RequestContext(0), { simple: `CLOSE ${state.name}` })).catch(() => undefined);
+    } else {
+      void this.endOwnTransaction(state.conn, 'COMMIT');
+    }
+  }
+
+  /** Releases the connections of the cursors that own one (the worker is closing). */
+  closeAll(): void {
+    for (const id of [...this.cursors.keys()]) this.close(id);
+  }
+
+  private batch(state: CursorState, result: WireResult | undefined): CursorBatch {
+    const { rows, fields } = result ?? emptyResult();
+    const done = rows.length < state.batchSize;
+    if (done) this.close(state.id);
+    return { rows, fields, done };
+  }
+
+  private async endOwnTransaction(conn: PgConnection, sql: 'COMMIT' | 'ROLLBACK'): Promise<void> {
+    if (!conn.broken) await run(conn, { simple: sql }).catch(() => undefined);
+    this.session.pool.release(conn);
+  }
+}
+
+function fetchStep(name: string, batchSize: number): WireStep {
+  return { text: `FETCH FORWARD ${batchSize} FROM ${name}`, target: true };
+}
+
+/** DECLARE wraps the statement, so a trailing `;` would end it early. */
+function stripTerminator(text: string): string {
+  return text.replace(/[\s;]+$/, '');
+}

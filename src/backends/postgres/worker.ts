@@ -1,0 +1,49 @@
+/**
+ * The worker thread of `SyncPgClient`: it owns the `pg` connections and answers requests from the
+ * caller's thread, which sleeps in `Atomics.wait` meanwhile. A reply is posted on the port first,
+ * then the reply counter is bumped and the caller woken, so the caller always finds the message it
+ * was woken for.
+ *
+ * The caller cannot see this thread's `exit` event while it is blocked, so the thread itself marks
+ * the shared state as exited (and wakes the caller) when it ends: on an uncaught error, an
+ * unhandled rejection or `process.exit()`. A thread stopped from outside (`terminate()`, which only
+ * the caller does) or hung is found by the caller's timeout instead.
+ */
+import { workerData } from 'node:worker_threads';
+import { RequestHandler } from './worker-requests';
+import { SIGNAL_REPLIES, SIGNAL_STATE, WORKER_EXITED, WORKER_READY, type Reply, type Request, type WorkerData } from './protocol';
+
+const { config, port, signal: shared } = workerData as WorkerData;
+const signal = new Int32Array(shared);
+const handler = new RequestHandler(config);
+
+process.on('exit', () => {
+  Atomics.store(signal, SIGNAL_STATE, WORKER_EXITED);
+  wake();
+});
+
+port.on('message', (request: Request) => {
+  void handler.handle(request).then((message) => {
+    reply(message);
+    // With the pool ended and the port closed, nothing is left and the thread ends by itself.
+    if (request.kind === 'close') port.close();
+  });
+});
+
+Atomics.store(signal, SIGNAL_STATE, WORKER_READY);
+wake();
+
+function reply(message: Reply): void {
+  // The port may already be closed (after `close`): the caller then stopped waiting.
+  try {
+    port.postMessage(message);
+  } catch {
+    return;
+  }
+  wake();
+}
+
+function wake(): void {
+  Atomics.add(signal, SIGNAL_REPLIES, 1);
+  Atomics.notify(signal, SIGNAL_REPLIES);
+}
