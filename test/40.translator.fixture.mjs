@@ -1,7 +1,6 @@
 // Shared by the 40.translator.* tests: the registry's SQLite schema, a PostgreSQL database built by
 // translating it, a SQLite twin with the same rows, and a minimal binder/shaper so rows compare.
 import { createRequire } from 'node:module';
-import fs from 'node:fs';
 import pg from 'pg';
 import { createTestDatabase } from './helpers/pg.mjs';
 
@@ -13,11 +12,7 @@ const Database = require('better-sqlite3');
 export const SCHEMA = 'engine_registry';
 
 /** The registry's 8 tables, as the migration plan gives them (SQLite dialect). */
-export const REGISTRY_DDL = (() => {
-  const plan = fs.readFileSync(new URL('../../shared/000_9c32f72335b3b11d.txt', import.meta.url), 'utf8');
-  const block = plan.slice(plan.indexOf('```sql') + 6, plan.indexOf('```', plan.indexOf('```sql') + 6));
-  return translator.splitStatements(block);
-})();
+export const REGISTRY_DDL = translator.splitStatements(require('../dist/schema/registry-sqlite.js').REGISTRY_SQLITE_DDL);
 
 /** Rows both databases start with (literal SQLite INSERTs, translated for PostgreSQL). */
 export const SEED = [
