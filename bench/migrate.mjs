@@ -20,6 +20,9 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 500_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sra-bench-'));
 const file = path.join(dir, 'registry.db');
 
+// The machine may be shared: each line says how busy it was (1-minute load average, 2 cores here).
+const load = () => `load ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`;
+
 async function measured(fn) {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
@@ -48,9 +51,9 @@ try {
   fs.readdirSync(dir).filter((f) => f.includes('.backup-')).forEach((f) => fs.rmSync(path.join(dir, f)));
 
   const backfill = await measured(() => runBackfill(settings));
-  console.log(`backfill: ${backfill.result.copied} rows in ${backfill.seconds.toFixed(2)} s = ${Math.round(backfill.result.copied / backfill.seconds)} rows/s, peak RSS ${backfill.peakMb} MB (per-row FK triggers: ${backfill.result.rowTriggers ? 'on' : 'off, checked in bulk'})`);
+  console.log(`backfill: ${backfill.result.copied} rows in ${backfill.seconds.toFixed(2)} s = ${Math.round(backfill.result.copied / backfill.seconds)} rows/s, peak RSS ${backfill.peakMb} MB (per-row FK triggers: ${backfill.result.rowTriggers ? 'on' : 'off, checked in bulk'}), ${load()}`);
   const verify = await measured(() => runVerify(settings));
-  console.log(`verify:   ${verify.result.rows} rows in ${verify.seconds.toFixed(2)} s = ${Math.round(verify.result.rows / verify.seconds)} rows/s, peak RSS ${verify.peakMb} MB, clean: ${verify.result.clean}`);
+  console.log(`verify:   ${verify.result.rows} rows in ${verify.seconds.toFixed(2)} s = ${Math.round(verify.result.rows / verify.seconds)} rows/s, peak RSS ${verify.peakMb} MB, clean: ${verify.result.clean}, ${load()}`);
 
   const version = pgloaderVersion();
   if (!version) {
@@ -69,7 +72,7 @@ try {
     if (out.status !== 0) {
       console.log(`pgloader: failed (${(out.stderr || out.stdout).split('\n').find((l) => l.trim()) ?? `exit ${out.status}`})`);
     } else {
-      console.log(`pgloader (${version}): ${total} rows in ${seconds.toFixed(2)} s = ${Math.round(total / seconds)} rows/s (its own schema, no profile, no resume)`);
+      console.log(`pgloader (${version}): ${total} rows in ${seconds.toFixed(2)} s = ${Math.round(total / seconds)} rows/s (its own schema, no profile, no resume), ${load()}`);
       console.log(`ratio: backfill takes ${(backfill.seconds / seconds).toFixed(2)}× pgloader's time`);
     }
   }

@@ -71,8 +71,19 @@ export class AsyncStatement {
   /** Rows in batches through a cursor (PostgreSQL) or a statement iterator (SQLite). */
   async *iterate(...params: unknown[]): AsyncGenerator<unknown, void, undefined> {
     this.#requireReader('iterate');
-    const rows = await this.#owner.schedule(() => this.#engine.all(this.#args(params), this.#mode));
-    yield* rows;
+    const engine = this.#engine;
+    const mode = this.#mode;
+    if (!engine.iterate) {
+      yield* await this.#owner.schedule(() => engine.all(this.#args(params), mode));
+      return;
+    }
+    const cursor = await this.#owner.schedule(() => engine.iterate!(this.#args(params), mode));
+    try {
+      for (let rows = await cursor.next(); rows.length > 0; rows = await cursor.next()) yield* rows;
+    } finally {
+      // Also reached when the loop stops early (break, return, throw): the cursor is closed then.
+      await cursor.close();
+    }
   }
   columns(): Promise<ColumnDefinition[]> {
     return this.#owner.schedule(() => this.#engine.columns());

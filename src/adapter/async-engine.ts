@@ -12,6 +12,14 @@ export interface RowMode {
   expand: boolean;
 }
 
+/** An open read of a statement's rows, batch by batch (a server-side cursor on PostgreSQL). */
+export interface AsyncRowCursor {
+  /** The next rows, shaped; an empty array once the read is over. */
+  next(): Promise<unknown[]>;
+  /** Ends the read early and frees what it holds (a connection, a cursor); safe to call twice. */
+  close(): Promise<void>;
+}
+
 export interface AsyncStatementEngine {
   readonly source: string;
   readonly reader: boolean;
@@ -20,6 +28,8 @@ export interface AsyncStatementEngine {
   get(params: unknown[], mode: RowMode): Promise<unknown> | unknown;
   all(params: unknown[], mode: RowMode): Promise<unknown[]> | unknown[];
   columns(): Promise<ColumnDefinition[]> | ColumnDefinition[];
+  /** Reads the rows in batches; without it, iterate() reads them all with `all()`. */
+  iterate?(params: unknown[], mode: RowMode): Promise<AsyncRowCursor>;
 }
 
 export interface AsyncEngine {
@@ -37,9 +47,15 @@ export interface AsyncEngine {
 }
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
-type AsyncOpener = (plan: ManagedPlan, filename: string) => AsyncEngine;
-let postgresOpener: (() => AsyncOpener) | undefined;
+type AsyncOpener = (plan: ManagedPlan, filename: string, options: DatabaseOptions) => AsyncEngine;
 
+/** The PostgreSQL engine, required on first use (a SQLite-only process never loads pg). */
+let postgresOpener: (() => AsyncOpener) | undefined = () => {
+  const { openPostgresAsyncEngine } = require('../backends/postgres/async-engine') as typeof import('../backends/postgres/async-engine');
+  return openPostgresAsyncEngine;
+};
+
+/** Replaces the PostgreSQL engine (a test seam). */
 export function registerAsyncPostgres(load: () => AsyncOpener): void {
   postgresOpener = load;
 }
@@ -49,7 +65,7 @@ export function openAsyncEngine(filename: string | undefined, options: DatabaseO
   const plan = planOpen(name, options);
   if (plan.managed && plan.backend === 'postgres') {
     if (!postgresOpener) throw new Error('REGISTRY_BACKEND=postgres is not available in this build.');
-    return postgresOpener()(plan, name);
+    return postgresOpener()(plan, name, options);
   }
   // SQLite and shadow mode run the synchronous facade: shadow mode's mirror works the same either way.
   return new SyncFacadeEngine(new Database(filename, options));

@@ -17,6 +17,8 @@ export interface SqliteErrorConstructor {
 }
 
 function loadSqliteError(): SqliteErrorConstructor {
+  // After the retirement nothing may load better-sqlite3 for the registry, not even its error class.
+  if (/^(1|true|yes|on)$/i.test((process.env.REGISTRY_SQLITE_RETIRED ?? '').trim())) return ownSqliteError();
   try {
     return require('better-sqlite3/lib/sqlite-error') as SqliteErrorConstructor;
   } catch {

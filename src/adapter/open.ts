@@ -14,8 +14,9 @@ const openers: Record<'postgres' | 'shadow', (plan: ManagedPlan, filename: strin
     const { PostgresBackend } = require('../backends/postgres') as typeof import('../backends/postgres');
     return new PostgresBackend(plan, filename, options);
   },
-  shadow: () => {
-    throw new Error('REGISTRY_BACKEND=shadow is not available in this build yet: use sqlite or postgres.');
+  shadow: (plan, filename, options, database) => {
+    const { ShadowBackend } = require('../shadow/backend') as typeof import('../shadow/backend');
+    return new ShadowBackend(plan, filename, options, database);
   },
 };
 

@@ -8,10 +8,9 @@ import { Statement, type ConnectionState } from '../adapter/statement';
 import { createTransaction, type ControlStatement } from '../adapter/transaction';
 import type { SchemaCatalog } from '../schema/catalog';
 import { createTranslator, splitStatements, type Translator } from '../translator';
-import type { Translation } from '../translator/types';
 import type { Backend, BackendCapabilities, TransactionFunction } from './backend';
 import { PgConnection } from './postgres/connection';
-import { PgStatementEngine, preparedStatement, type PreparedStatement } from './postgres/statement-engine';
+import { isDescribable, PgStatementEngine, preparedStatement, type PreparedStatement } from './postgres/statement-engine';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 
@@ -56,6 +55,16 @@ export class PostgresBackend implements Backend {
   prepare(source: string, database: object): unknown {
     const prepared = this.#prepare(source);
     return new Statement(new PgStatementEngine(this.#connection, prepared), this.#state, database);
+  }
+
+  /** The engine under a statement, for a wrapper (shadow mode) that gives its own 'now'. */
+  /** The schema as last read from the catalog (at open, and after DDL). */
+  get catalog(): SchemaCatalog {
+    return this.#connection.catalog;
+  }
+
+  prepareEngine(source: string, clock?: () => string): PgStatementEngine {
+    return new PgStatementEngine(this.#connection, this.#prepare(source), clock);
   }
 
   exec(source: string): void {
@@ -120,20 +129,10 @@ export class PostgresBackend implements Backend {
     if (count === 0) throw new RangeError('The supplied SQL string contains no statements');
     if (count > 1) throw new RangeError('The supplied SQL string contains more than one statement');
     const translation = this.#translator.translate(source);
-    const prepared = describe && describable(translation)
+    const prepared = describe && isDescribable(translation)
       ? preparedStatement(translation, this.#connection.describe(translation), `sra_${this.#connection.nextStatementId()}`, catalog)
       : preparedStatement(translation, null, undefined, catalog);
     if (prepared.name) this.#prepared.set(source, prepared);
     return prepared;
   }
 }
-
-/**
- * Statements PostgreSQL can describe without running them (PREPARE takes DML only); a no-op that
- * returns no rows (VACUUM) has nothing to describe.
- */
-function describable(translation: Translation): boolean {
-  if (translation.kind === 'transaction' || translation.kind === 'ddl') return false;
-  return !(translation.noop && !translation.reader);
-}
-

@@ -8,6 +8,9 @@ import { registerBackfill } from './commands/backfill';
 import { registerInit } from './commands/init';
 import { registerVerify } from './commands/verify';
 import { registerReport } from './commands/report';
+import { registerStatus } from './commands/status';
+import { registerTranslate } from './commands/translate';
+import { registerDemo } from './commands/demo';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
@@ -22,6 +25,9 @@ export function buildProgram(): Command {
   registerBackfill(program);
   registerVerify(program);
   registerReport(program);
+  registerStatus(program);
+  registerTranslate(program);
+  registerDemo(program);
   return program;
 }
 

@@ -1,15 +1,17 @@
 /**
- * Reads one table from SQLite in primary-key order, a chunk at a time, as COPY text for PostgreSQL.
- * SQLite itself writes each row's COPY line (escaped, tab-separated) and joins the chunk into one
- * string, which is about twice as fast as handing JavaScript every value. Each value becomes the
- * text PostgreSQL reads for the column's type, so no number passes through a JavaScript double: a
- * REAL or INTEGER in a TEXT column becomes SQLite's own text of it ('2.0'), integers their exact
- * digits, booleans '0'/'1', blobs `\x` hex; timestamps stay text, read as UTC by the session.
+ * Reads one table from SQLite in primary-key order, a chunk at a time, as COPY data for PostgreSQL
+ * (copy-csv.ts). SQLite itself writes each row's CSV line and joins the chunk into one string,
+ * which is about twice as fast as handing JavaScript every value. Each value becomes the text
+ * PostgreSQL reads for the column's type, so no number passes through a JavaScript double: a REAL
+ * or INTEGER in a TEXT column becomes SQLite's own text of it ('2.0'), integers their exact digits,
+ * booleans '0'/'1', blobs `\x` hex; timestamps stay text, read as UTC by the session.
+ * Key order (not rowid order) keeps the chunks resumable by key and lets PostgreSQL append to the
+ * primary-key index instead of inserting at random places in it.
  * Rows the operator chose to skip are left out; rows with a nulled value are encoded in JavaScript.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { ident, type MigrationColumn, type MigrationTable } from './columns';
-import { copyLine } from './copy-text';
+import { csvLine, csvLineSql } from './copy-csv';
 import type { ExceptionPlan } from './exceptions';
 import type { SqliteDatabase } from './sqlite-source';
 
@@ -21,16 +23,8 @@ function valueExpression(column: MigrationColumn): string {
   return `CAST(${c} AS TEXT)`;
 }
 
-/** The value as COPY text: NULL as \N, and backslash, tab, newline, carriage return escaped. */
-function copyFieldExpression(column: MigrationColumn): string {
-  const value = valueExpression(column);
-  if (column.kind === 'integer' || column.kind === 'boolean') return `coalesce(${value}, '\\N')`;
-  if (column.kind === 'blob') return `coalesce('\\' || ${value}, '\\N')`;
-  return `coalesce(replace(replace(replace(replace(${value}, '\\', '\\\\'), char(9), '\\t'), char(10), '\\n'), char(13), '\\r'), '\\N')`;
-}
-
 export interface Chunk {
-  /** COPY text of the rows copied (empty when every row of the chunk was skipped). */
+  /** COPY data (copy-csv.ts) of the rows copied (empty when every row of the chunk was skipped). */
   text: string;
   rows: number;
   skipped: number;
@@ -49,7 +43,7 @@ export class ChunkReader {
 
   constructor(db: SqliteDatabase, readonly table: MigrationTable, plan: ExceptionPlan, chunkRows: number) {
     const key = ident(table.key);
-    const line = `${table.columns.map(copyFieldExpression).join(' || char(9) || ')} || char(10)`;
+    const line = csvLineSql(table.columns);
     const chunk = (where: string): Stmt =>
       db.prepare(`SELECT group_concat(CASE WHEN x THEN NULL ELSE line END, ''), count(*), max(k), json_group_array(k) FILTER (WHERE x)
         FROM (SELECT ${key} AS k, ${key} IN (SELECT value FROM json_each(?)) AS x, ${line} AS line
@@ -89,7 +83,7 @@ export class ChunkReader {
         continue;
       }
       for (const name of this.nulled.get(key) ?? []) row[this.table.columns.findIndex((c) => c.name === name)] = null;
-      lines.push(copyLine(row));
+      lines.push(csvLine(this.table.columns, row));
     }
     return { text: lines.join(''), rows: lines.length, skipped, lastKey: rows[rows.length - 1]![this.keyIndex]! };
   }

@@ -9,14 +9,16 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { quoteSchema } from '../schema/registry';
 import { ident, type MigrationTable } from './columns';
+import { CSV_COPY_OPTIONS } from './copy-csv';
 import { advanceProgress } from './backfill-state';
 import type { Chunk } from './backfill-chunks';
 import type { PgClient } from './pg-target';
 
 export type CopyMode = 'direct' | 'staging';
 
+/** COPYs rows encoded as copy-csv.ts writes them into `target`. */
 export async function copyText(client: PgClient, target: string, columns: string, text: string | Buffer): Promise<void> {
-  const stream = client.query(copyFrom(`COPY ${target} (${columns}) FROM STDIN`));
+  const stream = client.query(copyFrom(`COPY ${target} (${columns}) FROM STDIN ${CSV_COPY_OPTIONS}`));
   await pipeline(Readable.from([typeof text === 'string' ? Buffer.from(text) : text]), stream);
 }
 

@@ -2,7 +2,10 @@
  * `swarm-registry backfill` (SPEC §8): every row of the 8 tables from the SQLite registry into
  * PostgreSQL, from one consistent snapshot (held by the snapshot worker), profiled first,
  * resumable, streamed chunk by chunk so that memory stays flat whatever the table size. The worker
- * reads the next chunk while PostgreSQL stores the current one.
+ * reads the next chunk while PostgreSQL stores the current one. When foreign keys are checked in
+ * bulk afterwards (no per-row triggers), the tables load over two connections at once, split so
+ * that each carries about half the rows: PostgreSQL's parsing (JSONB, timestamps) and index upkeep
+ * is the larger half of the work, and one backend process can only use one core.
  */
 import type { TimestampFormat } from '../schema/catalog';
 import { setTimestampFormats } from '../schema/registry';
@@ -66,6 +69,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   requireRegistryFile(options.registryDb);
   const client = await connectPostgres(options.databaseUrl, { asyncCommit: true });
   const reader = new SnapshotReader();
+  let second: PgClient | undefined;
   try {
     await requireRegistrySchema(client, options.pgSchema, options.databaseUrl);
     const started = process.hrtime.bigint();
@@ -82,21 +86,52 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
 
     const rowTriggers = !(await skipRowTriggers(client));
     const progress = { done: 0, total: profile.totalRows };
-    const tables: TableBackfill[] = [];
-    for (const table of MIGRATION_TABLES) tables.push(await copyTable(client, reader, table, options, progress));
+    // With per-row foreign-key checks, parents must be committed before their children: one lane.
+    if (!rowTriggers) second = await secondLane(options.databaseUrl);
+    const lanes = second ? splitLanes(profile.rowsByTable) : [MIGRATION_TABLES];
+    const copied = await Promise.all(lanes.map(async (laneTables, i) => {
+      const laneClient = i === 0 ? client : second!;
+      const out: TableBackfill[] = [];
+      for (const table of laneTables) out.push(await copyTable(laneClient, reader, table, options, progress));
+      return out;
+    }));
+    const tables = MIGRATION_TABLES.map((t) => copied.flat().find((r) => r.table === t.name)!);
     if (!rowTriggers) await restoreRowTriggers(client);
     const dangling = await danglingReferences(client, options.pgSchema);
     await reader.close();
 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const copied = tables.reduce((n, t) => n + t.copied, 0);
-    return { profile, journalMode, timestampFormats, exceptions, tables, copied, rowTriggers, danglingReferences: dangling, seconds, rowsPerSecond: copied / seconds };
+    const total = tables.reduce((n, t) => n + t.copied, 0);
+    return { profile, journalMode, timestampFormats, exceptions, tables, copied: total, rowTriggers, danglingReferences: dangling, seconds, rowsPerSecond: total / seconds };
   } catch (error) {
     throw asMigrationError(error, options.databaseUrl, 'The backfill');
   } finally {
     await reader.close();
     await client.end().catch(() => undefined);
+    await second?.end().catch(() => undefined);
   }
+}
+
+/** A second connection that also skips per-row triggers, or undefined (then one lane copies everything). */
+async function secondLane(url: string): Promise<PgClient | undefined> {
+  const client = await connectPostgres(url, { asyncCommit: true });
+  if (await skipRowTriggers(client)) return client;
+  await client.end().catch(() => undefined);
+  return undefined;
+}
+
+/** Two lists of tables (each in parents-first order) holding about the same number of rows. */
+export function splitLanes(rowsByTable: Readonly<Record<string, number>>): MigrationTable[][] {
+  const lanes: MigrationTable[][] = [[], []];
+  const load = [0, 0];
+  const bySize = [...MIGRATION_TABLES].sort((a, b) => (rowsByTable[b.name] ?? 0) - (rowsByTable[a.name] ?? 0));
+  for (const table of bySize) {
+    const lane = load[0]! <= load[1]! ? 0 : 1;
+    lanes[lane]!.push(table);
+    load[lane]! += rowsByTable[table.name] ?? 0;
+  }
+  const order = (t: MigrationTable): number => MIGRATION_TABLES.indexOf(t);
+  return lanes.filter((l) => l.length > 0).map((l) => l.sort((a, b) => order(a) - order(b)));
 }
 
 async function copyTable(client: PgClient, reader: SnapshotReader, table: MigrationTable, options: BackfillOptions, progress: { done: number; total: number }): Promise<TableBackfill> {

@@ -2,13 +2,14 @@
  * Profiles the registry before a copy (SPEC §6): orphan rows (references SQLite never enforced),
  * loose values PostgreSQL would refuse (text in an INTEGER column, invalid JSON, unparseable
  * timestamps, booleans other than 0/1, rows without a key), and each timestamp column's text format.
- * Reads inside the caller's snapshot; SQLite does the scanning, one aggregate query per table.
+ * Reads inside the caller's snapshot; SQLite does the scanning, one cheap pass per table (profile-scan.ts).
  */
 import type { TimestampFormat } from '../schema/catalog';
 import { learnTimestampFormat } from '../schema/registry';
 import { ident, MIGRATION_TABLES } from './columns';
 import { compareKeys } from './key-order';
-import { looseCondition, orphanSql, profileAggregateSql, statName, type LooseKind } from './profile-sql';
+import { looseCondition, orphanSql, statName, type LooseKind } from './profile-sql';
+import { scanTable } from './profile-scan';
 import type { SqliteDatabase } from './sqlite-source';
 
 export interface LooseFinding {
@@ -51,7 +52,7 @@ export interface RegistryProfile {
 export function profileRegistry(db: SqliteDatabase): RegistryProfile {
   const profile: RegistryProfile = { rowsByTable: {}, totalRows: 0, orphans: [], loose: [], timestamps: [], notes: [] };
   for (const table of MIGRATION_TABLES) {
-    const stats = db.prepare(profileAggregateSql(table)).get() as Record<string, number>;
+    const stats = scanTable(db, table);
     profile.rowsByTable[table.name] = stats.rows!;
     profile.totalRows += stats.rows!;
     const nullKeys = stats[statName(table.key, 'null-key')]!;

@@ -10,6 +10,7 @@ export type WorkerRequest =
   | { type: 'copy-chunk'; table: string; afterKey: string | null; chunkRows: number }
   | { type: 'verify-chunk'; table: string; afterKey: string | null; chunkRows: number; exceptions?: RowException[] }
   | { type: 'verify-rows'; table: string; afterKey: string | null; upToKey: string | null }
+  | { type: 'checksum-chunk'; table: string; afterKey: string | null; chunkRows: number }
   | { type: 'close' };
 
 export type WorkerReply =
@@ -18,5 +19,6 @@ export type WorkerReply =
   | { type: 'copy-chunk'; chunk: Chunk | undefined; data: Uint8Array | undefined }
   | { type: 'verify-chunk'; chunk: VerifyChunk }
   | { type: 'verify-rows'; rows: CanonicalRow[] }
+  | { type: 'checksum-chunk'; chunk: VerifyChunk }
   | { type: 'closed' }
   | { type: 'error'; message: string; migration: boolean; code: string | undefined };

@@ -11,12 +11,14 @@ import { emptyPlan, planExceptions, type ExceptionPlan } from './exceptions';
 import { profileRegistry } from './profile';
 import { beginSnapshot, endSnapshot, journalMode, openRegistryFile, type SqliteDatabase } from './sqlite-source';
 import { VerifyChunkReader } from './verify-sqlite';
+import { ChecksumChunkReader } from './verify-checksum-sqlite';
 import type { WorkerRequest, WorkerReply } from './snapshot-protocol';
 
 let db: SqliteDatabase | undefined;
 let plan: ExceptionPlan = emptyPlan();
 const copyReaders = new Map<string, ChunkReader>();
 const verifyReaders = new Map<string, VerifyChunkReader>();
+const checksumReaders = new Map<string, ChecksumChunkReader>();
 
 function handle(request: WorkerRequest): WorkerReply {
   switch (request.type) {
@@ -48,8 +50,15 @@ function handle(request: WorkerRequest): WorkerReply {
       if (!reader) verifyReaders.set(request.table, (reader = new VerifyChunkReader(db!, findMigrationTable(request.table), request.chunkRows, request.exceptions ?? [])));
       return { type: 'verify-chunk', chunk: reader.read(request.afterKey) };
     }
+    case 'checksum-chunk': {
+      let reader = checksumReaders.get(request.table);
+      if (!reader) checksumReaders.set(request.table, (reader = new ChecksumChunkReader(db!, findMigrationTable(request.table), request.chunkRows)));
+      return { type: 'checksum-chunk', chunk: reader.read(request.afterKey) };
+    }
     case 'verify-rows': {
-      const reader = verifyReaders.get(request.table)!;
+      // The checksum path has no exceptions (verify.ts uses it only for tables without any).
+      let reader = verifyReaders.get(request.table);
+      if (!reader) verifyReaders.set(request.table, (reader = new VerifyChunkReader(db!, findMigrationTable(request.table), 1, [])));
       return { type: 'verify-rows', rows: reader.rowsBetween(request.afterKey, request.upToKey) };
     }
     case 'close': {

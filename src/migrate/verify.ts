@@ -1,11 +1,15 @@
 /**
  * `swarm-registry verify` (SPEC §8): compares the two databases table by table in primary-key
- * chunks. Each side streams its canonical rows in key order (SQLite in the snapshot worker,
- * PostgreSQL through COPY TO STDOUT) and sums each chunk up as a checksum; rows are compared only
- * where the checksums differ. With `repair`, the differing chunks are then made equal (repair.ts).
+ * chunks, each summed up as a checksum on each side; rows are compared only where the checksums
+ * differ. For a table without backfill exceptions, PostgreSQL computes each chunk's checksum itself
+ * (verify-checksum-sql.ts) while the snapshot worker computes SQLite's, so nothing but 32 hex digits
+ * per chunk crosses the wire and no PostgreSQL value is parsed in JavaScript. Tables with rows
+ * skipped or nulled by the operator's choice stream their canonical rows from both sides instead
+ * (PostgreSQL through COPY TO STDOUT). Either way a chunk that differs is compared row by row, by
+ * value (canonical.ts). With `repair`, the differing chunks are then made equal (repair.ts).
  */
-import { chunkHash } from './canonical';
-import { MIGRATION_TABLES } from './columns';
+import { canonicalRowText, chunkHash, jsonPositions } from './canonical';
+import { MIGRATION_TABLES, type MigrationTable } from './columns';
 import { asMigrationError } from './errors';
 import { readExceptions } from './backfill-state';
 import type { RowException } from './exceptions';
@@ -14,7 +18,9 @@ import { SnapshotReader } from './snapshot-reader';
 import { requireRegistryFile } from './settings';
 import { diffRows, type DifferenceCounts } from './verify-diff';
 import { PostgresRowStream } from './verify-pg';
-import { indexExceptions } from './verify-sqlite';
+import { indexExceptions, type CanonicalRow, type VerifyChunk } from './verify-sqlite';
+import { postgresChecksumSql } from './verify-checksum-sql';
+import { postgresCanonicalSql } from './verify-sql';
 import { repairRanges, type KeyRange, type RepairDirection, type RepairResult } from './repair';
 
 export interface VerifyOptions {
@@ -87,6 +93,7 @@ async function compareTable(
   client: PgClient, reader: SnapshotReader, options: VerifyOptions, name: string, exceptions: RowException[], keepRanges: (r: KeyRange[]) => void,
 ): Promise<TableVerify> {
   const table = MIGRATION_TABLES.find((t) => t.name === name)!;
+  if (!exceptions.some((e) => e.table === name)) return compareByChecksums(client, reader, options, table, keepRanges);
   const chunkRows = options.chunkRows ?? 5000;
   const result: TableVerify = { table: name, sqliteRows: 0, postgresRows: 0, missing: 0, extra: 0, different: 0, samples: [], exceptions: exceptions.filter((e) => e.table === name).length };
   const ranges: KeyRange[] = [];
@@ -116,4 +123,72 @@ async function compareTable(
   await postgres.drain();
   keepRanges(ranges);
   return result;
+}
+
+/** The fast path: PostgreSQL sums each key range up itself; only differing ranges bring rows over. */
+async function compareByChecksums(
+  client: PgClient, reader: SnapshotReader, options: VerifyOptions, table: MigrationTable, keepRanges: (r: KeyRange[]) => void,
+): Promise<TableVerify> {
+  const chunkRows = options.chunkRows ?? 5000;
+  const result: TableVerify = { table: table.name, sqliteRows: 0, postgresRows: 0, missing: 0, extra: 0, different: 0, samples: [], exceptions: 0 };
+  const ranges: KeyRange[] = [];
+  const sql = postgresChecksumSql(options.pgSchema, table);
+  const chunks = prefetchChunks((afterKey) => reader.request({ type: 'checksum-chunk', table: table.name, afterKey, chunkRows }, 'checksum-chunk').then((r) => r.chunk));
+  let afterKey: string | null = null;
+  for (;;) {
+    const chunk = await chunks.next();
+    const upTo = chunk.final ? null : chunk.lastKey;
+    const { rows } = await client.query<{ n: number; h: string }>(sql, [afterKey, upTo]);
+    const postgres = rows[0]!;
+    result.sqliteRows += chunk.rows;
+    result.postgresRows += postgres.n;
+    if (postgres.n !== chunk.rows || postgres.h !== chunk.hash) {
+      // Different texts can still be equal values (JSON 1.0 and 1): compare the rows by value.
+      const { rows: sqliteRows } = await reader.request({ type: 'verify-rows', table: table.name, afterKey, upToKey: upTo }, 'verify-rows');
+      const found = diffRows(table, sqliteRows, await postgresRows(client, options.pgSchema, table, afterKey, upTo), result, options.sampleLimit ?? 3);
+      if (found.missing.length + found.extra.length + found.different.length > 0) ranges.push({ afterKey, upToKey: upTo });
+    }
+    options.onProgress?.({ table: table.name, done: result.sqliteRows, total: 0 });
+    if (chunk.final) break;
+    afterKey = chunk.lastKey;
+  }
+  keepRanges(ranges);
+  return result;
+}
+
+/** PostgreSQL's canonical rows of one key range, in key order. */
+async function postgresRows(client: PgClient, schema: string, table: MigrationTable, afterKey: string | null, upToKey: string | null): Promise<CanonicalRow[]> {
+  const { rows } = await client.query<Array<string | null>>({ text: postgresCanonicalSql(schema, table, { after: afterKey, upTo: upToKey }), rowMode: 'array' });
+  const keyAt = table.columns.findIndex((c) => c.name === table.key);
+  const jsonAt = jsonPositions(table);
+  return rows.map((r) => [r[keyAt]!, canonicalRowText(r, jsonAt)]);
+}
+
+/**
+ * Asks for chunk after chunk as soon as the previous one is known, without waiting for PostgreSQL,
+ * so that the worker never idles; at most a few chunk summaries wait in memory.
+ */
+function prefetchChunks(ask: (afterKey: string | null) => Promise<VerifyChunk>, ahead = 4): { next(): Promise<VerifyChunk> } {
+  const ready: Array<Promise<VerifyChunk>> = [];
+  let last: Promise<VerifyChunk> | undefined;
+  let ended = false;
+  const fill = (): void => {
+    while (!ended && ready.length < ahead) {
+      const previous: Promise<VerifyChunk> | undefined = last;
+      last = previous ? previous.then((c) => (c.final ? c : ask(c.lastKey))) : ask(null);
+      last.catch(() => undefined);
+      ready.push(last);
+      void last.then((c) => { if (c.final) ended = true; }, () => undefined);
+      if (previous === undefined) break;
+    }
+  };
+  fill();
+  return {
+    async next() {
+      const chunk = await ready.shift()!;
+      if (chunk.final) ended = true;
+      fill();
+      return chunk;
+    },
+  };
 }

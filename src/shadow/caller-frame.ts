@@ -8,8 +8,11 @@ import path from 'node:path';
 /** This package's dist/ directory (this file is dist/shadow/caller-frame.js). */
 export const PACKAGE_DIST = path.resolve(__dirname, '..');
 
+/** This package's src/ directory: with source maps enabled, frames of dist/ are shown there. */
+export const PACKAGE_SRC = path.resolve(PACKAGE_DIST, '..', 'src');
+
 /** The first frame of `stack` outside `skippedDirs` and Node's internals, without its "at ". */
-export function callerFrame(stack: string | undefined, skippedDirs: readonly string[] = [PACKAGE_DIST]): string | undefined {
+export function callerFrame(stack: string | undefined, skippedDirs: readonly string[] = [PACKAGE_DIST, PACKAGE_SRC]): string | undefined {
   if (!stack) return undefined;
   const prefixes = skippedDirs.map((dir) => dir.endsWith(path.sep) ? dir : dir + path.sep);
   for (const line of stack.split('\n')) {

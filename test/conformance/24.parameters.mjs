@@ -56,6 +56,9 @@ export default function (test, backend) {
     t.is(row.workflow_id, null);
     t.true(Buffer.isBuffer(row.encrypted_value));
     t.deepEqual([...row.encrypted_value], [0, 1, 2, 255]);
+    const plucked = db.prepare('SELECT encrypted_value FROM secrets WHERE id = ?').pluck().get('s-1');
+    t.true(Buffer.isBuffer(plucked));
+    t.deepEqual([...plucked], [0, 1, 2, 255]);
     t.is(db.prepare('SELECT COUNT(*) FROM workflow_runs WHERE total_vm_time_ms > ?').pluck().get(4_999_999_999n), 1);
   });
 }

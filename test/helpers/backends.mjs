@@ -52,3 +52,40 @@ export function postgresBackend(test, { name = 'postgres', extra = {} } = {}) {
     },
   };
 }
+
+/**
+ * Shadow mode with either primary: one PostgreSQL database per test file, one schema and one
+ * divergence log per test. `logs()` lists the log files written, for the file's final check that
+ * the suite left no divergence.
+ */
+export function shadowBackend(test, { primary = 'sqlite', name = `shadow-${primary}`, extra = {} } = {}) {
+  let database;
+  const databaseUrl = async () => {
+    database ??= createTestDatabase();
+    return (await database).url;
+  };
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sra-shadow-logs-'));
+  test.after.always(async () => {
+    if (database) await (await database).drop();
+  });
+  let schemas = 0;
+  return {
+    name,
+    Database,
+    SqliteError,
+    expects: { lastInsertRowid: primary === 'sqlite' ? 'number' : 'zero' },
+    logDir,
+    logs: () => fs.readdirSync(logDir).map((f) => path.join(logDir, f)),
+    async open(t, { withoutNew = false, options = {} } = {}) {
+      const file = path.join(tempDir(t), 'registry.db');
+      const n = ++schemas;
+      const opts = {
+        backend: 'shadow', primary, databaseUrl: await databaseUrl(), pgSchema: `sh${process.pid}_${n}`, pgTimeoutMs: 20000,
+        divergenceLog: path.join(logDir, `${n}.jsonl`), ...extra, ...options,
+      };
+      const db = withoutNew ? Database(file, opts) : new Database(file, opts);
+      t.teardown(() => db.open && db.close());
+      return db;
+    },
+  };
+}

@@ -19,8 +19,8 @@ type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 
 const announced = new Set<string>();
 
-/** The start-up line operators look for (SPEC §9), once per process and database. */
-function announce(plan: ManagedPlan): void {
+/** The start-up line operators look for (SPEC §9), once per process and database (sync and async alike). */
+export function announce(plan: ManagedPlan): void {
   const target = `${redactUrl(plan.databaseUrl!)} schema ${plan.pgSchema}`;
   if (announced.has(target)) return;
   announced.add(target);
@@ -30,7 +30,20 @@ function announce(plan: ManagedPlan): void {
 /** Rows fetched per round trip by iterate(). */
 const CURSOR_BATCH = 256;
 
-function quoteIdent(name: string): string {
+/** What every connection runs once: the schema, and the settings the value shaper relies on. */
+export function sessionSetup(schema: string, readonly: boolean): string[] {
+  const setup = [
+    `SET search_path TO ${quoteIdent(schema)}`,
+    "SET TimeZone TO 'UTC'",
+    "SET DateStyle TO 'ISO, YMD'",
+    "SET bytea_output TO 'hex'",
+    'SET extra_float_digits TO 1',
+  ];
+  if (readonly) setup.push('SET default_transaction_read_only TO on');
+  return setup;
+}
+
+export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
@@ -46,14 +59,7 @@ export class PgConnection implements StatementRunner {
   constructor(plan: ManagedPlan, { readonly }: { readonly: boolean }) {
     this.#url = plan.databaseUrl!;
     this.#schema = plan.pgSchema;
-    const setup = [
-      `SET search_path TO ${quoteIdent(plan.pgSchema)}`,
-      "SET TimeZone TO 'UTC'",
-      "SET DateStyle TO 'ISO, YMD'",
-      "SET bytea_output TO 'hex'",
-      'SET extra_float_digits TO 1',
-    ];
-    if (readonly) setup.push('SET default_transaction_read_only TO on');
+    const setup = sessionSetup(plan.pgSchema, readonly);
     try {
       this.#client = new SyncPgClient({
         connectionString: plan.databaseUrl!,

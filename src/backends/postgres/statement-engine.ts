@@ -38,6 +38,15 @@ export interface PreparedStatement {
   readonly nowSlots: number[];
 }
 
+/**
+ * Statements PostgreSQL can describe without running them (PREPARE takes DML only); a no-op that
+ * returns no rows (VACUUM) has nothing to describe.
+ */
+export function isDescribable(translation: Translation): boolean {
+  if (translation.kind === 'transaction' || translation.kind === 'ddl') return false;
+  return !(translation.noop && !translation.reader);
+}
+
 export function preparedStatement(translation: Translation, fields: FieldInfo[] | null, name: string | undefined, catalog: SchemaCatalog): PreparedStatement {
   const nowSlots: number[] = [];
   translation.slots.forEach((slot, i) => {
@@ -69,7 +78,17 @@ export class PgStatementEngine implements StatementEngine<PgParam[]> {
   constructor(
     private readonly runner: StatementRunner,
     private readonly prepared: PreparedStatement,
+    /** The statement's 'now' (ISO-8601); shadow mode passes its own, so both databases get one value. */
+    private readonly clock: () => string = () => new Date().toISOString(),
   ) {}
+
+  get translation(): Translation {
+    return this.prepared.translation;
+  }
+  /** The statement reads 'now'. */
+  get usesNow(): boolean {
+    return this.prepared.nowSlots.length > 0;
+  }
 
   get source(): string {
     return this.prepared.translation.source;
@@ -124,20 +143,7 @@ export class PgStatementEngine implements StatementEngine<PgParam[]> {
   }
 
   columns(): ColumnDefinition[] {
-    const fields = this.prepared.fields ?? [];
-    const names = this.prepared.shaper?.columnNames ?? fields.map((f) => f.name);
-    const byOid = new Map([...this.runner.catalog.tables.values()].map((t) => [t.oid, t]));
-    return fields.map((field, i) => {
-      const table = field.tableID ? byOid.get(field.tableID) : undefined;
-      const column = table?.columns.find((c) => c.position === field.columnID);
-      return {
-        name: names[i]!,
-        column: column?.name ?? null,
-        table: table?.name ?? null,
-        database: table ? 'main' : null,
-        type: column ? declaredType(column.type) : null,
-      };
-    });
+    return columnDefinitions(this.prepared, this.runner.catalog);
   }
 
   /** The statement's 'now', evaluated once per execution, as SQLite evaluates it once per statement. */
@@ -145,8 +151,26 @@ export class PgStatementEngine implements StatementEngine<PgParam[]> {
     const slots = this.prepared.nowSlots;
     if (slots.length === 0) return bound;
     const values = bound.slice();
-    const now = new Date().toISOString();
+    const now = this.clock();
     for (const i of slots) values[i] = now;
     return values;
   }
+}
+
+/** better-sqlite3's `columns()` for a prepared statement: names, source table and declared type. */
+export function columnDefinitions(prepared: PreparedStatement, catalog: SchemaCatalog): ColumnDefinition[] {
+  const fields = prepared.fields ?? [];
+  const names = prepared.shaper?.columnNames ?? fields.map((f) => f.name);
+  const byOid = new Map([...catalog.tables.values()].map((t) => [t.oid, t]));
+  return fields.map((field, i) => {
+    const table = field.tableID ? byOid.get(field.tableID) : undefined;
+    const column = table?.columns.find((c) => c.position === field.columnID);
+    return {
+      name: names[i]!,
+      column: column?.name ?? null,
+      table: table?.name ?? null,
+      database: table ? 'main' : null,
+      type: column ? declaredType(column.type) : null,
+    };
+  });
 }

@@ -305,7 +305,7 @@ function toObjects(rows: RawRow[], fields: FieldInfo[]): RowObject[] {
 }
 
 /** `host:port/database` for messages: never the user's password. */
-function describeTarget(connectionString: string): string {
+export function describeTarget(connectionString: string): string {
   try {
     const url = new URL(connectionString);
     return `${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;

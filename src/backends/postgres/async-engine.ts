@@ -1,0 +1,109 @@
+/**
+ * AsyncDatabase on PostgreSQL, straight on a `pg` pool (no worker thread): the same translation
+ * (createTranslator over the schema's catalog, REGISTRY_SQL_OVERRIDES honoured), binding, row
+ * shaping and error mapping as the synchronous backend, with named prepared statements so that a
+ * repeated statement skips PostgreSQL's parse and plan. Calls outside a transaction run
+ * concurrently on the pool; `transaction(fn)` pins one connection for the calls made inside fn.
+ */
+import type { AsyncEngine, AsyncStatementEngine } from '../../adapter/async-engine';
+import type { OpenPlan } from '../../adapter/config';
+import type { SchemaCatalog } from '../../schema/catalog';
+import { createTranslator, splitStatements, type Translator } from '../../translator';
+import type { Translation } from '../../translator/types';
+import { PgAsyncConnection } from './async-connection';
+import { PgAsyncStatement } from './async-statement';
+import { BindingPlan } from './binding';
+import { isDescribable, preparedStatement, type PreparedStatement } from './statement-engine';
+import type { TransactionMode } from './protocol';
+
+type ManagedPlan = Extract<OpenPlan, { managed: true }>;
+
+export function openPostgresAsyncEngine(plan: ManagedPlan, filename: string, options: { readonly?: boolean } = {}): AsyncEngine {
+  return new PgAsyncEngine(plan, filename, options.readonly === true);
+}
+
+export class PgAsyncEngine implements AsyncEngine {
+  readonly needsExclusiveCalls = false;
+  readonly name: string;
+  readonly #connection: PgAsyncConnection;
+  readonly #translator: Translator;
+  /** Prepared statements by SQL text, for the current catalog (a new catalog starts afresh). */
+  #prepared = new Map<string, PreparedStatement>();
+  #preparedFor: SchemaCatalog | undefined;
+  #statementIds = 0;
+
+  constructor(plan: ManagedPlan, filename: string, readonly: boolean) {
+    this.name = filename;
+    this.#connection = new PgAsyncConnection(plan, { readonly });
+    this.#translator = createTranslator(() => this.#connection.catalog, { overrides: plan.sqlOverrides });
+  }
+
+  get open(): boolean {
+    return this.#connection.open;
+  }
+  get inTransaction(): boolean {
+    return this.#connection.inTransaction;
+  }
+
+  async prepare(source: string): Promise<AsyncStatementEngine> {
+    await this.#connection.ready();
+    return new PgAsyncStatement(this.#connection, await this.#prepare(source));
+  }
+
+  async exec(source: string): Promise<void> {
+    await this.#connection.ready();
+    // One by one, each translated after the one before ran: a CREATE INDEX needs its table's catalog.
+    for (const sql of splitStatements(source)) {
+      const translation = this.#translate(sql);
+      await this.#connection.execute(translation, new BindingPlan(translation).pgValues([], new Date()), undefined);
+    }
+  }
+
+  async pragma(source: string, simple: boolean): Promise<unknown> {
+    const stmt = await this.prepare(`PRAGMA ${source}`);
+    if (!stmt.reader) {
+      await stmt.run([]);
+      return simple ? undefined : [];
+    }
+    const mode = { pluck: simple, raw: false, expand: false };
+    return simple ? stmt.get([], mode) : stmt.all([], mode);
+  }
+
+  transaction<T>(fn: () => Promise<T>, mode: TransactionMode): Promise<T> {
+    return this.#connection.transaction(fn, mode);
+  }
+
+  savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#connection.savepoint(fn);
+  }
+
+  close(): Promise<void> {
+    return this.#connection.close();
+  }
+
+  /** Translates and describes `source` once per catalog; statements of the same SQL share it. */
+  async #prepare(source: string): Promise<PreparedStatement> {
+    const catalog = this.#connection.catalog;
+    if (catalog !== this.#preparedFor) {
+      this.#prepared = new Map();
+      this.#preparedFor = catalog;
+    }
+    const cached = this.#prepared.get(source);
+    if (cached) return cached;
+    const count = splitStatements(source).length;
+    if (count === 0) throw new RangeError('The supplied SQL string contains no statements');
+    if (count > 1) throw new RangeError('The supplied SQL string contains more than one statement');
+    const translation = this.#translate(source);
+    if (!isDescribable(translation)) return preparedStatement(translation, null, undefined, catalog);
+    const fields = await this.#connection.describe(translation.text);
+    const prepared = preparedStatement(translation, fields, `sra_async_${++this.#statementIds}`, catalog);
+    // Described inside a transaction, it may name a table that transaction created: cache it only
+    // when the catalog did not change meanwhile.
+    if (this.#connection.catalog === catalog) this.#prepared.set(source, prepared);
+    return prepared;
+  }
+
+  #translate(sql: string): Translation {
+    return this.#translator.translate(sql);
+  }
+}

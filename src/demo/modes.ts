@@ -1,0 +1,45 @@
+/**
+ * The workload in one mode of the facade: `new Database(file, { backend, primary, databaseUrl })`,
+ * exactly as the engine opens its registry with REGISTRY_BACKEND and REGISTRY_PRIMARY set.
+ */
+import { Database, type Database as DatabaseInstance } from '../adapter/database';
+import type { BackendName, PrimaryName } from '../adapter/config';
+import { runEngineWorkload, type WorkloadOptions, type WorkloadResult } from './workload';
+
+export interface ModeRun {
+  backend: BackendName;
+  primary?: PrimaryName;
+  /** Null when the mode is not available in this build (shadow mode, before it lands). */
+  result: WorkloadResult | null;
+  /** Why the mode was skipped, or the error that stopped it. */
+  note?: string;
+}
+
+export interface ModeOptions extends WorkloadOptions {
+  file: string;
+  databaseUrl: string;
+  backend: BackendName;
+  primary?: PrimaryName;
+  /** REGISTRY_DIVERGENCE_LOG for this instance (default: from the environment). */
+  divergenceLog?: string;
+}
+
+/** The adapter's words for a mode this build does not have yet (src/adapter/open.ts). */
+const NOT_AVAILABLE = /is not available in this build/;
+
+export function runInMode(options: ModeOptions): ModeRun {
+  const { file, databaseUrl, backend, primary, divergenceLog } = options;
+  let db: DatabaseInstance;
+  try {
+    db = new Database(file, { backend, ...(primary ? { primary } : {}), ...(backend === 'sqlite' ? {} : { databaseUrl }), ...(divergenceLog ? { divergenceLog } : {}) });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (NOT_AVAILABLE.test(message)) return { backend, ...(primary ? { primary } : {}), result: null, note: message };
+    throw error;
+  }
+  try {
+    return { backend, ...(primary ? { primary } : {}), result: runEngineWorkload(db, options) };
+  } finally {
+    db.close(); // in shadow mode, close() drains the mirror's queue
+  }
+}

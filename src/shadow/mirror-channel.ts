@@ -1,0 +1,131 @@
+/**
+ * The caller's end of the mirror: it only enqueues. Ops gather in an array and leave for the
+ * worker in groups (every GROUP ops, at COMMIT, and on setImmediate for what is left), so a
+ * statement costs the caller a push. The queue is bounded: when the worker is `maxQueue` ops
+ * behind, new ops are dropped and counted (the worker reports the gap). Nothing here throws into
+ * the caller: a worker that cannot be reached only stops the mirroring.
+ */
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { CONTROL_SLOTS, C_CLOSED, C_EXITED, S, STATS_SLOTS, type MirrorConfig, type MirrorOp, type ToMirror } from './mirror-protocol';
+
+const GROUP = 64;
+
+export class MirrorChannel {
+  readonly stats: Float64Array;
+  readonly #control: Int32Array;
+  readonly #worker: Worker | null;
+  #pending: MirrorOp[] = [];
+  #scheduled = false;
+  #closed = false;
+  #dead = false;
+
+  constructor(config: Omit<MirrorConfig, 'stats' | 'control'>, readonly maxQueue: number) {
+    const stats = new SharedArrayBuffer(STATS_SLOTS * 8);
+    const control = new SharedArrayBuffer(CONTROL_SLOTS * 4);
+    this.stats = new Float64Array(stats);
+    this.#control = new Int32Array(control);
+    let worker: Worker | null = null;
+    try {
+      worker = new Worker(path.join(__dirname, 'mirror-worker.js'), { workerData: { ...config, stats, control } });
+      worker.unref();
+      worker.on('error', () => this.#died());
+      worker.on('exit', () => this.#died());
+    } catch {
+      this.#dead = true;
+    }
+    this.#worker = worker;
+  }
+
+  /** Ops the worker has not finished yet (lag in ops). */
+  get depth(): number {
+    return this.stats[S.enqueued]! - this.stats[S.processed]!;
+  }
+
+  /** Enqueues one op (an autocommit statement). */
+  push(op: MirrorOp): void {
+    if (!this.#admit(1, op.write ? 1 : 0)) return;
+    this.#pending.push(op);
+    if (this.#pending.length >= GROUP) this.flush();
+    else this.#schedule();
+  }
+
+  /** Enqueues a committed transaction as one unit, and sends it at once. */
+  pushUnit(ops: MirrorOp[]): void {
+    if (ops.length === 0) return;
+    let writes = 0;
+    for (const op of ops) if (op.write) writes++;
+    if (!this.#admit(ops.length, writes)) return;
+    for (let i = 0; i < ops.length - 1; i++) ops[i]!.more = true;
+    for (const op of ops) this.#pending.push(op);
+    this.flush();
+  }
+
+  flush(): void {
+    if (this.#pending.length === 0) return;
+    const ops = this.#pending;
+    this.#pending = [];
+    this.#post({ type: 'ops', ops });
+  }
+
+  /** Drains the queue within `timeoutMs` (the worker reports what is left as a gap), then stops the worker. */
+  close(timeoutMs: number): void {
+    if (this.#closed) return;
+    this.flush();
+    this.#closed = true;
+    if (this.#dead || !this.#worker) return;
+    this.#post({ type: 'close', deadline: Date.now() + timeoutMs });
+    // The worker sets C_CLOSED when it is done (or C_EXITED when it ends for any reason).
+    const until = Date.now() + timeoutMs + 2000;
+    while (Atomics.load(this.#control, C_CLOSED) === 0 && Atomics.load(this.#control, C_EXITED) === 0) {
+      const left = until - Date.now();
+      if (left <= 0) break;
+      Atomics.wait(this.#control, C_CLOSED, 0, Math.min(left, 100));
+    }
+    void this.#worker.terminate().catch(() => undefined);
+  }
+
+  #admit(ops: number, writes: number): boolean {
+    const stats = this.stats;
+    if (this.#dead || this.#closed || stats[S.enqueued]! - stats[S.processed]! + ops > this.maxQueue) {
+      stats[S.overflowOps] = stats[S.overflowOps]! + ops;
+      stats[S.overflowWrites] = stats[S.overflowWrites]! + writes;
+      return false;
+    }
+    stats[S.enqueued] = stats[S.enqueued]! + ops;
+    stats[S.enqueuedWrites] = stats[S.enqueuedWrites]! + writes;
+    return true;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.flush();
+    }).unref();
+  }
+
+  #post(message: ToMirror): void {
+    if (this.#dead || !this.#worker) return;
+    try {
+      this.#worker.postMessage(message);
+    } catch {
+      // A value that cannot cross threads (an exotic object among the parameters): send what can.
+      if (message.type !== 'ops') return;
+      for (const op of message.ops) {
+        try {
+          this.#worker.postMessage({ type: 'ops', ops: [op] });
+        } catch {
+          this.stats[S.overflowOps] = this.stats[S.overflowOps]! + 1;
+          if (op.write) this.stats[S.overflowWrites] = this.stats[S.overflowWrites]! + 1;
+          this.stats[S.enqueued] = this.stats[S.enqueued]! - 1;
+        }
+      }
+    }
+  }
+
+  #died(): void {
+    this.#dead = true;
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * The mirror worker thread: everything shadow mode does for the secondary happens here, off the
+ * caller's thread — applying the ops in order (grouped into larger transactions, never
+ * reordered), comparing answers, writing the divergence log, keeping the shared counters and the
+ * progress table, reconnecting after an outage, and draining at close.
+ */
+import { workerData } from 'node:worker_threads';
+import type { Answer } from './answer';
+import { CommitUnknown, SecondaryDown, type Applier, type OpResult } from './applier';
+import { PostgresApplier, mirrorPool } from './apply-postgres';
+import { SqliteApplier } from './apply-sqlite';
+import { DIFFERENCE_KINDS } from './difference';
+import { mirrorGap, mirrorOutage, mirrorResumed, notMirrorable, statementDivergence } from './divergence';
+import { DivergenceLog } from './divergence-log';
+import { compareOp } from './mirror-compare';
+import { DEFAULT_TIMESTAMP_TOLERANCE_MS } from './compare';
+import { ProgressTable } from './mirror-progress';
+import { C_CLOSED, C_EXITED, S, type MirrorConfig, type MirrorOp, type StatementMeta, type ToMirror } from './mirror-protocol';
+import { parentPort } from 'node:worker_threads';
+
+const config = workerData as MirrorConfig;
+const stats = new Float64Array(config.stats);
+const control = new Int32Array(config.control);
+const log = new DivergenceLog(config.divergenceLog, { databaseUrl: config.databaseUrl });
+let applier: Applier = config.secondarySide === 'postgres' ? new PostgresApplier(config) : new SqliteApplier(config);
+if (config.applierWrapper) {
+  // Test seam: wraps the applier to inject a slow or failing secondary.
+  const wrap = (require(config.applierWrapper) as { default?: (a: Applier) => Applier } & ((a: Applier) => Applier));
+  applier = (wrap.default ?? wrap)(applier);
+}
+const progressPool = applier instanceof PostgresApplier ? applier.pool : mirrorPool(config, 1);
+const progress = new ProgressTable(progressPool, config);
+
+const metaBySql = new Map<string, StatementMeta>();
+const reported = new Set<string>();
+let queue: MirrorOp[] = [];
+let head = 0;
+let pumping = false;
+let closeDeadline: number | undefined;
+let downSince: number | undefined;
+let lostSince: Date | undefined;
+let lostWrites = 0;
+let overflowReported = 0;
+let lastProgress = 0;
+
+process.on('exit', () => {
+  Atomics.store(control, C_EXITED, 1);
+  Atomics.notify(control, C_CLOSED);
+});
+
+parentPort!.on('message', (message: ToMirror) => {
+  if (message.type === 'ops') {
+    for (const op of message.ops) {
+      if (op.meta) metaBySql.set(op.sql, op.meta);
+      queue.push(op);
+    }
+    void pump();
+  } else {
+    closeDeadline = message.deadline;
+    void pump();
+  }
+});
+
+const timer = setInterval(() => {
+  reportOverflow();
+  void writeProgress(false);
+}, 1000);
+timer.unref();
+
+async function pump(): Promise<void> {
+  if (pumping) return;
+  pumping = true;
+  let backoff = 50;
+  try {
+    while (head < queue.length) {
+      if (closeDeadline !== undefined && Date.now() > closeDeadline) break;
+      const group = takeGroup();
+      try {
+        const results = await applier.applyGroup(group);
+        noteLag(Date.now() - group[0]!.t); // a DEFAULT CURRENT_TIMESTAMP landed up to this late
+        resumed();
+        backoff = 50;
+        finish(group, results);
+      } catch (error) {
+        if (error instanceof SecondaryDown) {
+          down(error.reason);
+          await sleep(Math.min(backoff, closeDeadline !== undefined ? Math.max(0, closeDeadline - Date.now()) : backoff));
+          backoff = Math.min(backoff * 2, 2000);
+          continue; // the group was not applied: try it again
+        }
+        if (error instanceof CommitUnknown) down(error.reason);
+        else stats[S.workerErrors]!++;
+        lose(group);
+      }
+      head += group.length;
+      if (head > 4096 && head * 2 > queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
+      stats[S.lagMs] = head < queue.length ? Date.now() - queue[head]!.t : 0;
+      if (Date.now() - lastProgress >= 1000) void writeProgress(false);
+    }
+  } finally {
+    pumping = false;
+  }
+  stats[S.lagMs] = 0;
+  if (closeDeadline !== undefined) await finishClose();
+}
+
+/** The next ops, up to the group size, never splitting a committed transaction. */
+function takeGroup(): MirrorOp[] {
+  let end = Math.min(queue.length, head + config.groupSize);
+  while (end < queue.length && queue[end - 1]!.more) end++;
+  const group = queue.slice(head, end);
+  for (const op of group) {
+    if (!op.notMirrorable) {
+      const meta = metaBySql.get(op.sql);
+      if (meta?.notMirrorable) op.notMirrorable = meta.notMirrorable;
+    }
+  }
+  return group;
+}
+
+function finish(group: MirrorOp[], results: OpResult[]): void {
+  group.forEach((op, i) => {
+    const result = results[i] ?? {};
+    stats[S.processed]!++;
+    if (result.notMirrorable) {
+      if (op.write) stats[S.notMirrorableWrites]!++;
+      if (!reported.has(op.sql)) {
+        reported.add(op.sql);
+        stats[S.notMirrorable]!++;
+        log.write(notMirrorable({ statement: op.sql, reasons: result.notMirrorable, stack: metaBySql.get(op.sql)?.stack ?? op.meta?.stack }));
+      }
+      return;
+    }
+    if (op.write) stats[S.mirroredWrites]!++;
+    if (op.answer && result.answer) compare(op, op.answer, result.answer, result);
+  });
+}
+
+function compare(op: MirrorOp, primary: Answer, secondary: Answer, result: OpResult): void {
+  const meta = metaBySql.get(op.sql) ?? op.meta;
+  const ordered = result.ordered ?? meta?.ordered ?? false;
+  const compared = compareOp(op.method, primary, secondary, ordered, DEFAULT_TIMESTAMP_TOLERANCE_MS + recentLag());
+  stats[S.compared]!++;
+  if (!compared.difference) {
+    stats[S.matched]!++;
+    return;
+  }
+  stats[S.diverged]!++;
+  const kind = DIFFERENCE_KINDS.indexOf(compared.difference.kind);
+  if (kind >= 0) stats[S.byKind + kind]!++;
+  const slots = result.slots ?? meta?.slots;
+  const tables = result.tables ?? meta?.tables;
+  const columnNames = result.columnNames ?? meta?.columnNames;
+  try {
+    log.write(statementDivergence({
+      statement: op.sql,
+      params: op.args,
+      primary,
+      secondary: compared.secondary,
+      difference: compared.difference,
+      primarySide: config.primarySide,
+      secondarySide: config.secondarySide,
+      ...(slots ? { slots } : {}),
+      ...(meta?.stack ? { stack: meta.stack } : {}),
+      secretsContext: { ...(tables ? { tables } : {}), ...(columnNames ? { columnNames } : {}), databaseUrl: config.databaseUrl },
+    }));
+  } catch {
+    stats[S.workerErrors]!++;
+  }
+}
+
+function lose(group: MirrorOp[]): void {
+  let writes = 0;
+  for (const op of group) if (op.write) writes++;
+  stats[S.processed] = stats[S.processed]! + group.length;
+  if (writes === 0) return;
+  stats[S.gaps] = stats[S.gaps]! + writes;
+  lostWrites += writes;
+  lostSince ??= new Date(group[0]!.t);
+}
+
+function down(reason: unknown): void {
+  if (downSince !== undefined) return;
+  downSince = Date.now();
+  stats[S.outages]!++;
+  stats[S.down] = 1;
+  log.write(mirrorOutage({ error: reason, databaseUrl: config.databaseUrl }));
+}
+
+function resumed(): void {
+  if (downSince === undefined) return;
+  log.write(mirrorResumed({ downMs: Date.now() - downSince }));
+  downSince = undefined;
+  stats[S.down] = 0;
+  stats[S.reconnections]!++;
+  if (lostWrites > 0) {
+    log.write(mirrorGap({ cause: 'outage', droppedWrites: lostWrites, ...(lostSince ? { since: lostSince } : {}) }));
+    lostWrites = 0;
+    lostSince = undefined;
+  }
+}
+
+/** Writes the caller dropped because the queue was full, as one gap record per second at most. */
+function reportOverflow(): void {
+  const dropped = stats[S.overflowWrites]!;
+  if (dropped > overflowReported) {
+    log.write(mirrorGap({ cause: 'queue_overflow', droppedWrites: dropped - overflowReported }));
+    overflowReported = dropped;
+  }
+}
+
+async function writeProgress(closed: boolean): Promise<void> {
+  lastProgress = Date.now();
+  await progress.write({
+    enqueued: stats[S.enqueued]!,
+    applied: stats[S.processed]!,
+    lagMs: stats[S.lagMs]!,
+    queueDepth: Math.max(0, stats[S.enqueued]! - stats[S.processed]!),
+    gaps: stats[S.gaps]! + stats[S.overflowWrites]!,
+    overflow: stats[S.overflowOps]!,
+    outages: stats[S.outages]!,
+    closed,
+  });
+}
+
+let closing = false;
+async function finishClose(): Promise<void> {
+  if (closing) return;
+  closing = true;
+  clearInterval(timer);
+  const left = queue.slice(head);
+  if (left.length > 0) {
+    const writes = left.filter((op) => op.write).length;
+    stats[S.processed] = stats[S.processed]! + left.length;
+    if (writes > 0) {
+      stats[S.gaps] = stats[S.gaps]! + writes;
+      log.write(mirrorGap({ cause: 'close_timeout', droppedWrites: writes, since: new Date(left[0]!.t) }));
+    }
+  }
+  if (lostWrites > 0) log.write(mirrorGap({ cause: 'outage', droppedWrites: lostWrites, ...(lostSince ? { since: lostSince } : {}) }));
+  reportOverflow();
+  if (downSince === undefined) await withTimeout(writeProgress(true), 1000);
+  log.close();
+  await withTimeout(applier.close(), 1000);
+  if (progressPool !== (applier as { pool?: unknown }).pool) await withTimeout(progressPool.end(), 1000);
+  Atomics.store(control, C_CLOSED, 1);
+  Atomics.notify(control, C_CLOSED);
+  process.exit(0);
+}
+
+/**
+ * A column DEFAULT CURRENT_TIMESTAMP is evaluated by each database when the write lands there, so
+ * the two values differ by the mirror's lag at that moment: timestamps compare within 1 s plus the
+ * largest lag of the last minute or two.
+ */
+let lagWindow = { start: Date.now(), max: 0, previous: 0 };
+function noteLag(ms: number): void {
+  if (Date.now() - lagWindow.start > 60_000) lagWindow = { start: Date.now(), max: 0, previous: lagWindow.max };
+  if (ms > lagWindow.max) lagWindow.max = ms;
+}
+function recentLag(): number {
+  return Math.max(lagWindow.max, lagWindow.previous);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([promise.catch(() => undefined), sleep(ms)]);
+}

@@ -1,0 +1,68 @@
+// Nothing the secondary does can slow, fail or change the primary: an outage in the middle of a
+// workload, a slow secondary, a full queue.
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import test from 'ava';
+import { seed } from './conformance/schema.mjs';
+import { closeAndRead, openShadow, settled } from './helpers/shadow.mjs';
+import { createTestDatabase } from './helpers/pg.mjs';
+import { startProxy } from './helpers/tcp-proxy.mjs';
+
+const slowApplier = fileURLToPath(new URL('./fixtures/shadow-slow-applier.cjs', import.meta.url));
+const insertVm = (db) => db.prepare("INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at) VALUES (?, 'T', datetime('now'))");
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('PostgreSQL goes away in the middle of a workload: SQLite loses nothing, the outage is recorded, mirroring resumes', async (t) => {
+  const { url } = await createTestDatabase(t);
+  const real = new URL(url);
+  const proxy = await startProxy({ host: real.hostname, port: Number(real.port) });
+  t.teardown(() => proxy.stop());
+  const viaProxy = new URL(url);
+  viaProxy.port = String(proxy.port);
+  const { db, log, pg } = await openShadow(t, { databaseUrl: viaProxy.toString() }, { url });
+  seed(db);
+  const insert = insertVm(db);
+  for (let i = 0; i < 20; i++) insert.run(`vm-before-${i}`);
+  await settled(db);
+  await proxy.cut();
+  for (let i = 0; i < 20; i++) t.is(insert.run(`vm-during-${i}`).changes, 1); // the engine sees no error
+  await sleep(300);
+  t.true(db.shadowStats().down);
+  await proxy.restore();
+  for (let i = 0; i < 20; i++) insert.run(`vm-after-${i}`);
+  await settled(db);
+  const stats = db.shadowStats();
+  t.like(stats, { down: false, outages: 1, reconnections: 1, gaps: 0 });
+  t.is(db.prepare('SELECT COUNT(*) FROM vm_assignments').pluck().get(), 60);
+  t.is((await pg.query('SELECT COUNT(*)::int AS n FROM vm_assignments')).rows[0].n, 60); // held back, then applied
+  const kinds = closeAndRead(db, log).map((r) => r.kind);
+  t.deepEqual(kinds, ['mirror_outage', 'mirror_resumed']);
+});
+
+test('a slow secondary does not slow the caller: the queue grows instead', async (t) => {
+  process.env.SHADOW_TEST_DELAY_MS = '300';
+  const { db } = await openShadow(t, { shadowApplierWrapper: slowApplier });
+  seed(db);
+  const insert = insertVm(db);
+  await sleep(400);
+  const start = performance.now();
+  for (let i = 0; i < 2000; i++) insert.run(`vm-${i}`);
+  const perWriteMs = (performance.now() - start) / 2000;
+  t.true(perWriteMs < 0.5, `${perWriteMs} ms per write`);
+  await new Promise((resolve) => setImmediate(resolve));
+  t.true(db.shadowStats().queueDepth > 1000);
+});
+
+test('a full queue: the overflow is counted, and reported as a gap to verify', async (t) => {
+  process.env.SHADOW_TEST_DELAY_MS = '300';
+  const { db, log } = await openShadow(t, { shadowApplierWrapper: slowApplier, shadowQueueSize: 50 });
+  seed(db);
+  const insert = insertVm(db);
+  for (let i = 0; i < 500; i++) t.is(insert.run(`vm-${i}`).changes, 1);
+  const stats = db.shadowStats();
+  t.true(stats.overflow > 0);
+  t.is(stats.overflowWrites, stats.overflow);
+  t.true(stats.gaps >= stats.overflowWrites);
+  const gaps = closeAndRead(db, log).filter((r) => r.kind === 'mirror_gap');
+  t.true(gaps.some((r) => r.cause === 'queue_overflow' && r.droppedWrites > 0 && /swarm-registry verify/.test(r.advice)));
+});
