@@ -7,6 +7,7 @@ import { createTestDatabase } from './helpers/pg.mjs';
 const require = createRequire(import.meta.url);
 export const translator = require('../dist/translator/index.js');
 export const { loadCatalog } = require('../dist/schema/introspect.js');
+const { jsonScalar } = require('../dist/backends/postgres/values.js');
 const Database = require('better-sqlite3');
 
 export const SCHEMA = 'engine_registry';
@@ -102,7 +103,12 @@ export function pgValues(translation, params = []) {
 /** Runs a translation on PostgreSQL: { rows, changes }. */
 export async function runPg(db, translation, params) {
   const r = await db.client.query(translation.text, pgValues(translation, params));
-  return { rows: r.rows ?? [], changes: r.rowCount ?? 0, fields: (r.fields ?? []).map((f) => f.name) };
+  const fields = (r.fields ?? []).map((f) => f.name);
+  // json_extract()/->> result columns come as jsonb: the backend's shaper gives SQLite's value.
+  for (const i of translation.jsonScalarColumns ?? []) {
+    for (const row of r.rows ?? []) if (row[fields[i]] !== null) row[fields[i]] = jsonScalar(row[fields[i]]);
+  }
+  return { rows: r.rows ?? [], changes: r.rowCount ?? 0, fields };
 }
 
 /** Runs the statement on SQLite: { rows, changes }. */

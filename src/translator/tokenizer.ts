@@ -44,6 +44,8 @@ export interface TokenNote {
   timestamptz?: boolean;
   /** json_extract/->> compared with a number: compare numerically. */
   numeric?: boolean;
+  /** json_extract/->> that is a whole result column: returned as jsonb, shaped as SQLite's value. */
+  jsonScalar?: boolean;
 }
 
 const OPERATORS = ['->>', '->', '||', '<=', '>=', '<>', '!=', '==', '<<', '>>', '::'];

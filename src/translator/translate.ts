@@ -68,6 +68,7 @@ export function translate(sql: string, catalog: SchemaCatalog, options: Translat
       return finish(d.nodes, {
         kind: d.kind, reader: d.reader, readonly: d.kind === 'select', ordered: d.ordered,
         tables: [...ctx.scope.tables], changesSchema: false, ...(d.columnNames ? { columnNames: d.columnNames } : {}),
+        ...(d.jsonScalarColumns ? { jsonScalarColumns: d.jsonScalarColumns } : {}),
       });
     }
     case 'VACUUM': case 'ANALYZE': case 'REINDEX':

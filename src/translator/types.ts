@@ -61,6 +61,11 @@ export interface Translation {
    * use other aliases (PostgreSQL truncates identifiers at 63 bytes). Absent: use PostgreSQL's.
    */
   columnNames?: string[];
+  /**
+   * Result positions holding json_extract()/->> as jsonb: the row shaper returns each value as
+   * SQLite does (a JSON number as a number, a string as text, true/false as 1/0).
+   */
+  jsonScalarColumns?: number[];
   /** The top-level statement has an ORDER BY (shadow mode ignores row order otherwise). */
   ordered: boolean;
   /** Tables the statement reads or writes (lower case). */

@@ -82,6 +82,9 @@ export default function (test, backend) {
     const db = await backend.open(t);
     seed(db);
     t.is(db.prepare("SELECT json_extract(steps, '$[1].id') FROM workflows WHERE id = 'wf-2'").pluck().get(), 's2');
+    // json_extract and ->> return the JSON value's own type: numbers as numbers, true as 1, objects as JSON text.
+    const doc = `'{"n":4,"t":true,"s":"x","o":{"k":[1,2]}}'`;
+    t.deepEqual(db.prepare(`SELECT json_extract(${doc}, '$.n') AS n, json_extract(${doc}, '$.t') AS t, ${doc} ->> '$.s' AS s, json_extract(${doc}, '$.o') AS o, json_extract(${doc}, '$.missing') AS m`).get(), { n: 4, t: 1, s: 'x', o: '{"k":[1,2]}', m: null });
     t.is(db.prepare("SELECT IFNULL(started_at, 'never') FROM workflow_runs WHERE id = 'run-2'").pluck().get(), 'never');
     t.is(db.prepare("SELECT IIF(enabled = 1, 'on', 'off') FROM workflows WHERE id = 'wf-2'").pluck().get(), 'off');
     t.is(db.prepare("SELECT GROUP_CONCAT(id) FROM (SELECT id FROM workflow_runs ORDER BY id)").pluck().get(), 'run-1,run-2,run-3');

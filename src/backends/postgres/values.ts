@@ -52,6 +52,7 @@ const TIMESTAMPTZ_SQLITE = 6;
 const TIMESTAMPTZ_ISO = 7;
 const TIMESTAMP_SQLITE = 8;
 const TIMESTAMP_ISO = 9;
+const JSON_SCALAR = 10;
 
 const KIND_BY_OID = new Map<number, number>([
   [16, BOOL], [17, BYTEA], [20, INT], [21, INT], [23, INT], [26, INT],
@@ -66,13 +67,17 @@ export class RowShaper {
   private readonly kinds: Uint8Array;
   private readonly tableNames: readonly string[];
 
-  constructor(fields: readonly ResultField[], catalog?: SchemaCatalog, columnNames?: readonly string[]) {
+  /**
+   * `jsonScalarColumns`: positions holding a json_extract()/->> value as jsonb
+   * (Translation.jsonScalarColumns), returned as SQLite returns that value.
+   */
+  constructor(fields: readonly ResultField[], catalog?: SchemaCatalog, columnNames?: readonly string[], jsonScalarColumns?: readonly number[]) {
     const byOid = catalog ? tablesByOid(catalog) : undefined;
     this.columnNames = fields.map((f, i) => columnNames?.[i] ?? f.name);
     this.kinds = new Uint8Array(fields.length);
     this.tableNames = fields.map((f, i) => {
       const table = f.tableID ? byOid?.get(f.tableID) : undefined;
-      this.kinds[i] = kindOf(f, table);
+      this.kinds[i] = jsonScalarColumns?.includes(i) && (f.dataTypeID === JSONB_OID || f.dataTypeID === JSON_OID) ? JSON_SCALAR : kindOf(f, table);
       return table ? table.name : EXPRESSION_TABLE;
     });
   }
@@ -163,9 +168,28 @@ function convert(kind: number, text: string, safeIntegers: boolean): unknown {
       return formatTimestamp(text, 'sqlite', false);
     case TIMESTAMP_ISO:
       return formatTimestamp(text, 'iso', false);
+    case JSON_SCALAR:
+      return jsonScalar(text, safeIntegers);
     default:
       return text;
   }
+}
+
+const JSONB_OID = 3802;
+const JSON_OID = 114;
+
+/**
+ * A JSON value as SQLite's json_extract() returns it: a string as its text, a number as a number,
+ * true/false as 1/0, null as NULL, an object or array as minified JSON text.
+ */
+export function jsonScalar(text: string, safeIntegers = false): unknown {
+  const c = text.charCodeAt(0);
+  if (c === 34 /* " */) return JSON.parse(text) as string;
+  if (c === 123 /* { */ || c === 91 /* [ */) return JSON.stringify(JSON.parse(text));
+  if (text === 'true') return safeIntegers ? 1n : 1;
+  if (text === 'false') return safeIntegers ? 0n : 0;
+  if (text === 'null') return null;
+  return safeIntegers && isIntegral(text) ? BigInt(text) : +text;
 }
 
 function kindOf(field: ResultField, table: TableInfo | undefined): number {

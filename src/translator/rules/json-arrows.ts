@@ -5,6 +5,7 @@
 import type { Ctx } from '../context';
 import { isGroup, isOp, isType, isWord, nextSig, prevSig, tpl, type Node } from '../nodes';
 import { isName } from '../scope';
+import type { Token } from '../tokenizer';
 import { castParam, stringLiteral, type Parts } from './call';
 import { jsonbOf, pgPath, sqliteJsonValue } from './json-path';
 
@@ -48,7 +49,8 @@ export function jsonArrows(nodes: Node[], ctx: Ctx): Node[] {
       castParam(right, 'text'); // a bound key
       v = ['(', ...doc, ' -> ', right, ')'];
     }
-    const out = op === '->' ? tpl(v, 'jsonb') : tpl(['(', ...sqliteJsonValue(v), ')'], 'text');
+    const scalar = (nodes[i] as Token).note?.jsonScalar === true; // a whole result column: shaped as SQLite's value
+    const out = op === '->' || scalar ? tpl(v, 'jsonb') : tpl(['(', ...sqliteJsonValue(v), ')'], 'text');
     nodes = [...nodes.slice(0, leftStart), out, ...nodes.slice(rightEnd + 1)];
     i = leftStart;
   }

@@ -1,7 +1,9 @@
 /**
- * SQLite's JSON functions over TEXT, as jsonb operators and functions. json_extract returns SQLite's
- * SQL value as text (strings without quotes, true/false as 1/0, objects and arrays as JSON text:
- * PostgreSQL's spacing and key order); numbers come back as text unless compared with a number.
+ * SQLite's JSON functions over TEXT, as jsonb operators and functions. A json_extract that is a
+ * whole result column returns the jsonb value, and the row shaper gives SQLite's value (a number
+ * as a number, a string unquoted, true/false as 1/0, objects as minified JSON). Inside an
+ * expression it is SQLite's value as text (strings without quotes, true/false as 1/0), compared
+ * numerically when compared with a number.
  */
 import { fail, type Ctx } from '../context';
 import { tpl, type Tpl } from '../nodes';
@@ -15,6 +17,7 @@ function at(call: Call, ctx: Ctx): Parts {
 
 export function jsonExtract(call: Call, ctx: Ctx): Tpl {
   if (call.args.length !== 2) fail(ctx, 'json_extract() with several paths', 'extract each path separately.');
+  if (call.word.note?.jsonScalar) return tpl(['(', ...at(call, ctx), ')'], 'jsonb'); // shaped as SQLite's value
   const value = sqliteJsonValue(at(call, ctx));
   if (call.word.note?.numeric) return tpl(['CAST(', ...value, ' AS numeric)'], 'numeric');
   return tpl(['(', ...value, ')'], 'text');

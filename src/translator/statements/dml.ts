@@ -18,6 +18,7 @@ export interface DmlResult {
   reader: boolean;
   ordered: boolean;
   columnNames?: string[];
+  jsonScalarColumns?: number[];
 }
 
 /** The statement's verb: the first top-level INSERT/REPLACE/UPDATE/DELETE/SELECT/VALUES after any WITH. */
@@ -79,6 +80,7 @@ export function translateDml(tree: Node[], ctx: Ctx): DmlResult {
     reader: kind === 'select' || nodes.some((n) => isWord(n, 'RETURNING')),
     ordered: hasTopLevelOrderBy(tree),
     columnNames: named.columnNames,
+    ...(names && names.jsonScalar.length > 0 ? { jsonScalarColumns: names.jsonScalar } : {}),
   };
 }
 

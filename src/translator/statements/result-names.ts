@@ -15,14 +15,18 @@ import { hasAlias, isStar, listItems, resultList } from './select-list';
 export interface ResultNames {
   /** The SQLite name of each item, or undefined for `*`, and whether the item needs an alias. */
   items: Array<{ name?: string; alias: boolean; star?: string }>;
+  /** Result positions whose value is json_extract()/->> (SQLite returns the JSON value's own type). */
+  jsonScalar: number[];
 }
 
 /** Reads the names from the source tree, before any rewrite. */
 export function readResultNames(nodes: Node[], ctx: Ctx): ResultNames | undefined {
   const range = resultList(nodes);
   if (!range) return undefined;
+  const list = listItems(nodes, range);
   return {
-    items: listItems(nodes, range).map((item) => {
+    jsonScalar: markJsonScalars(list),
+    items: list.map((item) => {
       if (isStar(item)) {
         const s = sigNodes(item);
         return { alias: false, star: s.length === 3 ? nameOf(s[0] as Token) : '' };
@@ -43,6 +47,37 @@ export function readResultNames(nodes: Node[], ctx: Ctx): ResultNames | undefine
       return { name: sourceSpan(item, ctx.sql) ?? '', alias: true };
     }),
   };
+}
+
+/**
+ * SQLite's json_extract() and ->> return the JSON value's own SQL type (a number, text, 1/0);
+ * PostgreSQL's column has one type. A result column that is exactly such a call is marked, so
+ * its rule returns the jsonb value and the row shaper turns each value into SQLite's (positions
+ * are only known while no `*` comes first).
+ */
+function markJsonScalars(items: Node[][]): number[] {
+  const marked: number[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (isStar(item)) break;
+    const s = sigNodes(item);
+    const expr = hasAlias(item) ? s.slice(0, isWordNode(s[s.length - 2], 'AS') ? -2 : -1) : s;
+    if (expr.length === 2 && isWordNode(expr[0], 'JSON_EXTRACT') && expr[1]!.kind === 'group') {
+      (expr[0] as Token).note = { ...(expr[0] as Token).note, jsonScalar: true };
+      marked.push(i);
+      continue;
+    }
+    const arrows = expr.filter((n) => n.kind === 'token' && n.type === 'op' && (n.text === '->>' || n.text === '->'));
+    if (arrows.length === 1 && (arrows[0] as Token).text === '->>' && expr.every((n) => n.kind !== 'token' || n.type !== 'op' || ['->>', '.', '-'].includes(n.text))) {
+      (arrows[0] as Token).note = { ...(arrows[0] as Token).note, jsonScalar: true };
+      marked.push(i);
+    }
+  }
+  return marked;
+}
+
+function isWordNode(n: Node | undefined, word: string): boolean {
+  return n !== undefined && n.kind === 'token' && n.type === 'word' && n.value === word;
 }
 
 /** Adds the aliases to the rewritten tree; returns columnNames when PostgreSQL cannot carry them. */
