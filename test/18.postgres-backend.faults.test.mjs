@@ -13,6 +13,7 @@ let database;
 test.after.always(async () => database && (await database).drop());
 let schemas = 0;
 
+// Serial: each test terminates the pg_sleep it finds in the shared database, which must be its own.
 const SLOW = { "SELECT 'slow'": 'SELECT pg_sleep(10)' };
 
 async function optionsFor(extra) {
@@ -57,18 +58,18 @@ function timed(fn) {
   return { error, ms: Date.now() - start };
 }
 
-test('a statement slower than pgTimeoutMs is SQLITE_INTERRUPT within the timeout, and the next call works', (t) => {
+test.serial('a statement slower than pgTimeoutMs is SQLITE_INTERRUPT within the timeout, and the next call works', (t) => {
   t.timeout(20000);
   return open(t, { pgTimeoutMs: 1000 }).then(({ db }) => {
     const { error, ms } = timed(() => db.prepare("SELECT 'slow'").get());
     t.is(error?.code, 'SQLITE_INTERRUPT');
     t.regex(error.message, /within 1000 ms \(REGISTRY_PG_TIMEOUT_MS\)/);
-    t.true(ms >= 900 && ms < 3000, `answered after ${ms} ms`);
+    t.true(ms >= 900 && ms < 6000, `answered after ${ms} ms`); // long before the 10 s sleep ends
     t.deepEqual(db.prepare('SELECT 1 AS one').get(), { one: 1 });
   });
 });
 
-test('a connection terminated mid-query (pg_terminate_backend) is SQLITE_IOERR, and the next call works', async (t) => {
+test.serial('a connection terminated mid-query (pg_terminate_backend) is SQLITE_IOERR, and the next call works', async (t) => {
   t.timeout(30000);
   const { db, options } = await open(t, { pgTimeoutMs: 15000 });
   db.exec('CREATE TABLE vm (id TEXT PRIMARY KEY)');
@@ -94,7 +95,7 @@ test('a connection terminated mid-query (pg_terminate_backend) is SQLITE_IOERR, 
   t.deepEqual(db.prepare('SELECT id FROM vm').pluck().all(), ['kept']);
 });
 
-test('AsyncDatabase: a terminated connection is SQLITE_IOERR; a lost transaction rejects and nothing of it is committed', async (t) => {
+test.serial('AsyncDatabase: a terminated connection is SQLITE_IOERR; a lost transaction rejects and nothing of it is committed', async (t) => {
   t.timeout(30000);
   const options = await optionsFor({ pgTimeoutMs: 15000 });
   const db = new AsyncDatabase(path.join(tempDir(t), 'registry.db'), options);

@@ -64,7 +64,7 @@ test('the worker thread dying mid-query is SQLITE_IOERR at once, and the next ca
   client.begin();
   let err;
   const ms = elapsed(() => { err = throwsSqlite(t, () => client.query('SELECT pg_sleep(5) /*fault:exit*/'), { code: 'SQLITE_IOERR', message: /worker thread stopped/ }); });
-  t.true(ms < 2000, `took ${ms} ms`);
+  t.true(ms < 4000, `took ${ms} ms`); // well before the 5 s sleep: at once, not at its end
   t.regex(err.message, /transaction was rolled back/);
   t.false(client.inTransaction);
   t.notDeepEqual(client.query('SELECT pg_backend_pid()').rows[0][0], pid);
@@ -75,7 +75,7 @@ test('the worker thread dying mid-query is SQLITE_IOERR at once, and the next ca
 test('a worker thread that stops answering is SQLITE_IOERR after the timeout, and is replaced', async (t) => {
   const { client } = await setup(t, { timeoutMs: 1000 });
   const ms = elapsed(() => throwsSqlite(t, () => client.query('SELECT pg_sleep(0.2) /*fault:hang*/'), { code: 'SQLITE_IOERR', message: /stopped answering/ }));
-  t.true(ms >= 1000 && ms < 2900, `took ${ms} ms`);
+  t.true(ms >= 1000 && ms < 5000, `took ${ms} ms`);
   t.deepEqual(client.query('SELECT 2').rows, [['2']]);
 });
 
@@ -126,8 +126,8 @@ test('a connection killed mid-query (pg_terminate_backend) is SQLITE_IOERR, and 
 test('a statement slower than the timeout is SQLITE_INTERRUPT and is cancelled on the server', async (t) => {
   const { client, applicationName } = await setup(t, { timeoutMs: 1000 });
   let err;
-  const ms = elapsed(() => { err = throwsSqlite(t, () => client.query('SELECT pg_sleep(3)'), { code: 'SQLITE_INTERRUPT', message: /within 1000 ms \(REGISTRY_PG_TIMEOUT_MS\).*cancelled/ }); });
-  t.true(ms >= 1000 && ms < 2500, `took ${ms} ms`);
+  const ms = elapsed(() => { err = throwsSqlite(t, () => client.query('SELECT pg_sleep(10)'), { code: 'SQLITE_INTERRUPT', message: /within 1000 ms \(REGISTRY_PG_TIMEOUT_MS\).*cancelled/ }); });
+  t.true(ms >= 1000 && ms < 6000, `took ${ms} ms`); // long before the 10 s sleep ends: cancelled
   t.is(err.cause?.code, '57014');
   const running = await withClient(client.options.connectionString, (c) =>
     c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND query LIKE '%pg_sleep(3)%' AND state = 'active'", [applicationName]));
@@ -137,7 +137,7 @@ test('a statement slower than the timeout is SQLITE_INTERRUPT and is cancelled o
   // Inside a transaction the timed-out statement fails alone.
   client.begin();
   client.query("INSERT INTO runs VALUES ('kept')");
-  throwsSqlite(t, () => client.query('SELECT pg_sleep(3)'), { code: 'SQLITE_INTERRUPT' });
+  throwsSqlite(t, () => client.query('SELECT pg_sleep(10)'), { code: 'SQLITE_INTERRUPT' });
   t.true(client.inTransaction);
   client.commit();
   t.deepEqual(client.query('SELECT id FROM runs').rows, [['kept']]);
@@ -188,7 +188,7 @@ test('a server that stops answering is SQLITE_IOERR within the timeout and its g
   t.deepEqual(client.query('SELECT 1').rows, [['1']]);
   await proxy.stall();
   const ms = elapsed(() => throwsSqlite(t, () => client.query('SELECT 2'), { code: 'SQLITE_IOERR', message: /did not answer .* within 1000 ms/ }));
-  t.true(ms >= 1000 && ms < 2500, `took ${ms} ms`);
+  t.true(ms >= 1000 && ms < 6000, `took ${ms} ms`);
   await proxy.resume();
   t.deepEqual(client.query('SELECT 3').rows, [['3']]);
 });

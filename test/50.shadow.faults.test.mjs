@@ -39,21 +39,22 @@ test('PostgreSQL goes away in the middle of a workload: SQLite loses nothing, th
   t.deepEqual(kinds, ['mirror_outage', 'mirror_resumed']);
 });
 
-test('a slow secondary does not slow the caller: the queue grows instead', async (t) => {
-  process.env.SHADOW_TEST_DELAY_MS = '300';
+test.serial('a slow secondary does not slow the caller: the queue grows instead', async (t) => {
+  process.env.SHADOW_TEST_DELAY_MS = '2000';
   const { db } = await openShadow(t, { shadowApplierWrapper: slowApplier });
   seed(db);
   const insert = insertVm(db);
-  await sleep(400);
+  await sleep(2100);
   const start = performance.now();
   for (let i = 0; i < 2000; i++) insert.run(`vm-${i}`);
-  const perWriteMs = (performance.now() - start) / 2000;
-  t.true(perWriteMs < 0.5, `${perWriteMs} ms per write`);
+  const ms = performance.now() - start;
+  // The secondary takes 2 s per group: a caller that waited for it could not finish in less.
+  t.true(ms < 2000, `2000 writes took ${ms} ms`);
   await new Promise((resolve) => setImmediate(resolve));
   t.true(db.shadowStats().queueDepth > 1000);
 });
 
-test('a full queue: the overflow is counted, and reported as a gap to verify', async (t) => {
+test.serial('a full queue: the overflow is counted, and reported as a gap to verify', async (t) => {
   process.env.SHADOW_TEST_DELAY_MS = '300';
   const { db, log } = await openShadow(t, { shadowApplierWrapper: slowApplier, shadowQueueSize: 50 });
   seed(db);
