@@ -8,8 +8,11 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** contenders: { name: () => void | Promise<void> } run `ops` times per round; returns µs/op medians. */
-export async function compare(contenders, { rounds = 15, ops = 2000, warmup = 2 } = {}) {
+/**
+ * contenders: { name: () => void | Promise<void> } run `ops` times per round; returns µs/op medians.
+ * `between` (optional, not timed) runs after each contender's round, e.g. to let a mirror drain.
+ */
+export async function compare(contenders, { rounds = 15, ops = 2000, warmup = 2, between } = {}) {
   const names = Object.keys(contenders);
   const samples = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = -warmup; round < rounds; round++) {
@@ -23,6 +26,7 @@ export async function compare(contenders, { rounds = 15, ops = 2000, warmup = 2 
       }
       const micros = ((performance.now() - start) * 1000) / ops;
       if (round >= 0) samples[name].push(micros);
+      if (between) await between(name);
     }
   }
   return Object.fromEntries(names.map((n) => [n, median(samples[n])]));

@@ -26,14 +26,24 @@ export class ProgressTable {
   readonly #table: string;
   #created = false;
   #busy = false;
+  #inflight: Promise<void> = Promise.resolve();
 
   constructor(private readonly pool: ConnectionPool, private readonly config: MirrorConfig) {
     this.#table = `"${config.pgSchema.replace(/"/g, '""')}".${MIRROR_TABLE}`;
   }
 
+  /**
+   * Writes the row. A periodic write is skipped while one is in flight; the last one (at close)
+   * waits for it, so the row always ends with `closed = true`.
+   */
   async write(progress: MirrorProgress): Promise<void> {
-    if (this.#busy) return;
+    if (this.#busy) {
+      if (!progress.closed) return;
+      await this.#inflight;
+    }
     this.#busy = true;
+    let done!: () => void;
+    this.#inflight = new Promise<void>((resolve) => (done = resolve));
     let conn;
     try {
       conn = await this.pool.acquire();
@@ -57,6 +67,7 @@ export class ProgressTable {
     } finally {
       if (conn) this.pool.release(conn);
       this.#busy = false;
+      done();
     }
   }
 }
