@@ -9,7 +9,7 @@ const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres()
 const url = process.env.DATABASE_URL ?? embedded.url;
 try {
   const sqliteRows = await benchSqlite();
-  printTable('SQLite: raw better-sqlite3 vs the facade in sqlite mode (median of 21 alternating rounds)', sqliteRows, 'better-sqlite3');
+  printTable('SQLite: raw better-sqlite3 vs the facade in sqlite mode (median of 41 alternating rounds)', sqliteRows, 'better-sqlite3');
 
   const postgresRows = await benchPostgres(url);
   printTable('PostgreSQL: raw pg vs the facade (postgres mode) and AsyncDatabase (median of 15 alternating rounds)', postgresRows, 'pg unnamed');
