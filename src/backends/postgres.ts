@@ -10,6 +10,7 @@ import type { SchemaCatalog } from '../schema/catalog';
 import { createTranslator, splitStatements, type Translator } from '../translator';
 import type { Backend, BackendCapabilities, TransactionFunction } from './backend';
 import { PgConnection } from './postgres/connection';
+import { PreparedCache, translateOne } from './postgres/prepared-cache';
 import { isDescribable, PgStatementEngine, preparedStatement, type PreparedStatement } from './postgres/statement-engine';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
@@ -26,8 +27,7 @@ export class PostgresBackend implements Backend {
   readonly #translator: Translator;
   readonly #state: ConnectionState;
   /** Prepared statements of this connection by SQL text, for the current catalog. */
-  #prepared = new Map<string, PreparedStatement>();
-  #preparedFor: SchemaCatalog | undefined;
+  readonly #prepared = new PreparedCache();
   #open = true;
 
   constructor(plan: ManagedPlan, filename: string, options: { readonly?: boolean }) {
@@ -119,16 +119,9 @@ export class PostgresBackend implements Backend {
     if (typeof source !== 'string') throw new TypeError('Expected first argument to be a string');
     this.#requireOpen();
     const catalog = this.#connection.catalog;
-    if (catalog !== this.#preparedFor) {
-      this.#prepared = new Map();
-      this.#preparedFor = catalog;
-    }
-    const cached = this.#prepared.get(source);
+    const cached = this.#prepared.get(source, catalog);
     if (cached) return cached;
-    const count = splitStatements(source).length;
-    if (count === 0) throw new RangeError('The supplied SQL string contains no statements');
-    if (count > 1) throw new RangeError('The supplied SQL string contains more than one statement');
-    const translation = this.#translator.translate(source);
+    const translation = translateOne(source, this.#translator);
     const prepared = describe && isDescribable(translation)
       ? preparedStatement(translation, this.#connection.describe(translation), `sra_${this.#connection.nextStatementId()}`, catalog)
       : preparedStatement(translation, null, undefined, catalog);

@@ -7,12 +7,11 @@
  */
 import type { AsyncEngine, AsyncStatementEngine } from '../../adapter/async-engine';
 import type { OpenPlan } from '../../adapter/config';
-import type { SchemaCatalog } from '../../schema/catalog';
 import { createTranslator, splitStatements, type Translator } from '../../translator';
-import type { Translation } from '../../translator/types';
 import { PgAsyncConnection } from './async-connection';
 import { PgAsyncStatement } from './async-statement';
 import { BindingPlan } from './binding';
+import { PreparedCache, translateOne } from './prepared-cache';
 import { isDescribable, preparedStatement, type PreparedStatement } from './statement-engine';
 import type { TransactionMode } from './protocol';
 
@@ -28,8 +27,7 @@ export class PgAsyncEngine implements AsyncEngine {
   readonly #connection: PgAsyncConnection;
   readonly #translator: Translator;
   /** Prepared statements by SQL text, for the current catalog (a new catalog starts afresh). */
-  #prepared = new Map<string, PreparedStatement>();
-  #preparedFor: SchemaCatalog | undefined;
+  readonly #prepared = new PreparedCache();
   #statementIds = 0;
 
   constructor(plan: ManagedPlan, filename: string, readonly: boolean) {
@@ -54,7 +52,7 @@ export class PgAsyncEngine implements AsyncEngine {
     await this.#connection.ready();
     // One by one, each translated after the one before ran: a CREATE INDEX needs its table's catalog.
     for (const sql of splitStatements(source)) {
-      const translation = this.#translate(sql);
+      const translation = this.#translator.translate(sql);
       await this.#connection.execute(translation, new BindingPlan(translation).pgValues([], new Date()), undefined);
     }
   }
@@ -84,16 +82,9 @@ export class PgAsyncEngine implements AsyncEngine {
   /** Translates and describes `source` once per catalog; statements of the same SQL share it. */
   async #prepare(source: string): Promise<PreparedStatement> {
     const catalog = this.#connection.catalog;
-    if (catalog !== this.#preparedFor) {
-      this.#prepared = new Map();
-      this.#preparedFor = catalog;
-    }
-    const cached = this.#prepared.get(source);
+    const cached = this.#prepared.get(source, catalog);
     if (cached) return cached;
-    const count = splitStatements(source).length;
-    if (count === 0) throw new RangeError('The supplied SQL string contains no statements');
-    if (count > 1) throw new RangeError('The supplied SQL string contains more than one statement');
-    const translation = this.#translate(source);
+    const translation = translateOne(source, this.#translator);
     if (!isDescribable(translation)) return preparedStatement(translation, null, undefined, catalog);
     const fields = await this.#connection.describe(translation.text);
     const prepared = preparedStatement(translation, fields, `sra_async_${++this.#statementIds}`, catalog);
@@ -101,9 +92,5 @@ export class PgAsyncEngine implements AsyncEngine {
     // when the catalog did not change meanwhile.
     if (this.#connection.catalog === catalog) this.#prepared.set(source, prepared);
     return prepared;
-  }
-
-  #translate(sql: string): Translation {
-    return this.#translator.translate(sql);
   }
 }
