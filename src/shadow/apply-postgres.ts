@@ -131,7 +131,13 @@ export class PostgresApplier implements Applier {
       const steps: WireStep[] = [{ text: `SAVEPOINT ${SAVEPOINT}` }];
       for (const k of batch) {
         const p = prepared[k] as Extract<Prepared, { kind: 'statement' }>;
-        steps.push({ text: p.translation.text, values: p.values, ...(p.name ? { name: p.name } : {}), target: true });
+        // Columns are described only until the statement's shaper exists (it keeps them): the rest
+        // of its runs skip Describe, and PostgreSQL skips sending a RowDescription with each.
+        const step: WireStep = { text: p.translation.text, values: p.values };
+        if (p.name) step.name = p.name;
+        const op = ops[k]!;
+        if (op.answer && op.method !== 'run' && op.method !== 'exec' && op.method !== 'pragma' && !this.#shapers.has(p.translation)) step.target = true;
+        steps.push(step);
       }
       steps.push({ text: `RELEASE SAVEPOINT ${SAVEPOINT}` });
       const { error, query } = await runWire(conn, { steps });
@@ -181,10 +187,9 @@ export class PostgresApplier implements Applier {
       } catch (error) {
         return { kind: 'done', result: op.answer ? { answer: errorAnswer(error) } : {} };
       }
-      const now = op.now ?? new Date().toISOString();
-      translation.slots.forEach((slot, k) => {
-        if (slot.source.kind === 'now') values[k] = now;
-      });
+      const slots = translation.slots;
+      let now: string | undefined;
+      for (let k = 0; k < slots.length; k++) if (slots[k]!.source.kind === 'now') values[k] = now ??= op.now ?? new Date().toISOString();
     }
     return { kind: 'statement', translation, values, simple, name: simple ? undefined : this.#name(translation.text) };
   }

@@ -4,9 +4,9 @@
  * meaning (canonical.ts), rows as multisets unless the statement has a top-level ORDER BY.
  */
 import type { Answer } from './answer';
-import { sameKey } from './canonical';
+import { columnKeyer, sameKey, type Keyer } from './canonical';
 import type { Difference } from './difference';
-import { columnsOf, isRowObject, keyRows, readCell, type KeyedRows } from './keyed-rows';
+import { columnsOf, isRowObject, keyRows, kindsIn, readCell, type KeyedRows } from './keyed-rows';
 
 export interface CompareOptions {
   /** The statement has a top-level ORDER BY (Translation.ordered): a different order is a divergence. */
@@ -51,6 +51,7 @@ function compareRows(primary: readonly unknown[], secondary: readonly unknown[],
   const columns = compareColumns(primary[0], secondary[0]);
   if (columns) return columns;
   if (identicalRows(primary, secondary)) return undefined; // same values, same order: no keys needed
+  if (equalInOrder(primary, secondary, ordered, tolerance)) return undefined; // keys only for the cells that differ
 
   const keyed = keyRows(primary, secondary);
   if (ordered) {
@@ -75,11 +76,43 @@ function compareColumns(primaryRow: unknown, secondaryRow: unknown): Difference 
     const s = columnsOf(secondaryRow).length;
     if (p === s) return undefined;
   } else if (primaryNamed && secondaryNamed) {
-    const p = Object.keys(primaryRow).sort();
-    const s = Object.keys(secondaryRow).sort();
+    const p = Object.keys(primaryRow);
+    const s = Object.keys(secondaryRow);
+    if (sameStrings(p, s)) return undefined; // the usual case: the same names in the same order
+    p.sort();
+    s.sort();
     if (sameStrings(p, s)) return undefined;
   }
   return { kind: 'columns', detail: { primary: columnsOf(primaryRow).map(String), secondary: columnsOf(secondaryRow).map(String) } };
+}
+
+/**
+ * The rows pair up in the order given, cell by cell: strictly equal cells are equal without a key;
+ * only the cells that differ are keyed (with their column's keyer, as keyRows would choose it).
+ * Unordered, a cell must then have the same key (what equal row keys mean); ordered, the same key
+ * within the timestamp tolerance (what firstPairwiseDifference accepts). When this says no, the
+ * full comparison (multisets, tolerance pairing, the difference to report) decides.
+ */
+function equalInOrder(primary: readonly unknown[], secondary: readonly unknown[], ordered: boolean, tolerance: number): boolean {
+  const columns = columnsOf(primary[0]);
+  let keyers: Array<Keyer | undefined> | undefined;
+  for (let i = 0; i < primary.length; i++) {
+    const a = primary[i];
+    const b = secondary[i];
+    for (let j = 0; j < columns.length; j++) {
+      const column = columns[j]!;
+      const x = readCell(a, column);
+      const y = readCell(b, column);
+      if (x === y) continue;
+      keyers ??= new Array<Keyer | undefined>(columns.length);
+      const keyer = (keyers[j] ??= columnKeyer(kindsIn(primary, column), kindsIn(secondary, column)));
+      const kx = keyer(x);
+      const ky = keyer(y);
+      if (kx === ky) continue;
+      if (!ordered || !sameKey(kx, ky, tolerance)) return false;
+    }
+  }
+  return true;
 }
 
 function firstPairwiseDifference(keyed: KeyedRows, tolerance: number): number {

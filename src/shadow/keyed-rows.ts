@@ -47,7 +47,7 @@ export function keyRows(primary: readonly unknown[], secondary: readonly unknown
   };
 }
 
-function kindsIn(rows: readonly unknown[], column: string | number | null): number {
+export function kindsIn(rows: readonly unknown[], column: string | number | null): number {
   let kinds = 0;
   for (let i = 0; i < rows.length; i++) kinds |= valueKind(readCell(rows[i], column));
   return kinds;

@@ -7,7 +7,8 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CONTROL_SLOTS, C_CLOSED, C_EXITED, S, STATS_SLOTS, type MirrorConfig, type MirrorOp, type ToMirror } from './mirror-protocol';
+import { CONTROL_SLOTS, C_CLOSED, C_EXITED, S, STATS_SLOTS, type MirrorConfig, type MirrorOp } from './mirror-protocol';
+import { WireEncoder } from './mirror-wire';
 
 const GROUP = 64;
 
@@ -16,6 +17,7 @@ export class MirrorChannel {
   readonly #control: Int32Array;
   readonly #worker: Worker | null;
   #pending: MirrorOp[] = [];
+  readonly #encoder = new WireEncoder();
   #scheduled = false;
   #closed = false;
   #dead = false;
@@ -65,7 +67,7 @@ export class MirrorChannel {
     if (this.#pending.length === 0) return;
     const ops = this.#pending;
     this.#pending = [];
-    this.#post({ type: 'ops', ops });
+    this.#postOps(ops);
   }
 
   /** Drains the queue within `timeoutMs` (the worker reports what is left as a gap), then stops the worker. */
@@ -74,7 +76,11 @@ export class MirrorChannel {
     this.flush();
     this.#closed = true;
     if (this.#dead || !this.#worker) return;
-    this.#post({ type: 'close', deadline: Date.now() + timeoutMs });
+    try {
+      this.#worker.postMessage({ type: 'close', deadline: Date.now() + timeoutMs });
+    } catch {
+      // The worker is gone: nothing to wait for.
+    }
     // The worker sets C_CLOSED when it is done (or C_EXITED when it ends for any reason).
     const until = Date.now() + timeoutMs + 2000;
     while (Atomics.load(this.#control, C_CLOSED) === 0 && Atomics.load(this.#control, C_EXITED) === 0) {
@@ -106,21 +112,26 @@ export class MirrorChannel {
     }).unref();
   }
 
-  #post(message: ToMirror): void {
+  #postOps(ops: MirrorOp[]): void {
     if (this.#dead || !this.#worker) return;
+    const encoder = this.#encoder;
     try {
-      this.#worker.postMessage(message);
+      this.#worker.postMessage({ type: 'ops', ops: encoder.encode(ops) });
+      encoder.commit();
+      return;
     } catch {
-      // A value that cannot cross threads (an exotic object among the parameters): send what can.
-      if (message.type !== 'ops') return;
-      for (const op of message.ops) {
-        try {
-          this.#worker.postMessage({ type: 'ops', ops: [op] });
-        } catch {
-          this.stats[S.overflowOps] = this.stats[S.overflowOps]! + 1;
-          if (op.write) this.stats[S.overflowWrites] = this.stats[S.overflowWrites]! + 1;
-          this.stats[S.enqueued] = this.stats[S.enqueued]! - 1;
-        }
+      encoder.rollback();
+    }
+    // A value that cannot cross threads (an exotic object among the parameters): send what can.
+    for (let i = 0; i < ops.length; i++) {
+      try {
+        this.#worker.postMessage({ type: 'ops', ops: encoder.encode(ops, i, i + 1) });
+        encoder.commit();
+      } catch {
+        encoder.rollback();
+        this.stats[S.overflowOps] = this.stats[S.overflowOps]! + 1;
+        if (ops[i]!.write) this.stats[S.overflowWrites] = this.stats[S.overflowWrites]! + 1;
+        this.stats[S.enqueued] = this.stats[S.enqueued]! - 1;
       }
     }
   }

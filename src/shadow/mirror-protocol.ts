@@ -46,7 +46,8 @@ export interface MirrorOp {
 }
 
 export type ToMirror =
-  | { type: 'ops'; ops: MirrorOp[] }
+  /** Ops encoded by mirror-wire.ts (seven slots each). */
+  | { type: 'ops'; ops: unknown[] }
   | { type: 'close'; deadline: number };
 
 /** Settings of the mirror worker (workerData). */

@@ -17,6 +17,7 @@ import { DEFAULT_TIMESTAMP_TOLERANCE_MS } from './compare';
 import { ProgressTable } from './mirror-progress';
 import { C_CLOSED, C_EXITED, S, type MirrorConfig, type MirrorOp, type StatementMeta, type ToMirror } from './mirror-protocol';
 import { parentPort } from 'node:worker_threads';
+import { WireDecoder } from './mirror-wire';
 
 const config = workerData as MirrorConfig;
 const stats = new Float64Array(config.stats);
@@ -32,6 +33,7 @@ const progressPool = applier instanceof PostgresApplier ? applier.pool : mirrorP
 const progress = new ProgressTable(progressPool, config);
 
 const metaBySql = new Map<string, StatementMeta>();
+const decoder = new WireDecoder();
 const reported = new Set<string>();
 let queue: MirrorOp[] = [];
 let head = 0;
@@ -50,9 +52,11 @@ process.on('exit', () => {
 
 parentPort!.on('message', (message: ToMirror) => {
   if (message.type === 'ops') {
-    for (const op of message.ops) {
+    const from = queue.length;
+    decoder.decode(message.ops, queue);
+    for (let i = from; i < queue.length; i++) {
+      const op = queue[i]!;
       if (op.meta) metaBySql.set(op.sql, op.meta);
-      queue.push(op);
     }
     void pump();
   } else {
