@@ -21,18 +21,13 @@ export function jsonbText(text: string): string {
   return write(value);
 }
 
-// Control characters, '"', '\' and surrogates (a lone one must be escaped as JSON.stringify does).
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-function quote(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
-}
-
+// JSON.stringify escapes a string as PostgreSQL's escape_json does (control characters, '"', '\\',
+// lone surrogates), and writes any other string as itself in quotes.
 function write(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
-      return quote(value);
+      return JSON.stringify(value);
     case 'number':
       return String(value);
     case 'boolean':
@@ -46,11 +41,29 @@ function write(value: unknown): string {
   }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  if (keys.length === 0) return '{}';
-  if (keys.length > 1) keys.sort(jsonbKeyOrder);
-  let out = '{';
-  for (let i = 0; i < keys.length; i++) out += `${i ? ', ' : ''}${quote(keys[i]!)}: ${write(record[keys[i]!])}`;
+  const n = keys.length;
+  if (n === 0) return '{}';
+  if (n > 1) sortKeys(keys);
+  let out = `{${JSON.stringify(keys[0])}: ${write(record[keys[0]!])}`;
+  for (let i = 1; i < n; i++) out += `, ${JSON.stringify(keys[i])}: ${write(record[keys[i]!])}`;
   return `${out}}`;
+}
+
+/** Sorts in place in JSONB's key order; an insertion sort, each key's UTF-8 length computed once (objects are small). */
+function sortKeys(keys: string[]): void {
+  const lengths = keys.map(utf8Length);
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    const length = lengths[i]!;
+    let j = i - 1;
+    while (j >= 0 && (lengths[j]! > length || (lengths[j] === length && compareKeys(keys[j]!, key) > 0))) {
+      keys[j + 1] = keys[j]!;
+      lengths[j + 1] = lengths[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+    lengths[j + 1] = length;
+  }
 }
 
 /** JSONB's order of object keys: by length in UTF-8 bytes, then byte by byte. */

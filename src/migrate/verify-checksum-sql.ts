@@ -1,12 +1,21 @@
 /**
- * The chunk checksums of `verify`'s fast path: each side writes a row as one text, the same text
- * for the same values, and PostgreSQL sums a key range up by itself (md5 of the rows joined by
- * newlines) so that only 32 hex digits per chunk cross the wire. A field is `~` for NULL,
- * `<digits>;` for a timestamp (its instant in ms), and `<UTF-8 length>:<text>` otherwise, so a
- * field's end is never ambiguous. The values are those of verify-sql.ts (timestamps by instant,
- * blobs as hex, booleans 1/0, text exactly), except JSON, which PostgreSQL gives as its jsonb text
- * and the SQLite side renders the same way in JavaScript (canonical-jsonb.ts). JSON columns come
- * last in the row text, so that SQLite can write everything before them in SQL.
+ * The chunk checksums of `verify`'s fast path. Each side writes a row as one text, the same text
+ * for the same canonical values (verify-sql.ts), hashes it with PostgreSQL's
+ * `hashtextextended(text, 0)` and sums the hashes of a key range modulo 2^64: an order-independent
+ * sum, so PostgreSQL neither sorts nor concatenates, and only a count and a number per chunk cross
+ * the wire (SQLite's side hashes in JavaScript: canonical-hash.ts).
+ *
+ * The row text is every field in table order, JSON columns moved last:
+ *   text     `<UTF-8 length>:<text>`      (NULL: `:`)
+ *   JSON     `<UTF-8 length>:<jsonb text>` (NULL: `:`; PostgreSQL's jsonb::text, which the SQLite
+ *            side renders in JavaScript: canonical-jsonb.ts)
+ *   integer  `<digits>;`                  (NULL: `;`), booleans as 1/0
+ *   timestamp `<epoch ms>;`               (NULL: `;`)
+ *   blob     `x<lower-case hex>;`         (NULL: `;`)
+ * which can be read back one way only, so equal texts mean equal values. A SQLite value that has
+ * no PostgreSQL form (text in an INTEGER column, a timestamp SQLite cannot read, invalid JSON)
+ * writes `?` where PostgreSQL never does: its chunk differs and is compared row by row, by value,
+ * which decides (a text '5' in an INTEGER column is the number 5 there).
  */
 import { quoteSchema } from '../schema/registry';
 import { ident, type MigrationColumn, type MigrationTable } from './columns';
@@ -16,59 +25,73 @@ export function checksumColumns(table: MigrationTable): { plain: MigrationColumn
   return { plain: table.columns.filter((c) => c.kind !== 'json'), json: table.columns.filter((c) => c.kind === 'json') };
 }
 
+/** PostgreSQL's instant of a timestamp in epoch ms; verify-sql.ts compares rows by the same expression. */
+export function postgresEpochMs(column: string): string {
+  return `(date_part('epoch', ${column}) * 1000)::bigint`;
+}
+
+/** SQLite's instant of a timestamp text in epoch ms (NULL when SQLite cannot read it). */
+export function sqliteEpochMs(column: string): string {
+  return `CAST(round(unixepoch(${column}, 'subsec') * 1000) AS INTEGER)`;
+}
+
+/** SQLite: the field as arguments of concat() (which writes NULL as nothing, values as CAST AS TEXT does). */
 function sqliteField(column: MigrationColumn): string {
   const c = ident(column.name);
   switch (column.kind) {
     case 'timestamp':
-      // Text SQLite cannot read stays itself after a '?', which no PostgreSQL instant starts with.
-      return `CASE WHEN ${c} IS NULL THEN '~' ELSE coalesce(CAST(CAST(round(unixepoch(${c}, 'subsec') * 1000) AS INTEGER) AS TEXT) || ';', '?' || length(CAST(${c} AS BLOB)) || ':' || ${c}) END`;
+      return `iif(${c} IS NULL, '', coalesce(${sqliteEpochMs(c)}, '?')), ';'`;
     case 'blob':
-      return `CASE WHEN ${c} IS NULL THEN '~' ELSE (length(CAST(${c} AS BLOB)) * 2) || ':' || lower(hex(${c})) END`;
+      return `iif(${c} IS NULL, '', 'x' || lower(hex(${c}))), ';'`;
+    case 'integer':
+    case 'boolean':
+      // Only a stored integer has PostgreSQL's form (its digits); a real 1.0 is '1.0', not '1'.
+      return `iif(typeof(${c}) IN ('integer', 'null'), ${c}, '?'), ';'`;
     default:
-      return `CASE WHEN ${c} IS NULL THEN '~' ELSE length(CAST(${c} AS BLOB)) || ':' || CAST(${c} AS TEXT) END`;
+      return `octet_length(${c}), ':', ${c}`;
   }
 }
 
-function postgresValue(column: MigrationColumn): string {
+function postgresField(column: MigrationColumn): string {
   const c = ident(column.name);
   switch (column.kind) {
     case 'timestamp':
-      return `round(extract(epoch FROM ${c}) * 1000)::bigint::text`;
+      return `${postgresEpochMs(c)}, ';'`;
     case 'blob':
-      return `encode(${c}, 'hex')`;
+      return `'x' || encode(${c}, 'hex'), ';'`;
     case 'boolean':
-      return `${c}::int::text`;
+      return `${c}::int, ';'`;
+    case 'integer':
+      return `${c}, ';'`;
     default:
-      return `${c}::text`;
+      return `octet_length(${c}), ':', ${c}`;
   }
 }
 
-function postgresField(column: MigrationColumn, value: string): string {
-  if (column.kind === 'timestamp') return `coalesce(${value} || ';', '~')`;
-  return `coalesce(octet_length(${value})::text || ':' || ${value}, '~')`;
-}
-
 /**
- * SQLite: one chunk after `?` (or from the start), `?` rows at most, in key order. With no JSON
- * column the whole chunk comes back as one text `[text, rows, lastKey]`; otherwise one row per
- * row: `[key, text of the non-JSON fields, ...JSON values]`.
+ * SQLite: the rows of one chunk after `?` (or from the start), `?` rows at most, in key order, each
+ * `[key, text of the non-JSON fields, ...JSON texts as stored]`.
  */
 export function sqliteChecksumSql(table: MigrationTable, after: boolean): string {
   const { plain, json } = checksumColumns(table);
   const key = ident(table.key);
-  const rows = `SELECT ${key} AS k, ${plain.map(sqliteField).join(' || ')} AS t${json.map((c) => `, CAST(${ident(c.name)} AS TEXT)`).join('')}
+  return `SELECT ${key}, concat(${plain.map(sqliteField).join(', ')})${json.map((c) => `, CAST(${ident(c.name)} AS TEXT)`).join('')}
     FROM ${ident(table.name)} WHERE ${key} IS NOT NULL${after ? ` AND ${key} > ?` : ''} ORDER BY ${key} LIMIT ?`;
-  return json.length ? rows : `SELECT group_concat(t, char(10)), count(*), max(k) FROM (${rows})`;
 }
 
-/** PostgreSQL: `[rows, md5]` of the key range `$1 < key <= $2` (a null bound is open). */
+/** PostgreSQL: `n` rows and `h` the sum of their row hashes (numeric text, null for none) of the key range `$1 < key <= $2` (a null bound is open). */
 export function postgresChecksumSql(schema: string, table: MigrationTable): string {
   const { plain, json } = checksumColumns(table);
-  const ordered = [...plain, ...json];
   const key = ident(table.key);
-  // OFFSET 0 keeps the inner query a subquery, so that each value (jsonb::text above all) is computed once.
-  return `SELECT count(*)::int AS n, coalesce(md5(string_agg(${ordered.map((c, i) => postgresField(c, `v${i}`)).join(' || ')}, E'\\n' ORDER BY k)), md5('')) AS h
-    FROM (SELECT ${key} AS k, ${ordered.map((c, i) => `${postgresValue(c)} AS v${i}`).join(', ')}
-            FROM ${quoteSchema(schema)}.${ident(table.name)}
-           WHERE ($1::text IS NULL OR ${key} > $1::text COLLATE "C") AND ($2::text IS NULL OR ${key} <= $2::text COLLATE "C") OFFSET 0) s`;
+  const fields = [...plain.map(postgresField), ...json.map((_, i) => `octet_length(j${i}), ':', j${i}`)];
+  const range = `($1::text IS NULL OR ${key} > $1::text COLLATE "C") AND ($2::text IS NULL OR ${key} <= $2::text COLLATE "C")`;
+  // Each jsonb is printed once: the subquery (kept one by OFFSET 0) names its text for both uses.
+  const from = json.length
+    ? `(SELECT ${[...plain.map((c) => ident(c.name)), ...json.map((c, i) => `${ident(c.name)}::text AS j${i}`)].join(', ')}
+         FROM ${quoteSchema(schema)}.${ident(table.name)} WHERE ${range} OFFSET 0) s`
+    : `${quoteSchema(schema)}.${ident(table.name)} WHERE ${range}`;
+  return `SELECT count(*)::int AS n, sum(hashtextextended(concat(${fields.join(', ')}), 0))::text AS h FROM ${from}`;
 }
+
+/** The probe verify runs once: the server hashes as canonical-hash.ts does (a little-endian server). */
+export const HASH_PROBE = 'swarm-registry verify: é😀 0123456789';

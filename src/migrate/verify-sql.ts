@@ -4,13 +4,14 @@
  */
 import { quoteSchema } from '../schema/registry';
 import { ident, type MigrationColumn, type MigrationTable } from './columns';
+import { postgresEpochMs, sqliteEpochMs } from './verify-checksum-sql';
 
 function sqliteExpression(column: MigrationColumn): string {
   const c = ident(column.name);
   switch (column.kind) {
     case 'timestamp':
       // The instant (ms); text SQLite cannot read is kept, marked, so it never equals a real instant.
-      return `CASE WHEN ${c} IS NULL THEN NULL ELSE coalesce(CAST(CAST(round(unixepoch(${c}, 'subsec') * 1000) AS INTEGER) AS TEXT), '?' || ${c}) END`;
+      return `CASE WHEN ${c} IS NULL THEN NULL ELSE coalesce(CAST(${sqliteEpochMs(c)} AS TEXT), '?' || ${c}) END`;
     case 'blob':
       return `CASE WHEN ${c} IS NULL THEN NULL ELSE lower(hex(${c})) END`;
     default:
@@ -22,7 +23,8 @@ function postgresExpression(column: MigrationColumn): string {
   const c = ident(column.name);
   switch (column.kind) {
     case 'timestamp':
-      return `round(extract(epoch FROM ${c}) * 1000)::bigint::text`;
+      // The checksums' expression (verify-checksum-sql.ts): equal checksums must mean equal rows here.
+      return `${postgresEpochMs(c)}::text`;
     case 'blob':
       return `encode(${c}, 'hex')`;
     case 'boolean':

@@ -2,7 +2,7 @@
  * `swarm-registry verify` (SPEC §8): compares the two databases table by table in primary-key
  * chunks, each summed up as a checksum on each side; rows are compared only where the checksums
  * differ. For a table without backfill exceptions, PostgreSQL computes each chunk's checksum itself
- * (verify-checksum-sql.ts) while the snapshot worker computes SQLite's, so nothing but 32 hex digits
+ * (verify-checksum-sql.ts: a sum of row hashes) while the snapshot worker computes SQLite's, so nothing but a count and a number
  * per chunk crosses the wire and no PostgreSQL value is parsed in JavaScript. Tables with rows
  * skipped or nulled by the operator's choice stream their canonical rows from both sides instead
  * (PostgreSQL through COPY TO STDOUT). Either way a chunk that differs is compared row by row, by
@@ -19,7 +19,8 @@ import { requireRegistryFile } from './settings';
 import { diffRows, type DifferenceCounts } from './verify-diff';
 import { PostgresRowStream } from './verify-pg';
 import { indexExceptions, type CanonicalRow, type VerifyChunk } from './verify-sqlite';
-import { postgresChecksumSql } from './verify-checksum-sql';
+import { HASH_PROBE, postgresChecksumSql } from './verify-checksum-sql';
+import { hashTextExtended, sumToHex } from './canonical-hash';
 import { postgresCanonicalSql } from './verify-sql';
 import { repairRanges, type KeyRange, type RepairDirection, type RepairResult } from './repair';
 
@@ -63,10 +64,11 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     const started = process.hrtime.bigint();
     await reader.request({ type: 'open', registryDb: options.registryDb, cacheKib: 65536 }, 'opened');
     const exceptions = await readExceptions(client, options.pgSchema);
+    const checksums = await serverHashesAsWeDo(client);
     const tables: TableVerify[] = [];
     const ranges = new Map<string, KeyRange[]>();
     for (const table of MIGRATION_TABLES) {
-      const result = await compareTable(client, reader, options, table.name, exceptions, (r) => ranges.set(table.name, r));
+      const result = await compareTable(client, reader, options, table.name, exceptions, checksums, (r) => ranges.set(table.name, r));
       tables.push(result);
     }
     await reader.close();
@@ -89,11 +91,21 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   }
 }
 
+/**
+ * The checksums need the server's hashtextextended to be canonical-hash.ts's (a little-endian
+ * server); on any other, every table is compared the row-by-row way, slower but as exact.
+ */
+async function serverHashesAsWeDo(client: PgClient): Promise<boolean> {
+  const { rows } = await client.query<{ h: string }>('SELECT hashtextextended($1, 0)::text AS h', [HASH_PROBE]);
+  const [high, low] = hashTextExtended(HASH_PROBE);
+  return BigInt.asUintN(64, BigInt(rows[0]!.h)) === ((BigInt(high) << 32n) | BigInt(low));
+}
+
 async function compareTable(
-  client: PgClient, reader: SnapshotReader, options: VerifyOptions, name: string, exceptions: RowException[], keepRanges: (r: KeyRange[]) => void,
+  client: PgClient, reader: SnapshotReader, options: VerifyOptions, name: string, exceptions: RowException[], checksums: boolean, keepRanges: (r: KeyRange[]) => void,
 ): Promise<TableVerify> {
   const table = MIGRATION_TABLES.find((t) => t.name === name)!;
-  if (!exceptions.some((e) => e.table === name)) return compareByChecksums(client, reader, options, table, keepRanges);
+  if (checksums && !exceptions.some((e) => e.table === name)) return compareByChecksums(client, reader, options, table, keepRanges);
   const chunkRows = options.chunkRows ?? 5000;
   const result: TableVerify = { table: name, sqliteRows: 0, postgresRows: 0, missing: 0, extra: 0, different: 0, samples: [], exceptions: exceptions.filter((e) => e.table === name).length };
   const ranges: KeyRange[] = [];
@@ -138,11 +150,11 @@ async function compareByChecksums(
   for (;;) {
     const chunk = await chunks.next();
     const upTo = chunk.final ? null : chunk.lastKey;
-    const { rows } = await client.query<{ n: number; h: string }>(sql, [afterKey, upTo]);
+    const { rows } = await client.query<{ n: number; h: string | null }>(sql, [afterKey, upTo]);
     const postgres = rows[0]!;
     result.sqliteRows += chunk.rows;
     result.postgresRows += postgres.n;
-    if (postgres.n !== chunk.rows || postgres.h !== chunk.hash) {
+    if (postgres.n !== chunk.rows || sumToHex(postgres.h) !== chunk.hash) {
       // Different texts can still be equal values (JSON 1.0 and 1): compare the rows by value.
       const { rows: sqliteRows } = await reader.request({ type: 'verify-rows', table: table.name, afterKey, upToKey: upTo }, 'verify-rows');
       const found = diffRows(table, sqliteRows, await postgresRows(client, options.pgSchema, table, afterKey, upTo), result, options.sampleLimit ?? 3);
