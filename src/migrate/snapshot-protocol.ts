@@ -3,6 +3,7 @@ import type { Chunk } from './backfill-chunks';
 import type { Choices, RowException } from './exceptions';
 import type { RegistryProfile } from './profile';
 import type { CanonicalRow, VerifyChunk } from './verify-sqlite';
+import type { TableChecksums } from './verify-checksum-sqlite';
 
 export type WorkerRequest =
   | { type: 'open'; registryDb: string; cacheKib: number }
@@ -10,7 +11,9 @@ export type WorkerRequest =
   | { type: 'copy-chunk'; table: string; afterKey: string | null; chunkRows: number }
   | { type: 'verify-chunk'; table: string; afterKey: string | null; chunkRows: number; exceptions?: RowException[] }
   | { type: 'verify-rows'; table: string; afterKey: string | null; upToKey: string | null }
-  | { type: 'checksum-chunk'; table: string; afterKey: string | null; chunkRows: number }
+  | { type: 'checksum-bounds'; table: string; chunkRows: number }
+  | { type: 'checksum-table'; table: string; bounds?: string[]; half?: 'lower' | 'upper' }
+  | { type: 'snapshot-restart' }
   | { type: 'close' };
 
 export type WorkerReply =
@@ -19,6 +22,8 @@ export type WorkerReply =
   | { type: 'copy-chunk'; chunk: Chunk | undefined; data: Uint8Array | undefined }
   | { type: 'verify-chunk'; chunk: VerifyChunk }
   | { type: 'verify-rows'; rows: CanonicalRow[] }
-  | { type: 'checksum-chunk'; chunk: VerifyChunk }
+  | { type: 'checksum-bounds'; bounds: string[] }
+  | { type: 'snapshot-restarted' }
+  | { type: 'checksum-table'; checksums: TableChecksums }
   | { type: 'closed' }
   | { type: 'error'; message: string; migration: boolean; code: string | undefined };

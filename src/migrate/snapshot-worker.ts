@@ -1,7 +1,8 @@
 /**
  * The SQLite side of a backfill or verify, in a worker thread: it holds the one read transaction
  * (the snapshot), profiles, and reads chunks while the main thread talks to PostgreSQL, so that
- * both databases work at the same time on a 2-core machine.
+ * both databases work at the same time on a 2-core machine. verify runs a second one on the same
+ * snapshot (verify.ts: secondReader) to sum half of each table's rows.
  */
 import { parentPort } from 'node:worker_threads';
 import { ChunkReader } from './backfill-chunks';
@@ -11,14 +12,14 @@ import { emptyPlan, planExceptions, type ExceptionPlan } from './exceptions';
 import { profileRegistry } from './profile';
 import { beginSnapshot, endSnapshot, journalMode, openRegistryFile, type SqliteDatabase } from './sqlite-source';
 import { VerifyChunkReader } from './verify-sqlite';
-import { ChecksumChunkReader } from './verify-checksum-sqlite';
+import { ChecksumTableReader } from './verify-checksum-sqlite';
 import type { WorkerRequest, WorkerReply } from './snapshot-protocol';
 
 let db: SqliteDatabase | undefined;
 let plan: ExceptionPlan = emptyPlan();
 const copyReaders = new Map<string, ChunkReader>();
 const verifyReaders = new Map<string, VerifyChunkReader>();
-const checksumReaders = new Map<string, ChecksumChunkReader>();
+const tableReaders = new Map<string, ChecksumTableReader>();
 
 function handle(request: WorkerRequest): WorkerReply {
   switch (request.type) {
@@ -50,10 +51,22 @@ function handle(request: WorkerRequest): WorkerReply {
       if (!reader) verifyReaders.set(request.table, (reader = new VerifyChunkReader(db!, findMigrationTable(request.table), request.chunkRows, request.exceptions ?? [])));
       return { type: 'verify-chunk', chunk: reader.read(request.afterKey) };
     }
-    case 'checksum-chunk': {
-      let reader = checksumReaders.get(request.table);
-      if (!reader) checksumReaders.set(request.table, (reader = new ChecksumChunkReader(db!, findMigrationTable(request.table), request.chunkRows)));
-      return { type: 'checksum-chunk', chunk: reader.read(request.afterKey) };
+    case 'checksum-bounds': {
+      const reader = new ChecksumTableReader(db!, findMigrationTable(request.table));
+      tableReaders.set(request.table, reader);
+      return { type: 'checksum-bounds', bounds: reader.boundaries(request.chunkRows) };
+    }
+    case 'checksum-table': {
+      let reader = tableReaders.get(request.table);
+      if (!reader) reader = new ChecksumTableReader(db!, findMigrationTable(request.table));
+      tableReaders.delete(request.table);
+      if (request.bounds) reader.useBoundaries(request.bounds);
+      return { type: 'checksum-table', checksums: reader.checksums(request.half) };
+    }
+    case 'snapshot-restart': {
+      endSnapshot(db!);
+      beginSnapshot(db!);
+      return { type: 'snapshot-restarted' };
     }
     case 'verify-rows': {
       // The checksum path has no exceptions (verify.ts uses it only for tables without any).

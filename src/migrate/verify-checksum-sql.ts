@@ -69,28 +69,32 @@ function postgresField(column: MigrationColumn): string {
 }
 
 /**
- * SQLite: the rows of one chunk after `?` (or from the start), `?` rows at most, in key order, each
- * `[key, text of the non-JSON fields, ...JSON texts as stored]`.
+ * SQLite: every row of the table, in no particular order (a plain scan), each `[key, text of the
+ * non-JSON fields, ...JSON texts as stored]`; with `half`, only the rows whose rowid is `<=` or `>` the `?` (null: none).
  */
-export function sqliteChecksumSql(table: MigrationTable, after: boolean): string {
+export function sqliteChecksumScanSql(table: MigrationTable, half?: '<=' | '>'): string {
   const { plain, json } = checksumColumns(table);
   const key = ident(table.key);
   return `SELECT ${key}, concat(${plain.map(sqliteField).join(', ')})${json.map((c) => `, CAST(${ident(c.name)} AS TEXT)`).join('')}
-    FROM ${ident(table.name)} WHERE ${key} IS NOT NULL${after ? ` AND ${key} > ?` : ''} ORDER BY ${key} LIMIT ?`;
+    FROM ${ident(table.name)} WHERE ${key} IS NOT NULL${half ? ` AND rowid ${half} ?` : ''}`;
 }
 
-/** PostgreSQL: `n` rows and `h` the sum of their row hashes (numeric text, null for none) of the key range `$1 < key <= $2` (a null bound is open). */
-export function postgresChecksumSql(schema: string, table: MigrationTable): string {
+/**
+ * PostgreSQL: per chunk `c` (0-based), `n` rows and `h` their sum of row hashes, one scan of the
+ * table: `$1` the chunk boundaries ascending, chunk c holding `$1[c] < key <= $1[c+1]` (1-based
+ * array, open ends), as chunkOf assigns SQLite's rows. width_bucket puts a key equal to a boundary
+ * in the chunk it begins, so such a key moves back one. Chunks without rows are not listed.
+ */
+export function postgresChunkedChecksumSql(schema: string, table: MigrationTable): string {
   const { plain, json } = checksumColumns(table);
   const key = ident(table.key);
   const fields = [...plain.map(postgresField), ...json.map((_, i) => `octet_length(j${i}), ':', j${i}`)];
-  const range = `($1::text IS NULL OR ${key} > $1::text COLLATE "C") AND ($2::text IS NULL OR ${key} <= $2::text COLLATE "C")`;
   // Each jsonb is printed once: the subquery (kept one by OFFSET 0) names its text for both uses.
-  const from = json.length
-    ? `(SELECT ${[...plain.map((c) => ident(c.name)), ...json.map((c, i) => `${ident(c.name)}::text AS j${i}`)].join(', ')}
-         FROM ${quoteSchema(schema)}.${ident(table.name)} WHERE ${range} OFFSET 0) s`
-    : `${quoteSchema(schema)}.${ident(table.name)} WHERE ${range}`;
-  return `SELECT count(*)::int AS n, sum(hashtextextended(concat(${fields.join(', ')}), 0))::text AS h FROM ${from}`;
+  const columns = [...plain.map((c) => ident(c.name)), ...json.map((c, i) => `${ident(c.name)}::text AS j${i}`)];
+  return `SELECT b - coalesce((k = ($1::text[])[b])::int, 0) AS c, count(*)::int AS n, sum(hashtextextended(concat(${fields.join(', ')}), 0))::text AS h
+    FROM (SELECT width_bucket(${key} COLLATE "C", $1::text[]) AS b, ${key} COLLATE "C" AS k, ${columns.join(', ')}
+      FROM ${quoteSchema(schema)}.${ident(table.name)} OFFSET 0) s
+    GROUP BY 1`;
 }
 
 /** The probe verify runs once: the server hashes as canonical-hash.ts does (a little-endian server). */

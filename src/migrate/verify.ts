@@ -1,9 +1,12 @@
 /**
  * `swarm-registry verify` (SPEC §8): compares the two databases table by table in primary-key
  * chunks, each summed up as a checksum on each side; rows are compared only where the checksums
- * differ. For a table without backfill exceptions, PostgreSQL computes each chunk's checksum itself
- * (verify-checksum-sql.ts: a sum of row hashes) while the snapshot worker computes SQLite's, so nothing but a count and a number
- * per chunk crosses the wire and no PostgreSQL value is parsed in JavaScript. Tables with rows
+ * differ. For a table without backfill exceptions, the chunk boundaries come from an index-only
+ * scan of SQLite's keys (every chunkRows-th key by byte); PostgreSQL then sums each chunk's row
+ * hashes in one scan of the table (verify-checksum-sql.ts) while two snapshot workers, each its own
+ * connection to the same snapshot, sum SQLite's rows in rowid order, half the table each
+ * (verify-checksum-sqlite.ts): the sums are order-independent, so nothing reads in key order and
+ * only a count and a number per chunk cross the wire. Tables with rows
  * skipped or nulled by the operator's choice stream their canonical rows from both sides instead
  * (PostgreSQL through COPY TO STDOUT). Either way a chunk that differs is compared row by row, by
  * value (canonical.ts). With `repair`, the differing chunks are then made equal (repair.ts).
@@ -18,8 +21,10 @@ import { SnapshotReader } from './snapshot-reader';
 import { requireRegistryFile } from './settings';
 import { diffRows, type DifferenceCounts } from './verify-diff';
 import { PostgresRowStream } from './verify-pg';
-import { indexExceptions, type CanonicalRow, type VerifyChunk } from './verify-sqlite';
-import { HASH_PROBE, postgresChecksumSql } from './verify-checksum-sql';
+import { indexExceptions, type CanonicalRow } from './verify-sqlite';
+import { HASH_PROBE, postgresChunkedChecksumSql } from './verify-checksum-sql';
+import { addChecksums, type TableChecksums } from './verify-checksum-sqlite';
+import { openRegistryFile } from './sqlite-source';
 import { hashTextExtended, sumToHex } from './canonical-hash';
 import { postgresCanonicalSql } from './verify-sql';
 import { repairRanges, type KeyRange, type RepairDirection, type RepairResult } from './repair';
@@ -59,6 +64,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   requireRegistryFile(options.registryDb);
   const client = await connectPostgres(options.databaseUrl);
   const reader = new SnapshotReader();
+  let sums: PgClient | undefined;
+  let helper: SnapshotReader | undefined;
   try {
     await requireRegistrySchema(client, options.pgSchema, options.databaseUrl);
     const started = process.hrtime.bigint();
@@ -67,11 +74,21 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     const checksums = await serverHashesAsWeDo(client);
     const tables: TableVerify[] = [];
     const ranges = new Map<string, KeyRange[]>();
+    // The checksums' queries get their own connection, so that rows of differing chunks need not wait for them.
+    if (checksums) {
+      sums = await connectPostgres(options.databaseUrl);
+      helper = await secondReader(options.registryDb, reader);
+    }
+    const plans = sums ? planChecksums(sums, reader, helper, options, MIGRATION_TABLES.filter((t) => !exceptions.some((e) => e.table === t.name))) : new Map<string, ChecksumPlan>();
     for (const table of MIGRATION_TABLES) {
-      const result = await compareTable(client, reader, options, table.name, exceptions, checksums, (r) => ranges.set(table.name, r));
+      const plan = plans.get(table.name);
+      const result = plan
+        ? await compareByChecksums(client, reader, options, table, plan, (r) => ranges.set(table.name, r))
+        : await compareTable(client, reader, options, table.name, exceptions, (r) => ranges.set(table.name, r));
       tables.push(result);
     }
     await reader.close();
+    await helper?.close();
     const sum = (k: 'missing' | 'extra' | 'different' | 'sqliteRows'): number => tables.reduce((n, t) => n + t[k], 0);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const result: VerifyResult = {
@@ -88,6 +105,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   } finally {
     await reader.close();
     await client.end().catch(() => undefined);
+    await sums?.end().catch(() => undefined);
+    await helper?.close();
   }
 }
 
@@ -102,10 +121,9 @@ async function serverHashesAsWeDo(client: PgClient): Promise<boolean> {
 }
 
 async function compareTable(
-  client: PgClient, reader: SnapshotReader, options: VerifyOptions, name: string, exceptions: RowException[], checksums: boolean, keepRanges: (r: KeyRange[]) => void,
+  client: PgClient, reader: SnapshotReader, options: VerifyOptions, name: string, exceptions: RowException[], keepRanges: (r: KeyRange[]) => void,
 ): Promise<TableVerify> {
   const table = MIGRATION_TABLES.find((t) => t.name === name)!;
-  if (checksums && !exceptions.some((e) => e.table === name)) return compareByChecksums(client, reader, options, table, keepRanges);
   const chunkRows = options.chunkRows ?? 5000;
   const result: TableVerify = { table: name, sqliteRows: 0, postgresRows: 0, missing: 0, extra: 0, different: 0, samples: [], exceptions: exceptions.filter((e) => e.table === name).length };
   const ranges: KeyRange[] = [];
@@ -137,35 +155,98 @@ async function compareTable(
   return result;
 }
 
-/** The fast path: PostgreSQL sums each key range up itself; only differing ranges bring rows over. */
-async function compareByChecksums(
-  client: PgClient, reader: SnapshotReader, options: VerifyOptions, table: MigrationTable, keepRanges: (r: KeyRange[]) => void,
-): Promise<TableVerify> {
+/** One table's checksums on both sides, under way: the chunk boundaries, SQLite's sums and PostgreSQL's. */
+interface ChecksumPlan {
+  bounds: Promise<string[]>;
+  sqlite: Promise<TableChecksums>;
+  postgres: Promise<Map<number, { n: number; h: string | null }>>;
+}
+
+/**
+ * Starts the checksums of these tables at once: the worker first finds every table's chunk
+ * boundaries (index-only scans of the keys), then sums each table in one plain scan, while
+ * PostgreSQL sums each table in one scan as soon as its boundaries are known; both sides use the
+ * same boundaries, chunk c holding bounds[c-1] < key <= bounds[c] (open at either end).
+ */
+function planChecksums(client: PgClient, reader: SnapshotReader, helper: SnapshotReader | undefined, options: VerifyOptions, tables: readonly MigrationTable[]): Map<string, ChecksumPlan> {
   const chunkRows = options.chunkRows ?? 5000;
+  const plans = new Map<string, ChecksumPlan>();
+  const quiet = <T>(p: Promise<T>): Promise<T> => (p.catch(() => undefined), p);
+  // One query at a time on the connection, in table order.
+  let previous: Promise<unknown> = Promise.resolve();
+  for (const table of tables) {
+    const bounds = quiet(reader.request({ type: 'checksum-bounds', table: table.name, chunkRows }, 'checksum-bounds').then((r) => r.bounds));
+    const sql = postgresChunkedChecksumSql(options.pgSchema, table);
+    const postgres = quiet(Promise.all([bounds, previous.catch(() => undefined)]).then(async ([b]) => {
+      const { rows } = await client.query<{ c: number; n: number; h: string | null }>(sql, [b]);
+      return new Map(rows.map((r) => [r.c, { n: r.n, h: r.h }]));
+    }));
+    previous = postgres;
+    plans.set(table.name, { bounds, sqlite: undefined as unknown as Promise<TableChecksums>, postgres });
+  }
+  for (const table of tables) {
+    const plan = plans.get(table.name)!;
+    if (!helper) {
+      plan.sqlite = quiet(reader.request({ type: 'checksum-table', table: table.name }, 'checksum-table').then((r) => r.checksums));
+      continue;
+    }
+    // Two threads, each its own connection to the same snapshot, sum half the table's rows each.
+    const lower = reader.request({ type: 'checksum-table', table: table.name, half: 'lower' }, 'checksum-table');
+    const upper = plan.bounds.then((bounds) => helper.request({ type: 'checksum-table', table: table.name, bounds, half: 'upper' }, 'checksum-table'));
+    plan.sqlite = quiet(Promise.all([lower, upper]).then(([a, b]) => addChecksums(a.checksums, b.checksums)));
+  }
+  return plans;
+}
+
+/** The fast path: each side sums each key range up itself; only differing ranges bring rows over. */
+async function compareByChecksums(
+  client: PgClient, reader: SnapshotReader, options: VerifyOptions, table: MigrationTable, plan: ChecksumPlan, keepRanges: (r: KeyRange[]) => void,
+): Promise<TableVerify> {
   const result: TableVerify = { table: table.name, sqliteRows: 0, postgresRows: 0, missing: 0, extra: 0, different: 0, samples: [], exceptions: 0 };
   const ranges: KeyRange[] = [];
-  const sql = postgresChecksumSql(options.pgSchema, table);
-  const chunks = prefetchChunks((afterKey) => reader.request({ type: 'checksum-chunk', table: table.name, afterKey, chunkRows }, 'checksum-chunk').then((r) => r.chunk));
-  let afterKey: string | null = null;
-  for (;;) {
-    const chunk = await chunks.next();
-    const upTo = chunk.final ? null : chunk.lastKey;
-    const { rows } = await client.query<{ n: number; h: string | null }>(sql, [afterKey, upTo]);
-    const postgres = rows[0]!;
-    result.sqliteRows += chunk.rows;
+  const bounds = await plan.bounds;
+  const [sqlite, postgresSums] = await Promise.all([plan.sqlite, plan.postgres]);
+  for (let c = 0; c <= bounds.length; c++) {
+    const afterKey = c > 0 ? bounds[c - 1]! : null;
+    const upTo = c < bounds.length ? bounds[c]! : null;
+    const postgres = postgresSums.get(c) ?? { n: 0, h: null };
+    result.sqliteRows += sqlite.counts[c]!;
     result.postgresRows += postgres.n;
-    if (postgres.n !== chunk.rows || sumToHex(postgres.h) !== chunk.hash) {
+    if (postgres.n !== sqlite.counts[c] || sumToHex(postgres.h) !== sqlite.hashes[c]) {
       // Different texts can still be equal values (JSON 1.0 and 1): compare the rows by value.
       const { rows: sqliteRows } = await reader.request({ type: 'verify-rows', table: table.name, afterKey, upToKey: upTo }, 'verify-rows');
       const found = diffRows(table, sqliteRows, await postgresRows(client, options.pgSchema, table, afterKey, upTo), result, options.sampleLimit ?? 3);
       if (found.missing.length + found.extra.length + found.different.length > 0) ranges.push({ afterKey, upToKey: upTo });
     }
     options.onProgress?.({ table: table.name, done: result.sqliteRows, total: 0 });
-    if (chunk.final) break;
-    afterKey = chunk.lastKey;
   }
   keepRanges(ranges);
   return result;
+}
+
+/**
+ * A second SQLite reader thread whose snapshot is the first one's, or none. SQLite cannot hand a
+ * snapshot to another connection, so both begin theirs between two readings of PRAGMA data_version
+ * on a third connection: unchanged, no write was committed between, and both see the same state.
+ * The first reader's snapshot is taken again for that; it has read nothing verify uses yet.
+ */
+async function secondReader(registryDb: string, reader: SnapshotReader): Promise<SnapshotReader | undefined> {
+  const helper = new SnapshotReader();
+  const probe = openRegistryFile(registryDb);
+  try {
+    await helper.request({ type: 'open', registryDb, cacheKib: 65536 }, 'opened');
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const before = probe.pragma('data_version', { simple: true });
+      await Promise.all([reader.request({ type: 'snapshot-restart' }, 'snapshot-restarted'), helper.request({ type: 'snapshot-restart' }, 'snapshot-restarted')]);
+      if (probe.pragma('data_version', { simple: true }) === before) return helper;
+    }
+  } catch {
+    // One reader does the work alone.
+  } finally {
+    probe.close();
+  }
+  await helper.close();
+  return undefined;
 }
 
 /** PostgreSQL's canonical rows of one key range, in key order. */
@@ -174,33 +255,4 @@ async function postgresRows(client: PgClient, schema: string, table: MigrationTa
   const keyAt = table.columns.findIndex((c) => c.name === table.key);
   const jsonAt = jsonPositions(table);
   return rows.map((r) => [r[keyAt]!, canonicalRowText(r, jsonAt)]);
-}
-
-/**
- * Asks for chunk after chunk as soon as the previous one is known, without waiting for PostgreSQL,
- * so that the worker never idles; at most a few chunk summaries wait in memory.
- */
-function prefetchChunks(ask: (afterKey: string | null) => Promise<VerifyChunk>, ahead = 4): { next(): Promise<VerifyChunk> } {
-  const ready: Array<Promise<VerifyChunk>> = [];
-  let last: Promise<VerifyChunk> | undefined;
-  let ended = false;
-  const fill = (): void => {
-    while (!ended && ready.length < ahead) {
-      const previous: Promise<VerifyChunk> | undefined = last;
-      last = previous ? previous.then((c) => (c.final ? c : ask(c.lastKey))) : ask(null);
-      last.catch(() => undefined);
-      ready.push(last);
-      void last.then((c) => { if (c.final) ended = true; }, () => undefined);
-      if (previous === undefined) break;
-    }
-  };
-  fill();
-  return {
-    async next() {
-      const chunk = await ready.shift()!;
-      if (chunk.final) ended = true;
-      fill();
-      return chunk;
-    },
-  };
 }

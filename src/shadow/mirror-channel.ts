@@ -19,6 +19,8 @@ export class MirrorChannel {
   #pending: MirrorOp[] = [];
   readonly #encoder = new WireEncoder();
   #scheduled = false;
+  /** stats[S.processed] as last read (see #full). */
+  #processed = 0;
   #closed = false;
   #dead = false;
 
@@ -93,7 +95,7 @@ export class MirrorChannel {
 
   #admit(ops: number, writes: number): boolean {
     const stats = this.stats;
-    if (this.#dead || this.#closed || stats[S.enqueued]! - stats[S.processed]! + ops > this.maxQueue) {
+    if (this.#dead || this.#closed || this.#full(ops)) {
       stats[S.overflowOps] = stats[S.overflowOps]! + ops;
       stats[S.overflowWrites] = stats[S.overflowWrites]! + writes;
       return false;
@@ -101,6 +103,18 @@ export class MirrorChannel {
     stats[S.enqueued] = stats[S.enqueued]! + ops;
     stats[S.enqueuedWrites] = stats[S.enqueuedWrites]! + writes;
     return true;
+  }
+
+  /**
+   * Whether `ops` more would pass the bound. The worker's count is read again only when the last
+   * value read says so: it only grows, so an old value overestimates the depth, never less; and
+   * the worker writes it all the time, so reading it for every op would cost a cache miss.
+   */
+  #full(ops: number): boolean {
+    const enqueued = this.stats[S.enqueued]!;
+    if (enqueued - this.#processed + ops <= this.maxQueue) return false;
+    this.#processed = this.stats[S.processed]!;
+    return enqueued - this.#processed + ops > this.maxQueue;
   }
 
   #schedule(): void {

@@ -41,12 +41,17 @@ export interface MirrorOp {
   /** The next op belongs to the same unit (a committed transaction): never split a group here. */
   more?: true;
   meta?: StatementMeta;
+  /**
+   * Caller's side only: `answer.rows` holds object rows flat, their values in the order of these
+   * column names, `columns.length` per row (the worker receives the rows rebuilt, never this).
+   */
+  columns?: string[];
   /** Date.now() when the caller enqueued it (lag). */
   t: number;
 }
 
 export type ToMirror =
-  /** Ops encoded by mirror-wire.ts (seven slots each). */
+  /** Ops encoded by mirror-wire.ts (eight slots each). */
   | { type: 'ops'; ops: unknown[] }
   | { type: 'close'; deadline: number };
 

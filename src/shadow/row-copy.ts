@@ -6,10 +6,19 @@
 import type { RowShape } from '../adapter/statement';
 
 export function copyArgs(args: unknown[]): unknown[] {
-  const out = new Array<unknown>(args.length);
+  // The common case: only primitives (and byte views, sent as they are). The array itself is the
+  // facade's own (rest parameters, or the bind() list, never changed afterwards): no copy needed.
+  let i = 0;
+  while (i < args.length) {
+    const a = args[i];
+    if (a !== null && typeof a === 'object' && !ArrayBuffer.isView(a)) break;
+    i++;
+  }
+  if (i === args.length) return args;
+  const out: unknown[] = []; // packed: see flattenRows
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    out[i] = a === null || typeof a !== 'object' || ArrayBuffer.isView(a) ? a : Array.isArray(a) ? a.slice() : { ...(a as object) };
+    out.push(a === null || typeof a !== 'object' || ArrayBuffer.isView(a) ? a : Array.isArray(a) ? a.slice() : { ...(a as object) });
   }
   return out;
 }
@@ -28,7 +37,38 @@ export function copyRow(row: unknown, shape: RowShape): unknown {
 }
 
 export function copyRows(rows: unknown[], shape: RowShape): unknown[] {
-  const out = new Array<unknown>(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = copyRow(rows[i], shape);
+  const out: unknown[] = []; // packed: see flattenRows
+  for (let i = 0; i < rows.length; i++) out.push(copyRow(rows[i], shape));
   return out;
+}
+
+/**
+ * Object rows as one flat array of values, `columns.length` per row, in the order of `columns`
+ * (the rows' own keys, which is what the worker rebuilds them with: see mirror-wire.ts). Returns
+ * undefined when a row's keys are not exactly `columns` (the caller learns them again).
+ * Arrays that cross to the worker are built by push, never `new Array(n)`: a holey array is
+ * serialised element by element with its index (V8's sparse form), twice the bytes and time.
+ */
+export function flattenRows(rows: readonly unknown[], columns: readonly string[]): unknown[] | undefined {
+  const width = columns.length;
+  const out: unknown[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Record<string, unknown>;
+    let j = 0;
+    for (const key in row) {
+      if (key !== columns[j]) return undefined;
+      out.push(row[key]);
+      j++;
+    }
+    if (j !== width) return undefined;
+  }
+  return out;
+}
+
+/** The column list of an object row, or undefined when it cannot travel as names + values. */
+export function columnsOf(row: unknown): string[] | undefined {
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) return undefined;
+  const keys = Object.keys(row);
+  // A column named __proto__ cannot be rebuilt by assignment: such rows travel as objects.
+  return keys.length === 0 || keys.includes('__proto__') ? undefined : keys;
 }

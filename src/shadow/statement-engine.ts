@@ -9,7 +9,7 @@ import type { TransactionOp } from '../translator/types';
 import type { Answer } from './answer';
 import type { MirrorMethod, MirrorOp, StatementMeta } from './mirror-protocol';
 import { referencedNames } from './transaction-op';
-import { copyArgs, copyRow, copyRows } from './row-copy';
+import { columnsOf, copyArgs, copyRow, copyRows, flattenRows } from './row-copy';
 import type { ShadowSession } from './session';
 
 export interface ShadowBound {
@@ -36,6 +36,8 @@ export class ShadowStatementEngine implements StatementEngine<ShadowBound> {
   #namesVersion = 0;
   #reasons: string[] | undefined;
   #names: Set<string> | undefined;
+  /** The column names of this statement's object rows (their own keys, in order), once seen. */
+  #columns: string[] | undefined;
 
   constructor(
     private readonly primary: StatementEngine<unknown>,
@@ -87,7 +89,7 @@ export class ShadowStatementEngine implements StatementEngine<ShadowBound> {
       this.#failed(error, 'get', bound, mode);
       throw error;
     }
-    this.#mirror('get', bound, mode, { type: 'rows', rows: row === undefined ? [] : [copyRow(row, mode.shape)] });
+    this.#mirrorRows('get', bound, mode, row === undefined ? [] : [row]);
     return row;
   }
 
@@ -101,7 +103,7 @@ export class ShadowStatementEngine implements StatementEngine<ShadowBound> {
       this.#failed(error, 'all', bound, mode);
       throw error;
     }
-    this.#mirror('all', bound, mode, { type: 'rows', rows: copyRows(rows, mode.shape) });
+    this.#mirrorRows('all', bound, mode, rows);
     return rows;
   }
 
@@ -155,8 +157,38 @@ export class ShadowStatementEngine implements StatementEngine<ShadowBound> {
     this.#mirror(method, bound, mode, { type: 'error', code: error.code, message: error.message });
   }
 
-  #mirror(method: MirrorMethod, bound: ShadowBound, mode: ReadMode, answer: Answer | undefined): void {
+  /**
+   * A read's rows: object rows travel as the statement's column names (sent once, mirror-wire.ts)
+   * and one flat array of values, which is a snapshot too and much cheaper to clone than objects;
+   * other shapes (and object rows whose keys cannot be rebuilt) as copies of the rows.
+   */
+  #mirrorRows(method: MirrorMethod, bound: ShadowBound, mode: ReadMode, rows: readonly unknown[]): void {
+    if (mode.shape === 'object' && rows.length > 0) {
+      let columns = this.#columns;
+      let values = columns ? flattenRows(rows, columns) : undefined;
+      if (!values) {
+        columns = columnsOf(rows[0]);
+        if (columns) {
+          values = flattenRows(rows, columns);
+          this.#columns = columns;
+        }
+      }
+      if (values) {
+        this.#mirror(method, bound, mode, { type: 'rows', rows: values }, columns);
+        return;
+      }
+    }
+    this.#mirror(method, bound, mode, { type: 'rows', rows: copyRows(rows as unknown[], mode.shape) });
+  }
+
+  #mirror(method: MirrorMethod, bound: ShadowBound, mode: ReadMode, answer: Answer | undefined, columns?: string[]): void {
     const session = this.session;
+    let meta: StatementMeta | undefined;
+    if (!this.#metaSent) {
+      this.#metaSent = true;
+      meta = { ...this.info.meta?.(), stack: callerStack() };
+    }
+    // Every property set, always in this order: one object shape for all ops.
     const op: MirrorOp = {
       sql: this.info.sql,
       method,
@@ -165,15 +197,12 @@ export class ShadowStatementEngine implements StatementEngine<ShadowBound> {
       safeIntegers: mode.safeIntegers,
       write: !this.primary.readonly,
       t: Date.now(),
+      answer,
+      now: this.info.usesNow ? session.now : undefined,
+      meta,
+      notMirrorable: this.#notMirrorable(),
+      columns,
     };
-    if (answer) op.answer = answer;
-    if (this.info.usesNow) op.now = session.now;
-    if (!this.#metaSent) {
-      this.#metaSent = true;
-      op.meta = { ...this.info.meta?.(), stack: callerStack() };
-    }
-    const reasons = this.#notMirrorable();
-    if (reasons) op.notMirrorable = reasons;
     session.mirror(op);
   }
 
