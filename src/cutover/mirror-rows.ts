@@ -5,7 +5,9 @@
 import type { PgClient } from '../migrate/pg-target';
 import { quoteSchema } from '../schema/registry';
 
-export const MIRROR_TABLE = '_registry_mirror';
+// The table the shadow mirror writes (src/shadow/mirror-progress.ts): one name for both sides.
+export { MIRROR_TABLE } from '../shadow/mirror-progress';
+import { MIRROR_TABLE } from '../shadow/mirror-progress';
 
 export interface MirrorRow {
   mirrorId: string;
