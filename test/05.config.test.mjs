@@ -87,11 +87,12 @@ test('no configuration error ever prints the password', (t) => {
   }
 });
 
-test('REGISTRY_SQL_OVERRIDES is read once at open, keyed by the whitespace-normalised statement', (t) => {
+test('REGISTRY_SQL_OVERRIDES is read once at open, keyed as prepare() looks statements up', (t) => {
   const file = path.join(tempDir(t), 'overrides.json');
-  fs.writeFileSync(file, JSON.stringify({ 'SELECT  *\n FROM agents': 'SELECT * FROM agents ORDER BY id' }));
+  fs.writeFileSync(file, JSON.stringify({ 'SELECT  *\n FROM agents': 'SELECT * FROM agents ORDER BY id', "SELECT 'a  b' -- note\n;": 'SELECT 1' }));
   const plan = planOpen('/r.db', {}, { REGISTRY_DB: '/r.db', REGISTRY_SQL_OVERRIDES: file });
-  t.deepEqual([...plan.sqlOverrides], [['SELECT * FROM agents', 'SELECT * FROM agents ORDER BY id']]);
+  // The same key as prepare() looks up: comments and a trailing semicolon dropped, literals kept.
+  t.deepEqual([...plan.sqlOverrides], [['SELECT * FROM agents', 'SELECT * FROM agents ORDER BY id'], ["SELECT 'a  b'", 'SELECT 1']]);
   fs.writeFileSync(file, '{"a": 1}');
   t.throws(() => planOpen('/r.db', {}, { REGISTRY_DB: '/r.db', REGISTRY_SQL_OVERRIDES: file }), { message: /the override for "a" must be a string/ });
   fs.writeFileSync(file, '[');

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { normalizeStatement } from '../translator/normalize';
 import { ConfigurationError } from './errors';
 import { redactUrl } from './redact';
 
@@ -190,14 +191,9 @@ function sqlOverrides(r: Raw | undefined): Map<string, string> {
     if (typeof to !== 'string') {
       throw new ConfigurationError(`${r.label}: the override for ${JSON.stringify(from)} must be a string of PostgreSQL SQL.`, r.label);
     }
-    overrides.set(normalizeWhitespace(from), to);
+    overrides.set(normalizeStatement(from), to);
   }
   return overrides;
-}
-
-/** The override key of a statement: runs of white space folded to one space, ends trimmed. */
-export function normalizeWhitespace(sql: string): string {
-  return sql.replace(/\s+/g, ' ').trim();
 }
 
 /** The file a path names, for comparing with REGISTRY_DB (`file:` URIs and in-memory names never match). */

@@ -1,7 +1,7 @@
 /** The SQLite → PostgreSQL translator (SPEC §5). */
 export { translate, type TranslateOptions } from './translate';
 export { splitStatements } from './split';
-export { normalizeStatement, fingerprint, overridesMap } from './normalize';
+export { normalizeStatement, fingerprint } from './normalize';
 export { createTranslator, type Translator } from './cache';
 export { registryMetaDdl, REGISTRY_META_TABLE } from './meta';
 export type * from './types';

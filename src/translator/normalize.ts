@@ -33,11 +33,6 @@ export function normalizeStatement(sql: string): string {
   }
 }
 
-/** Normalises the keys of an overrides object (as read from the REGISTRY_SQL_OVERRIDES file). */
-export function overridesMap(overrides: Record<string, string>): Map<string, string> {
-  return new Map(Object.entries(overrides).map(([k, v]) => [normalizeStatement(k), v]));
-}
-
 export function fingerprint(sql: string): string {
   let shape: string;
   try {
