@@ -53,7 +53,9 @@ export const GAP_ADVICE = 'The secondary database missed writes: run `swarm-regi
 
 export interface MirrorGapRecord extends RecordBase {
   kind: 'mirror_gap';
-  cause: 'queue_overflow' | 'outage' | 'close_timeout';
+  cause: 'queue_overflow' | 'outage' | 'close_timeout' | 'apply_error';
+  /** For `apply_error`: why the group could not be applied (redacted). */
+  error?: string;
   /** Writes the secondary never received. */
   droppedWrites: number;
   /** Start of the gap (ISO), when known. */
@@ -148,7 +150,7 @@ export function notMirrorable(input: { statement: string; reasons: readonly stri
   return record;
 }
 
-export function mirrorGap(input: { cause: MirrorGapRecord['cause']; droppedWrites: number; since?: Date; time?: Date }): MirrorGapRecord {
+export function mirrorGap(input: { cause: MirrorGapRecord['cause']; droppedWrites: number; since?: Date; time?: Date; error?: unknown; databaseUrl?: string | null }): MirrorGapRecord {
   const record: MirrorGapRecord = {
     time: (input.time ?? new Date()).toISOString(),
     kind: 'mirror_gap',
@@ -158,6 +160,10 @@ export function mirrorGap(input: { cause: MirrorGapRecord['cause']; droppedWrite
     advice: GAP_ADVICE,
   };
   if (input.since) record.since = input.since.toISOString();
+  if (input.error !== undefined) {
+    const message = input.error instanceof Error ? input.error.message : String(input.error);
+    record.error = redactErrorText(message, { secrets: defaultSecretColumns, databaseUrl: input.databaseUrl });
+  }
   return record;
 }
 

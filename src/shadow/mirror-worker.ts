@@ -92,9 +92,15 @@ async function pump(): Promise<void> {
           backoff = Math.min(backoff * 2, 2000);
           continue; // the group was not applied: try it again
         }
-        if (error instanceof CommitUnknown) down(error.reason);
-        else stats[S.workerErrors]!++;
-        lose(group);
+        if (error instanceof CommitUnknown) {
+          down(error.reason);
+          lose(group);
+        } else {
+          // Not an outage: say what went wrong, so the gap can be understood and not only repaired.
+          stats[S.workerErrors]!++;
+          const writes = count(group);
+          if (writes > 0) log.write(mirrorGap({ cause: 'apply_error', droppedWrites: writes, since: new Date(group[0]!.t), error, databaseUrl: config.databaseUrl }));
+        }
       }
       head += group.length;
       if (head > 4096 && head * 2 > queue.length) {
@@ -176,12 +182,19 @@ function compare(op: MirrorOp, primary: Answer, secondary: Answer, result: OpRes
   }
 }
 
-function lose(group: MirrorOp[]): void {
+/** Counts a group that was not applied: its writes are a gap. Returns how many writes it held. */
+function count(group: MirrorOp[]): number {
   let writes = 0;
   for (const op of group) if (op.write) writes++;
   stats[S.processed] = stats[S.processed]! + group.length;
-  if (writes === 0) return;
   stats[S.gaps] = stats[S.gaps]! + writes;
+  return writes;
+}
+
+/** A group lost to an outage (its COMMIT was cut): reported with the outage when it ends. */
+function lose(group: MirrorOp[]): void {
+  const writes = count(group);
+  if (writes === 0) return;
   lostWrites += writes;
   lostSince ??= new Date(group[0]!.t);
 }

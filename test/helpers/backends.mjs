@@ -11,12 +11,27 @@ export function tempDir(t) {
   return dir;
 }
 
+/** Opens registry.db in a fresh folder of the test with `options`, closed when the test ends. */
+function openFresh(t, options, withoutNew = false) {
+  const file = path.join(tempDir(t), 'registry.db');
+  const db = withoutNew ? Database(file, options) : new Database(file, options);
+  t.teardown(() => db.open && db.close());
+  return db;
+}
+
 function opener(options) {
-  return (t, { withoutNew = false } = {}) => {
-    const file = path.join(tempDir(t), 'registry.db');
-    const db = withoutNew ? Database(file, options) : new Database(file, options);
-    t.teardown(() => db.open && db.close());
-    return db;
+  return (t, { withoutNew = false } = {}) => openFresh(t, options, withoutNew);
+}
+
+/** The URL of one database for the whole test file: created on first use, dropped after the file. */
+function fileDatabase(test) {
+  let database;
+  test.after.always(async () => {
+    if (database) await (await database).drop();
+  });
+  return async () => {
+    database ??= createTestDatabase();
+    return (await database).url;
   };
 }
 
@@ -29,14 +44,7 @@ export function sqliteBackend() {
  * schema per test, so tests of a file run in parallel without seeing each other.
  */
 export function postgresBackend(test, { name = 'postgres', extra = {} } = {}) {
-  let database;
-  const databaseUrl = async () => {
-    database ??= createTestDatabase();
-    return (await database).url;
-  };
-  test.after.always(async () => {
-    if (database) await (await database).drop();
-  });
+  const databaseUrl = fileDatabase(test);
   let schemas = 0;
   return {
     name,
@@ -44,11 +52,8 @@ export function postgresBackend(test, { name = 'postgres', extra = {} } = {}) {
     SqliteError,
     expects: { lastInsertRowid: 'zero' },
     async open(t, { withoutNew = false, options = {} } = {}) {
-      const file = path.join(tempDir(t), 'registry.db');
       const opts = { backend: 'postgres', databaseUrl: await databaseUrl(), pgSchema: `s${process.pid}_${++schemas}`, pgTimeoutMs: 20000, ...extra, ...options };
-      const db = withoutNew ? Database(file, opts) : new Database(file, opts);
-      t.teardown(() => db.open && db.close());
-      return db;
+      return openFresh(t, opts, withoutNew);
     },
   };
 }
@@ -59,15 +64,8 @@ export function postgresBackend(test, { name = 'postgres', extra = {} } = {}) {
  * the suite left no divergence.
  */
 export function shadowBackend(test, { primary = 'sqlite', name = `shadow-${primary}`, extra = {} } = {}) {
-  let database;
-  const databaseUrl = async () => {
-    database ??= createTestDatabase();
-    return (await database).url;
-  };
+  const databaseUrl = fileDatabase(test);
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sra-shadow-logs-'));
-  test.after.always(async () => {
-    if (database) await (await database).drop();
-  });
   let schemas = 0;
   return {
     name,
@@ -77,15 +75,12 @@ export function shadowBackend(test, { primary = 'sqlite', name = `shadow-${prima
     logDir,
     logs: () => fs.readdirSync(logDir).map((f) => path.join(logDir, f)),
     async open(t, { withoutNew = false, options = {} } = {}) {
-      const file = path.join(tempDir(t), 'registry.db');
       const n = ++schemas;
       const opts = {
         backend: 'shadow', primary, databaseUrl: await databaseUrl(), pgSchema: `sh${process.pid}_${n}`, pgTimeoutMs: 20000,
         divergenceLog: path.join(logDir, `${n}.jsonl`), ...extra, ...options,
       };
-      const db = withoutNew ? Database(file, opts) : new Database(file, opts);
-      t.teardown(() => db.open && db.close());
-      return db;
+      return openFresh(t, opts, withoutNew);
     },
   };
 }
