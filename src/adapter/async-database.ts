@@ -9,12 +9,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Mutex } from 'async-mutex';
 import type { ColumnDefinition, RunResult } from '../backends/backend';
+import type { ArgumentsOf, BindParameters, PragmaOptions } from './api';
 import type { DatabaseOptions } from './config';
 import { openAsyncEngine, type AsyncEngine, type AsyncStatementEngine, type RowMode } from './async-engine';
 
 export type TransactionMode = 'deferred' | 'immediate' | 'exclusive';
 
-export class AsyncStatement {
+/** A prepared statement whose calls return promises; typed as `Statement<P, Result>` is. */
+export class AsyncStatement<P extends BindParameters = unknown[], Result = unknown> {
   readonly #engine: AsyncStatementEngine;
   readonly #owner: AsyncDatabase;
   #mode: RowMode = { pluck: false, raw: false, expand: false };
@@ -51,35 +53,35 @@ export class AsyncStatement {
     return this;
   }
 
-  bind(...params: unknown[]): this {
+  bind(...params: ArgumentsOf<P>): this {
     if (this.#bound) throw new TypeError('The bind() method can only be invoked once per statement object');
     this.#bound = params;
     return this;
   }
 
-  run(...params: unknown[]): Promise<RunResult> {
+  run(...params: ArgumentsOf<P>): Promise<RunResult> {
     return this.#owner.schedule(() => this.#engine.run(this.#args(params)));
   }
-  get(...params: unknown[]): Promise<unknown> {
+  get(...params: ArgumentsOf<P>): Promise<Result | undefined> {
     this.#requireReader('get');
-    return this.#owner.schedule(() => this.#engine.get(this.#args(params), this.#mode));
+    return this.#owner.schedule(() => this.#engine.get(this.#args(params), this.#mode) as Promise<Result | undefined> | Result | undefined);
   }
-  all(...params: unknown[]): Promise<unknown[]> {
+  all(...params: ArgumentsOf<P>): Promise<Result[]> {
     this.#requireReader('all');
-    return this.#owner.schedule(() => this.#engine.all(this.#args(params), this.#mode));
+    return this.#owner.schedule(() => this.#engine.all(this.#args(params), this.#mode) as Promise<Result[]> | Result[]);
   }
   /** Rows in batches through a cursor (PostgreSQL) or a statement iterator (SQLite). */
-  async *iterate(...params: unknown[]): AsyncGenerator<unknown, void, undefined> {
+  async *iterate(...params: ArgumentsOf<P>): AsyncGenerator<Result, void, undefined> {
     this.#requireReader('iterate');
     const engine = this.#engine;
     const mode = this.#mode;
     if (!engine.iterate) {
-      yield* await this.#owner.schedule(() => engine.all(this.#args(params), mode));
+      yield* (await this.#owner.schedule(() => engine.all(this.#args(params), mode))) as Result[];
       return;
     }
     const cursor = await this.#owner.schedule(() => engine.iterate!(this.#args(params), mode));
     try {
-      for (let rows = await cursor.next(); rows.length > 0; rows = await cursor.next()) yield* rows;
+      for (let rows = await cursor.next(); rows.length > 0; rows = await cursor.next()) yield* rows as Result[];
     } finally {
       // Also reached when the loop stops early (break, return, throw): the cursor is closed then.
       await cursor.close();
@@ -127,10 +129,10 @@ export class AsyncDatabase {
     return this.#engine.inTransaction;
   }
 
-  async prepare(source: string): Promise<AsyncStatement> {
+  async prepare<P extends BindParameters = unknown[], Result = unknown>(source: string): Promise<AsyncStatement<P, Result>> {
     if (typeof source !== 'string') throw new TypeError('Expected first argument to be a string');
     const engine = await this.schedule(() => this.#engine.prepare(source));
-    return new AsyncStatement(engine, this);
+    return new AsyncStatement<P, Result>(engine, this);
   }
 
   async exec(source: string): Promise<this> {
@@ -139,7 +141,7 @@ export class AsyncDatabase {
     return this;
   }
 
-  pragma(source: string, options: { simple?: boolean } = {}): Promise<unknown> {
+  pragma(source: string, options: PragmaOptions = {}): Promise<unknown> {
     if (typeof source !== 'string') throw new TypeError('Expected first argument to be a string');
     return this.schedule(() => this.#engine.pragma(source, options.simple === true));
   }

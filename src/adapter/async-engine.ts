@@ -4,7 +4,8 @@
  */
 import type { ColumnDefinition, RunResult } from '../backends/backend';
 import { planOpen, type DatabaseOptions, type OpenPlan } from './config';
-import { Database, type Statement } from './database';
+import type { Database as Connection, Statement } from './api';
+import { Database } from './database';
 
 export interface RowMode {
   pluck: boolean;
@@ -104,7 +105,7 @@ class SyncStatementEngine implements AsyncStatementEngine {
 class SyncFacadeEngine implements AsyncEngine {
   readonly needsExclusiveCalls = true;
   #savepoints = 0;
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Connection) {}
   get name(): string {
     return this.db.name;
   }

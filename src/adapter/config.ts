@@ -14,31 +14,31 @@ export type PrimaryName = 'sqlite' | 'postgres';
 
 /** Options of `new Database(path, options)`: better-sqlite3's own, plus ours. */
 export interface DatabaseOptions {
-  readonly?: boolean;
-  fileMustExist?: boolean;
-  timeout?: number;
-  verbose?: ((message?: unknown, ...additionalArgs: unknown[]) => void) | null;
-  nativeBinding?: string | object;
+  readonly?: boolean | undefined;
+  fileMustExist?: boolean | undefined;
+  timeout?: number | undefined;
+  verbose?: ((message?: unknown, ...additionalArgs: unknown[]) => void) | null | undefined;
+  nativeBinding?: string | object | undefined;
   /** REGISTRY_BACKEND for this instance (applies to this file even when it is not REGISTRY_DB). */
-  backend?: BackendName;
+  backend?: BackendName | undefined;
   /** REGISTRY_PRIMARY */
-  primary?: PrimaryName;
+  primary?: PrimaryName | undefined;
   /** DATABASE_URL */
-  databaseUrl?: string;
+  databaseUrl?: string | undefined;
   /** REGISTRY_PG_SCHEMA */
-  pgSchema?: string;
+  pgSchema?: string | undefined;
   /** REGISTRY_SHADOW_SAMPLE */
-  shadowSample?: number;
+  shadowSample?: number | undefined;
   /** REGISTRY_DIVERGENCE_LOG */
-  divergenceLog?: string;
+  divergenceLog?: string | undefined;
   /** REGISTRY_PG_TIMEOUT_MS */
-  pgTimeoutMs?: number;
+  pgTimeoutMs?: number | undefined;
   /** REGISTRY_PG_POOL_SIZE */
-  pgPoolSize?: number;
+  pgPoolSize?: number | undefined;
   /** REGISTRY_SQL_OVERRIDES (a path), or the overrides themselves */
-  sqlOverrides?: string | Record<string, string>;
+  sqlOverrides?: string | Record<string, string> | undefined;
   /** REGISTRY_SQLITE_RETIRED */
-  sqliteRetired?: boolean;
+  sqliteRetired?: boolean | undefined;
 }
 
 export interface RegistryConfig {

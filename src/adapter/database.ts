@@ -4,67 +4,18 @@
  * Like better-sqlite3's, it is a plain function, callable with or without `new`.
  */
 import type { Backend, SqliteOnlyMember, TransactionFunction } from '../backends/backend';
+import type { Database as Connection } from './api';
 import type { DatabaseOptions } from './config';
+import type { ShadowStats } from '../shadow/stats';
 import { notSupportedOnPostgres } from './errors';
 import { openBackend } from './open';
 
 const kBackend = Symbol('backend');
 
-export interface Database {
-  readonly name: string;
-  readonly open: boolean;
-  readonly inTransaction: boolean;
-  readonly readonly: boolean;
-  readonly memory: boolean;
-  prepare(source: string): Statement;
-  exec(source: string): this;
-  transaction<F extends (...args: never[]) => unknown>(fn: F): Transaction<F>;
-  pragma(source: string, options?: { simple?: boolean }): unknown;
-  close(): this;
-  function(name: string, ...args: unknown[]): this;
-  aggregate(name: string, options: object): this;
-  table(name: string, definition: object): this;
-  backup(destination: string, options?: object): Promise<{ totalPages: number; remainingPages: number }>;
-  serialize(options?: { attached?: string }): Buffer;
-  loadExtension(path: string, entryPoint?: string): this;
-  defaultSafeIntegers(toggle?: boolean): this;
-  unsafeMode(toggle?: boolean): this;
-  /** Shadow mode's counters (SPEC §7); undefined in the other modes. */
-  shadowStats(): unknown;
-}
-
-/** A prepared statement (better-sqlite3's API). */
-export interface Statement<BindParameters extends unknown[] = unknown[], Result = unknown> {
-  readonly database: Database;
-  readonly source: string;
-  readonly reader: boolean;
-  readonly readonly: boolean;
-  readonly busy: boolean;
-  run(...params: BindParameters): { changes: number; lastInsertRowid: number | bigint };
-  get(...params: BindParameters): Result | undefined;
-  all(...params: BindParameters): Result[];
-  iterate(...params: BindParameters): IterableIterator<Result>;
-  pluck(toggle?: boolean): this;
-  expand(toggle?: boolean): this;
-  raw(toggle?: boolean): this;
-  bind(...params: BindParameters): this;
-  columns(): Array<{ name: string; column: string | null; table: string | null; database: string | null; type: string | null }>;
-  safeIntegers(toggle?: boolean): this;
-}
-
-export type Transaction<F extends (...args: never[]) => unknown> = {
-  (...args: Parameters<F>): ReturnType<F>;
-  default: Transaction<F>;
-  deferred: Transaction<F>;
-  immediate: Transaction<F>;
-  exclusive: Transaction<F>;
-  database: Database;
-};
-
 export interface DatabaseConstructor {
-  new (filename?: string | Buffer, options?: DatabaseOptions): Database;
-  (filename?: string | Buffer, options?: DatabaseOptions): Database;
-  readonly prototype: Database;
+  new (filename?: string | Buffer, options?: DatabaseOptions): Connection;
+  (filename?: string | Buffer, options?: DatabaseOptions): Connection;
+  readonly prototype: Connection;
 }
 
 interface Internal {
@@ -85,9 +36,9 @@ const getters: PropertyDescriptorMap = {
   memory: { get(this: Internal) { return this[kBackend].memory; }, enumerable: true },
 };
 
-export const Database = function Database(this: Database | undefined, filename?: string | Buffer, options?: DatabaseOptions): Database {
+export const Database = function Database(this: Connection | undefined, filename?: string | Buffer, options?: DatabaseOptions): Connection {
   if (new.target == null) return new (Database as DatabaseConstructor)(filename, options);
-  const self = this as Database;
+  const self = this as Connection;
   // The backend is created before the getters exist: an error while opening leaves no half-open object behind.
   const backend = openBackend(filename, options, self);
   Object.defineProperty(self, kBackend, { value: backend });
@@ -97,26 +48,26 @@ export const Database = function Database(this: Database | undefined, filename?:
 
 const proto = Database.prototype as unknown as Record<string | symbol, unknown>;
 
-proto.prepare = function prepare(this: Database, source: string): unknown {
+proto.prepare = function prepare(this: Connection, source: string): unknown {
   return backendOf(this).prepare(source, this);
 };
 
-proto.exec = function exec(this: Database, source: string): Database {
+proto.exec = function exec(this: Connection, source: string): Connection {
   backendOf(this).exec(source);
   return this;
 };
 
-proto.close = function close(this: Database): Database {
+proto.close = function close(this: Connection): Connection {
   backendOf(this).close();
   return this;
 };
 
-proto.transaction = function transaction(this: Database, fn: (...args: unknown[]) => unknown): TransactionFunction {
+proto.transaction = function transaction(this: Connection, fn: (...args: unknown[]) => unknown): TransactionFunction {
   if (typeof fn !== 'function') throw new TypeError('Expected first argument to be a function');
   return backendOf(this).transaction(fn, this);
 };
 
-proto.pragma = function pragma(this: Database, source: string, options?: { simple?: boolean } | null): unknown {
+proto.pragma = function pragma(this: Connection, source: string, options?: { simple?: boolean } | null): unknown {
   if (options == null) options = {};
   if (typeof source !== 'string') throw new TypeError('Expected first argument to be a string');
   if (typeof options !== 'object') throw new TypeError('Expected second argument to be an options object');
@@ -127,8 +78,8 @@ proto.pragma = function pragma(this: Database, source: string, options?: { simpl
   return backendOf(this).pragma(source, simple as boolean, this);
 };
 
-proto.shadowStats = function shadowStats(this: Database): unknown {
-  return backendOf(this).shadowStats?.();
+proto.shadowStats = function shadowStats(this: Connection): ShadowStats | undefined {
+  return backendOf(this).shadowStats?.() as ShadowStats | undefined;
 };
 
 const SQLITE_ONLY: SqliteOnlyMember[] = [
@@ -144,7 +95,7 @@ const SQLITE_ONLY: SqliteOnlyMember[] = [
 
 for (const member of SQLITE_ONLY) {
   proto[member] = {
-    [member](this: Database, ...args: unknown[]): unknown {
+    [member](this: Connection, ...args: unknown[]): unknown {
       const backend = backendOf(this);
       if (!backend.sqliteOnly) {
         const error = notSupportedOnPostgres(`Database#${member}()`);
@@ -160,7 +111,7 @@ function throwError(error: Error): never {
   throw error;
 }
 
-proto[Symbol.for('nodejs.util.inspect.custom')] = function inspect(this: Database): object {
+proto[Symbol.for('nodejs.util.inspect.custom')] = function inspect(this: Connection): object {
   const DatabaseInspection = function Database() {} as unknown as new () => object;
   return Object.assign(new DatabaseInspection(), this);
 };

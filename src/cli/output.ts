@@ -7,6 +7,7 @@
  */
 import { redactSecrets } from '../adapter/redact';
 import { MigrationError } from '../migrate/errors';
+import type { FailureJson } from './documents';
 
 export const EXIT_OK = 0;
 export const EXIT_FOUND_PROBLEMS = 1;
@@ -16,14 +17,14 @@ export interface OutputOptions {
   json?: boolean;
 }
 
-/** The outcome of a command: its JSON document, its human text, and its exit code. */
-export interface CommandOutcome {
-  document: Record<string, unknown>;
+/** The outcome of a command: its JSON document (src/cli/documents.ts), its human text, and its exit code. */
+export interface CommandOutcome<D extends object = object> {
+  document: D;
   human: string;
   exitCode?: number;
 }
 
-export function writeOutcome(outcome: CommandOutcome, options: OutputOptions): void {
+export function writeOutcome(outcome: CommandOutcome<object>, options: OutputOptions): void {
   if (options.json) process.stdout.write(`${JSON.stringify(outcome.document, null, 2)}\n`);
   else process.stdout.write(outcome.human.endsWith('\n') ? outcome.human : `${outcome.human}\n`);
   process.exitCode = outcome.exitCode ?? EXIT_OK;
@@ -41,8 +42,9 @@ export function writeFailure(error: unknown, options: OutputOptions): void {
   const sentence = errorSentence(error);
   const exitCode = error instanceof MigrationError && error.exitCode !== 1 ? error.exitCode : refusalOrFailure(error);
   if (options.json) {
-    const details = error instanceof MigrationError ? error.details ?? {} : {};
-    process.stdout.write(`${JSON.stringify({ ok: false, error: sentence, ...details }, null, 2)}\n`);
+    const details = (error instanceof MigrationError ? error.details ?? {} : {}) as Omit<FailureJson, 'ok' | 'error'>;
+    const document: FailureJson = { ok: false, error: sentence, ...details };
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   }
   process.stderr.write(`swarm-registry: ${sentence}\n`);
   process.exitCode = exitCode;
@@ -53,7 +55,7 @@ function refusalOrFailure(error: unknown): number {
 }
 
 /** Wraps a command's action: its outcome or its failure, printed by the conventions above. */
-export function action<A extends unknown[]>(run: (...args: A) => Promise<CommandOutcome>): (...args: A) => Promise<void> {
+export function action<A extends unknown[], D extends object>(run: (...args: A) => Promise<CommandOutcome<D>>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     const options = (args.find((a) => typeof a === 'object' && a !== null && !Array.isArray(a) && 'json' in a) ?? {}) as OutputOptions;
     try {
@@ -67,4 +69,9 @@ export function action<A extends unknown[]>(run: (...args: A) => Promise<Command
 /** `n` with thousands separators, for human output. */
 export function count(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/** A document with every string passed through `redact` (a belt to the braces of code that already redacts). */
+export function redactDocument<D extends object>(document: D, redact: (text: string) => string): D {
+  return JSON.parse(redact(JSON.stringify(document))) as D;
 }

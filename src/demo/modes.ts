@@ -2,7 +2,8 @@
  * The workload in one mode of the facade: `new Database(file, { backend, primary, databaseUrl })`,
  * exactly as the engine opens its registry with REGISTRY_BACKEND and REGISTRY_PRIMARY set.
  */
-import { Database, type Database as DatabaseInstance } from '../adapter/database';
+import type { Database as DatabaseInstance } from '../adapter/api';
+import { Database } from '../adapter/database';
 import type { BackendName, PrimaryName } from '../adapter/config';
 import { runEngineWorkload, type WorkloadOptions, type WorkloadResult } from './workload';
 

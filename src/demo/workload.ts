@@ -7,7 +7,7 @@
  * in another mode on the same registry. Used by `swarm-registry demo` and the runbook test.
  */
 import { REGISTRY_SQLITE_DDL } from '../schema/registry';
-import type { Database } from '../adapter/database';
+import type { Database } from '../adapter/api';
 
 export interface WorkloadOptions {
   /** Prefix of every id this run writes (`canary` → `canary-agent-0`). */

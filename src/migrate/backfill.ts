@@ -7,18 +7,19 @@
  * that each carries about half the rows: PostgreSQL's parsing (JSONB, timestamps) and index upkeep
  * is the larger half of the work, and one backend process can only use one core.
  */
-import type { TimestampFormat } from '../schema/catalog';
 import { setTimestampFormats } from '../schema/registry';
 import { danglingReferences, restoreRowTriggers, skipRowTriggers } from './backfill-checks';
 import { commitChunk, isAlreadyPresent, type CopyMode } from './backfill-copy';
 import { advanceProgress, ensureBackfillState, readProgress, recordExceptions, resetProgress } from './backfill-state';
 import { MIGRATION_TABLES, type MigrationTable } from './columns';
 import { asMigrationError, MigrationError } from './errors';
-import type { Choices, RowException } from './exceptions';
+import type { Choices } from './exceptions';
 import { connectPostgres, requireRegistrySchema, type PgClient } from './pg-target';
 import type { RegistryProfile } from './profile';
 import { requireRegistryFile } from './settings';
 import { SnapshotReader } from './snapshot-reader';
+import type { TableBackfill, BackfillResult } from './results';
+export type { TableBackfill, BackfillResult };
 
 export interface BackfillOptions {
   registryDb: string;
@@ -40,30 +41,7 @@ export interface BackfillProgress {
   total: number;
 }
 
-export interface TableBackfill {
-  table: string;
-  /** Rows inserted by this run. */
-  copied: number;
-  /** Rows of this run's chunks that PostgreSQL already had (kept as they were). */
-  alreadyPresent: number;
-  skipped: number;
-  /** Rows earlier runs had copied (this run resumed after them). */
-  copiedEarlier: number;
-}
 
-export interface BackfillResult {
-  profile: RegistryProfile;
-  journalMode: string;
-  timestampFormats: Record<string, TimestampFormat>;
-  exceptions: RowException[];
-  tables: TableBackfill[];
-  copied: number;
-  /** Whether PostgreSQL checked foreign keys row by row (false: checked in bulk afterwards). */
-  rowTriggers: boolean;
-  danglingReferences: string[];
-  seconds: number;
-  rowsPerSecond: number;
-}
 
 export async function runBackfill(options: BackfillOptions): Promise<BackfillResult> {
   requireRegistryFile(options.registryDb);

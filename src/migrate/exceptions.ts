@@ -9,6 +9,8 @@ import { MigrationError } from './errors';
 import { referencingSql } from './profile-sql';
 import type { RegistryProfile } from './profile';
 import type { SqliteDatabase } from './sqlite-source';
+import type { RowException } from './results';
+export type { RowException };
 
 export type Choice = 'skip' | 'null';
 
@@ -17,13 +19,6 @@ export interface Choices {
   loose?: Choice;
 }
 
-export interface RowException {
-  table: string;
-  key: string;
-  /** The column nulled, or null when the whole row is skipped. */
-  column: string | null;
-  reason: string;
-}
 
 export interface ExceptionPlan {
   exceptions: RowException[];

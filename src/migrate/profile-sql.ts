@@ -3,9 +3,9 @@
  * PostgreSQL would refuse or read differently, and the conditions that find those rows again.
  */
 import { ident, type MigrationColumn, type MigrationTable } from './columns';
+import type { LooseKind } from './results';
+export type { LooseKind };
 
-/** Problems a value can have (loose values SQLite's typing let in), by column kind. */
-export type LooseKind = 'null-key' | 'not-an-integer' | 'invalid-json' | 'unparseable-timestamp' | 'not-a-boolean';
 
 
 /** The SQL condition (true = a loose value) for a column, or undefined when every value copies. */

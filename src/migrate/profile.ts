@@ -4,50 +4,18 @@
  * timestamps, booleans other than 0/1, rows without a key), and each timestamp column's text format.
  * Reads inside the caller's snapshot; SQLite does the scanning, one cheap pass per table (profile-scan.ts).
  */
-import type { TimestampFormat } from '../schema/catalog';
 import { learnTimestampFormat } from '../schema/registry';
 import { ident, MIGRATION_TABLES } from './columns';
 import { compareKeys } from './key-order';
-import { looseCondition, orphanSql, statName, type LooseKind } from './profile-sql';
+import { looseCondition, orphanSql, statName } from './profile-sql';
 import { scanTable } from './profile-scan';
 import type { SqliteDatabase } from './sqlite-source';
+import type { LooseFinding, OrphanFinding, TimestampColumnProfile, RegistryProfile } from './results';
+export type { LooseFinding, OrphanFinding, TimestampColumnProfile, RegistryProfile };
 
-export interface LooseFinding {
-  table: string;
-  column: string;
-  kind: LooseKind;
-  count: number;
-  /** Keys of the rows holding the values (none for rows without a key). */
-  keys: string[];
-}
 
-export interface OrphanFinding {
-  table: string;
-  column: string;
-  /** `table.column` the reference should point at. */
-  references: string;
-  count: number;
-  rows: Array<{ key: string; value: string }>;
-}
 
-export interface TimestampColumnProfile {
-  table: string;
-  column: string;
-  iso: number;
-  sqlite: number;
-  /** The format PostgreSQL will show this column's values in (the majority's). */
-  format: TimestampFormat;
-}
 
-export interface RegistryProfile {
-  rowsByTable: Record<string, number>;
-  totalRows: number;
-  orphans: OrphanFinding[];
-  loose: LooseFinding[];
-  timestamps: TimestampColumnProfile[];
-  /** Things worth knowing that do not stop a copy (mixed timestamp formats, numbers in TEXT columns). */
-  notes: string[];
-}
 
 export function profileRegistry(db: SqliteDatabase): RegistryProfile {
   const profile: RegistryProfile = { rowsByTable: {}, totalRows: 0, orphans: [], loose: [], timestamps: [], notes: [] };

@@ -14,24 +14,16 @@ import { postgresCanonicalSql } from './verify-sql';
 import { indexExceptions, VerifyChunkReader, type CanonicalRow } from './verify-sqlite';
 import { PostgresRepairTarget } from './repair-postgres';
 import { SqliteRepairTarget } from './repair-sqlite';
+import type { RepairDirection, RepairCounts, RepairResult } from './results';
+export type { RepairDirection, RepairCounts, RepairResult };
 
-/** The side being made to match: `postgres` (from SQLite, the default) or `sqlite` (the rollback). */
-export type RepairDirection = 'postgres' | 'sqlite';
 
 export interface KeyRange {
   afterKey: string | null;
   upToKey: string | null;
 }
 
-export interface RepairCounts {
-  written: number;
-  deleted: number;
-}
 
-export interface RepairResult extends RepairCounts {
-  direction: RepairDirection;
-  tables: Record<string, RepairCounts>;
-}
 
 /** One side's way of applying a range's fix in a transaction. */
 export interface RepairTarget {

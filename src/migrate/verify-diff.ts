@@ -7,22 +7,8 @@ import { secretHash, type CanonicalValue } from './canonical';
 import type { MigrationTable } from './columns';
 import { compareKeys } from './key-order';
 import type { CanonicalRow } from './verify-sqlite';
-
-export type DifferenceKind = 'missing' | 'extra' | 'different';
-
-export interface DifferenceSample {
-  kind: DifferenceKind;
-  key: string;
-  /** For `different`: each differing column with both canonical values. */
-  columns?: Array<{ column: string; sqlite: CanonicalValue; postgres: CanonicalValue }>;
-}
-
-export interface DifferenceCounts {
-  missing: number;
-  extra: number;
-  different: number;
-  samples: DifferenceSample[];
-}
+import type { DifferenceCounts, DifferenceKind, DifferenceSample } from './results';
+export type { DifferenceCounts, DifferenceKind, DifferenceSample };
 
 export interface RowDifferences {
   /** Keys to write on the target side (missing or different there). */

@@ -19,7 +19,7 @@ import type { RowException } from './exceptions';
 import { connectPostgres, requireRegistrySchema, type PgClient } from './pg-target';
 import { SnapshotReader } from './snapshot-reader';
 import { requireRegistryFile } from './settings';
-import { diffRows, type DifferenceCounts } from './verify-diff';
+import { diffRows } from './verify-diff';
 import { PostgresRowStream } from './verify-pg';
 import { indexExceptions, type CanonicalRow } from './verify-sqlite';
 import { HASH_PROBE, postgresChunkedChecksumSql } from './verify-checksum-sql';
@@ -27,7 +27,9 @@ import { addChecksums, type TableChecksums } from './verify-checksum-sqlite';
 import { openRegistryFile } from './sqlite-source';
 import { hashTextExtended, sumToHex } from './canonical-hash';
 import { postgresCanonicalSql } from './verify-sql';
-import { repairRanges, type KeyRange, type RepairDirection, type RepairResult } from './repair';
+import { repairRanges, type KeyRange, type RepairDirection } from './repair';
+import type { TableVerify, VerifyResult } from './results';
+export type { TableVerify, VerifyResult };
 
 export interface VerifyOptions {
   registryDb: string;
@@ -40,25 +42,7 @@ export interface VerifyOptions {
   onProgress?: (progress: { table: string; done: number; total: number }) => void;
 }
 
-export interface TableVerify extends DifferenceCounts {
-  table: string;
-  sqliteRows: number;
-  postgresRows: number;
-  /** Rows the backfill left out or nulled by the operator's choice (not counted as differences). */
-  exceptions: number;
-}
 
-export interface VerifyResult {
-  clean: boolean;
-  tables: TableVerify[];
-  missing: number;
-  extra: number;
-  different: number;
-  rows: number;
-  seconds: number;
-  rowsPerSecond: number;
-  repair?: RepairResult;
-}
 
 export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   requireRegistryFile(options.registryDb);

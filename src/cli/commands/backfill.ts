@@ -5,6 +5,7 @@ import type { Choice } from '../../migrate/exceptions';
 import { describeProfile } from '../../migrate/profile-report';
 import { progressDisplay } from '../../migrate/progress-display';
 import { readSettings } from '../../migrate/settings';
+import type { BackfillJson } from '../documents';
 import { action, count, type CommandOutcome } from '../output';
 
 interface BackfillFlags {
@@ -24,7 +25,7 @@ export function registerBackfill(program: Command): void {
     .option('--restart', 'forget earlier progress and go over every row again (rows already copied are kept, not duplicated)')
     .option('--chunk-rows <n>', 'rows per committed chunk', '10000')
     .option('--json', 'print one JSON document')
-    .action(action(async (flags: BackfillFlags): Promise<CommandOutcome> => {
+    .action(action(async (flags: BackfillFlags): Promise<CommandOutcome<BackfillJson>> => {
       const settings = readSettings();
       const display = progressDisplay('backfill');
       const result = await runBackfill({

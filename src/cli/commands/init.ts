@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { registryDdl } from '../../schema/registry';
 import { runInit } from '../../migrate/init';
 import { readSettings } from '../../migrate/settings';
+import type { InitJson, InitPrintJson } from '../documents';
 import { action, type CommandOutcome } from '../output';
 
 interface InitFlags {
@@ -16,7 +17,7 @@ export function registerInit(program: Command): void {
     .description('Back up REGISTRY_DB (when it exists), then create the engine_registry schema in DATABASE_URL (idempotent).')
     .option('--print', 'print the DDL without connecting to anything')
     .option('--json', 'print one JSON document')
-    .action(action(async (flags: InitFlags): Promise<CommandOutcome> => {
+    .action(action(async (flags: InitFlags): Promise<CommandOutcome<InitJson | InitPrintJson>> => {
       const settings = readSettings(process.env, !flags.print);
       if (flags.print) {
         const statements = registryDdl(settings.pgSchema);

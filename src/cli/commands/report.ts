@@ -12,7 +12,8 @@ import { redactSecrets } from '../../adapter/redact';
 import { MigrationError } from '../../migrate/errors';
 import { DEFAULT_WINDOW, LogReadError, parseWindow, summarizeDivergences } from '../../shadow/report';
 import { formatSummary } from '../../shadow/report-format';
-import { action, EXIT_FAILED, EXIT_OK, type CommandOutcome } from '../output';
+import type { ReportJson } from '../documents';
+import { action, EXIT_FAILED, EXIT_OK, redactDocument, type CommandOutcome } from '../output';
 
 interface ReportFlags {
   log?: string;
@@ -31,7 +32,7 @@ export function registerReport(program: Command): void {
     .option('--since <window>', 'only divergences in this window: a duration (30m, 24h, 7d), a date (2024-05-01T00:00:00Z), or all', DEFAULT_WINDOW)
     .option('--samples <n>', 'samples shown per statement', '3')
     .option('--json', 'print one JSON document')
-    .action(action(async (flags: ReportFlags): Promise<CommandOutcome> => {
+    .action(action(async (flags: ReportFlags): Promise<CommandOutcome<ReportJson>> => {
       const log = flags.log ?? defaultDivergenceLog();
       const window = failOn(RangeError, () => parseWindow(flags.since));
       const samples = Number(flags.samples);
@@ -41,7 +42,7 @@ export function registerReport(program: Command): void {
       const summary = failOn(LogReadError, () => summarizeDivergences(log, { since: window.since, samples, databaseUrl: process.env.DATABASE_URL }));
       const redact = (text: string) => redactSecrets(text, process.env.DATABASE_URL);
       return {
-        document: JSON.parse(redact(JSON.stringify({ ok: true, window: window.label, ...summary }))) as Record<string, unknown>,
+        document: redactDocument<ReportJson>({ ok: true, window: window.label, ...summary }, redact),
         human: redact(formatSummary(summary, window.label)),
         exitCode: EXIT_OK,
       };

@@ -6,7 +6,8 @@ import { readSettings } from '../../migrate/settings';
 import { describeStage, readStage } from '../../cutover/stage';
 import { runStatus, type StatusResult } from '../../cutover/status';
 import { DEFAULT_WINDOW, parseWindow } from '../../shadow/report';
-import { action, EXIT_FAILED, EXIT_FOUND_PROBLEMS, EXIT_OK, type CommandOutcome } from '../output';
+import type { StatusJson } from '../documents';
+import { action, EXIT_FAILED, EXIT_FOUND_PROBLEMS, EXIT_OK, redactDocument, type CommandOutcome } from '../output';
 import { defaultDivergenceLog } from './report';
 
 interface StatusFlags {
@@ -32,7 +33,7 @@ export function registerStatus(program: Command): void {
       'which step of the runbook the checklist judges (no mirror yet is expected before the canary, a failure after it;',
       'row counts drift once SQLite no longer gets writes, and are skipped once its file is gone).',
     ].join('\n'))
-    .action(action(async (flags: StatusFlags): Promise<CommandOutcome> => {
+    .action(action(async (flags: StatusFlags): Promise<CommandOutcome<StatusJson>> => {
       const settings = readSettings();
       const stage = readStage(settings.registryDb);
       let window;
@@ -54,7 +55,7 @@ export function registerStatus(program: Command): void {
       // Every reason is already redacted; this is the belt to those braces (SPEC §3: never a password).
       const redact = (text: string) => redactSecrets(text, process.env.DATABASE_URL);
       return {
-        document: JSON.parse(redact(JSON.stringify({ ok: result.safe, ...result }))) as Record<string, unknown>,
+        document: redactDocument<StatusJson>({ ok: result.safe, ...result }, redact),
         human: redact(describeStatus(result)),
         exitCode: result.safe ? EXIT_OK : EXIT_FOUND_PROBLEMS,
       };

@@ -6,6 +6,7 @@ import { ConfigurationError } from '../../adapter/errors';
 import { MigrationError } from '../../migrate/errors';
 import { translateStatement, UnpreparableStatement, type TranslatedStatement } from '../../migrate/translate-statement';
 import type { ParamSlot } from '../../translator/types';
+import type { TranslateJson } from '../documents';
 import { EXIT_FAILED, EXIT_FOUND_PROBLEMS, writeFailure, writeOutcome } from '../output';
 
 interface TranslateFlags {
@@ -31,7 +32,8 @@ export function registerTranslate(program: Command): void {
     .action(async (sql: string, flags: TranslateFlags) => {
       try {
         const result = await translateStatement({ sql, ...readTranslateSettings(flags.offline === true) });
-        writeOutcome({ document: { ok: true, catalog: result.catalog, preparedOnServer: result.preparedOnServer, translation: result.translation }, human: describeTranslation(result) }, flags);
+        const document: TranslateJson = { ok: true, catalog: result.catalog, preparedOnServer: result.preparedOnServer, translation: result.translation };
+        writeOutcome({ document, human: describeTranslation(result) }, flags);
       } catch (error) {
         writeFailure(error, flags);
         // The statement is the problem, not the command: exit 1, as for the differences verify finds.

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { progressDisplay } from '../../migrate/progress-display';
 import { readSettings } from '../../migrate/settings';
 import { runVerify, type VerifyResult } from '../../migrate/verify';
+import type { VerifyJson } from '../documents';
 import { action, count, EXIT_FOUND_PROBLEMS, EXIT_OK, type CommandOutcome } from '../output';
 
 interface VerifyFlags {
@@ -20,7 +21,7 @@ export function registerVerify(program: Command): void {
     .addOption(new Option('--from <source>', 'the side --repair copies from (postgres: the rollback after the cutover)').choices(['sqlite', 'postgres']).default('sqlite'))
     .option('--chunk-rows <n>', 'rows per compared key range', '5000')
     .option('--json', 'print one JSON document')
-    .action(action(async (flags: VerifyFlags): Promise<CommandOutcome> => {
+    .action(action(async (flags: VerifyFlags): Promise<CommandOutcome<VerifyJson>> => {
       const settings = readSettings();
       const display = progressDisplay('verify');
       const result = await runVerify({
