@@ -1,5 +1,5 @@
 // PM2 ecosystem file for the swarm engine with its registry behind swarm-registry-adapter.
-// Move from one runbook step to the next (README.md, Runbook) with
+// Move from one runbook step to the next (docs/runbook.md) with
 //   pm2 restart examples/ecosystem.config.js --env canary --update-env
 // (then --env flipped, --env postgres, --env retired; the previous --env is the rollback).
 //

@@ -21,7 +21,7 @@ test('only the registry file follows REGISTRY_BACKEND; other files are plain SQL
   t.is(plan.divergenceLog, '/data/registry.db.divergence.jsonl');
 });
 
-test('the defaults are SPEC §3\'s', (t) => {
+test('the defaults are the documented ones (docs/runbook.md, Configuration)', (t) => {
   const plan = planOpen(DEFAULT_REGISTRY_DB, {}, {});
   t.like(plan, { managed: true, backend: 'sqlite', primary: 'sqlite', databaseUrl: null, pgSchema: 'engine_registry', shadowSample: 1, pgTimeoutMs: 30000, pgPoolSize: 10, sqliteRetired: false });
   t.is(plan.sqlOverrides.size, 0);

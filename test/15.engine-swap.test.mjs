@@ -1,4 +1,4 @@
-// The one-line change (SPEC §1): an ES-module engine and a CommonJS engine, each changing only its
+// The one-line change (README.md): an ES-module engine and a CommonJS engine, each changing only its
 // import line from better-sqlite3 to swarm-registry-adapter, answer exactly as before.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,5 +1,5 @@
 // better-sqlite3's own test suite (vendored in test/better-sqlite3/, run with mocha) must pass
-// through the facade (SPEC §4). This runs it as a child process and fails on any failing test.
+// through the facade. This runs it as a child process and fails on any failing test.
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import path from 'node:path';

@@ -60,7 +60,7 @@ test.serial('opening logs `Database initialized (PostgreSQL)` with the target an
   t.true(db.open);
 });
 
-test('the engine\'s init script creates the 8 tables in the schema with the SPEC §6 type mapping, idempotently', async (t) => {
+test('the engine\'s init script creates the 8 tables in the schema with the documented type mapping, idempotently', async (t) => {
   const { db, options } = await open(t);
   t.is(db.exec(SCHEMA), db);
   db.exec(SCHEMA); // CREATE TABLE IF NOT EXISTS: the engine runs it on every start

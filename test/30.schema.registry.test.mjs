@@ -1,4 +1,4 @@
-// The registry schema: SQLite DDL as planned, PostgreSQL DDL per SPEC §6, idempotent and race-safe.
+// The registry schema: SQLite DDL as planned, PostgreSQL DDL per the type mapping (docs/api.md, Column types), idempotent and race-safe.
 import test from 'ava';
 import { createRequire } from 'node:module';
 import { createTestDatabase, withClient } from './helpers/pg.mjs';

@@ -9,7 +9,7 @@ test.before(async (t) => {
 });
 test.after.always(async (t) => t.context.db?.close());
 
-test('the registry DDL maps types as SPEC §6 says', (t) => {
+test('the registry DDL maps types as docs/api.md (Column types) says', (t) => {
   const empty = { schema: 'engine_registry', tables: new Map() };
   const tr = translate(REGISTRY_DDL.find((s) => s.includes('CREATE TABLE workflow_runs')), empty);
   t.is(tr.kind, 'ddl');

@@ -1,4 +1,4 @@
-// SPEC §9, as an operator runs it: every swarm-registry command a child process with the
+// The runbook (docs/runbook.md), as an operator runs it: every swarm-registry command a child process with the
 // environment the runbook sets, on a generated registry (orphans, JSON, blobs, booleans,
 // timestamps, '2.0' VM ids), and the engine's writes through the facade in each mode.
 // Then what `status` must fail on, `translate`, and bad input.

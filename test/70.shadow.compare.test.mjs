@@ -1,4 +1,4 @@
-// compareAnswers (SPEC §7): every rule, as a table of primary answer, secondary answer, options, and the
+// compareAnswers (docs/shadow-mode.md, What is compared, and how): every rule, as a table of primary answer, secondary answer, options, and the
 // expected difference kind (undefined: the answers agree). Rows are shaped as better-sqlite3 returns them.
 import test from 'ava';
 import { createRequire } from 'node:module';
@@ -119,7 +119,7 @@ test('row counts, changes and error codes are in the detail', (t) => {
 });
 
 test('numeric text stays exact where both sides hold text, even beside numbers elsewhere', (t) => {
-  // Column vm holds text on both sides: '2' against '2.0' is the quirk SPEC §4 keeps, so it diverges.
+  // Column vm holds text on both sides: '2' against '2.0' is the SQLite quirk the adapter keeps, so it diverges.
   t.is(compareAnswers(rows({ n: 1, vm: '2.0' }), rows({ n: '1', vm: '2' }), unordered)?.kind, 'rows');
 });
 

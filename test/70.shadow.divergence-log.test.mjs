@@ -32,7 +32,7 @@ function divergence(statement = 'SELECT name FROM agents WHERE id = ?', extra = 
   });
 }
 
-test('a statement divergence record has every field of SPEC §7', (t) => {
+test('a statement divergence record has every field the divergence log documents', (t) => {
   const rec = divergence();
   t.is(rec.kind, 'rows');
   t.is(rec.statement, 'SELECT name FROM agents WHERE id = ?');

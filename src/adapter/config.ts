@@ -1,5 +1,5 @@
 /**
- * Configuration (SPEC §2, §3): the environment, each variable overridable by a constructor option,
+ * Configuration (docs/runbook.md, Configuration): the environment, each variable overridable by a constructor option,
  * parsed and validated in one place at open time. A bad value is a ConfigurationError naming the
  * variable (or option), the value and what is allowed. Passwords never reach a message.
  */
@@ -39,6 +39,12 @@ export interface DatabaseOptions {
   sqlOverrides?: string | Record<string, string> | undefined;
   /** REGISTRY_SQLITE_RETIRED */
   sqliteRetired?: boolean | undefined;
+  /** REGISTRY_SHADOW_QUEUE_SIZE (read by src/shadow/settings.ts, as the two below) */
+  shadowQueueSize?: number | undefined;
+  /** REGISTRY_SHADOW_CLOSE_TIMEOUT_MS */
+  shadowCloseTimeoutMs?: number | undefined;
+  /** REGISTRY_SHADOW_GROUP_SIZE */
+  shadowGroupSize?: number | undefined;
 }
 
 export interface RegistryConfig {

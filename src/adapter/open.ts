@@ -1,5 +1,5 @@
 /**
- * Chooses and opens the backend for one `new Database(filename, options)` (SPEC §2): only the
+ * Chooses and opens the backend for one `new Database(filename, options)` (docs/runbook.md, Which databases it manages): only the
  * registry file follows REGISTRY_BACKEND; any other file is plain SQLite.
  */
 import type { Backend } from '../backends/backend';

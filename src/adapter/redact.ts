@@ -1,5 +1,5 @@
 /**
- * Keeps the password of `DATABASE_URL` out of every message, log line and error (SPEC §3):
+ * Keeps the password of `DATABASE_URL` out of every message, log line and error:
  * connection errors can quote the URL, and a message may be written to the divergence log.
  */
 

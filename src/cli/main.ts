@@ -1,5 +1,5 @@
 /**
- * `swarm-registry`: the migration CLI (SPEC §8). Every command takes --json, exits non-zero on
+ * `swarm-registry`: the migration CLI (docs/cli.md). Every command takes --json, exits non-zero on
  * failure and says what went wrong in one sentence.
  */
 import { Command, CommanderError } from 'commander';

@@ -1,4 +1,4 @@
-/** One line of the cutover checklist (SPEC §8 `status`), and the stage of the runbook it is judged for. */
+/** One line of the cutover checklist (docs/cli.md, status), and the stage of the runbook it is judged for. */
 
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
@@ -14,7 +14,7 @@ export interface CheckResult {
 }
 
 /**
- * Where the registry is in the runbook (SPEC §9), read from the same variables the engine reads:
+ * Where the registry is in the runbook (docs/runbook.md, The steps), read from the same variables the engine reads:
  * `sqlite` (before the canary), `shadow-sqlite` (canary, SQLite answers), `shadow-postgres`
  * (PostgreSQL answers, SQLite still gets every write), `postgres`, and `retired`.
  */

@@ -1,6 +1,6 @@
 /**
  * Reads the shadow mirror's progress table, `"<schema>"._registry_mirror` (one row per process
- * that mirrored writes; SPEC §7), written by the shadow backend. None yet: no mirror has run.
+ * that mirrored writes; docs/shadow-mode.md, Counters), written by the shadow backend. None yet: no mirror has run.
  */
 import type { PgClient } from '../migrate/pg-target';
 import { quoteSchema } from '../schema/registry';

@@ -1,5 +1,5 @@
 /**
- * `swarm-registry status` (SPEC §8, §9): the cutover checklist. Each line passes, fails (saying
+ * `swarm-registry status` (docs/cli.md, status): the cutover checklist. Each line passes, fails (saying
  * what to do) or is skipped (not asked, or not applicable yet); the verdict is the runbook's next
  * step when nothing failed, or the first failure's remedy.
  */

@@ -1,5 +1,5 @@
 /**
- * `swarm-registry demo`: the canary rehearsal of SPEC §9 on a throwaway PostgreSQL and a fresh
+ * `swarm-registry demo`: the canary rehearsal of the runbook (docs/runbook.md) on a throwaway PostgreSQL and a fresh
  * SQLite registry in a temporary folder, explained as it goes. Everything is removed at the end,
  * and on Ctrl-C.
  */
@@ -136,7 +136,7 @@ async function rehearse(folder: string, options: DemoOptions, onServer: (s: Embe
 
   const total = Date.now() - started;
   process.stdout.write(`\n── Summary ${'─'.repeat(60)}\n${summaryTable(rows, total)}\n\n`);
-  say(`In production: retire SQLite with REGISTRY_SQLITE_RETIRED=1, then swarm-registry status --code <engine folder> --data /opt/swarm-registry says when better-sqlite3 and the .db file are gone. The README's Runbook section has every step, what to look at, and how to roll back.`);
+  say(`In production: retire SQLite with REGISTRY_SQLITE_RETIRED=1, then swarm-registry status --code <engine folder> --data /opt/swarm-registry says when better-sqlite3 and the .db file are gone. docs/runbook.md has every step, what to look at, and how to roll back.`);
   if (options.keep) say(`The temporary folder stays: ${folder} (the PostgreSQL is stopped).`);
   const problems = rows.filter((r) => !r.asExpected);
   if (problems.length > 0) say(`${problems.length} step(s) did not go as expected (marked !): ${problems.map((r) => r.step).join(', ')}.`);

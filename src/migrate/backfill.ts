@@ -1,5 +1,5 @@
 /**
- * `swarm-registry backfill` (SPEC §8): every row of the 8 tables from the SQLite registry into
+ * `swarm-registry backfill` (docs/cli.md, backfill): every row of the 8 tables from the SQLite registry into
  * PostgreSQL, from one consistent snapshot (held by the snapshot worker), profiled first,
  * resumable, streamed chunk by chunk so that memory stays flat whatever the table size. The worker
  * reads the next chunk while PostgreSQL stores the current one. When foreign keys are checked in

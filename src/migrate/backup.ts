@@ -1,4 +1,4 @@
-/** The online backup `init` takes of the registry before anything else (SPEC §9 step 1). */
+/** The online backup `init` takes of the registry before anything else (docs/runbook.md, step 1). */
 import fs from 'node:fs';
 import { loadBetterSqlite3 } from './load-sqlite';
 import { MigrationError } from './errors';

@@ -23,7 +23,7 @@ export interface MigrationTable {
   readonly columns: readonly MigrationColumn[];
 }
 
-/** SPEC §7: the columns whose values are replaced by a hash wherever they would appear. */
+/** The secret columns: their values are replaced by a hash wherever they would appear outside the databases (logs, reports, samples). */
 export const SECRET_COLUMNS: ReadonlySet<string> = new Set(['secrets.encrypted_value', 'triggers.webhook_secret']);
 
 function kindOf(table: string, column: string, declaredType: string): ColumnKind {

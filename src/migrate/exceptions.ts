@@ -1,5 +1,5 @@
 /**
- * What the copy does with the rows the profile found, as the operator chose (SPEC §6: no row is
+ * What the copy does with the rows the profile found, as the operator chose (docs/cli.md, backfill: no row is
  * dropped unless the operator says so): `skip` leaves the row out (and, in cascade, the rows that
  * point at it), `null` nulls the dangling reference or loose value where the column allows NULL.
  * Without a choice, any finding refuses the copy.

@@ -1,4 +1,4 @@
-/** `swarm-registry init`: backs up the registry file, then creates the PostgreSQL schema (SPEC §6, §9). */
+/** `swarm-registry init`: backs up the registry file, then creates the PostgreSQL schema (docs/cli.md, init). */
 import fs from 'node:fs';
 import { createRegistrySchema, REGISTRY_TABLES } from '../schema/registry';
 import { backupRegistry } from './backup';

@@ -1,5 +1,5 @@
 /**
- * Profiles the registry before a copy (SPEC §6): orphan rows (references SQLite never enforced),
+ * Profiles the registry before a copy (docs/cli.md, backfill): orphan rows (references SQLite never enforced),
  * loose values PostgreSQL would refuse (text in an INTEGER column, invalid JSON, unparseable
  * timestamps, booleans other than 0/1, rows without a key), and each timestamp column's text format.
  * Reads inside the caller's snapshot; SQLite does the scanning, one cheap pass per table (profile-scan.ts).

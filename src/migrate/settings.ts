@@ -1,5 +1,5 @@
 /**
- * The environment the migration commands read (SPEC §3): REGISTRY_DB, DATABASE_URL and
+ * The environment the migration commands read (docs/runbook.md, Configuration): REGISTRY_DB, DATABASE_URL and
  * REGISTRY_PG_SCHEMA, validated by the adapter's own `planOpen` so that a bad value gets the same
  * message everywhere.
  */

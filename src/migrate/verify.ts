@@ -1,5 +1,5 @@
 /**
- * `swarm-registry verify` (SPEC §8): compares the two databases table by table in primary-key
+ * `swarm-registry verify` (docs/cli.md, verify): compares the two databases table by table in primary-key
  * chunks, each summed up as a checksum on each side; rows are compared only where the checksums
  * differ. For a table without backfill exceptions, the chunk boundaries come from an index-only
  * scan of SQLite's keys (every chunkRows-th key by byte); PostgreSQL then sums each chunk's row

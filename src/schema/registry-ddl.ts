@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL DDL of the registry (SPEC §6), rendered from the SQLite tables with the type
+ * The PostgreSQL DDL of the registry (docs/api.md, Column types), rendered from the SQLite tables with the type
  * mapping of type-mapping.ts: JSON → JSONB, BOOLEAN → BOOLEAN, BLOB → BYTEA, TIMESTAMP →
  * TIMESTAMPTZ (DEFAULT CURRENT_TIMESTAMP → DEFAULT NOW(), to the second as SQLite stores it), INTEGER → BIGINT, TEXT → TEXT COLLATE "C".
  * Foreign keys are DEFERRABLE INITIALLY IMMEDIATE: checked per statement as SQLite does, and

@@ -1,5 +1,5 @@
 /**
- * Which text a TIMESTAMPTZ column held in SQLite (SPEC §4): learnt from the data by the backfill
+ * Which text a TIMESTAMPTZ column held in SQLite (docs/api.md, Time): learnt from the data by the backfill
  * and kept with the schema as the column's COMMENT (`sqlite-format=iso` / `sqlite-format=sqlite`),
  * where the catalog reader (introspect.ts) finds it.
  */

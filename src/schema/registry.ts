@@ -1,6 +1,6 @@
 /**
  * The registry's schema on both sides: its SQLite DDL (as the engine creates it) and the
- * PostgreSQL schema `engine_registry` (SPEC §6), created idempotently.
+ * PostgreSQL schema `engine_registry` (docs/cli.md, init), created idempotently.
  * The mirror's progress table will join the statements of `registryDdl` here.
  */
 import { createTableDdl, quoteSchema } from './registry-ddl';

@@ -1,5 +1,5 @@
 /**
- * SQLite declared types → PostgreSQL types (SPEC §6). SQLite accepts any declared type and keeps
+ * SQLite declared types → PostgreSQL types (docs/api.md, Column types). SQLite accepts any declared type and keeps
  * values loosely; PostgreSQL needs one type per column, chosen here by SQLite's affinity rules with
  * the registry's own types (JSON, BOOLEAN, TIMESTAMP, BLOB) mapped as the migration plan says.
  */

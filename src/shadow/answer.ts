@@ -1,7 +1,7 @@
 /**
  * What one side of shadow mode returned for one statement, already shaped as better-sqlite3
  * returns it from SQLite (src/backends/postgres/values.ts does the shaping for PostgreSQL).
- * `lastInsertRowid` is left out on purpose: it is 0 on PostgreSQL (SPEC §4), never comparable.
+ * `lastInsertRowid` is left out on purpose: it is 0 on PostgreSQL (docs/api.md, lastInsertRowid), never comparable.
  */
 export type Answer =
   /** `get` (one row or none: pass `[row]` or `[]`), `all`, `iterate`: objects, raw arrays or plucked values. */

@@ -1,5 +1,5 @@
 /**
- * Shadow mode (SPEC §7): a backend around two backends. The primary (REGISTRY_PRIMARY) answers the
+ * Shadow mode (docs/shadow-mode.md): a backend around two backends. The primary (REGISTRY_PRIMARY) answers the
  * caller, on the caller's thread; the secondary gets every write in the primary's order and the
  * sampled reads, through a mirror worker thread that applies them, compares the answers and logs
  * divergences. The caller's cost is an enqueue: nothing the secondary does (slow, down, failing,

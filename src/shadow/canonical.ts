@@ -1,6 +1,6 @@
 /**
  * Canonical keys of values, so that two answers shaped as SQLite returns them compare by meaning
- * (SPEC §7): JSON text by value (key order and spacing ignored), booleans as 1/0, timestamps by
+ * (docs/shadow-mode.md, What is compared, and how): JSON text by value (key order and spacing ignored), booleans as 1/0, timestamps by
  * instant, Buffers by bytes, text otherwise exactly ('2' is not '2.0'). Numeric text equals a
  * number only in a column where the other side holds numbers (see `columnKeyer`), because text
  * against text must stay exact.

@@ -1,5 +1,5 @@
 /**
- * Compares what the primary and the secondary answered for one statement (SPEC §7): rows,
+ * Compares what the primary and the secondary answered for one statement (docs/shadow-mode.md, What is compared, and how): rows,
  * `changes` and errors. Both answers are already shaped as SQLite returns them; values compare by
  * meaning (canonical.ts), rows as multisets unless the statement has a top-level ORDER BY.
  */

@@ -1,5 +1,5 @@
 /**
- * The divergence log (SPEC §7): append-only JSON lines at REGISTRY_DIVERGENCE_LOG, rate-limited
+ * The divergence log (docs/shadow-mode.md, The divergence log): append-only JSON lines at REGISTRY_DIVERGENCE_LOG, rate-limited
  * per fingerprint, rotated by size. `write` only formats the line and queues it: the file is
  * written in batches on a timer (or when the queue is long, or on `flush`/`close`), so the
  * caller's statement is never held up by the disk. Nothing here throws into the caller: a failed

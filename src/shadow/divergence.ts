@@ -1,5 +1,5 @@
 /**
- * The divergence record: one JSON line per divergence in the log (SPEC §7). Statement
+ * The divergence record: one JSON line per divergence in the log (docs/shadow-mode.md, The divergence log). Statement
  * comparisons carry the statement, its fingerprint, the parameters, both answers and the
  * caller's frame, with secret values hashed and large results cut to a few rows; the mirror's own
  * events (not mirrorable, gaps, outages) are records of the same log.

@@ -1,5 +1,5 @@
 /**
- * SPEC §7: timestamps written in shadow mode are equal on both databases, not close. A column's
+ * Timestamps written in shadow mode are equal on both databases, not close. A column's
  * `DEFAULT CURRENT_TIMESTAMP` is evaluated by each database on its own clock, at its own moment
  * (the mirror applies the write later), so an INSERT that leaves such a column out would store
  * two different instants. In shadow mode the INSERT names those columns with CURRENT_TIMESTAMP,

@@ -1,5 +1,5 @@
 /**
- * SPEC §7: 'now' is evaluated once per statement by the adapter and bound to both databases. On
+ * 'now' is evaluated once per statement by the adapter and bound to both databases. On
  * the PostgreSQL side the translation's 'now' slots take the value; on the SQLite side the
  * statement's uses of 'now' are rewritten (on tokens, so never inside a literal or a comment) to
  * the adapter's function `sra_now()`, which returns the value set before the statement runs:

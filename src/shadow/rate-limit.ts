@@ -1,6 +1,6 @@
 /**
  * At most `limit` lines per fingerprint per window: one statement that diverges on every call
- * must not flood the log (SPEC §7). What is left out is counted and handed to the next line
+ * must not flood the log. What is left out is counted and handed to the next line
  * written for that fingerprint, or to the log's summary at close.
  */
 interface Window {

@@ -1,5 +1,5 @@
 /**
- * Summarises the divergence log (SPEC §8 `report`, and `status`'s "no divergence in the window"):
+ * Summarises the divergence log (docs/cli.md, report; and `status`'s "no divergence in the window"):
  * totals by kind and by statement fingerprint, first and last seen, a few redacted samples, and
  * what the rate limit left out. A missing log means shadow mode has not recorded anything yet:
  * that is a summary with `exists: false`, not an error.

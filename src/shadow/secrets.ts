@@ -1,5 +1,5 @@
 /**
- * Keeps the values of secret columns (SPEC §7: `secrets.encrypted_value`,
+ * Keeps the values of secret columns (`secrets.encrypted_value`,
  * `triggers.webhook_secret`) out of divergence records: answers, parameters and error texts.
  * A result column is secret when the caller flags it, or when its name is a secret column's and
  * the statement reads that column's table; any value equal to a secret the statement bound is

@@ -1,5 +1,5 @@
 /**
- * Shadow mode's own knobs, beyond SPEC §3's table: each an environment variable, overridable by a
+ * Shadow mode's own knobs, beyond the adapter's own (config.ts; all listed in docs/runbook.md, Configuration): each an environment variable, overridable by a
  * constructor option, checked like the others (a bad value names the variable and what is allowed).
  */
 import { ConfigurationError } from '../adapter/errors';

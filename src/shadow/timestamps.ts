@@ -1,7 +1,7 @@
 /**
  * Recognises the timestamp texts the registry holds (SQLite's `YYYY-MM-DD HH:MM:SS[.fff]`, ISO
  * `YYYY-MM-DDTHH:MM:SS[.fff]Z`, optionally with an offset) and reads them as an instant, so shadow
- * mode compares timestamps by instant (SPEC §7). Hand-written rather than a RegExp + Date.parse:
+ * mode compares timestamps by instant. Hand-written rather than a RegExp + Date.parse:
  * it runs for every text value of every compared read, and most text is not a timestamp.
  */
 

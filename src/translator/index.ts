@@ -1,4 +1,4 @@
-/** The SQLite → PostgreSQL translator (SPEC §5). */
+/** The SQLite → PostgreSQL translator (what it refuses: docs/api.md, What the translator refuses). */
 export { translate, type TranslateOptions } from './translate';
 export { splitStatements } from './split';
 export { normalizeStatement, fingerprint } from './normalize';

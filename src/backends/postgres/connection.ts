@@ -19,7 +19,7 @@ type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 
 const announced = new Set<string>();
 
-/** The start-up line operators look for (SPEC §9), once per process and database (sync and async alike). */
+/** The start-up line operators look for (docs/runbook.md, step 5), once per process and database (sync and async alike). */
 export function announce(plan: ManagedPlan): void {
   const target = `${redactUrl(plan.databaseUrl!)} schema ${plan.pgSchema}`;
   if (announced.has(target)) return;

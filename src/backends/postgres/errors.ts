@@ -4,7 +4,7 @@
  * failures, syntax, missing tables and columns); otherwise SQLite's phrase for the class of
  * failure followed by PostgreSQL's reason. The PostgreSQL error is kept as `cause`.
  *
- * Beyond SPEC §4's table: invalid or out-of-range input values (22P02, 22007, 22008, 22003,
+ * Beyond the direct equivalents (the table is in docs/api.md, Errors): invalid or out-of-range input values (22P02, 22007, 22008, 22003,
  * 22021) are SQLITE_MISMATCH, where SQLite would usually have stored the value as it came; a
  * server that cannot be reached or refuses the login is SQLITE_CANTOPEN; a read-only
  * transaction is SQLITE_READONLY; missing privileges SQLITE_PERM; a full disk SQLITE_FULL.

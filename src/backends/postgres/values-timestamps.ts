@@ -1,5 +1,5 @@
 /**
- * TIMESTAMPTZ values as the text the column held in SQLite (SPEC §4), and zone-less timestamp
+ * TIMESTAMPTZ values as the text the column held in SQLite (docs/api.md, Time), and zone-less timestamp
  * text bound for PostgreSQL read as UTC, as SQLite's date functions read it.
  *
  * Fractional seconds: SQLite's own fractions (`%f`, `'subsec'`) have millisecond precision, so

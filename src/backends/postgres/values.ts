@@ -1,5 +1,5 @@
 /**
- * Results shaped as better-sqlite3 returns them from SQLite (SPEC §4). `pg` hands over raw text
+ * Results shaped as better-sqlite3 returns them from SQLite (docs/api.md, Differences from SQLite). `pg` hands over raw text
  * (see `rawTextTypes`), and a RowShaper, built once per statement from its RowDescription, turns
  * each row into what SQLite would have given: JSON as text, booleans as 1/0, integers as numbers
  * (BigInt under `safeIntegers`), BYTEA as Buffer, timestamps as the text the column held.

@@ -52,7 +52,7 @@ export function registerStatus(program: Command): void {
         ...(flags.code !== undefined ? { codeDir: flags.code } : {}),
         ...(flags.data !== undefined ? { dataDir: flags.data } : {}),
       });
-      // Every reason is already redacted; this is the belt to those braces (SPEC §3: never a password).
+      // Every reason is already redacted; this is the belt to those braces: a password never reaches the output.
       const redact = (text: string) => redactSecrets(text, process.env.DATABASE_URL);
       return {
         document: redactDocument<StatusJson>({ ok: result.safe, ...result }, redact),

@@ -1,6 +1,6 @@
 /**
  * One column definition of CREATE TABLE / ALTER TABLE ADD COLUMN, in SQLite's types, mapped as in
- * SPEC §6 (src/schema/type-mapping.ts): text columns get COLLATE "C" (SQLite's BINARY order),
+ * src/schema/type-mapping.ts (docs/api.md, Column types): text columns get COLLATE "C" (SQLite's BINARY order),
  * foreign keys become DEFERRABLE INITIALLY IMMEDIATE (checked at statement end, like SQLite's, and
  * deferrable by the migration tools), INTEGER PRIMARY KEY (SQLite's rowid alias, which numbers
  * itself) becomes an identity column.
