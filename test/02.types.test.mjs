@@ -72,6 +72,7 @@ test.serial('the packed package declares its types, with the reference to Node\'
   t.true('@types/node' in manifest.dependencies, '@types/node comes with the package, as with @types/better-sqlite3');
   const declarations = fs.readFileSync(path.join(installed, 'dist', 'index.d.ts'), 'utf8');
   t.regex(declarations, /^\/\/\/ <reference types="node"/);
+  t.true(fs.existsSync(path.join(installed, 'docs', 'api.md')), 'the docs README.md links to ship with it');
 });
 
 test.serial('ESM and CommonJS usage compile with the tsconfig `tsc --init` writes ("types": [])', async (t) => {
