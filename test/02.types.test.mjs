@@ -23,8 +23,10 @@ const STRICT = {
 
 /** A consumer project with the packed package installed in it; removed when the file's tests end. */
 async function makeConsumer() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sra-types-'));
-  test.after.always(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'sra-types-'));
+  test.after.always(() => fs.rmSync(base, { recursive: true, force: true }));
+  const dir = path.join(base, 'consumer');
+  fs.mkdirSync(dir);
   const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root });
   const tarball = path.join(dir, stdout.trim().split('\n').pop());
   const installed = path.join(dir, 'node_modules', 'swarm-registry-adapter');
@@ -64,7 +66,7 @@ async function compile(dir, project, files = []) {
 
 const consumer = makeConsumer();
 
-test.serial('the packed package declares its types, with the reference to Node\'s types kept', async (t) => {
+test('the packed package declares its types, with the reference to Node\'s types kept', async (t) => {
   const dir = await consumer;
   const installed = path.join(dir, 'node_modules', 'swarm-registry-adapter');
   const manifest = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
@@ -75,7 +77,7 @@ test.serial('the packed package declares its types, with the reference to Node\'
   t.true(fs.existsSync(path.join(installed, 'docs', 'api.md')), 'the docs README.md links to ship with it');
 });
 
-test.serial('ESM and CommonJS usage compile with the tsconfig `tsc --init` writes ("types": [])', async (t) => {
+test('ESM and CommonJS usage compile with the tsconfig `tsc --init` writes ("types": [])', async (t) => {
   const dir = await consumer;
   const config = fs.readFileSync(path.join(dir, 'tsconfig.json'), 'utf8');
   t.regex(config, /"types": \[\]/, 'the default config names no @types package: Buffer must come from the reference');
@@ -84,16 +86,21 @@ test.serial('ESM and CommonJS usage compile with the tsconfig `tsc --init` write
   t.is(code, 0);
 });
 
-test.serial('ESM and CommonJS usage compile under a strict config that also checks the package\'s declarations', async (t) => {
+test('ESM and CommonJS usage compile under a strict config that also checks the package\'s declarations', async (t) => {
   const dir = await consumer;
   const { code, output } = await compile(dir, 'strict.json');
   t.is(output, '', 'no declaration may need a package the consumer does not get (pg\'s or better-sqlite3\'s types)');
   t.is(code, 0);
 });
 
-test.serial('a wrong expectation fails: the checks can fail', async (t) => {
-  const dir = await consumer;
-  const source = fs.readFileSync(path.join(dir, 'usage.mts'), 'utf8');
+test('a wrong expectation fails: the checks can fail', async (t) => {
+  // A copy of the project beside it (not inside it, where the other tests' compiles would see it).
+  const consumerDir = await consumer;
+  const dir = path.join(path.dirname(consumerDir), 'broken');
+  fs.mkdirSync(dir);
+  for (const file of ['package.json', 'tsconfig.json', 'usage.cts']) fs.copyFileSync(path.join(consumerDir, file), path.join(dir, file));
+  fs.symlinkSync(path.join(consumerDir, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const source = fs.readFileSync(path.join(consumerDir, 'usage.mts'), 'utf8');
   const broken = source
     // a row typed too narrowly: get() may return undefined
     .replace('expectType<Equal<ReturnType<typeof byId.get>, Agent | undefined>>();', 'expectType<Equal<ReturnType<typeof byId.get>, Agent>>();')
@@ -101,12 +108,8 @@ test.serial('a wrong expectation fails: the checks can fail', async (t) => {
     .replace('// @ts-expect-error a [string] statement takes a string\n', '');
   t.not(broken, source);
   fs.writeFileSync(path.join(dir, 'usage.mts'), broken);
-  try {
-    const { code, output } = await compile(dir, 'tsconfig.json');
-    t.not(code, 0);
-    t.regex(output, /usage\.mts\(\d+,\d+\): error TS2344/, 'the narrowed expectation is reported');
-    t.regex(output, /usage\.mts\(\d+,\d+\): error TS2345: Argument of type 'number' is not assignable to parameter of type 'string'/);
-  } finally {
-    fs.writeFileSync(path.join(dir, 'usage.mts'), source);
-  }
+  const { code, output } = await compile(dir, 'tsconfig.json');
+  t.not(code, 0);
+  t.regex(output, /usage\.mts\(\d+,\d+\): error TS2344/, 'the narrowed expectation is reported');
+  t.regex(output, /usage\.mts\(\d+,\d+\): error TS2345: Argument of type 'number' is not assignable to parameter of type 'string'/);
 });
