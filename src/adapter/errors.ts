@@ -26,21 +26,20 @@ function loadSqliteError(): SqliteErrorConstructor {
   }
 }
 
-/** A copy of better-sqlite3's SqliteError (MIT, Joshua Wise), for installations without it. */
+/**
+ * The error class for installations without better-sqlite3 (after the retirement): an Error with
+ * better-sqlite3's name, message and `code`, so code that reads `error.code` works the same.
+ */
 function ownSqliteError(): SqliteErrorConstructor {
-  const descriptor = { value: 'SqliteError', writable: true, enumerable: false, configurable: true };
-  function SqliteError(this: SqliteError, message: string, code: string): SqliteError | void {
-    if (new.target !== SqliteError) return new (SqliteError as unknown as SqliteErrorConstructor)(message, code);
-    if (typeof code !== 'string') throw new TypeError('Expected second argument to be a string');
-    Error.call(this, message);
-    descriptor.value = '' + message;
-    Object.defineProperty(this, 'message', descriptor);
-    Error.captureStackTrace(this, SqliteError);
-    this.code = code;
+  class SqliteError extends Error {
+    code: string;
+    constructor(message: string, code: string) {
+      if (typeof code !== 'string') throw new TypeError('Expected second argument to be a string');
+      super(String(message));
+      this.code = code;
+    }
   }
-  Object.setPrototypeOf(SqliteError, Error);
-  Object.setPrototypeOf(SqliteError.prototype, Error.prototype);
-  Object.defineProperty(SqliteError.prototype, 'name', descriptor);
+  Object.defineProperty(SqliteError.prototype, 'name', { value: 'SqliteError', writable: true, enumerable: false, configurable: true });
   return SqliteError as unknown as SqliteErrorConstructor;
 }
 
