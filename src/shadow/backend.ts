@@ -108,6 +108,7 @@ export class ShadowBackend implements Backend {
       usesNow: prepared.usesNow,
       ...(control ? { control } : {}),
       ...(prepared.meta ? { meta: prepared.meta } : {}),
+      ...(this.#primary.checkArgs && typeof sql === 'string' ? { checkArgs: (args: readonly unknown[]) => this.#primary.checkArgs!(sql, args) } : {}),
     });
     return new Statement(engine, this.#state, database);
   }
