@@ -4,6 +4,7 @@
  * and leaves the work to a StatementEngine. The SQLite backend does not use it: there the caller
  * gets better-sqlite3's native statement.
  */
+import { metricsRecorder, secondsSince } from '../metrics/record';
 import type { ColumnDefinition, RunResult } from '../backends/backend';
 
 export type RowShape = 'object' | 'pluck' | 'raw' | 'expand';
@@ -40,6 +41,8 @@ export interface ConnectionState {
   iterating: number;
   /** The default of `safeIntegers` for new statements. */
   safeIntegers: boolean;
+  /** Who answers, for the statement-duration metric (metrics/instruments.ts). */
+  readonly answeredBy?: { backend: string; role: string };
 }
 
 const NOT_OPEN = 'The database connection is not open';
@@ -80,25 +83,55 @@ export class Statement<Bound = unknown> {
 
   run(...args: unknown[]): RunResult {
     const bound = this.#prepareCall(args);
-    return this.#engine.run(bound);
+    const start = this.#timer();
+    if (start < 0) return this.#engine.run(bound);
+    try {
+      return this.#engine.run(bound);
+    } finally {
+      this.#timed(start);
+    }
   }
 
   get(...args: unknown[]): unknown {
     this.#requireReader();
     const bound = this.#prepareCall(args);
-    return this.#engine.get(bound, this.#mode);
+    const start = this.#timer();
+    if (start < 0) return this.#engine.get(bound, this.#mode);
+    try {
+      return this.#engine.get(bound, this.#mode);
+    } finally {
+      this.#timed(start);
+    }
   }
 
   all(...args: unknown[]): unknown[] {
     this.#requireReader();
     const bound = this.#prepareCall(args);
-    return this.#engine.all(bound, this.#mode);
+    const start = this.#timer();
+    if (start < 0) return this.#engine.all(bound, this.#mode);
+    try {
+      return this.#engine.all(bound, this.#mode);
+    } finally {
+      this.#timed(start);
+    }
+  }
+
+  /** performance.now(), or -1 when no SDK records the duration (then nothing is timed). */
+  #timer(): number {
+    return this.#state.answeredBy && metricsRecorder().enabled ? performance.now() : -1;
+  }
+
+  #timed(start: number): void {
+    const by = this.#state.answeredBy!;
+    metricsRecorder().statement(by.backend, by.role, secondsSince(start));
   }
 
   iterate(...args: unknown[]): IterableIterator<unknown> {
     this.#requireReader();
     const bound = this.#prepareCall(args);
+    const start = this.#timer();
     const rows = this.#engine.iterate(bound, this.#mode);
+    if (start >= 0) this.#timed(start); // the first batch of rows is fetched by now
     const state = this.#state;
     let done = false;
     const finish = (): void => {

@@ -42,6 +42,7 @@ export class PostgresBackend implements Backend {
       },
       iterating: 0,
       safeIntegers: false,
+      answeredBy: { backend: 'postgres', role: 'only' },
     };
   }
 

@@ -108,6 +108,8 @@ export interface VerifyResult {
   rows: number;
   seconds: number;
   rowsPerSecond: number;
+  /** Differing rows with a value the other side cannot hold, each named with the reason (every one, not a sample). */
+  problems: RowProblem[];
   repair?: RepairResult;
 }
 
@@ -122,6 +124,19 @@ export interface RepairCounts {
 export interface RepairResult extends RepairCounts {
   direction: RepairDirection;
   tables: Record<string, RepairCounts>;
+  /** Rows not repaired, each with the reason: the operator's to fix by hand. */
+  left: RowProblem[];
+}
+
+/** A row verify names and repair leaves alone: a value one side holds that the other cannot hold as the same value. */
+export interface RowProblem {
+  table: string;
+  key: string;
+  /** The column at fault, when known. */
+  column?: string;
+  /** Which side holds the value. */
+  side: 'sqlite' | 'postgres';
+  reason: string;
 }
 
 /** Problems a value can have (loose values SQLite's typing let in), by column kind. */

@@ -25,9 +25,13 @@ export function checksumColumns(table: MigrationTable): { plain: MigrationColumn
   return { plain: table.columns.filter((c) => c.kind !== 'json'), json: table.columns.filter((c) => c.kind === 'json') };
 }
 
-/** PostgreSQL's instant of a timestamp in epoch ms; verify-sql.ts compares rows by the same expression. */
+/**
+ * PostgreSQL's instant of a timestamp as epoch-ms text; verify-sql.ts compares rows by the same
+ * expression. 'infinity' and '-infinity' have no instant (and no bigint: casting them fails the whole
+ * query), so they are written `?infinity` / `?-infinity`, which no readable SQLite timestamp equals.
+ */
 export function postgresEpochMs(column: string): string {
-  return `(date_part('epoch', ${column}) * 1000)::bigint`;
+  return `CASE WHEN isfinite(${column}) THEN ((date_part('epoch', ${column}) * 1000)::bigint)::text ELSE '?' || ${column}::text END`;
 }
 
 /** SQLite's instant of a timestamp text in epoch ms (NULL when SQLite cannot read it). */
@@ -56,7 +60,7 @@ function postgresField(column: MigrationColumn): string {
   const c = ident(column.name);
   switch (column.kind) {
     case 'timestamp':
-      return `${postgresEpochMs(c)}, ';'`;
+      return `${postgresEpochMs(c)}, ';'`; // '?infinity' never equals SQLite's lone '?': such a chunk is compared row by row
     case 'blob':
       return `'x' || encode(${c}, 'hex'), ';'`;
     case 'boolean':

@@ -24,7 +24,7 @@ function postgresExpression(column: MigrationColumn): string {
   switch (column.kind) {
     case 'timestamp':
       // The checksums' expression (verify-checksum-sql.ts): equal checksums must mean equal rows here.
-      return `${postgresEpochMs(c)}::text`;
+      return postgresEpochMs(c);
     case 'blob':
       return `encode(${c}, 'hex')`;
     case 'boolean':

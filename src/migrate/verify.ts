@@ -30,6 +30,8 @@ import { postgresCanonicalSql } from './verify-sql';
 import { repairRanges, type KeyRange, type RepairDirection } from './repair';
 import type { TableVerify, VerifyResult } from './results';
 export type { TableVerify, VerifyResult };
+import { postgresRowProblem, sqliteRowProblems, type RowProblem } from './row-problems';
+import type { SqliteDatabase } from './sqlite-source';
 
 export interface VerifyOptions {
   registryDb: string;
@@ -44,12 +46,38 @@ export interface VerifyOptions {
 
 
 
+/** Finds, among a chunk's differing rows, those whose values the other side cannot hold. */
+class ProblemFinder {
+  readonly problems: RowProblem[] = [];
+  #db: SqliteDatabase | undefined;
+
+  constructor(private readonly registryDb: string) {}
+
+  add(table: MigrationTable, found: { missing: string[]; extra: string[]; different: string[] }, postgres: readonly CanonicalRow[]): void {
+    const sqliteKeys = found.missing.concat(found.different);
+    if (sqliteKeys.length > 0) {
+      this.#db ??= openRegistryFile(this.registryDb);
+      this.problems.push(...sqliteRowProblems(this.#db, table, sqliteKeys));
+    }
+    const postgresKeys = new Set(found.extra.concat(found.different));
+    for (const [key, text] of postgres) {
+      const problem = postgresKeys.has(key) ? postgresRowProblem(table, key, text) : undefined;
+      if (problem) this.problems.push(problem);
+    }
+  }
+
+  close(): void {
+    this.#db?.close();
+  }
+}
+
 export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   requireRegistryFile(options.registryDb);
   const client = await connectPostgres(options.databaseUrl);
   const reader = new SnapshotReader();
   let sums: PgClient | undefined;
   let helper: SnapshotReader | undefined;
+  const finder = new ProblemFinder(options.registryDb);
   try {
     await requireRegistrySchema(client, options.pgSchema, options.databaseUrl);
     const started = process.hrtime.bigint();
@@ -67,8 +95,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     for (const table of MIGRATION_TABLES) {
       const plan = plans.get(table.name);
       const result = plan
-        ? await compareByChecksums(client, reader, options, table, plan, (r) => ranges.set(table.name, r))
-        : await compareTable(client, reader, options, table.name, exceptions, (r) => ranges.set(table.name, r));
+        ? await compareByChecksums(client, reader, options, table, plan, finder, (r) => ranges.set(table.name, r))
+        : await compareTable(client, reader, options, table.name, exceptions, finder, (r) => ranges.set(table.name, r));
       tables.push(result);
     }
     await reader.close();
@@ -78,7 +106,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     const result: VerifyResult = {
       clean: sum('missing') + sum('extra') + sum('different') === 0,
       tables, missing: sum('missing'), extra: sum('extra'), different: sum('different'), rows: sum('sqliteRows'),
-      seconds, rowsPerSecond: sum('sqliteRows') / seconds,
+      seconds, rowsPerSecond: sum('sqliteRows') / seconds, problems: finder.problems,
     };
     if (options.repair && !result.clean) {
       result.repair = await repairRanges({ ...options, direction: options.repair, client, ranges, exceptions });
@@ -91,6 +119,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     await client.end().catch(() => undefined);
     await sums?.end().catch(() => undefined);
     await helper?.close();
+    finder.close();
   }
 }
 
@@ -105,7 +134,7 @@ async function serverHashesAsWeDo(client: PgClient): Promise<boolean> {
 }
 
 async function compareTable(
-  client: PgClient, reader: SnapshotReader, options: VerifyOptions, name: string, exceptions: RowException[], keepRanges: (r: KeyRange[]) => void,
+  client: PgClient, reader: SnapshotReader, options: VerifyOptions, name: string, exceptions: RowException[], finder: ProblemFinder, keepRanges: (r: KeyRange[]) => void,
 ): Promise<TableVerify> {
   const table = MIGRATION_TABLES.find((t) => t.name === name)!;
   const chunkRows = options.chunkRows ?? 5000;
@@ -127,7 +156,7 @@ async function compareTable(
     result.postgresRows += rows.length;
     if (chunkHash(rows.map((r) => r[1])) !== chunk.hash) {
       const { rows: sqliteRows } = await reader.request({ type: 'verify-rows', table: name, afterKey, upToKey: upTo }, 'verify-rows');
-      diffRows(table, sqliteRows, rows, result, options.sampleLimit ?? 3);
+      finder.add(table, diffRows(table, sqliteRows, rows, result, options.sampleLimit ?? 3), rows);
       ranges.push({ afterKey, upToKey: upTo });
     }
     options.onProgress?.({ table: name, done: result.sqliteRows, total: 0 });
@@ -184,7 +213,7 @@ function planChecksums(client: PgClient, reader: SnapshotReader, helper: Snapsho
 
 /** The fast path: each side sums each key range up itself; only differing ranges bring rows over. */
 async function compareByChecksums(
-  client: PgClient, reader: SnapshotReader, options: VerifyOptions, table: MigrationTable, plan: ChecksumPlan, keepRanges: (r: KeyRange[]) => void,
+  client: PgClient, reader: SnapshotReader, options: VerifyOptions, table: MigrationTable, plan: ChecksumPlan, finder: ProblemFinder, keepRanges: (r: KeyRange[]) => void,
 ): Promise<TableVerify> {
   const result: TableVerify = { table: table.name, sqliteRows: 0, postgresRows: 0, missing: 0, extra: 0, different: 0, samples: [], exceptions: 0 };
   const ranges: KeyRange[] = [];
@@ -199,7 +228,9 @@ async function compareByChecksums(
     if (postgres.n !== sqlite.counts[c] || sumToHex(postgres.h) !== sqlite.hashes[c]) {
       // Different texts can still be equal values (JSON 1.0 and 1): compare the rows by value.
       const { rows: sqliteRows } = await reader.request({ type: 'verify-rows', table: table.name, afterKey, upToKey: upTo }, 'verify-rows');
-      const found = diffRows(table, sqliteRows, await postgresRows(client, options.pgSchema, table, afterKey, upTo), result, options.sampleLimit ?? 3);
+      const theirs = await postgresRows(client, options.pgSchema, table, afterKey, upTo);
+      const found = diffRows(table, sqliteRows, theirs, result, options.sampleLimit ?? 3);
+      finder.add(table, found, theirs);
       if (found.missing.length + found.extra.length + found.different.length > 0) ranges.push({ afterKey, upToKey: upTo });
     }
     options.onProgress?.({ table: table.name, done: result.sqliteRows, total: 0 });

@@ -39,7 +39,7 @@ export function mirrorPool(config: MirrorConfig, poolSize: number): ConnectionPo
     statementSetup: pgSetup(config.pgSchema),
     applicationName: 'swarm-registry-adapter mirror',
     writeLockKey: '0',
-  });
+  }, 'mirror');
 }
 
 export function runWire(conn: PgConnection, batch: WireBatch): Promise<{ error: Error | null; query: WireQuery }> {

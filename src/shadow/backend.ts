@@ -20,6 +20,7 @@ import { ShadowSession } from './session';
 import { shadowSettings, type ShadowOptions } from './settings';
 import { ShadowStatementEngine } from './statement-engine';
 import { readShadowStats, type ShadowStats } from './stats';
+import { observeShadow } from './metrics';
 import { transactionOp } from './transaction-op';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
@@ -35,6 +36,7 @@ export class ShadowBackend implements Backend {
   readonly #state: ConnectionState;
   readonly #sides: { primary: SideName; secondary: SideName };
   readonly #closeTimeoutMs: number;
+  readonly #stopMetrics: () => void;
 
   constructor(plan: ManagedPlan, filename: string, options: DatabaseOptions & ShadowOptions, database: object) {
     const settings = shadowSettings(options);
@@ -70,7 +72,9 @@ export class ShadowBackend implements Backend {
       },
       iterating: 0,
       safeIntegers: false,
+      answeredBy: { backend: primarySide, role: 'primary' },
     };
+    this.#stopMetrics = observeShadow(() => this.shadowStats());
     if (primary.sqliteOnly) {
       const forward = primary.sqliteOnly.bind(primary);
       this.sqliteOnly = (member, db, args) => {
@@ -108,6 +112,7 @@ export class ShadowBackend implements Backend {
       usesNow: prepared.usesNow,
       ...(control ? { control } : {}),
       ...(prepared.meta ? { meta: prepared.meta } : {}),
+      ...(this.#primary.checkArgs && typeof sql === 'string' ? { checkArgs: (args: readonly unknown[]) => this.#primary.checkArgs!(sql, args) } : {}),
     });
     return new Statement(engine, this.#state, database);
   }
@@ -166,6 +171,7 @@ export class ShadowBackend implements Backend {
     const primary = this.#primary.backend;
     if (!primary.open) return primary.close();
     primary.close();
+    this.#stopMetrics();
     this.#session.tx.abandon(); // closing rolls back an open transaction
     this.#channel.close(this.#closeTimeoutMs);
   }

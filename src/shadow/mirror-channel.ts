@@ -7,7 +7,9 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CONTROL_SLOTS, C_CLOSED, C_EXITED, S, STATS_SLOTS, type MirrorConfig, type MirrorOp } from './mirror-protocol';
+import { isMetricsBatch, replayMetrics } from '../metrics/forward';
+import { metricsRecorder } from '../metrics/record';
+import { CONTROL_SLOTS, C_CLOSED, C_EXITED, C_METRICS, S, STATS_SLOTS, type MirrorConfig, type MirrorOp } from './mirror-protocol';
 import { WireEncoder } from './mirror-wire';
 
 const GROUP = 64;
@@ -33,12 +35,22 @@ export class MirrorChannel {
     try {
       worker = new Worker(path.join(__dirname, 'mirror-worker.js'), { workerData: { ...config, stats, control } });
       worker.unref();
+      // The worker's statement times, pool waits and translations, recorded here (metrics/forward.ts).
+      worker.on('message', (message: unknown) => {
+        if (isMetricsBatch(message)) replayMetrics(message);
+      });
       worker.on('error', () => this.#died());
       worker.on('exit', () => this.#died());
     } catch {
       this.#dead = true;
     }
     this.#worker = worker;
+    this.refreshMetrics();
+  }
+
+  /** Tells the worker whether to send its metrics (an SDK is installed on this thread). */
+  refreshMetrics(): void {
+    Atomics.store(this.#control, C_METRICS, metricsRecorder().enabled ? 1 : 0);
   }
 
   /** Ops the worker has not finished yet (lag in ops). */

@@ -103,4 +103,6 @@ export const STATS_SLOTS = 28;
 /** Int32 slots of `control`. */
 export const C_CLOSED = 0;
 export const C_EXITED = 1;
-export const CONTROL_SLOTS = 2;
+/** Set by the caller's thread while an OpenTelemetry SDK records: the worker then sends its metrics. */
+export const C_METRICS = 2;
+export const CONTROL_SLOTS = 3;

@@ -15,13 +15,17 @@ import { DivergenceLog } from './divergence-log';
 import { compareOp } from './mirror-compare';
 import { DEFAULT_TIMESTAMP_TOLERANCE_MS } from './compare';
 import { ProgressTable } from './mirror-progress';
-import { C_CLOSED, C_EXITED, S, type MirrorConfig, type MirrorOp, type StatementMeta, type ToMirror } from './mirror-protocol';
+import { C_CLOSED, C_EXITED, C_METRICS, S, type MirrorConfig, type MirrorOp, type StatementMeta, type ToMirror } from './mirror-protocol';
 import { parentPort } from 'node:worker_threads';
 import { WireDecoder } from './mirror-wire';
+import { ForwardingRecorder } from '../metrics/forward';
+import { setMetricsRecorder } from '../metrics/record';
 
 const config = workerData as MirrorConfig;
 const stats = new Float64Array(config.stats);
 const control = new Int32Array(config.control);
+const metrics = new ForwardingRecorder(() => Atomics.load(control, C_METRICS) === 1);
+setMetricsRecorder(metrics);
 const log = new DivergenceLog(config.divergenceLog, { databaseUrl: config.databaseUrl });
 let applier: Applier = config.secondarySide === 'postgres' ? new PostgresApplier(config) : new SqliteApplier(config);
 if (config.applierWrapper) {
@@ -66,6 +70,7 @@ parentPort!.on('message', (message: ToMirror) => {
 });
 
 const timer = setInterval(() => {
+  metrics.flush(parentPort);
   reportOverflow();
   void writeProgress(false);
 }, 1000);
@@ -80,7 +85,10 @@ async function pump(): Promise<void> {
       if (closeDeadline !== undefined && Date.now() > closeDeadline) break;
       const group = takeGroup();
       try {
+        const started = performance.now();
         const results = await applier.applyGroup(group);
+        // Statements of a group run pipelined in one transaction: each counts at the group's time per statement.
+        metrics.statement(config.secondarySide, 'secondary', (performance.now() - started) / 1000 / group.length, group.length);
         noteLag(Date.now() - group[0]!.t); // a DEFAULT CURRENT_TIMESTAMP landed up to this late
         resumed();
         backoff = 50;
@@ -248,6 +256,7 @@ async function finishClose(): Promise<void> {
   if (closing) return;
   closing = true;
   clearInterval(timer);
+  metrics.flush(parentPort);
   const left = queue.slice(head);
   if (left.length > 0) {
     const writes = left.filter((op) => op.write).length;

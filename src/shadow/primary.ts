@@ -12,6 +12,7 @@ import type { NowDefaults } from './now-defaults';
 import { NOW_FUNCTION, rewriteNow } from './now-rewrite';
 import type { ShadowSession } from './session';
 import { SqlitePrimaryEngine, type NativeStatement } from './sqlite-primary-engine';
+import { UnholdableArgs } from './unholdable-args';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 
@@ -32,6 +33,8 @@ export interface PrimarySide {
   nowDefaults: NowDefaults;
   /** Forgets what nowDefaults learnt (after DDL). */
   forgetSchema(): void;
+  /** Refuses arguments the secondary (PostgreSQL) cannot hold, before the primary runs (SQLite primary). */
+  checkArgs?(sql: string, args: readonly unknown[]): void;
 }
 
 const SQLITE_NOW_DEFAULTS = new Set(['CURRENT_TIMESTAMP', "DATETIME('NOW')", "(DATETIME('NOW'))", 'CURRENT_DATE', 'CURRENT_TIME']);
@@ -57,11 +60,20 @@ export function sqlitePrimary(filename: string, options: object, database: objec
     const columns = backend.pragma(`table_info("${table.replace(/"/g, '""')}")`, false, database) as Array<{ name: string; dflt_value: string | null }>;
     return columns.filter((c) => c.dflt_value !== null && SQLITE_NOW_DEFAULTS.has(c.dflt_value.toUpperCase().replace(/\s+/g, ''))).map((c) => c.name.toLowerCase());
   });
+  const pragma = <T>(source: string): T => backend.pragma(source, false, database) as T;
+  const unholdable = new UnholdableArgs(
+    () => pragma<Array<{ name: string; type: string }>>('table_list').filter((t) => t.type === 'table' && !t.name.startsWith('sqlite_')).map((t) => t.name),
+    (table) => pragma<Array<{ name: string; type: string }>>(`table_info("${table.replace(/"/g, '""')}")`),
+  );
   const side: PrimarySide = {
     backend,
     safeIntegers: false,
     nowDefaults: defaults.get,
-    forgetSchema: defaults.clear,
+    forgetSchema: () => {
+      defaults.clear();
+      unholdable.forget();
+    },
+    checkArgs: (sql, args) => unholdable.check(sql, args),
     prepare(source, db) {
       const rewritten = rewriteNow(source);
       const native = backend.prepare(rewritten.sql, db) as NativeStatement;

@@ -27,6 +27,8 @@ export interface StatementInfo {
   usesNow: boolean;
   /** Facts from the primary's translation, sent with the first op (PostgreSQL primary). */
   meta?: () => StatementMeta;
+  /** Throws for arguments the secondary cannot hold (unholdable-args.ts), before the primary binds them. */
+  checkArgs?: (args: readonly unknown[]) => void;
 }
 
 const RUN_MODE: ReadMode = { shape: 'object', safeIntegers: false };
@@ -56,6 +58,7 @@ export class ShadowStatementEngine implements StatementEngine<ShadowBound> {
   }
 
   bind(args: unknown[]): ShadowBound {
+    this.info.checkArgs?.(args);
     return { args, primary: this.primary.bind(args) };
   }
 

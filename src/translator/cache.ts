@@ -5,6 +5,7 @@
 import type { SchemaCatalog } from '../schema/catalog';
 import { translate, type TranslateOptions } from './translate';
 import type { Translation } from './types';
+import { metricsRecorder } from '../metrics/record';
 
 export interface Translator {
   translate(sql: string): Translation;
@@ -25,6 +26,7 @@ export function createTranslator(catalogProvider: () => SchemaCatalog, options: 
         cache = new Map();
       }
       let hit = cache.get(sql);
+      metricsRecorder().translation(hit !== undefined);
       if (hit === undefined) {
         try {
           hit = translate(sql, current, options);

@@ -62,7 +62,7 @@ export class PgAsyncConnection {
       writeLockKey: writeLockKey(plan.pgSchema).toString(),
     };
     this.#target = describeTarget(plan.databaseUrl!);
-    this.#pool = new ConnectionPool(this.#config);
+    this.#pool = new ConnectionPool(this.#config, 'async');
     this.#base = new Session(this.#pool, this.#config);
     this.#baseCursors = new Cursors(this.#base);
     this.#watchdog = new Watchdog(plan.pgTimeoutMs);

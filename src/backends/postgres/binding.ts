@@ -66,6 +66,11 @@ export class BindingPlan {
     this.coercers = shape.slots.map((slot) => paramCoercer(slot.targetType));
   }
 
+  /** Each `$n`'s slot: where its value comes from and the column it is for. */
+  get slotsInfo(): readonly ParamSlot[] {
+    return this.slots;
+  }
+
   /** The caller's values per `$n` (slot order), after better-sqlite3's checks. */
   bind(args: ArrayLike<unknown>, now?: Date): unknown[] {
     const anonymous = new Array<unknown>(this.anonymousCount);

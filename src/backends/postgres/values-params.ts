@@ -14,6 +14,8 @@
  *   SQLITE_MISMATCH error (SQLite would store it, but its meaning, seconds or milliseconds, is a
  *   guess PostgreSQL cannot make).
  * - unknown target: numbers and bigints in JavaScript's own text.
+ * Values PostgreSQL cannot hold as SQLite did (a NUL in text, 'infinity' for a timestamp, integers
+ * beyond 64 bits) are refused first, with a SQLITE_MISMATCH error (values-unholdable.ts).
  * NaN is stored as NULL by SQLite, so it is sent as NULL everywhere. The Date of a statement's
  * 'now' slot is sent as ISO-8601 text. Typed arrays other than Buffer are sent as their bytes.
  */
@@ -22,19 +24,28 @@ import type { ParamSlot } from '../../translator/types';
 import { sqliteError } from '../../adapter/errors';
 import { sqliteRealText } from './values-real-text';
 import { timestampParamText } from './values-timestamps';
+import { refuseUnholdable, type SlotFacts } from './values-unholdable';
 
 /** What is handed to `pg` for one `$n`. */
 export type PgParam = string | Buffer | null;
 
-export type ParamCoercer = (value: unknown, slot?: Pick<ParamSlot, 'targetColumn'>) => PgParam;
+export type ParamCoercer = (value: unknown, slot?: SlotFacts) => PgParam;
 
 /** Converts one bound value for a `$n` whose target is described by `slot`. */
-export function coerceParam(value: unknown, slot: Pick<ParamSlot, 'targetType' | 'targetColumn'>): PgParam {
+export function coerceParam(value: unknown, slot: Pick<ParamSlot, 'targetType'> & SlotFacts): PgParam {
   return paramCoercer(slot.targetType)(value, slot);
 }
 
 /** The coercion for one target type, chosen once per statement slot. */
 export function paramCoercer(targetType: PgColumnType | undefined): ParamCoercer {
+  const coerce = coercerFor(targetType);
+  return (value, slot) => {
+    refuseUnholdable(value, targetType, slot);
+    return coerce(value, slot);
+  };
+}
+
+function coercerFor(targetType: PgColumnType | undefined): ParamCoercer {
   switch (targetType) {
     case 'text':
       return toText;
@@ -94,7 +105,7 @@ function toBytea(value: unknown): PgParam {
   return common(value);
 }
 
-function toTimestamp(value: unknown, slot?: Pick<ParamSlot, 'targetColumn'>): PgParam {
+function toTimestamp(value: unknown, slot?: SlotFacts): PgParam {
   if (typeof value === 'string') return timestampParamText(value);
   if ((typeof value === 'number' && value === value) || typeof value === 'bigint') {
     const column = slot?.targetColumn ? `${slot.targetColumn.table}.${slot.targetColumn.column}` : 'a timestamp column';

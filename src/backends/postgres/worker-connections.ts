@@ -9,6 +9,7 @@
 import pg from 'pg';
 import { WireQuery, type WireBatch, type WireConnectionState } from './worker-wire-query';
 import type { WorkerConfig } from './protocol';
+import { metricsRecorder, secondsSince } from '../../metrics/record';
 
 export interface PgConnection extends WireConnectionState {
   readonly client: pg.PoolClient;
@@ -31,7 +32,8 @@ export class ConnectionPool {
   private spare: PgConnection | null = null;
   private readonly setupSql: string;
 
-  constructor(config: WorkerConfig) {
+  /** `pool`: which pool this is, for the pool-wait metrics (backend, async, mirror). */
+  constructor(config: WorkerConfig, private readonly name = 'backend') {
     this.pool = new pg.Pool({
       connectionString: config.connectionString,
       max: config.poolSize,
@@ -55,7 +57,11 @@ export class ConnectionPool {
       if (!spare.broken) return spare;
       spare.client.release(true);
     }
+    // Every connection is out (or the pool is already queueing): this checkout waits.
+    const waits = this.pool.waitingCount > 0 || (this.pool.idleCount === 0 && this.pool.totalCount >= (this.pool.options.max ?? 10));
+    const started = waits ? performance.now() : 0;
     const client = await this.pool.connect();
+    if (waits) metricsRecorder().poolWait(this.name, secondsSince(started));
     const known = this.connections.get(client);
     if (known) return known;
     const conn = this.adopt(client);
@@ -77,7 +83,8 @@ export class ConnectionPool {
       conn.client.release(true);
       return;
     }
-    if (this.spare === null) this.spare = conn;
+    // Kept aside only when nobody waits for the pool: a waiting checkout would never see it.
+    if (this.spare === null && this.pool.waitingCount === 0) this.spare = conn;
     else conn.client.release();
   }
 

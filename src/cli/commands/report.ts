@@ -1,9 +1,11 @@
 /**
- * `swarm-registry report [--log PATH] [--since 24h|7d|ISO|all] [--samples N] [--json]`: summarises
+ * `swarm-registry report [--log PATH] [--since 24h|7d|ISO|all] [--samples N] [--json] [--html FILE]`: summarises
  * the divergence log of shadow mode. Divergences are what it reports, not a failure: it exits 0
  * whatever the log holds (`status` is the command that judges), and 2 only when the log cannot
- * be read. A missing log is "nothing to report yet", exit 0.
+ * be read. A missing log is "nothing to report yet", exit 0. `--html FILE` also writes the summary
+ * as one self-contained page with charts (report-html.ts).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_REGISTRY_DB, planOpen } from '../../adapter/config';
@@ -13,6 +15,11 @@ import { MigrationError } from '../../migrate/errors';
 import { DEFAULT_WINDOW, LogReadError, parseWindow, summarizeDivergences } from '../../shadow/report';
 import { formatSummary } from '../../shadow/report-format';
 import type { ReportJson } from '../documents';
+import { renderHtmlReport } from '../../shadow/report-html';
+import { readLagHistory } from '../../shadow/report-lag';
+import { readDivergenceLog } from '../../shadow/report-read';
+import { buildTimeline } from '../../shadow/report-timeline';
+import { DEFAULT_REGISTRY_SCHEMA } from '../../schema/registry';
 import { action, EXIT_FAILED, EXIT_OK, redactDocument, type CommandOutcome } from '../output';
 
 interface ReportFlags {
@@ -20,6 +27,7 @@ interface ReportFlags {
   since: string;
   samples: string;
   json?: boolean;
+  html?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -32,6 +40,7 @@ export function registerReport(program: Command): void {
     .option('--since <window>', 'only divergences in this window: a duration (30m, 24h, 7d), a date (2024-05-01T00:00:00Z), or all', DEFAULT_WINDOW)
     .option('--samples <n>', 'samples shown per statement', '3')
     .option('--json', 'print one JSON document')
+    .option('--html <file>', 'also write the report as one self-contained HTML page with charts (the lag chart reads PostgreSQL when DATABASE_URL is set)')
     .action(action(async (flags: ReportFlags): Promise<CommandOutcome<ReportJson>> => {
       const log = flags.log ?? defaultDivergenceLog();
       const window = failOn(RangeError, () => parseWindow(flags.since));
@@ -41,9 +50,21 @@ export function registerReport(program: Command): void {
       }
       const summary = failOn(LogReadError, () => summarizeDivergences(log, { since: window.since, samples, databaseUrl: process.env.DATABASE_URL }));
       const redact = (text: string) => redactSecrets(text, process.env.DATABASE_URL);
+      if (flags.html) {
+        const records = failOn(LogReadError, () => readDivergenceLog(log))?.records ?? [];
+        const from = window.since?.getTime() ?? (summary.firstSeen ? Date.parse(summary.firstSeen) : Date.now() - 86_400_000);
+        const timeline = buildTimeline(records, from, Date.parse(summary.until));
+        const lag = await readLagHistory(process.env.DATABASE_URL || undefined, process.env.REGISTRY_PG_SCHEMA || DEFAULT_REGISTRY_SCHEMA, window.since);
+        const page = redact(renderHtmlReport({ summary, windowLabel: window.label, timeline, lag }));
+        try {
+          fs.writeFileSync(flags.html, page);
+        } catch (error) {
+          throw new MigrationError(`Cannot write the HTML report to ${flags.html} (${(error as Error).message}): choose a writable path.`, EXIT_FAILED, { cause: error });
+        }
+      }
       return {
         document: redactDocument<ReportJson>({ ok: true, window: window.label, ...summary }, redact),
-        human: redact(formatSummary(summary, window.label)),
+        human: redact(formatSummary(summary, window.label)) + (flags.html ? `HTML report written to ${flags.html}.\n` : ''),
         exitCode: EXIT_OK,
       };
     }));

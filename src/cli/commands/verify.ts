@@ -4,6 +4,7 @@ import { progressDisplay } from '../../migrate/progress-display';
 import { readSettings } from '../../migrate/settings';
 import { runVerify, type VerifyResult } from '../../migrate/verify';
 import type { VerifyJson } from '../documents';
+import { describeRowProblem } from '../../migrate/row-problems';
 import { action, count, EXIT_FOUND_PROBLEMS, EXIT_OK, type CommandOutcome } from '../output';
 
 interface VerifyFlags {
@@ -30,11 +31,12 @@ export function registerVerify(program: Command): void {
         chunkRows: Number(flags.chunkRows) || 5000,
         onProgress: (p) => display.update(p.done, p.total, p.table),
       }).finally(() => display.stop());
-      const repaired = result.repair !== undefined;
+      // Repaired: all well only when no row was left; otherwise the differences stand.
+      const settled = result.repair ? result.repair.left.length === 0 : result.clean;
       return {
         document: { ok: true, ...result },
         human: describeVerify(result),
-        exitCode: result.clean || repaired ? EXIT_OK : EXIT_FOUND_PROBLEMS,
+        exitCode: settled ? EXIT_OK : EXIT_FOUND_PROBLEMS,
       };
     }));
 }
@@ -49,9 +51,17 @@ function describeVerify(result: VerifyResult): string {
       lines.push(`      ${s.kind} ${s.key}${columns ? ` (${columns})` : ''}`);
     }
   }
+  if (result.problems.length > 0) {
+    lines.push(`${result.problems.length} differing row(s) hold a value the other side cannot hold:`);
+    for (const p of result.problems) lines.push(`  ${describeRowProblem(p)}`);
+  }
   if (result.repair) {
     const side = result.repair.direction === 'postgres' ? 'PostgreSQL' : 'SQLite';
     lines.push(`Repaired ${side}: ${result.repair.written} rows written, ${result.repair.deleted} deleted. Run verify again to confirm.`);
+    if (result.repair.left.length > 0) {
+      lines.push(`Left as they are: ${result.repair.left.length} row(s) ${side} cannot take; fix each at its source (or delete it there), then run verify --repair again:`);
+      for (const p of result.repair.left) lines.push(`  ${describeRowProblem(p)}`);
+    }
   } else {
     lines.push(result.clean ? 'Clean: both databases hold the same rows.' : 'They differ: run swarm-registry verify --repair to make PostgreSQL match SQLite.');
   }
