@@ -3,6 +3,7 @@
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createTestDatabase, withClient } from './helpers/pg.mjs';
 import { tempDir } from './helpers/backends.mjs';
@@ -115,4 +116,54 @@ test('REGISTRY_SHADOW_SAMPLE takes a decimal fraction only', (t) => {
   for (const [good, value] of [['0', 0], ['1', 1], ['0.25', 0.25], [' .5 ', 0.5], ['1.', 1]]) {
     t.is(planOpen('/tmp/r.db', {}, env(good)).shadowSample, value, good);
   }
+});
+
+test('backfill --dry-run shows what each choice leaves out, dependents included, and matches the real copy', async (t) => {
+  const { url } = await createTestDatabase(t);
+  const file = path.join(tempDir(t), 'registry.db');
+  seedRegistry(file, { rows: 3000, orphans: true, loose: true });
+  const dry = await cli(['backfill', '--dry-run', '--json'], { REGISTRY_DB: file, DATABASE_URL: '' });
+  t.is(dry.code, 0, dry.stderr);
+  t.true(dry.json.dryRun);
+  const flags = dry.json.outcomes.map((o) => o.flags).sort();
+  t.deepEqual(flags, ['--orphans=null --loose=null', '--orphans=null --loose=skip', '--orphans=skip --loose=null', '--orphans=skip --loose=skip']);
+  const skip = dry.json.outcomes.find((o) => o.flags === '--orphans=skip --loose=skip');
+  t.is(skip.refusal, null);
+  const dependents = skip.tables.reduce((n, row) => n + row.dependents, 0);
+  t.true(dependents > 0, 'skipping orphans also leaves out the rows that point at them');
+
+  const human = await cli(['backfill', '--dry-run', '--orphans=skip', '--loose=skip'], { REGISTRY_DB: file, DATABASE_URL: '' });
+  t.regex(human.stdout, /Dry run: nothing copied/);
+  t.regex(human.stdout, /skipped because a row they point at is skipped/);
+
+  t.is((await cli(['init'], { REGISTRY_DB: file, DATABASE_URL: url })).code, 0);
+  const real = await cli(['backfill', '--orphans=skip', '--loose=skip', '--json'], { REGISTRY_DB: file, DATABASE_URL: url });
+  t.is(real.code, 0, real.stderr);
+  const leftOut = real.json.exceptions.filter((e) => e.column === null).length;
+  t.is(leftOut, skip.skippedRows, 'the dry run said exactly how many rows the copy leaves out');
+  for (const row of skip.tables) t.is(real.json.tables.find((r) => r.table === row.table).skipped, row.skipped + row.dependents, row.table);
+});
+
+test('Ctrl-C in backfill says that progress is kept and how to resume', async (t) => {
+  const { url } = await createTestDatabase(t);
+  const file = path.join(tempDir(t), 'registry.db');
+  seedRegistry(file, { rows: 60000 });
+  const env = { REGISTRY_DB: file, DATABASE_URL: url };
+  t.is((await cli(['init'], env)).code, 0);
+  const child = spawn(process.execPath, [path.resolve('bin/swarm-registry.js'), 'backfill', '--chunk-rows', '500'], { env: { ...process.env, ...env } });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  await new Promise((resolve) => {
+    const poll = setInterval(async () => {
+      const copied = await withClient(url, async (c) => (await c.query('SELECT count(*)::int AS n FROM engine_registry.step_executions').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n);
+      if (copied > 0) { clearInterval(poll); resolve(); }
+    }, 50);
+  });
+  child.kill('SIGINT');
+  const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c)));
+  t.is(code, 130);
+  t.regex(stderr, /backfill interrupted\. Every chunk committed so far is kept: run the same swarm-registry backfill command again to resume/);
+  const resumed = await cli(['backfill', '--json'], env);
+  t.is(resumed.code, 0, resumed.stderr);
+  t.true(resumed.json.tables.some((row) => row.copiedEarlier > 0), 'the rerun resumed after the interrupted one');
 });
