@@ -16,6 +16,17 @@ const shared = {
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
 };
 
+// PM2 keeps the variables of the previous --env when it restarts with --update-env, so every step
+// names all three runbook variables: no step inherits a value from the one before (an
+// REGISTRY_SQLITE_RETIRED=1 left over from `retired` would stop the engine after a rollback).
+// '' means unset, '0' off.
+const step = (backend, primary, retired) => ({
+  ...shared,
+  REGISTRY_BACKEND: backend,
+  REGISTRY_PRIMARY: primary,
+  REGISTRY_SQLITE_RETIRED: retired ? '1' : '0',
+});
+
 module.exports = {
   apps: [
     {
@@ -23,16 +34,17 @@ module.exports = {
       script: 'dist/index.js',
       cwd: '/opt/swarm-engine',
       instances: 1,
-      // Before the migration: the engine on SQLite, exactly as with better-sqlite3.
-      env: { ...shared, REGISTRY_BACKEND: 'sqlite' },
+      // Before the migration: the engine on SQLite, exactly as with better-sqlite3 (rollback of canary).
+      env: step('sqlite', 'sqlite', false),
       // Runbook steps 1–3: both databases get every write, SQLite answers, answers are compared.
-      env_canary: { ...shared, REGISTRY_BACKEND: 'shadow', REGISTRY_PRIMARY: 'sqlite' },
+      env_canary: step('shadow', 'sqlite', false),
       // Runbook step 4: PostgreSQL answers, SQLite still gets every write (rollback: --env canary).
-      env_flipped: { ...shared, REGISTRY_BACKEND: 'shadow', REGISTRY_PRIMARY: 'postgres' },
+      env_flipped: step('shadow', 'postgres', false),
       // Runbook step 5: PostgreSQL only (rollback: swarm-registry verify --repair --from postgres, then --env flipped).
-      env_postgres: { ...shared, REGISTRY_BACKEND: 'postgres' },
-      // After `swarm-registry status` says so: SQLite is gone for the registry.
-      env_retired: { ...shared, REGISTRY_BACKEND: 'postgres', REGISTRY_SQLITE_RETIRED: '1' },
+      env_postgres: step('postgres', 'postgres', false),
+      // After `swarm-registry status` says so: SQLite is gone for the registry (rollback: restore the
+      // .db file from its backup, then --env postgres).
+      env_retired: step('postgres', 'postgres', true),
     },
   ],
 };

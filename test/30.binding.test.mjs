@@ -7,27 +7,38 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
 const { bindParams, BindingPlan, bindTwiceError, alreadyBoundError } = require('../dist/backends/postgres/binding.js');
+const { tokenize } = require('../dist/translator/tokenizer.js');
+const { readParams } = require('../dist/translator/params.js');
 
 const db = new Database(':memory:');
 test.after.always(() => db.close());
 
-// Each SQL with its translation shape: the parameters in SQL order ('?' anonymous, else a name).
+// Each SQL; its binding shape comes from the translator's own reading of its parameters.
 const statements = {
-  none: { sql: 'SELECT 1', params: [] },
-  one: { sql: 'SELECT ?', params: ['?'] },
-  two: { sql: 'SELECT ?, ?', params: ['?', '?'] },
-  named: { sql: 'SELECT :a', params: ['a'] },
-  namedTwo: { sql: 'SELECT :a, @b', params: ['a', 'b'] },
-  repeated: { sql: 'SELECT :a, @a, $a, :a', params: ['a', 'a', 'a', 'a'] },
-  mixed: { sql: 'SELECT ?, :a, ?', params: ['?', 'a', '?'] },
-  namedFirst: { sql: 'SELECT :a, ?', params: ['a', '?'] },
-  numbered: { sql: 'SELECT ?1', params: ['1'] },
+  none: { sql: 'SELECT 1' },
+  one: { sql: 'SELECT ?' },
+  two: { sql: 'SELECT ?, ?' },
+  named: { sql: 'SELECT :a' },
+  namedTwo: { sql: 'SELECT :a, @b' },
+  repeated: { sql: 'SELECT :a, @a, $a, :a' },
+  mixed: { sql: 'SELECT ?, :a, ?' },
+  namedFirst: { sql: 'SELECT :a, ?' },
+  numbered: { sql: 'SELECT ?1' },
+  // SQLite numbers `?` after the highest index so far, and a `?NNN` leaves unnamed gaps that
+  // better-sqlite3 fills with anonymous values.
+  numberedThenAnonymous: { sql: 'SELECT ?1, ?' },
+  anonymousThenNumbered: { sql: 'SELECT ?, ?1' },
+  gapThenAnonymous: { sql: 'SELECT ?2, ?' },
+  anonymousThenGap: { sql: 'SELECT ?, ?3' },
+  numberedAndNamed: { sql: 'SELECT ?2, :a, ?' },
 };
 
-function shapeOf({ params }) {
-  let anonymous = 0;
-  const slots = params.map((p) => (p === '?' ? { source: { kind: 'positional', index: anonymous++ } } : { source: { kind: 'named', name: p } }));
-  return { slots, positionalCount: anonymous, namedParams: [...new Set(params.filter((p) => p !== '?'))] };
+/** The statement's parameters as the translator reads them, one slot per parameter token. */
+function shapeOf({ sql }) {
+  const tokens = tokenize(sql);
+  const info = readParams(tokens);
+  const slots = tokens.filter((t) => t.type === 'param').map((t) => ({ source: info.sources.get(t) }));
+  return { slots, positionalCount: info.positionalCount, namedParams: info.namedParams };
 }
 
 class Thing { constructor() { this.a = 1; } }
@@ -132,6 +143,24 @@ const cases = [
   ['namedFirst', [1, 2]],
   ['numbered', [{ 1: 'one' }]],
   ['numbered', [{}]],
+  ['numbered', [1]],
+  ['numberedThenAnonymous', [1, 2]],
+  ['numberedThenAnonymous', [{ 1: 5 }, 2]],
+  ['numberedThenAnonymous', [2, { 1: 5 }]],
+  ['numberedThenAnonymous', [{ 1: 5 }]],
+  ['anonymousThenNumbered', [1, 2]],
+  ['anonymousThenNumbered', [1]],
+  ['anonymousThenNumbered', [{ 1: 5 }]],
+  ['gapThenAnonymous', [1, 2]],
+  ['gapThenAnonymous', [1, 2, 3]],
+  ['gapThenAnonymous', [{ 2: 7 }, 1, 3]],
+  ['gapThenAnonymous', [{ 2: 7 }, 1]],
+  ['anonymousThenGap', [1, 2, { 3: 4 }]],
+  ['anonymousThenGap', [1, { 3: 4 }]],
+  ['anonymousThenGap', [1, 2, 3]],
+  ['numberedAndNamed', [{ 2: 1, a: 2 }, 3, 4]],
+  ['numberedAndNamed', [{ 2: 1, a: 2 }, 3]],
+  ['numberedAndNamed', [{ a: 2 }, 3, 4]],
 ];
 
 function outcome(fn) {
@@ -150,12 +179,13 @@ function normalise(value) {
 }
 
 for (const [i, [name, args]] of cases.entries()) {
-  const { sql, params } = statements[name];
+  const { sql } = statements[name];
   const label = `${sql} with ${inspect(args, { breakLength: Infinity })}`;
   test(`binds like better-sqlite3 (#${i}): ${label}`, (t) => {
     const expected = outcome(() => {
-      const row = db.prepare(sql).raw().safeIntegers().get(...args);
-      return params.length === 0 ? [] : row;
+      const stmt = db.prepare(sql);
+      const row = stmt.raw().safeIntegers().get(...args);
+      return stmt.columns().length === 1 && sql === 'SELECT 1' ? [] : row;
     });
     const actual = outcome(() => bindParams(args, shapeOf(statements[name])).map(normalise));
     if (expected.error) {

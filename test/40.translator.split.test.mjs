@@ -35,7 +35,8 @@ test('parameters: ?, ?NNN, @x, :x, $x map to $n; a name used twice is one $n', (
     { kind: 'positional', index: 1 }, { kind: 'named', name: 'c' }, { kind: 'named', name: '7' },
   ]);
   t.deepEqual(tr.namedParams, ['a', 'b', 'c', '7']);
-  t.is(tr.positionalCount, 2);
+  // SQLite numbers them 1..7 (@a reuses 1); index 6, left empty by ?7, takes an anonymous value too.
+  t.is(tr.positionalCount, 3);
 });
 
 test('overrides replace the text; $n in the override names the SQLite statement\'s parameters', (t) => {

@@ -27,7 +27,7 @@ async function schemaExists(url) {
 test('REGISTRY_DB missing: backfill and verify say so and change nothing', async (t) => {
   const { url } = await createTestDatabase(t);
   const env = { REGISTRY_DB: path.join(tempDir(t), 'nope.db'), DATABASE_URL: url };
-  t.is((await cli(['init'], env)).code, 0);
+  t.is((await cli(['init', '--no-backup'], env)).code, 0);
   for (const command of ['backfill', 'verify']) {
     const result = await cli([command], env);
     oneSentence(t, result, /REGISTRY_DB=.*nope\.db does not exist: point REGISTRY_DB at the registry's SQLite file\./);
@@ -78,7 +78,7 @@ test('loose values are profiled and refused until chosen; --loose=skip and --loo
   const file = path.join(tempDir(t), 'registry.db');
   seedRegistry(file, { rows: 1000, loose: true });
   const env = { REGISTRY_DB: file, DATABASE_URL: url };
-  t.is((await cli(['init'], env)).code, 0);
+  t.is((await cli(['init', '--no-backup'], env)).code, 0);
   const refused = await cli(['backfill', '--json'], env);
   t.is(refused.code, 1);
   const kinds = refused.json.profile.loose.map((l) => `${l.table}.${l.column}:${l.kind}`).sort();

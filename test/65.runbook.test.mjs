@@ -201,7 +201,7 @@ test('translate: the PostgreSQL form offline and against the schema; what prepar
 
   const { url } = await createTestDatabase(t);
   oneSentence(t, await cli(['translate', 'SELECT 1'], { DATABASE_URL: url }), /Schema engine_registry has no tables .*: run swarm-registry init first, or unset DATABASE_URL/);
-  t.is((await cli(['init'], { DATABASE_URL: url, REGISTRY_DB: path.join(tempDir(t), 'none.db') })).code, 0);
+  t.is((await cli(['init', '--no-backup'], { DATABASE_URL: url, REGISTRY_DB: path.join(tempDir(t), 'none.db') })).code, 0);
   const live = await cli(['translate', '--json', 'SELECT COUNT(*) FROM step_executions WHERE vm_id = ?'], { DATABASE_URL: url });
   t.is(live.code, 0, live.stderr);
   t.like(live.json, { catalog: 'database', preparedOnServer: true });

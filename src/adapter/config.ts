@@ -129,9 +129,12 @@ function integer(r: Raw | undefined, fallback: number, min: number, max: number)
   return n;
 }
 
+const DECIMAL = /^\s*(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
+
 function fraction(r: Raw | undefined): number {
   if (r === undefined) return 1;
-  const n = typeof r.value === 'number' ? r.value : String(r.value).trim() === '' ? NaN : Number(r.value);
+  // A decimal number only: Number() would also take '0x1', '1e-1' and ' ' (as 0).
+  const n = typeof r.value === 'number' ? r.value : DECIMAL.test(String(r.value)) ? Number(r.value) : NaN;
   if (!Number.isFinite(n) || n < 0 || n > 1) {
     throw new ConfigurationError(`${r.label}=${show(r.value)} is not valid: use a number from 0 to 1 (the fraction of reads compared).`, r.label);
   }
@@ -149,11 +152,11 @@ function identifier(r: Raw | undefined): string {
   );
 }
 
-function databaseUrl(r: Raw | undefined, backend: BackendName): string | null {
+function databaseUrl(r: Raw | undefined, backend: BackendName, needsUrlBecause: string): string | null {
   if (r === undefined) {
     if (backend === 'sqlite') return null;
     throw new ConfigurationError(
-      `DATABASE_URL is not set: REGISTRY_BACKEND=${backend} needs it. Set DATABASE_URL=postgresql://user:password@host:5432/db (or the option "databaseUrl").`,
+      `DATABASE_URL is not set: ${needsUrlBecause} needs it. Set DATABASE_URL=postgresql://user:password@host:5432/db (or the option "databaseUrl").`,
       'DATABASE_URL',
     );
   }
@@ -247,7 +250,7 @@ export function planOpen(filename: string, options: DatabaseOptions, env: Env = 
     managed: true,
     backend,
     primary: oneOf(raw(options, env, 'primary'), ['sqlite', 'postgres'] as const, 'sqlite'),
-    databaseUrl: databaseUrl(raw(options, env, 'databaseUrl'), backend),
+    databaseUrl: databaseUrl(raw(options, env, 'databaseUrl'), backend, backendRaw ? `${backendRaw.label}=${backend}` : `the ${backend} backend`),
     pgSchema: identifier(raw(options, env, 'pgSchema')),
     shadowSample: fraction(raw(options, env, 'shadowSample')),
     divergenceLog: divergenceRaw ? String(divergenceRaw.value) : `${registryDb === '*' ? memoryName : resolveFile(registryDb)}.divergence.jsonl`,

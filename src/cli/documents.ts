@@ -4,7 +4,7 @@
  * that scripts reading the output compile against (exported as `Database.InitJson` and so on).
  */
 import type { InitResult } from '../migrate/init';
-import type { BackfillResult, RegistryProfile, VerifyResult } from '../migrate/results';
+import type { BackfillResult, DryRunResult, RegistryProfile, VerifyResult } from '../migrate/results';
 import type { TranslatedStatement } from '../migrate/translate-statement';
 import type { StatusResult } from '../cutover/status';
 import type { DivergenceSummary } from '../shadow/report';
@@ -21,6 +21,8 @@ export interface InitPrintJson {
 
 /** `backfill --json`: what was copied, table by table, and the rows skipped or nulled as chosen. */
 export type BackfillJson = { ok: true } & BackfillResult;
+/** `backfill --dry-run --json`. */
+export type BackfillDryRunJson = { ok: true; dryRun: true } & DryRunResult;
 
 /** `verify --json`: differences per table (with samples); `repair` when --repair ran. */
 export type VerifyJson = { ok: true } & VerifyResult;

@@ -31,5 +31,5 @@ export function checkDivergences(options: DivergenceCheckOptions): CheckResult {
     t.mirrorGaps ? `${t.mirrorGaps} mirror gap(s)` : '',
   ].filter(Boolean).join(', ');
   const gapFix = t.mirrorGaps ? ', and run swarm-registry verify --repair for the gaps' : '';
-  return failed('divergences', TITLE, `${found} in ${options.windowLabel}: run swarm-registry report --since ${options.window} to see them, fix the statements or override them (REGISTRY_SQL_OVERRIDES)${gapFix}.`, details);
+  return failed('divergences', TITLE, `${found} in ${options.windowLabel}: run swarm-registry report --since ${options.window} to see them, then fix what they show: a statement that answers differently (rewrite it, or override it in REGISTRY_SQL_OVERRIDES), or rows that differ (changed outside the adapter: swarm-registry verify --repair)${gapFix}; then status with a --window that starts after the fix.`, details);
 }

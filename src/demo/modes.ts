@@ -14,6 +14,15 @@ export interface ModeRun {
   result: WorkloadResult | null;
   /** Why the mode was skipped, or the error that stopped it. */
   note?: string;
+  /** Shadow mode's counters once the mirror has drained (db.shadowStats() at close). */
+  shadow?: ShadowCounts;
+}
+
+export interface ShadowCounts {
+  compared: number;
+  matched: number;
+  diverged: number;
+  mirrored: number;
 }
 
 export interface ModeOptions extends WorkloadOptions {
@@ -28,7 +37,7 @@ export interface ModeOptions extends WorkloadOptions {
 /** The adapter's words for a mode this build does not have yet (src/adapter/open.ts). */
 const NOT_AVAILABLE = /is not available in this build/;
 
-export function runInMode(options: ModeOptions): ModeRun {
+export function runInMode(options: ModeOptions, then?: (db: DatabaseInstance) => void): ModeRun {
   const { file, databaseUrl, backend, primary, divergenceLog } = options;
   let db: DatabaseInstance;
   try {
@@ -38,9 +47,17 @@ export function runInMode(options: ModeOptions): ModeRun {
     if (NOT_AVAILABLE.test(message)) return { backend, ...(primary ? { primary } : {}), result: null, note: message };
     throw error;
   }
+  let result: WorkloadResult;
   try {
-    return { backend, ...(primary ? { primary } : {}), result: runEngineWorkload(db, options) };
+    result = runEngineWorkload(db, options);
+    then?.(db);
   } finally {
     db.close(); // in shadow mode, close() drains the mirror's queue
   }
+  const run: ModeRun = { backend, ...(primary ? { primary } : {}), result };
+  if (backend === 'shadow') {
+    const stats = db.shadowStats() as ShadowCounts;
+    run.shadow = { compared: stats.compared, matched: stats.matched, diverged: stats.diverged, mirrored: stats.mirrored };
+  }
+  return run;
 }

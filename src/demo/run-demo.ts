@@ -11,6 +11,8 @@ import { summarizeDivergences } from '../shadow/report';
 import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres';
 import { runInMode, type ModeRun } from './modes';
 import { command, heading, indented, look, say, seconds } from './narrate';
+import { connectPostgres } from '../migrate/pg-target';
+import { count } from '../cli/output';
 import { runCli } from './run-cli';
 import { summaryTable, type SummaryRow } from './summary';
 
@@ -105,11 +107,26 @@ async function rehearse(folder: string, options: DemoOptions, onServer: (s: Embe
 
   heading(7, STEPS, 'The canary: shadow mode, SQLite answers');
   say('Runbook step 3. With REGISTRY_BACKEND=shadow, SQLite still answers the engine, and every write (and sampled read) is repeated on PostgreSQL and the two answers compared. Any difference goes to the divergence log, which swarm-registry report summarises.');
-  const canary = runInMode({ file, databaseUrl: server.url, backend: 'shadow', primary: 'sqlite', tag: 'canary', vmBase: 20_000 });
+  const edited = await editBehindTheAdaptersBack(server.url);
+  const canary = runInMode({ file, databaseUrl: server.url, backend: 'shadow', primary: 'sqlite', tag: 'canary', vmBase: 20_000 }, (db) => {
+    db.prepare('SELECT id, name, version FROM agents WHERE id = ?').get(edited.id);
+  });
   rows.push(workloadRow('workload, shadow (SQLite answers)', canary));
   describeWorkload(canary);
+  say(`Before this run, someone changed agent ${edited.id} in PostgreSQL by hand (its name is now "${edited.name}"), behind the adapter's back, as a manual fix or another tool might. The engine then read that agent in shadow mode: SQLite answered it, PostgreSQL's answer differed, and the divergence was logged.`);
+  if (canary.shadow) indented(`shadow mode compared ${count(canary.shadow.compared)} answers: ${count(canary.shadow.matched)} the same, ${count(canary.shadow.diverged)} different; ${count(canary.shadow.mirrored)} writes mirrored to PostgreSQL.`);
+  look('the statement that diverged, with both answers, and the verdict line of status.');
   const report = await cli(['report']);
-  rows.push({ step: 'report', outcome: divergenceOutcome(), milliseconds: report.milliseconds, asExpected: report.code === 0 });
+  const caught = divergenceCount();
+  rows.push({ step: 'report', outcome: caught > 0 ? `${caught} divergence(s) caught: the row changed by hand` : 'no divergence logged (one was expected)', milliseconds: report.milliseconds, asExpected: report.code === 0 && caught > 0 });
+  process.env.REGISTRY_BACKEND = 'shadow';
+  const caughtStatus = await cli(['status']);
+  rows.push({ step: 'status during the canary', outcome: caughtStatus.code === 1 ? 'failed on the divergence, as it should' : `exit ${caughtStatus.code}`, milliseconds: caughtStatus.milliseconds, asExpected: caughtStatus.code === 1 });
+  say('The fix for a row changed behind the adapter\'s back is verify --repair, which makes PostgreSQL match SQLite again. status then counts divergences from the repair on (--window with the time of the repair).');
+  const repair = await cli(['verify', '--repair']);
+  const repairedAt = new Date().toISOString();
+  rows.push({ step: 'verify --repair', outcome: repair.code === 0 ? 'the edited row repaired' : `exit ${repair.code}`, milliseconds: repair.milliseconds, asExpected: repair.code === 0 });
+  delete process.env.REGISTRY_BACKEND;
 
   heading(8, STEPS, 'The flip: shadow mode, PostgreSQL answers');
   say('Runbook step 4. REGISTRY_PRIMARY=postgres: PostgreSQL answers, SQLite still gets every write, so rolling back is one variable away and loses nothing while status shows no gap. verify confirms both sides still hold the same rows.');
@@ -129,7 +146,7 @@ async function rehearse(folder: string, options: DemoOptions, onServer: (s: Embe
   say('status is the cutover checklist, run with the engine\'s environment (here REGISTRY_BACKEND=postgres). It says PASSED, FAILED or SKIPPED for each check, and what to do next.');
   look('the verdict on the last line. Row counts drift now, as they should: SQLite no longer gets writes.');
   process.env.REGISTRY_BACKEND = 'postgres';
-  const status = await cli(['status']);
+  const status = await cli(['status', '--window', repairedAt]);
   const shadowSkipped = canary.result === null;
   rows.push({ step: 'status', outcome: status.code === 0 ? 'all checks passed' : shadowSkipped ? 'mirror check failed: shadow mode skipped' : `failed (exit ${status.code})`, milliseconds: status.milliseconds, asExpected: status.code === 0 || shadowSkipped });
   if (shadowSkipped) say('The mirror check fails because shadow mode was skipped: no mirror has run, so the two databases were never compared live. That is exactly what status should say.');
@@ -167,9 +184,22 @@ function describeWorkload(run: ModeRun): void {
   for (const e of r.unexpectedErrors) indented(`unexpected: ${e.label}: ${e.error}`);
 }
 
-function divergenceOutcome(): string {
+function divergenceCount(): number {
   const log = process.env.REGISTRY_DIVERGENCE_LOG ?? `${process.env.REGISTRY_DB}.divergence.jsonl`;
   const summary = summarizeDivergences(log, { since: null });
-  if (!summary.exists) return 'no divergence logged';
-  return `${summary.totals.divergences} divergence(s), ${summary.totals.notMirrorable} not mirrorable`;
+  return summary.exists ? summary.totals.divergences : 0;
+}
+
+/** A hand-made change in PostgreSQL, the kind shadow mode exists to catch: one agent renamed. */
+async function editBehindTheAdaptersBack(url: string): Promise<{ id: string; name: string }> {
+  const client = await connectPostgres(url);
+  try {
+    const { rows } = await client.query<{ id: string; name: string }>(
+      `UPDATE engine_registry.agents SET name = name || ' (edited by hand)'
+        WHERE id = (SELECT id FROM engine_registry.agents ORDER BY id LIMIT 1) RETURNING id, name`,
+    );
+    return rows[0]!;
+  } finally {
+    await client.end();
+  }
 }

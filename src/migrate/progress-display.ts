@@ -29,7 +29,9 @@ export function progressDisplay(title: string, stream: NodeJS.WriteStream = proc
     };
   }
   const started = Date.now();
-  let last = 0;
+  // The first line waits as long as the next ones: a rate measured over the first few rows says
+  // nothing, and a copy that ends sooner needs no progress line at all.
+  let last = started;
   return {
     update(done, total, label) {
       const now = Date.now();

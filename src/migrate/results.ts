@@ -141,3 +141,31 @@ export interface RowProblem {
 
 /** Problems a value can have (loose values SQLite's typing let in), by column kind. */
 export type LooseKind = 'null-key' | 'not-an-integer' | 'invalid-json' | 'unparseable-timestamp' | 'not-a-boolean';
+
+/** `backfill --dry-run`: what each choice for orphans and loose values would leave out. */
+export interface TableOutcome {
+  table: string;
+  rows: number;
+  /** Rows left out for a finding of their own. */
+  skipped: number;
+  /** Rows left out because a row they point at is left out. */
+  dependents: number;
+  /** Values nulled (a dangling reference, a loose value). */
+  nulled: number;
+}
+
+export interface ChoiceOutcome {
+  choices: { orphans?: 'skip' | 'null'; loose?: 'skip' | 'null' };
+  /** The flags to pass for this outcome, e.g. `--orphans=skip --loose=null`. */
+  flags: string;
+  /** Why the copy would be refused with these choices, or null when it would go ahead. */
+  refusal: string | null;
+  tables: TableOutcome[];
+  skippedRows: number;
+  nulledValues: number;
+}
+
+export interface DryRunResult {
+  profile: RegistryProfile;
+  outcomes: ChoiceOutcome[];
+}

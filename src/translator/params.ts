@@ -1,9 +1,13 @@
 /**
  * Parameters: SQLite's `?`, `?NNN`, `@x`, `:x`, `$x` become PostgreSQL's `$1..$n`.
- * Sources follow better-sqlite3's binding rules, which the caller's arguments already obey:
- * anonymous `?` take the array values in order; every parameter with a name — `@x`, `:x`, `$x`
- * and also `?NNN`, which better-sqlite3 binds from the object key "NNN" — binds by its name without
- * the prefix, so `@x` and `:x` are one value. One source is one `$n`, however often it is used.
+ *
+ * Numbering follows SQLite (sqlite3ExprAssignVarNumber): `?` takes the highest index so far plus
+ * one; `?NNN` takes NNN (and names it "?NNN" unless that index already has a name); a named
+ * parameter takes the index of its earlier use, else the next one. better-sqlite3 then binds by
+ * index: an index without a name (a `?`, or a gap left by `?NNN`, e.g. index 1 of `SELECT ?2`) takes
+ * the next anonymous value; an index with a name takes the object key of that name without its
+ * first character, so `?1` binds from key "1", and a `?` that shares its index with a later `?1`
+ * binds from key "1" too. One source is one `$n`, however often it is used.
  */
 import type { PgColumnType } from '../schema/catalog';
 import type { ParamSlot, ParamSource } from './types';
@@ -13,24 +17,47 @@ export interface ParamInfo {
   /** The source of each parameter token, by token. */
   sources: Map<Token, ParamSource>;
   namedParams: string[];
+  /** Indexes without a name, gaps included: how many anonymous values the statement takes. */
   positionalCount: number;
 }
 
 export function readParams(tokens: Token[]): ParamInfo {
-  const sources = new Map<Token, ParamSource>();
-  const named: string[] = [];
-  let positional = 0;
+  const indexOf = new Map<Token, number>();
+  const nameOfIndex = new Map<number, string>();
+  const indexOfName = new Map<string, number>();
+  let highest = 0;
   for (const t of tokens) {
     if (t.type !== 'param') continue;
+    let index: number;
     if (t.text === '?') {
-      sources.set(t, { kind: 'positional', index: positional++ });
-      continue;
+      index = ++highest;
+    } else if (/^\?\d+$/.test(t.text)) {
+      index = Number(t.text.slice(1));
+      if (index > highest) highest = index;
+      if (!nameOfIndex.has(index)) nameOfIndex.set(index, t.text);
+    } else {
+      index = indexOfName.get(t.text) ?? ++highest;
+      if (!nameOfIndex.has(index)) nameOfIndex.set(index, t.text);
     }
-    const name = t.text.slice(1);
-    if (!named.includes(name)) named.push(name);
-    sources.set(t, { kind: 'named', name });
+    if (!indexOfName.has(nameOfIndex.get(index) ?? '')) {
+      const name = nameOfIndex.get(index);
+      if (name !== undefined) indexOfName.set(name, index);
+    }
+    indexOf.set(t, index);
   }
-  return { sources, namedParams: named, positionalCount: positional };
+  const anonymousPosition = new Map<number, number>();
+  const named: string[] = [];
+  for (let index = 1; index <= highest; index++) {
+    const name = nameOfIndex.get(index);
+    if (name === undefined) anonymousPosition.set(index, anonymousPosition.size);
+    else if (!named.includes(name.slice(1))) named.push(name.slice(1));
+  }
+  const sources = new Map<Token, ParamSource>();
+  for (const [t, index] of indexOf) {
+    const name = nameOfIndex.get(index);
+    sources.set(t, name === undefined ? { kind: 'positional', index: anonymousPosition.get(index)! } : { kind: 'named', name: name.slice(1) });
+  }
+  return { sources, namedParams: named, positionalCount: anonymousPosition.size };
 }
 
 function keyOf(source: ParamSource): string {
