@@ -167,3 +167,22 @@ test('Ctrl-C in backfill says that progress is kept and how to resume', async (t
   t.is(resumed.code, 0, resumed.stderr);
   t.true(resumed.json.tables.some((row) => row.copiedEarlier > 0), 'the rerun resumed after the interrupted one');
 });
+
+test('human verify shows both sides\' row counts and timestamps as instants, not epoch milliseconds', async (t) => {
+  const { url } = await createTestDatabase(t);
+  const file = path.join(tempDir(t), 'registry.db');
+  seedRegistry(file, { rows: 300 });
+  const env = { REGISTRY_DB: file, DATABASE_URL: url };
+  t.is((await cli(['init'], env)).code, 0);
+  t.is((await cli(['backfill', '--json'], env)).code, 0);
+  await withClient(url, async (c) => {
+    await c.query("UPDATE engine_registry.agents SET created_at = '2031-02-03 04:05:06+00' WHERE id = (SELECT min(id) FROM engine_registry.agents)");
+    await c.query('DELETE FROM engine_registry.triggers WHERE id = (SELECT min(id) FROM engine_registry.triggers)');
+  });
+  const result = await cli(['verify'], env);
+  t.is(result.code, 1, result.stderr);
+  t.regex(result.stdout, /triggers\s+(\d+) rows in SQLite, \d+ in PostgreSQL: 1 missing in PostgreSQL/);
+  t.regex(result.stdout, /agents\s+\d+ rows on each side: 0 missing in PostgreSQL, 0 extra in PostgreSQL, 1 different/);
+  t.regex(result.stdout, /created_at: "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z" in SQLite, "2031-02-03T04:05:06\.000Z" in PostgreSQL/);
+  t.notRegex(result.stdout, /created_at: "\d{12,}"/);
+});

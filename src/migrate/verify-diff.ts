@@ -54,7 +54,14 @@ function differingColumns(table: MigrationTable, left: string, right: string): D
   const b = JSON.parse(right) as CanonicalValue[];
   return table.columns.flatMap((column, i) => {
     if (a[i] === b[i]) return [];
-    const show = (v: CanonicalValue): CanonicalValue => (column.secret ? secretHash(v) : v);
+    const show = (v: CanonicalValue): CanonicalValue => (column.secret ? secretHash(v) : column.kind === 'timestamp' ? instantText(v) : v);
     return [{ column: column.name, sqlite: show(a[i] ?? null), postgres: show(b[i] ?? null) }];
   });
+}
+
+/** A canonical timestamp (the instant in epoch milliseconds) as people read it: ISO-8601 in UTC. */
+function instantText(value: CanonicalValue): CanonicalValue {
+  if (value === null || !/^-?\d+$/.test(value)) return value;
+  const date = new Date(Number(value));
+  return Number.isNaN(date.getTime()) ? value : date.toISOString();
 }

@@ -45,7 +45,8 @@ function describeVerify(result: VerifyResult): string {
   const lines = [`Compared ${count(result.rows)} rows in ${result.seconds.toFixed(1)} s (${count(result.rowsPerSecond)} rows/s).`];
   for (const t of result.tables) {
     const status = t.missing + t.extra + t.different === 0 ? 'same' : `${t.missing} missing in PostgreSQL, ${t.extra} extra in PostgreSQL, ${t.different} different`;
-    lines.push(`  ${t.table.padEnd(20)} ${count(t.sqliteRows).padStart(10)} rows: ${status}${t.exceptions ? ` (${t.exceptions} skipped or nulled by the backfill, as chosen)` : ''}`);
+    const rows = t.sqliteRows === t.postgresRows ? `${count(t.sqliteRows)} rows on each side` : `${count(t.sqliteRows)} rows in SQLite, ${count(t.postgresRows)} in PostgreSQL`;
+    lines.push(`  ${t.table.padEnd(20)} ${rows}: ${status}${t.exceptions ? ` (${t.exceptions} skipped or nulled by the backfill, as chosen)` : ''}`);
     for (const s of t.samples) {
       const columns = s.columns?.map((c) => `${c.column}: ${JSON.stringify(c.sqlite)} in SQLite, ${JSON.stringify(c.postgres)} in PostgreSQL`).join('; ');
       lines.push(`      ${s.kind} ${s.key}${columns ? ` (${columns})` : ''}`);
