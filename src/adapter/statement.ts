@@ -5,6 +5,7 @@
  * gets better-sqlite3's native statement.
  */
 import type { ColumnDefinition, RunResult } from '../backends/backend';
+import { learnRows, learnStatement, redactError, statementSecrets, type StatementSecretInfo } from '../policy/secrets';
 
 export type RowShape = 'object' | 'pluck' | 'raw' | 'expand';
 
@@ -54,9 +55,13 @@ export class Statement<Bound = unknown> {
   #bound: Bound | undefined;
   #hasBound = false;
   #busy = false;
+  /** What the statement does with secret columns (the secrecy policy's reading, made once per SQL). */
+  readonly #secrets: StatementSecretInfo;
+  #columnNames: string[] | undefined;
 
   constructor(engine: StatementEngine<Bound>, state: ConnectionState, database: object) {
     this.#engine = engine;
+    this.#secrets = statementSecrets(engine.source);
     this.#state = state;
     this.#database = database;
     this.#mode = { shape: 'object', safeIntegers: state.safeIntegers };
@@ -80,25 +85,49 @@ export class Statement<Bound = unknown> {
 
   run(...args: unknown[]): RunResult {
     const bound = this.#prepareCall(args);
-    return this.#engine.run(bound);
+    try {
+      return this.#engine.run(bound);
+    } catch (error) {
+      throw this.#secretFree(error);
+    }
   }
 
   get(...args: unknown[]): unknown {
     this.#requireReader();
     const bound = this.#prepareCall(args);
-    return this.#engine.get(bound, this.#mode);
+    let row: unknown;
+    try {
+      row = this.#engine.get(bound, this.#mode);
+    } catch (error) {
+      throw this.#secretFree(error);
+    }
+    if (this.#secrets.touches && row !== undefined) this.#learn([row]);
+    return row;
   }
 
   all(...args: unknown[]): unknown[] {
     this.#requireReader();
     const bound = this.#prepareCall(args);
-    return this.#engine.all(bound, this.#mode);
+    let rows: unknown[];
+    try {
+      rows = this.#engine.all(bound, this.#mode);
+    } catch (error) {
+      throw this.#secretFree(error);
+    }
+    if (this.#secrets.touches) this.#learn(rows);
+    return rows;
   }
 
   iterate(...args: unknown[]): IterableIterator<unknown> {
     this.#requireReader();
     const bound = this.#prepareCall(args);
-    const rows = this.#engine.iterate(bound, this.#mode);
+    let rows: RowIterator;
+    try {
+      rows = this.#engine.iterate(bound, this.#mode);
+    } catch (error) {
+      throw this.#secretFree(error);
+    }
+    const learns = this.#secrets.touches;
     const state = this.#state;
     let done = false;
     const finish = (): void => {
@@ -118,9 +147,10 @@ export class Statement<Bound = unknown> {
           result = rows.next();
         } catch (error) {
           finish();
-          throw error;
+          throw this.#secretFree(error);
         }
         if (result.done) finish();
+        else if (learns) this.#learn([result.value]);
         return result;
       },
       return: (): IteratorResult<unknown> => {
@@ -160,6 +190,7 @@ export class Statement<Bound = unknown> {
     if (this.#hasBound) throw new TypeError('The bind() method can only be invoked once per statement object');
     this.#bound = this.#engine.bind(args);
     this.#hasBound = true;
+    learnStatement(this.#engine.source, args);
     return this;
   }
 
@@ -167,6 +198,25 @@ export class Statement<Bound = unknown> {
     if (!this.#engine.reader) throw new TypeError('The columns() method is only for statements that return data');
     if (!this.#state.open) throw new TypeError(NOT_OPEN);
     return this.#engine.columns();
+  }
+
+  /** Remembers the values of secret result columns read, so they are hidden wherever they appear later. */
+  #learn(rows: unknown[]): void {
+    try {
+      if (this.#mode.shape === 'raw' || this.#mode.shape === 'pluck') this.#columnNames ??= this.#engine.columns().map((c) => c.name);
+      learnRows(this.#secrets, rows, this.#mode.shape === 'raw' || this.#mode.shape === 'pluck' ? this.#columnNames : undefined);
+    } catch {
+      // Learning is best effort: the answer is the caller's either way.
+    }
+  }
+
+  /** The error with every secret known to the process hashed (message, stack, PostgreSQL's fields in `cause`). */
+  #secretFree(error: unknown): unknown {
+    try {
+      return redactError(error, { sql: this.#engine.source });
+    } catch {
+      return error;
+    }
   }
 
   #prepareCall(args: unknown[]): Bound {
@@ -177,7 +227,9 @@ export class Statement<Bound = unknown> {
       if (args.length > 0) throw new TypeError('This statement already has bound parameters');
       return this.#bound as Bound;
     }
-    return this.#engine.bind(args);
+    const bound = this.#engine.bind(args);
+    if (this.#secrets.positional.size > 0 || this.#secrets.named.size > 0 || this.#secrets.literals.length > 0) learnStatement(this.#engine.source, args);
+    return bound;
   }
 
   #requireReader(): void {
