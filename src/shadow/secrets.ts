@@ -53,6 +53,8 @@ export function redactAnswer(answer: Answer, context: StatementSecrets): Answer 
 
 /** One value read from result column `column` (name, position, or null for a plucked value). */
 export function redactResultValue(column: string | number | null, value: unknown, context: StatementSecrets): unknown {
+  // An `expand` row's table: its columns are known by table.
+  if (typeof column === 'string' && isPlainRow(value)) return visitExpanded(column, value, context, (secret, v) => (secret ? hashSecret(v) : hideIfKnown(v, textContext(context))));
   if (isSecretResult(column, context)) return hashSecret(value);
   return hideIfKnown(value, textContext(context));
 }
@@ -120,7 +122,10 @@ function hideIfKnown(value: unknown, text: Parameters<typeof redactText>[1]): un
   if (value instanceof Uint8Array) {
     const hex = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
     if (knownSecrets.has(hex) || redactText(hex, text) !== hex) return hashSecret(value);
+    return value;
   }
+  if (Array.isArray(value)) return value.map((v) => hideIfKnown(v, text));
+  if (isPlainRow(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hideIfKnown(v, text)]));
   return value;
 }
 
