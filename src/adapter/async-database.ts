@@ -6,6 +6,7 @@
  * for the whole of `fn`; calls made inside `fn` (found through AsyncLocalStorage, so they need no
  * extra argument) go to the transaction, calls from elsewhere wait until it ends.
  */
+import { learnStatement, redactError } from '../policy/secrets';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Mutex } from 'async-mutex';
 import type { ColumnDefinition, RunResult } from '../backends/backend';
@@ -58,15 +59,22 @@ export class AsyncStatement {
   }
 
   run(...params: unknown[]): Promise<RunResult> {
-    return this.#owner.schedule(() => this.#engine.run(this.#args(params)));
+    return this.#secretFree(this.#owner.schedule(() => this.#engine.run(this.#args(params))));
   }
   get(...params: unknown[]): Promise<unknown> {
     this.#requireReader('get');
-    return this.#owner.schedule(() => this.#engine.get(this.#args(params), this.#mode));
+    return this.#secretFree(this.#owner.schedule(() => this.#engine.get(this.#args(params), this.#mode)));
   }
   all(...params: unknown[]): Promise<unknown[]> {
     this.#requireReader('all');
-    return this.#owner.schedule(() => this.#engine.all(this.#args(params), this.#mode));
+    return this.#secretFree(this.#owner.schedule(() => this.#engine.all(this.#args(params), this.#mode)));
+  }
+
+  /** Errors with every secret known to the process hashed, as the synchronous API throws them. */
+  #secretFree<T>(promise: Promise<T>): Promise<T> {
+    return promise.catch((error: unknown) => {
+      throw redactError(error, { sql: this.#engine.source });
+    });
   }
   /** Rows in batches through a cursor (PostgreSQL) or a statement iterator (SQLite). */
   async *iterate(...params: unknown[]): AsyncGenerator<unknown, void, undefined> {
@@ -94,6 +102,7 @@ export class AsyncStatement {
       if (params.length > 0) throw new TypeError('This statement already has bound parameters');
       return this.#bound;
     }
+    learnStatement(this.#engine.source, params);
     return params;
   }
 
@@ -129,13 +138,23 @@ export class AsyncDatabase {
 
   async prepare(source: string): Promise<AsyncStatement> {
     if (typeof source !== 'string') throw new TypeError('Expected first argument to be a string');
-    const engine = await this.schedule(() => this.#engine.prepare(source));
-    return new AsyncStatement(engine, this);
+    try {
+      const engine = await this.schedule(() => this.#engine.prepare(source));
+      return new AsyncStatement(engine, this);
+    } catch (error) {
+      learnStatement(source, []);
+      throw redactError(error, { sql: source });
+    }
   }
 
   async exec(source: string): Promise<this> {
     if (typeof source !== 'string') throw new TypeError('Expected first argument to be a string');
-    await this.schedule(() => this.#engine.exec(source));
+    try {
+      await this.schedule(() => this.#engine.exec(source));
+    } catch (error) {
+      learnStatement(source, []);
+      throw redactError(error, { sql: source });
+    }
     return this;
   }
 
