@@ -13,7 +13,7 @@
 const MASK = '***';
 
 /** `scheme://` and what follows up to a space or a quote: the credentials end at its last `@`. */
-const URL_RUN = /\b((?:postgres|postgresql|socket|pg|tcp|https?)(?::\/\/|:(?=[^\s'"]*@)))([^\s'"<>`]*)/gi;
+const URL_RUN = /\b([a-z][a-z0-9+.-]*:\/\/|socket:(?=[^\s'"]*@))([^\s'"<>`]*)/gi;
 /** `password=value` in key=value strings and URL queries; the value quoted or bare. */
 const KEY_VALUE = /(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|[^\s&;,'")]+)/gi;
 /** `"password": "..."` (also JSON-escaped inside another string). */
