@@ -3,7 +3,8 @@
 // PostgreSQL is changed behind the adapter's back on `secrets` and `triggers` (new values it never
 // saw, a row removed, a unique index) so that every read shape diverges, and then every output is
 // searched for the markers: the divergence log, `report` (text and --json), `verify` (text and
-// --json, with differing secret rows), `status`, and the errors thrown to the caller.
+// --json, with differing secret rows, and --repair), `status`, and the errors thrown to the caller
+// (those in postgres and shadow modes: 71.secrets.errors.test.mjs).
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,7 +29,7 @@ function leaks(text) {
   return (text.match(new RegExp(LEAK.source, 'gi')) ?? []).length;
 }
 
-test('marker secrets through every shape: 0 occurrences in the log, report, verify, status and errors', async (t) => {
+test('marker secrets through every shape: 0 occurrences in the log, report, verify, repair and status', async (t) => {
   const { url } = await createTestDatabase(t);
   const dir = tempDir(t);
   const file = path.join(dir, 'registry.db');
@@ -63,7 +64,7 @@ test('marker secrets through every shape: 0 occurrences in the log, report, veri
   await client.query(`UPDATE triggers SET webhook_secret = '${marker('pgonly2')}' WHERE id = 't-m3'`);
   await client.query(`UPDATE secrets SET encrypted_value = convert_to('${marker('pgblob')}', 'UTF8') WHERE id = 's-m1'`);
   await client.query("DELETE FROM triggers WHERE id = 't-m4'");
-  await client.query("CREATE UNIQUE INDEX trg_marker_secret ON triggers (webhook_secret) WHERE webhook_secret LIKE 'whsec%'");
+  await client.query("CREATE UNIQUE INDEX trg_hook_secret ON triggers (webhook_secret) WHERE webhook_secret LIKE 'whsec%'");
 
   const reads = [
     ['SELECT * FROM triggers WHERE id IN (?, ?, ?) ORDER BY id', ['t-m1', 't-m2', 't-m3'], 'object'],
@@ -106,12 +107,18 @@ test('marker secrets through every shape: 0 occurrences in the log, report, veri
   const tables = new Set(records.map((r) => /FROM (triggers|secrets)|INTO (triggers|secrets)|UPDATE (triggers)/.exec(r.statement ?? '')?.slice(1).find(Boolean)));
   t.true(tables.has('triggers') && tables.has('secrets'), 'divergences on both tables with secrets');
 
-  for (const args of [['report'], ['report', '--json'], ['verify'], ['verify', '--json'], ['status'], ['status', '--json']]) {
+  for (const args of [['report'], ['report', '--json'], ['verify'], ['verify', '--json'], ['status'], ['status', '--json'], ['verify', '--repair', '--json']]) {
     const result = await cli(args, { ...env, REGISTRY_BACKEND: 'shadow', REGISTRY_PRIMARY: 'sqlite' });
-    outputs[args.join(' ')] = `${result.stdout}${result.stderr}`;
-    if (args[0] === 'verify') t.is(result.code, 1, `verify finds the differing secret rows: ${result.stderr}`);
+    outputs[args.join(' ') + (args.includes('--repair') ? ' (refused)' : '')] = `${result.stdout}${result.stderr}`;
+    if (args[0] === 'verify' && !args.includes('--repair')) t.is(result.code, 1, `verify finds the differing secret rows: ${result.stderr}`);
     if (args[0] === 'report') t.is(result.code, 0, result.stderr);
   }
+  // Repair: once refused by the unique index PostgreSQL has and SQLite has not, then done.
+  await client.query('DROP INDEX trg_hook_secret');
+  const repair = await cli(['verify', '--repair'], env);
+  t.is(repair.code, 0, repair.stderr);
+  outputs['verify --repair (done)'] = `${repair.stdout}${repair.stderr}`;
+
   const counts = Object.fromEntries(Object.entries(outputs).map(([name, text]) => [name, leaks(text)]));
   t.log(`marker occurrences per output: ${JSON.stringify(counts)} (${records.length} log records)`);
   for (const [name, count] of Object.entries(counts)) t.is(count, 0, `${name}: ${outputs[name].split('\n').filter((l) => LEAK.test(l)).slice(0, 3).join('\n')}`);

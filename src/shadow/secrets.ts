@@ -37,6 +37,11 @@ const UNKNOWN: StatementSecretInfo = { touches: false, allResults: false, byName
 /** Remembers the values of the answer's secret columns, so they are hidden wherever else they appear. */
 export function learnAnswer(answer: Answer, context: StatementSecrets): void {
   if (answer.type !== 'rows') return;
+  // A statement that names no secret column (nor selects * from a table with one) reads none.
+  if (context.sql !== undefined && !context.secretResultFlags) {
+    const info = infoOf(context);
+    if (!info.touches && !info.allResults) return;
+  }
   for (const row of answer.rows) visitRow(row, context, (secret, value) => {
     if (secret) knownSecrets.learn(value);
     return value;
