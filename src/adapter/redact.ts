@@ -15,7 +15,8 @@ const MASK = '***';
 /** `scheme://` and what follows up to a space or a quote: the credentials end at its last `@`. */
 const URL_RUN = /\b([a-z][a-z0-9+.-]*:\/\/|socket:(?=[^\s'"]*@))([^\s'"<>`]*)/gi;
 /** `password=value` in key=value strings and URL queries; the value quoted or bare. */
-const KEY_VALUE = /(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|[^\s&;,'")]+)/gi;
+// A quoted value stops at a line end or a double quote, so a JSON line is never cut across its structure.
+const KEY_VALUE = /(\bpassword\s*=\s*)('(?:[^'\\"\n]|\\[^"\n])*'?|[^\s&;,'")]+)/gi;
 /** `"password": "..."` (also JSON-escaped inside another string). */
 const JSON_FIELD = /((?:\\?")password(?:\\?")\s*:\s*(?:\\?"))((?:[^"\\]|\\.)*?)(\\?")/gi;
 /** The credentials of our own examples (`postgresql://user:password@host`): not a secret. */
