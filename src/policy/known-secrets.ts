@@ -4,7 +4,7 @@
  * output is replaced by its hash, whatever shape carried it there: an alias, an expression, an
  * error message, JSON text.
  *
- * Only fingerprints are kept, never the values: per length, two 31-bit polynomial hashes of the
+ * Only fingerprints are kept, never the values: per length, two 26-bit polynomial hashes of the
  * lower-cased text, mapped to the value's display hash. Finding them
  * in a text is a rolling-hash scan per remembered length, so the cost grows with the text and the
  * number of distinct lengths, not with the number of secrets. Matching is case-insensitive
@@ -17,11 +17,14 @@ import { hashSecret } from './secret-columns';
 export const MIN_SECRET_LENGTH = 6;
 const MAX_FORMS = 100_000;
 
-const P1 = 2147483647; // 2^31 - 1
-const P2 = 2147483629;
-// Fixed bases, so that fingerprints made on one thread are found on another (the mirror worker).
-const B1 = 911_382_323;
-const B2 = 972_663_749;
+// Two hashes modulo primes below 2^26 with bases below 2^26: every product stays exact in a double,
+// and the pair packs into one exact integer key (h1 * 2^26 + h2). Fixed bases, so that fingerprints
+// made on one thread are found on another (the mirror worker).
+const P1 = 67_108_859;
+const P2 = 67_108_837;
+const B1 = 40_503_533;
+const B2 = 52_430_771;
+const SHIFT = 67_108_864; // 2^26
 
 /** Lower case without changing the length (a few characters grow when lower-cased: kept as they are). */
 function fold(text: string): string {
@@ -35,33 +38,20 @@ function fold(text: string): string {
   return out;
 }
 
-function fingerprint(text: string): string {
+function fingerprint(text: string): number {
   let h1 = 0;
   let h2 = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    h1 = (mulmod(h1, B1, P1) + c) % P1;
-    h2 = (mulmod(h2, B2, P2) + c) % P2;
+    h1 = (h1 * B1 + c) % P1;
+    h2 = (h2 * B2 + c) % P2;
   }
-  return `${h1}:${h2}`;
-}
-
-/** (a * b) % p for a, b < 2^31 without losing precision. */
-function mulmod(a: number, b: number, p: number): number {
-  const hi = Math.floor(b / 65536);
-  const lo = b % 65536;
-  return (((a * hi) % p) * 65536 + a * lo) % p;
+  return h1 * SHIFT + h2;
 }
 
 function power(base: number, exponent: number, p: number): number {
   let result = 1;
-  let b = base % p;
-  let e = exponent;
-  while (e > 0) {
-    if (e & 1) result = mulmod(result, b, p);
-    b = mulmod(b, b, p);
-    e >>= 1;
-  }
+  for (let i = 0; i < exponent; i++) result = (result * base) % p;
   return result;
 }
 
@@ -87,13 +77,13 @@ export function valueForms(value: unknown): string[] {
 
 export class KnownSecrets {
   /** length → fingerprint → display hash. */
-  readonly #byLength = new Map<number, Map<string, string>>();
+  readonly #byLength = new Map<number, Map<number, string>>();
   #forms = 0;
   /** Hashes already learnt (so learning a value again costs one SHA-256 and nothing else). */
   readonly #seen = new Set<string>();
   #version = 0;
   /** Entries learnt since the last drainFresh(), for another thread (bounded). */
-  #fresh: Array<[number, string, string]> = [];
+  #fresh: Array<[number, number, string]> = [];
 
   /** How many value forms are remembered. */
   get size(): number {
@@ -120,13 +110,13 @@ export class KnownSecrets {
   }
 
   /** The fingerprints learnt since the last call (to hand to another thread's set with import()). */
-  drainFresh(): Array<[number, string, string]> {
+  drainFresh(): Array<[number, number, string]> {
     const fresh = this.#fresh;
     this.#fresh = [];
     return fresh;
   }
 
-  import(entries: Iterable<readonly [number, string, string]>): void {
+  import(entries: Iterable<readonly [number, number, string]>): void {
     for (const [length, fp, hash] of entries) {
       let map = this.#byLength.get(length);
       if (!map) this.#byLength.set(length, (map = new Map()));
@@ -201,18 +191,18 @@ export class KnownSecrets {
       let h2 = 0;
       for (let i = 0; i < length; i++) {
         const c = folded.charCodeAt(i);
-        h1 = (mulmod(h1, B1, P1) + c) % P1;
-        h2 = (mulmod(h2, B2, P2) + c) % P2;
+        h1 = (h1 * B1 + c) % P1;
+        h2 = (h2 * B2 + c) % P2;
       }
       for (let start = 0; ; start++) {
-        const hash = map.get(`${h1}:${h2}`);
+        const hash = map.get(h1 * SHIFT + h2);
         if (hash !== undefined) found.push({ start, length, hash });
         const next = start + length;
         if (next >= folded.length) break;
         const gone = folded.charCodeAt(start);
         const come = folded.charCodeAt(next);
-        h1 = (mulmod((h1 - mulmod(gone, out1, P1) + P1) % P1, B1, P1) + come) % P1;
-        h2 = (mulmod((h2 - mulmod(gone, out2, P2) + P2) % P2, B2, P2) + come) % P2;
+        h1 = (((h1 - ((gone * out1) % P1) + P1) % P1) * B1 + come) % P1;
+        h2 = (((h2 - ((gone * out2) % P2) + P2) % P2) * B2 + come) % P2;
       }
     }
     return found;
