@@ -1,5 +1,5 @@
 /**
- * The columns whose values must never be written in clear outside the databases (SPEC §7), and
+ * The columns whose values must never be written in clear outside the databases, and
  * the hash that takes their place: `sha256:` and the first 16 hex digits of the value's SHA-256,
  * so two records of the same secret can still be matched without revealing it.
  */
