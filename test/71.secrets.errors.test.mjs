@@ -78,3 +78,22 @@ for (const mode of MODES) {
     t.regex(caught['quoted by PostgreSQL'], /sha256:[0-9a-f]{16}/, 'the value is replaced by its hash, not dropped');
   });
 }
+
+test.serial('the async API: errors carry no secret, and a secret it read is hidden in later errors', async (t) => {
+  const { url } = await createTestDatabase(t);
+  const db = new Database.AsyncDatabase(path.join(tempDir(t), 'registry.db'), { backend: 'postgres', databaseUrl: url, pgSchema: 'engine_registry' });
+  t.teardown(() => db.close());
+  await db.exec(REGISTRY_SQLITE_DDL);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  t.teardown(() => client.end());
+  await client.query("INSERT INTO engine_registry.workflows (id, name, version, path, steps) VALUES ('wf', 'w', '1', '/w', '[]')");
+  await client.query(`INSERT INTO engine_registry.triggers (id, workflow_id, type, webhook_secret) VALUES ('t1', 'wf', 'webhook', '${marker('async')}')`);
+  const quoted = await t.throwsAsync(() => db.prepare('SELECT CAST(webhook_secret AS NUMERIC) AS n FROM triggers').then((s) => s.all()), { any: true });
+  const read = await (await db.prepare('SELECT webhook_secret AS s FROM triggers WHERE id = ?')).get('t1');
+  t.is(read.s, marker('async'));
+  const known = await t.throwsAsync(() => db.prepare('SELECT CAST(? AS NUMERIC) AS n').then((s) => s.get(read.s)), { any: true });
+  const counts = { 'quoted by PostgreSQL': (everything(quoted).match(/marker/gi) ?? []).length, 'known value': (everything(known).match(/marker/gi) ?? []).length };
+  t.log(`async API: marker occurrences per error: ${JSON.stringify(counts)}`);
+  t.deepEqual(counts, { 'quoted by PostgreSQL': 0, 'known value': 0 });
+});

@@ -6,7 +6,7 @@
  * for the whole of `fn`; calls made inside `fn` (found through AsyncLocalStorage, so they need no
  * extra argument) go to the transaction, calls from elsewhere wait until it ends.
  */
-import { learnStatement, redactError } from '../policy/secrets';
+import { learnRows, learnStatement, redactError, statementSecrets } from '../policy/secrets';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Mutex } from 'async-mutex';
 import type { ColumnDefinition, RunResult } from '../backends/backend';
@@ -63,11 +63,32 @@ export class AsyncStatement {
   }
   get(...params: unknown[]): Promise<unknown> {
     this.#requireReader('get');
-    return this.#secretFree(this.#owner.schedule(() => this.#engine.get(this.#args(params), this.#mode)));
+    return this.#secretFree(this.#owner.schedule(() => this.#engine.get(this.#args(params), this.#mode))).then((row) => {
+      if (row !== undefined) this.#learn([row]);
+      return row;
+    });
   }
   all(...params: unknown[]): Promise<unknown[]> {
     this.#requireReader('all');
-    return this.#secretFree(this.#owner.schedule(() => this.#engine.all(this.#args(params), this.#mode)));
+    return this.#secretFree(this.#owner.schedule(() => this.#engine.all(this.#args(params), this.#mode))).then((rows) => {
+      this.#learn(rows);
+      return rows;
+    });
+  }
+
+  /**
+   * Remembers the values of secret result columns read (see Statement). Raw and plucked rows carry
+   * no names: under a `*` their positions are unknown, and nothing is learnt from them.
+   */
+  #learn(rows: unknown[]): void {
+    const info = statementSecrets(this.#engine.source);
+    if (!info.touches) return;
+    if ((this.#mode.raw || this.#mode.pluck) && info.byName) return;
+    try {
+      learnRows(info, rows, undefined);
+    } catch {
+      // Best effort: the rows are the caller's either way.
+    }
   }
 
   /** Errors with every secret known to the process hashed, as the synchronous API throws them. */
