@@ -29,7 +29,7 @@ function leaks(text) {
   return (text.match(new RegExp(LEAK.source, 'gi')) ?? []).length;
 }
 
-test('marker secrets through every shape: 0 occurrences in the log, report, verify, repair and status', async (t) => {
+for (const primary of ['sqlite', 'postgres']) test(`${primary} answering: marker secrets through every shape, 0 occurrences in the log, report, verify, repair, status and errors`, async (t) => {
   const { url } = await createTestDatabase(t);
   const dir = tempDir(t);
   const file = path.join(dir, 'registry.db');
@@ -40,7 +40,7 @@ test('marker secrets through every shape: 0 occurrences in the log, report, veri
   const backfill = await cli(['backfill', '--orphans=skip'], env);
   t.is(backfill.code, 0, backfill.stderr);
 
-  const db = new Database(file, { backend: 'shadow', primary: 'sqlite', databaseUrl: url, divergenceLog: log, shadowSample: 1 });
+  const db = new Database(file, { backend: 'shadow', primary, databaseUrl: url, divergenceLog: log, shadowSample: 1 });
   t.teardown(() => db.open && db.close());
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -84,31 +84,47 @@ test('marker secrets through every shape: 0 occurrences in the log, report, veri
     ['SELECT t.*, w.name FROM triggers t JOIN workflows w ON w.id = t.workflow_id WHERE t.id = ?', ['t-m1'], 'expand'],
     ['SELECT s FROM (SELECT webhook_secret AS s FROM triggers) WHERE s IS NOT NULL ORDER BY s', [], 'pluck'],
   ];
+  // With PostgreSQL answering, what it refuses is thrown to the caller: those errors are outputs too.
+  const thrown = [];
+  const attempt = (fn) => {
+    try {
+      fn();
+    } catch (error) {
+      if (primary === 'sqlite') throw error;
+      for (let e = error; e; e = e.cause) thrown.push(String(e.message), String(e.stack), String(e.detail ?? ''));
+    }
+  };
   for (const [sql, args, shape] of reads) {
-    const stmt = db.prepare(sql);
-    if (shape !== 'object') stmt[shape](true);
-    stmt.all(...args);
+    attempt(() => {
+      const stmt = db.prepare(sql);
+      if (shape !== 'object') stmt[shape](true);
+      stmt.all(...args);
+    });
   }
   // Writes that diverge: an UPDATE with the secret as a literal (PostgreSQL lost the row), and an
   // INSERT PostgreSQL refuses with the secret in its key detail.
-  db.exec(`UPDATE triggers SET webhook_secret = '${marker('update')}' WHERE id = 't-m4'`);
-  insert.run('t-m5', wf, '/m5', marker('named'));
+  attempt(() => db.exec(`UPDATE triggers SET webhook_secret = '${marker('update')}' WHERE id = 't-m4'`));
+  attempt(() => insert.run('t-m5', wf, '/m5', marker('named')));
   await settled(db);
   const stats = db.shadowStats();
   db.close();
 
   const outputs = {};
   outputs['divergence log'] = fs.readFileSync(log, 'utf8');
+  if (primary === 'postgres') {
+    t.true(thrown.length > 0, 'PostgreSQL refused some statements');
+    outputs['errors thrown to the caller'] = thrown.join('\n');
+  }
   const records = outputs['divergence log'].split('\n').filter(Boolean).map((l) => JSON.parse(l));
   const kinds = records.map((r) => r.kind);
   t.true(stats.diverged >= 15, `divergences provoked: ${JSON.stringify(stats.divergedByKind)}`);
-  t.true(kinds.includes('error_secondary_only'), kinds.join());
+  t.true(kinds.includes(primary === 'sqlite' ? 'error_secondary_only' : 'error_primary_only'), kinds.join());
   t.true(kinds.includes('row_count'), kinds.join());
   const tables = new Set(records.map((r) => /FROM (triggers|secrets)|INTO (triggers|secrets)|UPDATE (triggers)/.exec(r.statement ?? '')?.slice(1).find(Boolean)));
   t.true(tables.has('triggers') && tables.has('secrets'), 'divergences on both tables with secrets');
 
   for (const args of [['report'], ['report', '--json'], ['verify'], ['verify', '--json'], ['status'], ['status', '--json'], ['verify', '--repair', '--json']]) {
-    const result = await cli(args, { ...env, REGISTRY_BACKEND: 'shadow', REGISTRY_PRIMARY: 'sqlite' });
+    const result = await cli(args, { ...env, REGISTRY_BACKEND: 'shadow', REGISTRY_PRIMARY: primary });
     outputs[args.join(' ') + (args.includes('--repair') ? ' (refused)' : '')] = `${result.stdout}${result.stderr}`;
     if (args[0] === 'verify' && !args.includes('--repair')) t.is(result.code, 1, `verify finds the differing secret rows: ${result.stderr}`);
     if (args[0] === 'report') t.is(result.code, 0, result.stderr);
@@ -120,7 +136,7 @@ test('marker secrets through every shape: 0 occurrences in the log, report, veri
   outputs['verify --repair (done)'] = `${repair.stdout}${repair.stderr}`;
 
   const counts = Object.fromEntries(Object.entries(outputs).map(([name, text]) => [name, leaks(text)]));
-  t.log(`marker occurrences per output: ${JSON.stringify(counts)} (${records.length} log records)`);
+  t.log(`${primary} answering: marker occurrences per output: ${JSON.stringify(counts)} (${records.length} log records)`);
   for (const [name, count] of Object.entries(counts)) t.is(count, 0, `${name}: ${outputs[name].split('\n').filter((l) => LEAK.test(l)).slice(0, 3).join('\n')}`);
   t.regex(outputs['verify'], /triggers/);
   t.regex(outputs['verify'], /sha256:[0-9a-f]{16}\b/, 'a differing secret is shown by its hash, as in the divergence log');
