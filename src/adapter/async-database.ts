@@ -6,6 +6,7 @@
  * for the whole of `fn`; calls made inside `fn` (found through AsyncLocalStorage, so they need no
  * extra argument) go to the transaction, calls from elsewhere wait until it ends.
  */
+import { learnRows, learnStatement, redactError, statementSecrets } from '../policy/secrets';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Mutex } from 'async-mutex';
 import type { ColumnDefinition, RunResult } from '../backends/backend';
@@ -60,15 +61,43 @@ export class AsyncStatement<P extends BindParameters = unknown[], Result = unkno
   }
 
   run(...params: ArgumentsOf<P>): Promise<RunResult> {
-    return this.#owner.schedule(() => this.#engine.run(this.#args(params)));
+    return this.#secretFree(this.#owner.schedule(() => this.#engine.run(this.#args(params))));
   }
   get(...params: ArgumentsOf<P>): Promise<Result | undefined> {
     this.#requireReader('get');
-    return this.#owner.schedule(() => this.#engine.get(this.#args(params), this.#mode) as Promise<Result | undefined> | Result | undefined);
+    return this.#secretFree(this.#owner.schedule(() => this.#engine.get(this.#args(params), this.#mode) as Promise<Result | undefined> | Result | undefined)).then((row) => {
+      if (row !== undefined) this.#learn([row]);
+      return row;
+    });
   }
   all(...params: ArgumentsOf<P>): Promise<Result[]> {
     this.#requireReader('all');
-    return this.#owner.schedule(() => this.#engine.all(this.#args(params), this.#mode) as Promise<Result[]> | Result[]);
+    return this.#secretFree(this.#owner.schedule(() => this.#engine.all(this.#args(params), this.#mode) as Promise<Result[]> | Result[])).then((rows) => {
+      this.#learn(rows);
+      return rows;
+    });
+  }
+
+  /**
+   * Remembers the values of secret result columns read (see Statement). Raw and plucked rows carry
+   * no names: under a `*` their positions are unknown, and nothing is learnt from them.
+   */
+  #learn(rows: unknown[]): void {
+    const info = statementSecrets(this.#engine.source);
+    if (!info.touches) return;
+    if ((this.#mode.raw || this.#mode.pluck) && info.byName) return;
+    try {
+      learnRows(info, rows, undefined);
+    } catch {
+      // Best effort: the rows are the caller's either way.
+    }
+  }
+
+  /** Errors with every secret known to the process hashed, as the synchronous API throws them. */
+  #secretFree<T>(promise: Promise<T>): Promise<T> {
+    return promise.catch((error: unknown) => {
+      throw redactError(error, { sql: this.#engine.source });
+    });
   }
   /** Rows in batches through a cursor (PostgreSQL) or a statement iterator (SQLite). */
   async *iterate(...params: ArgumentsOf<P>): AsyncGenerator<Result, void, undefined> {
@@ -96,6 +125,7 @@ export class AsyncStatement<P extends BindParameters = unknown[], Result = unkno
       if (params.length > 0) throw new TypeError('This statement already has bound parameters');
       return this.#bound;
     }
+    learnStatement(this.#engine.source, params);
     return params;
   }
 
@@ -131,13 +161,23 @@ export class AsyncDatabase {
 
   async prepare<P extends BindParameters = unknown[], Result = unknown>(source: string): Promise<AsyncStatement<P, Result>> {
     if (typeof source !== 'string') throw new TypeError('Expected first argument to be a string');
-    const engine = await this.schedule(() => this.#engine.prepare(source));
-    return new AsyncStatement<P, Result>(engine, this);
+    try {
+      const engine = await this.schedule(() => this.#engine.prepare(source));
+      return new AsyncStatement<P, Result>(engine, this);
+    } catch (error) {
+      learnStatement(source, []);
+      throw redactError(error, { sql: source });
+    }
   }
 
   async exec(source: string): Promise<this> {
     if (typeof source !== 'string') throw new TypeError('Expected first argument to be a string');
-    await this.schedule(() => this.#engine.exec(source));
+    try {
+      await this.schedule(() => this.#engine.exec(source));
+    } catch (error) {
+      learnStatement(source, []);
+      throw redactError(error, { sql: source });
+    }
     return this;
   }
 

@@ -3,6 +3,7 @@
  * better-sqlite3 does, then forwards to the backend chosen at open time (src/adapter/open.ts).
  * Like better-sqlite3's, it is a plain function, callable with or without `new`.
  */
+import { learnStatement, redactError } from '../policy/secrets';
 import type { Backend, SqliteOnlyMember, TransactionFunction } from '../backends/backend';
 import type { Database as Connection } from './api';
 import type { DatabaseOptions } from './config';
@@ -49,13 +50,32 @@ export const Database = function Database(this: Connection | undefined, filename
 const proto = Database.prototype as unknown as Record<string | symbol, unknown>;
 
 proto.prepare = function prepare(this: Connection, source: string): unknown {
-  return backendOf(this).prepare(source, this);
+  try {
+    return backendOf(this).prepare(source, this);
+  } catch (error) {
+    throw secretFree(error, source);
+  }
 };
 
 proto.exec = function exec(this: Connection, source: string): Connection {
-  backendOf(this).exec(source);
+  try {
+    backendOf(this).exec(source);
+  } catch (error) {
+    throw secretFree(error, source);
+  }
   return this;
 };
+
+/** An error about `source` with the secrets it wrote or compared (its literals) and any known secret hashed. */
+function secretFree(error: unknown, source: unknown): unknown {
+  if (typeof source !== 'string') return error;
+  try {
+    learnStatement(source, []);
+    return redactError(error, { sql: source });
+  } catch {
+    return error;
+  }
+}
 
 proto.close = function close(this: Connection): Connection {
   backendOf(this).close();

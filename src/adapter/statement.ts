@@ -6,6 +6,7 @@
  */
 import { metricsRecorder, secondsSince } from '../metrics/record';
 import type { ColumnDefinition, RunResult } from '../backends/backend';
+import { learnRows, learnStatement, redactError, statementSecrets, type StatementSecretInfo } from '../policy/secrets';
 
 export type RowShape = 'object' | 'pluck' | 'raw' | 'expand';
 
@@ -57,9 +58,13 @@ export class Statement<Bound = unknown> {
   #bound: Bound | undefined;
   #hasBound = false;
   #busy = false;
+  /** What the statement does with secret columns (the secrecy policy's reading, made once per SQL). */
+  readonly #secrets: StatementSecretInfo;
+  #columnNames: string[] | undefined;
 
   constructor(engine: StatementEngine<Bound>, state: ConnectionState, database: object) {
     this.#engine = engine;
+    this.#secrets = statementSecrets(engine.source);
     this.#state = state;
     this.#database = database;
     this.#mode = { shape: 'object', safeIntegers: state.safeIntegers };
@@ -84,11 +89,12 @@ export class Statement<Bound = unknown> {
   run(...args: unknown[]): RunResult {
     const bound = this.#prepareCall(args);
     const start = this.#timer();
-    if (start < 0) return this.#engine.run(bound);
     try {
       return this.#engine.run(bound);
+    } catch (error) {
+      throw this.#secretFree(error);
     } finally {
-      this.#timed(start);
+      if (start >= 0) this.#timed(start);
     }
   }
 
@@ -96,24 +102,32 @@ export class Statement<Bound = unknown> {
     this.#requireReader();
     const bound = this.#prepareCall(args);
     const start = this.#timer();
-    if (start < 0) return this.#engine.get(bound, this.#mode);
+    let row: unknown;
     try {
-      return this.#engine.get(bound, this.#mode);
+      row = this.#engine.get(bound, this.#mode);
+    } catch (error) {
+      throw this.#secretFree(error);
     } finally {
-      this.#timed(start);
+      if (start >= 0) this.#timed(start);
     }
+    if (this.#secrets.touches && row !== undefined) this.#learn([row]);
+    return row;
   }
 
   all(...args: unknown[]): unknown[] {
     this.#requireReader();
     const bound = this.#prepareCall(args);
     const start = this.#timer();
-    if (start < 0) return this.#engine.all(bound, this.#mode);
+    let rows: unknown[];
     try {
-      return this.#engine.all(bound, this.#mode);
+      rows = this.#engine.all(bound, this.#mode);
+    } catch (error) {
+      throw this.#secretFree(error);
     } finally {
-      this.#timed(start);
+      if (start >= 0) this.#timed(start);
     }
+    if (this.#secrets.touches) this.#learn(rows);
+    return rows;
   }
 
   /** performance.now(), or -1 when no SDK records the duration (then nothing is timed). */
@@ -130,8 +144,15 @@ export class Statement<Bound = unknown> {
     this.#requireReader();
     const bound = this.#prepareCall(args);
     const start = this.#timer();
-    const rows = this.#engine.iterate(bound, this.#mode);
-    if (start >= 0) this.#timed(start); // the first batch of rows is fetched by now
+    let rows: RowIterator;
+    try {
+      rows = this.#engine.iterate(bound, this.#mode);
+    } catch (error) {
+      throw this.#secretFree(error);
+    } finally {
+      if (start >= 0) this.#timed(start); // the first batch of rows is fetched by now
+    }
+    const learns = this.#secrets.touches;
     const state = this.#state;
     let done = false;
     const finish = (): void => {
@@ -151,9 +172,10 @@ export class Statement<Bound = unknown> {
           result = rows.next();
         } catch (error) {
           finish();
-          throw error;
+          throw this.#secretFree(error);
         }
         if (result.done) finish();
+        else if (learns) this.#learn([result.value]);
         return result;
       },
       return: (): IteratorResult<unknown> => {
@@ -193,6 +215,7 @@ export class Statement<Bound = unknown> {
     if (this.#hasBound) throw new TypeError('The bind() method can only be invoked once per statement object');
     this.#bound = this.#engine.bind(args);
     this.#hasBound = true;
+    learnStatement(this.#engine.source, args);
     return this;
   }
 
@@ -200,6 +223,25 @@ export class Statement<Bound = unknown> {
     if (!this.#engine.reader) throw new TypeError('The columns() method is only for statements that return data');
     if (!this.#state.open) throw new TypeError(NOT_OPEN);
     return this.#engine.columns();
+  }
+
+  /** Remembers the values of secret result columns read, so they are hidden wherever they appear later. */
+  #learn(rows: unknown[]): void {
+    try {
+      if (this.#mode.shape === 'raw' || this.#mode.shape === 'pluck') this.#columnNames ??= this.#engine.columns().map((c) => c.name);
+      learnRows(this.#secrets, rows, this.#mode.shape === 'raw' || this.#mode.shape === 'pluck' ? this.#columnNames : undefined);
+    } catch {
+      // Learning is best effort: the answer is the caller's either way.
+    }
+  }
+
+  /** The error with every secret known to the process hashed (message, stack, PostgreSQL's fields in `cause`). */
+  #secretFree(error: unknown): unknown {
+    try {
+      return redactError(error, { sql: this.#engine.source });
+    } catch {
+      return error;
+    }
   }
 
   #prepareCall(args: unknown[]): Bound {
@@ -210,7 +252,9 @@ export class Statement<Bound = unknown> {
       if (args.length > 0) throw new TypeError('This statement already has bound parameters');
       return this.#bound as Bound;
     }
-    return this.#engine.bind(args);
+    const bound = this.#engine.bind(args);
+    if (this.#secrets.positional.size > 0 || this.#secrets.named.size > 0 || this.#secrets.literals.length > 0) learnStatement(this.#engine.source, args);
+    return bound;
   }
 
   #requireReader(): void {

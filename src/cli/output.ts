@@ -6,6 +6,7 @@
  * password.
  */
 import { redactSecrets } from '../adapter/redact';
+import { redactText, redactTree } from '../policy/secrets';
 import { MigrationError } from '../migrate/errors';
 import type { FailureJson } from './documents';
 
@@ -24,16 +25,24 @@ export interface CommandOutcome<D extends object = object> {
   exitCode?: number;
 }
 
+/**
+ * Every command's output passes the secrecy policy last: any secret value the command has seen
+ * (verify and repair read the secret columns) and any password of DATABASE_URL is replaced.
+ */
 export function writeOutcome(outcome: CommandOutcome<object>, options: OutputOptions): void {
-  if (options.json) process.stdout.write(`${JSON.stringify(outcome.document, null, 2)}\n`);
-  else process.stdout.write(outcome.human.endsWith('\n') ? outcome.human : `${outcome.human}\n`);
+  const context = { databaseUrl: process.env.DATABASE_URL ?? null };
+  if (options.json) process.stdout.write(`${JSON.stringify(redactTree(outcome.document, context), null, 2)}\n`);
+  else {
+    const human = redactText(outcome.human, context);
+    process.stdout.write(human.endsWith('\n') ? human : `${human}\n`);
+  }
   process.exitCode = outcome.exitCode ?? EXIT_OK;
 }
 
 /** One sentence for any error: a MigrationError's own, or a generic one, redacted either way. */
 export function errorSentence(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const sentence = redactSecrets(message.split('\n')[0]!.trim(), process.env.DATABASE_URL);
+  const sentence = redactText(redactSecrets(message.split('\n')[0]!.trim(), process.env.DATABASE_URL), { databaseUrl: process.env.DATABASE_URL ?? null });
   if (error instanceof MigrationError) return sentence;
   return `${sentence.replace(/\.$/, '')}; fix the cause and run the command again.`;
 }

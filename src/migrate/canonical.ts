@@ -5,7 +5,8 @@
  * produced by SQL on each side), and JSON by value: parsed and written back with sorted keys.
  */
 import crypto from 'node:crypto';
-import type { MigrationTable } from './columns';
+import type { ColumnKind, MigrationTable } from './columns';
+import { hashSecret, knownSecrets } from '../policy/secrets';
 
 export type CanonicalValue = string | null;
 
@@ -49,7 +50,14 @@ export function chunkHash(rowTexts: readonly string[]): string {
   return crypto.createHash('sha1').update(rowTexts.join('\n')).digest('hex');
 }
 
-/** What stands in for a secret value in any output. */
-export function secretHash(value: CanonicalValue): string {
-  return value === null ? 'null' : `sha256:${crypto.createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
+/**
+ * What stands in for a secret value in any output: the policy's hash of the value itself (a blob
+ * by its bytes, not by its hex), the same as in the divergence log. The value is remembered, so
+ * that a copy of it anywhere else in the output is hidden too.
+ */
+export function secretHash(value: CanonicalValue, kind?: ColumnKind): string {
+  if (value === null) return 'null';
+  const clear = kind === 'blob' && /^(?:[0-9a-f]{2})*$/.test(value) ? Buffer.from(value, 'hex') : value;
+  knownSecrets.learn(clear);
+  return hashSecret(clear)!;
 }

@@ -2,6 +2,7 @@
  * The registry's tables as the migration tools see them: each column's kind (which decides how a
  * value is copied, checked and compared), its key and references, and which columns hold secrets.
  */
+import { defaultSecretColumns } from '../policy/secret-columns';
 import { mapDeclaredType } from '../schema/type-mapping';
 import { REGISTRY_TABLE_DEFS, type RegistryTable } from '../schema/registry';
 
@@ -23,8 +24,8 @@ export interface MigrationTable {
   readonly columns: readonly MigrationColumn[];
 }
 
-/** The secret columns: their values are replaced by a hash wherever they would appear outside the databases (logs, reports, samples). */
-export const SECRET_COLUMNS: ReadonlySet<string> = new Set(['secrets.encrypted_value', 'triggers.webhook_secret']);
+/** The columns whose values are replaced by a hash wherever they would appear outside the databases (logs, reports, samples). */
+export const SECRET_COLUMNS: ReadonlySet<string> = defaultSecretColumns.qualified;
 
 function kindOf(table: string, column: string, declaredType: string): ColumnKind {
   const pgType = mapDeclaredType(declaredType);

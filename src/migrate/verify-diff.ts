@@ -52,9 +52,13 @@ export function diffRows(table: MigrationTable, sqlite: readonly CanonicalRow[],
 function differingColumns(table: MigrationTable, left: string, right: string): DifferenceSample['columns'] {
   const a = JSON.parse(left) as CanonicalValue[];
   const b = JSON.parse(right) as CanonicalValue[];
+  // Secret values of the row are learnt first, so a copy of one in another column is hidden as well.
+  table.columns.forEach((column, i) => {
+    if (column.secret) [a[i], b[i]].forEach((v) => v != null && secretHash(v, column.kind));
+  });
   return table.columns.flatMap((column, i) => {
     if (a[i] === b[i]) return [];
-    const show = (v: CanonicalValue): CanonicalValue => (column.secret ? secretHash(v) : column.kind === 'timestamp' ? instantText(v) : v);
+    const show = (v: CanonicalValue): CanonicalValue => (column.secret ? secretHash(v, column.kind) : column.kind === 'timestamp' ? instantText(v) : v);
     return [{ column: column.name, sqlite: show(a[i] ?? null), postgres: show(b[i] ?? null) }];
   });
 }

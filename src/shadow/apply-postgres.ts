@@ -212,6 +212,8 @@ export class PostgresApplier implements Applier {
       let shaper = this.#shapers.get(t);
       if (!shaper) this.#shapers.set(t, (shaper = new RowShaper(result.fields, this.#catalog, t.columnNames, t.jsonScalarColumns)));
       answer = { type: 'rows', rows: shaper.rows(result.rows, op.shape, op.safeIntegers) };
+      // SQLite's names by position: raw and plucked rows carry none, and the secrecy policy needs them.
+      return { ...info(t), columnNames: [...shaper.columnNames], answer };
     }
     return { ...info(t), answer };
   }

@@ -82,7 +82,8 @@ export class SqliteApplier implements Applier {
       else stmt.raw(false), stmt.pluck(false), stmt.expand(false);
       stmt.safeIntegers(op.safeIntegers);
       const rows = stmt.all(...args);
-      return op.answer ? { answer: { type: 'rows', rows } } : {};
+      // Names by position: raw and plucked rows carry none, and the secrecy policy needs them.
+      return op.answer ? { answer: { type: 'rows', rows }, columnNames: stmt.columns().map((c) => c.name) } : {};
     } catch (error) {
       return op.answer ? { answer: errorAnswer(error) } : {};
     }

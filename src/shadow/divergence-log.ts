@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import { redactSecrets } from '../adapter/redact';
+import { redactTree } from '../policy/secrets';
 import type { DivergenceRecord, LogSummaryRecord } from './divergence';
 import { safeStringify } from './json-value';
 import { rotateIfFull } from './log-rotation';
@@ -133,7 +134,9 @@ export class DivergenceLog {
   }
 
   private enqueue(record: DivergenceRecord): void {
-    this.queue.push(redactSecrets(safeStringify(record), this.options.databaseUrl) + '\n');
+    // Each record is built redacted; this last pass hides any secret value the process has learnt since.
+    const clean = redactTree(record, { databaseUrl: this.options.databaseUrl ?? null });
+    this.queue.push(redactSecrets(safeStringify(clean), this.options.databaseUrl) + '\n');
     if (this.queue.length >= this.options.maxQueuedLines) this.flush();
     else if (!this.timer && !this.closed) {
       this.timer = setTimeout(() => this.flush(), this.options.flushIntervalMs);

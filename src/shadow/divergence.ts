@@ -10,7 +10,8 @@ import type { Answer, SideName } from './answer';
 import { callerFrame } from './caller-frame';
 import type { Difference, DifferenceKind } from './difference';
 import { toJsonValue, type JsonValue } from './json-value';
-import { defaultSecretColumns, hideKnownValues, redactAnswer, redactErrorText, redactParams, redactResultValue, textRedaction, type SecretColumns, type StatementSecrets } from './secrets';
+import { defaultSecretColumns, learnAnswer, redactAnswer, redactErrorText, redactParams, redactResultValue, textRedaction, type SecretColumns, type StatementSecrets } from './secrets';
+import { redactStatementText } from '../policy/secrets';
 
 export type { JsonValue } from './json-value';
 
@@ -117,14 +118,17 @@ export interface StatementDivergenceInput {
 
 export function statementDivergence(input: StatementDivergenceInput): StatementDivergence {
   const secrets = input.secretsContext?.secrets ?? defaultSecretColumns;
-  const { params, secretValues } = redactParams(input.params, input.slots, secrets);
-  const context: StatementSecrets = { ...input.secretsContext, secrets, secretValues };
+  const { params, secretValues } = redactParams(input.params, input.slots, secrets, input.statement);
+  const context: StatementSecrets = { ...input.secretsContext, sql: input.statement, secrets, secretValues };
+  // Both answers' secret columns first: a value read there is hidden wherever else it appears.
+  learnAnswer(input.primary, context);
+  learnAnswer(input.secondary, context);
   const maxRows = input.maxRows ?? MAX_RECORDED_ROWS;
   const record: StatementDivergence = {
     time: (input.time ?? new Date()).toISOString(),
     kind: input.difference.kind,
     fingerprint: safeFingerprint(input.statement),
-    statement: hideKnownValues(input.statement, secretValues),
+    statement: redactStatementText(input.statement, { secrets, values: secretValues }),
     params: params.map((p) => toJsonValue(p)),
     primarySide: input.primarySide,
     secondarySide: input.secondarySide,
@@ -142,7 +146,7 @@ export function notMirrorable(input: { statement: string; reasons: readonly stri
     time: (input.time ?? new Date()).toISOString(),
     kind: 'not_mirrorable',
     fingerprint: safeFingerprint(input.statement),
-    statement: input.statement,
+    statement: redactStatementText(input.statement),
     reasons: [...input.reasons],
   };
   const frame = callerFrame(input.stack);

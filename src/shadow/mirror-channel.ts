@@ -5,6 +5,7 @@
  * behind, new ops are dropped and counted (the worker reports the gap). Nothing here throws into
  * the caller: a worker that cannot be reached only stops the mirroring.
  */
+import { knownSecrets } from '../policy/known-secrets';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { isMetricsBatch, replayMetrics } from '../metrics/forward';
@@ -141,6 +142,15 @@ export class MirrorChannel {
   #postOps(ops: MirrorOp[]): void {
     if (this.#dead || !this.#worker) return;
     const encoder = this.#encoder;
+    // Secrets this thread has seen (fingerprints only), so the worker hides them too.
+    const secrets = knownSecrets.drainFresh();
+    if (secrets.length > 0) {
+      try {
+        this.#worker.postMessage({ type: 'secrets', entries: secrets });
+      } catch {
+        // The worker is gone.
+      }
+    }
     try {
       this.#worker.postMessage({ type: 'ops', ops: encoder.encode(ops) });
       encoder.commit();

@@ -53,6 +53,8 @@ export interface MirrorOp {
 export type ToMirror =
   /** Ops encoded by mirror-wire.ts (eight slots each). */
   | { type: 'ops'; ops: unknown[] }
+  /** Fingerprints of secrets the caller's thread has seen (KnownSecrets.drainFresh()). */
+  | { type: 'secrets'; entries: Array<[number, number, string]> }
   | { type: 'close'; deadline: number };
 
 /** Settings of the mirror worker (workerData). */

@@ -20,6 +20,8 @@ import { parentPort } from 'node:worker_threads';
 import { WireDecoder } from './mirror-wire';
 import { ForwardingRecorder } from '../metrics/forward';
 import { setMetricsRecorder } from '../metrics/record';
+import { knownSecrets, learnStatement } from '../policy/secrets';
+import { learnAnswer } from './secrets';
 
 const config = workerData as MirrorConfig;
 const stats = new Float64Array(config.stats);
@@ -63,6 +65,8 @@ parentPort!.on('message', (message: ToMirror) => {
       if (op.meta) metaBySql.set(op.sql, op.meta);
     }
     void pump();
+  } else if (message.type === 'secrets') {
+    knownSecrets.import(message.entries);
   } else {
     closeDeadline = message.deadline;
     void pump();
@@ -153,6 +157,7 @@ function finish(group: MirrorOp[], results: OpResult[]): void {
       return;
     }
     if (op.write) stats[S.mirroredWrites]!++;
+    learn(op, result);
     if (op.answer && result.answer) compare(op, op.answer, result.answer, result);
   });
 }
@@ -185,6 +190,27 @@ function compare(op: MirrorOp, primary: Answer, secondary: Answer, result: OpRes
       ...(meta?.stack ? { stack: meta.stack } : {}),
       secretsContext: { ...(tables ? { tables } : {}), ...(columnNames ? { columnNames } : {}), databaseUrl: config.databaseUrl },
     }));
+  } catch {
+    stats[S.workerErrors]!++;
+  }
+}
+
+/**
+ * This thread writes the divergence log, so it keeps its own set of known secrets: every value it
+ * sees written into or compared with a secret column (parameters, literals) and every value of a
+ * secret result column in either answer, whether or not the answers differ. A secret changed
+ * behind the adapter's back is learnt from the answer that carries it.
+ */
+function learn(op: MirrorOp, result: OpResult): void {
+  try {
+    learnStatement(op.sql, op.args);
+    if (!op.answer) return;
+    const meta = metaBySql.get(op.sql) ?? op.meta;
+    const tables = result.tables ?? meta?.tables;
+    const columnNames = result.columnNames ?? meta?.columnNames;
+    const context = { sql: op.sql, ...(tables ? { tables } : {}), ...(columnNames ? { columnNames } : {}) };
+    learnAnswer(op.answer, context);
+    if (result.answer) learnAnswer(result.answer, context);
   } catch {
     stats[S.workerErrors]!++;
   }
