@@ -40,6 +40,8 @@ export interface TokenNote {
   cast?: string;
   /** Rendered as this text instead (e.g. `true` for a 1 compared with a BOOLEAN column). */
   replace?: string;
+  /** Rendered before the token (the name of the result column that ends just before it). */
+  prefix?: string;
   /** A date/time function or CURRENT_TIMESTAMP whose value goes into a TIMESTAMPTZ column. */
   timestamptz?: boolean;
   /** json_extract/->> compared with a number: compare numerically. */

@@ -26,6 +26,9 @@ function oneStatement(sql: string): Token[] {
   const tokens = tokenize(sql);
   let end = tokens.length;
   while (end > 0 && (isTrivia(tokens[end - 1]) || tokens[end - 1].type === 'semi')) end--;
+  // Comments right after the last token belong to the last result column's name in SQLite.
+  while (end < tokens.length && isTrivia(tokens[end])) end++;
+  while (end > 0 && tokens[end - 1].type === 'ws') end--;
   const body = tokens.slice(0, end);
   if (body.some((t) => t.type === 'semi') && splitStatements(sql).length > 1) {
     fail({ sql }, 'more than one statement', 'prepare() takes one statement; use exec() for several.');

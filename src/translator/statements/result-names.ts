@@ -8,9 +8,9 @@ import { findTable } from '../../schema/catalog';
 import type { Ctx } from '../context';
 import { quoteIdent } from '../context';
 import { sigNodes, sourceSpan, tpl, trimTrivia, type Node } from '../nodes';
-import { isColumnRef, nameOf, resolveColumn } from '../scope';
+import { collectScope, isColumnRef, nameOf, resolveColumn, type ScopeEntry } from '../scope';
 import type { Token } from '../tokenizer';
-import { hasAlias, isStar, listItems, resultList } from './select-list';
+import { hasAlias, isStar, listAfter, listItems, resultList } from './select-list';
 
 export interface ResultNames {
   /** The SQLite name of each item, or undefined for `*`, and whether the item needs an alias. */
@@ -44,9 +44,25 @@ export function readResultNames(nodes: Node[], ctx: Ctx): ResultNames | undefine
         const pgName = col ? col.column.name : (s[s.length - 1] as Token).type === 'qident' ? written : written.toLowerCase();
         return { name, alias: pgName !== name };
       }
-      return { name: sourceSpan(item, ctx.sql) ?? '', alias: true };
+      return { name: expressionSpan(item, ctx.sql), alias: true };
     }),
   };
+}
+
+/**
+ * SQLite names an expression by its text from its first token up to the next comma or clause,
+ * trailing whitespace dropped but trailing comments kept (`SELECT 7 -- c` is `7 -- c`).
+ */
+function expressionSpan(item: Node[], sql: string): string {
+  const body = trimTrivia(item);
+  if (body.length === 0) return '';
+  let last = item.length - 1;
+  while (last > 0 && item[last].kind === 'token' && (item[last] as Token).type === 'ws') last--;
+  const tail = item[last];
+  if (!(tail.kind === 'token' && tail.type === 'comment')) return sourceSpan(body, sql) ?? '';
+  const head = body[0];
+  const start = head.kind === 'token' || head.kind === 'group' ? head.start : -1;
+  return start < 0 ? sourceSpan(body, sql) ?? '' : sql.slice(start, tail.start + tail.text.length);
 }
 
 /**
@@ -122,4 +138,72 @@ function expandNames(names: ResultNames, ctx: Ctx): string[] | undefined {
     }
   }
   return out;
+}
+
+/**
+ * PostgreSQL folds an unquoted alias to lower case (`AS maxTok` names the column `maxtok`); SQLite
+ * keeps it as written. Every result alias of the statement (at every level, so a subquery's
+ * columns keep theirs too) is quoted as written, and every unquoted reference to it elsewhere
+ * (ORDER BY maxTok, x.maxTok) is quoted the same way, unless it names a table column (SQLite
+ * resolves such a name to the column in WHERE, and the column's name is lower case here).
+ * A string used as an alias (`AS 'n'`) is a quoted name in PostgreSQL.
+ */
+export function quoteAliases(nodes: Node[], ctx: Ctx): void {
+  const aliases = new Map<string, string>();
+  const aliasTokens = new Set<Token>();
+  const collect = (list: Node[], nested: boolean): void => {
+    for (const n of list) if (n.kind === 'group') collect(n.items, true);
+    list.forEach((n, i) => {
+      if (!(n.kind === 'token' && n.type === 'word' && (n.value === 'SELECT' || n.value === 'RETURNING'))) return;
+      const range = listAfter(list, i);
+      const items = listItems(list, range);
+      items.forEach((item, k) => {
+        // A subquery's unaliased expression keeps SQLite's name too (SELECT * FROM (SELECT COUNT(*) ...)),
+        // written before the comma or clause word that ends it, which no rule rewrites.
+        if (!nested || isStar(item) || hasAlias(item) || isColumnRef(item) || sigNodes(item).length === 0) return;
+        const boundary = list[range.from + items.slice(0, k + 1).reduce((a, it) => a + it.length, 0) + k];
+        const name = expressionSpan(item, ctx.sql);
+        if (boundary?.kind === 'token' && Buffer.byteLength(name) <= 63) boundary.note = { ...boundary.note, prefix: ` AS ${quoteIdent(name)} ` };
+      });
+      for (const item of items) {
+        if (isStar(item) || !hasAlias(item)) continue;
+        const s = sigNodes(item);
+        const last = s[s.length - 1] as Token;
+        if (last.type === 'string') last.note = { ...last.note, replace: quoteIdent(last.value) };
+        else if (last.type === 'word' && last.text !== last.text.toLowerCase()) {
+          last.note = { ...last.note, replace: quoteIdent(last.text) };
+          aliases.set(last.value, quoteIdent(last.text));
+          aliasTokens.add(last);
+        }
+      }
+    });
+  };
+  collect(nodes, false);
+  if (aliases.size === 0) return;
+  const hasColumn = (e: ScopeEntry | undefined, name: string): boolean =>
+    e?.table?.columns.some((c) => c.name.toLowerCase() === name.toLowerCase()) ?? false;
+  const replace = (list: Node[], outer: ScopeEntry[]): void => {
+    // The tables this level reads (its own FROM, then the enclosing levels'), as SQLite resolves names.
+    const shallow = list.map((n) => (n.kind === 'group' ? { ...n, items: [] } : n));
+    const entries = [...collectScope(shallow, ctx.catalog).entries, ...outer];
+    list.forEach((n, i) => {
+      if (n.kind === 'group') return replace(n.items, entries);
+      if (n.kind !== 'token' || n.type !== 'word' || aliasTokens.has(n) || !aliases.has(n.value)) return;
+      const next = list[nextSigIndex(list, i, 1)];
+      if (next?.kind === 'group' || (next?.kind === 'token' && next.text === '.')) return; // a function, a qualifier
+      const dot = list[nextSigIndex(list, i, -1)];
+      const qualified = dot?.kind === 'token' && dot.text === '.';
+      const qualifier = qualified ? list[nextSigIndex(list, nextSigIndex(list, i, -1), -1)] : undefined;
+      const column = qualified
+        ? qualifier?.kind === 'token' && hasColumn(entries.find((e) => e.alias === nameOf(qualifier).toLowerCase()), n.text)
+        : entries.some((e) => hasColumn(e, n.text));
+      if (!column) n.note = { ...n.note, replace: aliases.get(n.value)! };
+    });
+  };
+  replace(nodes, []);
+}
+
+function nextSigIndex(list: Node[], i: number, step: 1 | -1): number {
+  for (let j = i + step; j >= 0 && j < list.length; j += step) if (sigNodes([list[j]]).length > 0) return j;
+  return -1;
 }
