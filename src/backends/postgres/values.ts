@@ -7,13 +7,14 @@
  */
 import type { CustomTypesConfig } from 'pg';
 import type { SchemaCatalog, TableInfo, TimestampFormat } from '../../schema/catalog';
+import { pinnedOptions } from './session-settings';
 import { formatTimestamp } from './values-timestamps';
 
 export { coerceParam, paramCoercer, type PgParam, type ParamCoercer } from './values-params';
 export { sqliteRealText } from './values-real-text';
 
 /** Session settings the shaping relies on, as a `pg` `options` string (libpq `-c` flags). */
-export const SESSION_OPTIONS = '-c TimeZone=UTC -c DateStyle=ISO,YMD -c bytea_output=hex -c extra_float_digits=1';
+export const SESSION_OPTIONS = pinnedOptions();
 
 const identity = (value: string): string => value;
 
