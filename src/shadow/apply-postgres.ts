@@ -211,7 +211,7 @@ export class PostgresApplier implements Applier {
       answer = { type: 'run', changes: t.kind === 'insert' || t.kind === 'update' || t.kind === 'delete' ? result.rowCount : 0 };
     } else {
       let shaper = this.#shapers.get(t);
-      if (!shaper) this.#shapers.set(t, (shaper = new RowShaper(result.fields, this.#catalog, t.columnNames, t.jsonScalarColumns)));
+      if (!shaper) this.#shapers.set(t, (shaper = new RowShaper(result.fields, this.#catalog, t.columnNames, t.jsonScalarColumns, t.echoColumns)));
       answer = { type: 'rows', rows: shaper.rows(result.rows, op.shape, op.safeIntegers) };
     }
     return { ...info(t), answer };

@@ -59,7 +59,7 @@ function tokenText(t: Token, env: RenderEnv): string {
     case 'param': {
       const source = env.ctx.params.sources.get(t)!;
       const target = t.note?.target;
-      const n = env.slots.slotFor(source, target);
+      const n = env.slots.slotFor(source, target, t.note?.echo === true);
       return t.note?.cast ? `$${n}::${t.note.cast}` : `$${n}`;
     }
     // SQLite ignores the case of quoted names; PostgreSQL does not: use the catalog's spelling.

@@ -40,6 +40,8 @@ export interface TokenNote {
   cast?: string;
   /** Rendered as this text instead (e.g. `true` for a 1 compared with a BOOLEAN column). */
   replace?: string;
+  /** A parameter that is a whole result column, returned with the JS type it was bound with. */
+  echo?: boolean;
   /** Rendered before the token (the name of the result column that ends just before it). */
   prefix?: string;
   /** A date/time function or CURRENT_TIMESTAMP whose value goes into a TIMESTAMPTZ column. */

@@ -72,6 +72,7 @@ export function translate(sql: string, catalog: SchemaCatalog, options: Translat
         kind: d.kind, reader: d.reader, readonly: d.kind === 'select', ordered: d.ordered,
         tables: [...ctx.scope.tables], changesSchema: false, ...(d.columnNames ? { columnNames: d.columnNames } : {}),
         ...(d.jsonScalarColumns ? { jsonScalarColumns: d.jsonScalarColumns } : {}),
+        ...(d.echoColumns ? { echoColumns: d.echoColumns } : {}),
       });
     }
     case 'VACUUM': case 'ANALYZE': case 'REINDEX':

@@ -1,6 +1,8 @@
 /**
- * LIKE is case-insensitive (ASCII) in SQLite and has no escape character unless ESCAPE names one:
- * `ILIKE ... ESCAPE ''`. GLOB is case-sensitive with * ? [...] wildcards: a regular expression,
+ * LIKE is case-insensitive for ASCII letters only in SQLite ('A' LIKE 'a', but not 'Ä' LIKE 'ä')
+ * and has no escape character unless ESCAPE names one: both sides are folded with translate() of
+ * the 26 ASCII letters, then compared with a case-sensitive `LIKE ... ESCAPE ''` (PostgreSQL's
+ * ILIKE and lower() fold every letter of the alphabet the server knows). GLOB is case-sensitive with * ? [...] wildcards: a regular expression,
  * built from the pattern in SQL so that a bound pattern is never inlined.
  */
 import type { Ctx } from '../context';
@@ -15,6 +17,13 @@ export function globToRegex(pattern: Node[]): Parts {
     "('^' || replace(replace(regexp_replace(regexp_replace(", pattern,
     ", '([.+(){}|\\\\$^])', '\\\\\\1', 'g'), '\\[\\\\\\^', '[^', 'g'), '*', '.*'), '?', '.') || '$')",
   ];
+}
+
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** SQL that lowers the 26 ASCII letters of a text and nothing else (SQLite's case folding). */
+export function asciiLower(value: Parts): Parts {
+  return ['translate(', ...value, `, '${UPPER}', '${UPPER.toLowerCase()}')`];
 }
 
 export function likeGlob(nodes: Node[], ctx: Ctx): Node[] {
@@ -35,7 +44,7 @@ export function likeGlob(nodes: Node[], ctx: Ctx): Node[] {
     const leftType = inferType(left, ctx);
     const leftParts: Parts = leftType !== undefined && leftType !== 'text' ? ['CAST(', left, ' AS text) '] : [left];
     let replaced: Parts;
-    if (n.value === 'LIKE') replaced = [...leftParts, negated ? 'NOT ILIKE ' : 'ILIKE ', right, hasEscape ? '' : " ESCAPE ''"];
+    if (n.value === 'LIKE') replaced = [...asciiLower(leftParts), negated ? ' NOT LIKE ' : ' LIKE ', ...asciiLower([right]), hasEscape ? ' ' : " ESCAPE ''"];
     else if (n.value === 'GLOB') replaced = [...leftParts, negated ? '!~ ' : '~ ', ...globToRegex(right)];
     else replaced = [...leftParts, negated ? '!~ ' : '~ ', right];
     const out = tpl(replaced, 'boolean');

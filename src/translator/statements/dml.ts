@@ -12,7 +12,7 @@ import type { StatementKind } from '../types';
 import { annotateInsertSelect, annotateRows, annotateSet } from './assignments';
 import { applyConflictClause } from './insert';
 import { readInsert, valuesRows } from './insert-parts';
-import { applyResultNames, quoteAliases, readResultNames } from './result-names';
+import { applyResultNames, markEchoColumns, quoteAliases, readResultNames } from './result-names';
 
 export interface DmlResult {
   nodes: Node[];
@@ -21,6 +21,7 @@ export interface DmlResult {
   ordered: boolean;
   columnNames?: string[];
   jsonScalarColumns?: number[];
+  echoColumns?: number[];
 }
 
 /** The statement's verb: the first top-level INSERT/REPLACE/UPDATE/DELETE/SELECT/VALUES after any WITH. */
@@ -117,6 +118,7 @@ export function translateDml(tree: Node[], ctx: Ctx): DmlResult {
   annotate(tree, kind, ctx);
   quoteAliases(tree, ctx);
   widenIntegerLiterals(tree);
+  const echoColumns = markEchoColumns(tree);
   const names = readResultNames(tree, ctx);
   let nodes = rewrite(tree, ctx);
   if (kind === 'insert') nodes = applyConflictClause(nodes, ctx);
@@ -128,6 +130,7 @@ export function translateDml(tree: Node[], ctx: Ctx): DmlResult {
     ordered: hasTopLevelOrderBy(tree),
     columnNames: named.columnNames,
     ...(names && names.jsonScalar.length > 0 ? { jsonScalarColumns: names.jsonScalar } : {}),
+    ...(echoColumns.length > 0 ? { echoColumns } : {}),
   };
 }
 
