@@ -77,6 +77,9 @@ test('result columns are named as SQLite names them, case kept', async (t) => {
   same(t, dbs, rows('SELECT * FROM (SELECT MAX(api_tokens_used) AS maxTok, COUNT(*) FROM step_executions)'));
   same(t, dbs, rows('WITH c AS (SELECT id AS stepId FROM step_executions) SELECT stepId FROM c ORDER BY stepId DESC'));
   same(t, dbs, names('SELECT Status, ID FROM step_executions'));
+  same(t, dbs, rows('WITH c(stepId, Tokens) AS (SELECT id, api_tokens_used FROM step_executions) SELECT * FROM c ORDER BY StepID'));
+  same(t, dbs, rows('SELECT * FROM (SELECT status, COUNT(*), SUM(api_tokens_used) AS "Total" FROM step_executions GROUP BY status) ORDER BY 1'));
+  same(t, dbs, rows("SELECT CAST(api_tokens_used AS TEXT) AS Text, status AS 'quoted name' FROM step_executions ORDER BY Text"));
 });
 
 test('integer literals are 64-bit', async (t) => {
@@ -184,4 +187,6 @@ test("LIKE and GLOB fold case for ASCII only, as SQLite's do", async (t) => {
   same(t, dbs, rows("SELECT id FROM t WHERE v NOT LIKE 'STRASSE' AND v LIKE '%SSE' OR v LIKE 'strasse' ORDER BY id"));
   same(t, dbs, rows("SELECT id FROM t WHERE v GLOB 'ä' OR v GLOB '[A]' ORDER BY id"));
   same(t, dbs, rows("SELECT id FROM t WHERE v LIKE 'STRA_E' ORDER BY id"));
+  same(t, dbs, rows("SELECT id FROM t WHERE v = 'ä' COLLATE NOCASE OR v = 'a' COLLATE NOCASE ORDER BY id"));
+  same(t, dbs, rows("SELECT id FROM t WHERE v LIKE 'a!%' ESCAPE '!' OR ? IN () ORDER BY id", 'x'));
 });

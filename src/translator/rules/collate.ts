@@ -1,10 +1,12 @@
 /**
- * COLLATE NOCASE folds ASCII case: compare lower() of both sides. COLLATE BINARY is PostgreSQL's
+ * COLLATE NOCASE folds the 26 ASCII letters only ('Ä' and 'ä' stay different): both sides are
+ * folded with translate() (see like-glob's asciiLower), not lower(), which folds every letter. COLLATE BINARY is PostgreSQL's
  * "C" collation. RTRIM has no equivalent.
  */
 import { fail, type Ctx } from '../context';
 import { isOp, isType, isWord, nextSig, prevSig, tpl, type Node } from '../nodes';
 import { primaryEnd, primaryStart } from './json-arrows';
+import { asciiLower } from './like-glob';
 
 const COMPARE = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
 
@@ -21,14 +23,14 @@ export function collate(nodes: Node[], ctx: Ctx): Node[] {
     if (value !== 'NOCASE') fail(ctx, `COLLATE ${value || '?'}`, 'only BINARY and NOCASE collations are supported.');
     const end = prevSig(nodes, i);
     const start = primaryStart(nodes, end);
-    nodes = [...nodes.slice(0, start), tpl(['lower(', nodes.slice(start, end + 1), ')'], 'text'), ...nodes.slice(nameAt + 1)];
+    nodes = [...nodes.slice(0, start), tpl(asciiLower([nodes.slice(start, end + 1)]), 'text'), ...nodes.slice(nameAt + 1)];
     i = start;
     // The collation applies to the whole comparison: fold the other side too.
     const before = prevSig(nodes, start);
     if (isOp(nodes[before], ...COMPARE)) {
       const otherEnd = prevSig(nodes, before);
       const otherStart = primaryStart(nodes, otherEnd);
-      nodes = [...nodes.slice(0, otherStart), tpl(['lower(', nodes.slice(otherStart, otherEnd + 1), ')'], 'text'), ...nodes.slice(otherEnd + 1)];
+      nodes = [...nodes.slice(0, otherStart), tpl(asciiLower([nodes.slice(otherStart, otherEnd + 1)]), 'text'), ...nodes.slice(otherEnd + 1)];
       i = otherStart;
     } else {
       const after = nextSig(nodes, start);
@@ -36,7 +38,7 @@ export function collate(nodes: Node[], ctx: Ctx): Node[] {
         const otherAt = nextSig(nodes, after);
         if (otherAt !== -1) {
           const otherEnd = primaryEnd(nodes, otherAt);
-          nodes = [...nodes.slice(0, otherAt), tpl(['lower(', nodes.slice(otherAt, otherEnd + 1), ')'], 'text'), ...nodes.slice(otherEnd + 1)];
+          nodes = [...nodes.slice(0, otherAt), tpl(asciiLower([nodes.slice(otherAt, otherEnd + 1)]), 'text'), ...nodes.slice(otherEnd + 1)];
         }
       }
     }

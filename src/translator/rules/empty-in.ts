@@ -6,6 +6,8 @@
  */
 import type { Ctx } from '../context';
 import { isGroup, isSig, isWord, nextSig, prevSig, tpl, type Node } from '../nodes';
+import { castParam } from './call';
+import { operandBefore } from './comparisons';
 
 export function emptyIn(nodes: Node[], _ctx: Ctx): Node[] {
   for (let i = 0; i < nodes.length; i++) {
@@ -16,6 +18,7 @@ export function emptyIn(nodes: Node[], _ctx: Ctx): Node[] {
     const notAt = prevSig(nodes, i);
     const negated = isWord(nodes[notAt], 'NOT');
     const from = negated ? notAt : i;
+    castParam(operandBefore(nodes, from), 'text'); // `? IN ()`: the array needs a type to take
     nodes = [...nodes.slice(0, from), tpl([negated ? " <> ALL ('{}') " : " = ANY ('{}') "]), ...nodes.slice(listAt + 1)];
   }
   return nodes;

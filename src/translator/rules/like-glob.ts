@@ -47,8 +47,18 @@ export function likeGlob(nodes: Node[], ctx: Ctx): Node[] {
     if (n.value === 'LIKE') replaced = [...asciiLower(leftParts), negated ? ' NOT LIKE ' : ' LIKE ', ...asciiLower([right]), hasEscape ? ' ' : " ESCAPE ''"];
     else if (n.value === 'GLOB') replaced = [...leftParts, negated ? '!~ ' : '~ ', ...globToRegex(right)];
     else replaced = [...leftParts, negated ? '!~ ' : '~ ', right];
+    let end = rightEnd;
+    if (n.value === 'LIKE' && hasEscape) {
+      // The escape character is folded as the pattern is, so `ESCAPE 'X'` still finds its 'x'.
+      const escapeAt = nextSig(nodes, rightEnd - 1);
+      const charAt = nextSig(nodes, escapeAt);
+      if (charAt !== -1) {
+        replaced.push(' ESCAPE ', ...asciiLower([[nodes[charAt]!]]));
+        end = charAt + 1;
+      }
+    }
     const out = tpl(replaced, 'boolean');
-    nodes = [...nodes.slice(0, leftStart), out, ...nodes.slice(rightEnd)];
+    nodes = [...nodes.slice(0, leftStart), out, ...nodes.slice(end)];
     i = leftStart;
   }
   return nodes;

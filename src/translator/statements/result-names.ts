@@ -7,7 +7,7 @@
 import { findTable } from '../../schema/catalog';
 import type { Ctx } from '../context';
 import { quoteIdent } from '../context';
-import { sigNodes, sourceSpan, tpl, trimTrivia, type Node } from '../nodes';
+import { sigNodes, sourceSpan, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
 import { collectScope, isColumnRef, nameOf, resolveColumn, type ScopeEntry } from '../scope';
 import type { Token } from '../tokenizer';
 import { hasAlias, isStar, listAfter, listItems, resultList } from './select-list';
@@ -175,9 +175,20 @@ export function markEchoColumns(nodes: Node[]): number[] {
 export function quoteAliases(nodes: Node[], ctx: Ctx): void {
   const aliases = new Map<string, string>();
   const aliasTokens = new Set<Token>();
+  const keepCase = (name: Node | undefined): void => {
+    if (name?.kind !== 'token' || name.type !== 'word' || name.text === name.text.toLowerCase()) return;
+    name.note = { ...name.note, replace: quoteIdent(name.text) };
+    aliases.set(name.value, quoteIdent(name.text));
+    aliasTokens.add(name);
+  };
   const collect = (list: Node[], nested: boolean): void => {
     for (const n of list) if (n.kind === 'group') collect(n.items, true);
     list.forEach((n, i) => {
+      // WITH c(stepId) AS (...): the CTE's column names are its result names.
+      const as = nextSigIndex(list, i, 1);
+      if (n.kind === 'group' && isWordNode(list[as], 'AS') && list[nextSigIndex(list, as, 1)]?.kind === 'group') {
+        for (const col of splitCommas(n.items)) if (sigNodes(col).length === 1) keepCase(sigNodes(col)[0]);
+      }
       if (!(n.kind === 'token' && n.type === 'word' && (n.value === 'SELECT' || n.value === 'RETURNING'))) return;
       const range = listAfter(list, i);
       const items = listItems(list, range);
@@ -194,11 +205,7 @@ export function quoteAliases(nodes: Node[], ctx: Ctx): void {
         const s = sigNodes(item);
         const last = s[s.length - 1] as Token;
         if (last.type === 'string') last.note = { ...last.note, replace: quoteIdent(last.value) };
-        else if (last.type === 'word' && last.text !== last.text.toLowerCase()) {
-          last.note = { ...last.note, replace: quoteIdent(last.text) };
-          aliases.set(last.value, quoteIdent(last.text));
-          aliasTokens.add(last);
-        }
+        else keepCase(last);
       }
     });
   };
@@ -216,6 +223,7 @@ export function quoteAliases(nodes: Node[], ctx: Ctx): void {
       const next = list[nextSigIndex(list, i, 1)];
       if (next?.kind === 'group' || (next?.kind === 'token' && next.text === '.')) return; // a function, a qualifier
       const dot = list[nextSigIndex(list, i, -1)];
+      if (isWordNode(dot, 'AS') || isWordNode(dot, 'COLLATE')) return; // another alias, a type, a collation
       const qualified = dot?.kind === 'token' && dot.text === '.';
       const qualifier = qualified ? list[nextSigIndex(list, nextSigIndex(list, i, -1), -1)] : undefined;
       const column = qualified
