@@ -77,6 +77,7 @@ test('result columns are named as SQLite names them, case kept', async (t) => {
   same(t, dbs, rows('SELECT * FROM (SELECT MAX(api_tokens_used) AS maxTok, COUNT(*) FROM step_executions)'));
   same(t, dbs, rows('WITH c AS (SELECT id AS stepId FROM step_executions) SELECT stepId FROM c ORDER BY stepId DESC'));
   same(t, dbs, names('SELECT Status, ID FROM step_executions'));
+  same(t, dbs, (db) => db.prepare("UPDATE step_executions SET retry_count = retry_count + 1 WHERE id = 's1' RETURNING id AS stepId, retry_count AS Retries").all());
   same(t, dbs, rows('WITH c(stepId, Tokens) AS (SELECT id, api_tokens_used FROM step_executions) SELECT * FROM c ORDER BY StepID'));
   same(t, dbs, rows('SELECT * FROM (SELECT status, COUNT(*), SUM(api_tokens_used) AS "Total" FROM step_executions GROUP BY status) ORDER BY 1'));
   same(t, dbs, rows("SELECT CAST(api_tokens_used AS TEXT) AS Text, status AS 'quoted name' FROM step_executions ORDER BY Text"));
@@ -84,10 +85,13 @@ test('result columns are named as SQLite names them, case kept', async (t) => {
 
 test('integer literals are 64-bit', async (t) => {
   const dbs = await pair(t, ['CREATE TABLE t1 (a INTEGER)']);
+  same(t, dbs, run('INSERT INTO t1 VALUES (1<<63)'));
   same(t, dbs, run('INSERT INTO t1 VALUES (1<<62)'));
+  same(t, dbs, run('INSERT INTO t1 VALUES (0x7FFFFFFFFFFFFFFF), (0xFFFFFFFFFFFFFFFF), (-0x10)'));
   same(t, dbs, (db) => db.prepare('SELECT a FROM t1').safeIntegers(true).all());
   same(t, dbs, rows('SELECT 2147483647 + 1 AS v, 2147483648 * 2 AS w, -2147483649 AS x, 9007199254740991 AS y'));
   same(t, dbs, rows('SELECT 3000000000 / 7 AS q, 3000000000 % 7 AS r'));
+  same(t, dbs, (db) => db.prepare('SELECT a / 2 AS b, a & 255 AS c FROM t1 ORDER BY 1').safeIntegers(true).all());
 });
 
 test('comments never reach PostgreSQL as written: SQLite block comments do not nest', async (t) => {
