@@ -81,6 +81,7 @@ test('result columns are named as SQLite names them, case kept', async (t) => {
   same(t, dbs, rows('WITH c(stepId, Tokens) AS (SELECT id, api_tokens_used FROM step_executions) SELECT * FROM c ORDER BY StepID'));
   same(t, dbs, rows('SELECT * FROM (SELECT status, COUNT(*), SUM(api_tokens_used) AS "Total" FROM step_executions GROUP BY status) ORDER BY 1'));
   same(t, dbs, rows("SELECT CAST(api_tokens_used AS TEXT) AS Text, status AS 'quoted name' FROM step_executions ORDER BY Text"));
+  same(t, dbs, rows('SELECT id AS "Id", status AS Status FROM step_executions ORDER BY "Id"'));
 });
 
 test('integer literals are 64-bit', async (t) => {
@@ -91,6 +92,8 @@ test('integer literals are 64-bit', async (t) => {
   same(t, dbs, (db) => db.prepare('SELECT a FROM t1').safeIntegers(true).all());
   same(t, dbs, rows('SELECT 2147483647 + 1 AS v, 2147483648 * 2 AS w, -2147483649 AS x, 9007199254740991 AS y'));
   same(t, dbs, rows('SELECT 3000000000 / 7 AS q, 3000000000 % 7 AS r'));
+  same(t, dbs, rows('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3) SELECT x FROM c'));
+  same(t, dbs, rows('SELECT -9223372036854775808 AS m, 9223372036854775807 AS n, max(1 << 40, 0) AS s'));
   same(t, dbs, (db) => db.prepare('SELECT a / 2 AS b, a & 255 AS c FROM t1 ORDER BY 1').safeIntegers(true).all());
 });
 
@@ -119,6 +122,9 @@ test('session settings are pinned: a database with standard_conforming_strings o
 
 test('LIMIT and OFFSET bound to a value SQLite refuses fail as SQLite does', async (t) => {
   const dbs = await pair(t, ['CREATE TABLE t (id INTEGER PRIMARY KEY)', 'INSERT INTO t (id) VALUES (1), (2), (3), (4)']);
+  same(t, dbs, rows('SELECT id FROM t ORDER BY id LIMIT NULL'));
+  same(t, dbs, rows('SELECT id FROM t ORDER BY id LIMIT 2 OFFSET NULL'));
+  same(t, dbs, rows("SELECT id FROM t ORDER BY id LIMIT '2'"));
   const values = [NaN, null, 'abc', '2', ' 2', 2.5, 2.0, -1, -2, 2n, 0, Infinity, true, Buffer.from('2')];
   for (const v of values) {
     same(t, dbs, rows('SELECT id FROM t ORDER BY id LIMIT ?', v), { message: `LIMIT ${String(v)}` });
@@ -193,4 +199,6 @@ test("LIKE and GLOB fold case for ASCII only, as SQLite's do", async (t) => {
   same(t, dbs, rows("SELECT id FROM t WHERE v LIKE 'STRA_E' ORDER BY id"));
   same(t, dbs, rows("SELECT id FROM t WHERE v = 'ä' COLLATE NOCASE OR v = 'a' COLLATE NOCASE ORDER BY id"));
   same(t, dbs, rows("SELECT id FROM t WHERE v LIKE 'a!%' ESCAPE '!' OR ? IN () ORDER BY id", 'x'));
+  same(t, dbs, rows("SELECT id FROM t WHERE id LIKE 1 OR id + 1 LIKE '3' OR id GLOB '5' ORDER BY id"));
+  same(t, dbs, rows('SELECT v COLLATE NOCASE, id FROM t WHERE id < 3 ORDER BY id'));
 });

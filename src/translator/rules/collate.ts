@@ -10,6 +10,21 @@ import { asciiLower } from './like-glob';
 
 const COMPARE = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
 
+/** The expression from start to the collation name at nameAt is a whole select-list item. */
+function isResultColumn(nodes: Node[], start: number, nameAt: number): boolean {
+  const before = nodes[prevSig(nodes, start)];
+  const after = nodes[nextSig(nodes, nameAt)];
+  const ends = after === undefined || isType(after, 'comma') || isWord(after, 'FROM', 'AS', 'WHERE', 'GROUP', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT');
+  if (!ends) return false;
+  if (isWord(before, 'SELECT', 'DISTINCT', 'ALL')) return true;
+  if (!isType(before, 'comma')) return false;
+  for (let j = start - 1; j >= 0; j--) {
+    if (isWord(nodes[j], 'SELECT')) return true;
+    if (isWord(nodes[j], 'FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'BY', 'SET', 'VALUES', 'ON', 'RETURNING')) return false;
+  }
+  return false;
+}
+
 export function collate(nodes: Node[], ctx: Ctx): Node[] {
   for (let i = 0; i < nodes.length; i++) {
     if (!isWord(nodes[i], 'COLLATE')) continue;
@@ -23,6 +38,12 @@ export function collate(nodes: Node[], ctx: Ctx): Node[] {
     if (value !== 'NOCASE') fail(ctx, `COLLATE ${value || '?'}`, 'only BINARY and NOCASE collations are supported.');
     const end = prevSig(nodes, i);
     const start = primaryStart(nodes, end);
+    if (isResultColumn(nodes, start, nameAt)) {
+      // `SELECT v COLLATE NOCASE`: a collation changes comparisons, never the value returned.
+      nodes = [...nodes.slice(0, i), ...nodes.slice(nameAt + 1)];
+      i = start;
+      continue;
+    }
     nodes = [...nodes.slice(0, start), tpl(asciiLower([nodes.slice(start, end + 1)]), 'text'), ...nodes.slice(nameAt + 1)];
     i = start;
     // The collation applies to the whole comparison: fold the other side too.

@@ -13,8 +13,18 @@ function until(nodes: Node[], from: number, stop: (n: Node) => boolean): number 
   return j;
 }
 
+/**
+ * `LIMIT NULL` is SQLITE_MISMATCH in SQLite; a negative count is PostgreSQL's error for it
+ * (2201W/2201X, mapped to SQLITE_MISMATCH "datatype mismatch").
+ */
+function nullLiteral(expr: Node[]): boolean {
+  const s = sigNodes(expr);
+  return s.length === 1 && isWord(s[0], 'NULL');
+}
+
 function limitExpr(expr: Node[]): Node[] {
   const s = sigNodes(expr);
+  if (nullLiteral(expr)) return [tpl(['-1'])];
   if (s.length === 2 && isOp(s[0], '-') && isType(s[1], 'number')) return [tpl(['ALL'])];
   if (s.length === 1 && isType(s[0], 'number')) return expr;
   integerOperand(expr);
@@ -23,6 +33,7 @@ function limitExpr(expr: Node[]): Node[] {
 
 function offsetExpr(expr: Node[]): Node[] {
   const s = sigNodes(expr);
+  if (nullLiteral(expr)) return [tpl(['-1'])];
   if (s.length === 1 && isType(s[0], 'number')) return expr;
   if (s.length === 2 && isOp(s[0], '-') && isType(s[1], 'number')) return [tpl(['0'])];
   integerOperand(expr);

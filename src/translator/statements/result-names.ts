@@ -176,9 +176,12 @@ export function quoteAliases(nodes: Node[], ctx: Ctx): void {
   const aliases = new Map<string, string>();
   const aliasTokens = new Set<Token>();
   const keepCase = (name: Node | undefined): void => {
-    if (name?.kind !== 'token' || name.type !== 'word' || name.text === name.text.toLowerCase()) return;
-    name.note = { ...name.note, replace: quoteIdent(name.text) };
-    aliases.set(name.value, quoteIdent(name.text));
+    if (name?.kind !== 'token' || (name.type !== 'word' && name.type !== 'qident')) return;
+    // A quoted alias is itself, never the catalog's spelling of a column with that name.
+    const written = name.type === 'qident' ? name.value : name.text;
+    if (name.type === 'word' && written === written.toLowerCase()) return;
+    name.note = { ...name.note, replace: quoteIdent(written) };
+    aliases.set(written.toUpperCase(), quoteIdent(written));
     aliasTokens.add(name);
   };
   const collect = (list: Node[], nested: boolean): void => {
@@ -219,7 +222,9 @@ export function quoteAliases(nodes: Node[], ctx: Ctx): void {
     const entries = [...collectScope(shallow, ctx.catalog).entries, ...outer];
     list.forEach((n, i) => {
       if (n.kind === 'group') return replace(n.items, entries);
-      if (n.kind !== 'token' || n.type !== 'word' || aliasTokens.has(n) || !aliases.has(n.value)) return;
+      if (n.kind !== 'token' || (n.type !== 'word' && n.type !== 'qident') || aliasTokens.has(n)) return;
+      const key = n.type === 'qident' ? n.value.toUpperCase() : n.value;
+      if (!aliases.has(key)) return;
       const next = list[nextSigIndex(list, i, 1)];
       if (next?.kind === 'group' || (next?.kind === 'token' && next.text === '.')) return; // a function, a qualifier
       const dot = list[nextSigIndex(list, i, -1)];
@@ -227,9 +232,9 @@ export function quoteAliases(nodes: Node[], ctx: Ctx): void {
       const qualified = dot?.kind === 'token' && dot.text === '.';
       const qualifier = qualified ? list[nextSigIndex(list, nextSigIndex(list, i, -1), -1)] : undefined;
       const column = qualified
-        ? qualifier?.kind === 'token' && hasColumn(entries.find((e) => e.alias === nameOf(qualifier).toLowerCase()), n.text)
-        : entries.some((e) => hasColumn(e, n.text));
-      if (!column) n.note = { ...n.note, replace: aliases.get(n.value)! };
+        ? qualifier?.kind === 'token' && hasColumn(entries.find((e) => e.alias === nameOf(qualifier).toLowerCase()), nameOf(n))
+        : entries.some((e) => hasColumn(e, nameOf(n)));
+      if (!column) n.note = { ...n.note, replace: aliases.get(key)! };
     });
   };
   replace(nodes, []);
