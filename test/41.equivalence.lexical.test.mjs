@@ -77,6 +77,10 @@ test('result columns are named as SQLite names them, case kept', async (t) => {
   same(t, dbs, rows('SELECT * FROM (SELECT MAX(api_tokens_used) AS maxTok, COUNT(*) FROM step_executions)'));
   same(t, dbs, rows('WITH c AS (SELECT id AS stepId FROM step_executions) SELECT stepId FROM c ORDER BY stepId DESC'));
   same(t, dbs, names('SELECT Status, ID FROM step_executions'));
+  // SQLite resolves an alias in WHERE and HAVING when no column has that name.
+  same(t, dbs, rows('SELECT status, COUNT(*) AS Cnt FROM step_executions GROUP BY status HAVING Cnt > 1'));
+  same(t, dbs, rows('SELECT id, api_tokens_used * 2 AS dbl, ? AS p FROM step_executions WHERE dbl > ? AND p IS NOT NULL ORDER BY dbl', 'x', 15));
+  same(t, dbs, rows("SELECT upper(status) AS status FROM step_executions WHERE status = 'done' ORDER BY 1"));
   same(t, dbs, (db) => db.prepare("UPDATE step_executions SET retry_count = retry_count + 1 WHERE id = 's1' RETURNING id AS stepId, retry_count AS Retries").all());
   same(t, dbs, rows('WITH c(stepId, Tokens) AS (SELECT id, api_tokens_used FROM step_executions) SELECT * FROM c ORDER BY StepID'));
   same(t, dbs, rows('SELECT * FROM (SELECT status, COUNT(*), SUM(api_tokens_used) AS "Total" FROM step_executions GROUP BY status) ORDER BY 1'));

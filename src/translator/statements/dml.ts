@@ -12,7 +12,7 @@ import type { StatementKind } from '../types';
 import { annotateInsertSelect, annotateRows, annotateSet } from './assignments';
 import { applyConflictClause } from './insert';
 import { readInsert, valuesRows } from './insert-parts';
-import { applyResultNames, markEchoColumns, quoteAliases, readResultNames } from './result-names';
+import { applyResultNames, inlineAliasReferences, markEchoColumns, quoteAliases, readResultNames } from './result-names';
 
 export interface DmlResult {
   nodes: Node[];
@@ -115,6 +115,7 @@ function annotate(nodes: Node[], kind: StatementKind, ctx: Ctx): void {
 export function translateDml(tree: Node[], ctx: Ctx): DmlResult {
   const kind = dmlKind(tree);
   ctx.scope = collectScope(tree, ctx.catalog);
+  inlineAliasReferences(tree, ctx);
   annotate(tree, kind, ctx);
   quoteAliases(tree, ctx);
   widenIntegerLiterals(tree);

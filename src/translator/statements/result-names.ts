@@ -244,3 +244,71 @@ function nextSigIndex(list: Node[], i: number, step: 1 | -1): number {
   for (let j = i + step; j >= 0 && j < list.length; j += step) if (sigNodes([list[j]]).length > 0) return j;
   return -1;
 }
+
+/**
+ * SQLite lets WHERE and HAVING name a result column by its alias (`SELECT n * 2 AS dbl ... WHERE
+ * dbl > 2`) when no table column has that name; PostgreSQL does not. Each such reference becomes
+ * the aliased expression itself, in parentheses (a copy: its parameters are the same values).
+ */
+export function inlineAliasReferences(nodes: Node[], ctx: Ctx): void {
+  const visit = (list: Node[], outer: ScopeEntry[]): void => {
+    const shallow = list.map((n) => (n.kind === 'group' ? { ...n, items: [] } : n));
+    const entries = [...collectScope(shallow, ctx.catalog).entries, ...outer];
+    for (const n of list) if (n.kind === 'group') visit(n.items, entries);
+    let aliases = new Map<string, Node[]>();
+    let inFilter = false;
+    for (let i = 0; i < list.length; i++) {
+      const n = list[i]!;
+      if (n.kind !== 'token') continue;
+      if (n.type === 'word' && n.value === 'SELECT') {
+        aliases = aliasedExpressions(list, i);
+        inFilter = false;
+      } else if (n.type === 'word' && (n.value === 'WHERE' || n.value === 'HAVING')) inFilter = true;
+      else if (n.type === 'word' && CLAUSE_END.has(n.value)) inFilter = false;
+      else if (inFilter && (n.type === 'word' || n.type === 'qident')) {
+        const expr = aliases.get(nameOf(n).toUpperCase());
+        if (!expr) continue;
+        const prev = list[nextSigIndex(list, i, -1)];
+        const next = list[nextSigIndex(list, i, 1)];
+        if ((prev?.kind === 'token' && prev.text === '.') || (next?.kind === 'token' && next.text === '.') || next?.kind === 'group') continue;
+        if (entries.some((e) => e.table?.columns.some((c) => c.name.toLowerCase() === nameOf(n).toLowerCase()))) continue;
+        const copy = cloneNodes(expr, ctx);
+        const only = sigNodes(copy);
+        // A lone parameter in parentheses has no type PostgreSQL can infer: text, as SELECT ? is.
+        if (only.length === 1 && only[0]!.kind === 'token' && only[0].type === 'param' && !only[0].note?.cast) only[0].note = { ...only[0].note, cast: 'text' };
+        list[i] = { kind: 'group', items: copy, start: -1, end: -1 };
+      }
+    }
+  };
+  visit(nodes, []);
+}
+
+const CLAUSE_END = new Set(['FROM', 'GROUP', 'ORDER', 'LIMIT', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', 'RETURNING']);
+
+/** The aliased items of the select list after the SELECT at index at: alias (upper case) → expression. */
+function aliasedExpressions(list: Node[], at: number): Map<string, Node[]> {
+  const out = new Map<string, Node[]>();
+  for (const item of listItems(list, listAfter(list, at))) {
+    if (isStar(item) || !hasAlias(item)) continue;
+    const s = sigNodes(item);
+    const last = s[s.length - 1] as Token;
+    const expr = s.slice(0, isWordNode(s[s.length - 2], 'AS') ? -2 : -1);
+    const first = item.indexOf(expr[0]!);
+    const end = item.indexOf(expr[expr.length - 1]!) + 1;
+    const name = last.type === 'string' || last.type === 'qident' ? last.value : last.text;
+    if (!out.has(name.toUpperCase())) out.set(name.toUpperCase(), item.slice(first, end));
+  }
+  return out;
+}
+
+/** A deep copy of source nodes; a copied parameter keeps its source (the same `$n`). */
+function cloneNodes(nodes: Node[], ctx: Ctx): Node[] {
+  return nodes.map((n): Node => {
+    if (n.kind === 'group') return { ...n, items: cloneNodes(n.items, ctx) };
+    if (n.kind !== 'token') return n;
+    const copy: Token = { ...n, ...(n.note ? { note: { ...n.note } } : {}) };
+    const source = ctx.params.sources.get(n);
+    if (source) ctx.params.sources.set(copy, source);
+    return copy;
+  });
+}
