@@ -81,6 +81,8 @@ test('result columns are named as SQLite names them, case kept', async (t) => {
   same(t, dbs, rows('SELECT status, COUNT(*) AS Cnt FROM step_executions GROUP BY status HAVING Cnt > 1'));
   same(t, dbs, rows('SELECT id, api_tokens_used * 2 AS dbl, ? AS p FROM step_executions WHERE dbl > ? AND p IS NOT NULL ORDER BY dbl', 'x', 15));
   same(t, dbs, rows("SELECT upper(status) AS status FROM step_executions WHERE status = 'done' ORDER BY 1"));
+  same(t, dbs, rows("SELECT j.value AS Value, s.id FROM step_executions s, json_each('[\"a\",\"b\"]') AS j WHERE value = 'a' AND s.id = 's1' ORDER BY Value"));
+  same(t, dbs, rows('WITH c AS (SELECT id AS Ident FROM step_executions) SELECT c.Ident FROM c ORDER BY c.Ident'));
   same(t, dbs, (db) => db.prepare("UPDATE step_executions SET retry_count = retry_count + 1 WHERE id = 's1' RETURNING id AS stepId, retry_count AS Retries").all());
   same(t, dbs, rows('WITH c(stepId, Tokens) AS (SELECT id, api_tokens_used FROM step_executions) SELECT * FROM c ORDER BY StepID'));
   same(t, dbs, rows('SELECT * FROM (SELECT status, COUNT(*), SUM(api_tokens_used) AS "Total" FROM step_executions GROUP BY status) ORDER BY 1'));

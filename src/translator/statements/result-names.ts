@@ -8,7 +8,7 @@ import { findTable } from '../../schema/catalog';
 import type { Ctx } from '../context';
 import { quoteIdent } from '../context';
 import { sigNodes, sourceSpan, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
-import { collectScope, isColumnRef, nameOf, resolveColumn, type ScopeEntry } from '../scope';
+import { collectScope, isColumnRef, isName, nameOf, resolveColumn, type ScopeEntry } from '../scope';
 import type { Token } from '../tokenizer';
 import { hasAlias, isStar, listAfter, listItems, resultList } from './select-list';
 
@@ -214,6 +214,8 @@ export function quoteAliases(nodes: Node[], ctx: Ctx): void {
   };
   collect(nodes, false);
   if (aliases.size === 0) return;
+  const sources = namedSources(nodes);
+  const tableFunctionColumns = tableFunctionColumnsIn(nodes);
   const hasColumn = (e: ScopeEntry | undefined, name: string): boolean =>
     e?.table?.columns.some((c) => c.name.toLowerCase() === name.toLowerCase()) ?? false;
   const replace = (list: Node[], outer: ScopeEntry[]): void => {
@@ -231,10 +233,11 @@ export function quoteAliases(nodes: Node[], ctx: Ctx): void {
       if (isWordNode(dot, 'AS') || isWordNode(dot, 'COLLATE')) return; // another alias, a type, a collation
       const qualified = dot?.kind === 'token' && dot.text === '.';
       const qualifier = qualified ? list[nextSigIndex(list, nextSigIndex(list, i, -1), -1)] : undefined;
-      const column = qualified
-        ? qualifier?.kind === 'token' && hasColumn(entries.find((e) => e.alias === nameOf(qualifier).toLowerCase()), nameOf(n))
-        : entries.some((e) => hasColumn(e, nameOf(n)));
-      if (!column) n.note = { ...n.note, replace: aliases.get(key)! };
+      // q.name: only a subquery or CTE named q that defines the alias; name: unless a column has it.
+      const isAlias = qualified
+        ? qualifier?.kind === 'token' && (sources.get(nameOf(qualifier).toLowerCase())?.has(key) ?? false)
+        : !entries.some((e) => hasColumn(e, nameOf(n))) && !tableFunctionColumns.has(key);
+      if (isAlias) n.note = { ...n.note, replace: aliases.get(key)! };
     });
   };
   replace(nodes, []);
@@ -251,6 +254,7 @@ function nextSigIndex(list: Node[], i: number, step: 1 | -1): number {
  * the aliased expression itself, in parentheses (a copy: its parameters are the same values).
  */
 export function inlineAliasReferences(nodes: Node[], ctx: Ctx): void {
+  const tableFunctionColumns = tableFunctionColumnsIn(nodes);
   const visit = (list: Node[], outer: ScopeEntry[]): void => {
     const shallow = list.map((n) => (n.kind === 'group' ? { ...n, items: [] } : n));
     const entries = [...collectScope(shallow, ctx.catalog).entries, ...outer];
@@ -272,6 +276,7 @@ export function inlineAliasReferences(nodes: Node[], ctx: Ctx): void {
         const next = list[nextSigIndex(list, i, 1)];
         if ((prev?.kind === 'token' && prev.text === '.') || (next?.kind === 'token' && next.text === '.') || next?.kind === 'group') continue;
         if (entries.some((e) => e.table?.columns.some((c) => c.name.toLowerCase() === nameOf(n).toLowerCase()))) continue;
+        if (tableFunctionColumns.has(nameOf(n).toUpperCase())) continue;
         const copy = cloneNodes(expr, ctx);
         const only = sigNodes(copy);
         // A lone parameter in parentheses has no type PostgreSQL can infer: text, as SELECT ? is.
@@ -311,4 +316,60 @@ function cloneNodes(nodes: Node[], ctx: Ctx): Node[] {
     if (source) ctx.params.sources.set(copy, source);
     return copy;
   });
+}
+
+const JSON_TABLE_COLUMNS = ['KEY', 'VALUE', 'TYPE', 'ATOM', 'ID', 'PARENT', 'FULLKEY', 'PATH'];
+
+/** The columns of json_each()/json_tree() when the statement reads one (they are no catalog table). */
+function tableFunctionColumnsIn(nodes: Node[]): Set<string> {
+  const uses = (list: Node[]): boolean =>
+    list.some((n) => (n.kind === 'group' ? uses(n.items) : n.kind === 'token' && n.type === 'word' && (n.value === 'JSON_EACH' || n.value === 'JSON_TREE')));
+  return new Set(uses(nodes) ? JSON_TABLE_COLUMNS : []);
+}
+
+/** Result names (upper case) that the select lists of one query level define. */
+function definedNames(items: Node[]): Set<string> {
+  const out = new Set<string>();
+  items.forEach((n, i) => {
+    if (!isWordNode(n, 'SELECT')) return;
+    for (const item of listItems(items, listAfter(items, i))) {
+      if (isStar(item) || !hasAlias(item)) continue;
+      const s = sigNodes(item);
+      const last = s[s.length - 1] as Token;
+      out.add((last.type === 'string' || last.type === 'qident' ? last.value : last.text).toUpperCase());
+    }
+  });
+  return out;
+}
+
+/** FROM subqueries and CTEs by name (lower case), each with the result names it defines. */
+function namedSources(nodes: Node[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const visit = (list: Node[]): void => {
+    list.forEach((n, i) => {
+      if (n.kind !== 'group') return;
+      visit(n.items);
+      if (!isWordNode(n.items[nextSigIndex(n.items, -1, 1)], 'SELECT') && !isWordNode(n.items[nextSigIndex(n.items, -1, 1)], 'WITH')) return;
+      const names = definedNames(n.items);
+      // (SELECT ...) [AS] x
+      let k = nextSigIndex(list, i, 1);
+      if (isWordNode(list[k], 'AS')) k = nextSigIndex(list, k, 1);
+      if (isName(list[k])) out.set(nameOf(list[k] as Token).toLowerCase(), names);
+      // x [(columns)] AS (SELECT ...)
+      const as = nextSigIndex(list, i, -1);
+      if (!isWordNode(list[as], 'AS')) return;
+      let nameAt = nextSigIndex(list, as, -1);
+      const columns = list[nameAt];
+      if (columns?.kind === 'group') {
+        for (const col of splitCommas(columns.items)) {
+          const c = sigNodes(col);
+          if (c.length === 1 && isName(c[0])) names.add(nameOf(c[0] as Token).toUpperCase());
+        }
+        nameAt = nextSigIndex(list, nameAt, -1);
+      }
+      if (isName(list[nameAt])) out.set(nameOf(list[nameAt] as Token).toLowerCase(), names);
+    });
+  };
+  visit(nodes);
+  return out;
 }
