@@ -12,7 +12,9 @@ import type { StatementKind } from '../types';
 import { annotateInsertSelect, annotateRows, annotateSet } from './assignments';
 import { applyConflictClause } from './insert';
 import { readInsert, valuesRows } from './insert-parts';
-import { applyResultNames, inlineAliasReferences, markEchoColumns, quoteAliases, readResultNames } from './result-names';
+import { inlineAliasReferences, quoteAliases } from './aliases';
+import { markEchoColumns } from './echo-columns';
+import { applyResultNames, readResultNames } from './result-names';
 
 export interface DmlResult {
   nodes: Node[];
