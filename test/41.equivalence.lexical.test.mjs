@@ -7,7 +7,7 @@ import path from 'node:path';
 import test from 'ava';
 import { postgresBackend, tempDir } from './helpers/backends.mjs';
 import { createTestDatabase, withClient } from './helpers/pg.mjs';
-import Database, { TranslationError } from 'swarm-registry-adapter';
+import { AsyncDatabase, TranslationError } from 'swarm-registry-adapter';
 
 const require = createRequire(import.meta.url);
 const BetterSqlite3 = require('better-sqlite3');
@@ -124,6 +124,11 @@ test('session settings are pinned: a database with standard_conforming_strings o
   dbs.pg.exec('CREATE TABLE r (f REAL)');
   same(t, dbs, run('INSERT INTO r (f) VALUES (?), (?)', 0.1 + 0.2, 1 / 3));
   same(t, dbs, rows('SELECT f FROM r ORDER BY f'));
+  // The AsyncDatabase pool pins the same settings.
+  const async = new AsyncDatabase(path.join(tempDir(t), 'async.db'), { backend: 'postgres', databaseUrl: url, pgSchema: 'pinned_async', pgTimeoutMs: 20000 });
+  t.teardown(() => async.open && async.close());
+  const literal = "SELECT 'a\\b' AS v, length('a\\b') AS n";
+  t.deepEqual(await (await async.prepare(literal)).all(), dbs.sqlite.prepare(literal).all());
 });
 
 test('LIMIT and OFFSET bound to a value SQLite refuses fail as SQLite does', async (t) => {
@@ -145,6 +150,11 @@ test('an untyped parameter comes back with the JS type SQLite gives it', async (
     same(t, dbs, rows('SELECT ? AS v', v), { message: `SELECT ? bound to ${typeof v} ${String(v)}` });
   }
   same(t, dbs, rows('SELECT ? AS a, ? AS b, typeof(?) AS c', 1, 'one', 1.5), { refusal: true });
+  for (const v of [5, 2n, -9223372036854775808n]) {
+    same(t, dbs, (db) => db.prepare('SELECT ? AS v').safeIntegers(true).get(v), { message: `safeIntegers, bound ${typeof v} ${String(v)}` });
+  }
+  same(t, dbs, (db) => db.prepare('SELECT ?').pluck().get('x'));
+  same(t, dbs, (db) => db.prepare('SELECT :v AS v, :v || 1 AS w').raw().all({ v: 7 }));
 });
 
 // SQLite keeps a blob in a TEXT column; a PostgreSQL text column cannot hold one. The one allowed

@@ -4,6 +4,7 @@ import type { Ctx } from './context';
 import { quoteIdent } from './context';
 import type { Node } from './nodes';
 import type { SlotTable } from './params';
+import { TEXT_OPERAND } from './types';
 import type { Token } from './tokenizer';
 import { integerText, isIntegerLiteral } from './rules/integer-literals';
 
@@ -11,6 +12,8 @@ export interface RenderEnv {
   ctx: Ctx;
   slots: SlotTable;
 }
+
+const TEXT_TARGET = { table: '', column: '', type: TEXT_OPERAND };
 
 export function render(nodes: Node[], env: RenderEnv): string {
   let out = '';
@@ -58,7 +61,7 @@ function tokenText(t: Token, env: RenderEnv): string {
   switch (t.type) {
     case 'param': {
       const source = env.ctx.params.sources.get(t)!;
-      const target = t.note?.target;
+      const target = t.note?.target ?? (t.note?.cast === 'text' && !t.note.echo ? TEXT_TARGET : undefined);
       const n = env.slots.slotFor(source, target, t.note?.echo === true);
       return t.note?.cast ? `$${n}::${t.note.cast}` : `$${n}`;
     }

@@ -35,6 +35,12 @@ export interface ParamSlot {
  */
 export const INTEGER_OPERAND = 'sqlite integer operand';
 
+/**
+ * The target type of a parameter read as text with no column to follow (`? || 'x'`, `LIKE ?`):
+ * a JS number is a REAL in SQLite, so its text is SQLite's REAL text (7 → '7.0').
+ */
+export const TEXT_OPERAND = 'sqlite text operand';
+
 export type StatementKind =
   | 'select'
   | 'insert'

@@ -19,7 +19,7 @@
  * 'now' slot is sent as ISO-8601 text. Typed arrays other than Buffer are sent as their bytes.
  */
 import type { PgColumnType } from '../../schema/catalog';
-import { INTEGER_OPERAND, type ParamSlot } from '../../translator/types';
+import { INTEGER_OPERAND, TEXT_OPERAND, type ParamSlot } from '../../translator/types';
 import { sqliteError } from '../../adapter/errors';
 import { sqliteRealText } from './values-real-text';
 import { timestampParamText } from './values-timestamps';
@@ -52,6 +52,8 @@ export function paramCoercer(targetType: PgColumnType | undefined): ParamCoercer
       return toTimestamp;
     case INTEGER_OPERAND:
       return toIntegerOperand;
+    case TEXT_OPERAND:
+      return toTextOperand;
     default:
       return toPlain;
   }
@@ -81,6 +83,13 @@ function toText(value: unknown, slot?: Pick<ParamSlot, 'targetColumn'>): PgParam
     );
   }
   return common(value);
+}
+
+/** Text with no column: numbers as SQLite's REAL text, bytes as they are (SQLite reads a blob as text). */
+function toTextOperand(value: unknown): PgParam {
+  if (typeof value === 'number') return value !== value ? null : sqliteRealText(value);
+  if (typeof value === 'bigint') return value.toString();
+  return typeof value === 'string' ? value : common(value);
 }
 
 function toInteger(value: unknown): PgParam {
