@@ -110,6 +110,9 @@ test('comments never reach PostgreSQL as written: SQLite block comments do not n
   same(t, dbs, rows("SELECT id /* a ' quote */, v -- and a \" dangling one\nFROM t ORDER BY id"));
   same(t, dbs, rows('SELECT 1/**/+/**/2 AS n, 4-/**/-1 AS m'));
   same(t, dbs, rows('SELECT 7 -- unterminated at the end'));
+  same(t, dbs, rows("SELECT id FROM t WHERE(v LIKE'b')OR(v GLOB'c')ORDER BY id"));
+  same(t, dbs, (db) => db.prepare('SELECT id FROM t ORDER BY id LIMIT 1OFFSET 1'));
+  same(t, dbs, (db) => db.prepare('SELECT 1.5e FROM t'));
 });
 
 test('session settings are pinned: a database with standard_conforming_strings off answers as SQLite', async (t) => {
