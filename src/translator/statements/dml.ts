@@ -5,6 +5,7 @@ import { fail, type Ctx } from '../context';
 import { isOp, isWord, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
 import { rewrite } from '../rewrite';
 import { annotateComparisons } from '../rules/comparisons';
+import { concatPrecedence } from '../rules/concat-precedence';
 import { widenIntegerLiterals } from '../rules/integer-literals';
 import { collectScope, isName, nameOf } from '../scope';
 import type { Token } from '../tokenizer';
@@ -114,7 +115,8 @@ function annotate(nodes: Node[], kind: StatementKind, ctx: Ctx): void {
   annotateComparisons(nodes, ctx);
 }
 
-export function translateDml(tree: Node[], ctx: Ctx): DmlResult {
+export function translateDml(source: Node[], ctx: Ctx): DmlResult {
+  const tree = concatPrecedence(source);
   const kind = dmlKind(tree);
   ctx.scope = collectScope(tree, ctx.catalog);
   inlineAliasReferences(tree, ctx);
