@@ -113,6 +113,7 @@ test('comments never reach PostgreSQL as written: SQLite block comments do not n
   same(t, dbs, rows("SELECT id FROM t WHERE(v LIKE'b')OR(v GLOB'c')ORDER BY id"));
   same(t, dbs, (db) => db.prepare('SELECT id FROM t ORDER BY id LIMIT 1OFFSET 1'));
   same(t, dbs, (db) => db.prepare('SELECT 1.5e FROM t'));
+  same(t, dbs, (db) => db.prepare('SELECT id::text FROM t'));
   // || binds tighter than arithmetic in SQLite: grouped so, a sum next to it is never concatenated first.
   same(t, dbs, rows("SELECT id, -id || 'x' AS a, v || 'x' = 'ax' AS b, 'a' || 'b' || v AS c, (id + 1) || '' AS d FROM t ORDER BY id"));
   const concat = outcome(() => dbs.pg.prepare("SELECT 'n=' || 1 + 2 AS v").all());

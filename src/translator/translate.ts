@@ -34,7 +34,22 @@ function oneStatement(sql: string): Token[] {
     fail({ sql }, 'more than one statement', 'prepare() takes one statement; use exec() for several.');
   }
   if (!body.some((t) => !isTrivia(t))) fail({ sql }, 'an empty statement', 'there is no SQL to run.');
+  refuseForeignTokens(body);
   return body;
+}
+
+/**
+ * Text SQLite's tokenizer refuses but PostgreSQL's reads: a number run into a name (`1OFFSET`,
+ * `1.5e`) and the `::` cast. Refused at prepare with SQLite's own message.
+ */
+function refuseForeignTokens(tokens: Token[]): void {
+  tokens.forEach((t, k) => {
+    const next = tokens[k + 1];
+    if (t.type === 'number' && next?.type === 'word' && next.start === t.start + t.text.length) {
+      throw sqliteError(`unrecognized token: "${t.text}${next.text}"`, 'SQLITE_ERROR');
+    }
+    if (t.type === 'op' && t.text === '::') throw sqliteError('unrecognized token: ":"', 'SQLITE_ERROR');
+  });
 }
 
 export function translate(sql: string, catalog: SchemaCatalog, options: TranslateOptions = {}): Translation {
