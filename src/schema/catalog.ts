@@ -57,6 +57,8 @@ export interface SchemaCatalog {
   schema: string;
   /** Tables by lower-case name. */
   tables: Map<string, TableInfo>;
+  /** Lower-case names of the schema's views (SQLite refuses writes through them). */
+  views?: Set<string>;
 }
 
 export function findTable(catalog: SchemaCatalog, name: string): TableInfo | undefined {

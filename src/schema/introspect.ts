@@ -10,7 +10,7 @@ export interface CatalogClient {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
-interface TableRow { oid: string; name: string }
+interface TableRow { oid: string; name: string; kind: string }
 interface ColumnRow { oid: string; name: string; type: string; not_null: boolean; dflt: string | null; position: number; comment: string | null }
 interface KeyRow { oid: string; kind: string; columns: string[] | string; references: string | null; ref_columns: string[] | string | null }
 
@@ -21,9 +21,9 @@ function names(value: string[] | string | null): string[] {
 }
 
 const TABLES_SQL = `
-SELECT c.oid::int8 AS oid, c.relname AS name
+SELECT c.oid::int8 AS oid, c.relname AS name, c.relkind::text AS kind
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')`;
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm')`;
 
 const COLUMNS_SQL = `
 SELECT a.attrelid::int8 AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
@@ -82,8 +82,12 @@ export function loadCatalogSync(client: { query(text: string, values?: unknown[]
 
 function buildCatalog(schema: string, tableRows: unknown[], columnRows: unknown[], keyRows: unknown[]): SchemaCatalog {
   const byOid = new Map<string, TableInfo>();
-  const catalog: SchemaCatalog = { schema, tables: new Map() };
+  const catalog: SchemaCatalog = { schema, tables: new Map(), views: new Set() };
   for (const t of tableRows as TableRow[]) {
+    if (t.kind === 'v' || t.kind === 'm') {
+      catalog.views!.add(String(t.name).toLowerCase());
+      continue;
+    }
     const table: TableInfo = { name: t.name, oid: Number(t.oid), columns: [], primaryKey: [], uniqueKeys: [], foreignKeys: [] };
     byOid.set(String(t.oid), table);
     catalog.tables.set(String(t.name).toLowerCase(), table);

@@ -9,6 +9,7 @@ import { BindingPlan } from '../backends/postgres/binding';
 import { isConnectionLost, mapPgError } from '../backends/postgres/errors';
 import type { WireResult } from '../backends/postgres/protocol';
 import { RowShaper } from '../backends/postgres/values';
+import { pinnedSetStatements } from '../backends/postgres/session-settings';
 import { ConnectionPool, type PgConnection } from '../backends/postgres/worker-connections';
 import { WireQuery, type WireBatch, type WireStep } from '../backends/postgres/worker-wire-query';
 import type { SchemaCatalog } from '../schema/catalog';
@@ -28,7 +29,7 @@ type Prepared =
   | { kind: 'statement'; translation: Translation; values: unknown[]; simple: boolean; name: string | undefined };
 
 export function pgSetup(schema: string): string[] {
-  return [`SET search_path TO ${quote(schema)}`, "SET TimeZone TO 'UTC'", "SET DateStyle TO 'ISO, YMD'", "SET bytea_output TO 'hex'", 'SET extra_float_digits TO 1'];
+  return [`SET search_path TO ${quote(schema)}`, ...pinnedSetStatements()];
 }
 
 export function mirrorPool(config: MirrorConfig, poolSize: number): ConnectionPool {
@@ -210,7 +211,7 @@ export class PostgresApplier implements Applier {
       answer = { type: 'run', changes: t.kind === 'insert' || t.kind === 'update' || t.kind === 'delete' ? result.rowCount : 0 };
     } else {
       let shaper = this.#shapers.get(t);
-      if (!shaper) this.#shapers.set(t, (shaper = new RowShaper(result.fields, this.#catalog, t.columnNames, t.jsonScalarColumns)));
+      if (!shaper) this.#shapers.set(t, (shaper = new RowShaper(result.fields, this.#catalog, t.columnNames, t.jsonScalarColumns, t.echoColumns)));
       answer = { type: 'rows', rows: shaper.rows(result.rows, op.shape, op.safeIntegers) };
       // SQLite's names by position: raw and plucked rows carry none, and the secrecy policy needs them.
       return { ...info(t), columnNames: [...shaper.columnNames], answer };

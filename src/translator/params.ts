@@ -71,11 +71,12 @@ export class SlotTable {
   readonly slots: ParamSlot[] = [];
   private readonly byKey = new Map<string, number>();
 
-  slotFor(source: ParamSource, target?: { table: string; column: string; type: PgColumnType }): number {
-    const key = keyOf(source);
+  slotFor(source: ParamSource, target?: { table: string; column: string; type: PgColumnType }, echo = false): number {
+    // A parameter echoed as a result column travels tagged: its own `$n`, never shared with a comparison.
+    const key = echo ? `echo:${keyOf(source)}` : keyOf(source);
     let n = this.byKey.get(key);
     if (n === undefined) {
-      this.slots.push({ source });
+      this.slots.push(echo ? { source, echo } : { source });
       n = this.slots.length;
       this.byKey.set(key, n);
     }

@@ -5,6 +5,8 @@
 import type { Ctx } from './context';
 import type { Node } from './nodes';
 import { collate } from './rules/collate';
+import { emptyIn } from './rules/empty-in';
+import { fromSubqueryAlias } from './rules/from-subquery';
 import { functionCalls } from './rules/function-calls';
 import { isDistinct } from './rules/is-distinct';
 import { jsonArrows } from './rules/json-arrows';
@@ -20,6 +22,8 @@ type ListRule = (nodes: Node[], ctx: Ctx) => Node[];
 const RULES: ListRule[] = [
   dropMainQualifier, // main.t is t: the registry has one database
   sqliteMaster, // the catalog lives in pg_catalog
+  fromSubqueryAlias, // a FROM subquery has a name (PostgreSQL < 16 requires one)
+  emptyIn, // x IN () is false, x NOT IN () true
   functionCalls, // SQLite functions → PostgreSQL expressions
   jsonArrows, // -> and ->> take SQLite paths
   isDistinct, // IS compares NULL-safely

@@ -2,7 +2,7 @@
  * SQLite's lexical grammar (https://sqlite.org/lang_expr.html): every rule of the translator works
  * on these tokens, so string literals, comments and quoted names are never rewritten by accident.
  */
-import { TranslationError } from '../adapter/errors';
+import { sqliteError, TranslationError } from '../adapter/errors';
 
 export type TokenType =
   | 'ws'
@@ -40,6 +40,10 @@ export interface TokenNote {
   cast?: string;
   /** Rendered as this text instead (e.g. `true` for a 1 compared with a BOOLEAN column). */
   replace?: string;
+  /** A parameter that is a whole result column, returned with the JS type it was bound with. */
+  echo?: boolean;
+  /** Rendered before the token (the name of the result column that ends just before it). */
+  prefix?: string;
   /** A date/time function or CURRENT_TIMESTAMP whose value goes into a TIMESTAMPTZ column. */
   timestamptz?: boolean;
   /** json_extract/->> compared with a number: compare numerically. */
@@ -112,7 +116,13 @@ export function tokenize(sql: string): Token[] {
       push('qident', j + 1, sql.slice(i + 1, j));
     } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
       const m = /^(0[xX][0-9a-fA-F]+|(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?)/.exec(sql.slice(i))!;
-      push('number', i + m[0].length);
+      let end = i + m[0].length;
+      if (end < sql.length && isWordChar(sql[end])) {
+        // `1OFFSET`, `1.5e`: SQLite refuses a number run into a name, as prepare() reports it there.
+        while (end < sql.length && isWordChar(sql[end])) end++;
+        throw sqliteError(`unrecognized token: "${sql.slice(i, end)}"`, 'SQLITE_ERROR');
+      }
+      push('number', end);
     } else if (c === '?') {
       let j = i + 1;
       while (j < sql.length && /[0-9]/.test(sql[j])) j++;

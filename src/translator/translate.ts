@@ -26,12 +26,30 @@ function oneStatement(sql: string): Token[] {
   const tokens = tokenize(sql);
   let end = tokens.length;
   while (end > 0 && (isTrivia(tokens[end - 1]) || tokens[end - 1].type === 'semi')) end--;
+  // Comments right after the last token belong to the last result column's name in SQLite.
+  while (end < tokens.length && isTrivia(tokens[end])) end++;
+  while (end > 0 && tokens[end - 1].type === 'ws') end--;
   const body = tokens.slice(0, end);
   if (body.some((t) => t.type === 'semi') && splitStatements(sql).length > 1) {
     fail({ sql }, 'more than one statement', 'prepare() takes one statement; use exec() for several.');
   }
   if (!body.some((t) => !isTrivia(t))) fail({ sql }, 'an empty statement', 'there is no SQL to run.');
+  refuseForeignTokens(body);
   return body;
+}
+
+/**
+ * Text SQLite's tokenizer refuses but PostgreSQL's reads: a number run into a name (`1OFFSET`,
+ * `1.5e`) and the `::` cast. Refused at prepare with SQLite's own message.
+ */
+function refuseForeignTokens(tokens: Token[]): void {
+  tokens.forEach((t, k) => {
+    const next = tokens[k + 1];
+    if (t.type === 'number' && next?.type === 'word' && next.start === t.start + t.text.length) {
+      throw sqliteError(`unrecognized token: "${t.text}${next.text}"`, 'SQLITE_ERROR');
+    }
+    if (t.type === 'op' && t.text === '::') throw sqliteError('unrecognized token: ":"', 'SQLITE_ERROR');
+  });
 }
 
 export function translate(sql: string, catalog: SchemaCatalog, options: TranslateOptions = {}): Translation {
@@ -69,6 +87,7 @@ export function translate(sql: string, catalog: SchemaCatalog, options: Translat
         kind: d.kind, reader: d.reader, readonly: d.kind === 'select', ordered: d.ordered,
         tables: [...ctx.scope.tables], changesSchema: false, ...(d.columnNames ? { columnNames: d.columnNames } : {}),
         ...(d.jsonScalarColumns ? { jsonScalarColumns: d.jsonScalarColumns } : {}),
+        ...(d.echoColumns ? { echoColumns: d.echoColumns } : {}),
       });
     }
     case 'VACUUM': case 'ANALYZE': case 'REINDEX':

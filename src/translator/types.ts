@@ -22,7 +22,24 @@ export interface ParamSlot {
    */
   targetType?: PgColumnType;
   targetColumn?: { table: string; column: string };
+  /**
+   * The parameter is a whole result column (`SELECT ?`): SQLite returns it as bound, so its value
+   * travels tagged with its JS type (see values-params' echo) and the row shaper restores that type.
+   */
+  echo?: boolean;
 }
+
+/**
+ * The target type of a parameter SQLite reads as an integer (LIMIT, OFFSET): a value that is not
+ * an integer after SQLite's numeric conversion is SQLITE_MISMATCH, as in SQLite.
+ */
+export const INTEGER_OPERAND = 'sqlite integer operand';
+
+/**
+ * The target type of a parameter read as text with no column to follow (`? || 'x'`, `LIKE ?`):
+ * a JS number is a REAL in SQLite, so its text is SQLite's REAL text (7 → '7.0').
+ */
+export const TEXT_OPERAND = 'sqlite text operand';
 
 export type StatementKind =
   | 'select'
@@ -66,6 +83,8 @@ export interface Translation {
    * SQLite does (a JSON number as a number, a string as text, true/false as 1/0).
    */
   jsonScalarColumns?: number[];
+  /** Result positions that are a bound parameter returned as bound (ParamSlot.echo). */
+  echoColumns?: number[];
   /** The top-level statement has an ORDER BY (shadow mode ignores row order otherwise). */
   ordered: boolean;
   /** Tables the statement reads or writes (lower case). */

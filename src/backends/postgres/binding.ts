@@ -10,7 +10,7 @@
  * `namedParams`, not count them as positional, for the same behaviour here.
  */
 import type { ParamSlot } from '../../translator/types';
-import { paramCoercer, type ParamCoercer, type PgParam } from './values-params';
+import { echoParam, paramCoercer, type ParamCoercer, type PgParam } from './values-params';
 
 /** What binding needs from a Translation. */
 export interface BindingShape {
@@ -63,7 +63,7 @@ export class BindingPlan {
         this.sourceKinds[i] = SOURCE_NOW;
       }
     });
-    this.coercers = shape.slots.map((slot) => paramCoercer(slot.targetType));
+    this.coercers = shape.slots.map((slot) => (slot.echo ? echoParam : paramCoercer(slot.targetType)));
   }
 
   /** Each `$n`'s slot: where its value comes from and the column it is for. */

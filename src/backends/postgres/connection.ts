@@ -10,6 +10,7 @@ import type { SchemaCatalog } from '../../schema/catalog';
 import { loadCatalogSync } from '../../schema/introspect';
 import type { Translation, TransactionOp } from '../../translator/types';
 import { mapPgError } from './errors';
+import { pinnedSetStatements } from './session-settings';
 import type { FieldInfo, RawRow } from './protocol';
 import type { PreparedStatement, RowSource, StatementRunner } from './statement-engine';
 import { SyncPgClient } from './sync-client';
@@ -32,13 +33,7 @@ const CURSOR_BATCH = 256;
 
 /** What every connection runs once: the schema, and the settings the value shaper relies on. */
 export function sessionSetup(schema: string, readonly: boolean): string[] {
-  const setup = [
-    `SET search_path TO ${quoteIdent(schema)}`,
-    "SET TimeZone TO 'UTC'",
-    "SET DateStyle TO 'ISO, YMD'",
-    "SET bytea_output TO 'hex'",
-    'SET extra_float_digits TO 1',
-  ];
+  const setup = [`SET search_path TO ${quoteIdent(schema)}`, ...pinnedSetStatements()];
   if (readonly) setup.push('SET default_transaction_read_only TO on');
   return setup;
 }

@@ -75,6 +75,9 @@ function translate(e: PgErrorLike, code: string, pg: string, context: PgErrorCon
       return [`no such function: ${(quoted(pg) ?? pg.replace(/^function /, '')).split('(')[0]}`, 'SQLITE_ERROR'];
     case '42P07':
       return [`table ${unqualified(quoted(pg) ?? pg, context.catalog)} already exists`, 'SQLITE_ERROR'];
+    case '2201W': // LIMIT must not be negative
+    case '2201X': // OFFSET must not be negative
+      return ['datatype mismatch', 'SQLITE_MISMATCH'];
     case '57014':
       return [`interrupted: ${pg}`, 'SQLITE_INTERRUPT'];
     case '25006':

@@ -57,7 +57,7 @@ export function preparedStatement(translation: Translation, fields: FieldInfo[] 
     name,
     fields,
     plan: new BindingPlan(translation),
-    shaper: fields ? new RowShaper(fields, catalog, translation.columnNames, translation.jsonScalarColumns) : undefined,
+    shaper: fields ? new RowShaper(fields, catalog, translation.columnNames, translation.jsonScalarColumns, translation.echoColumns) : undefined,
     nowSlots,
   };
 }

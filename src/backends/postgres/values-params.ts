@@ -4,7 +4,8 @@
  * better-sqlite3 binds every JS number as a REAL, and a column's affinity then converts it: into
  * TEXT it becomes SQLite's REAL text (`2` → '2.0'; the engine's VM ids are stored that way, so a
  * lookup must bind them the same way or it silently misses). Per target type:
- * - text: numbers → SQLite's REAL text, bigints → their digits, strings unchanged.
+ * - text: numbers → SQLite's REAL text, bigints → their digits, strings unchanged; a Buffer is
+ *   refused with SQLITE_MISMATCH (SQLite would keep a blob in the TEXT column).
  * - bigint/integer/smallint: integral numbers → their digits; a fraction is sent as written and
  *   PostgreSQL refuses it (SQLite would keep a REAL in the INTEGER column).
  * - boolean: 0 → false, any other number → true (SQLite would keep 2 as 2).
@@ -20,7 +21,7 @@
  * 'now' slot is sent as ISO-8601 text. Typed arrays other than Buffer are sent as their bytes.
  */
 import type { PgColumnType } from '../../schema/catalog';
-import type { ParamSlot } from '../../translator/types';
+import { INTEGER_OPERAND, TEXT_OPERAND, type ParamSlot } from '../../translator/types';
 import { sqliteError } from '../../adapter/errors';
 import { sqliteRealText } from './values-real-text';
 import { timestampParamText } from './values-timestamps';
@@ -60,6 +61,10 @@ function coercerFor(targetType: PgColumnType | undefined): ParamCoercer {
     case 'timestamp with time zone':
     case 'timestamp without time zone':
       return toTimestamp;
+    case INTEGER_OPERAND:
+      return toIntegerOperand;
+    case TEXT_OPERAND:
+      return toTextOperand;
     default:
       return toPlain;
   }
@@ -74,11 +79,28 @@ function common(value: unknown): PgParam {
   return String(value); // not reached after binding's checks
 }
 
-function toText(value: unknown): PgParam {
+function toText(value: unknown, slot?: Pick<ParamSlot, 'targetColumn'>): PgParam {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return value !== value ? null : sqliteRealText(value);
   if (typeof value === 'bigint') return value.toString();
+  if (ArrayBuffer.isView(value)) {
+    // SQLite keeps a blob in a TEXT column, and compares it with the column's blobs, not its
+    // texts; a PostgreSQL text column holds text only, so neither can be reproduced exactly.
+    const column = slot?.targetColumn ? `${slot.targetColumn.table}.${slot.targetColumn.column}` : 'a TEXT column';
+    throw sqliteError(
+      `datatype mismatch: a Buffer (a blob) bound for ${column} cannot be stored in or compared with that TEXT ` +
+        `column on PostgreSQL; bind the text instead (buffer.toString('utf8')), or make the column a BLOB`,
+      'SQLITE_MISMATCH',
+    );
+  }
   return common(value);
+}
+
+/** Text with no column: numbers as SQLite's REAL text, bytes as they are (SQLite reads a blob as text). */
+function toTextOperand(value: unknown): PgParam {
+  if (typeof value === 'number') return value !== value ? null : sqliteRealText(value);
+  if (typeof value === 'bigint') return value.toString();
+  return typeof value === 'string' ? value : common(value);
 }
 
 function toInteger(value: unknown): PgParam {
@@ -123,4 +145,75 @@ function toPlain(value: unknown): PgParam {
   if (typeof value === 'number') return value !== value ? null : String(value);
   if (typeof value === 'bigint') return value.toString();
   return common(value);
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+/** SQLite's text-to-number conversion: optional blanks around a decimal number (no hex). */
+const NUMERIC_TEXT = /^[ \t\n\v\f\r]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t\n\v\f\r]*$/;
+const INTEGER_TEXT = /^[+-]?\d+$/;
+
+function mismatch(): never {
+  throw sqliteError('datatype mismatch', 'SQLITE_MISMATCH');
+}
+
+/** The integer SQLite reads from a real, or undefined when it is not a 64-bit integer. */
+function integralReal(value: number): bigint | undefined {
+  if (!Number.isInteger(value)) return undefined;
+  const v = BigInt(value);
+  return v >= INT64_MIN && v <= INT64_MAX ? v : undefined;
+}
+
+/**
+ * A LIMIT or OFFSET value: SQLite converts it with numeric affinity and refuses with
+ * SQLITE_MISMATCH ("datatype mismatch") anything that is not then a 64-bit integer: NULL (and NaN,
+ * which binds as NULL), a fraction, an infinity, text that is not a number ('abc', '0x2'), a blob.
+ * '2', ' 2 ', '2.0' and '1e1' are integers; so are 2.0 and any bigint.
+ */
+function toIntegerOperand(value: unknown): PgParam {
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') {
+    const v = integralReal(value);
+    return v === undefined ? mismatch() : v.toString();
+  }
+  if (typeof value === 'string') {
+    const m = NUMERIC_TEXT.exec(value);
+    if (!m) return mismatch();
+    if (INTEGER_TEXT.test(m[1]!)) {
+      const v = BigInt(m[1]!);
+      if (v >= INT64_MIN && v <= INT64_MAX) return v.toString();
+    }
+    const v = integralReal(Number(m[1]));
+    return v === undefined ? mismatch() : v.toString();
+  }
+  return mismatch();
+}
+
+/**
+ * A parameter that is a whole result column (ParamSlot.echo), tagged with what SQLite would hold:
+ * `r` a REAL (better-sqlite3 binds every JS number as one; NaN is NULL), `i` an INTEGER (a
+ * bigint), `t` TEXT, `b` a BLOB in hex. The row shaper (echoValue) turns it back.
+ */
+export function echoParam(value: unknown): PgParam {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return value !== value ? null : `r${value}`;
+  if (typeof value === 'bigint') return `i${value}`;
+  if (typeof value === 'string') return `t${value}`;
+  const bytes = common(value);
+  return Buffer.isBuffer(bytes) ? `b${bytes.toString('hex')}` : bytes === null ? null : `t${bytes}`;
+}
+
+/** The value of an echoed parameter as better-sqlite3 returns it from SQLite. */
+export function echoValue(text: string, safeIntegers: boolean): unknown {
+  const rest = text.slice(1);
+  switch (text.charCodeAt(0)) {
+    case 114 /* r */:
+      return Number(rest);
+    case 105 /* i */:
+      return safeIntegers ? BigInt(rest) : Number(rest);
+    case 98 /* b */:
+      return Buffer.from(rest, 'hex');
+    default:
+      return rest;
+  }
 }

@@ -7,13 +7,15 @@
  */
 import type { CustomTypesConfig } from 'pg';
 import type { SchemaCatalog, TableInfo, TimestampFormat } from '../../schema/catalog';
+import { pinnedOptions } from './session-settings';
+import { echoValue } from './values-params';
 import { formatTimestamp } from './values-timestamps';
 
 export { coerceParam, paramCoercer, type PgParam, type ParamCoercer } from './values-params';
 export { sqliteRealText } from './values-real-text';
 
 /** Session settings the shaping relies on, as a `pg` `options` string (libpq `-c` flags). */
-export const SESSION_OPTIONS = '-c TimeZone=UTC -c DateStyle=ISO,YMD -c bytea_output=hex -c extra_float_digits=1';
+export const SESSION_OPTIONS = pinnedOptions();
 
 const identity = (value: string): string => value;
 
@@ -53,6 +55,7 @@ const TIMESTAMPTZ_ISO = 7;
 const TIMESTAMP_SQLITE = 8;
 const TIMESTAMP_ISO = 9;
 const JSON_SCALAR = 10;
+const ECHO = 11;
 
 const KIND_BY_OID = new Map<number, number>([
   [16, BOOL], [17, BYTEA], [20, INT], [21, INT], [23, INT], [26, INT],
@@ -71,13 +74,13 @@ export class RowShaper {
    * `jsonScalarColumns`: positions holding a json_extract()/->> value as jsonb
    * (Translation.jsonScalarColumns), returned as SQLite returns that value.
    */
-  constructor(fields: readonly ResultField[], catalog?: SchemaCatalog, columnNames?: readonly string[], jsonScalarColumns?: readonly number[]) {
+  constructor(fields: readonly ResultField[], catalog?: SchemaCatalog, columnNames?: readonly string[], jsonScalarColumns?: readonly number[], echoColumns?: readonly number[]) {
     const byOid = catalog ? tablesByOid(catalog) : undefined;
     this.columnNames = fields.map((f, i) => columnNames?.[i] ?? f.name);
     this.kinds = new Uint8Array(fields.length);
     this.tableNames = fields.map((f, i) => {
       const table = f.tableID ? byOid?.get(f.tableID) : undefined;
-      this.kinds[i] = jsonScalarColumns?.includes(i) && (f.dataTypeID === JSONB_OID || f.dataTypeID === JSON_OID) ? JSON_SCALAR : kindOf(f, table);
+      this.kinds[i] = jsonScalarColumns?.includes(i) && (f.dataTypeID === JSONB_OID || f.dataTypeID === JSON_OID) ? JSON_SCALAR : echoColumns?.includes(i) ? ECHO : kindOf(f, table);
       return table ? table.name : EXPRESSION_TABLE;
     });
   }
@@ -170,6 +173,8 @@ function convert(kind: number, text: string, safeIntegers: boolean): unknown {
       return formatTimestamp(text, 'iso', false);
     case JSON_SCALAR:
       return jsonScalar(text, safeIntegers);
+    case ECHO:
+      return echoValue(text, safeIntegers);
     default:
       return text;
   }

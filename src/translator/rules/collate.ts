@@ -1,12 +1,29 @@
 /**
- * COLLATE NOCASE folds ASCII case: compare lower() of both sides. COLLATE BINARY is PostgreSQL's
+ * COLLATE NOCASE folds the 26 ASCII letters only ('Ä' and 'ä' stay different): both sides are
+ * folded with translate() (see like-glob's asciiLower), not lower(), which folds every letter. COLLATE BINARY is PostgreSQL's
  * "C" collation. RTRIM has no equivalent.
  */
 import { fail, type Ctx } from '../context';
 import { isOp, isType, isWord, nextSig, prevSig, tpl, type Node } from '../nodes';
 import { primaryEnd, primaryStart } from './json-arrows';
+import { asciiLower } from './like-glob';
 
 const COMPARE = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
+
+/** The expression from start to the collation name at nameAt is a whole select-list item. */
+function isResultColumn(nodes: Node[], start: number, nameAt: number): boolean {
+  const before = nodes[prevSig(nodes, start)];
+  const after = nodes[nextSig(nodes, nameAt)];
+  const ends = after === undefined || isType(after, 'comma') || isWord(after, 'FROM', 'AS', 'WHERE', 'GROUP', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT');
+  if (!ends) return false;
+  if (isWord(before, 'SELECT', 'DISTINCT', 'ALL')) return true;
+  if (!isType(before, 'comma')) return false;
+  for (let j = start - 1; j >= 0; j--) {
+    if (isWord(nodes[j], 'SELECT')) return true;
+    if (isWord(nodes[j], 'FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'BY', 'SET', 'VALUES', 'ON', 'RETURNING')) return false;
+  }
+  return false;
+}
 
 export function collate(nodes: Node[], ctx: Ctx): Node[] {
   for (let i = 0; i < nodes.length; i++) {
@@ -21,14 +38,20 @@ export function collate(nodes: Node[], ctx: Ctx): Node[] {
     if (value !== 'NOCASE') fail(ctx, `COLLATE ${value || '?'}`, 'only BINARY and NOCASE collations are supported.');
     const end = prevSig(nodes, i);
     const start = primaryStart(nodes, end);
-    nodes = [...nodes.slice(0, start), tpl(['lower(', nodes.slice(start, end + 1), ')'], 'text'), ...nodes.slice(nameAt + 1)];
+    if (isResultColumn(nodes, start, nameAt)) {
+      // `SELECT v COLLATE NOCASE`: a collation changes comparisons, never the value returned.
+      nodes = [...nodes.slice(0, i), ...nodes.slice(nameAt + 1)];
+      i = start;
+      continue;
+    }
+    nodes = [...nodes.slice(0, start), tpl(asciiLower([nodes.slice(start, end + 1)]), 'text'), ...nodes.slice(nameAt + 1)];
     i = start;
     // The collation applies to the whole comparison: fold the other side too.
     const before = prevSig(nodes, start);
     if (isOp(nodes[before], ...COMPARE)) {
       const otherEnd = prevSig(nodes, before);
       const otherStart = primaryStart(nodes, otherEnd);
-      nodes = [...nodes.slice(0, otherStart), tpl(['lower(', nodes.slice(otherStart, otherEnd + 1), ')'], 'text'), ...nodes.slice(otherEnd + 1)];
+      nodes = [...nodes.slice(0, otherStart), tpl(asciiLower([nodes.slice(otherStart, otherEnd + 1)]), 'text'), ...nodes.slice(otherEnd + 1)];
       i = otherStart;
     } else {
       const after = nextSig(nodes, start);
@@ -36,7 +59,7 @@ export function collate(nodes: Node[], ctx: Ctx): Node[] {
         const otherAt = nextSig(nodes, after);
         if (otherAt !== -1) {
           const otherEnd = primaryEnd(nodes, otherAt);
-          nodes = [...nodes.slice(0, otherAt), tpl(['lower(', nodes.slice(otherAt, otherEnd + 1), ')'], 'text'), ...nodes.slice(otherEnd + 1)];
+          nodes = [...nodes.slice(0, otherAt), tpl(asciiLower([nodes.slice(otherAt, otherEnd + 1)]), 'text'), ...nodes.slice(otherEnd + 1)];
         }
       }
     }

@@ -1,20 +1,36 @@
 /**
- * LIKE is case-insensitive (ASCII) in SQLite and has no escape character unless ESCAPE names one:
- * `ILIKE ... ESCAPE ''`. GLOB is case-sensitive with * ? [...] wildcards: a regular expression,
+ * LIKE is case-insensitive for ASCII letters only in SQLite ('A' LIKE 'a', but not 'Ä' LIKE 'ä')
+ * and has no escape character unless ESCAPE names one: both sides are folded with translate() of
+ * the 26 ASCII letters, then compared with a case-sensitive `LIKE ... ESCAPE ''` (PostgreSQL's
+ * ILIKE and lower() fold every letter of the alphabet the server knows). GLOB is case-sensitive with * ? [...] wildcards: a regular expression,
  * built from the pattern in SQL so that a bound pattern is never inlined.
  */
 import type { Ctx } from '../context';
 import { inferType } from '../infer-type';
-import { isWord, nextSig, prevSig, tpl, trimTrivia, type Node } from '../nodes';
+import { isType, isWord, nextSig, prevSig, sigNodes, tpl, trimTrivia, type Node } from '../nodes';
 import { castParam, type Parts } from './call';
 import { operandAfter, operandBefore } from './comparisons';
 
 /** SQL that turns a GLOB pattern into an anchored POSIX regular expression. */
-export function globToRegex(pattern: Node[]): Parts {
+export function globToRegex(pattern: Parts): Parts {
   return [
-    "('^' || replace(replace(regexp_replace(regexp_replace(", pattern,
+    "('^' || replace(replace(regexp_replace(regexp_replace(", ...pattern,
     ", '([.+(){}|\\\\$^])', '\\\\\\1', 'g'), '\\[\\\\\\^', '[^', 'g'), '*', '.*'), '?', '.') || '$')",
   ];
+}
+
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** SQL that lowers the 26 ASCII letters of a text and nothing else (SQLite's case folding). */
+export function asciiLower(value: Parts): Parts {
+  return ['translate(', ...value, `, '${UPPER}', '${UPPER.toLowerCase()}')`];
+}
+
+/** An operand as text: SQLite's LIKE and GLOB read a number as its text (`id LIKE 1`). */
+function asText(operand: Node[], ctx: Ctx): Parts {
+  const s = sigNodes(operand);
+  const plain = s.length === 1 && (isType(s[0], 'string') || (isType(s[0], 'param') && s[0].note?.cast === 'text'));
+  return plain || inferType(operand, ctx) === 'text' ? [operand] : ['CAST(', operand, ' AS text)'];
 }
 
 export function likeGlob(nodes: Node[], ctx: Ctx): Node[] {
@@ -32,14 +48,24 @@ export function likeGlob(nodes: Node[], ctx: Ctx): Node[] {
     const hasEscape = isWord(nodes[nextSig(nodes, rightEnd - 1)], 'ESCAPE');
     castParam(left, 'text');
     castParam(right, 'text');
-    const leftType = inferType(left, ctx);
-    const leftParts: Parts = leftType !== undefined && leftType !== 'text' ? ['CAST(', left, ' AS text) '] : [left];
+    const leftParts = asText(left, ctx);
+    const rightParts = asText(right, ctx);
     let replaced: Parts;
-    if (n.value === 'LIKE') replaced = [...leftParts, negated ? 'NOT ILIKE ' : 'ILIKE ', right, hasEscape ? '' : " ESCAPE ''"];
-    else if (n.value === 'GLOB') replaced = [...leftParts, negated ? '!~ ' : '~ ', ...globToRegex(right)];
-    else replaced = [...leftParts, negated ? '!~ ' : '~ ', right];
+    if (n.value === 'LIKE') replaced = [...asciiLower(leftParts), negated ? ' NOT LIKE ' : ' LIKE ', ...asciiLower(rightParts), hasEscape ? ' ' : " ESCAPE ''"];
+    else if (n.value === 'GLOB') replaced = [...leftParts, negated ? ' !~ ' : ' ~ ', ...globToRegex(rightParts)];
+    else replaced = [...leftParts, negated ? ' !~ ' : ' ~ ', ...rightParts];
+    let end = rightEnd;
+    if (n.value === 'LIKE' && hasEscape) {
+      // The escape character is folded as the pattern is, so `ESCAPE 'X'` still finds its 'x'.
+      const escapeAt = nextSig(nodes, rightEnd - 1);
+      const charAt = nextSig(nodes, escapeAt);
+      if (charAt !== -1) {
+        replaced.push(' ESCAPE ', ...asciiLower([[nodes[charAt]!]]));
+        end = charAt + 1;
+      }
+    }
     const out = tpl(replaced, 'boolean');
-    nodes = [...nodes.slice(0, leftStart), out, ...nodes.slice(rightEnd)];
+    nodes = [...nodes.slice(0, leftStart), out, ...nodes.slice(end)];
     i = leftStart;
   }
   return nodes;

@@ -5,6 +5,7 @@
 import type { Ctx } from '../context';
 import { isOp, isType, isWord, sigNodes, tpl, trimTrivia, type Node } from '../nodes';
 import { castParam } from './call';
+import { INTEGER_OPERAND } from '../types';
 
 function until(nodes: Node[], from: number, stop: (n: Node) => boolean): number {
   let j = from;
@@ -12,20 +13,40 @@ function until(nodes: Node[], from: number, stop: (n: Node) => boolean): number 
   return j;
 }
 
+/**
+ * `LIMIT NULL` is SQLITE_MISMATCH in SQLite; a negative count is PostgreSQL's error for it
+ * (2201W/2201X, mapped to SQLITE_MISMATCH "datatype mismatch").
+ */
+function nullLiteral(expr: Node[]): boolean {
+  const s = sigNodes(expr);
+  return s.length === 1 && isWord(s[0], 'NULL');
+}
+
 function limitExpr(expr: Node[]): Node[] {
   const s = sigNodes(expr);
+  if (nullLiteral(expr)) return [tpl(['-1'])];
   if (s.length === 2 && isOp(s[0], '-') && isType(s[1], 'number')) return [tpl(['ALL'])];
   if (s.length === 1 && isType(s[0], 'number')) return expr;
-  castParam(expr, 'bigint');
+  integerOperand(expr);
   return [tpl(['NULLIF(GREATEST(', expr, ', -1), -1)'])];
 }
 
 function offsetExpr(expr: Node[]): Node[] {
   const s = sigNodes(expr);
+  if (nullLiteral(expr)) return [tpl(['-1'])];
   if (s.length === 1 && isType(s[0], 'number')) return expr;
   if (s.length === 2 && isOp(s[0], '-') && isType(s[1], 'number')) return [tpl(['0'])];
-  castParam(expr, 'bigint');
+  integerOperand(expr);
   return [tpl(['GREATEST(', expr, ', 0)'])];
+}
+
+/** A bare parameter is bound as SQLite reads a LIMIT: an integer, or SQLITE_MISMATCH. */
+function integerOperand(expr: Node[]): void {
+  castParam(expr, 'bigint');
+  const s = sigNodes(expr);
+  if (s.length === 1 && isType(s[0], 'param') && !s[0].note?.target) {
+    s[0].note = { ...s[0].note, target: { table: '', column: 'LIMIT', type: INTEGER_OPERAND } };
+  }
 }
 
 export function limit(nodes: Node[], _ctx: Ctx): Node[] {

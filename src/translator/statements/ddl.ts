@@ -49,7 +49,7 @@ function createIndex(tree: Node[], ctx: Ctx): DdlResult {
   if (on === -1 || !isGroup(tree[groupAt])) fail(ctx, 'CREATE INDEX', 'write CREATE INDEX name ON table (columns).');
   const tableName = nameOf(tree[tableAt] as Token).toLowerCase();
   const table = findTable(ctx.catalog, tableName);
-  // An indexed expression (lower(x) from COLLATE NOCASE, json_extract...) needs its own parentheses.
+  // An indexed expression (the ASCII folding of COLLATE NOCASE, json_extract...) needs its own parentheses.
   const columns = splitCommas((tree[groupAt] as Group).items).map((item) => {
     const rewritten = ddlExpression(trimTrivia(item), table, ctx);
     const simple = sigNodes(rewritten).every((n) => n.kind === 'token');

@@ -1,15 +1,20 @@
 /** SELECT, INSERT, UPDATE, DELETE (and WITH ... of each): the expression rules plus the statement's own. */
 import { findTable } from '../../schema/catalog';
+import { sqliteError } from '../../adapter/errors';
 import { fail, type Ctx } from '../context';
-import { isOp, isWord, nextSig, type Node } from '../nodes';
+import { isOp, isWord, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
 import { rewrite } from '../rewrite';
 import { annotateComparisons } from '../rules/comparisons';
+import { concatPrecedence } from '../rules/concat-precedence';
+import { widenIntegerLiterals } from '../rules/integer-literals';
 import { collectScope, isName, nameOf } from '../scope';
 import type { Token } from '../tokenizer';
 import type { StatementKind } from '../types';
 import { annotateInsertSelect, annotateRows, annotateSet } from './assignments';
 import { applyConflictClause } from './insert';
 import { readInsert, valuesRows } from './insert-parts';
+import { inlineAliasReferences, quoteAliases } from './aliases';
+import { markEchoColumns } from './echo-columns';
 import { applyResultNames, readResultNames } from './result-names';
 
 export interface DmlResult {
@@ -19,6 +24,7 @@ export interface DmlResult {
   ordered: boolean;
   columnNames?: string[];
   jsonScalarColumns?: number[];
+  echoColumns?: number[];
 }
 
 /** The statement's verb: the first top-level INSERT/REPLACE/UPDATE/DELETE/SELECT/VALUES after any WITH. */
@@ -32,7 +38,50 @@ export function dmlKind(nodes: Node[]): StatementKind {
   return 'select';
 }
 
+/** The table an INSERT, UPDATE or DELETE writes, as written (after any `main.` and `OR action`). */
+function writeTarget(nodes: Node[], kind: StatementKind): Token | undefined {
+  const verb = nodes.findIndex((n) => isWord(n, kind === 'insert' ? 'INTO' : kind === 'update' ? 'UPDATE' : 'FROM'));
+  if (verb === -1) return undefined;
+  let at = nextSig(nodes, verb);
+  if (kind === 'update' && isWord(nodes[at], 'OR')) at = nextSig(nodes, nextSig(nodes, at));
+  if (isOp(nodes[nextSig(nodes, at)], '.')) at = nextSig(nodes, nextSig(nodes, at));
+  return isName(nodes[at]) ? (nodes[at] as Token) : undefined;
+}
+
+/** SQLite refuses at prepare any write to a view (it has no INSTEAD OF trigger here). */
+function refuseViewWrite(nodes: Node[], kind: StatementKind, ctx: Ctx): void {
+  if (kind === 'select') return;
+  const target = writeTarget(nodes, kind);
+  if (target && ctx.catalog.views?.has(nameOf(target).toLowerCase())) {
+    throw sqliteError(`cannot modify ${nameOf(target)} because it is a view`, 'SQLITE_ERROR');
+  }
+}
+
+/**
+ * `SET x = 3, x = 4`: SQLite ignores every assignment of a column but the rightmost; PostgreSQL
+ * rejects the repeat. The earlier ones are dropped (names compared as SQLite does, ignoring case).
+ */
+function dropOverriddenAssignments(nodes: Node[], setAt: number): void {
+  let end = setAt + 1;
+  while (end < nodes.length && !isWord(nodes[end], 'WHERE', 'FROM', 'RETURNING', 'ORDER', 'LIMIT')) end++;
+  const items = splitCommas(nodes.slice(setAt + 1, end));
+  const target = (item: Node[]): string | undefined => {
+    const eq = item.findIndex((n) => isOp(n, '='));
+    const s = sigNodes(item.slice(0, eq === -1 ? 0 : eq));
+    return s.length === 1 && isName(s[0]) ? nameOf(s[0] as Token).toLowerCase() : undefined;
+  };
+  const names = items.map(target);
+  const kept = items.filter((_, i) => names[i] === undefined || names.indexOf(names[i], i + 1) === -1);
+  if (kept.length === items.length) return;
+  const rebuilt: Node[] = [tpl([' '])];
+  kept.forEach((item, i) => rebuilt.push(...(i > 0 ? [tpl([', '])] : []), ...trimTrivia(item)));
+  rebuilt.push(tpl([' ']));
+  nodes.splice(setAt + 1, end - setAt - 1, ...rebuilt);
+}
+
 function annotate(nodes: Node[], kind: StatementKind, ctx: Ctx): void {
+  refuseViewWrite(nodes, kind, ctx);
+  for (let i = 0; i < nodes.length; i++) if (isWord(nodes[i], 'SET') && kind !== 'select') dropOverriddenAssignments(nodes, i);
   if (kind === 'insert') {
     const parts = readInsert(nodes, ctx);
     if (parts.table) {
@@ -66,10 +115,15 @@ function annotate(nodes: Node[], kind: StatementKind, ctx: Ctx): void {
   annotateComparisons(nodes, ctx);
 }
 
-export function translateDml(tree: Node[], ctx: Ctx): DmlResult {
+export function translateDml(source: Node[], ctx: Ctx): DmlResult {
+  const tree = concatPrecedence(source);
   const kind = dmlKind(tree);
   ctx.scope = collectScope(tree, ctx.catalog);
+  inlineAliasReferences(tree, ctx);
   annotate(tree, kind, ctx);
+  quoteAliases(tree, ctx);
+  widenIntegerLiterals(tree);
+  const echoColumns = markEchoColumns(tree);
   const names = readResultNames(tree, ctx);
   let nodes = rewrite(tree, ctx);
   if (kind === 'insert') nodes = applyConflictClause(nodes, ctx);
@@ -81,6 +135,7 @@ export function translateDml(tree: Node[], ctx: Ctx): DmlResult {
     ordered: hasTopLevelOrderBy(tree),
     columnNames: named.columnNames,
     ...(names && names.jsonScalar.length > 0 ? { jsonScalarColumns: names.jsonScalar } : {}),
+    ...(echoColumns.length > 0 ? { echoColumns } : {}),
   };
 }
 

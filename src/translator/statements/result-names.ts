@@ -44,9 +44,25 @@ export function readResultNames(nodes: Node[], ctx: Ctx): ResultNames | undefine
         const pgName = col ? col.column.name : (s[s.length - 1] as Token).type === 'qident' ? written : written.toLowerCase();
         return { name, alias: pgName !== name };
       }
-      return { name: sourceSpan(item, ctx.sql) ?? '', alias: true };
+      return { name: expressionSpan(item, ctx.sql), alias: true };
     }),
   };
+}
+
+/**
+ * SQLite names an expression by its text from its first token up to the next comma or clause,
+ * trailing whitespace dropped but trailing comments kept (`SELECT 7 -- c` is `7 -- c`).
+ */
+export function expressionSpan(item: Node[], sql: string): string {
+  const body = trimTrivia(item);
+  if (body.length === 0) return '';
+  let last = item.length - 1;
+  while (last > 0 && item[last].kind === 'token' && (item[last] as Token).type === 'ws') last--;
+  const tail = item[last];
+  if (!(tail.kind === 'token' && tail.type === 'comment')) return sourceSpan(body, sql) ?? '';
+  const head = body[0];
+  const start = head.kind === 'token' || head.kind === 'group' ? head.start : -1;
+  return start < 0 ? sourceSpan(body, sql) ?? '' : sql.slice(start, tail.start + tail.text.length);
 }
 
 /**
@@ -76,7 +92,7 @@ function markJsonScalars(items: Node[][]): number[] {
   return marked;
 }
 
-function isWordNode(n: Node | undefined, word: string): boolean {
+export function isWordNode(n: Node | undefined, word: string): boolean {
   return n !== undefined && n.kind === 'token' && n.type === 'word' && n.value === word;
 }
 

@@ -18,6 +18,12 @@ export function resultList(nodes: Node[]): ListRange | undefined {
   if (nodes.some((n) => isWord(n, 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'))) return undefined;
   const sel = nodes.findIndex((n) => isWord(n, 'SELECT'));
   if (sel === -1) return undefined;
+  return listAfter(nodes, sel);
+}
+
+/** The select list after the SELECT at index sel (or the RETURNING list). */
+export function listAfter(nodes: Node[], sel: number): ListRange {
+  if (isWord(nodes[sel], 'RETURNING')) return { from: sel + 1, to: nodes.length };
   let from = sel + 1;
   const d = nextSig(nodes, sel);
   if (isWord(nodes[d], 'DISTINCT', 'ALL')) from = d + 1;
