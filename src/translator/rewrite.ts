@@ -4,6 +4,7 @@
  */
 import type { Ctx } from './context';
 import type { Node } from './nodes';
+import { arithmetic } from './rules/arithmetic';
 import { collate } from './rules/collate';
 import { functionCalls } from './rules/function-calls';
 import { isDistinct } from './rules/is-distinct';
@@ -25,6 +26,7 @@ const RULES: ListRule[] = [
   isDistinct, // IS compares NULL-safely
   likeGlob, // LIKE is case-insensitive, GLOB is a wildcard match
   collate, // NOCASE and BINARY collations
+  arithmetic, // SQLite's integer/real arithmetic, NULL for division by zero
   paramCasts, // untyped parameters
   orderBy, // NULLs first ascending, byte order for text
   limit, // LIMIT -1 and LIMIT a, b

@@ -56,6 +56,8 @@ export function isConnectionLost(err: unknown): boolean {
 }
 
 function translate(e: PgErrorLike, code: string, pg: string, context: PgErrorContext): [string, string] {
+  // SUM() beyond 64 bits: the translation casts a text naming the overflow (SQLite's own error).
+  if (code === '22P02' && pg.includes('"integer overflow: ')) return ['integer overflow', 'SQLITE_ERROR'];
   switch (code) {
     case '23505':
       return uniqueViolation(e, context.catalog);

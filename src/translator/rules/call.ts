@@ -9,6 +9,8 @@ export interface Call {
   word: Token;
   group: Group;
   args: Node[][];
+  /** The call is followed by OVER or FILTER: it must stay a plain aggregate call. */
+  windowed?: boolean;
 }
 
 export type Parts = Array<string | Node[] | Node>;

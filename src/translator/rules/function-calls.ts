@@ -52,6 +52,7 @@ export function functionCalls(nodes: Node[], ctx: Ctx): Node[] {
 
 function rewriteCall(nodes: Node[], i: number, g: number, ctx: Ctx): Node {
   const call = makeCall(nodes[i] as Token, nodes[g] as Group);
+  if (isWord(nodes[nextSig(nodes, g)], 'OVER', 'FILTER')) call.windowed = true;
   if (call.name === 'JSON_EACH' || call.name === 'JSON_TREE') {
     const after = nodes[nextSig(nodes, g)];
     return jsonEach(call, ctx, isWord(after, 'AS') || isName(after) ? 'given' : undefined);

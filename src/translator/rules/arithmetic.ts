@@ -1,0 +1,115 @@
+/**
+ * + - * / % as SQLite computes them. PostgreSQL already divides integers by truncating toward zero
+ * and divides exactly when a side is not an integer; what differs is handled here, per operator:
+ * - a comparison or BOOLEAN column used as a number is SQLite's 0/1 integer (`(a > 1) + 1`);
+ * - dividing by zero (`/` or `%`) is NULL in SQLite, an error in PostgreSQL: the divisor is
+ *   NULLIF(divisor, 0);
+ * - `%` of a real truncates both sides to integers first (7.5 % 2 is 1.0), PostgreSQL's numeric
+ *   modulo keeps the fraction (1.5).
+ */
+import type { Ctx } from '../context';
+import { inferType, isBinaryArithmetic, isRealType } from '../infer-type';
+import { NOT_FUNCTIONS } from '../keywords';
+import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, tpl, type Node } from '../nodes';
+import { primaryEnd, primaryStart } from './json-arrows';
+
+const OPS = ['+', '-', '*', '/', '%'];
+
+/** Index of the CASE that the END at index end closes. */
+function caseStart(nodes: Node[], end: number): number {
+  let depth = 0;
+  for (let i = end; i >= 0; i--) {
+    if (isWord(nodes[i], 'END')) depth++;
+    else if (isWord(nodes[i], 'CASE') && --depth === 0) return i;
+  }
+  return end;
+}
+
+/** Index of the END that closes the CASE at index start. */
+function caseEnd(nodes: Node[], start: number): number {
+  let depth = 0;
+  for (let i = start; i < nodes.length; i++) {
+    if (isWord(nodes[i], 'CASE')) depth++;
+    else if (isWord(nodes[i], 'END') && --depth === 0) return i;
+  }
+  return start;
+}
+
+function sig(nodes: Node[]): Node[] {
+  return nodes.filter(isSig);
+}
+
+/** Whether the op at index i (a significant node) is binary in this list. */
+function binaryAt(nodes: Node[], i: number): boolean {
+  const s = sig(nodes);
+  return isBinaryArithmetic(s, s.indexOf(nodes[i]));
+}
+
+/** Start of the operand (signs included) that ends at index end. */
+function operandStart(nodes: Node[], end: number): number {
+  let start = end;
+  if (isWord(nodes[end], 'END')) start = caseStart(nodes, end);
+  else if (!isGroup(nodes[end]) || !isWord(nodes[prevSig(nodes, end)]) || NOT_FUNCTIONS.has((nodes[prevSig(nodes, end)] as { value: string }).value)) {
+    if (!isGroup(nodes[end])) start = primaryStart(nodes, end);
+  } else start = primaryStart(nodes, end);
+  for (let p = prevSig(nodes, start); p !== -1 && isOp(nodes[p], '+', '-', '~') && !binaryAt(nodes, p); p = prevSig(nodes, p)) start = p;
+  return start;
+}
+
+/** End of the operand (signs included) that starts at index start. */
+function operandEnd(nodes: Node[], start: number): number {
+  let i = start;
+  while (isOp(nodes[i], '+', '-', '~') && nextSig(nodes, i) !== -1) i = nextSig(nodes, i);
+  return isWord(nodes[i], 'CASE') ? caseEnd(nodes, i) : primaryEnd(nodes, i);
+}
+
+/** A boolean operand becomes SQLite's 0/1 integer. */
+function asNumber(operand: Node[], ctx: Ctx): Node {
+  if (inferType(operand, ctx) === 'boolean') return tpl(['CAST(', operand, ' AS integer)'], 'integer');
+  return operand.length === 1 ? operand[0] : { kind: 'group', items: operand, start: -1, end: -1 };
+}
+
+/** A bare parameter in arithmetic is a number, as paramCasts would have made it. */
+function castBareParam(n: Node): void {
+  if (isType(n, 'param') && !n.note?.cast && !n.note?.target) n.note = { ...n.note, cast: 'numeric' };
+}
+
+export function arithmetic(input: Node[], ctx: Ctx): Node[] {
+  const nodes = input.slice();
+  for (let i = 0; i < nodes.length; i++) {
+    if (!isOp(nodes[i], ...OPS) || !binaryAt(nodes, i)) continue;
+    const op = (nodes[i] as { text: string }).text;
+    const leftEnd = prevSig(nodes, i);
+    const rightAt = nextSig(nodes, i);
+    if (leftEnd === -1 || rightAt === -1) continue;
+    const leftStart = operandStart(nodes, leftEnd);
+    const left = nodes.slice(leftStart, leftEnd + 1);
+    if (inferType(left, ctx) === 'boolean') {
+      nodes.splice(leftStart, left.length, asNumber(left, ctx));
+      i -= left.length - 1;
+    }
+    const rs = nextSig(nodes, i);
+    const re = operandEnd(nodes, rs);
+    const right = nodes.slice(rs, re + 1);
+    const rightType = inferType(right, ctx);
+    let r: Node = asNumber(right, ctx);
+    if (op === '/' || op === '%') {
+      castBareParam(r);
+      r = tpl(['NULLIF(', [r], ', 0)'], rightType === 'boolean' ? 'integer' : rightType);
+    }
+    nodes.splice(rs, right.length, r);
+    if (op !== '%') continue;
+    // SQLite's % works on the integer parts; the result is real when a side is real.
+    let chainStart = operandStart(nodes, prevSig(nodes, i));
+    for (let p = prevSig(nodes, chainStart); p !== -1 && isOp(nodes[p], '*', '/', '%') && binaryAt(nodes, p); p = prevSig(nodes, chainStart)) {
+      chainStart = operandStart(nodes, prevSig(nodes, p));
+    }
+    const chain = nodes.slice(chainStart, i);
+    if (!isRealType(inferType(chain, ctx)) && !isRealType(rightType)) continue;
+    const divisor = [asNumber(right, ctx)];
+    const replaced = tpl(['CAST(mod(trunc(CAST(', chain, ' AS numeric)), NULLIF(trunc(CAST(', divisor, ' AS numeric)), 0)) AS double precision)'], 'double precision');
+    nodes.splice(chainStart, nodes.indexOf(r) - chainStart + 1, replaced);
+    i = chainStart;
+  }
+  return nodes;
+}
