@@ -21,6 +21,22 @@ export function isIntegerType(type: string | undefined): boolean {
 export function isRealType(type: string | undefined): boolean {
   return type !== undefined && REAL_TYPES.has(type);
 }
+/**
+ * An expression whose value is an integer on some rows and a real on others (COALESCE(int, real),
+ * a CASE with both): one PostgreSQL type cannot hold that, so integer division of it is refused.
+ */
+export const MIXED_NUMERIC = 'sqlite mixed integer/real';
+
+/** The one type of values that come from several branches (COALESCE, CASE, IIF, scalar max). */
+export function branchType(types: Array<PgColumnType | undefined>): PgColumnType | undefined {
+  const known = types.filter((t): t is PgColumnType => t !== undefined);
+  if (known.includes(MIXED_NUMERIC)) return MIXED_NUMERIC;
+  const integer = known.some((t) => isIntegerType(t) || t === 'boolean');
+  const real = known.some(isRealType);
+  if (integer && real) return MIXED_NUMERIC;
+  return known[0];
+}
+
 export function isNumericType(type: string | undefined): boolean {
   return isIntegerType(type) || isRealType(type);
 }
@@ -90,21 +106,19 @@ function arithmeticType(s: Node[], ctx: Ctx): PgColumnType | undefined {
   return real ? 'double precision' : 'bigint';
 }
 
-/** CASE ... THEN x ... ELSE y END: the type of the first branch whose type is known. */
+/** CASE ... THEN x ... ELSE y END: the type of its branches. */
 function caseType(s: Node[], ctx: Ctx): PgColumnType | undefined {
   let depth = 0;
   let from = -1;
+  const types: Array<PgColumnType | undefined> = [];
   for (let i = 0; i < s.length; i++) {
     const n = s[i];
     const atTop = depth === 1;
     if (isWord(n, 'CASE')) depth++;
     if (isWord(n, 'END')) depth--;
     if (!atTop || !isWord(n, 'WHEN', 'THEN', 'ELSE', 'END')) continue;
-    if (from !== -1) {
-      const t = inferType(s.slice(from, i), ctx);
-      if (t !== undefined) return t;
-    }
+    if (from !== -1) types.push(inferType(s.slice(from, i), ctx));
     from = isWord(n, 'THEN', 'ELSE') ? i + 1 : -1;
   }
-  return undefined;
+  return branchType(types);
 }

@@ -7,8 +7,8 @@
  * - `%` of a real truncates both sides to integers first (7.5 % 2 is 1.0), PostgreSQL's numeric
  *   modulo keeps the fraction (1.5).
  */
-import type { Ctx } from '../context';
-import { inferType, isBinaryArithmetic, isRealType } from '../infer-type';
+import { fail, type Ctx } from '../context';
+import { inferType, isBinaryArithmetic, isRealType, MIXED_NUMERIC } from '../infer-type';
 import { NOT_FUNCTIONS } from '../keywords';
 import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, tpl, type Node } from '../nodes';
 import { primaryEnd, primaryStart } from './json-arrows';
@@ -74,6 +74,19 @@ function castBareParam(n: Node): void {
   if (isType(n, 'param') && !n.note?.cast && !n.note?.target) n.note = { ...n.note, cast: 'numeric' };
 }
 
+/**
+ * a / b where a side is an integer on some rows and a real on others: SQLite divides per row
+ * (integer division or not), PostgreSQL's one type for the expression cannot.
+ */
+function refuseMixedDivision(left: Node[], rightType: string | undefined, ctx: Ctx): void {
+  const leftType = inferType(left, ctx);
+  const mixed = (t: string | undefined, other: string | undefined): boolean => t === MIXED_NUMERIC && !isRealType(other);
+  if (mixed(leftType, rightType) || mixed(rightType, leftType)) {
+    fail(ctx, 'a division of a value that is an integer on some rows and a real on others (COALESCE, IFNULL, IIF, CASE or max()/min() of an integer and a real)',
+      'SQLite divides each row by its own type (integer division for integers), PostgreSQL gives the expression one type. CAST the value AS INTEGER or AS REAL.');
+  }
+}
+
 export function arithmetic(input: Node[], ctx: Ctx): Node[] {
   const nodes = input.slice();
   for (let i = 0; i < nodes.length; i++) {
@@ -92,6 +105,7 @@ export function arithmetic(input: Node[], ctx: Ctx): Node[] {
     const re = operandEnd(nodes, rs);
     const right = nodes.slice(rs, re + 1);
     const rightType = inferType(right, ctx);
+    if (op === '/') refuseMixedDivision(nodes.slice(operandStart(nodes, prevSig(nodes, i)), i), rightType, ctx);
     let r: Node = asNumber(right, ctx);
     if (op === '/' || op === '%') {
       castBareParam(r);

@@ -1,7 +1,7 @@
 /** SQLite scalar and aggregate functions whose PostgreSQL counterpart has another name or shape. */
 import { fail, type Ctx } from '../context';
-import { inferType, isIntegerType } from '../infer-type';
-import { isType, isWord, sigNodes, tpl, type Tpl } from '../nodes';
+import { branchType, inferType, isIntegerType } from '../infer-type';
+import { isType, isWord, sigNodes, tpl, type Node, type Tpl } from '../nodes';
 import { asWritten, castParam, joinArgs, renamed, type Call, type Parts } from './call';
 
 /**
@@ -17,13 +17,18 @@ export function ifnull(call: Call, ctx: Ctx): Tpl {
     const args = call.args.map((a, i) => (types[i]?.startsWith('timestamp') ? [tpl(["to_char((", a, " AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS')"], 'text')] : a));
     return tpl(['COALESCE(', ...joinArgs(args), ')'], 'text');
   }
-  return tpl(['COALESCE(', ...joinArgs(call.args), ')'], types[0] ?? types[1]);
+  return tpl(['COALESCE(', ...joinArgs(call.args), ')'], branchType(types));
+}
+
+/** COALESCE(a, b, ...): typed as its arguments (an integer and a real make a mixed value). */
+export function coalesce(call: Call, ctx: Ctx): Tpl {
+  return tpl([call.word.text, call.group], branchType(call.args.map((a) => inferType(a, ctx))));
 }
 
 /** IIF(c, a, b) (SQLite 3.32) is a CASE. */
 export function iif(call: Call, ctx: Ctx): Tpl {
   if (call.args.length !== 3) fail(ctx, 'iif()', 'it takes exactly three arguments.');
-  return tpl(['CASE WHEN ', call.args[0], ' THEN ', call.args[1], ' ELSE ', call.args[2], ' END'], inferType(call.args[1], ctx));
+  return tpl(['CASE WHEN ', call.args[0], ' THEN ', call.args[1], ' ELSE ', call.args[2], ' END'], branchType([inferType(call.args[1], ctx), inferType(call.args[2], ctx)]));
 }
 
 /** GROUP_CONCAT(x [, sep]) is string_agg over text, with SQLite's default separator ','. */
@@ -46,15 +51,56 @@ export function instr(call: Call, _ctx: Ctx): Tpl {
 /** Text functions: a parameter argument is text; a non-text column is read as its text. */
 export function textFunction(call: Call, ctx: Ctx): Tpl {
   const name = call.name === 'SUBSTRING' ? 'substr' : call.name.toLowerCase();
-  call.args.forEach((a, i) => castParam(a, name === 'substr' && i > 0 ? 'integer' : 'text'));
+  call.args.forEach((a, i) => castParam(a, name === 'substr' && i > 0 ? 'bigint' : 'text'));
   const type = call.name === 'LENGTH' ? 'integer' : 'text';
   const [first, ...rest] = call.args;
-  const argType = first ? inferType(first, ctx) : undefined;
-  if (argType !== undefined && argType !== 'text' && argType !== 'bytea') {
-    // SQLite reads a number or a JSON value as its text; PostgreSQL's text functions need text.
-    return tpl([`${name}(CAST(`, first, ' AS text)', ...rest.flatMap((a) => [', ', a]), ')'], type);
-  }
-  return renamed(call, name, type);
+  const text = first ? asText(first, ctx) : [];
+  if (name === 'substr' && rest.length > 0 && rest.length <= 2) return tpl(sqliteSubstr(text, rest[0], rest[1]), 'text');
+  if (text.length === 1 && text[0] === first) return renamed(call, name, type);
+  return tpl([`${name}(`, ...text, ...rest.flatMap((a) => [', ', a]), ')'], type);
+}
+
+/** A value as SQLite's text functions read it: numbers and JSON as their text, 0/1 for booleans. */
+function asText(x: Node[], ctx: Ctx): Parts {
+  const type = inferType(x, ctx);
+  if (type === 'boolean') return ['CAST(CAST(', x, ' AS integer) AS text)'];
+  if (type !== undefined && type !== 'text' && type !== 'bytea') return ['CAST(', x, ' AS text)'];
+  return [x];
+}
+
+/**
+ * substr(x, start[, length]) as SQLite counts: a negative start counts from the end, start 0 is
+ * the position before the first character, a negative length takes the characters before start.
+ * P is SQLite's start as a 1-based position (PostgreSQL's substr clips positions before 1 the same
+ * way); with a negative length, k characters end just before P.
+ */
+function sqliteSubstr(x: Parts, startArg: Node[], lengthArg: Node[] | undefined): Parts {
+  const positive = (a: Node[] | undefined): boolean => a !== undefined && a.length === 1 && isType(a[0], 'number') && Number(a[0].text) >= 1 && /^\d+$/.test(a[0].text);
+  if (positive(startArg) && (lengthArg === undefined || positive(lengthArg))) return ['substr(', ...x, ', ', startArg, ...(lengthArg ? [', ', lengthArg] : []), ')'];
+  const start: Parts = ['(', startArg, ')'];
+  const p: Parts = ['CASE WHEN ', ...start, ' < 0 THEN ', ...start, ' + char_length(', ...x, ') + 1 ELSE ', ...start, ' END'];
+  if (lengthArg === undefined) return ['substr(', ...x, ', CAST(', ...p, ' AS integer))'];
+  const length: Parts = ['(', lengthArg, ')'];
+  const k: Parts = ['CASE WHEN ', ...length, ' < 0 THEN GREATEST(LEAST(-', ...length, ', ', ...p, ' - 1), 0) ELSE 0 END'];
+  return ['substr(', ...x, ', CAST(', ...p, ' - (', ...k, ') AS integer), CAST(CASE WHEN ', ...length, ' < 0 THEN ', ...k, ' ELSE ', ...length, ' END AS integer))'];
+}
+
+const ASCII_LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const ASCII_UPPER = ASCII_LOWER.toUpperCase();
+
+/** SQLite's lower(): ASCII letters only (PostgreSQL's folds every letter of the collation). */
+export function asciiLower(x: Parts): Parts {
+  return ['translate(', ...x, `, '${ASCII_UPPER}', '${ASCII_LOWER}')`];
+}
+
+/** upper()/lower() fold ASCII letters only, as SQLite's do. */
+export function caseFold(call: Call, ctx: Ctx): Tpl {
+  const [x] = call.args;
+  if (!x || call.args.length !== 1) return asWritten(call, 'text');
+  castParam(x, 'text');
+  const text = asText(x, ctx);
+  if (call.name === 'LOWER') return tpl(asciiLower(text), 'text');
+  return tpl(['translate(', ...text, `, '${ASCII_LOWER}', '${ASCII_UPPER}')`], 'text');
 }
 
 /** MAX/MIN with two or more arguments are SQLite's scalar max/min: GREATEST/LEAST. */
