@@ -13,6 +13,8 @@ export interface Ctx {
   ddl: boolean;
   /** Why the statement cannot be repeated exactly on a second database (random(), ...). */
   notMirrorable: string[];
+  /** The statement's verb, for rules that depend on it (an INSERT's select list takes the target's types). */
+  kind?: import('./types').StatementKind;
 }
 
 export function fail(ctx: { sql: string }, construct: string, message: string): never {

@@ -5,6 +5,7 @@
 import type { Ctx } from './context';
 import type { Node } from './nodes';
 import { arithmetic } from './rules/arithmetic';
+import { byteOrder } from './rules/byte-order';
 import { collate } from './rules/collate';
 import { functionCalls } from './rules/function-calls';
 import { isDistinct } from './rules/is-distinct';
@@ -28,6 +29,7 @@ const RULES: ListRule[] = [
   collate, // NOCASE and BINARY collations
   arithmetic, // SQLite's integer/real arithmetic, NULL for division by zero
   paramCasts, // untyped parameters
+  byteOrder, // text built from literals compares and sorts by byte
   orderBy, // NULLs first ascending, byte order for text
   limit, // LIMIT -1 and LIMIT a, b
 ];

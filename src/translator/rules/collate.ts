@@ -1,10 +1,11 @@
 /**
- * COLLATE NOCASE folds ASCII case: compare lower() of both sides. COLLATE BINARY is PostgreSQL's
+ * COLLATE NOCASE folds ASCII case (only): compare both sides with A-Z folded to a-z. COLLATE BINARY is PostgreSQL's
  * "C" collation. RTRIM has no equivalent.
  */
 import { fail, type Ctx } from '../context';
 import { isOp, isType, isWord, nextSig, prevSig, tpl, type Node } from '../nodes';
 import { primaryEnd, primaryStart } from './json-arrows';
+import { asciiLower } from './scalar-functions';
 
 const COMPARE = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
 
@@ -21,14 +22,14 @@ export function collate(nodes: Node[], ctx: Ctx): Node[] {
     if (value !== 'NOCASE') fail(ctx, `COLLATE ${value || '?'}`, 'only BINARY and NOCASE collations are supported.');
     const end = prevSig(nodes, i);
     const start = primaryStart(nodes, end);
-    nodes = [...nodes.slice(0, start), tpl(['lower(', nodes.slice(start, end + 1), ')'], 'text'), ...nodes.slice(nameAt + 1)];
+    nodes = [...nodes.slice(0, start), tpl(asciiLower([nodes.slice(start, end + 1)]), 'text'), ...nodes.slice(nameAt + 1)];
     i = start;
     // The collation applies to the whole comparison: fold the other side too.
     const before = prevSig(nodes, start);
     if (isOp(nodes[before], ...COMPARE)) {
       const otherEnd = prevSig(nodes, before);
       const otherStart = primaryStart(nodes, otherEnd);
-      nodes = [...nodes.slice(0, otherStart), tpl(['lower(', nodes.slice(otherStart, otherEnd + 1), ')'], 'text'), ...nodes.slice(otherEnd + 1)];
+      nodes = [...nodes.slice(0, otherStart), tpl(asciiLower([nodes.slice(otherStart, otherEnd + 1)]), 'text'), ...nodes.slice(otherEnd + 1)];
       i = otherStart;
     } else {
       const after = nextSig(nodes, start);
@@ -36,7 +37,7 @@ export function collate(nodes: Node[], ctx: Ctx): Node[] {
         const otherAt = nextSig(nodes, after);
         if (otherAt !== -1) {
           const otherEnd = primaryEnd(nodes, otherAt);
-          nodes = [...nodes.slice(0, otherAt), tpl(['lower(', nodes.slice(otherAt, otherEnd + 1), ')'], 'text'), ...nodes.slice(otherEnd + 1)];
+          nodes = [...nodes.slice(0, otherAt), tpl(asciiLower([nodes.slice(otherAt, otherEnd + 1)]), 'text'), ...nodes.slice(otherEnd + 1)];
         }
       }
     }

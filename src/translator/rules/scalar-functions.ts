@@ -2,6 +2,7 @@
 import { fail, type Ctx } from '../context';
 import { branchType, inferType, isIntegerType } from '../infer-type';
 import { isType, isWord, sigNodes, tpl, type Node, type Tpl } from '../nodes';
+import { isColumnRef } from '../scope';
 import { asWritten, castParam, joinArgs, renamed, type Call, type Parts } from './call';
 
 /**
@@ -103,10 +104,24 @@ export function caseFold(call: Call, ctx: Ctx): Tpl {
   return tpl(['translate(', ...text, `, '${ASCII_LOWER}', '${ASCII_UPPER}')`], 'text');
 }
 
-/** MAX/MIN with two or more arguments are SQLite's scalar max/min: GREATEST/LEAST. */
+/**
+ * MAX/MIN with two or more arguments are SQLite's scalar max/min: GREATEST/LEAST, except that
+ * SQLite answers NULL when any argument is NULL (GREATEST skips NULLs), and compares text by byte.
+ */
 export function minMax(call: Call, ctx: Ctx): Tpl {
-  if (call.args.length < 2) return asWritten(call, inferType(call.args[0] ?? [], ctx));
-  return tpl([call.name === 'MAX' ? 'GREATEST(' : 'LEAST(', ...joinArgs(call.args), ')'], inferType(call.args[0], ctx));
+  if (call.args.length < 2) {
+    const x = call.args[0] ?? [];
+    const type = inferType(x, ctx);
+    // An aggregate over text compares by byte, whatever the database's collation.
+    if (type === 'text' && !isColumnRef(x) && !call.windowed) return tpl([call.name.toLowerCase(), '(', x, ' COLLATE "C")'], 'text');
+    return asWritten(call, type === 'boolean' ? 'integer' : type);
+  }
+  const types = call.args.map((a) => inferType(a, ctx));
+  const type = branchType(types);
+  const anyNull: Parts = [];
+  call.args.forEach((a, i) => anyNull.push(i > 0 ? ' OR ' : '', '(', a, ') IS NULL'));
+  const args = type === 'text' ? call.args.map((a, i) => (i === 0 ? [tpl(['(', a, ') COLLATE "C"'])] : a)) : call.args;
+  return tpl(['CASE WHEN ', ...anyNull, ' THEN NULL ELSE ', call.name === 'MAX' ? 'GREATEST(' : 'LEAST(', ...joinArgs(args), ') END'], type);
 }
 
 /** RANDOM() is a 64-bit integer in SQLite; the statement can no longer be repeated exactly. */
@@ -121,7 +136,7 @@ export function random(call: Call, ctx: Ctx): Tpl {
  * number, after leading spaces; 0.0 when there is none. NULL stays NULL.
  */
 export function textAsReal(x: Parts): Parts {
-  return ['CASE WHEN ', ...x, " IS NULL THEN NULL ELSE CAST(COALESCE(substring(", ...x, " FROM '^[ \t\n\f\r]*([+-]?(?:[0-9]+[.]?[0-9]*|[.][0-9]+)(?:[eE][+-]?[0-9]+)?)'), '0') AS double precision) END"];
+  return ['CASE WHEN ', ...x, " IS NULL THEN NULL ELSE CAST(COALESCE(substring(", ...x, " FROM '^[ \\t\\n\\f\\r]*([+-]?(?:[0-9]+[.]?[0-9]*|[.][0-9]+)(?:[eE][+-]?[0-9]+)?)'), '0') AS double precision) END"];
 }
 
 /** The argument of sum/avg/total: DISTINCT kept apart, booleans as 0/1, text as SQLite reads it. */

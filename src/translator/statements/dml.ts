@@ -68,6 +68,7 @@ function annotate(nodes: Node[], kind: StatementKind, ctx: Ctx): void {
 
 export function translateDml(tree: Node[], ctx: Ctx): DmlResult {
   const kind = dmlKind(tree);
+  ctx.kind = kind;
   ctx.scope = collectScope(tree, ctx.catalog);
   annotate(tree, kind, ctx);
   const names = readResultNames(tree, ctx);

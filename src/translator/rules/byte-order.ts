@@ -1,0 +1,95 @@
+/**
+ * SQLite compares and sorts text by its bytes (the BINARY collation); PostgreSQL by the database's
+ * collation (ICU or libc, where `_z a A b B Z` is the order). Table columns carry COLLATE "C" in
+ * the schema and pass it to expressions built on them; text built from literals and parameters
+ * does not, so it gets COLLATE "C" where its order can show:
+ * - a text item of a SELECT list that is not a column (a derived table's or a UNION's column
+ *   sorted, compared or aggregated later takes its collation from the item);
+ * - both sides of < <= > >= being text with no column among them.
+ * Equality, GROUP BY and DISTINCT need nothing: PostgreSQL's collations are deterministic, equal
+ * only for the same bytes.
+ */
+import type { Ctx } from '../context';
+import { inferType } from '../infer-type';
+import { isType, isWord, nextSig, prevSig, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
+import { isColumnRef, resolveColumn } from '../scope';
+import type { Token } from '../tokenizer';
+import { operandAfter, operandBefore } from './comparisons';
+
+const LIST_END = new Set(['FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT', 'WINDOW', 'INTO']);
+const ORDERING = ['<', '<=', '>', '>='];
+const COLLATE_C = ' COLLATE "C"';
+
+function hasCollate(nodes: Node[]): boolean {
+  return nodes.some((n) => isWord(n, 'COLLATE') || (n.kind === 'tpl' && n.parts.some((p) => typeof p === 'string' && p.includes('COLLATE'))));
+}
+
+/** The expression of a select item, without its alias. */
+function itemExpression(item: Node[]): Node[] {
+  const t = trimTrivia(item);
+  const last = prevSig(t, t.length);
+  const before = prevSig(t, last);
+  if (before !== -1 && isWord(t[before], 'AS')) return trimTrivia(t.slice(0, before));
+  if (before !== -1 && (isType(t[last], 'qident') || (isWord(t[last]) && !['END', 'NULL', 'TRUE', 'FALSE'].includes((t[last] as Token).value)))) {
+    const b = t[before];
+    if (!(b.kind === 'token' && (b.type === 'op' || isWord(b, 'COLLATE', 'NOT', 'IS', 'AND', 'OR', 'DISTINCT', 'CASE', 'ELSE', 'THEN', 'WHEN', 'LIKE', 'GLOB', 'SELECT')))) return trimTrivia(t.slice(0, last));
+  }
+  return t;
+}
+
+function selectItems(nodes: Node[], ctx: Ctx): Node[] {
+  const out = nodes.slice();
+  for (let i = 0; i < out.length; i++) {
+    if (!isWord(out[i], 'SELECT')) continue;
+    let from = i + 1;
+    const d = nextSig(out, i);
+    if (isWord(out[d], 'DISTINCT', 'ALL')) from = d + 1;
+    let to = from;
+    while (to < out.length && !(isWord(out[to]) && LIST_END.has((out[to] as Token).value)) && !isType(out[to], 'semi')) to++;
+    let offset = from;
+    const items = splitCommas(out.slice(from, to));
+    for (const item of items) {
+      const expr = itemExpression(item);
+      if (expr.length > 0 && !isColumnRef(expr) && !hasCollate(expr) && inferType(expr, ctx) === 'text') {
+        const at = out.indexOf(expr[expr.length - 1], offset);
+        out.splice(at + 1, 0, tpl([COLLATE_C]));
+        to++;
+      }
+      offset += item.length + 1;
+      offset = Math.max(offset, from);
+    }
+    i = to - 1;
+  }
+  return out;
+}
+
+function isTextOperand(nodes: Node[], ctx: Ctx): boolean {
+  return inferType(nodes, ctx) === 'text' && resolveColumn(nodes, ctx.scope) === undefined;
+}
+
+function isBareParam(nodes: Node[]): boolean {
+  const t = trimTrivia(nodes);
+  return t.length === 1 && isType(t[0], 'param');
+}
+
+function orderingComparisons(nodes: Node[], ctx: Ctx): Node[] {
+  const out = nodes.slice();
+  for (let i = 0; i < out.length; i++) {
+    const n = out[i];
+    if (!(n.kind === 'token' && n.type === 'op' && ORDERING.includes(n.text))) continue;
+    const left = operandBefore(out, i);
+    const right = operandAfter(out, i);
+    if (hasCollate(left) || hasCollate(right)) continue;
+    const l = isTextOperand(left, ctx);
+    const r = isTextOperand(right, ctx);
+    if (!((l && (r || isBareParam(right))) || (r && isBareParam(left)))) continue;
+    const end = out.indexOf(trimTrivia(right).at(-1)!, i);
+    out.splice(end + 1, 0, tpl([COLLATE_C]));
+  }
+  return out;
+}
+
+export function byteOrder(nodes: Node[], ctx: Ctx): Node[] {
+  const compared = orderingComparisons(nodes, ctx);
+  return ctx.kind === 'insert' ? compared : selectItems(compared, ctx);
+}
