@@ -112,6 +112,13 @@ const SAME = [
   // 4. Comparisons are integers 0/1.
   ['sum() of a comparison, a comparison in arithmetic and as a value', 'SELECT sum(x > 50) AS a, sum(name = \'alpha\') + 1 AS b FROM t'],
   ['(a > b) + 1, a BOOLEAN column in arithmetic, a comparison returned', 'SELECT (x > 50) + 1 AS a, flag * 10 AS b, x > 50 AS c, (x > 1) * (x < 100) AS d FROM t ORDER BY id'],
+  // 5. A parameter ordered against an INTEGER column compares as a number.
+  ['a fraction bound against an INTEGER column', 'SELECT id FROM t WHERE x > ? ORDER BY id', [55.5]],
+  ['fractions bound in BETWEEN and <= on an INTEGER column', 'SELECT id FROM t WHERE x BETWEEN ? AND ? OR x <= ? ORDER BY id', [1.5, 7.5, -6.5]],
+  ['numeric text bound against an INTEGER column', 'SELECT id FROM t WHERE x >= ? ORDER BY id', ['99']],
+  // 6. SQLite's comparison affinity for literals.
+  ["text against a number with no affinity: '1' = 1 is false", "SELECT '1' = 1 AS a, '1' > 1 AS b, 1 < '0' c, 1 = '1' d, '' < 5 AS e"],
+  ['text literals against INTEGER and REAL columns, numbers against a TEXT column', "SELECT id, x = '7.0' AS a, x > 'abc' b, x = ' 7 ' c, x < 'abc' d, x = '100' e, r = '2.5' f, name = 12 g, name > -1.5 h FROM t ORDER BY id"],
   // 7. upper()/lower() fold ASCII only.
   ['upper()/lower() leave non-ASCII letters alone', "SELECT upper('äbc') AS a, lower('ÄBC') AS b, upper(name) AS c, lower(name) AS d FROM t ORDER BY id"],
   ['COLLATE NOCASE folds ASCII only', "SELECT id FROM t WHERE name = 'ÄÖÜ' COLLATE NOCASE OR name = 'ZED' COLLATE NOCASE ORDER BY id"],
