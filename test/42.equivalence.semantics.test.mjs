@@ -132,6 +132,12 @@ const SAME = [
   ['scalar max()/min() of text', "SELECT max('a', 'B') AS a, min('a', 'B') AS b, max(w, 'a') AS c FROM words ORDER BY w"],
   // 9. Multi-argument max()/min() with a NULL argument.
   ['scalar max()/min() are NULL when an argument is NULL', 'SELECT max(1, NULL) AS a, min(NULL, 2) AS b, max(x, 3) AS c, min(x, r, 50) AS d FROM t ORDER BY id'],
+  // 10. Date functions take SQLite's time values only.
+  ...['epoch', 'today', 'infinity', 'now ', 'Jan 5 2024', '2024/01/02', '2024-1-2', '2024-13-01', '2024-01-02 03:04:60', '2024-01-02X', '', null].map((v) => [
+    `PostgreSQL-only time value ${JSON.stringify(v)} is NULL`, 'SELECT datetime(?) AS a, date(?) AS b, time(?) AS c, julianday(?) AS d, strftime(\'%Y\', ?) AS e', [v, v, v, v, v]]),
+  ...['2024-01-02T03:04:05+02:00', '2024-01-02 03:04:05 -01:30', '2024-01-02T03:04:05.123Z', '2024-01-02  03:04', '2024-02-30', '12:30', '12:30:15.5-01:00', '2460000.5', ' 2460000 '].map((v) => [
+    `SQLite time value ${JSON.stringify(v)}`, 'SELECT datetime(?) AS a, date(?) AS b, time(?) AS c, julianday(?) AS d', [v, v, v, v]]),
+  ['month and year modifiers roll a day past the month\'s end over', "SELECT date('2024-01-31', '+1 month') AS a, date('2024-02-29', '+1 year') AS b, datetime('2024-03-31 10:00:00', '-1 month') AS c, date('2024-01-15', '-13 months') AS d"],
   // 11. CAST and avg() of text.
   ["CAST('12abc' AS INTEGER) reads the leading number", "SELECT CAST('12abc' AS INTEGER) AS a, CAST('  -7.9xyz' AS INTEGER) AS b, CAST('abc' AS INTEGER) AS c, CAST('' AS INTEGER) AS d, CAST(name AS INTEGER) AS e FROM t ORDER BY id"],
   ['CAST text AS REAL reads the leading number', "SELECT CAST('3.5e1x' AS REAL) AS a, CAST('.5' AS REAL) AS b, CAST('x' AS REAL) AS c, CAST(name AS REAL) AS e FROM t ORDER BY id"],
