@@ -146,6 +146,8 @@ const SAME = [
 
 /** [name, sql, params]: refused at prepare (no exact translation). */
 const REFUSED = [
+  ['a bare column beside max() (SQLite takes it from the row holding the maximum)', 'SELECT name, max(x) AS m FROM t'],
+  ['a bare column in a GROUP BY query', 'SELECT flag, name, count(*) AS n FROM t GROUP BY flag'],
   ['integer division of a COALESCE mixing an integer and a real (the type differs per row)', 'SELECT COALESCE(43, -AVG(67)) / -60 AS a'],
 ];
 
