@@ -119,6 +119,9 @@ const SAME = [
   // 6. SQLite's comparison affinity for literals.
   ["text against a number with no affinity: '1' = 1 is false", "SELECT '1' = 1 AS a, '1' > 1 AS b, 1 < '0' c, 1 = '1' d, '' < 5 AS e"],
   ['text literals against INTEGER and REAL columns, numbers against a TEXT column', "SELECT id, x = '7.0' AS a, x > 'abc' b, x = ' 7 ' c, x < 'abc' d, x = '100' e, r = '2.5' f, name = 12 g, name > -1.5 h FROM t ORDER BY id"],
+  ['sum/avg/total/max of a BOOLEAN column are of its 0/1', 'SELECT sum(flag) AS s, avg(flag) AS a, total(flag) AS t, max(flag) AS m, min(flag) AS n FROM t'],
+  ['typeof() of integer and real arithmetic, comparisons, aggregates', 'SELECT typeof(x / 2) AS a, typeof(r / 2) AS b, typeof(x > 1) AS c, typeof(flag + 1) AS d FROM t ORDER BY id'],
+  ['integer division of aggregates and of COALESCE/IIF of integers', 'SELECT count(*) / 3 AS a, count(x) % 3 AS b, max(x) / 7 AS c, COALESCE(max(x), 0) / 7 AS d, iif(1, 7, 8) / 2 AS e, iif(count(*) > 3, 9, 10) / 2 AS f FROM t'],
   // 7. upper()/lower() fold ASCII only.
   ['upper()/lower() leave non-ASCII letters alone', "SELECT upper('äbc') AS a, lower('ÄBC') AS b, upper(name) AS c, lower(name) AS d FROM t ORDER BY id"],
   ['COLLATE NOCASE folds ASCII only', "SELECT id FROM t WHERE name = 'ÄÖÜ' COLLATE NOCASE OR name = 'ZED' COLLATE NOCASE ORDER BY id"],
@@ -128,6 +131,8 @@ const SAME = [
   ['min()/max() of text columns and of expressions', "SELECT min(w) AS a, max(w) AS b, min(w || '') AS c, max(lower(w) || w) AS d FROM words"],
   ['comparisons of text literals and expressions', "SELECT 'a' < 'B' AS a, 'Z' > '_' AS b, lower('A') < 'B' AS c, ? < 'B' AS d, 'Z' <= ? AS e", ['a', 'a']],
   ['text column compared with a literal', "SELECT w FROM words WHERE w > 'Z' ORDER BY w"],
+  ['GROUP BY a computed text, DISTINCT ordered by an expression', "SELECT 'k' || name AS k, count(*) AS n FROM t GROUP BY 'k' || name ORDER BY 1"],
+  ['SELECT DISTINCT ordered by the same expression', 'SELECT DISTINCT lower(name) AS k FROM t ORDER BY lower(name)'],
   ['GROUP BY and DISTINCT on text, ordered', "SELECT w, count(*) AS n FROM (SELECT w FROM words UNION ALL SELECT upper(w) FROM words) GROUP BY w ORDER BY w"],
   ['scalar max()/min() of text', "SELECT max('a', 'B') AS a, min('a', 'B') AS b, max(w, 'a') AS c FROM words ORDER BY w"],
   // 9. Multi-argument max()/min() with a NULL argument.

@@ -3,7 +3,7 @@
  * collation (ICU or libc, where `_z a A b B Z` is the order). Table columns carry COLLATE "C" in
  * the schema and pass it to expressions built on them; text built from literals and parameters
  * does not, so it gets COLLATE "C" where its order can show:
- * - a text item of a SELECT list that is not a column (a derived table's or a UNION's column
+ * - a text item of a SELECT list built from no column (a derived table's or a UNION's column
  *   sorted, compared or aggregated later takes its collation from the item);
  * - both sides of < <= > >= being text with no column among them.
  * Equality, GROUP BY and DISTINCT need nothing: PostgreSQL's collations are deterministic, equal
@@ -12,7 +12,8 @@
 import type { Ctx } from '../context';
 import { inferType } from '../infer-type';
 import { isType, isWord, nextSig, prevSig, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
-import { isColumnRef, resolveColumn } from '../scope';
+import { CLAUSE_KEYWORDS, VALUE_KEYWORDS } from '../keywords';
+import { resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import { operandAfter, operandBefore } from './comparisons';
 
@@ -37,6 +38,16 @@ function itemExpression(item: Node[]): Node[] {
   return t;
 }
 
+/** The nodes name a column somewhere (a column's collation, "C", then carries to the expression). */
+function mentionsColumn(nodes: Node[]): boolean {
+  return nodes.some((n) => {
+    if (n.kind === 'group') return mentionsColumn(n.items);
+    if (n.kind === 'tpl') return n.parts.some((p) => typeof p !== 'string' && mentionsColumn(p));
+    if (n.kind !== 'token') return false;
+    return n.type === 'qident' || (n.type === 'word' && !CLAUSE_KEYWORDS.has(n.value) && !VALUE_KEYWORDS.has(n.value));
+  });
+}
+
 function selectItems(nodes: Node[], ctx: Ctx): Node[] {
   const out = nodes.slice();
   for (let i = 0; i < out.length; i++) {
@@ -50,7 +61,7 @@ function selectItems(nodes: Node[], ctx: Ctx): Node[] {
     const items = splitCommas(out.slice(from, to));
     for (const item of items) {
       const expr = itemExpression(item);
-      if (expr.length > 0 && !isColumnRef(expr) && !hasCollate(expr) && inferType(expr, ctx) === 'text') {
+      if (expr.length > 0 && !mentionsColumn(expr) && !hasCollate(expr) && inferType(expr, ctx) === 'text') {
         const at = out.indexOf(expr[expr.length - 1], offset);
         out.splice(at + 1, 0, tpl([COLLATE_C]));
         to++;

@@ -1,6 +1,6 @@
 /** SQLite scalar and aggregate functions whose PostgreSQL counterpart has another name or shape. */
 import { fail, type Ctx } from '../context';
-import { branchType, inferType, isIntegerType } from '../infer-type';
+import { branchType, inferType, isIntegerType, isNumericType, MIXED_NUMERIC } from '../infer-type';
 import { isType, isWord, sigNodes, tpl, type Node, type Tpl } from '../nodes';
 import { isColumnRef } from '../scope';
 import { asWritten, castParam, joinArgs, renamed, type Call, type Parts } from './call';
@@ -29,7 +29,9 @@ export function coalesce(call: Call, ctx: Ctx): Tpl {
 /** IIF(c, a, b) (SQLite 3.32) is a CASE. */
 export function iif(call: Call, ctx: Ctx): Tpl {
   if (call.args.length !== 3) fail(ctx, 'iif()', 'it takes exactly three arguments.');
-  return tpl(['CASE WHEN ', call.args[0], ' THEN ', call.args[1], ' ELSE ', call.args[2], ' END'], branchType([inferType(call.args[1], ctx), inferType(call.args[2], ctx)]));
+  // A number as a condition is true when it is not 0, as in SQLite.
+  const cond = isNumericType(inferType(call.args[0], ctx)) ? ['(', call.args[0], ') <> 0'] : [call.args[0]];
+  return tpl(['CASE WHEN ', ...cond, ' THEN ', call.args[1], ' ELSE ', call.args[2], ' END'], branchType([inferType(call.args[1], ctx), inferType(call.args[2], ctx)]));
 }
 
 /** GROUP_CONCAT(x [, sep]) is string_agg over text, with SQLite's default separator ','. */
@@ -114,7 +116,8 @@ export function minMax(call: Call, ctx: Ctx): Tpl {
     const type = inferType(x, ctx);
     // An aggregate over text compares by byte, whatever the database's collation.
     if (type === 'text' && !isColumnRef(x) && !call.windowed) return tpl([call.name.toLowerCase(), '(', x, ' COLLATE "C")'], 'text');
-    return asWritten(call, type === 'boolean' ? 'integer' : type);
+    if (type === 'boolean' && !call.windowed) return tpl([call.name.toLowerCase(), '(CAST(', x, ' AS integer))'], 'integer');
+    return asWritten(call, type);
   }
   const types = call.args.map((a) => inferType(a, ctx));
   const type = branchType(types);
@@ -214,7 +217,7 @@ export function typeOf(call: Call, ctx: Ctx): Tpl {
 }
 
 function typeofName(type: string | undefined): string | undefined {
-  if (type === undefined) return undefined;
+  if (type === undefined || type === MIXED_NUMERIC) return undefined;
   if (['bigint', 'integer', 'smallint', 'boolean'].includes(type)) return 'integer';
   if (['double precision', 'real', 'numeric'].includes(type)) return 'real';
   if (type === 'bytea') return 'blob';
