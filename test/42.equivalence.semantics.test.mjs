@@ -127,6 +127,7 @@ const SAME = [
   ['COLLATE NOCASE folds ASCII only', "SELECT id FROM t WHERE name = 'ÄÖÜ' COLLATE NOCASE OR name = 'ZED' COLLATE NOCASE ORDER BY id"],
   // 8. Text sorts and compares by byte.
   ['ORDER BY a literal-derived column', "SELECT n FROM (SELECT '_z' AS n UNION ALL SELECT 'a' UNION ALL SELECT 'A' UNION ALL SELECT 'b' UNION ALL SELECT 'B' UNION ALL SELECT 'Z') ORDER BY n"],
+  ['ORDER BY a column of bound text and of a CASE over literals', 'SELECT v, c FROM (SELECT ? AS v, CASE WHEN id > 2 THEN \'b\' ELSE \'B\' END AS c FROM t UNION ALL SELECT ?, \'_\' UNION ALL SELECT ?, \'a\') ORDER BY v, c', ['b', 'B', '_']],
   ['ORDER BY a table column and a computed text', "SELECT w, w || '' AS c FROM words ORDER BY w || '', w"],
   ['min()/max() of text columns and of expressions', "SELECT min(w) AS a, max(w) AS b, min(w || '') AS c, max(lower(w) || w) AS d FROM words"],
   ['comparisons of text literals and expressions', "SELECT 'a' < 'B' AS a, 'Z' > '_' AS b, lower('A') < 'B' AS c, ? < 'B' AS d, 'Z' <= ? AS e", ['a', 'a']],

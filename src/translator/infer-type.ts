@@ -75,6 +75,7 @@ export function inferType(nodes: Node[], ctx: Ctx): PgColumnType | undefined {
     const n = s[0];
     if (n.kind === 'tpl') return n.type;
     if (isType(n, 'string')) return 'text';
+    if (isType(n, 'param') && n.note?.cast === 'text') return 'text';
     if (isType(n, 'blob')) return 'bytea';
     if (isType(n, 'number')) return numberLiteralType(n.text);
     if (isWord(n, 'TRUE', 'FALSE')) return 'boolean';

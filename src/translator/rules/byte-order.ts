@@ -48,6 +48,23 @@ function mentionsColumn(nodes: Node[]): boolean {
   });
 }
 
+/** The THEN/ELSE branches of a CASE (its value comes from them only). */
+function caseBranches(expr: Node[]): Node[] | undefined {
+  const s = expr.filter((n) => !(n.kind === 'token' && (n.type === 'ws' || n.type === 'comment')));
+  if (!isWord(s[0], 'CASE')) return undefined;
+  const out: Node[] = [];
+  let depth = 0;
+  let inBranch = false;
+  for (const n of s) {
+    const top = depth === 1;
+    if (isWord(n, 'CASE')) depth++;
+    if (isWord(n, 'END')) depth--;
+    if (top && isWord(n, 'WHEN', 'THEN', 'ELSE', 'END')) inBranch = isWord(n, 'THEN', 'ELSE');
+    else if (inBranch) out.push(n);
+  }
+  return out;
+}
+
 function selectItems(nodes: Node[], ctx: Ctx): Node[] {
   const out = nodes.slice();
   for (let i = 0; i < out.length; i++) {
@@ -61,7 +78,7 @@ function selectItems(nodes: Node[], ctx: Ctx): Node[] {
     const items = splitCommas(out.slice(from, to));
     for (const item of items) {
       const expr = itemExpression(item);
-      if (expr.length > 0 && !mentionsColumn(expr) && !hasCollate(expr) && inferType(expr, ctx) === 'text') {
+      if (expr.length > 0 && !mentionsColumn(caseBranches(expr) ?? expr) && !hasCollate(expr) && inferType(expr, ctx) === 'text') {
         const at = out.indexOf(expr[expr.length - 1], offset);
         out.splice(at + 1, 0, tpl([COLLATE_C]));
         to++;
