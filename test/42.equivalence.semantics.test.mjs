@@ -112,6 +112,8 @@ const SAME = [
   // 4. Comparisons are integers 0/1.
   ['sum() of a comparison, a comparison in arithmetic and as a value', 'SELECT sum(x > 50) AS a, sum(name = \'alpha\') + 1 AS b FROM t'],
   ['(a > b) + 1, a BOOLEAN column in arithmetic, a comparison returned', 'SELECT (x > 50) + 1 AS a, flag * 10 AS b, x > 50 AS c, (x > 1) * (x < 100) AS d FROM t ORDER BY id'],
+  ['text used as a number: literals read their numeric prefix, text columns as SQLite reads them', "SELECT '5' + 1 AS a, -'3' AS b, '2' * '3' AS c, '7' / 2 AS d, '12abc' + 1 AS e, '2.5x' * 2 AS f, 'abc' + 1 AS g, '5.' / 2 AS h, name + 1 AS i, name * 2 AS j FROM t ORDER BY id"],
+  ['instr() of a number searches its text', 'SELECT instr(x, \'9\') AS a, instr(name, \'a\') AS b FROM t ORDER BY id'],
   // 5. A parameter ordered against an INTEGER column compares as a number.
   ['a fraction bound against an INTEGER column', 'SELECT id FROM t WHERE x > ? ORDER BY id', [55.5]],
   ['fractions bound in BETWEEN and <= on an INTEGER column', 'SELECT id FROM t WHERE x BETWEEN ? AND ? OR x <= ? ORDER BY id', [1.5, 7.5, -6.5]],
@@ -152,6 +154,7 @@ const SAME = [
 
 /** [name, sql, params]: refused at prepare (no exact translation). */
 const REFUSED = [
+  ['integer division of text read as a number (an integer or a real per row)', 'SELECT name / 2 AS a FROM t'],
   ['a bare column beside max() (SQLite takes it from the row holding the maximum)', 'SELECT name, max(x) AS m FROM t'],
   ['a bare column in a GROUP BY query', 'SELECT flag, name, count(*) AS n FROM t GROUP BY flag'],
   ['integer division of a COALESCE mixing an integer and a real (the type differs per row)', 'SELECT COALESCE(43, -AVG(67)) / -60 AS a'],

@@ -35,6 +35,9 @@ const RULES: ListRule[] = [
 ];
 
 export function rewrite(nodes: Node[], ctx: Ctx): Node[] {
+  const depth = ctx.depth ?? 0;
+  ctx.depth = depth + 1;
   const inner = nodes.map((n): Node => (n.kind === 'group' ? { ...n, items: rewrite(n.items, ctx) } : n));
+  ctx.depth = depth;
   return RULES.reduce((acc, rule) => rule(acc, ctx), inner);
 }

@@ -10,8 +10,9 @@
 import { fail, type Ctx } from '../context';
 import { inferType, isBinaryArithmetic, isRealType, MIXED_NUMERIC } from '../infer-type';
 import { NOT_FUNCTIONS } from '../keywords';
-import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, tpl, type Node } from '../nodes';
+import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, tpl, type Node, type Tpl } from '../nodes';
 import { primaryEnd, primaryStart } from './json-arrows';
+import { textAsReal } from './scalar-functions';
 
 const OPS = ['+', '-', '*', '/', '%'];
 
@@ -63,10 +64,49 @@ function operandEnd(nodes: Node[], start: number): number {
   return isWord(nodes[i], 'CASE') ? caseEnd(nodes, i) : primaryEnd(nodes, i);
 }
 
-/** A boolean operand becomes SQLite's 0/1 integer. */
+/**
+ * A text literal used as a number, read as SQLite reads it: the longest numeric prefix after
+ * spaces (0 when none), an integer when it has no point or exponent and fits 64 bits, else a real.
+ */
+export function textLiteralAsNumber(value: string): Tpl {
+  const m = /^[ \t\n\f\r]*([+-]?)(\d*)(\.\d*)?([eE][+-]?\d+)?/.exec(value)!;
+  const digits = m[2] ?? '';
+  const fraction = m[3] ?? '';
+  if (digits === '' && fraction.length <= 1) return tpl(['0'], 'bigint');
+  const exponent = digits !== '' || fraction.length > 1 ? m[4] ?? '' : '';
+  if (fraction === '' && exponent === '') {
+    const v = BigInt(m[1] + digits);
+    if (v >= -9223372036854775808n && v <= 9223372036854775807n) return tpl([v < 0n ? `(${v})` : v.toString()], 'bigint');
+  }
+  const real = Number(m[1] + (digits || '0') + (fraction === '.' ? '' : fraction) + exponent);
+  return tpl([`CAST('${String(real)}' AS double precision)`], 'double precision');
+}
+
+/**
+ * An operand as the number SQLite computes with: a comparison or BOOLEAN is its 0/1 integer, a
+ * text literal its numeric prefix; a text value (a column) is read as SQLite reads text as a
+ * number — as a real, marked mixed since SQLite keeps integers there (so division is refused).
+ */
 function asNumber(operand: Node[], ctx: Ctx): Node {
-  if (inferType(operand, ctx) === 'boolean') return tpl(['CAST(', operand, ' AS integer)'], 'integer');
+  const type = inferType(operand, ctx);
+  if (type === 'boolean') return tpl(['CAST(', operand, ' AS integer)'], 'integer');
+  const sig = operand.filter(isSig);
+  let signs = 0;
+  while (signs < sig.length - 1 && isOp(sig[signs], '+', '-')) signs++;
+  const core = sig.slice(signs);
+  const prefix = sig.slice(0, signs).map((n) => (n as { text: string }).text).join(' ');
+  if (core.length === 1 && isType(core[0], 'string')) {
+    const n = textLiteralAsNumber(core[0].value);
+    return prefix ? tpl([`${prefix} `, [n]], n.type) : n;
+  }
+  if (type === 'text') return tpl([prefix ? `${prefix} ` : '', '(', ...textAsReal([core]), ')'], MIXED_NUMERIC);
   return operand.length === 1 ? operand[0] : { kind: 'group', items: operand, start: -1, end: -1 };
+}
+
+/** The operand changes when read as a number. */
+function needsNumber(operand: Node[], ctx: Ctx): boolean {
+  const type = inferType(operand, ctx);
+  return type === 'boolean' || type === 'text';
 }
 
 /** A bare parameter in arithmetic is a number, as paramCasts would have made it. */
@@ -82,13 +122,18 @@ function refuseMixedDivision(left: Node[], rightType: string | undefined, ctx: C
   const leftType = inferType(left, ctx);
   const mixed = (t: string | undefined, other: string | undefined): boolean => t === MIXED_NUMERIC && !isRealType(other);
   if (mixed(leftType, rightType) || mixed(rightType, leftType)) {
-    fail(ctx, 'a division of a value that is an integer on some rows and a real on others (COALESCE, IFNULL, IIF, CASE or max()/min() of an integer and a real)',
+    fail(ctx, 'a division of a value that is an integer on some rows and a real on others (COALESCE, IFNULL, IIF, CASE or max()/min() of an integer and a real, or text used as a number)',
       'SQLite divides each row by its own type (integer division for integers), PostgreSQL gives the expression one type. CAST the value AS INTEGER or AS REAL.');
   }
 }
 
 export function arithmetic(input: Node[], ctx: Ctx): Node[] {
   const nodes = input.slice();
+  // A sign before a text literal (-'3'): the literal is read as a number.
+  for (let i = 0; i < nodes.length; i++) {
+    const next = nextSig(nodes, i);
+    if (isOp(nodes[i], '+', '-') && !binaryAt(nodes, i) && isType(nodes[next], 'string')) nodes[next] = textLiteralAsNumber((nodes[next] as { value: string }).value);
+  }
   for (let i = 0; i < nodes.length; i++) {
     if (!isOp(nodes[i], ...OPS) || !binaryAt(nodes, i)) continue;
     const op = (nodes[i] as { text: string }).text;
@@ -97,19 +142,19 @@ export function arithmetic(input: Node[], ctx: Ctx): Node[] {
     if (leftEnd === -1 || rightAt === -1) continue;
     const leftStart = operandStart(nodes, leftEnd);
     const left = nodes.slice(leftStart, leftEnd + 1);
-    if (inferType(left, ctx) === 'boolean') {
+    if (needsNumber(left, ctx)) {
       nodes.splice(leftStart, left.length, asNumber(left, ctx));
       i -= left.length - 1;
     }
     const rs = nextSig(nodes, i);
     const re = operandEnd(nodes, rs);
     const right = nodes.slice(rs, re + 1);
-    const rightType = inferType(right, ctx);
-    if (op === '/') refuseMixedDivision(nodes.slice(operandStart(nodes, prevSig(nodes, i)), i), rightType, ctx);
     let r: Node = asNumber(right, ctx);
+    const rightType = needsNumber(right, ctx) ? inferType([r], ctx) : inferType(right, ctx);
+    if (op === '/') refuseMixedDivision(nodes.slice(operandStart(nodes, prevSig(nodes, i)), i), rightType, ctx);
     if (op === '/' || op === '%') {
       castBareParam(r);
-      r = tpl(['NULLIF(', [r], ', 0)'], rightType === 'boolean' ? 'integer' : rightType);
+      r = tpl(['NULLIF(', [r], ', 0)'], rightType);
     }
     nodes.splice(rs, right.length, r);
     if (op !== '%') continue;
@@ -119,8 +164,9 @@ export function arithmetic(input: Node[], ctx: Ctx): Node[] {
       chainStart = operandStart(nodes, prevSig(nodes, p));
     }
     const chain = nodes.slice(chainStart, i);
-    if (!isRealType(inferType(chain, ctx)) && !isRealType(rightType)) continue;
-    const divisor = [asNumber(right, ctx)];
+    const inexact = (t: string | undefined): boolean => isRealType(t) || t === MIXED_NUMERIC;
+    if (!inexact(inferType(chain, ctx)) && !inexact(rightType)) continue;
+    const divisor = (r as Tpl).parts[1] as Node[];
     const replaced = tpl(['CAST(mod(trunc(CAST(', chain, ' AS numeric)), NULLIF(trunc(CAST(', divisor, ' AS numeric)), 0)) AS double precision)'], 'double precision');
     nodes.splice(chainStart, nodes.indexOf(r) - chainStart + 1, replaced);
     i = chainStart;

@@ -4,7 +4,8 @@
  * the schema and pass it to expressions built on them; text built from literals and parameters
  * does not, so it gets COLLATE "C" where its order can show:
  * - a text item of a SELECT list built from no column (a derived table's or a UNION's column
- *   sorted, compared or aggregated later takes its collation from the item);
+ *   sorted, compared or aggregated later takes its collation from the item), in a subquery or
+ *   in a statement that sorts or combines its results;
  * - both sides of < <= > >= being text with no column among them.
  * Equality, GROUP BY and DISTINCT need nothing: PostgreSQL's collations are deterministic, equal
  * only for the same bytes.
@@ -20,6 +21,11 @@ import { operandAfter, operandBefore } from './comparisons';
 const LIST_END = new Set(['FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT', 'WINDOW', 'INTO']);
 const ORDERING = ['<', '<=', '>', '>='];
 const COLLATE_C = ' COLLATE "C"';
+
+/** (expr) COLLATE "C": the parentheses keep the collation on the whole expression. */
+function collated(expr: Node[]): Node {
+  return tpl(['(', expr, ')', COLLATE_C], 'text');
+}
 
 function hasCollate(nodes: Node[]): boolean {
   return nodes.some((n) => isWord(n, 'COLLATE') || (n.kind === 'tpl' && n.parts.some((p) => typeof p === 'string' && p.includes('COLLATE'))));
@@ -79,12 +85,11 @@ function selectItems(nodes: Node[], ctx: Ctx): Node[] {
     for (const item of items) {
       const expr = itemExpression(item);
       if (expr.length > 0 && !mentionsColumn(caseBranches(expr) ?? expr) && !hasCollate(expr) && inferType(expr, ctx) === 'text') {
-        const at = out.indexOf(expr[expr.length - 1], offset);
-        out.splice(at + 1, 0, tpl([COLLATE_C]));
-        to++;
+        const at = out.indexOf(expr[0], offset);
+        out.splice(at, expr.length, collated(expr));
+        to -= expr.length - 1;
       }
-      offset += item.length + 1;
-      offset = Math.max(offset, from);
+      offset = out.indexOf(item[item.length - 1] ?? out[offset], offset) + 1 || offset;
     }
     i = to - 1;
   }
@@ -111,13 +116,16 @@ function orderingComparisons(nodes: Node[], ctx: Ctx): Node[] {
     const l = isTextOperand(left, ctx);
     const r = isTextOperand(right, ctx);
     if (!((l && (r || isBareParam(right))) || (r && isBareParam(left)))) continue;
-    const end = out.indexOf(trimTrivia(right).at(-1)!, i);
-    out.splice(end + 1, 0, tpl([COLLATE_C]));
+    const operand = trimTrivia(right);
+    out.splice(out.indexOf(operand[0], i), operand.length, collated(operand));
   }
   return out;
 }
 
 export function byteOrder(nodes: Node[], ctx: Ctx): Node[] {
   const compared = orderingComparisons(nodes, ctx);
-  return ctx.kind === 'insert' ? compared : selectItems(compared, ctx);
+  if (ctx.kind === 'insert') return compared;
+  // The statement's own result columns are only compared when it sorts or combines them.
+  if ((ctx.depth ?? 0) === 0 && !compared.some((n) => isWord(n, 'ORDER', 'UNION', 'EXCEPT', 'INTERSECT'))) return compared;
+  return selectItems(compared, ctx);
 }

@@ -45,10 +45,11 @@ export function groupConcat(call: Call, ctx: Ctx): Tpl {
   return tpl(['string_agg(', distinct ? 'DISTINCT ' : '', 'CAST(', value, ' AS text), ', sep ?? "','", ')'], 'text');
 }
 
-/** INSTR(a, b) is strpos(a, b). */
-export function instr(call: Call, _ctx: Ctx): Tpl {
+/** INSTR(a, b) is strpos(a, b); numbers are searched as their text, as in SQLite. */
+export function instr(call: Call, ctx: Ctx): Tpl {
   for (const a of call.args) castParam(a, 'text');
-  return renamed(call, 'strpos', 'integer');
+  if (call.args.length !== 2) return renamed(call, 'strpos', 'integer');
+  return tpl(['strpos(', ...asText(call.args[0], ctx), ', ', ...asText(call.args[1], ctx), ')'], 'integer');
 }
 
 /** Text functions: a parameter argument is text; a non-text column is read as its text. */
