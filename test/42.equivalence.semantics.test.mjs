@@ -114,6 +114,9 @@ const SAME = [
   ['(a > b) + 1, a BOOLEAN column in arithmetic, a comparison returned', 'SELECT (x > 50) + 1 AS a, flag * 10 AS b, x > 50 AS c, (x > 1) * (x < 100) AS d FROM t ORDER BY id'],
   ['text used as a number: literals read their numeric prefix, text columns as SQLite reads them', "SELECT '5' + 1 AS a, -'3' AS b, '2' * '3' AS c, '7' / 2 AS d, '12abc' + 1 AS e, '2.5x' * 2 AS f, 'abc' + 1 AS g, '5.' / 2 AS h, name + 1 AS i, name * 2 AS j FROM t ORDER BY id"],
   ['instr() of a number searches its text', 'SELECT instr(x, \'9\') AS a, instr(name, \'a\') AS b FROM t ORDER BY id'],
+  ['|| binds tightest and writes numbers as SQLite does (integers, REALs, 0/1)', "SELECT 'a' || 1 + 2 AS a, name || x || r AS b, 1 || 2 AS c, (x > 1) || 'y' AS d, 2.0 || '' AS e FROM t ORDER BY id"],
+  ['a REAL as text: CAST, length(), group_concat()', 'SELECT CAST(r AS TEXT) AS a, length(r) AS b, CAST(1e20 AS TEXT) AS c, CAST(-1.5e-7 AS TEXT) AS d FROM t ORDER BY id'],
+  ['group_concat() of REALs', 'SELECT group_concat(r) AS a, group_concat(x, \';\') AS b FROM t'],
   // 5. A parameter ordered against an INTEGER column compares as a number.
   ['a fraction bound against an INTEGER column', 'SELECT id FROM t WHERE x > ? ORDER BY id', [55.5]],
   ['fractions bound in BETWEEN and <= on an INTEGER column', 'SELECT id FROM t WHERE x BETWEEN ? AND ? OR x <= ? ORDER BY id', [1.5, 7.5, -6.5]],
@@ -177,6 +180,14 @@ for (const [name, sql, params = []] of REFUSED) {
     t.regex(error.message, /Cannot translate/);
   });
 }
+
+test('a REAL whose SQLite text has more digits than PostgreSQL prints is an error, never other digits', (t) => {
+  const { sqlite, pgdb } = open();
+  t.is(sqlite.prepare('SELECT CAST(1.0 / 3 AS TEXT) AS a').get().a, '0.33333333333333332');
+  const error = answer(pgdb, 'SELECT CAST(1.0 / 3 AS TEXT) AS a', []);
+  t.is(error.error, 'SQLITE_ERROR');
+  t.regex(error.message, /cannot give the REAL value 0\.3333333333333333 as SQLite's text/);
+});
 
 test('SUM beyond 64 bits is SQLite\'s "integer overflow" error', (t) => {
   const { sqlite, pgdb } = open();

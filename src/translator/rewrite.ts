@@ -7,6 +7,7 @@ import type { Node } from './nodes';
 import { arithmetic } from './rules/arithmetic';
 import { byteOrder } from './rules/byte-order';
 import { collate } from './rules/collate';
+import { concat } from './rules/concat';
 import { functionCalls } from './rules/function-calls';
 import { isDistinct } from './rules/is-distinct';
 import { jsonArrows } from './rules/json-arrows';
@@ -27,6 +28,7 @@ const RULES: ListRule[] = [
   isDistinct, // IS compares NULL-safely
   likeGlob, // LIKE is case-insensitive, GLOB is a wildcard match
   collate, // NOCASE and BINARY collations
+  concat, // || binds tightest; numbers concatenate as SQLite's text
   arithmetic, // SQLite's integer/real arithmetic, NULL for division by zero
   paramCasts, // untyped parameters
   byteOrder, // text built from literals compares and sorts by byte

@@ -77,6 +77,11 @@ export function isConnectionLost(err: unknown): boolean {
 function translate(e: PgErrorLike, code: string, pg: string, context: PgErrorContext): [string, string] {
   // SUM() beyond 64 bits: the translation casts a text naming the overflow (SQLite's own error).
   if (code === '22P02' && pg.includes('"integer overflow: ')) return ['integer overflow', 'SQLITE_ERROR'];
+  // A REAL turned into text whose SQLite digits the translation cannot reproduce exactly.
+  const real = /"real as text: (.*)"$/.exec(pg);
+  if (code === '22P02' && real) {
+    return [`cannot give the REAL value ${real[1]} as SQLite's text on PostgreSQL (SQLite prints up to 17 digits where PostgreSQL prints the shortest); round it (round(x, 2)) or format it in the application`, 'SQLITE_ERROR'];
+  }
   switch (code) {
     case '23505':
       return uniqueViolation(e, context.catalog);

@@ -47,7 +47,7 @@ function binaryAt(nodes: Node[], i: number): boolean {
 }
 
 /** Start of the operand (signs included) that ends at index end. */
-function operandStart(nodes: Node[], end: number): number {
+export function operandStart(nodes: Node[], end: number): number {
   let start = end;
   if (isWord(nodes[end], 'END')) start = caseStart(nodes, end);
   else if (!isGroup(nodes[end]) || !isWord(nodes[prevSig(nodes, end)]) || NOT_FUNCTIONS.has((nodes[prevSig(nodes, end)] as { value: string }).value)) {
@@ -58,7 +58,7 @@ function operandStart(nodes: Node[], end: number): number {
 }
 
 /** End of the operand (signs included) that starts at index start. */
-function operandEnd(nodes: Node[], start: number): number {
+export function operandEnd(nodes: Node[], start: number): number {
   let i = start;
   while (isOp(nodes[i], '+', '-', '~') && nextSig(nodes, i) !== -1) i = nextSig(nodes, i);
   return isWord(nodes[i], 'CASE') ? caseEnd(nodes, i) : primaryEnd(nodes, i);

@@ -9,7 +9,7 @@ import { isWord, sourceSpan, tpl, trimTrivia, type Group, type Node, type Tpl } 
 import { mapDeclaredType } from '../../schema/type-mapping';
 import { isRealType } from '../infer-type';
 import { castParam, type Parts } from './call';
-import { textAsReal } from './scalar-functions';
+import { asText, textAsReal } from './scalar-functions';
 
 export function castExpression(group: Group, ctx: Ctx): Tpl {
   const items = group.items;
@@ -34,6 +34,7 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
     castParam(value, 'text');
     return tpl(textAsReal(from === 'text' ? [value] : ['CAST(', value, ' AS text)']), 'double precision');
   }
+  if (type === 'text' && (isRealType(from) || from === 'boolean')) return tpl(asText(value, ctx), 'text');
   castParam(value, 'text');
   const source: Node[] = value;
   return tpl(['CAST(', source, ` AS ${type})`], type);

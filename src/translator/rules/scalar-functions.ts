@@ -1,6 +1,6 @@
 /** SQLite scalar and aggregate functions whose PostgreSQL counterpart has another name or shape. */
 import { fail, type Ctx } from '../context';
-import { branchType, inferType, isIntegerType, isNumericType, MIXED_NUMERIC } from '../infer-type';
+import { branchType, inferType, isIntegerType, isNumericType, isRealType, MIXED_NUMERIC } from '../infer-type';
 import { isType, isWord, sigNodes, tpl, type Node, type Tpl } from '../nodes';
 import { isColumnRef } from '../scope';
 import { asWritten, castParam, joinArgs, renamed, type Call, type Parts } from './call';
@@ -42,7 +42,9 @@ export function groupConcat(call: Call, ctx: Ctx): Tpl {
   const distinct = isWord(s[0], 'DISTINCT');
   const value = distinct ? x.slice(x.indexOf(s[0]) + 1) : x;
   castParam(sep, 'text');
-  return tpl(['string_agg(', distinct ? 'DISTINCT ' : '', 'CAST(', value, ' AS text), ', sep ?? "','", ')'], 'text');
+  const text = asText(value, ctx);
+  const item: Parts = text.length === 1 && text[0] === value ? ['CAST(', value, ' AS text)'] : text;
+  return tpl(['string_agg(', distinct ? 'DISTINCT ' : '', ...item, ', ', sep ?? "','", ')'], 'text');
 }
 
 /** INSTR(a, b) is strpos(a, b); numbers are searched as their text, as in SQLite. */
@@ -65,9 +67,10 @@ export function textFunction(call: Call, ctx: Ctx): Tpl {
 }
 
 /** A value as SQLite's text functions read it: numbers and JSON as their text, 0/1 for booleans. */
-function asText(x: Node[], ctx: Ctx): Parts {
+export function asText(x: Node[], ctx: Ctx): Parts {
   const type = inferType(x, ctx);
   if (type === 'boolean') return ['CAST(CAST(', x, ' AS integer) AS text)'];
+  if (isRealType(type) || type === MIXED_NUMERIC) return realAsText([x]);
   if (type !== undefined && type !== 'text' && type !== 'bytea') return ['CAST(', x, ' AS text)'];
   return [x];
 }
@@ -133,6 +136,28 @@ export function random(call: Call, ctx: Ctx): Tpl {
   ctx.notMirrorable.push('random()');
   void call;
   return tpl(['CAST(trunc((random() * 2 - 1) * 9223372036854775000) AS bigint)'], 'bigint');
+}
+
+/** The text PostgreSQL's error carries when a REAL's SQLite text cannot be reproduced (see realAsText). */
+export const REAL_AS_TEXT = 'real as text: ';
+
+/**
+ * A REAL as the text SQLite gives it. SQLite prints an integral value below 2^53 with '.0', and
+ * otherwise up to 17 significant digits, shortened to the shortest digits that read back as the
+ * same double when those are at most 13 or so; PostgreSQL prints the shortest digits. Both agree
+ * for an integral value and for a value of at most 13 significant digits, fixed between 1e-4 and
+ * 1e15, with an exponent below 1e-4 and from 1e17 (SQLite writes 1.0e+20 where PostgreSQL writes
+ * 1e+20); any other value raises an error naming it, rather than give other digits than SQLite.
+ */
+export function realAsText(x: Parts): Parts {
+  const v: Parts = ['CAST(', ...x, ' AS double precision)'];
+  return [
+    'CASE WHEN ', ...v, ' IS NULL THEN NULL WHEN ', ...v, ' = trunc(', ...v, ') AND abs(', ...v, ') < 9007199254740992 THEN CAST(CAST(', ...v, " AS bigint) AS text) || '.0'",
+    ' WHEN abs(', ...v, ') >= 0.0001 AND abs(', ...v, ") < 1e15 AND length(ltrim(replace(replace(CAST(", ...v, " AS text), '-', ''), '.', ''), '0')) <= 13 THEN CAST(", ...v, ' AS text)',
+    ' WHEN (abs(', ...v, ') >= 1e17 OR abs(', ...v, ") < 0.0001) AND length(ltrim(replace(replace(split_part(CAST(", ...v, " AS text), 'e', 1), '-', ''), '.', ''), '0')) <= 13",
+    " THEN regexp_replace(CAST(", ...v, " AS text), '^(-?[0-9]+)e', '\\1.0e')",
+    ` ELSE CAST(CAST('${REAL_AS_TEXT}' || CAST(`, ...v, ' AS text) AS bigint) AS text) END',
+  ];
 }
 
 /**
