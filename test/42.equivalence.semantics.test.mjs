@@ -117,6 +117,9 @@ const SAME = [
   ['|| binds tightest and writes numbers as SQLite does (integers, REALs, 0/1)', "SELECT 'a' || 1 + 2 AS a, name || x || r AS b, 1 || 2 AS c, (x > 1) || 'y' AS d, 2.0 || '' AS e FROM t ORDER BY id"],
   ['a REAL as text: CAST, length(), group_concat()', 'SELECT CAST(r AS TEXT) AS a, length(r) AS b, CAST(1e20 AS TEXT) AS c, CAST(-1.5e-7 AS TEXT) AS d FROM t ORDER BY id'],
   ['group_concat() of REALs', 'SELECT group_concat(r) AS a, group_concat(x, \';\') AS b FROM t'],
+  ['a number or text as a condition is tested against 0', "SELECT id, CASE WHEN x THEN 'y' ELSE 'n' END AS c, x AND r AS a, NOT x AS n FROM t WHERE x OR NOT r OR name ORDER BY id"],
+  ['BETWEEN keeps its AND beside a numeric condition', 'SELECT id FROM t WHERE x AND x BETWEEN 1 AND 100 AND flag ORDER BY id'],
+  ['HAVING a count', 'SELECT flag, count(*) AS n FROM t GROUP BY flag HAVING count(*) - 3 ORDER BY flag'],
   // 5. A parameter ordered against an INTEGER column compares as a number.
   ['a fraction bound against an INTEGER column', 'SELECT id FROM t WHERE x > ? ORDER BY id', [55.5]],
   ['fractions bound in BETWEEN and <= on an INTEGER column', 'SELECT id FROM t WHERE x BETWEEN ? AND ? OR x <= ? ORDER BY id', [1.5, 7.5, -6.5]],

@@ -7,6 +7,7 @@ import type { Node } from './nodes';
 import { arithmetic } from './rules/arithmetic';
 import { byteOrder } from './rules/byte-order';
 import { collate } from './rules/collate';
+import { conditions } from './rules/conditions';
 import { concat } from './rules/concat';
 import { functionCalls } from './rules/function-calls';
 import { isDistinct } from './rules/is-distinct';
@@ -30,6 +31,7 @@ const RULES: ListRule[] = [
   collate, // NOCASE and BINARY collations
   concat, // || binds tightest; numbers concatenate as SQLite's text
   arithmetic, // SQLite's integer/real arithmetic, NULL for division by zero
+  conditions, // a number as a condition is compared with 0
   paramCasts, // untyped parameters
   byteOrder, // text built from literals compares and sorts by byte
   orderBy, // NULLs first ascending, byte order for text
