@@ -12,6 +12,8 @@
 import { sqliteError, TranslationError, type SqliteError } from '../../adapter/errors';
 import { findColumn, findTable, type SchemaCatalog, type TableInfo } from '../../schema/catalog';
 import { redactSecrets } from '../../adapter/redact';
+import { INTEGER_OVERFLOW } from '../../translator/rules/aggregates';
+import { REAL_AS_TEXT } from '../../translator/rules/sqlite-values';
 
 export { redactSecrets, redactUrl } from '../../adapter/redact';
 
@@ -76,10 +78,10 @@ export function isConnectionLost(err: unknown): boolean {
 
 function translate(e: PgErrorLike, code: string, pg: string, context: PgErrorContext): [string, string] {
   // SUM() beyond 64 bits: the translation casts a text naming the overflow (SQLite's own error).
-  if (code === '22P02' && pg.includes('"integer overflow: ')) return ['integer overflow', 'SQLITE_ERROR'];
+  if (code === '22P02' && pg.includes(`"${INTEGER_OVERFLOW}`)) return ['integer overflow', 'SQLITE_ERROR'];
   // A REAL turned into text whose SQLite digits the translation cannot reproduce exactly.
-  const real = /"real as text: (.*)"$/.exec(pg);
-  if (code === '22P02' && real) {
+  const real = code === '22P02' && pg.includes(`"${REAL_AS_TEXT}`) ? /: "[^:]*: (.*)"$/.exec(pg) : null;
+  if (real) {
     return [`cannot give the REAL value ${real[1]} as SQLite's text on PostgreSQL (SQLite prints up to 17 digits where PostgreSQL prints the shortest); round it (round(x, 2)) or format it in the application`, 'SQLITE_ERROR'];
   }
   switch (code) {

@@ -12,7 +12,7 @@ import { inferType, isBinaryArithmetic, isRealType, MIXED_NUMERIC } from '../inf
 import { NOT_FUNCTIONS } from '../keywords';
 import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, tpl, type Node, type Tpl } from '../nodes';
 import { primaryEnd, primaryStart } from './json-arrows';
-import { textAsReal } from './scalar-functions';
+import { textAsReal, textLiteralAsNumber } from './sqlite-values';
 
 const OPS = ['+', '-', '*', '/', '%'];
 
@@ -62,24 +62,6 @@ export function operandEnd(nodes: Node[], start: number): number {
   let i = start;
   while (isOp(nodes[i], '+', '-', '~') && nextSig(nodes, i) !== -1) i = nextSig(nodes, i);
   return isWord(nodes[i], 'CASE') ? caseEnd(nodes, i) : primaryEnd(nodes, i);
-}
-
-/**
- * A text literal used as a number, read as SQLite reads it: the longest numeric prefix after
- * spaces (0 when none), an integer when it has no point or exponent and fits 64 bits, else a real.
- */
-export function textLiteralAsNumber(value: string): Tpl {
-  const m = /^[ \t\n\f\r]*([+-]?)(\d*)(\.\d*)?([eE][+-]?\d+)?/.exec(value)!;
-  const digits = m[2] ?? '';
-  const fraction = m[3] ?? '';
-  if (digits === '' && fraction.length <= 1) return tpl(['0'], 'bigint');
-  const exponent = digits !== '' || fraction.length > 1 ? m[4] ?? '' : '';
-  if (fraction === '' && exponent === '') {
-    const v = BigInt(m[1] + digits);
-    if (v >= -9223372036854775808n && v <= 9223372036854775807n) return tpl([v < 0n ? `(${v})` : v.toString()], 'bigint');
-  }
-  const real = Number(m[1] + (digits || '0') + (fraction === '.' ? '' : fraction) + exponent);
-  return tpl([`CAST('${String(real)}' AS double precision)`], 'double precision');
 }
 
 /**

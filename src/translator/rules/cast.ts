@@ -9,7 +9,7 @@ import { isWord, sourceSpan, tpl, trimTrivia, type Group, type Node, type Tpl } 
 import { mapDeclaredType } from '../../schema/type-mapping';
 import { isRealType } from '../infer-type';
 import { castParam, type Parts } from './call';
-import { asText, textAsReal } from './scalar-functions';
+import { asText, textAsReal } from './sqlite-values';
 
 export function castExpression(group: Group, ctx: Ctx): Tpl {
   const items = group.items;

@@ -5,7 +5,7 @@
 import { fail, type Ctx } from '../context';
 import { isOp, isType, isWord, nextSig, prevSig, tpl, type Node } from '../nodes';
 import { primaryEnd, primaryStart } from './json-arrows';
-import { asciiLower } from './scalar-functions';
+import { asciiLower } from './text-functions';
 
 const COMPARE = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
 

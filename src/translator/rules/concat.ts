@@ -7,7 +7,7 @@
 import type { Ctx } from '../context';
 import { isOp, isSig, isType, prevSig, nextSig, tpl, type Node } from '../nodes';
 import { operandEnd, operandStart } from './arithmetic';
-import { asText } from './scalar-functions';
+import { asText } from './sqlite-values';
 
 function operandText(operand: Node[], ctx: Ctx): Node[] {
   const s = operand.filter(isSig);

@@ -6,7 +6,7 @@ import type { Ctx } from '../context';
 import { inferType, isNumericType, MIXED_NUMERIC } from '../infer-type';
 import { isType, isWord, nextSig, prevSig, tpl, trimTrivia, type Node } from '../nodes';
 import type { Token } from '../tokenizer';
-import { textAsReal } from './scalar-functions';
+import { textAsReal } from './sqlite-values';
 
 const BOUNDARIES = new Set([
   'AND', 'OR', 'NOT', 'WHERE', 'HAVING', 'ON', 'WHEN', 'THEN', 'ELSE', 'END', 'SELECT', 'FROM', 'GROUP', 'ORDER', 'LIMIT', 'OFFSET',
