@@ -118,6 +118,7 @@ const SAME = [
   ['a REAL as text: CAST, length(), group_concat()', 'SELECT CAST(r AS TEXT) AS a, length(r) AS b, CAST(1e20 AS TEXT) AS c, CAST(-1.5e-7 AS TEXT) AS d FROM t ORDER BY id'],
   ['group_concat() of REALs', 'SELECT group_concat(r) AS a, group_concat(x, \';\') AS b FROM t'],
   ['a number or text as a condition is tested against 0', "SELECT id, CASE WHEN x THEN 'y' ELSE 'n' END AS c, x AND r AS a, NOT x AS n FROM t WHERE x OR NOT r OR name ORDER BY id"],
+  ['a numeric condition in a select item with an alias and no AS', 'SELECT id, x BETWEEN 0 AND 100 AND r b, NOT x c FROM t ORDER BY id'],
   ['BETWEEN keeps its AND beside a numeric condition', 'SELECT id FROM t WHERE x AND x BETWEEN 1 AND 100 AND flag ORDER BY id'],
   ['HAVING a count', 'SELECT flag, count(*) AS n FROM t GROUP BY flag HAVING count(*) - 3 ORDER BY flag'],
   // 5. A parameter ordered against an INTEGER column compares as a number.

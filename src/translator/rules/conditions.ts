@@ -47,6 +47,17 @@ function asCondition(operand: Node[], ctx: Ctx): Node | undefined {
   return undefined;
 }
 
+/** A select item's operand runs into its alias when AS is left out (`x AND r b`). */
+function withoutAlias(nodes: Node[], end: Node | undefined): Node[] {
+  if (!(end === undefined || isType(end, 'comma') || isWord(end, 'FROM'))) return nodes;
+  const last = prevSig(nodes, nodes.length);
+  const before = prevSig(nodes, last);
+  if (before === -1 || !(isWord(nodes[last]) || isType(nodes[last], 'qident'))) return nodes;
+  const b = nodes[before];
+  const endsOperand = b.kind !== 'token' || ['word', 'qident', 'number', 'string', 'param'].includes(b.type);
+  return endsOperand && !(isWord(b) && BOUNDARIES.has(b.value)) ? trimTrivia(nodes.slice(0, last)) : nodes;
+}
+
 export function conditions(input: Node[], ctx: Ctx): Node[] {
   const nodes = input.slice();
   let start = 0;
@@ -69,7 +80,7 @@ export function conditions(input: Node[], ctx: Ctx): Node[] {
       (startedBy !== undefined && CONDITION_STARTS.has(startedBy.value)) ||
       (startedBy?.value === 'WHEN' && isSearchedWhen(nodes, startAt)) ||
       isWord(end, 'AND', 'OR');
-    const trimmed = trimTrivia(segment);
+    const trimmed = withoutAlias(trimTrivia(segment), end);
     if (condition && trimmed.length > 0) {
       const replaced = asCondition(trimmed, ctx);
       if (replaced) {
