@@ -101,6 +101,7 @@ const SAME = [
   ['integer / integer truncates toward zero, real if a side is real', 'SELECT 7 / 2 AS a, -7 / 2 AS b, 7 / 2.0 AS c, x / 3 AS d, r / 2 AS e FROM t ORDER BY id'],
   ['SUM, AVG, TOTAL of integers and reals', 'SELECT SUM(x) AS s, AVG(x) AS a, TOTAL(x) AS t, SUM(r) AS sr, AVG(r) AS ar, SUM(DISTINCT x) AS sd, AVG(DISTINCT x) AS ad FROM t'],
   ['SUM over a window and with FILTER', 'SELECT id, SUM(x) OVER (ORDER BY id) AS s FROM t ORDER BY id'],
+  ['window and FILTER aggregates keep SQLite\'s types (integer division of a running sum)', 'SELECT id, sum(x) OVER (ORDER BY id) / 2 AS a, avg(x) OVER () AS b, total(x) OVER (PARTITION BY flag) AS c, max(flag) OVER () AS d, count(*) OVER () / 3 AS e, sum(x) FILTER (WHERE x > 10) OVER () / 7 AS f FROM t ORDER BY id'],
   ['modulo of integers and of reals (integer parts, real result)', 'SELECT 7 % 3 AS a, -7 % 3 AS b, 7.5 % 2 AS c, x % 3 AS d, r % 2 AS e, x % r AS f FROM t ORDER BY id'],
   // 2. Division by zero is NULL.
   ['1/0, x % 0, real / 0 and a computed zero divisor are NULL', 'SELECT 1 / 0 AS a, x % 0 AS b, r / 0 AS c, 5 / (x - x) AS d, 5.5 % 0.5 AS e FROM t ORDER BY id'],

@@ -2,7 +2,7 @@
 import type { Ctx } from '../context';
 import { inferType, isIntegerType } from '../infer-type';
 import { isWord, sigNodes, tpl, type Tpl } from '../nodes';
-import { asWritten, type Call, type Parts } from './call';
+import { aggregateCall, asWritten, type Call, type Parts } from './call';
 import { textAsReal } from './sqlite-values';
 
 /** The argument of sum/avg/total: DISTINCT kept apart, booleans as 0/1, text as SQLite reads it. */
@@ -32,7 +32,7 @@ export const INTEGER_OVERFLOW = 'integer overflow: ';
 /** TOTAL(x) is SUM that answers 0.0 instead of NULL, always a real. */
 export function total(call: Call, ctx: Ctx): Tpl {
   const { distinct, value } = aggregateArg(call, ctx);
-  return tpl(['CAST(COALESCE(sum(', distinct ? 'DISTINCT ' : '', ...value, '), 0) AS double precision)'], 'double precision');
+  return tpl(['CAST(COALESCE(', ...aggregateCall(call, 'sum', [distinct ? 'DISTINCT ' : '', ...value]), ', 0) AS double precision)'], 'double precision');
 }
 
 /**
@@ -44,15 +44,12 @@ export function sumAvg(call: Call, ctx: Ctx): Tpl {
   const { distinct, value, type } = aggregateArg(call, ctx);
   const d = distinct ? 'DISTINCT ' : '';
   const integer = isIntegerType(type);
-  if (call.windowed) {
-    // sum(...) OVER/FILTER: the call must stay a call; only its argument changes.
-    return tpl([call.name.toLowerCase(), '(', d, ...value, ')'], call.name === 'SUM' && !integer ? type : 'numeric');
-  }
+  const sum = aggregateCall(call, 'sum', [d, ...value]);
   if (call.name === 'SUM') {
-    if (integer) return tpl(integerSum(['sum(', d, ...value, ')']), 'bigint');
-    return tpl(['sum(', d, ...value, ')'], type);
+    if (integer) return tpl(integerSum(sum), 'bigint');
+    return tpl(sum, type);
   }
-  if (integer) return tpl(['(CAST(sum(', d, ...value, ') AS double precision) / count(', d, ...value, '))'], 'double precision');
-  return tpl(['CAST(avg(', d, ...value, ') AS double precision)'], 'double precision');
+  if (integer) return tpl(['(CAST(', ...sum, ' AS double precision) / ', ...aggregateCall(call, 'count', [d, ...value]), ')'], 'double precision');
+  return tpl(['CAST(', ...aggregateCall(call, 'avg', [d, ...value]), ' AS double precision)'], 'double precision');
 }
 

@@ -3,7 +3,7 @@ import { fail, type Ctx } from '../context';
 import { branchType, inferType, isNumericType, MIXED_NUMERIC } from '../infer-type';
 import { isType, isWord, sigNodes, tpl, type Tpl } from '../nodes';
 import { isColumnRef } from '../scope';
-import { asWritten, castParam, joinArgs, type Call, type Parts } from './call';
+import { aggregateCall, asWritten, castParam, joinArgs, type Call, type Parts } from './call';
 import { asText } from './sqlite-values';
 
 /**
@@ -57,8 +57,8 @@ export function minMax(call: Call, ctx: Ctx): Tpl {
     const x = call.args[0] ?? [];
     const type = inferType(x, ctx);
     // An aggregate over text compares by byte, whatever the database's collation.
-    if (type === 'text' && !isColumnRef(x) && !call.windowed) return tpl([call.name.toLowerCase(), '(', x, ' COLLATE "C")'], 'text');
-    if (type === 'boolean' && !call.windowed) return tpl([call.name.toLowerCase(), '(CAST(', x, ' AS integer))'], 'integer');
+    if (type === 'text' && !isColumnRef(x)) return tpl(aggregateCall(call, call.name.toLowerCase(), ['(', x, ') COLLATE "C"']), 'text');
+    if (type === 'boolean') return tpl(aggregateCall(call, call.name.toLowerCase(), ['CAST(', x, ' AS integer)']), 'integer');
     return asWritten(call, type);
   }
   const types = call.args.map((a) => inferType(a, ctx));
