@@ -102,7 +102,7 @@ test.serial("UPDATE ... SET completed_at = CURRENT_TIMESTAMP writes a timestamp;
 
 test.serial('an expression assigned to a JSONB column is cast', async (t) => {
   const tr = await both(t, "UPDATE workflows SET variables = '{\"a\":' || ? || '}' WHERE id = 'wf2'", [5], 'workflows');
-  t.regex(tr.text, /SET variables = CAST\(\('\{"a":' \|\| \$1::text \|\| '\}'\) AS jsonb\)/);
+  t.regex(tr.text, /SET variables = CAST\(\(\('\{"a":' \|\| \$1::text \|\| '\}'\)\) AS jsonb\)/);
 });
 
 test.serial('DELETE with RETURNING is a reader', async (t) => {

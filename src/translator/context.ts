@@ -13,6 +13,10 @@ export interface Ctx {
   ddl: boolean;
   /** Why the statement cannot be repeated exactly on a second database (random(), ...). */
   notMirrorable: string[];
+  /** The statement's verb, for rules that depend on it (an INSERT's select list takes the target's types). */
+  kind?: import('./types').StatementKind;
+  /** How many parentheses enclose the level the rules are rewriting (0: the statement itself). */
+  depth?: number;
 }
 
 export function fail(ctx: { sql: string }, construct: string, message: string): never {

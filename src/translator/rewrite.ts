@@ -4,9 +4,13 @@
  */
 import type { Ctx } from './context';
 import type { Node } from './nodes';
+import { arithmetic } from './rules/arithmetic';
+import { byteOrder } from './rules/byte-order';
 import { collate } from './rules/collate';
 import { emptyIn } from './rules/empty-in';
 import { fromSubqueryAlias } from './rules/from-subquery';
+import { conditions } from './rules/conditions';
+import { concat } from './rules/concat';
 import { functionCalls } from './rules/function-calls';
 import { isDistinct } from './rules/is-distinct';
 import { jsonArrows } from './rules/json-arrows';
@@ -29,12 +33,19 @@ const RULES: ListRule[] = [
   isDistinct, // IS compares NULL-safely
   likeGlob, // LIKE is case-insensitive, GLOB is a wildcard match
   collate, // NOCASE and BINARY collations
+  concat, // || binds tightest; numbers concatenate as SQLite's text
+  arithmetic, // SQLite's integer/real arithmetic, NULL for division by zero
+  conditions, // a number as a condition is compared with 0
   paramCasts, // untyped parameters
+  byteOrder, // text built from literals compares and sorts by byte
   orderBy, // NULLs first ascending, byte order for text
   limit, // LIMIT -1 and LIMIT a, b
 ];
 
 export function rewrite(nodes: Node[], ctx: Ctx): Node[] {
+  const depth = ctx.depth ?? 0;
+  ctx.depth = depth + 1;
   const inner = nodes.map((n): Node => (n.kind === 'group' ? { ...n, items: rewrite(n.items, ctx) } : n));
+  ctx.depth = depth;
   return RULES.reduce((acc, rule) => rule(acc, ctx), inner);
 }

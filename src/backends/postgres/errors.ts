@@ -9,9 +9,11 @@
  * server that cannot be reached or refuses the login is SQLITE_CANTOPEN; a read-only
  * transaction is SQLITE_READONLY; missing privileges SQLITE_PERM; a full disk SQLITE_FULL.
  */
-import { sqliteError, type SqliteError } from '../../adapter/errors';
+import { sqliteError, TranslationError, type SqliteError } from '../../adapter/errors';
 import { findColumn, findTable, type SchemaCatalog, type TableInfo } from '../../schema/catalog';
 import { redactSecrets } from '../../adapter/redact';
+import { INTEGER_OVERFLOW } from '../../translator/rules/aggregates';
+import { REAL_AS_TEXT } from '../../translator/rules/sqlite-values';
 
 export { redactSecrets, redactUrl } from '../../adapter/redact';
 
@@ -42,8 +44,27 @@ export function mapPgError(err: unknown, context: PgErrorContext = {}): SqliteEr
   const e: PgErrorLike = typeof err === 'object' && err !== null ? (err as PgErrorLike) : { message: String(err) };
   const pgMessage = e.message ?? String(err);
   const code = e.code ?? '';
+  if (code === '42803') return bareColumn(pgMessage);
   const [message, sqliteCode] = translate(e, code, pgMessage, context);
   return sqliteError(redactSecrets(message, context.url), sqliteCode, err);
+}
+
+/**
+ * A column neither grouped nor aggregated (`SELECT name, max(x) FROM t`): SQLite answers with a
+ * value from some row of the group (for a lone max()/min(), the row holding it), PostgreSQL
+ * refuses the query. PostgreSQL reports it when the statement is prepared, so it is a refusal at
+ * prepare, as a translation error that says how to write the query.
+ */
+function bareColumn(pg: string): SqliteError {
+  const column = quoted(pg) ?? '?';
+  const error = new TranslationError(
+    `Cannot translate the bare column ${column} of an aggregate query to PostgreSQL: SQLite takes it from one row of each group ` +
+      '(for max()/min(), the row holding the maximum or minimum), PostgreSQL refuses a column that is neither in GROUP BY nor aggregated. ' +
+      'Add it to GROUP BY, or wrap it in an aggregate such as max(); for the row holding a maximum, use ORDER BY ... LIMIT 1 or a window function.',
+    'a bare column in an aggregate query',
+    '',
+  );
+  return error as unknown as SqliteError;
 }
 
 /** True when the error means the connection is gone (the statement's outcome is then unknown). */
@@ -56,6 +77,13 @@ export function isConnectionLost(err: unknown): boolean {
 }
 
 function translate(e: PgErrorLike, code: string, pg: string, context: PgErrorContext): [string, string] {
+  // SUM() beyond 64 bits: the translation casts a text naming the overflow (SQLite's own error).
+  if (code === '22P02' && pg.includes(`"${INTEGER_OVERFLOW}`)) return ['integer overflow', 'SQLITE_ERROR'];
+  // A REAL turned into text whose SQLite digits the translation cannot reproduce exactly.
+  const real = code === '22P02' && pg.includes(`"${REAL_AS_TEXT}`) ? /: "[^:]*: (.*)"$/.exec(pg) : null;
+  if (real) {
+    return [`cannot give the REAL value ${real[1]} as SQLite's text on PostgreSQL (SQLite prints up to 17 digits where PostgreSQL prints the shortest); round it (round(x, 2)) or format it in the application`, 'SQLITE_ERROR'];
+  }
   switch (code) {
     case '23505':
       return uniqueViolation(e, context.catalog);

@@ -9,6 +9,18 @@ export interface Call {
   word: Token;
   group: Group;
   args: Node[][];
+  /** The call is followed by OVER or FILTER: it must stay a plain aggregate call. */
+  windowed?: boolean;
+  /** `FILTER (...)` and/or `OVER ...` after the call, for rules that place them (see aggregateCall). */
+  tail?: Node[];
+  /** Set by a rule that placed the tail itself. */
+  tailPlaced?: boolean;
+}
+
+/** name(args) with the call's FILTER/OVER after it: one aggregate call, wherever a rule puts it. */
+export function aggregateCall(call: Call, name: string, args: Parts): Parts {
+  call.tailPlaced = true;
+  return [`${name}(`, ...args, ')', ...(call.tail ? [' ', call.tail] : [])];
 }
 
 export type Parts = Array<string | Node[] | Node>;

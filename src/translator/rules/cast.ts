@@ -7,7 +7,9 @@ import { fail, type Ctx } from '../context';
 import { inferType } from '../infer-type';
 import { isWord, sourceSpan, tpl, trimTrivia, type Group, type Node, type Tpl } from '../nodes';
 import { mapDeclaredType } from '../../schema/type-mapping';
-import { castParam } from './call';
+import { isRealType } from '../infer-type';
+import { castParam, type Parts } from './call';
+import { asText, textAsReal } from './sqlite-values';
 
 export function castExpression(group: Group, ctx: Ctx): Tpl {
   const items = group.items;
@@ -23,10 +25,30 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
   if (type === 'bigint') {
     if (from === 'bigint' || from === 'integer') return tpl(['CAST(', value, ' AS bigint)'], 'bigint');
     if (from === 'boolean') return tpl(['CAST(CAST(', value, ' AS integer) AS bigint)'], 'bigint');
+    // A real truncates toward zero, saturating at the 64-bit limits as SQLite's does.
+    if (isRealType(from)) return tpl(['CAST(trunc(', ...clampInt64(['CAST(', value, ' AS numeric)']), ') AS bigint)'], 'bigint');
     castParam(value, 'text');
-    return tpl(['CAST(trunc(CAST(', value, ' AS numeric)) AS bigint)'], 'bigint');
+    return tpl(['CAST(', ...clampInt64(textAsInteger(from === 'text' ? [value] : ['CAST(', value, ' AS text)'])), ' AS bigint)'], 'bigint');
   }
+  if (type === 'double precision' && (from === undefined || from === 'text')) {
+    castParam(value, 'text');
+    return tpl(textAsReal(from === 'text' ? [value] : ['CAST(', value, ' AS text)']), 'double precision');
+  }
+  if (type === 'text' && (isRealType(from) || from === 'boolean')) return tpl(asText(value, ctx), 'text');
   castParam(value, 'text');
   const source: Node[] = value;
   return tpl(['CAST(', source, ` AS ${type})`], type);
+}
+
+/** A numeric value clamped to SQLite's 64-bit integer range. */
+function clampInt64(x: Parts): Parts {
+  return ['CASE WHEN ', ...x, ' > 9223372036854775807 THEN 9223372036854775807 WHEN ', ...x, ' < -9223372036854775808 THEN -9223372036854775808 ELSE ', ...x, ' END'];
+}
+
+/**
+ * SQLite's CAST of text to INTEGER: the longest prefix that is an integer (after leading spaces),
+ * 0 when there is none; NULL stays NULL. As numeric, so that the caller can clamp it.
+ */
+function textAsInteger(x: Parts): Parts {
+  return ['CASE WHEN ', ...x, " IS NULL THEN NULL ELSE CAST(COALESCE(substring(", ...x, " FROM '^[ \\t\\n\\f\\r]*([+-]?[0-9]+)'), '0') AS numeric) END"];
 }

@@ -1,12 +1,12 @@
 /**
  * COLLATE NOCASE folds the 26 ASCII letters only ('Ä' and 'ä' stay different): both sides are
- * folded with translate() (see like-glob's asciiLower), not lower(), which folds every letter. COLLATE BINARY is PostgreSQL's
+ * folded with translate() (see text-functions' asciiLower), not lower(), which folds every letter. COLLATE BINARY is PostgreSQL's
  * "C" collation. RTRIM has no equivalent.
  */
 import { fail, type Ctx } from '../context';
 import { isOp, isType, isWord, nextSig, prevSig, tpl, type Node } from '../nodes';
 import { primaryEnd, primaryStart } from './json-arrows';
-import { asciiLower } from './like-glob';
+import { asciiLower } from './text-functions';
 
 const COMPARE = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
 

@@ -2,7 +2,10 @@
  * Comparisons: a value compared with a column takes the column's type (see value-coercion), and
  * the parameter learns its target column for the binder. Runs on the source tree, before rewrites.
  */
-import type { Ctx } from '../context';
+import { quoteLiteral, type Ctx } from '../context';
+import { inferType, isIntegerType, isNumericType } from '../infer-type';
+import type { Token } from '../tokenizer';
+import { sqliteRealText } from '../../backends/postgres/values-real-text';
 import { OPERAND_BOUNDARIES } from '../keywords';
 import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, type Node } from '../nodes';
 import { resolveColumn } from '../scope';
@@ -42,7 +45,12 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       const left = operandBefore(nodes, skipNot(nodes, i));
       let at = i;
       if (isWord(n, 'IS') && isWord(nodes[nextSig(nodes, i)], 'NOT')) at = nextSig(nodes, i);
-      pair(left, operandAfter(nodes, at), ctx);
+      const right = operandAfter(nodes, at);
+      pair(left, right, ctx, !isWord(n, 'LIKE', 'GLOB', 'REGEXP'));
+      if (isOp(n, ...ORDERING_OPS)) {
+        widenIntegerParam(left);
+        widenIntegerParam(right);
+      }
     } else if (isWord(n, 'IN')) {
       const list = nodes[nextSig(nodes, i)];
       const col = resolveColumn(operandBefore(nodes, skipNot(nodes, i)), ctx.scope);
@@ -55,11 +63,31 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       const andAt = i + low.length + 1;
       if (col) {
         coerceValue(low, col, ctx);
-        if (isWord(nodes[andAt], 'AND')) coerceValue(operandAfter(nodes, andAt), col, ctx);
+        widenIntegerParam(low);
+        if (isWord(nodes[andAt], 'AND')) {
+          const high = operandAfter(nodes, andAt);
+          coerceValue(high, col, ctx);
+          widenIntegerParam(high);
+        }
       }
       i = andAt; // the AND of BETWEEN is not a boundary of the next comparison
     }
   }
+}
+
+const ORDERING_OPS = ['<', '<=', '>', '>='];
+const INTEGER_TYPES = ['bigint', 'integer', 'smallint'];
+
+/**
+ * A parameter ordered against an INTEGER column (`memory_mb > ?`): SQLite compares the bound
+ * number as it is (255.5 is between 255 and 256), so it is read as numeric, not as the column's
+ * bigint (which refuses a fraction). Equality keeps the column's type, so that an index serves it.
+ */
+function widenIntegerParam(slice: Node[]): void {
+  const s = sigNodes(slice);
+  if (s.length !== 1 || !isType(s[0], 'param')) return;
+  const note = s[0].note;
+  if (note?.target && INTEGER_TYPES.includes(note.target.type) && !note.cast) s[0].note = { ...note, cast: 'numeric' };
 }
 
 /** `a NOT LIKE b`: the left operand ends before the NOT. */
@@ -76,9 +104,69 @@ function numericJson(a: Node[], b: Node[]): void {
   if (isNumber && sa.length === 2 && isWord(sa[0], 'JSON_EXTRACT') && isGroup(sa[1])) sa[0].note = { ...sa[0].note, numeric: true };
 }
 
-function pair(left: Node[], right: Node[], ctx: Ctx): void {
+/** Text SQLite's numeric affinity turns into a number (spaces around allowed). */
+const NUMERIC_TEXT = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
+/** Sorts after every number: how SQLite orders any text against a number. */
+const ABOVE_ALL_NUMBERS = "CAST('Infinity' AS double precision)";
+
+/**
+ * SQLite's comparison affinity for a literal against the other side (https://sqlite.org/datatype3.html):
+ * - text against a numeric column: the text becomes a number when it reads as one, else it stays
+ *   text, which sorts after every number; against a numeric value with no affinity (a literal, an
+ *   arithmetic expression) it stays text: '1' = 1 is false. Text that stays text becomes a value
+ *   above every number, which gives exactly those answers; text read as a fraction against an
+ *   INTEGER column is compared as numeric (PostgreSQL would read it as a bigint and fail).
+ * - a number against a TEXT column becomes text, as SQLite writes that number.
+ */
+function literalAffinity(lit: Node[], other: Node[], ctx: Ctx): void {
+  const s = withoutAlias(sigNodes(lit));
+  const col = resolveColumn(other, ctx.scope);
+  if (s.length === 1 && isType(s[0], 'string')) {
+    const value = s[0].value;
+    if (col && isNumericType(col.column.type)) {
+      if (!NUMERIC_TEXT.test(value)) s[0].note = { ...s[0].note, replace: ABOVE_ALL_NUMBERS };
+      else if (isIntegerType(col.column.type) && !/^\s*[+-]?\d+\s*$/.test(value)) s[0].note = { ...s[0].note, replace: `CAST(${quoteLiteral(value)} AS numeric)` };
+    } else if (!col && isNumericType(inferType(other, ctx))) {
+      s[0].note = { ...s[0].note, replace: ABOVE_ALL_NUMBERS };
+    }
+    return;
+  }
+  if (col?.column.type !== 'text') return;
+  const negative = s.length === 2 && isOp(s[0], '-') && isType(s[1], 'number');
+  const found = s.length === 1 ? s[0] : negative ? s[1] : undefined;
+  if (!isType(found, 'number')) return;
+  const number: Token = found;
+  const text = sqliteNumberText(number.text, negative);
+  if (text === undefined) return;
+  if (negative) (s[0] as Token).note = { ...(s[0] as Token).note, replace: "" };
+  number.note = { ...number.note, replace: quoteLiteral(text) };
+}
+
+/** A select item's operand may run into its alias (`1 = '1' a`): the alias is not part of it. */
+function withoutAlias(s: Node[]): Node[] {
+  const last = s[s.length - 1];
+  const before = s[s.length - 2];
+  if (s.length >= 2 && (isType(last, 'qident') || isWord(last)) && (isType(before, 'string') || isType(before, 'number'))) return s.slice(0, -1);
+  return s;
+}
+
+/** The text SQLite gives a numeric literal (an integer's digits, a real as SQLite prints it). */
+function sqliteNumberText(literal: string, negative: boolean): string | undefined {
+  if (/^\d+$/.test(literal) || /^0[xX][0-9a-fA-F]+$/.test(literal)) {
+    const v = BigInt(literal) * (negative ? -1n : 1n);
+    return v >= -9223372036854775808n && v <= 9223372036854775807n ? v.toString() : undefined;
+  }
+  const v = Number(literal) * (negative ? -1 : 1);
+  return Number.isFinite(v) ? sqliteRealText(v) : undefined;
+}
+
+function pair(left: Node[], right: Node[], ctx: Ctx, affinity: boolean): void {
   numericJson(left, right);
   numericJson(right, left);
+  if (affinity) {
+    literalAffinity(left, right, ctx);
+    literalAffinity(right, left, ctx);
+  }
   const lcol = resolveColumn(left, ctx.scope);
   if (lcol && coerceValue(right, lcol, ctx)) return;
   const rcol = resolveColumn(right, ctx.scope);

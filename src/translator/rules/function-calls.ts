@@ -5,7 +5,7 @@
  */
 import { fail, type Ctx } from '../context';
 import { NOT_FUNCTIONS } from '../keywords';
-import { isGroup, isOp, isWord, nextSig, prevSig, type Group, type Node } from '../nodes';
+import { isGroup, isOp, isWord, nextSig, prevSig, tpl, type Group, type Node } from '../nodes';
 import { isName } from '../scope';
 import type { Token } from '../tokenizer';
 import { makeCall } from './call';
@@ -44,14 +44,35 @@ export function functionCalls(nodes: Node[], ctx: Ctx): Node[] {
       out.push(n);
       continue;
     }
-    out.push(rewriteCall(nodes, i, g, ctx));
-    i = g;
+    const tailEnd = windowTailEnd(nodes, g);
+    out.push(rewriteCall(nodes, i, g, tailEnd, ctx));
+    i = tailEnd;
   }
   return out;
 }
 
-function rewriteCall(nodes: Node[], i: number, g: number, ctx: Ctx): Node {
+/** The last index of `FILTER (...)` and `OVER (...)`/`OVER name` after a call's parentheses (g if none). */
+function windowTailEnd(nodes: Node[], g: number): number {
+  let end = g;
+  const f = nextSig(nodes, end);
+  if (isWord(nodes[f], 'FILTER') && isGroup(nodes[nextSig(nodes, f)])) end = nextSig(nodes, f);
+  const o = nextSig(nodes, end);
+  if (isWord(nodes[o], 'OVER') && nextSig(nodes, o) !== -1) end = nextSig(nodes, o);
+  return end;
+}
+
+function rewriteCall(nodes: Node[], i: number, g: number, tailEnd: number, ctx: Ctx): Node {
   const call = makeCall(nodes[i] as Token, nodes[g] as Group);
+  if (tailEnd > g) {
+    call.windowed = true;
+    call.tail = nodes.slice(nextSig(nodes, g), tailEnd + 1);
+  }
+  const out = callRule(nodes, call, g, ctx);
+  // A rule that did not place FILTER/OVER itself: they follow its call, as written.
+  return call.tail && !call.tailPlaced ? tpl([out, ' ', call.tail], out.kind === 'tpl' ? out.type : undefined) : out;
+}
+
+function callRule(nodes: Node[], call: ReturnType<typeof makeCall>, g: number, ctx: Ctx): Node {
   if (call.name === 'JSON_EACH' || call.name === 'JSON_TREE') {
     const after = nodes[nextSig(nodes, g)];
     return jsonEach(call, ctx, isWord(after, 'AS') || isName(after) ? 'given' : undefined);

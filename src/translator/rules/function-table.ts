@@ -3,12 +3,14 @@ import type { FunctionRule } from './call';
 import { asWritten } from './call';
 import { dateTimeFunction } from './datetime';
 import { json, jsonArrayLength, jsonBuild, jsonExtract, jsonGroup, jsonRemove, jsonSet, jsonType, jsonValid } from './json';
+import * as agg from './aggregates';
 import * as f from './scalar-functions';
+import * as text from './text-functions';
 import { strftime } from './strftime';
 
 /** Same name, same meaning in PostgreSQL: kept as written. */
 const SAME_IN_POSTGRES: Record<string, string | undefined> = {
-  COALESCE: undefined, NULLIF: undefined, COUNT: 'bigint', UPPER: 'text', LOWER: 'text',
+  NULLIF: undefined, COUNT: 'bigint',
   ROW_NUMBER: 'bigint', RANK: 'bigint', DENSE_RANK: 'bigint', NTILE: 'integer', LAG: undefined, LEAD: undefined,
   FIRST_VALUE: undefined, LAST_VALUE: undefined, NTH_VALUE: undefined, PERCENT_RANK: 'double precision',
   CUME_DIST: 'double precision', CEIL: 'numeric', CEILING: 'numeric', FLOOR: 'numeric',
@@ -18,22 +20,25 @@ const SAME_IN_POSTGRES: Record<string, string | undefined> = {
 export const FUNCTION_RULES = new Map<string, FunctionRule>([
   ...Object.entries(SAME_IN_POSTGRES).map(([name, type]) => [name, (c: Parameters<FunctionRule>[0]) => asWritten(c, type)] as const),
   ['IFNULL', f.ifnull],
+  ['UPPER', text.caseFold],
+  ['LOWER', text.caseFold],
+  ['COALESCE', f.coalesce],
   ['IIF', f.iif],
   ['GROUP_CONCAT', f.groupConcat],
-  ['INSTR', f.instr],
-  ['SUBSTR', f.textFunction],
-  ['SUBSTRING', f.textFunction],
-  ['LENGTH', f.textFunction],
-  ['TRIM', f.textFunction],
-  ['LTRIM', f.textFunction],
-  ['RTRIM', f.textFunction],
-  ['REPLACE', f.textFunction],
+  ['INSTR', text.instr],
+  ['SUBSTR', text.textFunction],
+  ['SUBSTRING', text.textFunction],
+  ['LENGTH', text.textFunction],
+  ['TRIM', text.textFunction],
+  ['LTRIM', text.textFunction],
+  ['RTRIM', text.textFunction],
+  ['REPLACE', text.textFunction],
   ['MAX', f.minMax],
   ['MIN', f.minMax],
   ['RANDOM', f.random],
-  ['TOTAL', f.total],
-  ['SUM', f.sumAvg],
-  ['AVG', f.sumAvg],
+  ['TOTAL', agg.total],
+  ['SUM', agg.sumAvg],
+  ['AVG', agg.sumAvg],
   ['ROUND', f.round],
   ['ABS', f.numericFunction],
   ['SIGN', f.numericFunction],

@@ -10,6 +10,7 @@ import { inferType } from '../infer-type';
 import { isType, isWord, nextSig, prevSig, sigNodes, tpl, trimTrivia, type Node } from '../nodes';
 import { castParam, type Parts } from './call';
 import { operandAfter, operandBefore } from './comparisons';
+import { asciiLower } from './text-functions';
 
 /** SQL that turns a GLOB pattern into an anchored POSIX regular expression. */
 export function globToRegex(pattern: Parts): Parts {
@@ -19,12 +20,6 @@ export function globToRegex(pattern: Parts): Parts {
   ];
 }
 
-const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-/** SQL that lowers the 26 ASCII letters of a text and nothing else (SQLite's case folding). */
-export function asciiLower(value: Parts): Parts {
-  return ['translate(', ...value, `, '${UPPER}', '${UPPER.toLowerCase()}')`];
-}
 
 /** An operand as text: SQLite's LIKE and GLOB read a number as its text (`id LIKE 1`). */
 function asText(operand: Node[], ctx: Ctx): Parts {

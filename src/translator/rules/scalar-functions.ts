@@ -1,8 +1,10 @@
 /** SQLite scalar and aggregate functions whose PostgreSQL counterpart has another name or shape. */
 import { fail, type Ctx } from '../context';
-import { inferType } from '../infer-type';
+import { branchType, inferType, isNumericType, MIXED_NUMERIC } from '../infer-type';
 import { isType, isWord, sigNodes, tpl, type Tpl } from '../nodes';
-import { asWritten, castParam, joinArgs, renamed, type Call } from './call';
+import { isColumnRef } from '../scope';
+import { aggregateCall, asWritten, castParam, joinArgs, type Call, type Parts } from './call';
+import { asText } from './sqlite-values';
 
 /**
  * IFNULL(a, b) is COALESCE(a, b); with only parameters and literals PostgreSQL needs a type. A
@@ -17,13 +19,20 @@ export function ifnull(call: Call, ctx: Ctx): Tpl {
     const args = call.args.map((a, i) => (types[i]?.startsWith('timestamp') ? [tpl(["to_char((", a, " AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI:SS')"], 'text')] : a));
     return tpl(['COALESCE(', ...joinArgs(args), ')'], 'text');
   }
-  return tpl(['COALESCE(', ...joinArgs(call.args), ')'], types[0] ?? types[1]);
+  return tpl(['COALESCE(', ...joinArgs(call.args), ')'], branchType(types));
+}
+
+/** COALESCE(a, b, ...): typed as its arguments (an integer and a real make a mixed value). */
+export function coalesce(call: Call, ctx: Ctx): Tpl {
+  return tpl([call.word.text, call.group], branchType(call.args.map((a) => inferType(a, ctx))));
 }
 
 /** IIF(c, a, b) (SQLite 3.32) is a CASE. */
 export function iif(call: Call, ctx: Ctx): Tpl {
   if (call.args.length !== 3) fail(ctx, 'iif()', 'it takes exactly three arguments.');
-  return tpl(['CASE WHEN ', call.args[0], ' THEN ', call.args[1], ' ELSE ', call.args[2], ' END'], inferType(call.args[1], ctx));
+  // A number as a condition is true when it is not 0, as in SQLite.
+  const cond = isNumericType(inferType(call.args[0], ctx)) ? ['(', call.args[0], ') <> 0'] : [call.args[0]];
+  return tpl(['CASE WHEN ', ...cond, ' THEN ', call.args[1], ' ELSE ', call.args[2], ' END'], branchType([inferType(call.args[1], ctx), inferType(call.args[2], ctx)]));
 }
 
 /** GROUP_CONCAT(x [, sep]) is string_agg over text, with SQLite's default separator ','. */
@@ -34,33 +43,30 @@ export function groupConcat(call: Call, ctx: Ctx): Tpl {
   const distinct = isWord(s[0], 'DISTINCT');
   const value = distinct ? x.slice(x.indexOf(s[0]) + 1) : x;
   castParam(sep, 'text');
-  return tpl(['string_agg(', distinct ? 'DISTINCT ' : '', 'CAST(', value, ' AS text), ', sep ?? "','", ')'], 'text');
+  const text = asText(value, ctx);
+  const item: Parts = text.length === 1 && text[0] === value ? ['CAST(', value, ' AS text)'] : text;
+  return tpl(['string_agg(', distinct ? 'DISTINCT ' : '', ...item, ', ', sep ?? "','", ')'], 'text');
 }
 
-/** INSTR(a, b) is strpos(a, b). */
-export function instr(call: Call, _ctx: Ctx): Tpl {
-  for (const a of call.args) castParam(a, 'text');
-  return renamed(call, 'strpos', 'integer');
-}
-
-/** Text functions: a parameter argument is text; a non-text column is read as its text. */
-export function textFunction(call: Call, ctx: Ctx): Tpl {
-  const name = call.name === 'SUBSTRING' ? 'substr' : call.name.toLowerCase();
-  call.args.forEach((a, i) => castParam(a, name === 'substr' && i > 0 ? 'integer' : 'text'));
-  const type = call.name === 'LENGTH' ? 'integer' : 'text';
-  const [first, ...rest] = call.args;
-  const argType = first ? inferType(first, ctx) : undefined;
-  if (argType !== undefined && argType !== 'text' && argType !== 'bytea') {
-    // SQLite reads a number or a JSON value as its text; PostgreSQL's text functions need text.
-    return tpl([`${name}(CAST(`, first, ' AS text)', ...rest.flatMap((a) => [', ', a]), ')'], type);
-  }
-  return renamed(call, name, type);
-}
-
-/** MAX/MIN with two or more arguments are SQLite's scalar max/min: GREATEST/LEAST. */
+/**
+ * MAX/MIN with two or more arguments are SQLite's scalar max/min: GREATEST/LEAST, except that
+ * SQLite answers NULL when any argument is NULL (GREATEST skips NULLs), and compares text by byte.
+ */
 export function minMax(call: Call, ctx: Ctx): Tpl {
-  if (call.args.length < 2) return asWritten(call, inferType(call.args[0] ?? [], ctx));
-  return tpl([call.name === 'MAX' ? 'GREATEST(' : 'LEAST(', ...joinArgs(call.args), ')'], inferType(call.args[0], ctx));
+  if (call.args.length < 2) {
+    const x = call.args[0] ?? [];
+    const type = inferType(x, ctx);
+    // An aggregate over text compares by byte, whatever the database's collation.
+    if (type === 'text' && !isColumnRef(x)) return tpl(aggregateCall(call, call.name.toLowerCase(), ['(', x, ') COLLATE "C"']), 'text');
+    if (type === 'boolean') return tpl(aggregateCall(call, call.name.toLowerCase(), ['CAST(', x, ' AS integer)']), 'integer');
+    return asWritten(call, type);
+  }
+  const types = call.args.map((a) => inferType(a, ctx));
+  const type = branchType(types);
+  const anyNull: Parts = [];
+  call.args.forEach((a, i) => anyNull.push(i > 0 ? ' OR ' : '', '(', a, ') IS NULL'));
+  const args = type === 'text' ? call.args.map((a, i) => (i === 0 ? [tpl(['(', a, ') COLLATE "C"'])] : a)) : call.args;
+  return tpl(['CASE WHEN ', ...anyNull, ' THEN NULL ELSE ', call.name === 'MAX' ? 'GREATEST(' : 'LEAST(', ...joinArgs(args), ') END'], type);
 }
 
 /** RANDOM() is a 64-bit integer in SQLite; the statement can no longer be repeated exactly. */
@@ -68,18 +74,6 @@ export function random(call: Call, ctx: Ctx): Tpl {
   ctx.notMirrorable.push('random()');
   void call;
   return tpl(['CAST(trunc((random() * 2 - 1) * 9223372036854775000) AS bigint)'], 'bigint');
-}
-
-/** TOTAL(x) is SUM that answers 0.0 instead of NULL. */
-export function total(call: Call, _ctx: Ctx): Tpl {
-  return tpl(['CAST(COALESCE(sum(', ...joinArgs(call.args), '), 0) AS double precision)'], 'double precision');
-}
-
-/** SUM/AVG of a BOOLEAN column: SQLite adds its 0/1 values. */
-export function sumAvg(call: Call, ctx: Ctx): Tpl {
-  const [x] = call.args;
-  if (x && inferType(x, ctx) === 'boolean') return tpl([call.name.toLowerCase(), '(CAST(', x, ' AS integer))'], 'bigint');
-  return asWritten(call, call.name === 'SUM' ? inferType(x ?? [], ctx) : 'numeric');
 }
 
 /** ROUND rounds half away from zero in SQLite; PostgreSQL's round(double) rounds half to even. */
@@ -106,7 +100,7 @@ export function typeOf(call: Call, ctx: Ctx): Tpl {
 }
 
 function typeofName(type: string | undefined): string | undefined {
-  if (type === undefined) return undefined;
+  if (type === undefined || type === MIXED_NUMERIC) return undefined;
   if (['bigint', 'integer', 'smallint', 'boolean'].includes(type)) return 'integer';
   if (['double precision', 'real', 'numeric'].includes(type)) return 'real';
   if (type === 'bytea') return 'blob';

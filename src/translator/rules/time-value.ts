@@ -26,12 +26,61 @@ export function utcTimestamp(value: Node[] | undefined, modifiers: Node[][], ctx
   else if (value.length === 1 && isType(value[0], 'number'))
     t = ["(timestamp '1970-01-01' + (", value, " - 2440587.5) * interval '1 day')"]; // a Julian day number
   else if (isTimestampType(resolveColumn(value, ctx.scope)?.column.type ?? '')) t = ['(', value, " AT TIME ZONE 'UTC')"];
+  else if (literal !== undefined && isPlainDateTime(literal)) t = ['CAST(', value, ' AS timestamp)'];
   else {
     castParam(value, 'text');
-    t = ['CAST(', value, ' AS timestamp)']; // SQLite's text formats; a trailing Z is UTC anyway
+    t = sqliteTimeText(['CAST(', value, ' AS text)']);
   }
   for (const m of modifiers) t = applyModifier(t, m, ctx, fn);
   return { parts: t, plainNow: (value === undefined || literal?.toLowerCase() === 'now') && modifiers.length === 0 };
+}
+
+const SPACE = '[ \\t\\n\\f\\r]';
+const TIME = `([0-9]{2}):([0-9]{2})(?::([0-9]{2}(?:[.][0-9]+)?))?${SPACE}*([Zz]|[+-][0-9]{2}:[0-9]{2})?`;
+/** YYYY-MM-DD, then optionally (spaces or T) HH:MM[:SS[.SSS]] and a zone (Z, +HH:MM, -HH:MM). */
+const DATE_TIME = `^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:(?:${SPACE}|T)+${TIME})?${SPACE}*$`;
+/** HH:MM[:SS[.SSS]] and a zone: on 2000-01-01. */
+const TIME_ONLY = `^${TIME}${SPACE}*$`;
+/** A number: a Julian day. */
+const JULIAN = `^${SPACE}*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?${SPACE}*$`;
+
+/** A literal both read the same way: a real calendar date, an hour below 24, no zone. */
+function isPlainDateTime(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/.exec(text);
+  if (!m) return false;
+  const [y, mo, d, h = 0, mi = 0, sec = 0] = m.slice(1).map((x) => (x === undefined ? undefined : Number(x))) as number[];
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= days && h < 24 && mi < 60 && sec < 60;
+}
+
+/**
+ * A text time value read exactly as SQLite reads it, as a UTC timestamp; NULL for anything else
+ * (PostgreSQL's own input also takes 'epoch', 'today', 'infinity', month names...). A day past the
+ * month's end rolls over (2024-02-30 is March 1st) and 24:MM is the next day, as in SQLite.
+ */
+function sqliteTimeText(v: Parts): Parts {
+  const field = (re: string, n: number): Parts => ['(regexp_match(', ...v, `, '${re}'))[${n}]`];
+  const int = (re: string, n: number): Parts => ['CAST(', ...field(re, n), ' AS integer)'];
+  const timeOf = (re: string, first: number): { valid: Parts; value: Parts } => {
+    const h = int(re, first);
+    const m = int(re, first + 1);
+    const sec: Parts = ['COALESCE(CAST(', ...field(re, first + 2), " AS numeric), 0)"];
+    const zone: Parts = ['CASE WHEN upper(', ...field(re, first + 3), ") = 'Z' THEN interval '0' ELSE COALESCE(CAST(", ...field(re, first + 3), " AS interval), interval '0') END"];
+    return {
+      valid: ['COALESCE(', ...h, ', 0) <= 24 AND COALESCE(', ...m, ', 0) <= 59 AND ', ...sec, ' < 60'],
+      value: ["COALESCE(", ...h, ", 0) * interval '1 hour' + COALESCE(", ...m, ", 0) * interval '1 minute' + ", ...sec, " * interval '1 second' - (", ...zone, ')'],
+    };
+  };
+  const dt = timeOf(DATE_TIME, 4);
+  const tm = timeOf(TIME_ONLY, 1);
+  return [
+    'CASE WHEN lower(', ...v, ") = 'now' THEN (", { kind: 'now' }, " AT TIME ZONE 'UTC')",
+    ' WHEN ', ...v, ` ~ '${DATE_TIME}' AND `, ...int(DATE_TIME, 2), ' BETWEEN 1 AND 12 AND ', ...int(DATE_TIME, 3), ' BETWEEN 1 AND 31 AND ', ...dt.valid,
+    ' THEN make_timestamp(', ...int(DATE_TIME, 1), ', ', ...int(DATE_TIME, 2), ", 1, 0, 0, 0) + (", ...int(DATE_TIME, 3), " - 1) * interval '1 day' + ", ...dt.value,
+    ' WHEN ', ...v, ` ~ '${TIME_ONLY}' AND `, ...tm.valid, " THEN timestamp '2000-01-01' + ", ...tm.value,
+    ' WHEN ', ...v, ` ~ '${JULIAN}' THEN timestamp '1970-01-01' + (CAST(`, ...v, " AS double precision) - 2440587.5) * interval '1 day'",
+    ' END',
+  ];
 }
 
 function applyModifier(t: Parts, m: Node[], ctx: Ctx, fn: string): Parts {
@@ -43,6 +92,13 @@ function applyModifier(t: Parts, m: Node[], ctx: Ctx, fn: string): Parts {
   }
   const mod = text.trim().toLowerCase().replace(/\s+/g, ' ');
   const amount = /^([+-]?\d+(?:\.\d+)?) (year|month|day|hour|minute|second)s?$/.exec(mod);
+  if (amount && (amount[2] === 'month' || amount[2] === 'year')) {
+    if (!/^[+-]?\d+$/.test(amount[1])) fail(ctx, `${fn} modifier '${text}'`, 'a fraction of a month or year is not supported; use days.');
+    // SQLite moves the month and keeps the day, which rolls over (Jan 31 + 1 month is Mar 2 or 3);
+    // PostgreSQL's interval would clamp to the month's last day instead.
+    const months = Number(amount[1]) * (amount[2] === 'year' ? 12 : 1);
+    return ["(date_trunc('month', ", ...t, `) + interval '${months} month' + (`, ...t, " - date_trunc('month', ", ...t, ')))'];
+  }
   if (amount && UNITS.includes(amount[2])) return ['(', ...t, ` + interval '${amount[1]} ${amount[2]}')`];
   const start = /^start of (day|month|year)$/.exec(mod);
   if (start) return [`date_trunc('${start[1]}', `, ...t, ')'];

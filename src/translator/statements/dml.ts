@@ -118,6 +118,7 @@ function annotate(nodes: Node[], kind: StatementKind, ctx: Ctx): void {
 export function translateDml(source: Node[], ctx: Ctx): DmlResult {
   const tree = concatPrecedence(source);
   const kind = dmlKind(tree);
+  ctx.kind = kind;
   ctx.scope = collectScope(tree, ctx.catalog);
   inlineAliasReferences(tree, ctx);
   annotate(tree, kind, ctx);

@@ -1,0 +1,157 @@
+/**
+ * + - * / % as SQLite computes them. PostgreSQL already divides integers by truncating toward zero
+ * and divides exactly when a side is not an integer; what differs is handled here, per operator:
+ * - a comparison or BOOLEAN column used as a number is SQLite's 0/1 integer (`(a > 1) + 1`);
+ * - dividing by zero (`/` or `%`) is NULL in SQLite, an error in PostgreSQL: the divisor is
+ *   NULLIF(divisor, 0);
+ * - `%` of a real truncates both sides to integers first (7.5 % 2 is 1.0), PostgreSQL's numeric
+ *   modulo keeps the fraction (1.5).
+ */
+import { fail, type Ctx } from '../context';
+import { inferType, isBinaryArithmetic, isRealType, MIXED_NUMERIC } from '../infer-type';
+import { NOT_FUNCTIONS } from '../keywords';
+import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, tpl, type Node, type Tpl } from '../nodes';
+import { primaryEnd, primaryStart } from './json-arrows';
+import { textAsReal, textLiteralAsNumber } from './sqlite-values';
+
+const OPS = ['+', '-', '*', '/', '%'];
+
+/** Index of the CASE that the END at index end closes. */
+function caseStart(nodes: Node[], end: number): number {
+  let depth = 0;
+  for (let i = end; i >= 0; i--) {
+    if (isWord(nodes[i], 'END')) depth++;
+    else if (isWord(nodes[i], 'CASE') && --depth === 0) return i;
+  }
+  return end;
+}
+
+/** Index of the END that closes the CASE at index start. */
+function caseEnd(nodes: Node[], start: number): number {
+  let depth = 0;
+  for (let i = start; i < nodes.length; i++) {
+    if (isWord(nodes[i], 'CASE')) depth++;
+    else if (isWord(nodes[i], 'END') && --depth === 0) return i;
+  }
+  return start;
+}
+
+function sig(nodes: Node[]): Node[] {
+  return nodes.filter(isSig);
+}
+
+/** Whether the op at index i (a significant node) is binary in this list. */
+function binaryAt(nodes: Node[], i: number): boolean {
+  const s = sig(nodes);
+  return isBinaryArithmetic(s, s.indexOf(nodes[i]));
+}
+
+/** Start of the operand (signs included) that ends at index end. */
+export function operandStart(nodes: Node[], end: number): number {
+  let start = end;
+  if (isWord(nodes[end], 'END')) start = caseStart(nodes, end);
+  else if (!isGroup(nodes[end]) || !isWord(nodes[prevSig(nodes, end)]) || NOT_FUNCTIONS.has((nodes[prevSig(nodes, end)] as { value: string }).value)) {
+    if (!isGroup(nodes[end])) start = primaryStart(nodes, end);
+  } else start = primaryStart(nodes, end);
+  for (let p = prevSig(nodes, start); p !== -1 && isOp(nodes[p], '+', '-', '~') && !binaryAt(nodes, p); p = prevSig(nodes, p)) start = p;
+  return start;
+}
+
+/** End of the operand (signs included) that starts at index start. */
+export function operandEnd(nodes: Node[], start: number): number {
+  let i = start;
+  while (isOp(nodes[i], '+', '-', '~') && nextSig(nodes, i) !== -1) i = nextSig(nodes, i);
+  return isWord(nodes[i], 'CASE') ? caseEnd(nodes, i) : primaryEnd(nodes, i);
+}
+
+/**
+ * An operand as the number SQLite computes with: a comparison or BOOLEAN is its 0/1 integer, a
+ * text literal its numeric prefix; a text value (a column) is read as SQLite reads text as a
+ * number — as a real, marked mixed since SQLite keeps integers there (so division is refused).
+ */
+function asNumber(operand: Node[], ctx: Ctx): Node {
+  const type = inferType(operand, ctx);
+  if (type === 'boolean') return tpl(['CAST(', operand, ' AS integer)'], 'integer');
+  const sig = operand.filter(isSig);
+  let signs = 0;
+  while (signs < sig.length - 1 && isOp(sig[signs], '+', '-')) signs++;
+  const core = sig.slice(signs);
+  const prefix = sig.slice(0, signs).map((n) => (n as { text: string }).text).join(' ');
+  if (core.length === 1 && isType(core[0], 'string')) {
+    const n = textLiteralAsNumber(core[0].value);
+    return prefix ? tpl([`${prefix} `, [n]], n.type) : n;
+  }
+  if (type === 'text') return tpl([prefix ? `${prefix} ` : '', '(', ...textAsReal([core]), ')'], MIXED_NUMERIC);
+  return operand.length === 1 ? operand[0] : { kind: 'group', items: operand, start: -1, end: -1 };
+}
+
+/** The operand changes when read as a number. */
+function needsNumber(operand: Node[], ctx: Ctx): boolean {
+  const type = inferType(operand, ctx);
+  return type === 'boolean' || type === 'text';
+}
+
+/** A bare parameter in arithmetic is a number, as paramCasts would have made it. */
+function castBareParam(n: Node): void {
+  if (isType(n, 'param') && !n.note?.cast && !n.note?.target) n.note = { ...n.note, cast: 'numeric' };
+}
+
+/**
+ * a / b where a side is an integer on some rows and a real on others: SQLite divides per row
+ * (integer division or not), PostgreSQL's one type for the expression cannot.
+ */
+function refuseMixedDivision(left: Node[], rightType: string | undefined, ctx: Ctx): void {
+  const leftType = inferType(left, ctx);
+  const mixed = (t: string | undefined, other: string | undefined): boolean => t === MIXED_NUMERIC && !isRealType(other);
+  if (mixed(leftType, rightType) || mixed(rightType, leftType)) {
+    fail(ctx, 'a division of a value that is an integer on some rows and a real on others (COALESCE, IFNULL, IIF, CASE or max()/min() of an integer and a real, or text used as a number)',
+      'SQLite divides each row by its own type (integer division for integers), PostgreSQL gives the expression one type. CAST the value AS INTEGER or AS REAL.');
+  }
+}
+
+export function arithmetic(input: Node[], ctx: Ctx): Node[] {
+  const nodes = input.slice();
+  // A sign before a text literal (-'3'): the literal is read as a number.
+  for (let i = 0; i < nodes.length; i++) {
+    const next = nextSig(nodes, i);
+    if (isOp(nodes[i], '+', '-') && !binaryAt(nodes, i) && isType(nodes[next], 'string')) nodes[next] = textLiteralAsNumber((nodes[next] as { value: string }).value);
+  }
+  for (let i = 0; i < nodes.length; i++) {
+    if (!isOp(nodes[i], ...OPS) || !binaryAt(nodes, i)) continue;
+    const op = (nodes[i] as { text: string }).text;
+    const leftEnd = prevSig(nodes, i);
+    const rightAt = nextSig(nodes, i);
+    if (leftEnd === -1 || rightAt === -1) continue;
+    const leftStart = operandStart(nodes, leftEnd);
+    const left = nodes.slice(leftStart, leftEnd + 1);
+    if (needsNumber(left, ctx)) {
+      nodes.splice(leftStart, left.length, asNumber(left, ctx));
+      i -= left.length - 1;
+    }
+    const rs = nextSig(nodes, i);
+    const re = operandEnd(nodes, rs);
+    const right = nodes.slice(rs, re + 1);
+    let r: Node = asNumber(right, ctx);
+    const rightType = needsNumber(right, ctx) ? inferType([r], ctx) : inferType(right, ctx);
+    if (op === '/') refuseMixedDivision(nodes.slice(operandStart(nodes, prevSig(nodes, i)), i), rightType, ctx);
+    if (op === '/' || op === '%') {
+      castBareParam(r);
+      r = tpl(['NULLIF(', [r], ', 0)'], rightType);
+    }
+    nodes.splice(rs, right.length, r);
+    if (op !== '%') continue;
+    // SQLite's % works on the integer parts; the result is real when a side is real.
+    let chainStart = operandStart(nodes, prevSig(nodes, i));
+    for (let p = prevSig(nodes, chainStart); p !== -1 && isOp(nodes[p], '*', '/', '%') && binaryAt(nodes, p); p = prevSig(nodes, chainStart)) {
+      chainStart = operandStart(nodes, prevSig(nodes, p));
+    }
+    const chain = nodes.slice(chainStart, i);
+    const inexact = (t: string | undefined): boolean => isRealType(t) || t === MIXED_NUMERIC;
+    if (!inexact(inferType(chain, ctx)) && !inexact(rightType)) continue;
+    const divisor = (r as Tpl).parts[1] as Node[];
+    const replaced = tpl(['CAST(mod(trunc(CAST(', chain, ' AS numeric)), NULLIF(trunc(CAST(', divisor, ' AS numeric)), 0)) AS double precision)'], 'double precision');
+    nodes.splice(chainStart, nodes.indexOf(r) - chainStart + 1, replaced);
+    i = chainStart;
+  }
+  return nodes;
+}

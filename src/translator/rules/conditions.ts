@@ -1,0 +1,97 @@
+/**
+ * A number as a condition (`WHERE x`, `NOT x`, `x AND y`, `CASE WHEN x`): SQLite tests it against
+ * 0, PostgreSQL wants a boolean; a text condition is its numeric prefix tested against 0.
+ */
+import type { Ctx } from '../context';
+import { inferType, isNumericType, MIXED_NUMERIC } from '../infer-type';
+import { isType, isWord, nextSig, prevSig, tpl, trimTrivia, type Node } from '../nodes';
+import type { Token } from '../tokenizer';
+import { textAsReal } from './sqlite-values';
+
+const BOUNDARIES = new Set([
+  'AND', 'OR', 'NOT', 'WHERE', 'HAVING', 'ON', 'WHEN', 'THEN', 'ELSE', 'END', 'SELECT', 'FROM', 'GROUP', 'ORDER', 'LIMIT', 'OFFSET',
+  'UNION', 'EXCEPT', 'INTERSECT', 'WINDOW', 'RETURNING', 'JOIN', 'LEFT', 'RIGHT', 'INNER', 'CROSS', 'FULL', 'NATURAL', 'USING',
+  'SET', 'VALUES', 'DO', 'AS', 'BY', 'CASE', 'DISTINCT', 'ALL', 'FILTER', 'OVER',
+]);
+const CONDITION_STARTS = new Set(['WHERE', 'HAVING', 'ON', 'AND', 'OR', 'NOT']);
+
+function isBoundary(nodes: Node[], i: number): boolean {
+  const n = nodes[i];
+  if (isType(n, 'comma') || isType(n, 'semi')) return true;
+  if (!isWord(n) || !BOUNDARIES.has(n.value)) return false;
+  // NOT inside a comparison (x NOT IN, IS NOT, NOT LIKE...) is part of it.
+  if (n.value === 'NOT') {
+    const p = nodes[prevSig(nodes, i)];
+    return p === undefined || isType(p, 'comma') || (isWord(p) && BOUNDARIES.has(p.value) && p.value !== 'END');
+  }
+  return true;
+}
+
+/** The WHEN belongs to a searched CASE (CASE WHEN ...), not to CASE x WHEN ... */
+function isSearchedWhen(nodes: Node[], i: number): boolean {
+  let depth = 0;
+  for (let j = i - 1; j >= 0; j--) {
+    if (isWord(nodes[j], 'END')) depth++;
+    else if (isWord(nodes[j], 'CASE')) {
+      if (depth === 0) return isWord(nodes[nextSig(nodes, j)], 'WHEN');
+      depth--;
+    }
+  }
+  return false;
+}
+
+function asCondition(operand: Node[], ctx: Ctx): Node | undefined {
+  const type = inferType(operand, ctx);
+  if (type === 'text' && !operand.some((n) => isType(n, 'param'))) return tpl(['(', ...textAsReal([operand]), ') <> 0'], 'boolean');
+  if (isNumericType(type) || type === MIXED_NUMERIC) return tpl(['(', operand, ') <> 0'], 'boolean');
+  return undefined;
+}
+
+/** A select item's operand runs into its alias when AS is left out (`x AND r b`). */
+function withoutAlias(nodes: Node[], end: Node | undefined): Node[] {
+  if (!(end === undefined || isType(end, 'comma') || isWord(end, 'FROM'))) return nodes;
+  const last = prevSig(nodes, nodes.length);
+  const before = prevSig(nodes, last);
+  if (before === -1 || !(isWord(nodes[last]) || isType(nodes[last], 'qident'))) return nodes;
+  const b = nodes[before];
+  const endsOperand = b.kind !== 'token' || ['word', 'qident', 'number', 'string', 'param'].includes(b.type);
+  return endsOperand && !(isWord(b) && BOUNDARIES.has(b.value)) ? trimTrivia(nodes.slice(0, last)) : nodes;
+}
+
+export function conditions(input: Node[], ctx: Ctx): Node[] {
+  const nodes = input.slice();
+  let start = 0;
+  let startedBy: Token | undefined;
+  let startAt = -1;
+  for (let i = 0; i <= nodes.length; i++) {
+    if (i < nodes.length && !isBoundary(nodes, i)) continue;
+    const segment = nodes.slice(start, i);
+    // BETWEEN a AND b: that AND belongs to the BETWEEN.
+    if (i < nodes.length && isWord(nodes[i], 'AND') && segment.some((n) => isWord(n, 'BETWEEN')) && !segment.some((n) => isWord(n, 'AND'))) {
+      const andAt = i;
+      i = nextSig(nodes, andAt);
+      if (i === -1) break;
+      while (i + 1 <= nodes.length && !(i < nodes.length && isBoundary(nodes, i) && i > andAt + 1)) i++;
+      i--;
+      continue;
+    }
+    const end = nodes[i];
+    const condition =
+      (startedBy !== undefined && CONDITION_STARTS.has(startedBy.value)) ||
+      (startedBy?.value === 'WHEN' && isSearchedWhen(nodes, startAt)) ||
+      isWord(end, 'AND', 'OR');
+    const trimmed = withoutAlias(trimTrivia(segment), end);
+    if (condition && trimmed.length > 0) {
+      const replaced = asCondition(trimmed, ctx);
+      if (replaced) {
+        const at = nodes.indexOf(trimmed[0], start);
+        nodes.splice(at, trimmed.length, replaced);
+        i -= trimmed.length - 1;
+      }
+    }
+    startedBy = isWord(nodes[i]) ? (nodes[i] as Token) : undefined;
+    startAt = i;
+    start = i + 1;
+  }
+  return nodes;
+}
