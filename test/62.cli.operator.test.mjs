@@ -186,3 +186,22 @@ test('human verify shows both sides\' row counts and timestamps as instants, not
   t.regex(result.stdout, /created_at: "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z" in SQLite, "2031-02-03T04:05:06\.000Z" in PostgreSQL/);
   t.notRegex(result.stdout, /created_at: "\d{12,}"/);
 });
+
+test('status lists every process that mirrored, not only the last one', async (t) => {
+  const { url } = await createTestDatabase(t);
+  const file = path.join(tempDir(t), 'registry.db');
+  seedRegistry(file, { rows: 100 });
+  const env = { REGISTRY_DB: file, DATABASE_URL: url, REGISTRY_BACKEND: 'shadow' };
+  t.is((await cli(['init'], env)).code, 0);
+  t.is((await cli(['backfill'], env)).code, 0);
+  await withClient(url, (c) => c.query(`CREATE TABLE engine_registry._registry_mirror (mirror_id text PRIMARY KEY, host text, pid integer, primary_side text, started_at timestamptz, updated_at timestamptz, enqueued bigint, applied bigint, lag_ms bigint, queue_depth integer, gaps bigint, overflow bigint, outages bigint, closed boolean);
+    INSERT INTO engine_registry._registry_mirror VALUES
+      ('engine-a', 'host-a', 4101, 'sqlite', now() - interval '1 hour', now() - interval '2 seconds', 900, 900, 3, 0, 0, 0, 0, false),
+      ('engine-b', 'host-b', 4202, 'sqlite', now() - interval '1 hour', now() - interval '1 second', 800, 799, 5, 1, 0, 0, 0, false),
+      ('cli-c', 'host-a', 4303, 'sqlite', now() - interval '2 hours', now() - interval '30 minutes', 12, 12, 0, 0, 0, 0, 0, true)`));
+  const result = await cli(['status'], env);
+  t.regex(result.stdout, /Mirror lag and gaps/);
+  for (const [pid, host] of [[4101, 'host-a'], [4202, 'host-b'], [4303, 'host-a']]) {
+    t.regex(result.stdout, new RegExp(`pid ${pid} on ${host} \\(sqlite answering\\), (running|closed), last report .* UTC: \\d+ of \\d+ op\\(s\\) applied`));
+  }
+});

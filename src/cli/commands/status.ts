@@ -7,6 +7,8 @@ import { describeStage, readStage } from '../../cutover/stage';
 import { runStatus, type StatusResult } from '../../cutover/status';
 import { DEFAULT_WINDOW, parseWindow } from '../../shadow/report';
 import type { StatusJson } from '../documents';
+import type { MirrorRow } from '../../cutover/mirror-rows';
+import { displayTime } from '../../shadow/report-window';
 import { action, EXIT_FAILED, EXIT_FOUND_PROBLEMS, EXIT_OK, redactDocument, type CommandOutcome } from '../output';
 import { defaultDivergenceLog } from './report';
 
@@ -68,7 +70,23 @@ export function describeStatus(result: StatusResult): string {
   const width = Math.max(...result.checks.map((c) => c.title.length));
   return [
     `Cutover checklist, stage: ${describeStage(result.stage)}`,
-    ...result.checks.map((c) => `  ${LABEL[c.status]}  ${c.title.padEnd(width)}  ${c.reason}`),
+    ...result.checks.flatMap((c) => [`  ${LABEL[c.status]}  ${c.title.padEnd(width)}  ${c.reason}`, ...detailLines(c)]),
     result.verdict,
   ].join('\n');
+}
+
+/** Most mirrors listed under the mirror check (the newest first); the rest are counted. */
+const MIRRORS_SHOWN = 20;
+
+/** Under the mirror check, one line per process that mirrored, so no process hides behind another. */
+function detailLines(check: StatusResult['checks'][number]): string[] {
+  const mirrors = check.id === 'mirror' ? (check.details?.mirrors as MirrorRow[] | undefined) : undefined;
+  if (!mirrors || mirrors.length === 0) return [];
+  const indent = ' '.repeat(13);
+  const lines = mirrors.slice(0, MIRRORS_SHOWN).map((m) => {
+    const state = m.closed ? 'closed' : 'running';
+    return `${indent}pid ${m.pid} on ${m.host} (${m.primarySide} answering), ${state}, last report ${displayTime(m.updatedAt.toISOString())} UTC: ${m.applied} of ${m.enqueued} op(s) applied, lag ${m.lagMs} ms, ${m.queueDepth} queued, ${m.gaps} gap(s), ${m.outages} outage(s)`;
+  });
+  if (mirrors.length > MIRRORS_SHOWN) lines.push(`${indent}... and ${mirrors.length - MIRRORS_SHOWN} older mirror(s) (all in --json)`);
+  return lines;
 }
