@@ -106,7 +106,8 @@ export class PgAsyncConnection {
       return emptyResult();
     }
     const scope = this.#scope();
-    const write = this.#writes && !translation.readonly;
+    // A no-op (PRAGMA journal_mode = WAL, ...) changes nothing on PostgreSQL: no lock for it.
+    const write = this.#writes && !translation.readonly && translation.noop !== true;
     const result = await this.#request('query', scope, (ctx, session) => session.query(ctx, translation.text, values, name, write));
     if (translation.changesSchema) {
       if (scope) scope.changedSchema = true;

@@ -112,7 +112,8 @@ export class PgConnection implements StatementRunner {
     }
     let result;
     try {
-      const write = this.#writes && !translation.readonly;
+      // A no-op (PRAGMA journal_mode = WAL, ...) changes nothing on PostgreSQL: no lock for it.
+      const write = this.#writes && !translation.readonly && translation.noop !== true;
       result = this.#client.query(translation.text, values, prepared.name || write ? { name: prepared.name, write } : undefined);
     } catch (error) {
       throw this.#error(error);
