@@ -1,19 +1,28 @@
 // npm run bench: ratios measured side by side in one run. PostgreSQL is DATABASE_URL when set,
 // else an embedded server started here and removed afterwards.
+// `npm run bench -- sqlite|postgres|shadow` runs only the parts named.
 import { printTable } from './lib.mjs';
 import { benchPostgres } from './postgres.mjs';
 import { benchSqlite } from './sqlite.mjs';
 import { startEmbeddedPostgres } from '../test/helpers/embedded-server.mjs';
 
-const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres();
+const PARTS = ['sqlite', 'postgres', 'shadow'];
+const named = process.argv.slice(2);
+for (const part of named) if (!PARTS.includes(part)) throw new Error(`Unknown bench part "${part}": use ${PARTS.join(', ')} (or none for all).`);
+const runs = (part) => named.length === 0 || named.includes(part);
+
+const embedded = process.env.DATABASE_URL || !runs('postgres') ? null : await startEmbeddedPostgres();
 const url = process.env.DATABASE_URL ?? embedded.url;
 try {
-  const sqliteRows = await benchSqlite();
-  printTable('SQLite: raw better-sqlite3 vs the facade in sqlite mode (median of 41 alternating rounds)', sqliteRows, 'better-sqlite3');
-
-  const postgresRows = await benchPostgres(url);
-  printTable('PostgreSQL: raw pg vs the facade (postgres mode) and AsyncDatabase (median of 15 alternating rounds)', postgresRows, 'pg unnamed');
+  if (runs('sqlite')) {
+    const sqliteRows = await benchSqlite();
+    printTable('SQLite: raw better-sqlite3 vs the facade in sqlite mode (median of 41 alternating rounds)', sqliteRows, 'better-sqlite3');
+  }
+  if (runs('postgres')) {
+    const postgresRows = await benchPostgres(url);
+    printTable('PostgreSQL: raw pg vs the facade (postgres mode) and AsyncDatabase (median of 15 alternating rounds)', postgresRows, 'pg unnamed');
+  }
 } finally {
   if (embedded) await embedded.stop();
 }
-await (await import('./shadow.mjs')).benchShadow(process.env.DATABASE_URL); // starts its own PostgreSQL when DATABASE_URL is unset (the one above is stopped by now)
+if (runs('shadow')) await (await import('./shadow.mjs')).benchShadow(process.env.DATABASE_URL); // starts its own PostgreSQL when DATABASE_URL is unset (the one above is stopped by now)

@@ -130,15 +130,17 @@ const [, postgres] = asyncBackends(test);
 
 test('postgres: two transactions run at once on two connections', async (t) => {
   const { db, insert, ids } = await withTable(postgres, t);
+  await insert.run('a', 'T');
   const both = gate();
   let started = 0;
-  const one = (id) => db.transaction(async () => {
-    await insert.run(id, 'T');
+  // Readers: two writers would queue on the write lock, as SQLite's do.
+  const one = () => db.transaction(async () => {
+    const seen = await ids.pluck().all();
     if (++started === 2) both.open();
     await both.promise; // each waits for the other: only possible if they overlap
+    return seen;
   });
-  await Promise.all([one('a'), one('b')]);
-  t.deepEqual(await ids.pluck().all(), ['a', 'b']);
+  t.deepEqual(await Promise.all([one(), one()]), [['a'], ['a']]);
 });
 
 test('postgres: immediate transactions queue on the write lock, as SQLite writers do', async (t) => {
@@ -205,4 +207,23 @@ test('postgres: BEGIN and COMMIT statements are refused with a message that says
     await t.throwsAsync(db.exec('COMMIT'), { any: true, code: 'SQLITE_MISUSE', message: /return from fn to commit/ });
     await t.throwsAsync(db.exec('BEGIN'), { any: true, code: 'SQLITE_ERROR', message: 'cannot start a transaction within a transaction' });
   });
+});
+
+test('postgres: a transaction that read before another write committed gets SQLITE_BUSY at its first write, and no update is lost', async (t) => {
+  const { db, insert, ids } = await withTable(postgres, t);
+  await insert.run('a', 'T');
+  const count = await db.prepare('SELECT count(*) AS n FROM vm');
+  const read = gate();
+  const written = gate();
+  const tx = db.transaction(async () => {
+    const { n } = await count.get();
+    read.open();
+    await written.promise;
+    await insert.run(`after-${n}`, 'T');
+  });
+  await read.promise;
+  await insert.run('b', 'T'); // outside the transaction: commits at once
+  written.open();
+  await t.throwsAsync(tx, { any: true, code: 'SQLITE_BUSY' });
+  t.deepEqual(await ids.pluck().all(), ['a', 'b']);
 });

@@ -55,6 +55,8 @@ export interface RegistryConfig {
   shadowSample: number;
   divergenceLog: string;
   pgTimeoutMs: number;
+  /** better-sqlite3's `timeout` option: how long a writer waits for the write lock (default 5000 ms). */
+  busyTimeoutMs: number;
   pgPoolSize: number;
   sqlOverrides: Map<string, string>;
   sqliteRetired: boolean;
@@ -255,6 +257,7 @@ export function planOpen(filename: string, options: DatabaseOptions, env: Env = 
     shadowSample: fraction(raw(options, env, 'shadowSample')),
     divergenceLog: divergenceRaw ? String(divergenceRaw.value) : `${registryDb === '*' ? memoryName : resolveFile(registryDb)}.divergence.jsonl`,
     pgTimeoutMs: integer(raw(options, env, 'pgTimeoutMs'), 30000, 1, 2147483647),
+    busyTimeoutMs: integer(options.timeout === undefined ? undefined : { value: options.timeout, label: 'option "timeout"' }, 5000, 0, 2147483647),
     pgPoolSize: integer(raw(options, env, 'pgPoolSize'), 10, 1, 1000),
     sqlOverrides: sqlOverrides(raw(options, env, 'sqlOverrides')),
     sqliteRetired,

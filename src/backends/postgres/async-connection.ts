@@ -18,6 +18,8 @@ import { Watchdog } from './async-watchdog';
 import { announce, quoteIdent, sessionSetup } from './connection';
 import { describeTarget } from './sync-client';
 import { writeLockKey } from './sync-write-lock';
+import { ensureSchemaSql } from './write-lock-schema';
+import { writeLockObjects } from './worker-write-lock';
 import { ConnectionPool } from './worker-connections';
 import { Cursors } from './worker-cursors';
 import { RequestContext } from './worker-request-context';
@@ -50,6 +52,8 @@ export class PgAsyncConnection {
   #isReady = false;
   #catalog: SchemaCatalog | undefined;
   #open = true;
+  /** Statements that change the database run under the write lock (not on a read-only connection). */
+  readonly #writes: boolean;
 
   constructor(plan: ManagedPlan, { readonly }: { readonly: boolean }) {
     this.#plan = plan;
@@ -60,7 +64,10 @@ export class PgAsyncConnection {
       statementSetup: sessionSetup(plan.pgSchema, readonly),
       applicationName: 'swarm-registry-adapter',
       writeLockKey: writeLockKey(plan.pgSchema).toString(),
+      writeLock: writeLockObjects(quoteIdent(plan.pgSchema)),
+      busyTimeoutMs: plan.busyTimeoutMs,
     };
+    this.#writes = !readonly;
     this.#target = describeTarget(plan.databaseUrl!);
     this.#pool = new ConnectionPool(this.#config, 'async');
     this.#base = new Session(this.#pool, this.#config);
@@ -99,7 +106,9 @@ export class PgAsyncConnection {
       return emptyResult();
     }
     const scope = this.#scope();
-    const result = await this.#request('query', scope, (ctx, session) => session.query(ctx, translation.text, values, name));
+    // A no-op (PRAGMA journal_mode = WAL, ...) changes nothing on PostgreSQL: no lock for it.
+    const write = this.#writes && !translation.readonly && translation.noop !== true;
+    const result = await this.#request('query', scope, (ctx, session) => session.query(ctx, translation.text, values, name, write));
     if (translation.changesSchema) {
       if (scope) scope.changedSchema = true;
       await this.#readCatalog(scope);
@@ -171,10 +180,10 @@ export class PgAsyncConnection {
   }
 
   async #init(): Promise<void> {
-    const schema = this.#plan.pgSchema;
+    const sql = ensureSchemaSql(this.#plan.pgSchema);
     await this.#request('open', undefined, async (ctx, session) => {
-      const found = await session.query(ctx, 'SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1', [schema]);
-      if (found.rows.length === 0) await session.query(ctx, `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`, []);
+      const found = await session.query(ctx, sql.exists, []);
+      if (found.rows[0]?.[0] !== 't' && this.#writes) await session.query(ctx, sql.create, []);
     });
     await this.#readCatalog(undefined);
     this.#isReady = true;

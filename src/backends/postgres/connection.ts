@@ -14,6 +14,8 @@ import { pinnedSetStatements } from './session-settings';
 import type { FieldInfo, RawRow } from './protocol';
 import type { PreparedStatement, RowSource, StatementRunner } from './statement-engine';
 import { SyncPgClient } from './sync-client';
+import { ensureSchemaSql } from './write-lock-schema';
+import { writeLockObjects } from './worker-write-lock';
 import type { PgParam } from './values';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
@@ -48,11 +50,14 @@ export class PgConnection implements StatementRunner {
   readonly #schema: string;
   #catalog: SchemaCatalog;
   #statementIds = 0;
+  /** Statements that change the database run under the write lock (not on a read-only connection). */
+  readonly #writes: boolean;
   /** Savepoints opened by SAVEPOINT outside a transaction (SQLite then begins one; its RELEASE commits). */
   #outermostSavepoint: string | undefined;
 
   constructor(plan: ManagedPlan, { readonly }: { readonly: boolean }) {
     this.#url = plan.databaseUrl!;
+    this.#writes = !readonly;
     this.#schema = plan.pgSchema;
     const setup = sessionSetup(plan.pgSchema, readonly);
     try {
@@ -63,11 +68,13 @@ export class PgConnection implements StatementRunner {
         statementSetup: setup,
         applicationName: 'swarm-registry-adapter',
         writeLockScope: plan.pgSchema,
+        writeLock: writeLockObjects(quoteIdent(plan.pgSchema)),
+        busyTimeoutMs: plan.busyTimeoutMs,
       });
     } catch (error) {
       throw this.#error(error);
     }
-    this.#ensureSchema();
+    this.#ensureSchema(readonly);
     this.#catalog = this.#readCatalog();
     announce(plan);
   }
@@ -100,7 +107,9 @@ export class PgConnection implements StatementRunner {
     }
     let result;
     try {
-      result = this.#client.query(translation.text, values, prepared.name ? { name: prepared.name } : undefined);
+      // A no-op (PRAGMA journal_mode = WAL, ...) changes nothing on PostgreSQL: no lock for it.
+      const write = this.#writes && !translation.readonly && translation.noop !== true;
+      result = this.#client.query(translation.text, values, prepared.name || write ? { name: prepared.name, write } : undefined);
     } catch (error) {
       throw this.#error(error);
     }
@@ -194,10 +203,12 @@ export class PgConnection implements StatementRunner {
     }
   }
 
-  #ensureSchema(): void {
+  /** The schema and the write lock's objects, created when missing (several processes may race here). */
+  #ensureSchema(readonly: boolean): void {
+    const sql = ensureSchemaSql(this.#schema);
     try {
-      const found = this.#client.query('SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1', [this.#schema]);
-      if (found.rows.length === 0) this.#client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.#schema)}`, []);
+      const found = this.#client.query(sql.exists, []);
+      if (found.rows[0]?.[0] !== 't' && !readonly) this.#client.query(sql.create, []);
     } catch (error) {
       this.#client.close();
       throw this.#error(error);

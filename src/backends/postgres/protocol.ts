@@ -7,6 +7,7 @@
  * column becomes.
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { WriteLockObjects } from './worker-write-lock';
 
 /** One result column, as PostgreSQL describes it (`tableID`/`columnID` are 0 for expressions). */
 export interface FieldInfo {
@@ -90,7 +91,8 @@ export interface Failure {
 }
 
 export type Request =
-  | { kind: 'query'; id: number; text: string; values: unknown[]; name?: string }
+  /** `write`: the statement changes the database, so it runs under the write lock. */
+  | { kind: 'query'; id: number; text: string; values: unknown[]; name?: string; write?: boolean }
   | { kind: 'describe'; id: number; text: string }
   | { kind: 'begin'; id: number; mode: TransactionMode }
   | { kind: 'commit'; id: number }
@@ -120,8 +122,12 @@ export interface WorkerConfig {
   timeoutMs: number;
   statementSetup: string[];
   applicationName: string;
-  /** The advisory lock key of BEGIN IMMEDIATE/EXCLUSIVE, as a decimal bigint literal. */
+  /** The advisory lock key of BEGIN IMMEDIATE/EXCLUSIVE without `writeLock`, as a decimal bigint literal. */
   writeLockKey: string;
+  /** SQLite's write lock (see worker-write-lock.ts); absent: PostgreSQL's own transactions. */
+  writeLock?: WriteLockObjects;
+  /** How long a writer waits for the write lock (SQLite's busy timeout); default 90% of `timeoutMs`. */
+  busyTimeoutMs?: number;
 }
 
 export interface WorkerData {

@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { SyncChannel } from './sync-channel';
 import { commitOutcomeUnknown, failureError, serverSilentError, timeoutError, workerLostError, type ErrorContext } from './sync-errors';
 import { writeLockKey } from './sync-write-lock';
+import type { WriteLockObjects } from './worker-write-lock';
 import type {
   CursorBatch, CursorOpened, DescribeResult, FieldInfo, RawRow, RawValue, Reply, ReplyValue, Request,
   SavepointAction, TransactionMode, WireResult,
@@ -36,6 +37,14 @@ export interface SyncPgClientOptions {
   applicationName?: string;
   /** What the BEGIN IMMEDIATE/EXCLUSIVE advisory lock is derived from: the schema. Default `engine_registry`. */
   writeLockScope?: string;
+  /**
+   * SQLite's write lock: the schema whose `_registry_write_lock` view and `_registry_last_writer`
+   * sequence coordinate writers (see worker-write-lock.ts). Without it, transactions are
+   * PostgreSQL's own (READ COMMITTED; BEGIN IMMEDIATE takes an advisory lock).
+   */
+  writeLock?: WriteLockObjects;
+  /** How long a writer waits for the write lock before SQLITE_BUSY. Default 90% of timeoutMs. */
+  busyTimeoutMs?: number;
   /** Test seam: the script the worker thread runs (a wrapper around worker.js injecting faults). */
   workerPath?: string | URL;
 }
@@ -43,6 +52,8 @@ export interface SyncPgClientOptions {
 export interface SyncQueryOptions {
   /** Named prepared statement: parsed once per connection, later calls only bind and execute. */
   name?: string;
+  /** The statement changes the database: with `writeLock`, it runs under the write lock. */
+  write?: boolean;
   /**
    * `'array'` (the default, and the cheapest): rows as arrays in the order of `fields`, which keeps
    * duplicate column names apart; `'object'`: objects keyed by column name (the last one wins).
@@ -107,7 +118,11 @@ export class SyncPgClient {
         `Run transaction control through begin(), commit(), rollback(), savepoint(), release() or rollbackTo(), not query(): ${text.trim().slice(0, 40)}`,
       );
     }
-    const request: Request = { kind: 'query', id: 0, text, values, ...(options.name !== undefined && { name: options.name }) };
+    const request: Request = {
+      kind: 'query', id: 0, text, values,
+      ...(options.name !== undefined && { name: options.name }),
+      ...(options.write === true && { write: true }),
+    };
     const result = this.call(request, 'query') as WireResult;
     if (options.rowMode === 'object') (result as SyncQueryResult<RawRow | RowObject>).rows = toObjects(result.rows, result.fields);
     return result;
@@ -272,6 +287,8 @@ export class SyncPgClient {
         statementSetup: options.statementSetup ?? [],
         applicationName: options.applicationName ?? 'swarm-registry-adapter',
         writeLockKey: writeLockKey(options.writeLockScope ?? 'engine_registry').toString(),
+        ...(options.writeLock && { writeLock: options.writeLock }),
+        ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
       },
       options.workerPath,
     );

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { WireQuery, type WireBatch, type WireConnectionState } from './worker-wire-query';
 import type { WorkerConfig } from './protocol';
 import { metricsRecorder, secondsSince } from '../../metrics/record';
+import { busyTimeout } from './worker-busy-timeout';
 
 export interface PgConnection extends WireConnectionState {
   readonly client: pg.PoolClient;
@@ -47,7 +48,10 @@ export class ConnectionPool {
     });
     // An idle connection that fails is dropped by the pool; without a listener it would kill the worker.
     this.pool.on('error', () => {});
-    this.setupSql = config.statementSetup.map((s) => s.trim().replace(/;+$/, '')).filter(Boolean).join(';\n');
+    const setup = [...config.statementSetup];
+    // SQLite's busy timeout: how long a writer waits for the write lock (any lock) before SQLITE_BUSY.
+    if (config.writeLock) setup.push(`SET lock_timeout = ${busyTimeout(config)}`);
+    this.setupSql = setup.map((s) => s.trim().replace(/;+$/, '')).filter(Boolean).join(';\n');
   }
 
   async acquire(): Promise<PgConnection> {

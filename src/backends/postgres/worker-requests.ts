@@ -42,7 +42,7 @@ export class RequestHandler {
   private async dispatch(ctx: RequestContext, request: Request): Promise<ReplyValue> {
     switch (request.kind) {
       case 'query':
-        return this.session.query(ctx, request.text, request.values, request.name);
+        return this.session.query(ctx, request.text, request.values, request.name, request.write === true);
       case 'describe':
         return this.session.describe(ctx, request.text);
       case 'begin':

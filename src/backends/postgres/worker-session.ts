@@ -1,19 +1,27 @@
 /**
  * What the caller's one logical connection looks like inside the worker: statements go to any
  * pooled connection, except inside a transaction, which pins one connection from BEGIN to
- * COMMIT/ROLLBACK. Isolation is PostgreSQL's default, READ COMMITTED.
+ * COMMIT/ROLLBACK.
  *
- * BEGIN IMMEDIATE/EXCLUSIVE take a transaction-level advisory lock, the same key in every process
- * using the schema, so writers queue as they do on SQLite's write lock; a plain BEGIN takes none.
- * The lock wait is bounded by `lock_timeout` (90% of the caller's timeout), so a writer kept out
- * too long gets PostgreSQL's 55P03 (SQLITE_BUSY, as SQLite's busy timeout) before the caller's
- * own timeout fires.
+ * With the write lock's objects configured (the facade always configures them), transactions
+ * behave as SQLite's (see worker-write-lock.ts): a deferred BEGIN opens a REPEATABLE READ
+ * transaction, whose snapshot is taken by its first statement; a statement the caller marks as a
+ * write takes the write lock first (and, in a transaction that has read, checks that no other
+ * writer committed since: else SQLITE_BUSY); BEGIN IMMEDIATE/EXCLUSIVE take the lock at BEGIN; a
+ * write outside a transaction runs in a transaction of its own that takes the lock. The lock wait
+ * is bounded by `lock_timeout` (the busy timeout), so a writer kept out too long gets
+ * PostgreSQL's 55P03 (SQLITE_BUSY, as SQLite's busy timeout) before the caller's own timeout.
+ *
+ * Without them (a bare SyncPgClient), isolation is PostgreSQL's default, READ COMMITTED, and
+ * BEGIN IMMEDIATE/EXCLUSIVE take a transaction-level advisory lock keyed by the schema.
  */
 import { run, type ConnectionPool, type PgConnection } from './worker-connections';
 import { SqliteUsageError } from './worker-errors';
 import type { RequestContext } from './worker-request-context';
 import { lastResult, Transaction } from './worker-transaction';
-import type { WireBatch } from './worker-wire-query';
+import type { WireBatch, WireStep } from './worker-wire-query';
+import { staleSnapshotError, WriteLockSql } from './worker-write-lock';
+import { busyTimeout } from './worker-busy-timeout';
 import type { DescribeResult, SavepointAction, TransactionMode, WireResult, WorkerConfig } from './protocol';
 
 export class Session {
@@ -21,17 +29,55 @@ export class Session {
   /** Called when a transaction ends, with the cursors that ended with it. */
   onTransactionEnd: (cursors: ReadonlySet<number>) => void = () => {};
 
+  private readonly lock: WriteLockSql | null;
+
   constructor(
     readonly pool: ConnectionPool,
     private readonly config: WorkerConfig,
-  ) {}
+  ) {
+    this.lock = config.writeLock ? new WriteLockSql(config.writeLock) : null;
+  }
 
-  async query(ctx: RequestContext, text: string, values: unknown[], name?: string): Promise<WireResult> {
+  /** Runs one statement; `write`: it changes the database, so it needs the write lock. */
+  async query(ctx: RequestContext, text: string, values: unknown[], name?: string, write = false): Promise<WireResult> {
     const batch: WireBatch =
       values.length === 0 && name === undefined ? { simple: text } : { steps: [{ text, values, name, target: true }] };
     const tx = this.tx;
-    if (tx) return tx.serial(async () => lastResult((await tx.guarded(ctx, batch)).results));
-    return this.withConnection(async (conn) => lastResult((await ctx.run(conn, batch)).results));
+    const lock = write ? this.lock : null;
+    if (tx) {
+      if (!lock) return tx.serial(async () => lastResult((await tx.guarded(ctx, batch)).results));
+      return tx.serial(async () => lastResult((await this.guardedWrite(ctx, tx, lock, batch)).results));
+    }
+    if (!lock) return this.withConnection(async (conn) => lastResult((await ctx.run(conn, batch)).results));
+    return this.withConnection((conn) => this.autocommitWrite(ctx, conn, lock, batch));
+  }
+
+  /** A write inside a transaction: the lock (and the stale-snapshot check) the first time. */
+  private async guardedWrite(ctx: RequestContext, tx: Transaction, lock: WriteLockSql, batch: WireBatch) {
+    const taking = tx.lockDepth === null;
+    if (!taking && tx.recorded) return tx.guarded(ctx, batch);
+    const prefix: WireStep[] = taking ? [lock.acquire, lock.checkAndRecord] : [lock.record];
+    let result;
+    try {
+      result = await tx.guarded(ctx, batch, prefix);
+    } catch (err) {
+      // The statement savepoint was rolled back, and with it the lock this batch took.
+      if (taking) tx.releasedLock();
+      throw staleSnapshotError(err) ?? err;
+    }
+    if (taking) tx.lockDepth = tx.savepoints.length;
+    tx.recorded = true;
+    return result;
+  }
+
+  /**
+   * A write outside a transaction: the lock is taken by the first statement of the batch's
+   * implicit transaction (one Sync, or one simple-protocol text) and released when it commits.
+   */
+  private async autocommitWrite(ctx: RequestContext, conn: PgConnection, lock: WriteLockSql, batch: WireBatch): Promise<WireResult> {
+    const wrapped: WireBatch =
+      'simple' in batch ? { simple: `${WriteLockSql.simple([lock.autocommit])}${batch.simple}` } : { steps: [lock.autocommit, ...batch.steps] };
+    return lastResult((await ctx.run(conn, wrapped)).results.slice(1));
   }
 
   async describe(ctx: RequestContext, text: string): Promise<DescribeResult> {
@@ -45,7 +91,8 @@ export class Session {
 
   async begin(ctx: RequestContext, mode: TransactionMode): Promise<void> {
     if (this.tx) throw new SqliteUsageError('cannot start a transaction within a transaction', 'SQLITE_ERROR');
-    await this.open(ctx, mode === 'deferred' ? 'BEGIN' : this.lockedBegin(), false);
+    await this.open(ctx, mode === 'deferred' ? this.deferredBegin() : this.lockedBegin(), false);
+    if (mode !== 'deferred') this.tx!.lockDepth = 0;
   }
 
   async commit(ctx: RequestContext): Promise<void> {
@@ -67,7 +114,7 @@ export class Session {
   async savepoint(ctx: RequestContext, action: SavepointAction, name: string): Promise<void> {
     const quoted = quoteIdentifier(name);
     if (action === 'savepoint' && !this.tx) {
-      await this.open(ctx, `BEGIN; SAVEPOINT ${quoted}`, true);
+      await this.open(ctx, `${this.deferredBegin()}; SAVEPOINT ${quoted}`, true);
       this.tx!.savepoints.push(name);
       return;
     }
@@ -88,6 +135,8 @@ export class Session {
     const sql = action === 'release' ? `RELEASE SAVEPOINT ${stored}` : `ROLLBACK TO SAVEPOINT ${stored}`;
     await tx.serial(() => ctx.run(tx.conn, { simple: sql }));
     tx.savepoints.length = action === 'release' ? index : index + 1;
+    if (action === 'release') tx.releasedFrom(index);
+    else tx.rolledBackTo(index);
   }
 
   /** Runs `op` on a connection of its own, released afterwards (destroyed when it broke). */
@@ -139,10 +188,14 @@ export class Session {
     return this.tx;
   }
 
+  private deferredBegin(): string {
+    return this.lock ? 'BEGIN ISOLATION LEVEL REPEATABLE READ' : 'BEGIN';
+  }
+
   private lockedBegin(): string {
-    const lockTimeout = Math.max(1, Math.floor(this.config.timeoutMs * 0.9));
+    if (this.lock) return `BEGIN; ${this.lock.acquire.text}`;
     return (
-      `BEGIN; SET LOCAL lock_timeout = ${lockTimeout}; ` +
+      `BEGIN; SET LOCAL lock_timeout = ${busyTimeout(this.config)}; ` +
       `SELECT pg_advisory_xact_lock(${this.config.writeLockKey}); SET LOCAL lock_timeout = DEFAULT`
     );
   }

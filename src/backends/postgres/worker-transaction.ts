@@ -10,6 +10,7 @@ import { run, type PgConnection } from './worker-connections';
 import type { RequestContext } from './worker-request-context';
 import { emptyResult, type WireBatch, type WireQuery, type WireStep } from './worker-wire-query';
 import type { DescribeResult, WireResult } from './protocol';
+import { WriteLockSql } from './worker-write-lock';
 
 const STATEMENT_SAVEPOINT = 'sra_stmt';
 const OPEN: WireStep = { text: `SAVEPOINT ${STATEMENT_SAVEPOINT}` };
@@ -21,6 +22,14 @@ export class Transaction {
   readonly savepoints: string[] = [];
   /** Cursors declared inside this transaction: they end with it. */
   readonly cursors = new Set<number>();
+  /**
+   * The write lock, when this transaction holds it: how many of the caller's savepoints were open
+   * when it was taken (rolling back to one of those releases it, as PostgreSQL releases the locks
+   * of a rolled-back savepoint). Null when the transaction does not hold it.
+   */
+  lockDepth: number | null = null;
+  /** This transaction recorded itself as the last writer (done once, at its first write). */
+  recorded = false;
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -40,16 +49,35 @@ export class Transaction {
     return result;
   }
 
-  /** Runs the statements of `batch` guarded by the statement savepoint; returns their results. */
-  async guarded(ctx: RequestContext, batch: WireBatch): Promise<GuardedResult> {
+  /**
+   * Runs the statements of `batch` guarded by the statement savepoint; returns their results.
+   * `prefix` runs first inside the same savepoint (the write lock's statements): its results are
+   * left out, and a failure undoes it with the rest.
+   */
+  async guarded(ctx: RequestContext, batch: WireBatch, prefix: readonly WireStep[] = []): Promise<GuardedResult> {
     let query: WireQuery;
     try {
-      query = await ctx.run(this.conn, wrap(batch));
+      query = await ctx.run(this.conn, wrap(batch, prefix));
     } catch (err) {
       if (!this.conn.broken) await run(this.conn, { simple: UNDO }).catch(() => undefined);
       throw err;
     }
-    return { results: query.results.slice(1, -1), describe: query.describe };
+    return { results: query.results.slice(1 + prefix.length, -1), describe: query.describe };
+  }
+
+  /** The caller rolled back to its savepoint number `index` (0: the outermost). */
+  rolledBackTo(index: number): void {
+    if (this.lockDepth !== null && this.lockDepth > index) this.releasedLock();
+  }
+
+  /** The caller released its savepoints from number `index` on: what they held passes outwards. */
+  releasedFrom(index: number): void {
+    if (this.lockDepth !== null && this.lockDepth > index) this.lockDepth = index;
+  }
+
+  releasedLock(): void {
+    this.lockDepth = null;
+    this.recorded = false;
   }
 }
 
@@ -58,10 +86,10 @@ export interface GuardedResult {
   describe: DescribeResult | null;
 }
 
-function wrap(batch: WireBatch): WireBatch {
+function wrap(batch: WireBatch, prefix: readonly WireStep[]): WireBatch {
   // A multi-statement text may end in a `--` comment: the newlines keep RELEASE out of it.
-  if ('simple' in batch) return { simple: `${OPEN.text};\n${batch.simple}\n;${CLOSE.text}` };
-  return { steps: [OPEN, ...batch.steps, CLOSE] };
+  if ('simple' in batch) return { simple: `${OPEN.text};\n${WriteLockSql.simple(prefix)}${batch.simple}\n;${CLOSE.text}` };
+  return { steps: [OPEN, ...prefix, ...batch.steps, CLOSE] };
 }
 
 /** The result the caller sees for a batch: its last statement's (multi-statement text runs all). */
