@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the test suite against one PostgreSQL for the whole run: the server named by
-// TEST_DATABASE_URL, or an embedded one started here on a free port and removed afterwards.
+// TEST_DATABASE_URL, or an embedded one started here on a free port and removed afterwards
+// (also when the run fails or is interrupted).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -11,13 +12,17 @@ const require = createRequire(import.meta.url);
 const avaBin = path.join(path.dirname(require.resolve('ava')), 'cli.mjs');
 let embedded;
 if (!process.env.TEST_DATABASE_URL) {
-  embedded = await startEmbeddedPostgres();
+  try {
+    embedded = await startEmbeddedPostgres();
+  } catch (error) {
+    process.stderr.write(`test/run.mjs: ${error.message}\n`);
+    process.exit(error.exitCode ?? 2);
+  }
   process.env.TEST_DATABASE_URL = embedded.url;
 }
 const child = spawn(process.execPath, [avaBin, ...process.argv.slice(2)], { stdio: 'inherit', env: process.env });
-const stop = async () => { if (embedded) await embedded.stop(); };
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', async (code, signal) => {
-  await stop();
+  if (embedded) await embedded.stop();
   process.exit(code ?? (signal ? 1 : 0));
 });
