@@ -5,6 +5,7 @@
  */
 import type { OpenPlan } from '../../adapter/config';
 import { sqliteError, type SqliteError } from '../../adapter/errors';
+import { info } from '../../adapter/log';
 import { redactUrl } from '../../adapter/redact';
 import type { SchemaCatalog } from '../../schema/catalog';
 import { loadCatalogSync } from '../../schema/introspect';
@@ -19,12 +20,15 @@ type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 
 const announced = new Set<string>();
 
-/** The start-up line operators look for (SPEC §9), once per process and database (sync and async alike). */
+/**
+ * The start-up line operators look for in the engine's log after switching to PostgreSQL, once per
+ * process and database (sync and async alike); REGISTRY_LOG_LEVEL=silent leaves it out.
+ */
 export function announce(plan: ManagedPlan): void {
   const target = `${redactUrl(plan.databaseUrl!)} schema ${plan.pgSchema}`;
   if (announced.has(target)) return;
   announced.add(target);
-  console.log(`Database initialized (PostgreSQL): ${target}`);
+  info(`Database initialized (PostgreSQL): ${target}`);
 }
 
 /** Rows fetched per round trip by iterate(). */
