@@ -203,13 +203,14 @@ function installHooks(): void {
   hooksInstalled = true;
   process.on('exit', () => { for (const run of [...live]) run.removeNow(); });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    // First in line, so that the count still includes the program's own `once` listeners.
     const onSignal = (): void => {
       if (process.listenerCount(signal) > 1) return; // the program's own handler is in charge
       for (const run of [...live]) run.removeNow();
       process.off(signal, onSignal);
       process.kill(process.pid, signal); // end as the signal would have
     };
-    process.on(signal, onSignal);
+    process.prependListener(signal, onSignal);
   }
 }
 
