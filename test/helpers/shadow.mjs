@@ -26,22 +26,7 @@ export async function openShadow(t, options = {}, { url } = {}) {
   return { db, log, pg: client, pgSchema, databaseUrl, dir };
 }
 
-/**
- * Waits until the mirror has finished everything enqueued so far. A slow mirror (a loaded machine)
- * is waited for; one that finishes nothing for `stallMs` is stuck, and fails the test.
- */
-export async function settled(db, stallMs = 30000) {
-  await new Promise((resolve) => setImmediate(resolve));
-  let depth = db.shadowStats().queueDepth;
-  let stalledSince = Date.now();
-  while (depth > 0) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const now = db.shadowStats().queueDepth;
-    if (now < depth) stalledSince = Date.now();
-    else if (Date.now() - stalledSince > stallMs) throw new Error(`the mirror finished nothing in ${stallMs} ms: ${JSON.stringify(db.shadowStats())}`);
-    depth = now;
-  }
-}
+export { settled } from './backends.mjs';
 
 /** Closes the database (the mirror drains, the log is flushed) and returns the log's records. */
 export function closeAndRead(db, log) {
