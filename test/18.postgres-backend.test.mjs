@@ -45,11 +45,11 @@ test('SQLite-only members throw "not supported on PostgreSQL"; backup() rejects'
   t.true(db.open, 'the database stays usable');
 });
 
-/** Runs fn with REGISTRY_LOG_LEVEL set to `level` (the test runner sets silent) and console.log spied on. */
+/** Runs fn with REGISTRY_LOG_LEVEL set to `level` (the test runner sets silent) and console.log captured. */
 async function withLogLevel(level, fn) {
   const saved = process.env.REGISTRY_LOG_LEVEL;
   if (level === undefined) delete process.env.REGISTRY_LOG_LEVEL; else process.env.REGISTRY_LOG_LEVEL = level;
-  const log = sinon.spy(console, 'log');
+  const log = sinon.stub(console, 'log'); // captured, not printed
   try {
     return { result: await fn(), log };
   } finally {
