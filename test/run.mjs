@@ -4,7 +4,9 @@
 // (also when the run fails or is interrupted).
 // Output: failures and the summary; `--verbose` (or TEST_VERBOSE=1) also lists each passing test.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { startEmbeddedPostgres } from './helpers/embedded-server.mjs';
@@ -28,8 +30,13 @@ if (!process.env.TEST_DATABASE_URL) {
 // The adapter's start-up line (one per test database) would drown the summary: the tests that
 // check it turn it back on.
 process.env.REGISTRY_LOG_LEVEL ??= 'silent';
+// The tests' temporary files go into one folder of the run, removed at the end whatever happened
+// (a test killed by ava's timeout never runs its teardown).
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sra-run-'));
+const removeScratch = () => fs.rmSync(scratch, { recursive: true, force: true });
+process.on('exit', removeScratch);
 const color = process.stdout.isTTY ? ['--color'] : [];
-const child = spawn(process.execPath, [avaBin, ...color, ...args], { stdio: ['inherit', 'pipe', 'inherit'], env: process.env });
+const child = spawn(process.execPath, [avaBin, ...color, ...args], { stdio: ['inherit', 'pipe', 'inherit'], env: { ...process.env, TMPDIR: scratch } });
 
 // ava lists every passing test (`✔ title`, then its t.log lines): keep those only in verbose mode.
 let hiding = false;
