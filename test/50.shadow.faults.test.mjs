@@ -47,17 +47,17 @@ test.serial('a slow secondary does not slow the caller: the queue grows instead'
   const insert = insertVm(db);
   await sleep(2100);
   const start = performance.now();
-  for (let i = 0; i < 2000; i++) insert.run(`vm-${i}`);
+  for (let i = 0; i < 500; i++) insert.run(`vm-${i}`);
   const ms = performance.now() - start;
   // The secondary takes 2 s per group: a caller that waited for it could not finish in less.
-  t.true(ms < 2000, `2000 writes took ${ms} ms`);
+  t.true(ms < 2000, `500 writes took ${ms} ms`);
   await new Promise((resolve) => setImmediate(resolve));
-  t.true(db.shadowStats().queueDepth > 1000);
+  t.true(db.shadowStats().queueDepth > 250);
 });
 
 test.serial('a full queue: the overflow is counted, and reported as a gap to verify', async (t) => {
   process.env.SHADOW_TEST_DELAY_MS = '300';
-  const { db, log } = await openShadow(t, { shadowApplierWrapper: slowApplier, shadowQueueSize: 50, shadowCloseTimeoutMs: 100 });
+  const { db, log } = await openShadow(t, { shadowApplierWrapper: slowApplier, shadowQueueSize: 50 });
   seed(db);
   const insert = insertVm(db);
   for (let i = 0; i < 500; i++) t.is(insert.run(`vm-${i}`).changes, 1);

@@ -44,7 +44,7 @@ const lines = readline.createInterface({ input: child.stdout, crlfDelay: Infinit
 lines.on('line', (line) => {
   const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
   if (/^ {2}✔ /.test(plain)) hiding = !verbose;
-  else if (!(hiding && /^ {4}/.test(plain))) hiding = false;
+  else if (!(hiding && (/^ {4}/.test(plain) || plain.trim() === ''))) hiding = false; // its t.log lines, blank ones too
   if (!hiding) process.stdout.write(`${line}\n`);
 });
 
