@@ -9,6 +9,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { OpenPlan } from '../../adapter/config';
 import { sqliteError } from '../../adapter/errors';
+import { createdConcurrently } from '../../schema/concurrent-ddl';
 import type { SchemaCatalog } from '../../schema/catalog';
 import { loadCatalog } from '../../schema/introspect';
 import type { Translation, TransactionOp } from '../../translator/types';
@@ -174,7 +175,11 @@ export class PgAsyncConnection {
     const schema = this.#plan.pgSchema;
     await this.#request('open', undefined, async (ctx, session) => {
       const found = await session.query(ctx, 'SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1', [schema]);
-      if (found.rows.length === 0) await session.query(ctx, `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`, []);
+      if (found.rows.length === 0) {
+        await session.query(ctx, `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`, []).catch((error: unknown) => {
+          if (!createdConcurrently(error)) throw error; // another connection or process made it meanwhile
+        });
+      }
     });
     await this.#readCatalog(undefined);
     this.#isReady = true;

@@ -8,6 +8,7 @@ import { sqliteError, type SqliteError } from '../../adapter/errors';
 import { info } from '../../adapter/log';
 import { redactUrl } from '../../adapter/redact';
 import type { SchemaCatalog } from '../../schema/catalog';
+import { createdConcurrently } from '../../schema/concurrent-ddl';
 import { loadCatalogSync } from '../../schema/introspect';
 import type { Translation, TransactionOp } from '../../translator/types';
 import { mapPgError } from './errors';
@@ -206,7 +207,13 @@ export class PgConnection implements StatementRunner {
   #ensureSchema(): void {
     try {
       const found = this.#client.query('SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1', [this.#schema]);
-      if (found.rows.length === 0) this.#client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.#schema)}`, []);
+      if (found.rows.length === 0) {
+        try {
+          this.#client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.#schema)}`, []);
+        } catch (error) {
+          if (!createdConcurrently(error)) throw error; // another connection or process made it meanwhile
+        }
+      }
     } catch (error) {
       this.#client.close();
       throw this.#error(error);
