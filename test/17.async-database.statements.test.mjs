@@ -139,7 +139,9 @@ for (const backend of asyncBackends(test)) {
 const [, postgres] = asyncBackends(test);
 
 test.serial('postgres: opening logs `Database initialized (PostgreSQL)` once per target, without the password', async (t) => {
-  const log = sinon.spy(console, 'log');
+  const saved = process.env.REGISTRY_LOG_LEVEL;
+  process.env.REGISTRY_LOG_LEVEL = 'info'; // the test runner sets silent
+  const log = sinon.stub(console, 'log'); // captured, not printed
   try {
     const db = await postgres.open(t);
     await db.prepare('SELECT 1');
@@ -151,6 +153,7 @@ test.serial('postgres: opening logs `Database initialized (PostgreSQL)` once per
     await db.exec('CREATE TABLE x (id TEXT)');
   } finally {
     log.restore();
+    if (saved === undefined) delete process.env.REGISTRY_LOG_LEVEL; else process.env.REGISTRY_LOG_LEVEL = saved;
   }
 });
 

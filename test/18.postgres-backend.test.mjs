@@ -45,19 +45,36 @@ test('SQLite-only members throw "not supported on PostgreSQL"; backup() rejects'
   t.true(db.open, 'the database stays usable');
 });
 
-test.serial('opening logs `Database initialized (PostgreSQL)` with the target and never the password', async (t) => {
-  const log = sinon.spy(console, 'log');
-  let db;
+/** Runs fn with REGISTRY_LOG_LEVEL set to `level` (the test runner sets silent) and console.log captured. */
+async function withLogLevel(level, fn) {
+  const saved = process.env.REGISTRY_LOG_LEVEL;
+  if (level === undefined) delete process.env.REGISTRY_LOG_LEVEL; else process.env.REGISTRY_LOG_LEVEL = level;
+  const log = sinon.stub(console, 'log'); // captured, not printed
   try {
-    ({ db } = await open(t, { pgSchema: `logline_${process.pid}` }));
+    return { result: await fn(), log };
   } finally {
     log.restore();
+    if (saved === undefined) delete process.env.REGISTRY_LOG_LEVEL; else process.env.REGISTRY_LOG_LEVEL = saved;
   }
+}
+
+test.serial('opening logs `Database initialized (PostgreSQL)` with the target and never the password', async (t) => {
+  const { result: { db }, log } = await withLogLevel(undefined, () => open(t, { pgSchema: `logline_${process.pid}` }));
   const lines = log.args.map((args) => args.join(' ')).filter((line) => line.startsWith('Database initialized (PostgreSQL)'));
   t.is(lines.length, 1);
   t.regex(lines[0], new RegExp(`^Database initialized \\(PostgreSQL\\): postgres://postgres:\\*\\*\\*@127\\.0\\.0\\.1:\\d+/t_[0-9a-f]+ schema logline_${process.pid}$`));
   t.false(lines[0].includes('test-password'));
   t.true(db.open);
+});
+
+test.serial('REGISTRY_LOG_LEVEL=silent leaves the start-up line out; a bad level is refused at open', async (t) => {
+  const { result: { db }, log } = await withLogLevel('silent', () => open(t, { pgSchema: `silent_${process.pid}` }));
+  t.true(db.open);
+  t.false(log.args.some((args) => String(args[0]).startsWith('Database initialized')));
+  await withLogLevel('loud', async () => {
+    const error = await t.throwsAsync(() => open(t, { pgSchema: `loud_${process.pid}` }), { message: 'REGISTRY_LOG_LEVEL="loud" is not valid: use info (the default) or silent.' });
+    t.is(error.name, 'ConfigurationError');
+  });
 });
 
 test('the engine\'s init script creates the 8 tables in the schema with the documented type mapping, idempotently', async (t) => {

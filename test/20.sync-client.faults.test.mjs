@@ -48,13 +48,27 @@ function elapsed(fn) {
   return Date.now() - started;
 }
 
+/**
+ * Starting the worker and connecting count against the client's timeout, which some tests keep at
+ * 1 s: on a loaded machine the first call may run out of it. The faults come after this.
+ */
+function warmUp(client, sql = 'SELECT 1') {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return client.query(sql);
+    } catch (error) {
+      if (error.code !== 'SQLITE_INTERRUPT' || attempt === 5) throw error;
+    }
+  }
+}
+
 async function setup(t, options = {}) {
   const db = await createTestDatabase(t);
   await withClient(db.url, (c) => c.query('CREATE TABLE runs (id TEXT PRIMARY KEY)'));
   const applicationName = `faults-${Math.random().toString(36).slice(2)}`;
   const client = new SyncPgClient({ connectionString: db.url, timeoutMs: 10_000, applicationName, workerPath: faultyWorker, ...options });
   t.teardown(() => client.close());
-  client.query('SELECT 1');
+  warmUp(client);
   return { db, client, applicationName };
 }
 
@@ -76,7 +90,7 @@ test('a worker thread that stops answering is SQLITE_IOERR after the timeout, an
   const { client } = await setup(t, { timeoutMs: 1000 });
   const ms = elapsed(() => throwsSqlite(t, () => client.query('SELECT pg_sleep(0.2) /*fault:hang*/'), { code: 'SQLITE_IOERR', message: /stopped answering/ }));
   t.true(ms >= 1000 && ms < 5000, `took ${ms} ms`);
-  t.deepEqual(client.query('SELECT 2').rows, [['2']]);
+  t.deepEqual(warmUp(client, 'SELECT 2').rows, [['2']], 'a new worker answers (it too has to start first)');
 });
 
 test('the worker dying during COMMIT says the outcome of COMMIT is unknown', async (t) => {
@@ -185,7 +199,7 @@ test('a server that stops answering is SQLITE_IOERR within the timeout and its g
   viaProxy.port = String(proxy.port);
   const client = new SyncPgClient({ connectionString: viaProxy.toString(), timeoutMs: 1000 });
   t.teardown(() => client.close());
-  t.deepEqual(client.query('SELECT 1').rows, [['1']]);
+  t.deepEqual(warmUp(client).rows, [['1']]);
   await proxy.stall();
   const ms = elapsed(() => throwsSqlite(t, () => client.query('SELECT 2'), { code: 'SQLITE_IOERR', message: /did not answer .* within 1000 ms/ }));
   t.true(ms >= 1000 && ms < 6000, `took ${ms} ms`);

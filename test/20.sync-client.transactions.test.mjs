@@ -1,6 +1,9 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { tempDir } from './helpers/backends.mjs';
 import { createTestDatabase, withClient } from './helpers/pg.mjs';
 
 const require = createRequire(import.meta.url);
@@ -145,13 +148,17 @@ test('a cursor inside a transaction reads the transaction\'s own rows and ends w
   throwsSqlite(t, () => client.fetch(open.cursor), { code: 'SQLITE_MISUSE', message: /transaction ended/ });
 });
 
-function holdWriteLock(url, holdMs, id) {
+/** Another process takes the write lock, holds it for `holdMs` (or, given `release`, until that file exists), writes `id` and commits. */
+function holdWriteLock(url, holdMs, id, release) {
   const script = `
+    const fs = require('fs');
     const { SyncPgClient } = require(${JSON.stringify(clientPath)});
     const c = new SyncPgClient({ connectionString: ${JSON.stringify(url)}, timeoutMs: 10000 });
     c.begin('immediate');
     console.log('locked');
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${holdMs});
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    const release = ${JSON.stringify(release ?? null)};
+    for (const until = Date.now() + ${holdMs}; Date.now() < until && !(release && fs.existsSync(release));) Atomics.wait(pause, 0, 0, 10);
     c.query("INSERT INTO runs VALUES ('${id}', 'done')");
     c.commit();
     c.close();`;
@@ -175,10 +182,13 @@ test('BEGIN IMMEDIATE serialises writers across processes; a plain BEGIN takes n
   client.rollback();
   await holder.exited;
 
-  holder = holdWriteLock(db.url, 800, 'second');
+  // This writer holds its lock until told: it has not written when we look, and BEGIN IMMEDIATE
+  // (told just before) returns only once it has committed.
+  const release = path.join(tempDir(t), 'release');
+  holder = holdWriteLock(db.url, 30_000, 'second', release);
   await holder.locked;
-  // The other writer has not written yet; once BEGIN IMMEDIATE returns, it has committed.
   t.deepEqual(client.query("SELECT count(*) FROM runs WHERE id = 'second'").rows, [['0']]);
+  fs.writeFileSync(release, '');
   client.begin('immediate');
   t.deepEqual(client.query("SELECT count(*) FROM runs WHERE id = 'second'").rows, [['1']]);
   client.rollback();

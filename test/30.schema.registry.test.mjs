@@ -113,3 +113,29 @@ test('setTimestampFormats records the format in the column comment, keeping othe
   });
 });
 
+
+test('a schema another session creates at the same moment counts as created, and nothing else does', async (t) => {
+  const { createdConcurrently } = require('../dist/schema/concurrent-ddl.js');
+  const { url } = await createTestDatabase(t);
+  const failure = (sql) => withClient(url, (c) => c.query(sql).then(() => null, (error) => error));
+  // What the losing session gets: a duplicate schema or table, or the catalog's unique violation.
+  await failure('CREATE SCHEMA twice');
+  t.true(createdConcurrently(await failure('CREATE SCHEMA twice')), '42P06 duplicate_schema');
+  await failure('CREATE TABLE twice.t (a int)');
+  t.true(createdConcurrently(await failure('CREATE TABLE twice.t (a int)')), '42P07 duplicate_table');
+  // Two sessions racing on CREATE SCHEMA IF NOT EXISTS: whatever fails, fails as "created meanwhile".
+  const a = new (await import('pg')).default.Client({ connectionString: url });
+  const b = new (await import('pg')).default.Client({ connectionString: url });
+  await Promise.all([a.connect(), b.connect()]);
+  t.teardown(() => Promise.all([a.end(), b.end()]));
+  for (let i = 0; i < 20; i++) {
+    const outcomes = await Promise.all([a, b].map((c) => c.query(`CREATE SCHEMA IF NOT EXISTS race_${i}`).then(() => null, (error) => error)));
+    for (const error of outcomes.filter(Boolean)) t.true(createdConcurrently(error), error.message);
+  }
+  // A unique violation of the data is not one.
+  await failure('CREATE TABLE twice.u (a int PRIMARY KEY); INSERT INTO twice.u VALUES (1)');
+  const duplicate = await failure('INSERT INTO twice.u VALUES (1)');
+  t.is(duplicate.code, '23505');
+  t.false(createdConcurrently(duplicate));
+  t.false(createdConcurrently(new Error('anything else')));
+});

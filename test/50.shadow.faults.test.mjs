@@ -41,17 +41,18 @@ test('PostgreSQL goes away in the middle of a workload: SQLite loses nothing, th
 
 test.serial('a slow secondary does not slow the caller: the queue grows instead', async (t) => {
   process.env.SHADOW_TEST_DELAY_MS = '2000';
-  const { db } = await openShadow(t, { shadowApplierWrapper: slowApplier });
+  // The close does not wait for the slow secondary (what is left is dropped as a gap): not tested here.
+  const { db } = await openShadow(t, { shadowApplierWrapper: slowApplier, shadowCloseTimeoutMs: 100 });
   seed(db);
   const insert = insertVm(db);
   await sleep(2100);
   const start = performance.now();
-  for (let i = 0; i < 2000; i++) insert.run(`vm-${i}`);
+  for (let i = 0; i < 500; i++) insert.run(`vm-${i}`);
   const ms = performance.now() - start;
   // The secondary takes 2 s per group: a caller that waited for it could not finish in less.
-  t.true(ms < 2000, `2000 writes took ${ms} ms`);
+  t.true(ms < 2000, `500 writes took ${ms} ms`);
   await new Promise((resolve) => setImmediate(resolve));
-  t.true(db.shadowStats().queueDepth > 1000);
+  t.true(db.shadowStats().queueDepth > 250);
 });
 
 test.serial('a full queue: the overflow is counted, and reported as a gap to verify', async (t) => {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { normalizeStatement } from '../translator/normalize';
 import { ConfigurationError } from './errors';
+import { logLevel } from './log';
 import { redactUrl } from './redact';
 
 export type BackendName = 'sqlite' | 'shadow' | 'postgres';
@@ -246,6 +247,7 @@ export function planOpen(filename: string, options: DatabaseOptions, env: Env = 
       backendRaw?.label ?? 'REGISTRY_BACKEND',
     );
   }
+  logLevel(env); // a bad REGISTRY_LOG_LEVEL is refused at open, like any other setting
   const memoryName = filename === '' || filename === ':memory:' ? 'memory' : resolveFile(filename);
   const divergenceRaw = raw(options, env, 'divergenceLog');
   return {

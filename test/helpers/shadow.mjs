@@ -26,15 +26,7 @@ export async function openShadow(t, options = {}, { url } = {}) {
   return { db, log, pg: client, pgSchema, databaseUrl, dir };
 }
 
-/** Waits until the mirror has finished everything enqueued so far. */
-export async function settled(db, timeoutMs = 15000) {
-  const until = Date.now() + timeoutMs;
-  await new Promise((resolve) => setImmediate(resolve));
-  while (db.shadowStats().queueDepth > 0) {
-    if (Date.now() > until) throw new Error(`the mirror did not catch up: ${JSON.stringify(db.shadowStats())}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { settled } from './backends.mjs';
 
 /** Closes the database (the mirror drains, the log is flushed) and returns the log's records. */
 export function closeAndRead(db, log) {

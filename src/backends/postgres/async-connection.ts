@@ -9,6 +9,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { OpenPlan } from '../../adapter/config';
 import { sqliteError } from '../../adapter/errors';
+import { createdConcurrently } from '../../schema/concurrent-ddl';
 import type { SchemaCatalog } from '../../schema/catalog';
 import { loadCatalog } from '../../schema/introspect';
 import type { Translation, TransactionOp } from '../../translator/types';
@@ -183,7 +184,13 @@ export class PgAsyncConnection {
     const sql = ensureSchemaSql(this.#plan.pgSchema);
     await this.#request('open', undefined, async (ctx, session) => {
       const found = await session.query(ctx, sql.exists, []);
-      if (found.rows[0]?.[0] !== 't' && this.#writes) await session.query(ctx, sql.create, []);
+      if (found.rows[0]?.[0] !== 't' && this.#writes) {
+        await session.query(ctx, sql.create, []).catch(async (error: unknown) => {
+          // Made at the same moment by another connection: it exists now, the rest runs again.
+          if (!createdConcurrently(error)) throw error;
+          await session.query(ctx, sql.create, []);
+        });
+      }
     });
     await this.#readCatalog(undefined);
     this.#isReady = true;

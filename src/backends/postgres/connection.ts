@@ -5,8 +5,10 @@
  */
 import type { OpenPlan } from '../../adapter/config';
 import { sqliteError, type SqliteError } from '../../adapter/errors';
+import { info } from '../../adapter/log';
 import { redactUrl } from '../../adapter/redact';
 import type { SchemaCatalog } from '../../schema/catalog';
+import { createdConcurrently } from '../../schema/concurrent-ddl';
 import { loadCatalogSync } from '../../schema/introspect';
 import type { Translation, TransactionOp } from '../../translator/types';
 import { mapPgError } from './errors';
@@ -22,12 +24,15 @@ type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 
 const announced = new Set<string>();
 
-/** The start-up line operators look for (docs/runbook.md, step 5), once per process and database (sync and async alike). */
+/**
+ * The start-up line operators look for in the engine's log after switching to PostgreSQL, once per
+ * process and database (sync and async alike); REGISTRY_LOG_LEVEL=silent leaves it out.
+ */
 export function announce(plan: ManagedPlan): void {
   const target = `${redactUrl(plan.databaseUrl!)} schema ${plan.pgSchema}`;
   if (announced.has(target)) return;
   announced.add(target);
-  console.log(`Database initialized (PostgreSQL): ${target}`);
+  info(`Database initialized (PostgreSQL): ${target}`);
 }
 
 /** Rows fetched per round trip by iterate(). */
@@ -208,7 +213,16 @@ export class PgConnection implements StatementRunner {
     const sql = ensureSchemaSql(this.#schema);
     try {
       const found = this.#client.query(sql.exists, []);
-      if (found.rows[0]?.[0] !== 't' && !readonly) this.#client.query(sql.create, []);
+      if (found.rows[0]?.[0] !== 't' && !readonly) {
+        try {
+          this.#client.query(sql.create, []);
+        } catch (error) {
+          // Another connection made the schema at the same moment (the mirror's progress writer,
+          // another process): it exists now, so the rest of the set-up runs again.
+          if (!createdConcurrently(error)) throw error;
+          this.#client.query(sql.create, []);
+        }
+      }
     } catch (error) {
       this.#client.close();
       throw this.#error(error);

