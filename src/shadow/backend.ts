@@ -21,6 +21,7 @@ import { shadowSettings, type ShadowOptions } from './settings';
 import { ShadowStatementEngine } from './statement-engine';
 import { readShadowStats, type ShadowStats } from './stats';
 import { observeShadow } from './metrics';
+import { announceShadow } from './announce';
 import { transactionOp } from './transaction-op';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
@@ -84,6 +85,7 @@ export class ShadowBackend implements Backend {
         return result;
       };
     }
+    announceShadow(primarySide, filename, plan.databaseUrl!, plan.pgSchema);
   }
 
   get name(): string {
