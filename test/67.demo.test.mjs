@@ -5,10 +5,10 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 
 test('the demo ends well, shows a divergence caught with the compared count, and prints no stale progress line', async (t) => {
-  const { code, stdout } = await new Promise((resolve) => {
-    execFile(process.execPath, [path.resolve('bin/swarm-registry.js'), 'demo', '--rows', '1500'], { maxBuffer: 16 << 20 }, (error, out) => resolve({ code: error ? error.code : 0, stdout: out }));
+  const { code, stdout, stderr } = await new Promise((resolve) => {
+    execFile(process.execPath, [path.resolve('bin/swarm-registry.js'), 'demo', '--rows', '1500'], { maxBuffer: 16 << 20 }, (error, out, err) => resolve({ code: error ? error.code : 0, stdout: out, stderr: err }));
   });
-  t.is(code, 0, stdout.slice(-3000));
+  t.is(code, 0, `${stdout.slice(-3000)}\n${stderr}`);
   t.regex(stdout, /shadow mode compared \d+ answers: \d+ the same, 1 different; \d+ writes mirrored to PostgreSQL\./);
   t.regex(stdout, /row 0, column "name": sqlite "[^"]+", postgres "[^"]+ \(edited by hand\)"/);
   t.regex(stdout, /report\s+1 divergence\(s\) caught: the row changed by hand/);

@@ -50,7 +50,7 @@ const count = (text) => (text.match(new RegExp(MARK, 'g')) ?? []).length;
 
 function node(script, env) {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-e', script], { env: { ...process.env, ...env }, timeout: 30000 }, (error, stdout, stderr) => resolve({ code: error ? error.code : 0, out: `${stdout}${stderr}` }));
+    execFile(process.execPath, ['-e', script], { env: { ...process.env, REGISTRY_LOG_LEVEL: 'info', ...env }, timeout: 30000 }, (error, stdout, stderr) => resolve({ code: error ? error.code : 0, out: `${stdout}${stderr}` }));
   });
 }
 

@@ -33,6 +33,8 @@ process.env.REGISTRY_LOG_LEVEL ??= 'silent';
 // The tests' temporary files go into one folder of the run, removed at the end whatever happened
 // (a test killed by ava's timeout never runs its teardown).
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sra-run-'));
+// mkdtemp makes it 0700: as root, a PostgreSQL that a test starts (the demo's) runs as `postgres` and must enter it.
+fs.chmodSync(scratch, 0o755);
 const removeScratch = () => fs.rmSync(scratch, { recursive: true, force: true });
 process.on('exit', removeScratch);
 const color = process.stdout.isTTY ? ['--color'] : [];
