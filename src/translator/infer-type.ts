@@ -14,6 +14,7 @@ export function inferType(nodes: Node[], ctx: Ctx): PgColumnType | undefined {
     const n = s[0];
     if (n.kind === 'tpl') return n.type;
     if (isType(n, 'string')) return 'text';
+    if (isType(n, 'blob')) return 'bytea';
     if (isType(n, 'number')) return /^\d+$/.test(n.text) ? 'bigint' : 'double precision';
     if (isGroup(n)) return inferType(n.items, ctx);
   }

@@ -113,12 +113,12 @@ function typeofName(type: string | undefined): string | undefined {
   return 'text';
 }
 
-/** hex(x): SQLite hex-encodes the UTF-8 bytes of text, upper case. */
+/** hex(x): SQLite hex-encodes the UTF-8 bytes of text, upper case; hex(NULL) is ''. */
 export function hex(call: Call, ctx: Ctx): Tpl {
   const x = call.args[0] ?? [];
-  if (inferType(x, ctx) === 'bytea') return tpl(['upper(encode(', x, ", 'hex'))"], 'text');
+  if (inferType(x, ctx) === 'bytea') return tpl(['COALESCE(upper(encode(', x, ", 'hex')), '')"], 'text');
   castParam(x, 'text');
-  return tpl(['upper(encode(convert_to(CAST(', x, " AS text), 'UTF8'), 'hex'))"], 'text');
+  return tpl(['COALESCE(upper(encode(convert_to(CAST(', x, " AS text), 'UTF8'), 'hex')), '')"], 'text');
 }
 
 /** likely(x), unlikely(x), likelihood(x, p): planner hints that return x. */
