@@ -33,6 +33,21 @@ for (const r of REGRESSIONS) {
   });
 }
 
+// A Buffer bound for a typed column used to be sent as binary bytes, which PostgreSQL read as a value
+// of the column's type (8 bytes as a bigint) or took as a broken message (a "lost" connection).
+test('a Buffer bound for an INTEGER column is a SQLITE_MISMATCH error naming the column; the connection stays', (t) => {
+  const stmt = pair.pg.prepare('SELECT id FROM mix WHERE id = ?');
+  let error;
+  try {
+    stmt.all(Buffer.from([0, 0, 0, 0, 0, 0, 0, 1]));
+  } catch (e) {
+    error = e;
+  }
+  t.is(error?.code, 'SQLITE_MISMATCH');
+  t.regex(error.message, /Buffer cannot be bound for mix\.id/);
+  t.deepEqual(stmt.all(1), [{ id: 1 }]);
+});
+
 let ran = 0;
 testProp('generated statements answer as on SQLite, or are refused at prepare', [caseArbitrary()], (t, c) => {
   ran++;

@@ -25,7 +25,7 @@ CREATE VIEW v_mix AS SELECT id, i, t FROM mix WHERE i IS NOT NULL;
 /**
  * Columns by table, each with its kind: int, real, text, blob, num (NUMERIC), any (no declared
  * type), json, ts (TIMESTAMP), bool. `key` marks the primary key; `notNull` a NOT NULL column;
- * `nowDefault` a column whose default is the time of the insert (always written by generated inserts:
+ * `unique` its other UNIQUE keys; `nowDefault` a column whose default is the time of the insert (always written by generated inserts:
  * the two sides run milliseconds apart and may see two different seconds).
  */
 export const TABLES = {
@@ -43,6 +43,7 @@ export const TABLES = {
   },
   mix2: {
     key: 'id',
+    unique: [['k']],
     columns: { id: 'int', k: 'text', i: 'int', t: 'text' },
     rows: [
       [1, 'k1', 1, 'a'],
@@ -58,6 +59,7 @@ export const TABLES = {
       timeout_seconds: 'int', tags: 'json', runtime: 'text', created_at: 'ts', updated_at: 'ts',
     },
     notNull: ['name', 'version', 'path'],
+    unique: [['name', 'version']],
     nowDefault: ['created_at', 'updated_at'],
     rows: [
       ['ag-1', 'coder', '1.0.0', '/a/coder', 'writes code', '["code"]', 512, 300, json('["ci","fast"]', '["ci", "fast"]'), 'node', T0, T0],

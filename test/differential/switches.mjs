@@ -75,12 +75,13 @@ export const UNFIXED = {
   integerOverflow: true,
   /** Shifts by a negative amount or by 64 and more (SQLite: shift the other way / 0; PostgreSQL: amount mod 64). */
   shiftRange: true,
-  /** One INSERT with two rows of the same key (OR REPLACE, upsert): SQLite applies them in turn, PostgreSQL refuses. */
+  /**
+   * One INSERT with two rows of the same primary key or UNIQUE value (OR REPLACE, upsert): SQLite
+   * applies the rows in turn, PostgreSQL refuses the statement.
+   */
   sameKeyTwice: true,
   /** REPLACE of NULL into a NOT NULL column with a default: SQLite stores the default, PostgreSQL refuses. */
   replaceNotNullDefault: true,
-  /** INSERT OR REPLACE conflicting on a UNIQUE key other than the primary key: SQLite deletes that row, PostgreSQL refuses. */
-  replaceOnOtherUniqueKey: true,
   /** CAST(blob AS TEXT) of bytes that are not UTF-8 text (x'00', x'FF'): PostgreSQL text cannot hold them. */
   blobAsTextNotUtf8: true,
   /**
