@@ -5,6 +5,7 @@
 // and reports each class of difference (by kind and error) once, with its shrunk example.
 //   FUZZ_SEED=n FUZZ_PATH=p   replay one counterexample and stop
 //   FUZZ_ALL=1                 turn every KNOWN/UNFIXED switch off (show the classes excluded)
+//   FUZZ_OFF=a,b               turn the switches named off (check that a class is fixed)
 import fc from 'fast-check';
 import { startEmbeddedPostgres } from '../helpers/embedded-server.mjs';
 import { createTestDatabase } from '../helpers/pg.mjs';
@@ -30,7 +31,8 @@ function signature(diff) {
 }
 
 const arb = caseArbitrary();
-const replay = (seed, path) => `FUZZ_SEED=${seed}${path ? ` FUZZ_PATH=${path}` : ''} npm run fuzz`;
+const env = ['FUZZ_ALL', 'FUZZ_OFF'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `).join('');
+const replay = (seed, path) => `${env}FUZZ_SEED=${seed}${path ? ` FUZZ_PATH=${path}` : ''} npm run fuzz`;
 const switchesOff = Object.entries({ ...KNOWN, ...UNFIXED }).filter(([, v]) => v).map(([k]) => k);
 const classes = new Map();
 let cases = 0;
@@ -60,6 +62,7 @@ try {
     console.log(`fuzz: ${seconds} s; switches on (classes excluded): ${switchesOff.join(', ') || 'none'}`);
     while (Date.now() - started < seconds * 1000) {
       const seed = Math.floor(Math.random() * 2 ** 31);
+      console.log(`[${Math.round((Date.now() - started) / 1000)} s] seed ${seed} (replay: ${replay(seed)})`);
       let first;
       const out = fc.check(property(true, (sig) => { first ??= sig; }), {
         seed, numRuns: 1e9, interruptAfterTimeLimit: seconds * 1000 - (Date.now() - started), markInterruptAsFailure: false,
