@@ -73,6 +73,9 @@ function paramTypeOf(v) {
   return 'text';
 }
 
+/** An expression whose value is surely an integer or NULL (no real column, literal or function). */
+const integral = (x) => ['int', 'null', 'text', 'bool'].includes(x.t) && !/\d\.\d|\d[eE]|\br\b|\bn\b|\.r\b|\.n\b|avg|total|julianday|round|\?/.test(x.s.replace(/'(?:[^']|'')*'/g, "''"));
+
 const param = (type) => paramValue(type).map((v) => node('?', paramTypeOf(v), [v], { param: true }));
 
 /** Invalid values to bind: better-sqlite3 refuses them with a TypeError/RangeError. */
@@ -97,7 +100,7 @@ const FUNCS_NUM = [
 const FUNCS_TEXT = [
   ['upper', ['text']], ['lower', ['text']], ['substr', ['text', 'pos']], ['substr', ['text', 'pos', 'len']],
   ['trim', ['text']], ['ltrim', ['text']], ['rtrim', ['text']], ['replace', ['text', 'text', 'text']],
-  ['coalesce', ['text', 'text']], ['ifnull', ['text', 'text']], ['concat', ['text', 'num']], ['concat_ws', ['text', 'text', 'text']],
+  ['coalesce', ['text', 'text']], ['ifnull', ['text', 'text']], ['concat', ['text', 'intnum']], ['concat_ws', ['text', 'text', 'text']],
   ['hex', ['text']], ['typeof', ['any']], ['datetime', ['timetext']], ['date', ['timetext']], ['time', ['timetext']],
   ['strftime', ['fmt', 'timetext']], ['json_extract', ['jsontext', 'jsonpath']], ['json_type', ['jsontext']],
 ];
@@ -193,7 +196,7 @@ export class Gen {
       text: () => [
         fc.tuple(o('text'), o('text')).map(([a, b]) => cat('text', '(', a, ' || ', b, ')')),
         fc.tuple(e('bool'), e('text'), e('text')).map(([c, a, b]) => cat('text', 'CASE WHEN ', c, ' THEN ', a, ' ELSE ', b, ' END')),
-        o('any').filter((a) => !(UNFIXED.blobAsTextNotUtf8 && (a.t === 'blob' || /x'|X'|\bb\b/.test(a.s))) && !(UNFIXED.timestampAsText && a.t === 'ts')).map((a) => cat('text', 'CAST(', a, ' AS TEXT)')),
+        o('any').filter((a) => !(UNFIXED.blobAsTextNotUtf8 && (a.t === 'blob' || /x'|X'|\bb\b/.test(a.s))) && !(UNFIXED.timestampAsText && a.t === 'ts') && !(UNFIXED.realAsText && !integral(a))).map((a) => cat('text', 'CAST(', a, ' AS TEXT)')),
         this.call(UNFIXED.jsonTextNormalized ? FUNCS_TEXT : [...FUNCS_TEXT, ...FUNCS_JSON_TEXT], 'text', d),
       ],
       bool: () => {
@@ -246,6 +249,7 @@ export class Gen {
       case 'jsonpath': return fc.constantFrom("'$'", "'$.a'", "'$[0]'", "'$.b[1]'", "'$.k'").map((s) => node(s, 'text'));
       case 'keytext': return fc.constantFrom("'a'", "'K'").map((s) => node(s, 'text'));
       case 'any': return this.expr('any', d);
+      case 'intnum': return this.expr('num', d).filter((x) => !UNFIXED.realAsText || integral(x));
       case 'int': return this.expr('num', d);
       default: {
         const a = this.operand(kind, d);
@@ -498,7 +502,8 @@ function insertStatement() {
       const row = () => fc.tuple(...cols.map((c) => (c.name === key ? keyLit(table) : valueFor(g, c, table).filter((v) => !(replacing && notNull.has(c.name)) || v.s !== 'NULL' && !v.p.includes(null)))));
       // Two rows with equal values of the key or of a UNIQUE key, compared by their SQL and parameters.
       const uniques = [[key], ...(TABLES[table].unique ?? [])].filter((u) => u.every((n) => cols.some((c) => c.name === n)));
-      const keyOf = (r, u) => JSON.stringify(u.map((n) => { const v = r[cols.findIndex((c) => c.name === n)]; return [v.s, v.p.map(String)]; }));
+      const valueOf = (v) => (v.p.length ? String(v.p[0]) : v.s.replace(/^'(.*)'$/s, '$1').replaceAll("''", "'"));
+      const keyOf = (r, u) => JSON.stringify(u.map((n) => valueOf(r[cols.findIndex((c) => c.name === n)])));
       const distinct = (rows) => uniques.every((u) => new Set(rows.map((r) => keyOf(r, u))).size === rows.length);
       const rowsArb = fc.array(row(), { minLength: count, maxLength: count }).filter((rows) => !UNFIXED.sameKeyTwice || distinct(rows));
       return fc.tuple(rowsArb, fc.constantFrom(...opt.length ? opt : cols)).map(([rows, setCol]) => {

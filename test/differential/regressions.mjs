@@ -18,6 +18,9 @@ export const REGRESSIONS = [
   { name: 'a blob compared with a number is refused at prepare', sql: "SELECT sum(id) AS a0 FROM mix WHERE x'' IS r" },
   { name: 'a constant PostgreSQL cannot read as the column type is refused at prepare', sql: "SELECT id FROM mix WHERE i = 'a'" },
 
+  { name: 'json_array_length(NULL) is NULL', sql: "SELECT json_array_length(capabilities) AS c0, json_array_length(capabilities, '$.x') AS c1, json_array_length('null') AS c2 FROM agents" },
+  { name: 'json_array_length() of NULL in a WHERE', sql: 'UPDATE agents SET description = ? WHERE 2.5e-3 != json_array_length(tags)', params: ['a%'], write: 'agents' },
+
   // ---- not fixed yet
   { name: 'a Buffer compared with an INTEGER column', sql: 'SELECT id FROM mix WHERE ? = id', params: [eight(1)], known: 'UNFIXED.mixedStorage' },
   { name: 'a real stored into an INTEGER column', sql: 'UPDATE mix SET i = 1.5 WHERE id = 1', write: 'mix', known: 'UNFIXED.mixedStorage' },
@@ -31,4 +34,6 @@ export const REGRESSIONS = [
   { name: 'CAST of a blob that is not UTF-8 to TEXT', sql: "SELECT CAST(x'00' AS TEXT) = 'a' AS c0", known: 'UNFIXED.blobAsTextNotUtf8' },
   { name: "a subquery's table types a column of a view", sql: 'SELECT id = ? AS c0 FROM v_mix WHERE 0.5 IN (SELECT memory_mb FROM agents)', params: [0], known: 'UNFIXED.flatColumnScope' },
   { name: 'a TIMESTAMP column read as text in an expression', sql: 'SELECT CAST(queued_at AS TEXT) AS c0 FROM step_executions', known: 'UNFIXED.timestampAsText' },
+  { name: 'a REAL read as text', sql: 'SELECT CAST(r AS TEXT) AS c0, CAST(0.1 + 0.2 AS TEXT) AS c1 FROM mix', known: 'UNFIXED.realAsText' },
+  { name: 'REPLACE with the same UNIQUE value as a literal and as a parameter', sql: "REPLACE INTO mix2 (id, k) VALUES (4, 'x'), (1, ?)", params: ['x'], write: 'mix2', known: 'UNFIXED.sameKeyTwice' },
 ];

@@ -94,6 +94,8 @@ export const UNFIXED = {
    * PostgreSQL's text of a timestamptz ('2026-01-02 03:04:05+00'), not the text SQLite stored.
    */
   timestampAsText: true,
+  /** A REAL read as text (CAST(r AS TEXT), concat()): SQLite writes 15 significant digits ('1000000000000000.0'), PostgreSQL the shortest exact form ('1e+15'). */
+  realAsText: true,
 };
 
 // FUZZ_ALL=1 turns every switch off, FUZZ_OFF=integerDivision,shiftRange the switches named, to see
