@@ -21,6 +21,10 @@ export const REGRESSIONS = [
   { name: 'json_array_length(NULL) is NULL', sql: "SELECT json_array_length(capabilities) AS c0, json_array_length(capabilities, '$.x') AS c1, json_array_length('null') AS c2 FROM agents" },
   { name: 'json_array_length() of NULL in a WHERE', sql: 'UPDATE agents SET description = ? WHERE 2.5e-3 != json_array_length(tags)', params: ['a%'], write: 'agents' },
 
+  { name: 'round() takes negative digits as 0', sql: 'SELECT round(1, (-1)) AS c0, round(155.5, -1) AS c1, round(1.5, NULL) AS c2, id FROM v_mix ORDER BY 4', order: { keys: [3] } },
+  { name: 'round() with negative digits in a DELETE', sql: 'DELETE FROM workflow_runs WHERE round(100, (-3)) BETWEEN - 0 AND (total_vm_time_ms & total_api_tokens)', write: 'workflow_runs' },
+  { name: "replace() with an empty pattern returns the text, whatever the replacement", sql: "SELECT replace('a', '', NULL) AS c0, replace('a', 'a', NULL) AS c1, replace(t, ?, ?) AS c2 FROM mix", params: ['', null] },
+
   // ---- not fixed yet
   { name: 'a Buffer compared with an INTEGER column', sql: 'SELECT id FROM mix WHERE ? = id', params: [eight(1)], known: 'UNFIXED.mixedStorage' },
   { name: 'a real stored into an INTEGER column', sql: 'UPDATE mix SET i = 1.5 WHERE id = 1', write: 'mix', known: 'UNFIXED.mixedStorage' },

@@ -27,7 +27,7 @@ export const FUNCTION_RULES = new Map<string, FunctionRule>([
   ['TRIM', f.textFunction],
   ['LTRIM', f.textFunction],
   ['RTRIM', f.textFunction],
-  ['REPLACE', f.textFunction],
+  ['REPLACE', f.replaceText],
   ['MAX', f.minMax],
   ['MIN', f.minMax],
   ['RANDOM', f.random],

@@ -57,6 +57,14 @@ export function textFunction(call: Call, ctx: Ctx): Tpl {
   return renamed(call, name, type);
 }
 
+/** replace(x, y, z) with an empty y is x in SQLite, whatever z is; PostgreSQL's gives NULL for a NULL z. */
+export function replaceText(call: Call, ctx: Ctx): Tpl {
+  const replaced = textFunction(call, ctx);
+  const [x, y] = call.args;
+  if (!x || !y || call.args.length !== 3) return replaced;
+  return tpl(['CASE WHEN CAST(', y, " AS text) = '' THEN CAST(", x, ' AS text) ELSE ', replaced, ' END'], 'text');
+}
+
 /** MAX/MIN with two or more arguments are SQLite's scalar max/min: GREATEST/LEAST. */
 export function minMax(call: Call, ctx: Ctx): Tpl {
   if (call.args.length < 2) return asWritten(call, inferType(call.args[0] ?? [], ctx));
@@ -82,11 +90,15 @@ export function sumAvg(call: Call, ctx: Ctx): Tpl {
   return asWritten(call, call.name === 'SUM' ? inferType(x ?? [], ctx) : 'numeric');
 }
 
-/** ROUND rounds half away from zero in SQLite; PostgreSQL's round(double) rounds half to even. */
+/**
+ * ROUND rounds half away from zero in SQLite; PostgreSQL's round(double) rounds half to even.
+ * SQLite takes negative digits as 0 (round(155.5, -1) is 156.0); PostgreSQL would round to tens.
+ */
 export function round(call: Call, _ctx: Ctx): Tpl {
   castParam(call.args[0], 'numeric');
   castParam(call.args[1], 'integer');
-  const digits = call.args[1] ? [', ', call.args[1]] : [];
+  const d = call.args[1];
+  const digits = d ? [', CASE WHEN ', d, ' < 0 THEN 0 ELSE ', d, ' END'] : [];
   return tpl(['CAST(round(CAST(', call.args[0] ?? [], ' AS numeric)', ...digits, ') AS double precision)'], 'double precision');
 }
 
