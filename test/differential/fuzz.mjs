@@ -82,3 +82,5 @@ try {
   await database.drop();
   if (embedded) await embedded.stop();
 }
+// The embedded server's shutdown leaves handles behind; the exit code is the run's answer.
+process.exit(process.exitCode ?? 0);
