@@ -28,6 +28,8 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
     return tpl(['CAST(trunc(CAST(', value, ' AS numeric)) AS bigint)'], 'bigint');
   }
   if (from === 'bytea' && type === 'text') return tpl(["convert_from(", value, ", 'UTF8')"], 'text');
+  // SQLite's booleans are the integers 0/1: their text is '0'/'1', not PostgreSQL's 'false'/'true'.
+  if (from === 'boolean' && type === 'text') return tpl(['CAST(CAST(', value, ' AS integer) AS text)'], 'text');
   castParam(value, 'text');
   const source: Node[] = value;
   return tpl(['CAST(', source, ` AS ${type})`], type);

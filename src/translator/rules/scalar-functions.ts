@@ -52,7 +52,9 @@ export function textFunction(call: Call, ctx: Ctx): Tpl {
   const argType = first ? inferType(first, ctx) : undefined;
   if (argType !== undefined && argType !== 'text' && argType !== 'bytea') {
     // SQLite reads a number or a JSON value as its text; PostgreSQL's text functions need text.
-    return tpl([`${name}(CAST(`, first, ' AS text)', ...rest.flatMap((a) => [', ', a]), ')'], type);
+    // A BOOLEAN column holds SQLite's 0/1, whose text is '0'/'1'.
+    const asText = argType === 'boolean' ? ['CAST(CAST(', first, ' AS integer) AS text)'] : ['CAST(', first, ' AS text)'];
+    return tpl([`${name}(`, ...asText, ...rest.flatMap((a) => [', ', a]), ')'], type);
   }
   return renamed(call, name, type);
 }
