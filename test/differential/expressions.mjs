@@ -209,6 +209,10 @@ export class Gen {
           this.subqueries.length ? lazy(() => this.subqueryIn()) : undefined,
           this.colParam(),
         ].filter(Boolean);
+        if (!KNOWN.wrappedTokenWhitespace) {
+          // LIKE on a column that is not text: the rule wraps it in CAST(...).
+          list.push(fc.tuple(this.expr('any', 0).filter((x) => x.col), fc.constantFrom("'a%'", "'%1%'")).map(([a, p]) => cat('bool', a, ` LIKE ${p}`)));
+        }
         if (!KNOWN.textNumberComparison) list.push(fc.tuple(e('any'), fc.constantFrom('=', '<', '>'), e('any')).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)));
         return list;
       },
