@@ -79,7 +79,8 @@ function tokenText(t: Token, env: RenderEnv): string {
     case 'blob':
       return `'\\x${t.value}'::bytea`;
     default:
-      return t.text;
+      // SQLite's `==` is `=`; PostgreSQL has no `==` operator.
+      return t.type === 'op' && t.value === '==' ? '=' : t.text;
   }
 }
 

@@ -4,7 +4,7 @@
  * for transaction statements, and every failure mapped to the SqliteError SQLite would raise.
  */
 import type { OpenPlan } from '../../adapter/config';
-import { sqliteError, type SqliteError } from '../../adapter/errors';
+import { sqliteError, TranslationError, type SqliteError } from '../../adapter/errors';
 import { info } from '../../adapter/log';
 import { redactUrl } from '../../adapter/redact';
 import type { SchemaCatalog } from '../../schema/catalog';
@@ -100,7 +100,7 @@ export class PgConnection implements StatementRunner {
     try {
       return this.#client.describe(translation.text).fields;
     } catch (error) {
-      throw this.#error(error);
+      throw refusedTranslation(this.#error(error), translation) ?? this.#error(error);
     }
   }
 
@@ -251,4 +251,28 @@ export class PgConnection implements StatementRunner {
     const pg = (error as { pg?: unknown; failure?: { pg?: unknown } }).pg ?? (error as { failure?: { pg?: unknown } }).failure?.pg;
     return mapPgError(pg ?? error, { catalog: this.#catalog, url: this.#url });
   }
+}
+
+/**
+ * PostgreSQL's type checks, failed while preparing a translated statement (no parameter is bound
+ * yet, so only the statement's own text is at fault): SQLite runs the statement, converting values
+ * between storage classes one by one, PostgreSQL cannot run its translation (no operator or function
+ * for these types, a type that cannot be converted, a parameter whose type cannot be told, a constant
+ * that does not read as the type it meets). That is a refusal at prepare, a TranslationError with
+ * PostgreSQL's reason.
+ */
+const TYPE_CHECKS = new Set(['42883', '42804', '42846', '42725', '42P18', '22P02', '22007', '22008', '22003', '22021']);
+
+function refusedTranslation(error: SqliteError, translation: Translation): TranslationError | undefined {
+  const pg = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (typeof pg?.code !== 'string' || !TYPE_CHECKS.has(pg.code) || translation.overridden) return undefined;
+  const reason = typeof pg.message === 'string' ? pg.message : error.message;
+  const refused = new TranslationError(
+    `Cannot translate this statement to PostgreSQL: PostgreSQL refuses its types (${reason}). SQLite converts ` +
+      'values between types here; write the conversion explicitly (CAST) so that both databases agree, or add ' +
+      'an override (REGISTRY_SQL_OVERRIDES).',
+    'types',
+    translation.source,
+  );
+  return Object.assign(refused, { cause: error });
 }

@@ -17,6 +17,11 @@
  * - unknown target: numbers and bigints in JavaScript's own text.
  * Values PostgreSQL cannot hold as SQLite did (a NUL in text, 'infinity' for a timestamp, integers
  * beyond 64 bits) are refused first, with a SQLITE_MISMATCH error (values-unholdable.ts).
+ * - any other known column type (integers, boolean, timestamps, reals, numeric, JSON): a Buffer
+ *   is refused with a SQLITE_MISMATCH error naming the column. SQLite would keep the BLOB (or
+ *   compare it as unequal to every number); `pg` would send the bytes in binary format, which
+ *   PostgreSQL reads as a value of the column's type (8 bytes as a bigint, a double, a time) or
+ *   rejects as a broken message.
  * NaN is stored as NULL by SQLite, so it is sent as NULL everywhere. The Date of a statement's
  * 'now' slot is sent as ISO-8601 text. Typed arrays other than Buffer are sent as their bytes.
  */
@@ -50,14 +55,23 @@ function coercerFor(targetType: PgColumnType | undefined): ParamCoercer {
   switch (targetType) {
     case 'text':
       return toText;
+    case 'bytea':
+      return toBytea;
+    case undefined:
+      return toPlain;
+  }
+  const typed = typedCoercer(targetType);
+  return (value, slot) => (ArrayBuffer.isView(value) ? bytesRefused(targetType, slot) : typed(value, slot));
+}
+
+function typedCoercer(targetType: PgColumnType): ParamCoercer {
+  switch (targetType) {
     case 'bigint':
     case 'integer':
     case 'smallint':
       return toInteger;
     case 'boolean':
       return toBoolean;
-    case 'bytea':
-      return toBytea;
     case 'timestamp with time zone':
     case 'timestamp without time zone':
       return toTimestamp;
@@ -68,6 +82,15 @@ function coercerFor(targetType: PgColumnType | undefined): ParamCoercer {
     default:
       return toPlain;
   }
+}
+
+function bytesRefused(targetType: PgColumnType, slot: Pick<ParamSlot, 'targetColumn'> | undefined): never {
+  const column = slot?.targetColumn ? `${slot.targetColumn.table}.${slot.targetColumn.column}` : 'a column';
+  throw sqliteError(
+    `datatype mismatch: a Buffer cannot be bound for ${column} on PostgreSQL, where the column is ${targetType}; ` +
+      'bind a value of the column\'s type, or keep bytes in a BLOB column',
+    'SQLITE_MISMATCH',
+  );
 }
 
 /** null/undefined, the 'now' Date, Buffers and typed arrays: the same for every target. */

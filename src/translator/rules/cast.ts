@@ -1,7 +1,8 @@
 /**
  * CAST(x AS type): SQLite's type names map as in the schema (INTEGER → bigint, REAL → double
  * precision...). CAST to INTEGER truncates in SQLite (3.7 → 3) and reads a leading number from
- * text; PostgreSQL rounds, so the value is truncated as numeric first.
+ * text; PostgreSQL rounds, so the value is truncated as numeric first. A BLOB cast to TEXT is its
+ * bytes read as UTF-8 text in SQLite; PostgreSQL's bytea → text cast would give the '\x..' escape.
  */
 import { fail, type Ctx } from '../context';
 import { inferType } from '../infer-type';
@@ -30,6 +31,7 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
     castParam(value, 'text');
     return tpl(['CAST(', ...clampInt64(textAsInteger(from === 'text' ? [value] : ['CAST(', value, ' AS text)'])), ' AS bigint)'], 'bigint');
   }
+  if (from === 'bytea' && type === 'text') return tpl(["convert_from(", value, ", 'UTF8')"], 'text');
   if (type === 'double precision' && (from === undefined || from === 'text')) {
     castParam(value, 'text');
     return tpl(textAsReal(from === 'text' ? [value] : ['CAST(', value, ' AS text)']), 'double precision');

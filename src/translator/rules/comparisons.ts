@@ -23,18 +23,58 @@ function isBoundary(n: Node): boolean {
   );
 }
 
-/** The nodes of the operand ending just before index i. */
+/** The nodes of the operand ending just before index i. A `CASE ... END` is one operand, its inner words no boundary. */
 export function operandBefore(nodes: Node[], i: number): Node[] {
   let j = i - 1;
-  while (j >= 0 && (!isSig(nodes[j]) || !isBoundary(nodes[j]))) j--;
+  for (; j >= 0; j--) {
+    if (!isSig(nodes[j])) continue;
+    if (isWord(nodes[j], 'END')) {
+      const start = caseStart(nodes, j);
+      if (start >= 0) {
+        j = start;
+        continue;
+      }
+    }
+    if (isBoundary(nodes[j])) break;
+  }
   return nodes.slice(j + 1, i);
 }
 
-/** The nodes of the operand starting just after index i. */
+/** The nodes of the operand starting just after index i. A `CASE ... END` is one operand. */
 export function operandAfter(nodes: Node[], i: number, extraStop?: string): Node[] {
   let j = i + 1;
-  while (j < nodes.length && (!isSig(nodes[j]) || !(isBoundary(nodes[j]) || isWord(nodes[j], extraStop ?? '')))) j++;
+  for (; j < nodes.length; j++) {
+    if (!isSig(nodes[j])) continue;
+    if (isWord(nodes[j], 'CASE')) {
+      const end = caseEnd(nodes, j);
+      if (end >= 0) {
+        j = end;
+        continue;
+      }
+    }
+    if (isBoundary(nodes[j]) || isWord(nodes[j], extraStop ?? '')) break;
+  }
   return nodes.slice(i + 1, j);
+}
+
+/** The index of the CASE that the END at `end` closes (nested CASEs counted), or -1. */
+function caseStart(nodes: Node[], end: number): number {
+  let depth = 0;
+  for (let k = end; k >= 0; k--) {
+    if (isWord(nodes[k], 'END')) depth++;
+    else if (isWord(nodes[k], 'CASE') && --depth === 0) return k;
+  }
+  return -1;
+}
+
+/** The index of the END that closes the CASE at `start` (nested CASEs counted), or -1. */
+function caseEnd(nodes: Node[], start: number): number {
+  let depth = 0;
+  for (let k = start; k < nodes.length; k++) {
+    if (isWord(nodes[k], 'CASE')) depth++;
+    else if (isWord(nodes[k], 'END') && --depth === 0) return k;
+  }
+  return -1;
 }
 
 export function annotateComparisons(nodes: Node[], ctx: Ctx): void {

@@ -32,7 +32,7 @@ export const FUNCTION_RULES = new Map<string, FunctionRule>([
   ['TRIM', text.textFunction],
   ['LTRIM', text.textFunction],
   ['RTRIM', text.textFunction],
-  ['REPLACE', text.textFunction],
+  ['REPLACE', text.replaceText],
   ['MAX', f.minMax],
   ['MIN', f.minMax],
   ['RANDOM', f.random],

@@ -30,8 +30,9 @@ export function json(call: Call, ctx: Ctx): Tpl {
 
 export function jsonArrayLength(call: Call, ctx: Ctx): Tpl {
   const v = at(call, ctx);
-  // SQLite answers 0 for a value that is not an array; PostgreSQL would raise an error.
-  return tpl(['CASE jsonb_typeof(', ...v, ") WHEN 'array' THEN jsonb_array_length(", ...v, ') ELSE 0 END'], 'integer');
+  // SQLite answers 0 for a value that is not an array (PostgreSQL would raise an error), and NULL
+  // for NULL or a path that is not there.
+  return tpl(['CASE jsonb_typeof(', ...v, ") WHEN 'array' THEN jsonb_array_length(", ...v, ') WHEN NULL THEN NULL ELSE CASE WHEN ', ...v, ' IS NULL THEN NULL ELSE 0 END END'], 'integer');
 }
 
 export function jsonType(call: Call, ctx: Ctx): Tpl {

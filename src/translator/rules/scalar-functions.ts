@@ -80,7 +80,8 @@ export function random(call: Call, ctx: Ctx): Tpl {
 export function round(call: Call, _ctx: Ctx): Tpl {
   castParam(call.args[0], 'numeric');
   castParam(call.args[1], 'integer');
-  const digits = call.args[1] ? [', ', call.args[1]] : [];
+  const d = call.args[1];
+  const digits = d ? [', CASE WHEN ', d, ' < 0 THEN 0 ELSE ', d, ' END'] : [];
   return tpl(['CAST(round(CAST(', call.args[0] ?? [], ' AS numeric)', ...digits, ') AS double precision)'], 'double precision');
 }
 
@@ -107,12 +108,12 @@ function typeofName(type: string | undefined): string | undefined {
   return 'text';
 }
 
-/** hex(x): SQLite hex-encodes the UTF-8 bytes of text, upper case. */
+/** hex(x): SQLite hex-encodes the UTF-8 bytes of text, upper case; hex(NULL) is ''. */
 export function hex(call: Call, ctx: Ctx): Tpl {
   const x = call.args[0] ?? [];
-  if (inferType(x, ctx) === 'bytea') return tpl(['upper(encode(', x, ", 'hex'))"], 'text');
+  if (inferType(x, ctx) === 'bytea') return tpl(['COALESCE(upper(encode(', x, ", 'hex')), '')"], 'text');
   castParam(x, 'text');
-  return tpl(['upper(encode(convert_to(CAST(', x, " AS text), 'UTF8'), 'hex'))"], 'text');
+  return tpl(['COALESCE(upper(encode(convert_to(CAST(', x, " AS text), 'UTF8'), 'hex')), '')"], 'text');
 }
 
 /** likely(x), unlikely(x), likelihood(x, p): planner hints that return x. */

@@ -23,6 +23,14 @@ export function textFunction(call: Call, ctx: Ctx): Tpl {
   return tpl([`${name}(`, ...text, ...rest.flatMap((a) => [', ', a]), ')'], type);
 }
 
+/** replace(x, y, z) with an empty y is x in SQLite, whatever z is; PostgreSQL's gives NULL for a NULL z. */
+export function replaceText(call: Call, ctx: Ctx): Tpl {
+  const replaced = textFunction(call, ctx);
+  const [x, y] = call.args;
+  if (!x || !y || call.args.length !== 3) return replaced;
+  return tpl(['CASE WHEN CAST(', y, " AS text) = '' THEN ", ...asText(x, ctx), ' ELSE ', replaced, ' END'], 'text');
+}
+
 /**
  * substr(x, start[, length]) as SQLite counts: a negative start counts from the end, start 0 is
  * the position before the first character, a negative length takes the characters before start.

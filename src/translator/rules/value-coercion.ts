@@ -24,8 +24,12 @@ export function coerceValue(slice: Node[], col: ResolvedColumn, _ctx: Ctx): bool
     return true;
   }
   if (s.length === 1 && isType(s[0], 'number') && type === 'boolean') {
-    // SQLite has no boolean type: the registry writes and compares 0/1.
-    s[0].note = { ...s[0].note, replace: Number(s[0].text) !== 0 ? 'true' : 'false' };
+    // SQLite has no boolean type: the registry writes and compares 0/1. Another number is not a
+    // boolean (`enabled = 2` is false in SQLite, not true): it stays a number, which PostgreSQL
+    // refuses beside a boolean at prepare.
+    const n = Number(s[0].text);
+    if (n !== 0 && n !== 1) return false;
+    s[0].note = { ...s[0].note, replace: n === 1 ? 'true' : 'false' };
     return true;
   }
   if (isTimestampType(type)) {

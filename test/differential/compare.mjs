@@ -1,0 +1,139 @@
+// Compares the two answers of one case. The invariant: the same answer — values, JS types, column
+// names, row order wherever SQLite's is defined, `changes`, error or not and its class and code — or
+// a TranslationError at prepare on PostgreSQL. Returns undefined when they agree, otherwise
+// { kind, detail }: `kind` names the class of difference (the fuzzer reports one example per kind).
+
+/** One value as comparable text: its JS type and its value. */
+export function show(v) {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (Buffer.isBuffer(v)) return `Buffer<${v.toString('hex')}>`;
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : `${v}`;
+  if (typeof v === 'string') return JSON.stringify(v);
+  return `${typeof v}:${String(v)}`;
+}
+
+function typeOf(v) {
+  if (v === null) return 'null';
+  if (Buffer.isBuffer(v)) return 'Buffer';
+  return typeof v;
+}
+
+/**
+ * Two values are the same when their JS types and values are. Reals may differ in the last bits of
+ * an aggregate (SQLite sums with extra precision, PostgreSQL in plain double): a relative error
+ * below 1e-12 between two non-integral numbers counts as equal.
+ */
+export function sameValue(a, b) {
+  if (typeOf(a) !== typeOf(b)) return false;
+  if (Buffer.isBuffer(a)) return a.equals(b);
+  if (typeof a === 'number') {
+    if (a === b) return true;
+    if (Number.isInteger(a) || Number.isInteger(b) || !Number.isFinite(a) || !Number.isFinite(b)) return false;
+    return Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b));
+  }
+  return a === b;
+}
+
+const rowKey = (row) => row.map(show).join(' | ');
+
+/** Rows as a multiset: sorted by their text, then compared one by one with sameValue. */
+function sameMultiset(a, b) {
+  if (a.length !== b.length) return false;
+  const sa = [...a].sort((x, y) => (rowKey(x) < rowKey(y) ? -1 : 1));
+  const sb = [...b].sort((x, y) => (rowKey(x) < rowKey(y) ? -1 : 1));
+  return sa.every((row, i) => row.length === sb[i].length && row.every((v, j) => sameValue(v, sb[i][j])));
+}
+
+/** Rows grouped by their ORDER BY key columns, in order: [[key, rows]...]. */
+function groupsByKey(rows, keys) {
+  const groups = [];
+  for (const row of rows) {
+    const key = keys.map((k) => row[k]);
+    const last = groups[groups.length - 1];
+    if (last && last[0].every((v, i) => sameValue(v, key[i]))) last[1].push(row);
+    else groups.push([key, [row]]);
+  }
+  return groups;
+}
+
+/**
+ * Compares rows by `order`: undefined → as multisets (SQLite's order is not defined); 'count' → the
+ * number of rows only (LIMIT without ORDER BY picks rows in rowid order, not compared yet);
+ * { keys, limited } → the sequence of ORDER BY keys (columns by position) must be identical and the
+ * rows within each group of equal keys the same multiset, except the first and last groups when
+ * LIMIT/OFFSET may cut a group of ties.
+ */
+function compareRows(a, b, order) {
+  if (order === 'count') return a.length === b.length ? undefined : { kind: 'rows', detail: `${a.length} rows vs ${b.length}` };
+  if (!order) return sameMultiset(a, b) ? undefined : { kind: 'rows', detail: 'different rows' };
+  const ga = groupsByKey(a, order.keys);
+  const gb = groupsByKey(b, order.keys);
+  const keysA = ga.map((g) => rowKey(g[0]));
+  const keysB = gb.map((g) => rowKey(g[0]));
+  const sameKeys = ga.length === gb.length && ga.every((g, i) => g[0].every((v, j) => sameValue(v, gb[i][0][j])));
+  if (!sameKeys) {
+    if (sameMultiset(a, b)) return { kind: 'order', detail: `ORDER BY keys ${keysA.join(', ')} vs ${keysB.join(', ')}` };
+    return { kind: 'rows', detail: 'different rows' };
+  }
+  for (let i = 0; i < ga.length; i++) {
+    const edge = order.limited && (i === 0 || i === ga.length - 1);
+    if (edge ? ga[i][1].length !== gb[i][1].length : !sameMultiset(ga[i][1], gb[i][1])) return { kind: 'rows', detail: `rows with key ${keysA[i]}` };
+  }
+  return undefined;
+}
+
+function compareResult(a, b, order) {
+  if (a.error || b.error) {
+    if (!a.error) return { kind: 'pg-error-only', detail: `${b.name} ${b.code}` };
+    if (!b.error) return { kind: 'sqlite-error-only', detail: `${a.name} ${a.code}` };
+    if (a.name !== b.name || a.code !== b.code) return { kind: 'error-code', detail: `${a.name} ${a.code} vs ${b.name} ${b.code}` };
+    if (a.phase !== b.phase) return { kind: 'error-phase', detail: `at ${a.phase} vs at ${b.phase}` };
+    return undefined;
+  }
+  if (a.reader !== b.reader) return { kind: 'reader', detail: `reader ${a.reader} vs ${b.reader}` };
+  if (!a.reader) return a.changes === b.changes ? undefined : { kind: 'changes', detail: `${a.changes} vs ${b.changes}` };
+  if (a.columns.join('\0') !== b.columns.join('\0')) return { kind: 'columns', detail: `${JSON.stringify(a.columns)} vs ${JSON.stringify(b.columns)}` };
+  const typesA = a.rows.map((r) => r.map(typeOf).join(',')).sort().join(';');
+  const typesB = b.rows.map((r) => r.map(typeOf).join(',')).sort().join(';');
+  const rows = compareRows(a.rows, b.rows, order);
+  if (rows && rows.kind === 'rows' && typesA !== typesB && a.rows.length === b.rows.length) return { kind: 'types', detail: 'JS types of values differ' };
+  return rows;
+}
+
+/** Compares the answers of one case: undefined when they agree, else { kind, detail }. */
+export function compareAnswers(c, { sqlite, pg }) {
+  // Refused at prepare with a TranslationError: an allowed answer whatever SQLite does.
+  if (pg.error && pg.phase === 'prepare' && pg.name === 'TranslationError') return undefined;
+  const main = compareResult(sqlite, pg, c.order);
+  if (main) return main;
+  if (c.write) {
+    const t = compareResult(sqlite.table, pg.table, undefined);
+    if (t) return { kind: `table-after-write/${t.kind}`, detail: t.detail };
+  }
+  return undefined;
+}
+
+/** A readable account of one case and both answers, for a failure message. */
+export function describe(c, answers, diff) {
+  const fmtParams = (p) => (p.length === 1 && p[0] && typeof p[0] === 'object' && !Buffer.isBuffer(p[0])
+    ? `{ ${Object.entries(p[0]).map(([k, v]) => `${k}: ${show(v)}`).join(', ')} }`
+    : `[${p.map(show).join(', ')}]`);
+  const fmt = (a) => {
+    if (!a) return '(none)';
+    if (a.error) return `${a.name} ${a.code ?? ''} at ${a.phase}: ${a.message}`;
+    if (!a.reader) return `changes: ${a.changes}`;
+    return `columns ${JSON.stringify(a.columns)}\n      ${a.rows.map((r) => `[${r.map(show).join(', ')}]`).join('\n      ') || '(no rows)'}`;
+  };
+  const lines = [
+    `difference: ${diff.kind} — ${diff.detail}`,
+    `  sql:    ${c.sql}`,
+    `  params: ${fmtParams(c.params)}`,
+    `  order:  ${JSON.stringify(c.order) ?? 'multiset'}${c.write ? `, then SELECT * FROM ${c.write}` : ''}`,
+    `  sqlite: ${fmt(answers.sqlite)}`,
+    `  pg:     ${fmt(answers.pg)}`,
+  ];
+  if (c.write) lines.push(`  sqlite ${c.write}: ${fmt(answers.sqlite.table)}`, `  pg ${c.write}:     ${fmt(answers.pg.table)}`);
+  return lines.join('\n');
+}
