@@ -60,6 +60,7 @@ export class PgAsyncConnection {
       statementSetup: sessionSetup(plan.pgSchema, readonly),
       applicationName: 'swarm-registry-adapter',
       writeLockKey: writeLockKey(plan.pgSchema).toString(),
+      pooler: plan.pgPooler,
     };
     this.#target = describeTarget(plan.databaseUrl!);
     this.#pool = new ConnectionPool(this.#config, 'async');

@@ -63,6 +63,7 @@ export class PgConnection implements StatementRunner {
         statementSetup: setup,
         applicationName: 'swarm-registry-adapter',
         writeLockScope: plan.pgSchema,
+        pooler: plan.pgPooler,
       });
     } catch (error) {
       throw this.#error(error);

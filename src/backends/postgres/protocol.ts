@@ -122,6 +122,11 @@ export interface WorkerConfig {
   applicationName: string;
   /** The advisory lock key of BEGIN IMMEDIATE/EXCLUSIVE, as a decimal bigint literal. */
   writeLockKey: string;
+  /**
+   * `transaction`: a transaction-mode pooler (PgBouncer) stands between us and PostgreSQL, so no
+   * session state survives a transaction: the setup runs in every transaction, statements are unnamed.
+   */
+  pooler?: 'none' | 'transaction';
 }
 
 export interface WorkerData {

@@ -36,6 +36,8 @@ export interface SyncPgClientOptions {
   applicationName?: string;
   /** What the BEGIN IMMEDIATE/EXCLUSIVE advisory lock is derived from: the schema. Default `engine_registry`. */
   writeLockScope?: string;
+  /** `transaction`: behind a transaction-mode pooler (REGISTRY_PG_POOLER). Default `none`. */
+  pooler?: 'none' | 'transaction';
   /** Test seam: the script the worker thread runs (a wrapper around worker.js injecting faults). */
   workerPath?: string | URL;
 }
@@ -272,6 +274,7 @@ export class SyncPgClient {
         statementSetup: options.statementSetup ?? [],
         applicationName: options.applicationName ?? 'swarm-registry-adapter',
         writeLockKey: writeLockKey(options.writeLockScope ?? 'engine_registry').toString(),
+        pooler: options.pooler ?? 'none',
       },
       options.workerPath,
     );

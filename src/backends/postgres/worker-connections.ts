@@ -2,12 +2,20 @@
  * The worker's PostgreSQL connections: a pg.Pool whose clients are set up once (the caller's
  * `statementSetup`, `statement_timeout`, `application_name`) and carry the state batches need.
  *
+ * `statement_timeout` is SET after connecting rather than sent as a start-up parameter, which
+ * PgBouncer refuses (`unsupported startup parameter`). Behind a transaction-mode pooler
+ * (`pooler: 'transaction'`) a connection is a different server session from one transaction to
+ * the next, so nothing is set per connection: the same settings are applied with `set_config(...,
+ * true)` (SET LOCAL) at the start of every transaction, a statement outside a transaction runs in
+ * a transaction of its own that carries them (`ownTransaction`), and statements are never named
+ * (a named statement is parsed in one server session and executed in another).
+ *
  * The caller is synchronous, so almost every request needs exactly one connection, one after the
  * other: the last released connection is kept aside (`spare`) and handed straight back, which
  * skips the pool's checkout on the hot path.
  */
 import pg from 'pg';
-import { WireQuery, type WireBatch, type WireConnectionState } from './worker-wire-query';
+import { WireQuery, type WireBatch, type WireConnectionState, type WireStep } from './worker-wire-query';
 import type { WorkerConfig } from './protocol';
 import { metricsRecorder, secondsSince } from '../../metrics/record';
 
@@ -31,6 +39,10 @@ export class ConnectionPool {
   private readonly connections = new WeakMap<pg.PoolClient, PgConnection>();
   private spare: PgConnection | null = null;
   private readonly setupSql: string;
+  /** Behind a transaction-mode pooler: no state may outlive a transaction. */
+  readonly perTransaction: boolean;
+  /** One statement applying the setup to the current transaction only (set_config(..., true)). */
+  readonly transactionSetup: string;
 
   /** `pool`: which pool this is, for the pool-wait metrics (backend, async, mirror). */
   constructor(config: WorkerConfig, private readonly name = 'backend') {
@@ -39,15 +51,43 @@ export class ConnectionPool {
       max: config.poolSize,
       connectionTimeoutMillis: config.timeoutMs,
       idleTimeoutMillis: 30_000,
-      // The server stops a statement on its own after the caller's timeout, even when this
-      // process can no longer cancel it (it died, or its network did).
-      statement_timeout: config.timeoutMs,
       application_name: config.applicationName,
       keepAlive: true,
     });
     // An idle connection that fails is dropped by the pool; without a listener it would kill the worker.
     this.pool.on('error', () => {});
-    this.setupSql = config.statementSetup.map((s) => s.trim().replace(/;+$/, '')).filter(Boolean).join(';\n');
+    // The server stops a statement on its own after the caller's timeout, even when this
+    // process can no longer cancel it (it died, or its network did).
+    const setup = [...config.statementSetup, `SET statement_timeout TO ${Math.floor(config.timeoutMs)}`];
+    this.perTransaction = config.pooler === 'transaction';
+    this.transactionSetup = localSetup(setup);
+    this.setupSql = this.perTransaction ? '' : setup.map((s) => s.trim().replace(/;+$/, '')).filter(Boolean).join(';\n');
+  }
+
+  /**
+   * `sql` (which starts a transaction with BEGIN) with the per-transaction setup right after the
+   * BEGIN when behind a transaction pooler; unchanged otherwise.
+   */
+  beginText(sql: string): string {
+    if (!this.perTransaction) return sql;
+    if (!/^BEGIN\b/i.test(sql)) throw new Error(`beginText: ${JSON.stringify(sql)} does not start with BEGIN`);
+    return `BEGIN; ${this.transactionSetup};${sql.slice(5)}`;
+  }
+
+  /** The steps that start a transaction (BEGIN, and the per-transaction setup when behind a pooler). */
+  beginSteps(): WireStep[] {
+    return this.perTransaction ? [{ text: 'BEGIN' }, { text: this.transactionSetup }] : [{ text: 'BEGIN' }];
+  }
+
+  /**
+   * A batch run outside a transaction, behind a transaction pooler: wrapped in BEGIN, the setup and
+   * COMMIT (one round trip). Its own results are `results.slice(OWN_HEAD, -1)`; when it fails, the
+   * transaction is left aborted and the caller must ROLLBACK.
+   */
+  ownTransaction(batch: WireBatch): WireBatch {
+    // A multi-statement text may end in a `--` comment: the newlines keep COMMIT out of it.
+    if ('simple' in batch) return { simple: `BEGIN;\n${this.transactionSetup};\n${batch.simple}\n;COMMIT` };
+    return { steps: [...this.beginSteps(), ...batch.steps, { text: 'COMMIT' }] };
   }
 
   async acquire(): Promise<PgConnection> {
@@ -95,7 +135,7 @@ export class ConnectionPool {
   }
 
   private adopt(client: pg.PoolClient): PgConnection {
-    const conn: PgConnection = { client, broken: false, parsed: new Map(), active: null };
+    const conn: PgConnection = { client, broken: false, parsed: new Map(), active: null, unnamed: this.perTransaction };
     this.connections.set(client, conn);
     const markBroken = () => {
       conn.broken = true;
@@ -109,6 +149,28 @@ export class ConnectionPool {
     wire.on('noData', () => conn.active?.onNoData());
     return conn;
   }
+}
+
+/** Results of `ownTransaction(batch)` before the batch's own: BEGIN and the setup. */
+export const OWN_HEAD = 2;
+
+const SET_STATEMENT = /^SET\s+(?:SESSION\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*(?:\s+TO\s+|=)\s*(.+?)\s*;?\s*$/is;
+
+/**
+ * The connection set-up (`SET name TO value` statements) as one statement that applies it to the
+ * current transaction only. `default_transaction_read_only` becomes `transaction_read_only`: the
+ * transaction has already begun.
+ */
+export function localSetup(statements: readonly string[]): string {
+  const calls = statements.map((statement) => {
+    const match = SET_STATEMENT.exec(statement.trim());
+    if (!match) throw new Error(`The connection set-up ${JSON.stringify(statement)} is not a SET statement, so it cannot be applied per transaction`);
+    const name = match[1]!.toLowerCase() === 'default_transaction_read_only' ? 'transaction_read_only' : match[1]!;
+    const raw = match[2]!;
+    const value = /^'.*'$/s.test(raw) ? raw.slice(1, -1).replace(/''/g, "'") : raw;
+    return `pg_catalog.set_config('${name}', '${value.replace(/'/g, "''")}', true)`;
+  });
+  return `SELECT ${calls.join(', ')}`;
 }
 
 /** Runs one batch on a connection; resolves with the batch's results. */

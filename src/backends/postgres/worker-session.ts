@@ -9,7 +9,7 @@
  * too long gets PostgreSQL's 55P03 (SQLITE_BUSY, as SQLite's busy timeout) before the caller's
  * own timeout fires.
  */
-import { run, type ConnectionPool, type PgConnection } from './worker-connections';
+import { OWN_HEAD, run, type ConnectionPool, type PgConnection } from './worker-connections';
 import { SqliteUsageError } from './worker-errors';
 import type { RequestContext } from './worker-request-context';
 import { lastResult, Transaction } from './worker-transaction';
@@ -31,7 +31,7 @@ export class Session {
       values.length === 0 && name === undefined ? { simple: text } : { steps: [{ text, values, name, target: true }] };
     const tx = this.tx;
     if (tx) return tx.serial(async () => lastResult((await tx.guarded(ctx, batch)).results));
-    return this.withConnection(async (conn) => lastResult((await ctx.run(conn, batch)).results));
+    return this.withConnection(async (conn) => lastResult((await this.alone(ctx, conn, batch)).results));
   }
 
   async describe(ctx: RequestContext, text: string): Promise<DescribeResult> {
@@ -39,7 +39,7 @@ export class Session {
     const tx = this.tx;
     const described = tx
       ? await tx.serial(async () => (await tx.guarded(ctx, batch)).describe)
-      : await this.withConnection(async (conn) => (await ctx.run(conn, batch)).describe);
+      : await this.withConnection(async (conn) => (await this.alone(ctx, conn, batch)).describe);
     return described ?? { paramTypes: [], fields: null };
   }
 
@@ -105,10 +105,23 @@ export class Session {
     if (this.tx) this.end(this.tx, true);
   }
 
+  /** A batch outside any transaction; behind a transaction pooler, in a transaction of its own carrying the set-up. */
+  private async alone(ctx: RequestContext, conn: PgConnection, batch: WireBatch): Promise<{ results: WireResult[]; describe: DescribeResult | null }> {
+    if (!this.pool.perTransaction) return ctx.run(conn, batch);
+    let query;
+    try {
+      query = await ctx.run(conn, this.pool.ownTransaction(batch));
+    } catch (err) {
+      if (!conn.broken) await run(conn, { simple: 'ROLLBACK' }).catch(() => undefined);
+      throw err;
+    }
+    return { results: query.results.slice(OWN_HEAD, -1), describe: query.describe };
+  }
+
   private async open(ctx: RequestContext, sql: string, bySavepoint: boolean): Promise<void> {
     const conn = await this.pool.acquire();
     try {
-      await ctx.run(conn, { simple: sql });
+      await ctx.run(conn, { simple: this.pool.beginText(sql) });
     } catch (err) {
       // BEGIN may have succeeded before the lock (or savepoint) failed: leave no transaction open.
       if (!conn.broken) await run(conn, { simple: 'ROLLBACK' }).catch(() => undefined);
