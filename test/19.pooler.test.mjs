@@ -1,0 +1,55 @@
+// Behind a real PgBouncer in transaction mode (REGISTRY_PG_POOLER=transaction): the conformance
+// suite on PostgreSQL, and 6 processes running the registry's workload through it at once.
+// Runs when Debian's `pgbouncer` package is installed (.ci/run installs it); skipped otherwise.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import test from 'ava';
+import Database from 'swarm-registry-adapter';
+import { runConformance } from './conformance/index.mjs';
+import { postgresBackend, tempDir } from './helpers/backends.mjs';
+import { createTestDatabase, serverUrl } from './helpers/pg.mjs';
+import { pgbouncerMissing, startPgBouncer } from './helpers/pgbouncer.mjs';
+
+const WORKLOAD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'helpers', 'pooler-workload.mjs');
+const missing = pgbouncerMissing();
+
+if (missing) {
+  test.skip(`behind PgBouncer in transaction mode: skipped because ${missing}`, () => {});
+} else {
+  let bouncer;
+  test.before(async () => {
+    bouncer = await startPgBouncer(serverUrl(), { poolMode: 'transaction', poolSize: 20 });
+  });
+  test.after.always(async () => {
+    await bouncer?.stop();
+  });
+
+  runConformance(test, postgresBackend(test, { name: 'postgres-pgbouncer', extra: { pgPooler: 'transaction' }, through: (url) => bouncer.urlFor(url) }));
+
+  test('6 processes run the registry workload through PgBouncer in transaction mode at once, without a failure', async (t) => {
+    const { url } = await createTestDatabase(t);
+    const pooled = bouncer.urlFor(url);
+    const schema = 'pooled';
+    const setup = new Database(path.join(tempDir(t), 'registry.db'), { backend: 'postgres', databaseUrl: pooled, pgSchema: schema, pgPooler: 'transaction' });
+    setup.exec(`CREATE TABLE agents (id TEXT PRIMARY KEY, name TEXT NOT NULL, memory_mb INTEGER DEFAULT 128,
+      capabilities JSON, updated_at TIMESTAMP)`);
+    setup.close();
+    const rounds = 5;
+    const run = (worker) => new Promise((resolve, reject) => {
+      execFile(process.execPath, [WORKLOAD, pooled, schema, String(worker), String(rounds)], { timeout: 100_000 }, (error, stdout, stderr) => {
+        if (error) reject(new Error(`worker ${worker}: ${error.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout.trim().split('\n').pop()));
+      });
+    });
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map(run));
+    for (const [i, { calls, failures }] of results.entries()) {
+      t.is(calls, rounds * 10, `worker ${i + 1} made every call`);
+      t.deepEqual(failures, [], `worker ${i + 1} had no failure`);
+    }
+    // Every process's rows are there, none lost or doubled.
+    const check = new Database(path.join(tempDir(t), 'check.db'), { backend: 'postgres', databaseUrl: pooled, pgSchema: schema, pgPooler: 'transaction' });
+    t.teardown(() => check.close());
+    t.is(check.prepare('SELECT count(*) AS n FROM agents WHERE memory_mb = 100').get().n, 6 * rounds);
+  });
+}
