@@ -2,17 +2,48 @@
 // suite on PostgreSQL, and 6 processes running the registry's workload through it at once.
 // Runs when Debian's `pgbouncer` package is installed (.ci/run installs it); skipped otherwise.
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import Database from 'swarm-registry-adapter';
 import { runConformance } from './conformance/index.mjs';
 import { postgresBackend, tempDir } from './helpers/backends.mjs';
-import { createTestDatabase, serverUrl } from './helpers/pg.mjs';
+import { createTestDatabase, serverUrl, withClient } from './helpers/pg.mjs';
 import { pgbouncerMissing, startPgBouncer } from './helpers/pgbouncer.mjs';
 
 const WORKLOAD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'helpers', 'pooler-workload.mjs');
 const missing = pgbouncerMissing();
+const { SyncPgClient } = createRequire(import.meta.url)('../dist/backends/postgres/sync-client.js');
+
+// No pooler needed: what the setting changes is visible on the server session itself.
+test('pooler "transaction": the set-up holds in every statement, transaction and cursor, and nothing is left on the session', async (t) => {
+  const { url } = await createTestDatabase(t);
+  await withClient(url, (c) => c.query("CREATE SCHEMA reg; CREATE TABLE reg.agents (id TEXT PRIMARY KEY); INSERT INTO reg.agents VALUES ('a1')"));
+  // One connection: every call below meets the same server session.
+  const client = new SyncPgClient({
+    connectionString: url, poolSize: 1, timeoutMs: 4321, pooler: 'transaction',
+    statementSetup: ['SET search_path TO reg', "SET TIME ZONE 'Asia/Tokyo'", 'SET default_transaction_read_only TO on'],
+  });
+  t.teardown(() => client.close());
+  const settings = "SELECT current_setting('TimeZone'), current_setting('statement_timeout'), current_setting('transaction_read_only'), (SELECT count(*) FROM agents)";
+  const expected = [['Asia/Tokyo', '4321ms', 'on', '1']];
+  t.deepEqual(client.query(settings, [], { name: 'named' }).rows, expected);
+  t.deepEqual(client.query(settings, [], { name: 'named' }).rows, expected, 'a named statement runs again');
+  t.deepEqual(client.describe('SELECT id FROM agents').fields.map((f) => f.name), ['id'], 'describe sees the search_path');
+  client.begin('immediate');
+  t.deepEqual(client.query(settings, [], { name: 'named' }).rows, expected);
+  client.rollback();
+  const cursor = client.openCursor(settings, [], 10);
+  t.deepEqual(cursor.rows, expected, 'a cursor sees the set-up');
+  t.true(cursor.done);
+  t.throws(() => client.query("INSERT INTO agents VALUES ('a2')"), { message: /read-only transaction/ });
+  // What the session itself holds: its defaults (reset_val), and no prepared statement.
+  t.deepEqual(
+    client.query("SELECT (SELECT reset_val FROM pg_settings WHERE name = 'TimeZone') <> 'Asia/Tokyo', (SELECT reset_val FROM pg_settings WHERE name = 'statement_timeout'), (SELECT reset_val FROM pg_settings WHERE name = 'search_path') NOT LIKE 'reg%', (SELECT count(*) FROM pg_prepared_statements)").rows,
+    [['t', '0', 't', '0']],
+  );
+});
 
 if (missing) {
   test.skip(`behind PgBouncer in transaction mode: skipped because ${missing}`, () => {});

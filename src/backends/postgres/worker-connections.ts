@@ -60,7 +60,7 @@ export class ConnectionPool {
     // process can no longer cancel it (it died, or its network did).
     const setup = [...config.statementSetup, `SET statement_timeout TO ${Math.floor(config.timeoutMs)}`];
     this.perTransaction = config.pooler === 'transaction';
-    this.transactionSetup = localSetup(setup);
+    this.transactionSetup = this.perTransaction ? localSetup(setup) : '';
     this.setupSql = this.perTransaction ? '' : setup.map((s) => s.trim().replace(/;+$/, '')).filter(Boolean).join(';\n');
   }
 
@@ -154,7 +154,7 @@ export class ConnectionPool {
 /** Results of `ownTransaction(batch)` before the batch's own: BEGIN and the setup. */
 export const OWN_HEAD = 2;
 
-const SET_STATEMENT = /^SET\s+(?:SESSION\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*(?:\s+TO\s+|=)\s*(.+?)\s*;?\s*$/is;
+const SET_STATEMENT = /^SET\s+(?:SESSION\s+)?(TIME\s+ZONE|[A-Za-z_][A-Za-z0-9_.]*)(?:\s+TO\s+|\s*=\s*|\s+(?=.))(.+?)\s*;?\s*$/is;
 
 /**
  * The connection set-up (`SET name TO value` statements) as one statement that applies it to the
@@ -165,7 +165,8 @@ export function localSetup(statements: readonly string[]): string {
   const calls = statements.map((statement) => {
     const match = SET_STATEMENT.exec(statement.trim());
     if (!match) throw new Error(`The connection set-up ${JSON.stringify(statement)} is not a SET statement, so it cannot be applied per transaction`);
-    const name = match[1]!.toLowerCase() === 'default_transaction_read_only' ? 'transaction_read_only' : match[1]!;
+    const named = match[1]!.toLowerCase().replace(/\s+/g, ' ');
+    const name = named === 'default_transaction_read_only' ? 'transaction_read_only' : named === 'time zone' ? 'TimeZone' : match[1]!;
     const raw = match[2]!;
     const value = /^'.*'$/s.test(raw) ? raw.slice(1, -1).replace(/''/g, "'") : raw;
     return `pg_catalog.set_config('${name}', '${value.replace(/'/g, "''")}', true)`;
