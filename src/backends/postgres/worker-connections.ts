@@ -6,8 +6,8 @@
  * PgBouncer refuses (`unsupported startup parameter`). Behind a transaction-mode pooler
  * (`pooler: 'transaction'`) a connection is a different server session from one transaction to
  * the next, so nothing is set per connection: the same settings are applied with `set_config(...,
- * true)` (SET LOCAL) at the start of every transaction, a statement outside a transaction runs in
- * a transaction of its own that carries them (`ownTransaction`), and statements are never named
+ * true)` (SET LOCAL) at the start of every transaction and ahead of every statement outside one, in
+ * the same round trip (`ownTransaction`), and statements are never named
  * (a named statement is parsed in one server session and executed in another).
  *
  * The caller is synchronous, so almost every request needs exactly one connection, one after the
@@ -80,14 +80,15 @@ export class ConnectionPool {
   }
 
   /**
-   * A batch run outside a transaction, behind a transaction pooler: wrapped in BEGIN, the setup and
-   * COMMIT (one round trip). Its own results are `results.slice(OWN_HEAD, -1)`; when it fails, the
-   * transaction is left aborted and the caller must ROLLBACK.
+   * A batch run outside a transaction, behind a transaction pooler: the setup goes first, in the same
+   * round trip. The messages up to one Sync (or the statements of one simple query) are one
+   * implicit transaction, so `set_config(..., true)` holds for the batch and ends with it, and a
+   * failure leaves nothing to roll back. The batch's own results are `results.slice(OWN_HEAD)`.
    */
   ownTransaction(batch: WireBatch): WireBatch {
-    // A multi-statement text may end in a `--` comment: the newlines keep COMMIT out of it.
-    if ('simple' in batch) return { simple: `BEGIN;\n${this.transactionSetup};\n${batch.simple}\n;COMMIT` };
-    return { steps: [...this.beginSteps(), ...batch.steps, { text: 'COMMIT' }] };
+    // `;` and a newline end the setup statement before the text begins.
+    if ('simple' in batch) return { simple: `${this.transactionSetup};\n${batch.simple}` };
+    return { steps: [{ text: this.transactionSetup }, ...batch.steps] };
   }
 
   async acquire(): Promise<PgConnection> {
@@ -151,8 +152,8 @@ export class ConnectionPool {
   }
 }
 
-/** Results of `ownTransaction(batch)` before the batch's own: BEGIN and the setup. */
-export const OWN_HEAD = 2;
+/** Results of `ownTransaction(batch)` before the batch's own: the setup. */
+export const OWN_HEAD = 1;
 
 const SET_STATEMENT = /^SET\s+(?:SESSION\s+)?(TIME\s+ZONE|[A-Za-z_][A-Za-z0-9_.]*)(?:\s+TO\s+|\s*=\s*|\s+(?=.))(.+?)\s*;?\s*$/is;
 

@@ -105,17 +105,11 @@ export class Session {
     if (this.tx) this.end(this.tx, true);
   }
 
-  /** A batch outside any transaction; behind a transaction pooler, in a transaction of its own carrying the set-up. */
+  /** A batch outside any transaction; behind a transaction pooler, preceded by the set-up in the same implicit transaction. */
   private async alone(ctx: RequestContext, conn: PgConnection, batch: WireBatch): Promise<{ results: WireResult[]; describe: DescribeResult | null }> {
     if (!this.pool.perTransaction) return ctx.run(conn, batch);
-    let query;
-    try {
-      query = await ctx.run(conn, this.pool.ownTransaction(batch));
-    } catch (err) {
-      if (!conn.broken) await run(conn, { simple: 'ROLLBACK' }).catch(() => undefined);
-      throw err;
-    }
-    return { results: query.results.slice(OWN_HEAD, -1), describe: query.describe };
+    const query = await ctx.run(conn, this.pool.ownTransaction(batch));
+    return { results: query.results.slice(OWN_HEAD), describe: query.describe };
   }
 
   private async open(ctx: RequestContext, sql: string, bySavepoint: boolean): Promise<void> {
