@@ -2,6 +2,7 @@
 // suite on PostgreSQL, and 6 processes running the registry's workload through it at once.
 // Runs when Debian's `pgbouncer` package is installed (.ci/run installs it); skipped otherwise.
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,5 +83,26 @@ if (missing) {
     const check = new Database(path.join(tempDir(t), 'check.db'), { backend: 'postgres', databaseUrl: pooled, pgSchema: schema, pgPooler: 'transaction' });
     t.teardown(() => check.close());
     t.is(check.prepare('SELECT count(*) AS n FROM agents WHERE memory_mb = 100').get().n, 6 * rounds);
+  });
+
+  test('shadow mode through PgBouncer in transaction mode: the mirror applies every write, and reads compare equal', async (t) => {
+    const { url } = await createTestDatabase(t);
+    const dir = tempDir(t);
+    const log = path.join(dir, 'divergence.jsonl');
+    const db = new Database(path.join(dir, 'registry.db'), {
+      backend: 'shadow', databaseUrl: bouncer.urlFor(url), pgSchema: 'mirrored', pgPooler: 'transaction', divergenceLog: log,
+    });
+    db.exec('CREATE TABLE agents (id TEXT PRIMARY KEY, memory_mb INTEGER, capabilities JSON, updated_at TIMESTAMP)');
+    const insert = db.prepare('INSERT INTO agents VALUES (?, ?, ?, ?)');
+    db.transaction(() => {
+      for (let i = 0; i < 20; i++) insert.run(`a${i}`, i, JSON.stringify({ i }), '2026-01-02 03:04:05');
+    }).immediate();
+    db.prepare('UPDATE agents SET memory_mb = memory_mb + 1 WHERE id = ?').run('a3');
+    t.is(db.prepare('SELECT memory_mb FROM agents WHERE id = ?').get('a3').memory_mb, 4);
+    t.is(db.prepare('SELECT count(*) AS n FROM agents').get().n, 20);
+    db.close();
+    const rows = await withClient(url, (c) => c.query('SELECT count(*)::int AS n, sum(memory_mb)::int AS total FROM mirrored.agents'));
+    t.deepEqual(rows.rows, [{ n: 20, total: 191 }]);
+    t.false(fs.existsSync(log) && fs.readFileSync(log, 'utf8').trim() !== '', 'no divergence was logged');
   });
 }
