@@ -105,4 +105,22 @@ if (missing) {
     t.deepEqual(rows.rows, [{ n: 20, total: 191 }]);
     t.false(fs.existsSync(log) && fs.readFileSync(log, 'utf8').trim() !== '', 'no divergence was logged');
   });
+
+  // PgBouncer 1.18 forwards a CancelRequest only if the cancelling connection stays open until it is done.
+  for (const poolMode of ['session', 'transaction']) {
+    test(`through PgBouncer in ${poolMode} mode a statement slower than the timeout is cancelled, and the next call works`, async (t) => {
+      const { url } = await createTestDatabase(t);
+      const own = poolMode === 'transaction' ? bouncer : await startPgBouncer(serverUrl(), { poolMode });
+      if (own !== bouncer) t.teardown(() => own.stop());
+      // Session mode needs no setting: nothing is sent at start-up that PgBouncer refuses.
+      const pooler = poolMode === 'transaction' ? 'transaction' : 'none';
+      const client = new SyncPgClient({ connectionString: own.urlFor(url), timeoutMs: 2000, pooler });
+      t.teardown(() => client.close());
+      const started = Date.now();
+      const error = t.throws(() => client.query('SELECT pg_sleep(30)'), { any: true });
+      t.is(error.code, 'SQLITE_INTERRUPT', error.message);
+      t.true(Date.now() - started < 15_000, 'cancelled long before the sleep ends');
+      t.deepEqual(client.query('SELECT 1').rows, [['1']]);
+    });
+  }
 }
