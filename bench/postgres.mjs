@@ -25,7 +25,7 @@ const PG_SQL = Object.fromEntries(Object.entries(SQL).map(([k, v]) => { let n = 
 const TX_INSERTS = 10;
 
 /** Creates the schema through the facade (SQLite DDL → engine_registry mapping) and fills it. */
-function seed(url, schema, file) {
+export function seed(url, schema, file) {
   const db = new Database(file, { backend: 'postgres', databaseUrl: url, pgSchema: schema });
   db.exec(`DROP TABLE IF EXISTS vm_assignments; DROP TABLE IF EXISTS agents; ${DDL}`);
   const insert = db.prepare('INSERT INTO agents (id, name, version, path, capabilities) VALUES (?, ?, ?, ?, ?)');
@@ -74,7 +74,7 @@ function rawPg(pool, tag, named) {
   });
 }
 
-function syncFacade(db, tag) {
+export function syncFacade(db, tag) {
   const s = Object.fromEntries(Object.entries(SQL).map(([k, v]) => [k, db.prepare(v)]));
   const tx = db.transaction((base) => {
     for (let k = 0; k < TX_INSERTS; k++) s.insert.run(`${tag}-${base}-${k}`, tag);
@@ -88,7 +88,7 @@ function syncFacade(db, tag) {
   });
 }
 
-async function asyncFacade(db, tag) {
+export async function asyncFacade(db, tag) {
   const s = {};
   for (const [k, v] of Object.entries(SQL)) s[k] = await db.prepare(v);
   return operations(tag, {

@@ -22,6 +22,11 @@ try {
     const postgresRows = await benchPostgres(url);
     printTable('PostgreSQL: raw pg vs the facade (postgres mode) and AsyncDatabase (median of 15 alternating rounds)', postgresRows, 'pg unnamed');
   }
+  if (runs('pooler')) {
+    const { benchPooler } = await import('./pooler.mjs');
+    const pooler = await benchPooler(url);
+    printTable(`REGISTRY_PG_POOLER: the cost of pooler=transaction, direct${pooler.through ? ' and through PgBouncer (transaction mode)' : ` (PgBouncer: ${pooler.skipped})`} (median of ${pooler.rounds} alternating rounds)`, pooler.rows, 'sync');
+  }
 } finally {
   if (embedded) await embedded.stop();
 }

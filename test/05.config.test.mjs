@@ -23,7 +23,7 @@ test('only the registry file follows REGISTRY_BACKEND; other files are plain SQL
 
 test('the defaults are the documented ones (docs/runbook.md, Configuration)', (t) => {
   const plan = planOpen(DEFAULT_REGISTRY_DB, {}, {});
-  t.like(plan, { managed: true, backend: 'sqlite', primary: 'sqlite', databaseUrl: null, pgSchema: 'engine_registry', shadowSample: 1, pgTimeoutMs: 30000, pgPoolSize: 10, sqliteRetired: false });
+  t.like(plan, { managed: true, backend: 'sqlite', primary: 'sqlite', databaseUrl: null, pgSchema: 'engine_registry', shadowSample: 1, pgTimeoutMs: 30000, pgPoolSize: 10, pgPooler: 'none', sqliteRetired: false });
   t.is(plan.sqlOverrides.size, 0);
 });
 
@@ -49,6 +49,7 @@ const bad = [
   [{ REGISTRY_SHADOW_SAMPLE: 'half' }, /REGISTRY_SHADOW_SAMPLE="half" is not valid/],
   [{ REGISTRY_PG_TIMEOUT_MS: '30s' }, /REGISTRY_PG_TIMEOUT_MS="30s" is not valid: use a whole number from 1 to 2147483647\./],
   [{ REGISTRY_PG_POOL_SIZE: '0' }, /REGISTRY_PG_POOL_SIZE="0" is not valid: use a whole number from 1 to 1000\./],
+  [{ REGISTRY_PG_POOLER: 'pgbouncer' }, /REGISTRY_PG_POOLER="pgbouncer" is not valid: use one of none, transaction\./],
   [{ REGISTRY_SQLITE_RETIRED: 'maybe' }, /REGISTRY_SQLITE_RETIRED="maybe" is not valid: use 1 or true/],
   [{ REGISTRY_SQL_OVERRIDES: '/no/such/overrides.json' }, /REGISTRY_SQL_OVERRIDES="\/no\/such\/overrides.json" cannot be read \(ENOENT\)/],
 ];

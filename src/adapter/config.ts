@@ -12,6 +12,8 @@ import { redactUrl } from './redact';
 
 export type BackendName = 'sqlite' | 'shadow' | 'postgres';
 export type PrimaryName = 'sqlite' | 'postgres';
+/** What sits between the adapter and PostgreSQL: nothing (or a session-mode pooler), or a transaction-mode pooler. */
+export type PoolerMode = 'none' | 'transaction';
 
 /** Options of `new Database(path, options)`: better-sqlite3's own, plus ours. */
 export interface DatabaseOptions {
@@ -36,6 +38,8 @@ export interface DatabaseOptions {
   pgTimeoutMs?: number | undefined;
   /** REGISTRY_PG_POOL_SIZE */
   pgPoolSize?: number | undefined;
+  /** REGISTRY_PG_POOLER */
+  pgPooler?: PoolerMode | undefined;
   /** REGISTRY_SQL_OVERRIDES (a path), or the overrides themselves */
   sqlOverrides?: string | Record<string, string> | undefined;
   /** REGISTRY_SQLITE_RETIRED */
@@ -59,6 +63,7 @@ export interface RegistryConfig {
   /** better-sqlite3's `timeout` option: how long a writer waits for the write lock (default 5000 ms). */
   busyTimeoutMs: number;
   pgPoolSize: number;
+  pgPooler: PoolerMode;
   sqlOverrides: Map<string, string>;
   sqliteRetired: boolean;
 }
@@ -80,6 +85,7 @@ export const OPTION_VARIABLES = {
   divergenceLog: 'REGISTRY_DIVERGENCE_LOG',
   pgTimeoutMs: 'REGISTRY_PG_TIMEOUT_MS',
   pgPoolSize: 'REGISTRY_PG_POOL_SIZE',
+  pgPooler: 'REGISTRY_PG_POOLER',
   sqlOverrides: 'REGISTRY_SQL_OVERRIDES',
   sqliteRetired: 'REGISTRY_SQLITE_RETIRED',
 } as const;
@@ -261,6 +267,7 @@ export function planOpen(filename: string, options: DatabaseOptions, env: Env = 
     pgTimeoutMs: integer(raw(options, env, 'pgTimeoutMs'), 30000, 1, 2147483647),
     busyTimeoutMs: integer(options.timeout === undefined ? undefined : { value: options.timeout, label: 'option "timeout"' }, 5000, 0, 2147483647),
     pgPoolSize: integer(raw(options, env, 'pgPoolSize'), 10, 1, 1000),
+    pgPooler: oneOf(raw(options, env, 'pgPooler'), ['none', 'transaction'] as const, 'none'),
     sqlOverrides: sqlOverrides(raw(options, env, 'sqlOverrides')),
     sqliteRetired,
   };

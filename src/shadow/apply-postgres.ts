@@ -41,6 +41,7 @@ export function mirrorPool(config: MirrorConfig, poolSize: number): ConnectionPo
     statementSetup: pgSetup(config.pgSchema),
     applicationName: 'swarm-registry-adapter mirror',
     writeLockKey: '0',
+    pooler: config.pgPooler,
   }, 'mirror');
 }
 
@@ -79,7 +80,7 @@ export class PostgresApplier implements Applier {
     let committing = false;
     try {
       if (!this.#catalog) await this.#loadCatalog(conn);
-      await must(conn, { simple: 'BEGIN' });
+      await must(conn, { simple: this.pool.beginText('BEGIN') });
       const results = await this.#applyAll(conn, ops);
       committing = true;
       await must(conn, { simple: 'COMMIT' });

@@ -56,6 +56,7 @@ export class ShadowBackend implements Backend {
         databaseUrl: plan.databaseUrl!,
         pgSchema: plan.pgSchema,
         pgTimeoutMs: plan.pgTimeoutMs,
+        pgPooler: plan.pgPooler,
         sqlOverrides: [...plan.sqlOverrides],
         sqliteFile: filename,
         divergenceLog: plan.divergenceLog,

@@ -64,6 +64,8 @@ export interface MirrorConfig {
   databaseUrl: string;
   pgSchema: string;
   pgTimeoutMs: number;
+  /** REGISTRY_PG_POOLER */
+  pgPooler: 'none' | 'transaction';
   sqlOverrides: Array<[string, string]>;
   /** The SQLite file (SQLite secondary). */
   sqliteFile: string;

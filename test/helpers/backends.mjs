@@ -46,9 +46,10 @@ export function sqliteBackend() {
 
 /**
  * PostgreSQL: one database per test file (created on first use, dropped after the file), one fresh
- * schema per test, so tests of a file run in parallel without seeing each other.
+ * schema per test, so tests of a file run in parallel without seeing each other. `through` maps the
+ * database's URL to the one the backend opens (e.g. the same database through a pooler).
  */
-export function postgresBackend(test, { name = 'postgres', extra = {} } = {}) {
+export function postgresBackend(test, { name = 'postgres', extra = {}, through = (url) => url } = {}) {
   const databaseUrl = fileDatabase(test);
   let schemas = 0;
   return {
@@ -57,7 +58,7 @@ export function postgresBackend(test, { name = 'postgres', extra = {} } = {}) {
     SqliteError,
     expects: { lastInsertRowid: 'zero' },
     async open(t, { withoutNew = false, options = {} } = {}) {
-      const opts = { backend: 'postgres', databaseUrl: await databaseUrl(), pgSchema: `s${process.pid}_${++schemas}`, pgTimeoutMs: 20000, ...extra, ...options };
+      const opts = { backend: 'postgres', databaseUrl: through(await databaseUrl()), pgSchema: `s${process.pid}_${++schemas}`, pgTimeoutMs: 20000, ...extra, ...options };
       return openFresh(t, opts, withoutNew);
     },
   };

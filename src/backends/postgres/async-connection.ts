@@ -67,6 +67,7 @@ export class PgAsyncConnection {
       writeLockKey: writeLockKey(plan.pgSchema).toString(),
       writeLock: writeLockObjects(quoteIdent(plan.pgSchema)),
       busyTimeoutMs: plan.busyTimeoutMs,
+      pooler: plan.pgPooler,
     };
     this.#writes = !readonly;
     this.#target = describeTarget(plan.databaseUrl!);

@@ -75,6 +75,7 @@ export class PgConnection implements StatementRunner {
         writeLockScope: plan.pgSchema,
         writeLock: writeLockObjects(quoteIdent(plan.pgSchema)),
         busyTimeoutMs: plan.busyTimeoutMs,
+        pooler: plan.pgPooler,
       });
     } catch (error) {
       throw this.#error(error);

@@ -128,6 +128,11 @@ export interface WorkerConfig {
   writeLock?: WriteLockObjects;
   /** How long a writer waits for the write lock (SQLite's busy timeout); default 90% of `timeoutMs`. */
   busyTimeoutMs?: number;
+  /**
+   * `transaction`: a transaction-mode pooler (PgBouncer) stands between us and PostgreSQL, so no
+   * session state survives a transaction: the setup runs in every transaction, statements are unnamed.
+   */
+  pooler?: 'none' | 'transaction';
 }
 
 export interface WorkerData {

@@ -45,6 +45,8 @@ export interface SyncPgClientOptions {
   writeLock?: WriteLockObjects;
   /** How long a writer waits for the write lock before SQLITE_BUSY. Default 90% of timeoutMs. */
   busyTimeoutMs?: number;
+  /** `transaction`: behind a transaction-mode pooler (REGISTRY_PG_POOLER). Default `none`. */
+  pooler?: 'none' | 'transaction';
   /** Test seam: the script the worker thread runs (a wrapper around worker.js injecting faults). */
   workerPath?: string | URL;
 }
@@ -289,6 +291,7 @@ export class SyncPgClient {
         writeLockKey: writeLockKey(options.writeLockScope ?? 'engine_registry').toString(),
         ...(options.writeLock && { writeLock: options.writeLock }),
         ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
+        pooler: options.pooler ?? 'none',
       },
       options.workerPath,
     );

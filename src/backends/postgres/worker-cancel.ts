@@ -22,5 +22,8 @@ export function sendCancel(conn: PgConnection): void {
   socket.unref();
   socket.setTimeout(CANCEL_SOCKET_MS, () => socket.destroy());
   socket.on('error', () => socket.destroy());
-  socket.on('connect', () => socket.end(packet));
+  // As libpq does: write the request and let the server close the connection. Half-closing it at
+  // once (end(packet)) crashes PgBouncer 1.18 while it forwards the cancel ("bad client state").
+  socket.on('connect', () => socket.write(packet));
+  socket.on('end', () => socket.destroy());
 }

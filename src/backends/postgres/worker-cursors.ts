@@ -47,14 +47,14 @@ export class Cursors {
     const conn = await this.session.pool.acquire();
     let query;
     try {
-      query = await ctx.run(conn, { steps: [{ text: 'BEGIN' }, declare, fetch] });
+      query = await ctx.run(conn, { steps: [...this.session.pool.beginSteps(), declare, fetch] });
     } catch (err) {
       await this.endOwnTransaction(conn, 'ROLLBACK');
       throw err;
     }
     const state: CursorState = { id, name, batchSize, conn, tx: null };
     this.cursors.set(id, state);
-    return { cursor: id, ...this.batch(state, query.results[2]) };
+    return { cursor: id, ...this.batch(state, query.results[query.results.length - 1]) };
   }
 
   async fetch(ctx: RequestContext, id: number): Promise<CursorBatch> {

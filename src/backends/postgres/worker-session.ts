@@ -15,11 +15,11 @@
  * Without them (a bare SyncPgClient), isolation is PostgreSQL's default, READ COMMITTED, and
  * BEGIN IMMEDIATE/EXCLUSIVE take a transaction-level advisory lock keyed by the schema.
  */
-import { run, type ConnectionPool, type PgConnection } from './worker-connections';
+import { OWN_HEAD, run, type ConnectionPool, type PgConnection } from './worker-connections';
 import { SqliteUsageError } from './worker-errors';
 import type { RequestContext } from './worker-request-context';
 import { lastResult, Transaction } from './worker-transaction';
-import type { WireBatch, WireStep } from './worker-wire-query';
+import type { WireBatch } from './worker-wire-query';
 import { staleSnapshotError, WriteLockSql } from './worker-write-lock';
 import { busyTimeout } from './worker-busy-timeout';
 import type { DescribeResult, SavepointAction, TransactionMode, WireResult, WorkerConfig } from './protocol';
@@ -48,24 +48,28 @@ export class Session {
       if (!lock) return tx.serial(async () => lastResult((await tx.guarded(ctx, batch)).results));
       return tx.serial(async () => lastResult((await this.guardedWrite(ctx, tx, lock, batch)).results));
     }
-    if (!lock) return this.withConnection(async (conn) => lastResult((await ctx.run(conn, batch)).results));
+    if (!lock) return this.withConnection(async (conn) => lastResult((await this.alone(ctx, conn, batch)).results));
     return this.withConnection((conn) => this.autocommitWrite(ctx, conn, lock, batch));
   }
 
-  /** A write inside a transaction: the lock (and the stale-snapshot check) the first time. */
+  /**
+   * A write inside a transaction: the lock (and the stale-snapshot check) the first time, in a
+   * round trip of its own before the statement, so that a statement that then fails (a duplicate
+   * key) keeps the lock, as SQLite keeps its write lock after a failed write.
+   */
   private async guardedWrite(ctx: RequestContext, tx: Transaction, lock: WriteLockSql, batch: WireBatch) {
-    const taking = tx.lockDepth === null;
-    if (!taking && tx.recorded) return tx.guarded(ctx, batch);
-    const prefix: WireStep[] = taking ? [lock.acquire, lock.checkAndRecord] : [lock.record];
-    let result;
-    try {
-      result = await tx.guarded(ctx, batch, prefix);
-    } catch (err) {
-      // The statement savepoint was rolled back, and with it the lock this batch took.
-      if (taking) tx.releasedLock();
-      throw staleSnapshotError(err) ?? err;
+    if (tx.lockDepth === null) {
+      try {
+        await tx.takeLock(ctx, [lock.acquire, lock.checkAndRecord]);
+      } catch (err) {
+        throw staleSnapshotError(err) ?? err;
+      }
+      tx.lockDepth = tx.savepoints.length;
+      tx.recorded = true;
+      return tx.guarded(ctx, batch);
     }
-    if (taking) tx.lockDepth = tx.savepoints.length;
+    if (tx.recorded) return tx.guarded(ctx, batch);
+    const result = await tx.guarded(ctx, batch, [lock.record]);
     tx.recorded = true;
     return result;
   }
@@ -73,11 +77,12 @@ export class Session {
   /**
    * A write outside a transaction: the lock is taken by the first statement of the batch's
    * implicit transaction (one Sync, or one simple-protocol text) and released when it commits.
+   * Behind a transaction pooler the set-up goes in front of it, in the same implicit transaction.
    */
   private async autocommitWrite(ctx: RequestContext, conn: PgConnection, lock: WriteLockSql, batch: WireBatch): Promise<WireResult> {
     const wrapped: WireBatch =
       'simple' in batch ? { simple: `${WriteLockSql.simple([lock.autocommit])}${batch.simple}` } : { steps: [lock.autocommit, ...batch.steps] };
-    return lastResult((await ctx.run(conn, wrapped)).results.slice(1));
+    return lastResult((await this.alone(ctx, conn, wrapped)).results.slice(1));
   }
 
   async describe(ctx: RequestContext, text: string): Promise<DescribeResult> {
@@ -85,7 +90,7 @@ export class Session {
     const tx = this.tx;
     const described = tx
       ? await tx.serial(async () => (await tx.guarded(ctx, batch)).describe)
-      : await this.withConnection(async (conn) => (await ctx.run(conn, batch)).describe);
+      : await this.withConnection(async (conn) => (await this.alone(ctx, conn, batch)).describe);
     return described ?? { paramTypes: [], fields: null };
   }
 
@@ -154,10 +159,17 @@ export class Session {
     if (this.tx) this.end(this.tx, true);
   }
 
+  /** A batch outside any transaction; behind a transaction pooler, preceded by the set-up in the same implicit transaction. */
+  private async alone(ctx: RequestContext, conn: PgConnection, batch: WireBatch): Promise<{ results: WireResult[]; describe: DescribeResult | null }> {
+    if (!this.pool.perTransaction) return ctx.run(conn, batch);
+    const query = await ctx.run(conn, this.pool.ownTransaction(batch));
+    return { results: query.results.slice(OWN_HEAD), describe: query.describe };
+  }
+
   private async open(ctx: RequestContext, sql: string, bySavepoint: boolean): Promise<void> {
     const conn = await this.pool.acquire();
     try {
-      await ctx.run(conn, { simple: sql });
+      await ctx.run(conn, { simple: this.pool.beginText(sql) });
     } catch (err) {
       // BEGIN may have succeeded before the lock (or savepoint) failed: leave no transaction open.
       if (!conn.broken) await run(conn, { simple: 'ROLLBACK' }).catch(() => undefined);

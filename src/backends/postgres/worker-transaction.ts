@@ -16,6 +16,8 @@ const STATEMENT_SAVEPOINT = 'sra_stmt';
 const OPEN: WireStep = { text: `SAVEPOINT ${STATEMENT_SAVEPOINT}` };
 const CLOSE: WireStep = { text: `RELEASE SAVEPOINT ${STATEMENT_SAVEPOINT}` };
 const UNDO = `ROLLBACK TO SAVEPOINT ${STATEMENT_SAVEPOINT}; RELEASE SAVEPOINT ${STATEMENT_SAVEPOINT}`;
+const LOCK_SAVEPOINT = 'sra_lock';
+const LOCK_UNDO = `ROLLBACK TO SAVEPOINT ${LOCK_SAVEPOINT}; RELEASE SAVEPOINT ${LOCK_SAVEPOINT}`;
 
 export class Transaction {
   /** The caller's savepoints, outermost first (SQLite's names, matched case-insensitively). */
@@ -63,6 +65,21 @@ export class Transaction {
       throw err;
     }
     return { results: query.results.slice(1 + prefix.length, -1), describe: query.describe };
+  }
+
+  /**
+   * Runs `steps` (taking the write lock) in a savepoint of their own that is released into the
+   * transaction at once: the statement that follows may fail and give back its own work without
+   * giving back the lock, as a failed write in SQLite keeps the transaction's write lock. A
+   * failure here (the lock not granted, a stale snapshot) undoes only these steps.
+   */
+  async takeLock(ctx: RequestContext, steps: readonly WireStep[]): Promise<void> {
+    try {
+      await ctx.run(this.conn, { steps: [{ text: `SAVEPOINT ${LOCK_SAVEPOINT}` }, ...steps, { text: `RELEASE SAVEPOINT ${LOCK_SAVEPOINT}` }] });
+    } catch (err) {
+      if (!this.conn.broken) await run(this.conn, { simple: LOCK_UNDO }).catch(() => undefined);
+      throw err;
+    }
   }
 
   /** The caller rolled back to its savepoint number `index` (0: the outermost). */

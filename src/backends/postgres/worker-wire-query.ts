@@ -32,6 +32,8 @@ export interface WireConnectionState {
   readonly parsed: Map<string, string>;
   /** The batch in flight, which receives the messages pg's Client does not forward. */
   active: WireQuery | null;
+  /** Behind a transaction pooler: statement names are ignored, every statement is unnamed. */
+  readonly unnamed?: boolean;
 }
 
 /** The parts of pg's Connection (lib/connection.js) a batch writes with; @types/pg is inexact. */
@@ -106,7 +108,7 @@ export class WireQuery implements Submittable {
       con.describe({ type: 'S', name: '' });
       return;
     }
-    const name = step.name ?? '';
+    const name = this.state.unnamed ? '' : step.name ?? '';
     if (name === '' || this.state.parsed.get(name) !== step.text) {
       // Same name, other text: the caller reused a name; replace the statement rather than fail.
       if (name !== '' && this.state.parsed.has(name)) {
