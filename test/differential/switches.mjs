@@ -96,6 +96,8 @@ export const UNFIXED = {
   timestampAsText: true,
   /** A REAL read as text (CAST(r AS TEXT), concat()): SQLite writes 15 significant digits ('1000000000000000.0'), PostgreSQL the shortest exact form ('1e+15'). */
   realAsText: true,
+  /** Dates before year 1 (Julian days below 1721425.5): SQLite prints the astronomical year (-4713), PostgreSQL's to_char the BC year (4714). */
+  bcDates: true,
 };
 
 // FUZZ_ALL=1 turns every switch off, FUZZ_OFF=integerDivision,shiftRange the switches named, to see

@@ -25,7 +25,10 @@ export function globToRegex(pattern: Parts): Parts {
 function asText(operand: Node[], ctx: Ctx): Parts {
   const s = sigNodes(operand);
   const plain = s.length === 1 && (isType(s[0], 'string') || (isType(s[0], 'param') && s[0].note?.cast === 'text'));
-  return plain || inferType(operand, ctx) === 'text' ? [operand] : ['CAST(', operand, ' AS text)'];
+  const type = plain ? 'text' : inferType(operand, ctx);
+  // A blob is matched as the text of its bytes (PostgreSQL's CAST would give its \x hex form).
+  if (type === 'bytea') return ["convert_from(", operand, ", 'UTF8')"];
+  return type === 'text' ? [operand] : ['CAST(', operand, ' AS text)'];
 }
 
 export function likeGlob(nodes: Node[], ctx: Ctx): Node[] {

@@ -24,7 +24,8 @@ export function utcTimestamp(value: Node[] | undefined, modifiers: Node[][], ctx
   if (value === undefined || literal?.toLowerCase() === 'now') t = ['(', { kind: 'now' }, " AT TIME ZONE 'UTC')"];
   else if (unixepoch) t = ['(to_timestamp(CAST(', value, " AS double precision)) AT TIME ZONE 'UTC')"];
   else if (value.length === 1 && isType(value[0], 'number'))
-    t = ["(timestamp '1970-01-01' + (", value, " - 2440587.5) * interval '1 day')"]; // a Julian day number
+    // A Julian day number, within SQLite's range (years 0000 to 9999); NULL outside it, as SQLite answers.
+    t = ['(CASE WHEN ', value, ` BETWEEN 0 AND ${JULIAN_MAX} THEN timestamp '1970-01-01' + (`, value, " - 2440587.5) * interval '1 day' END)"];
   else if (isTimestampType(resolveColumn(value, ctx.scope)?.column.type ?? '')) t = ['(', value, " AT TIME ZONE 'UTC')"];
   else if (literal !== undefined && isPlainDateTime(literal)) t = ['CAST(', value, ' AS timestamp)'];
   else {
@@ -41,6 +42,8 @@ const TIME = `([0-9]{2}):([0-9]{2})(?::([0-9]{2}(?:[.][0-9]+)?))?${SPACE}*([Zz]|
 const DATE_TIME = `^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:(?:${SPACE}|T)+${TIME})?${SPACE}*$`;
 /** HH:MM[:SS[.SSS]] and a zone: on 2000-01-01. */
 const TIME_ONLY = `^${TIME}${SPACE}*$`;
+/** The last Julian day SQLite's date functions accept (9999-12-31 23:59:59.999); the first is 0. */
+const JULIAN_MAX = '5373484.499999';
 /** A number: a Julian day. */
 const JULIAN = `^${SPACE}*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?${SPACE}*$`;
 
@@ -78,7 +81,7 @@ function sqliteTimeText(v: Parts): Parts {
     ' WHEN ', ...v, ` ~ '${DATE_TIME}' AND `, ...int(DATE_TIME, 2), ' BETWEEN 1 AND 12 AND ', ...int(DATE_TIME, 3), ' BETWEEN 1 AND 31 AND ', ...dt.valid,
     ' THEN make_timestamp(', ...int(DATE_TIME, 1), ', ', ...int(DATE_TIME, 2), ", 1, 0, 0, 0) + (", ...int(DATE_TIME, 3), " - 1) * interval '1 day' + ", ...dt.value,
     ' WHEN ', ...v, ` ~ '${TIME_ONLY}' AND `, ...tm.valid, " THEN timestamp '2000-01-01' + ", ...tm.value,
-    ' WHEN ', ...v, ` ~ '${JULIAN}' THEN timestamp '1970-01-01' + (CAST(`, ...v, " AS double precision) - 2440587.5) * interval '1 day'",
+    ' WHEN ', ...v, ` ~ '${JULIAN}' AND CAST(`, ...v, ` AS double precision) BETWEEN 0 AND ${JULIAN_MAX} THEN timestamp '1970-01-01' + (CAST(`, ...v, " AS double precision) - 2440587.5) * interval '1 day'",
     ' END',
   ];
 }

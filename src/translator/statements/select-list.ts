@@ -43,7 +43,7 @@ export function hasAlias(item: Node[]): boolean {
   const last = s[s.length - 1];
   const before = s[s.length - 2];
   if (isWord(before, 'AS')) return true;
-  const lastIsName = isType(last, 'qident') || isType(last, 'string') || (isWord(last) && !['END', 'NULL', 'TRUE', 'FALSE', 'CURRENT_TIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME', 'ASC', 'DESC'].includes(last.value));
+  const lastIsName = isType(last, 'qident') || isType(last, 'string') || (isWord(last) && !['END', 'NULL', 'TRUE', 'FALSE', 'CURRENT_TIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME', 'ASC', 'DESC', 'ISNULL', 'NOTNULL'].includes(last.value));
   const beforeEndsExpr = !(before.kind === 'token' && (before.type === 'op' || isWord(before, 'COLLATE', 'NOT', 'IS', 'AND', 'OR', 'DISTINCT', 'CASE', 'ELSE', 'THEN', 'WHEN', 'LIKE', 'GLOB')));
   return lastIsName && beforeEndsExpr;
 }
