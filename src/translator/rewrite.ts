@@ -14,12 +14,14 @@ import { orderBy } from './rules/order-by';
 import { paramCasts } from './rules/param-casts';
 import { dropMainQualifier } from './rules/qualifiers';
 import { sqliteMaster } from './rules/sqlite-master';
+import { subqueryAlias } from './rules/subquery-alias';
 
 type ListRule = (nodes: Node[], ctx: Ctx) => Node[];
 
 const RULES: ListRule[] = [
   dropMainQualifier, // main.t is t: the registry has one database
   sqliteMaster, // the catalog lives in pg_catalog
+  subqueryAlias, // PostgreSQL 14 and 15 need an alias on a FROM subquery
   functionCalls, // SQLite functions → PostgreSQL expressions
   jsonArrows, // -> and ->> take SQLite paths
   isDistinct, // IS compares NULL-safely
