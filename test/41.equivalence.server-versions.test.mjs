@@ -1,6 +1,7 @@
 // Translations that depend on the server's major answer as SQLite on every supported one (14-18):
 // run by `npm test` on the newest, and by `npm run test:pg-matrix` on each. A translation for an
-// older major is also run here on the newer server, so both forms are checked on every run.
+// older major is also run here on the newer server, so both forms are checked on every run. Serial:
+// the tests share one pg.Client.
 import test from 'ava';
 import { openDatabases, translator, runPg, runSqlite, normalizeRows } from './40.translator.fixture.mjs';
 
@@ -44,13 +45,13 @@ const JSON_SAMPLES = [
   'NaN', 'Infinity', '"\\/"',
 ];
 
-test('json_valid answers as SQLite: IS JSON from PostgreSQL 16, a rewriting check before', async (t) => {
+test.serial('json_valid answers as SQLite: IS JSON from PostgreSQL 16, a rewriting check before', async (t) => {
   const versions = [140000, ...(t.context.version >= 160000 ? [160000] : [])];
   for (const sample of JSON_SAMPLES) await sameAsSqlite(t, 'SELECT json_valid(?) AS v', [sample], versions);
   await sameAsSqlite(t, 'SELECT json_valid(NULL) AS v', [], versions);
 });
 
-test('json_valid over a column: compared in WHERE and CASE, in GROUP BY and ORDER BY, around an aggregate', async (t) => {
+test.serial('json_valid over a column: compared in WHERE and CASE, in GROUP BY and ORDER BY, around an aggregate', async (t) => {
   const versions = [140000, ...(t.context.version >= 160000 ? [160000] : [])];
   for (const sql of [
     'SELECT id FROM agents WHERE json_valid(capabilities) = 1 ORDER BY id',
@@ -69,7 +70,7 @@ test('json_valid in a CHECK before PostgreSQL 16 is refused at translation (a ch
   t.regex(translate(ddl, asServer(catalog, 160000)).text, /IS JSON/);
 });
 
-test('a subquery in FROM or JOIN without an alias gets one (PostgreSQL 14 and 15 require it)', async (t) => {
+test.serial('a subquery in FROM or JOIN without an alias gets one (PostgreSQL 14 and 15 require it)', async (t) => {
   const { catalog } = t.context.db;
   t.regex(translate('SELECT GROUP_CONCAT(id) AS ids FROM (SELECT id FROM workflow_runs ORDER BY id)', catalog).text,
     /FROM \(SELECT id FROM workflow_runs ORDER BY id NULLS FIRST\) AS sra_subquery_1$/);
