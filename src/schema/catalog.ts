@@ -59,6 +59,11 @@ export interface SchemaCatalog {
   tables: Map<string, TableInfo>;
   /** Lower-case names of the schema's views (SQLite refuses writes through them). */
   views?: Set<string>;
+  /**
+   * server_version_num of the server the catalog was read from (160004 for 16.4). Undefined for a
+   * catalog built without a server: translations then target the oldest supported major, 14.
+   */
+  serverVersionNum?: number;
 }
 
 export function findTable(catalog: SchemaCatalog, name: string): TableInfo | undefined {

@@ -58,6 +58,9 @@ JOIN pg_catalog.pg_class c ON c.oid = i.indrelid JOIN pg_catalog.pg_namespace n 
 WHERE n.nspname = $1 AND i.indisunique AND NOT i.indisprimary AND i.indpred IS NULL AND i.indexprs IS NULL
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid)`;
 
+/** The server's major and minor as one number (140011, 180004): some translations depend on it. */
+const VERSION_SQL = "SELECT current_setting('server_version_num') AS version";
+
 function timestampFormat(type: string, comment: string | null): TimestampFormat | undefined {
   if (!type.startsWith('timestamp')) return undefined;
   const m = /sqlite-format=(iso|sqlite)\b/.exec(comment ?? '');
@@ -69,7 +72,8 @@ export async function loadCatalog(client: CatalogClient, schema: string): Promis
   const tables = await client.query(TABLES_SQL, [schema]);
   const columns = await client.query(COLUMNS_SQL, [schema]);
   const keys = await client.query(KEYS_SQL, [schema]);
-  return buildCatalog(schema, tables.rows, columns.rows, keys.rows);
+  const version = await client.query(VERSION_SQL);
+  return buildCatalog(schema, tables.rows, columns.rows, keys.rows, version.rows);
 }
 
 /** loadCatalog for a client that answers synchronously (the PostgreSQL backend's worker bridge). */
@@ -77,12 +81,15 @@ export function loadCatalogSync(client: { query(text: string, values?: unknown[]
   const tables = client.query(TABLES_SQL, [schema]);
   const columns = client.query(COLUMNS_SQL, [schema]);
   const keys = client.query(KEYS_SQL, [schema]);
-  return buildCatalog(schema, tables.rows, columns.rows, keys.rows);
+  const version = client.query(VERSION_SQL);
+  return buildCatalog(schema, tables.rows, columns.rows, keys.rows, version.rows);
 }
 
-function buildCatalog(schema: string, tableRows: unknown[], columnRows: unknown[], keyRows: unknown[]): SchemaCatalog {
+function buildCatalog(schema: string, tableRows: unknown[], columnRows: unknown[], keyRows: unknown[], versionRows: unknown[]): SchemaCatalog {
   const byOid = new Map<string, TableInfo>();
   const catalog: SchemaCatalog = { schema, tables: new Map(), views: new Set() };
+  const version = Number((versionRows[0] as { version?: unknown } | undefined)?.version);
+  if (Number.isInteger(version) && version > 0) catalog.serverVersionNum = version;
   for (const t of tableRows as TableRow[]) {
     if (t.kind === 'v' || t.kind === 'm') {
       catalog.views!.add(String(t.name).toLowerCase());

@@ -39,9 +39,23 @@ export function jsonType(call: Call, ctx: Ctx): Tpl {
   return tpl(sqliteJsonType(at(call, ctx)), 'text');
 }
 
-export function jsonValid(call: Call, _ctx: Ctx): Tpl {
+/**
+ * json_valid(x): `IS JSON` from PostgreSQL 16 on. Before 16 there is no test that does not raise
+ * an error on bad input, so the text is checked by rewriting: each string becomes `@`, each other
+ * scalar `#` (a `#` or `@` already in the text first becomes `!`, never valid outside a string),
+ * JSON whitespace goes, then innermost arrays and objects collapse to `#` until none is left; the
+ * text was JSON when one `#` or `@` remains. Both forms accept exactly RFC 8259 JSON, as SQLite.
+ */
+export function jsonValid(call: Call, ctx: Ctx): Tpl {
   castParam(call.args[0], 'text');
-  return tpl(['CAST(CAST(', call.args[0] ?? [], ' AS text) IS JSON AS integer)'], 'integer');
+  if ((ctx.catalog.serverVersionNum ?? 0) >= 160000) return tpl(['CAST(CAST(', call.args[0] ?? [], ' AS text) IS JSON AS integer)'], 'integer');
+  if (ctx.ddl) fail(ctx, 'json_valid() in a table or index definition', 'before PostgreSQL 16 (or when the server is not known) it needs a subquery, which a CHECK, DEFAULT or index expression cannot hold; run PostgreSQL 16 or later, or check the JSON in the application.');
+  const nested = String.raw`'\[\]|\{\}|\[[#@](,[#@])*\]|\{@:[#@](,@:[#@])*\}'`;
+  return tpl([
+    'CAST((WITH RECURSIVE r(s) AS (SELECT regexp_replace(regexp_replace(regexp_replace(regexp_replace(CAST(', call.args[0] ?? [],
+    String.raw` AS text), '[#@]', '!', 'g'), '"([^"\\\x01-\x1f]|\\(["\\/bfnrt]|u[0-9a-fA-F]{4}))*"', '@', 'g'), '-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?|true|false|null', '#', 'g'), '[ \t\n\r]+', '', 'g')`,
+    ` UNION ALL SELECT regexp_replace(s, ${nested}, '#', 'g') FROM r WHERE s ~ ${nested}) SELECT s ~ '^[#@]$' FROM r WHERE s !~ ${nested}) AS integer)`,
+  ], 'integer');
 }
 
 /** json_object/json_array: parameters are text values (PostgreSQL cannot infer them). */
