@@ -32,6 +32,12 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
     return tpl(['CAST(', ...clampInt64(textAsInteger(from === 'text' ? [value] : ['CAST(', value, ' AS text)'])), ' AS bigint)'], 'bigint');
   }
   if (from === 'bytea' && type === 'text') return tpl(["convert_from(", value, ", 'UTF8')"], 'text');
+  // SQLite's CAST to BLOB takes the bytes of the value's text ('0' is x'30'); PostgreSQL would send
+  // a number's binary form, or refuse.
+  if (type === 'bytea' && (from === 'text' || from === 'bigint' || from === 'integer' || isRealType(from))) {
+    castParam(value, 'text');
+    return tpl(['convert_to(', ...(from === 'text' ? [value] : asText(value, ctx)), ", 'UTF8')"], 'bytea');
+  }
   if (type === 'double precision' && (from === undefined || from === 'text')) {
     castParam(value, 'text');
     return tpl(textAsReal(from === 'text' ? [value] : ['CAST(', value, ' AS text)']), 'double precision');
