@@ -129,6 +129,11 @@ for (const primary of ['sqlite', 'postgres']) test(`${primary} answering: marker
     if (args[0] === 'verify' && !args.includes('--repair')) t.is(result.code, 1, `verify finds the differing secret rows: ${result.stderr}`);
     if (args[0] === 'report') t.is(result.code, 0, result.stderr);
   }
+  const html = path.join(path.dirname(log), 'report.html');
+  const htmlRun = await cli(['report', '--html', html], { ...env, REGISTRY_BACKEND: 'shadow', REGISTRY_PRIMARY: primary });
+  t.is(htmlRun.code, 0, htmlRun.stderr);
+  outputs['report --html (the page)'] = fs.readFileSync(html, 'utf8');
+  t.regex(outputs['report --html (the page)'], /sha256:[0-9a-f]{16}/, 'the page shows the secrets by their hash');
   // Repair: once refused by the unique index PostgreSQL has and SQLite has not, then done.
   await client.query('DROP INDEX trg_hook_secret');
   const repair = await cli(['verify', '--repair'], env);
