@@ -32,11 +32,17 @@ async function collatedDatabase() {
   let collation;
   try {
     const icu = await admin.query("SELECT 1 FROM pg_collation WHERE collprovider = 'i' LIMIT 1");
-    if (icu.rowCount > 0) {
+    const version = Number((await admin.query('SHOW server_version_num')).rows[0].server_version_num);
+    const libc = await admin.query("SELECT collname FROM pg_collation WHERE collname IN ('en_US.utf8', 'en_US.UTF-8') LIMIT 1");
+    if (version < 150000 && libc.rowCount === 0) {
+      // An ICU default collation for a database needs PostgreSQL 15; a 14 without an en_US locale
+      // runs these tests under its own collation (the byte-order ones then cannot fail there).
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
+      collation = 'the server\'s own (PostgreSQL 14: no ICU default collation, no en_US locale)';
+    } else if (icu.rowCount > 0 && version >= 150000) {
       await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'`);
       collation = 'ICU en-US';
     } else {
-      const libc = await admin.query("SELECT collname FROM pg_collation WHERE collname IN ('en_US.utf8', 'en_US.UTF-8') LIMIT 1");
       if (libc.rowCount === 0) throw new Error('the server has neither ICU nor an en_US locale: the byte-order tests cannot show a difference');
       await admin.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE '${libc.rows[0].collname}' LC_CTYPE '${libc.rows[0].collname}'`);
       collation = `libc ${libc.rows[0].collname}`;
