@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PG_MAJOR, PG_MAJORS, startEmbeddedPostgres } from './helpers/embedded-server.mjs';
@@ -127,7 +128,7 @@ function runAvaTap(avaArgs, url, onResult) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [avaBin, '--tap', ...avaArgs], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { REGISTRY_LOG_LEVEL: 'silent', ...process.env, TEST_DATABASE_URL: url },
+      env: { REGISTRY_LOG_LEVEL: 'silent', ...process.env, TEST_DATABASE_URL: url, TMPDIR: scratch },
     });
     let buffered = '';
     let inFailure = false;
@@ -176,4 +177,9 @@ function printMatrix(suites, results) {
   for (const r of results) for (const problem of r.problems) console.log(`PG ${r.major}: ${problem}`);
 }
 
+// The tests' temporary files go into one folder of the run (enterable by the server's user, as
+// root), removed at the end whatever happened, as test/run.mjs does.
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sra-run-'));
+fs.chmodSync(scratch, 0o755);
+process.on('exit', () => fs.rmSync(scratch, { recursive: true, force: true }));
 process.exit(await runMatrix(parseMajors(process.env.TEST_PG_VERSIONS), avaArgs));
