@@ -59,6 +59,7 @@ declare namespace exported {
   export type InitJson = import('./cli/documents').InitJson;
   export type InitPrintJson = import('./cli/documents').InitPrintJson;
   export type BackfillJson = import('./cli/documents').BackfillJson;
+  export type BackfillDryRunJson = import('./cli/documents').BackfillDryRunJson;
   export type VerifyJson = import('./cli/documents').VerifyJson;
   export type ReportJson = import('./cli/documents').ReportJson;
   export type StatusJson = import('./cli/documents').StatusJson;

@@ -11,7 +11,7 @@ import test from 'ava';
 import pg from 'pg';
 import BetterSqlite3 from 'better-sqlite3';
 import Database, { TranslationError } from 'swarm-registry-adapter';
-import { serverUrl } from './helpers/pg.mjs';
+import { dropTestDatabase, serverUrl, testDatabaseUrl } from './helpers/pg.mjs';
 
 const SETUP = [
   'CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER, name TEXT, r REAL, flag BOOLEAN)',
@@ -50,14 +50,7 @@ async function collatedDatabase() {
   } finally {
     await admin.end();
   }
-  const url = new URL(serverUrl());
-  url.pathname = `/${name}`;
-  const drop = async () => {
-    const c = new pg.Client({ connectionString: serverUrl() });
-    await c.connect();
-    try { await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } finally { await c.end(); }
-  };
-  return { url: url.toString(), drop, collation };
+  return { url: testDatabaseUrl(name), drop: () => dropTestDatabase(name), collation };
 }
 
 let server;

@@ -14,15 +14,23 @@ export async function createTestDatabase(t) {
   const admin = new pg.Client({ connectionString: serverUrl() });
   await admin.connect();
   try { await admin.query(`CREATE DATABASE ${name}`); } finally { await admin.end(); }
+  const drop = () => dropTestDatabase(name);
+  if (t) t.teardown(drop);
+  return { url: testDatabaseUrl(name), name, drop };
+}
+
+/** The URL of database `name` on the run's server. */
+export function testDatabaseUrl(name) {
   const url = new URL(serverUrl());
   url.pathname = `/${name}`;
-  const drop = async () => {
-    const c = new pg.Client({ connectionString: serverUrl() });
-    await c.connect();
-    try { await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } finally { await c.end(); }
-  };
-  if (t) t.teardown(drop);
-  return { url: url.toString(), name, drop };
+  return url.toString();
+}
+
+/** Drops database `name` of the run's server, closing its connections. */
+export async function dropTestDatabase(name) {
+  const c = new pg.Client({ connectionString: serverUrl() });
+  await c.connect();
+  try { await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } finally { await c.end(); }
 }
 
 /** Runs fn with a connected pg.Client on url, then closes it. */
