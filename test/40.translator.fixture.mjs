@@ -102,7 +102,10 @@ export function pgValues(translation, params = []) {
 
 /** Runs a translation on PostgreSQL: { rows, changes }. */
 export async function runPg(db, translation, params) {
-  const r = await db.client.query(translation.text, pgValues(translation, params));
+  // The tests of a file run concurrently on one client: queue their queries, one at a time.
+  const turn = (db.queue ?? Promise.resolve()).then(() => db.client.query(translation.text, pgValues(translation, params)));
+  db.queue = turn.catch(() => undefined);
+  const r = await turn;
   const fields = (r.fields ?? []).map((f) => f.name);
   // json_extract()/->> result columns come as jsonb: the backend's shaper gives SQLite's value.
   for (const i of translation.jsonScalarColumns ?? []) {

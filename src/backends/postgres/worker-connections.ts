@@ -19,6 +19,7 @@ import { WireQuery, type WireBatch, type WireConnectionState, type WireStep } fr
 import type { WorkerConfig } from './protocol';
 import { metricsRecorder, secondsSince } from '../../metrics/record';
 import { busyTimeout } from './worker-busy-timeout';
+import { isConnectionLost } from './errors';
 
 export interface PgConnection extends WireConnectionState {
   readonly client: pg.PoolClient;
@@ -202,7 +203,14 @@ export function localSetup(statements: readonly string[]): string {
 /** Runs one batch on a connection; resolves with the batch's results. */
 export function run(conn: PgConnection, batch: WireBatch): Promise<WireQuery> {
   return new Promise((resolve, reject) => {
-    conn.client.query(new WireQuery(batch, conn, (err, query) => (err ? reject(err) : resolve(query))));
+    conn.client.query(new WireQuery(batch, conn, (err, query) => {
+      if (!err) return resolve(query);
+      // The server ended the session (pg_terminate_backend, a shutdown): its ErrorResponse arrives
+      // before the socket closes, so the connection must be marked here, or it could be handed out
+      // again before its 'end' event and fail the next caller.
+      if (isConnectionLost(err)) conn.broken = true;
+      reject(err);
+    }));
   });
 }
 
