@@ -1,11 +1,14 @@
 // Nothing the secondary does can slow, fail or change the primary: an outage in the middle of a
 // workload, a slow secondary, a full queue.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import test from 'ava';
 import { seed } from './conformance/schema.mjs';
 import { closeAndRead, openShadow, settled } from './helpers/shadow.mjs';
 import { createTestDatabase } from './helpers/pg.mjs';
+import { tempDir } from './helpers/backends.mjs';
 import { startProxy } from './helpers/tcp-proxy.mjs';
 
 const slowApplier = fileURLToPath(new URL('./fixtures/shadow-slow-applier.cjs', import.meta.url));
@@ -67,4 +70,23 @@ test.serial('a full queue: the overflow is counted, and reported as a gap to ver
   t.true(stats.gaps >= stats.overflowWrites);
   const gaps = closeAndRead(db, log).filter((r) => r.kind === 'mirror_gap');
   t.true(gaps.some((r) => r.cause === 'queue_overflow' && r.droppedWrites > 0 && /swarm-registry verify/.test(r.advice)));
+});
+
+// better-sqlite3 aborts the whole process (FATAL ERROR: v8::ToLocalChecked Empty MaybeLocal) when
+// SQLite reports an error in a thread being stopped. The mirror worker waiting for another writer's
+// lock when the process exits was such a thread: exit code 134 instead of the application's 0.
+test('a process exiting while its mirror waits for a SQLite file locked by another writer exits with its own code', async (t) => {
+  const { url } = await createTestDatabase(t);
+  const dir = tempDir(t);
+  const fixture = fileURLToPath(new URL('./fixtures/shadow-exit-while-locked.cjs', import.meta.url));
+  for (let i = 0; i < 2; i++) {
+    const started = performance.now();
+    const { code, signal, stderr } = await new Promise((resolve) => {
+      execFile(process.execPath, [fixture, path.join(dir, `r${i}.db`), path.join(dir, `r${i}.jsonl`)], { env: { ...process.env, U: url, SCHEMA: `exit_${i}` }, timeout: 30000 },
+        (error, _stdout, stderr) => resolve({ code: error ? error.code : 0, signal: error?.signal, stderr }));
+    });
+    t.is(code, 0, `exit code ${code} (${signal ?? 'no signal'}): ${stderr.slice(0, 300)}`);
+    t.false(stderr.includes('FATAL ERROR'));
+    t.true(performance.now() - started < 20000);
+  }
 });

@@ -1,6 +1,7 @@
 /**
  * `swarm-registry`: the migration CLI (docs/cli.md). Every command takes --json, exits non-zero on
- * failure and says what went wrong in one sentence.
+ * failure and says what went wrong in one sentence. Each command loads what it runs (its
+ * `require` inside the action), so a command, `--help` and a failure start without the rest.
  */
 import { Command, CommanderError } from 'commander';
 import { redactSecrets } from '../adapter/redact';

@@ -6,7 +6,7 @@
  * installed after this module loaded is still used (shadow-mode databases opened before it report
  * no mirror figures: install the SDK before opening the registry).
  */
-import { metrics, type Counter, type Histogram, type Meter, type MeterProvider } from '@opentelemetry/api';
+import type { Counter, Histogram, Meter, MeterProvider } from '@opentelemetry/api';
 
 export const METER_NAME = 'swarm-registry-adapter';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -35,6 +35,11 @@ export interface Instruments {
 }
 
 let provider: MeterProvider | undefined;
+/**
+ * The API, loaded on the first call: a worker thread that forwards its figures to the caller's
+ * thread (and the PostgreSQL worker, whose isolate has no SDK) never loads its ~45 modules.
+ */
+let api: typeof import('@opentelemetry/api') | undefined;
 let calls = 0;
 let current: Instruments | undefined;
 
@@ -48,7 +53,9 @@ export function instruments(): Instruments | undefined {
   // Asking the API for the global provider costs about 0.1 µs: on the statement path it is asked
   // again only every 1024th time (an SDK installed later is picked up within 1024 statements).
   if (provider !== undefined && (++calls & 1023) !== 0) return current;
-  const p = metrics.getMeterProvider();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  api ??= require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  const p = api.metrics.getMeterProvider();
   if (p !== provider) {
     provider = p;
     current = installed(p) ? create(p.getMeter(METER_NAME, METER_VERSION)) : undefined;

@@ -6,7 +6,7 @@
 import { loadBetterSqlite3 } from '../adapter/load-sqlite';
 import type { Answer } from './answer';
 import { errorAnswer, reviveArgs, SecondaryDown, type Applier, type OpResult } from './applier';
-import type { MirrorConfig, MirrorOp } from './mirror-protocol';
+import { C_NATIVE, C_STOP, type MirrorConfig, type MirrorOp } from './mirror-protocol';
 import { NOW_FUNCTION, rewriteNow, sqliteNowText } from './now-rewrite';
 import type { NativeStatement } from './sqlite-primary-engine';
 
@@ -18,41 +18,69 @@ interface SqliteDatabase {
   readonly inTransaction: boolean;
 }
 
+/** How long the secondary waits for another writer's lock before the group is tried again. */
+const SECONDARY_BUSY_TIMEOUT_MS = 1000;
+
 export class SqliteApplier implements Applier {
   #db: SqliteDatabase | undefined;
   #nowText = '';
   readonly #statements = new Map<string, NativeStatement>();
+  readonly #control: Int32Array;
 
-  constructor(private readonly config: MirrorConfig) {}
+  constructor(private readonly config: MirrorConfig) {
+    this.#control = new Int32Array(config.control);
+  }
 
   async applyGroup(ops: MirrorOp[]): Promise<OpResult[]> {
-    const db = this.#open();
-    try {
-      db.exec('BEGIN IMMEDIATE');
-    } catch (error) {
-      throw new SecondaryDown(error); // locked by another process: try again later
-    }
-    const results = ops.map((op) => this.#apply(db, op));
-    try {
-      db.exec('COMMIT');
-    } catch (error) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      throw new SecondaryDown(error);
-    }
-    return results;
+    return this.#native(() => {
+      const db = this.#open();
+      try {
+        db.exec('BEGIN IMMEDIATE');
+      } catch (error) {
+        throw new SecondaryDown(error); // locked by another process: try again later
+      }
+      const results = ops.map((op) => this.#apply(db, op));
+      try {
+        db.exec('COMMIT');
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw new SecondaryDown(error);
+      }
+      return results;
+    });
   }
 
   async close(): Promise<void> {
-    this.#db?.close();
-    this.#db = undefined;
+    this.#native(() => {
+      this.#db?.close();
+      this.#db = undefined;
+    });
+  }
+
+  /**
+   * Runs `work` (synchronous, in better-sqlite3) with C_NATIVE set, unless the caller's thread is
+   * stopping this worker (C_STOP): then nothing starts, and the group stays unapplied.
+   */
+  #native<T>(work: () => T): T {
+    Atomics.store(this.#control, C_NATIVE, 1);
+    try {
+      if (Atomics.load(this.#control, C_STOP) === 1) throw new SecondaryDown(new Error('the mirror is stopping'));
+      return work();
+    } finally {
+      Atomics.store(this.#control, C_NATIVE, 0);
+      Atomics.notify(this.#control, C_NATIVE);
+    }
   }
 
   #open(): SqliteDatabase {
     if (this.#db) return this.#db;
-    const BetterSqlite3 = loadBetterSqlite3() as unknown as new (file: string) => SqliteDatabase;
+    const BetterSqlite3 = loadBetterSqlite3() as unknown as new (file: string, options: { timeout: number }) => SqliteDatabase;
     let db: SqliteDatabase;
     try {
-      db = new BetterSqlite3(this.config.sqliteFile);
+      // A file locked by another writer fails BEGIN IMMEDIATE after 1 s (the group is tried again
+      // later), not better-sqlite3's 5 s: the worker then leaves SQLite within the 2 s the caller's
+      // thread waits for it when it stops the worker (see C_NATIVE).
+      db = new BetterSqlite3(this.config.sqliteFile, { timeout: SECONDARY_BUSY_TIMEOUT_MS });
       db.function(NOW_FUNCTION, { deterministic: false }, () => this.#nowText);
     } catch (error) {
       throw new SecondaryDown(error);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { isMetricsBatch, replayMetrics } from '../metrics/forward';
 import { metricsRecorder } from '../metrics/record';
-import { CONTROL_SLOTS, C_CLOSED, C_EXITED, C_METRICS, S, STATS_SLOTS, type MirrorConfig, type MirrorOp } from './mirror-protocol';
+import { CONTROL_SLOTS, C_CLOSED, C_EXITED, C_METRICS, C_NATIVE, C_STOP, S, STATS_SLOTS, type MirrorConfig, type MirrorOp } from './mirror-protocol';
 import { WireEncoder } from './mirror-wire';
 
 const GROUP = 64;
@@ -42,6 +42,10 @@ export class MirrorChannel {
       });
       worker.on('error', () => this.#died());
       worker.on('exit', () => this.#died());
+      // The process ends (process.exit(), or nothing left to do) while the worker may be inside
+      // better-sqlite3: let it leave SQLite first (C_NATIVE), or the process could abort.
+      live.add(this);
+      if (live.size === 1) process.on('exit', stopAll);
     } catch {
       this.#dead = true;
     }
@@ -103,8 +107,21 @@ export class MirrorChannel {
       if (left <= 0) break;
       Atomics.wait(this.#control, C_CLOSED, 0, Math.min(left, 100));
     }
+    this.stopNative();
     void this.#worker.terminate().catch(() => undefined);
   }
+
+  /** Asks the worker to start no further SQLite call and waits (at most 2 s) until it is out of one. */
+  readonly stopNative = (): void => {
+    this.#forget();
+    Atomics.store(this.#control, C_STOP, 1);
+    const until = Date.now() + 2000;
+    while (Atomics.load(this.#control, C_NATIVE) === 1 && Atomics.load(this.#control, C_EXITED) === 0) {
+      const left = until - Date.now();
+      if (left <= 0) break;
+      Atomics.wait(this.#control, C_NATIVE, 1, Math.min(left, 50));
+    }
+  };
 
   #admit(ops: number, writes: number): boolean {
     const stats = this.stats;
@@ -174,5 +191,16 @@ export class MirrorChannel {
 
   #died(): void {
     this.#dead = true;
+    this.#forget();
   }
+
+  #forget(): void {
+    if (live.delete(this) && live.size === 0) process.removeListener('exit', stopAll);
+  }
+}
+
+/** The channels whose worker runs: one 'exit' listener for them all. */
+const live = new Set<MirrorChannel>();
+function stopAll(): void {
+  for (const channel of [...live]) channel.stopNative();
 }

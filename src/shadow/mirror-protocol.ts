@@ -109,4 +109,13 @@ export const C_CLOSED = 0;
 export const C_EXITED = 1;
 /** Set by the caller's thread while an OpenTelemetry SDK records: the worker then sends its metrics. */
 export const C_METRICS = 2;
-export const CONTROL_SLOTS = 3;
+/**
+ * Set by the worker while it is inside better-sqlite3 (the SQLite secondary). A thread stopped
+ * there (terminate(), or the process exiting) aborts the whole process when SQLite reports an error
+ * at that moment (better-sqlite3 cannot build the error object in a terminating thread), so the
+ * caller's thread waits for it to clear before the worker is stopped.
+ */
+export const C_NATIVE = 3;
+/** Set by the caller's thread: the worker starts no further SQLite call. */
+export const C_STOP = 4;
+export const CONTROL_SLOTS = 5;

@@ -100,7 +100,8 @@ export class SyncPgClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     if (!(this.timeoutMs > 0)) throw new RangeError(`timeoutMs must be a positive number of milliseconds, got ${this.timeoutMs}`);
     // Time for a cancellation to come back: a new TCP connection plus the statement's error.
-    this.graceMs = Math.min(Math.max(this.timeoutMs / 2, 250), 2000);
+    // At least a second: a busy server forks a process for the cancel request before it acts on it.
+    this.graceMs = Math.min(Math.max(this.timeoutMs / 2, 1000), 2000);
     this.target = describeTarget(options.connectionString);
   }
 

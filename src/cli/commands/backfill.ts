@@ -1,12 +1,12 @@
 /** `swarm-registry backfill [--orphans skip|null] [--loose skip|null] [--restart] [--json]` */
 import { Option, type Command } from 'commander';
-import { runBackfill, type BackfillResult } from '../../migrate/backfill';
+import type { BackfillResult } from '../../migrate/backfill';
 import type { Choice } from '../../migrate/exceptions';
 import { describeProfile } from '../../migrate/profile-report';
 import { progressDisplay } from '../../migrate/progress-display';
 import { readSettings } from '../../migrate/settings';
 import type { BackfillDryRunJson, BackfillJson } from '../documents';
-import { backfillDryRun, type DryRunResult } from '../../migrate/backfill-dry-run';
+import type { DryRunResult } from '../../migrate/backfill-dry-run';
 import { action, count, type CommandOutcome } from '../output';
 
 interface BackfillFlags {
@@ -31,6 +31,8 @@ export function registerBackfill(program: Command): void {
     .action(action(async (flags: BackfillFlags): Promise<CommandOutcome<BackfillJson | BackfillDryRunJson>> => {
       const choices = { ...(flags.orphans ? { orphans: flags.orphans } : {}), ...(flags.loose ? { loose: flags.loose } : {}) };
       if (flags.dryRun) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { backfillDryRun } = require('../../migrate/backfill-dry-run') as typeof import('../../migrate/backfill-dry-run');
         const dry = backfillDryRun(readSettings(process.env, false).registryDb, choices);
         return { document: { ok: true, dryRun: true, ...dry }, human: describeDryRun(dry) };
       }
@@ -40,6 +42,8 @@ export function registerBackfill(program: Command): void {
         display.stop();
         process.stderr.write('\nswarm-registry: backfill interrupted. Every chunk committed so far is kept: run the same swarm-registry backfill command again to resume where it stopped.\n');
       });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runBackfill } = require('../../migrate/backfill') as typeof import('../../migrate/backfill');
       const result = await runBackfill({
         ...settings,
         choices,

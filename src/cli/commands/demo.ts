@@ -1,6 +1,5 @@
 /** `swarm-registry demo [--rows N] [--keep]` */
 import type { Command } from 'commander';
-import { runDemo } from '../../demo/run-demo';
 import { MigrationError } from '../../migrate/errors';
 import { writeFailure } from '../output';
 
@@ -19,6 +18,8 @@ export function registerDemo(program: Command): void {
       try {
         const rows = Number(flags.rows);
         if (!Number.isInteger(rows) || rows < 100 || rows > 1_000_000) throw new MigrationError(`--rows ${JSON.stringify(flags.rows)} is not valid: use a whole number from 100 to 1000000.`, 2);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { runDemo } = require('../../demo/run-demo') as typeof import('../../demo/run-demo');
         const code = await runDemo({ rows, keep: flags.keep === true });
         process.exitCode = code;
       } catch (error) {

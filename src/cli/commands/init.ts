@@ -1,7 +1,6 @@
 /** `swarm-registry init [--print] [--json]` */
 import type { Command } from 'commander';
 import { registryDdl } from '../../schema/registry';
-import { runInit } from '../../migrate/init';
 import { readSettings } from '../../migrate/settings';
 import type { InitJson, InitPrintJson } from '../documents';
 import { action, type CommandOutcome } from '../output';
@@ -25,6 +24,8 @@ export function registerInit(program: Command): void {
         const statements = registryDdl(settings.pgSchema);
         return { document: { ok: true, schema: settings.pgSchema, statements }, human: statements.map((s) => `${s};`).join('\n\n') };
       }
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runInit } = require('../../migrate/init') as typeof import('../../migrate/init');
       const result = await runInit({ ...settings, noBackup: flags.backup === false });
       const backup = result.backup === null
         ? 'No backup taken (--no-backup).'

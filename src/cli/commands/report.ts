@@ -15,10 +15,7 @@ import { MigrationError } from '../../migrate/errors';
 import { DEFAULT_WINDOW, LogReadError, parseWindow, summarizeDivergences } from '../../shadow/report';
 import { formatSummary } from '../../shadow/report-format';
 import type { ReportJson } from '../documents';
-import { renderHtmlReport } from '../../shadow/report-html';
-import { readLagHistory } from '../../shadow/report-lag';
 import { readDivergenceLog } from '../../shadow/report-read';
-import { buildTimeline } from '../../shadow/report-timeline';
 import { DEFAULT_REGISTRY_SCHEMA } from '../../schema/registry';
 import { action, EXIT_FAILED, EXIT_OK, redactDocument, type CommandOutcome } from '../output';
 
@@ -51,6 +48,11 @@ export function registerReport(program: Command): void {
       const summary = failOn(LogReadError, () => summarizeDivergences(log, { since: window.since, samples, databaseUrl: process.env.DATABASE_URL }));
       const redact = (text: string) => redactSecrets(text, process.env.DATABASE_URL);
       if (flags.html) {
+        /* eslint-disable @typescript-eslint/no-require-imports */
+        const { buildTimeline } = require('../../shadow/report-timeline') as typeof import('../../shadow/report-timeline');
+        const { readLagHistory } = require('../../shadow/report-lag') as typeof import('../../shadow/report-lag');
+        const { renderHtmlReport } = require('../../shadow/report-html') as typeof import('../../shadow/report-html');
+        /* eslint-enable @typescript-eslint/no-require-imports */
         const records = failOn(LogReadError, () => readDivergenceLog(log))?.records ?? [];
         const from = window.since?.getTime() ?? (summary.firstSeen ? Date.parse(summary.firstSeen) : Date.now() - 86_400_000);
         const timeline = buildTimeline(records, from, Date.parse(summary.until));

@@ -4,7 +4,7 @@ import { redactSecrets } from '../../adapter/redact';
 import { MigrationError } from '../../migrate/errors';
 import { readSettings } from '../../migrate/settings';
 import { describeStage, readStage } from '../../cutover/stage';
-import { runStatus, type StatusResult } from '../../cutover/status';
+import type { StatusResult } from '../../cutover/status';
 import { DEFAULT_WINDOW, parseWindow } from '../../shadow/report';
 import type { StatusJson } from '../documents';
 import type { MirrorRow } from '../../cutover/mirror-rows';
@@ -44,6 +44,8 @@ export function registerStatus(program: Command): void {
       } catch (error) {
         throw new MigrationError((error as Error).message.replace('--since', '--window'), EXIT_FAILED, { cause: error });
       }
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runStatus } = require('../../cutover/status') as typeof import('../../cutover/status');
       const result = await runStatus({
         ...settings,
         stage,

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { DEFAULT_REGISTRY_DB, planOpen } from '../../adapter/config';
 import { ConfigurationError } from '../../adapter/errors';
 import { MigrationError } from '../../migrate/errors';
-import { translateStatement, UnpreparableStatement, type TranslatedStatement } from '../../migrate/translate-statement';
+import type { TranslatedStatement } from '../../migrate/translate-statement';
 import type { ParamSlot } from '../../translator/types';
 import type { TranslateJson } from '../documents';
 import { EXIT_FAILED, EXIT_FOUND_PROBLEMS, writeFailure, writeOutcome } from '../output';
@@ -31,13 +31,15 @@ export function registerTranslate(program: Command): void {
     ].join('\n'))
     .action(async (sql: string, flags: TranslateFlags) => {
       try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { translateStatement } = require('../../migrate/translate-statement') as typeof import('../../migrate/translate-statement');
         const result = await translateStatement({ sql, ...readTranslateSettings(flags.offline === true) });
         const document: TranslateJson = { ok: true, catalog: result.catalog, preparedOnServer: result.preparedOnServer, translation: result.translation };
         writeOutcome({ document, human: describeTranslation(result) }, flags);
       } catch (error) {
         writeFailure(error, flags);
         // The statement is the problem, not the command: exit 1, as for the differences verify finds.
-        if (error instanceof UnpreparableStatement) process.exitCode = EXIT_FOUND_PROBLEMS;
+        if (error instanceof Error && error.name === 'UnpreparableStatement') process.exitCode = EXIT_FOUND_PROBLEMS;
       }
     });
 }

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { progressDisplay } from '../../migrate/progress-display';
 import { readSettings } from '../../migrate/settings';
-import { runVerify, type VerifyResult } from '../../migrate/verify';
+import type { VerifyResult } from '../../migrate/verify';
 import type { VerifyJson } from '../documents';
 import { describeRowProblem } from '../../migrate/row-problems';
 import { action, count, EXIT_FOUND_PROBLEMS, EXIT_OK, type CommandOutcome } from '../output';
@@ -25,6 +25,8 @@ export function registerVerify(program: Command): void {
     .action(action(async (flags: VerifyFlags): Promise<CommandOutcome<VerifyJson>> => {
       const settings = readSettings();
       const display = progressDisplay('verify');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runVerify } = require('../../migrate/verify') as typeof import('../../migrate/verify');
       const result = await runVerify({
         ...settings,
         ...(flags.repair ? { repair: flags.from === 'postgres' ? 'sqlite' as const : 'postgres' as const } : {}),
