@@ -37,7 +37,8 @@ const NOT_OPEN = 'The database connection is not open';
 export interface RawCursor {
   readonly first: { rows: RawRow[]; done: boolean };
   fetch(): Promise<{ rows: RawRow[]; done: boolean }>;
-  close(): void;
+  /** Settles once the cursor's connection is back in the pool. */
+  close(): Promise<void>;
 }
 
 export class PgAsyncConnection {

@@ -92,8 +92,9 @@ export class PgAsyncStatement implements AsyncStatementEngine {
       },
       async close(): Promise<void> {
         pending = undefined;
-        if (!done) cursor.close();
+        const open = !done;
         done = true;
+        if (open) await cursor.close();
       },
     };
   }

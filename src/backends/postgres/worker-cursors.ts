@@ -42,7 +42,7 @@ export class Cursors {
       const state: CursorState = { id, name, batchSize, conn: tx.conn, tx };
       tx.cursors.add(id);
       this.cursors.set(id, state);
-      return { cursor: id, ...this.batch(state, results[1]) };
+      return { cursor: id, ...(await this.batch(state, results[1])) };
     }
     const conn = await this.session.pool.acquire();
     let query;
@@ -54,7 +54,7 @@ export class Cursors {
     }
     const state: CursorState = { id, name, batchSize, conn, tx: null };
     this.cursors.set(id, state);
-    return { cursor: id, ...this.batch(state, query.results[query.results.length - 1]) };
+    return { cursor: id, ...(await this.batch(state, query.results[query.results.length - 1])) };
   }
 
   async fetch(ctx: RequestContext, id: number): Promise<CursorBatch> {
@@ -66,37 +66,41 @@ export class Cursors {
       const result = tx
         ? (await tx.serial(() => tx.guarded(ctx, { steps: [step] }))).results[0]
         : (await ctx.run(state.conn, { steps: [step] })).results[0];
-      return this.batch(state, result);
+      return await this.batch(state, result);
     } catch (err) {
-      this.close(id);
+      await this.close(id);
       throw err;
     }
   }
 
-  /** Closes a cursor (an iteration stopped early); runs in the background, errors ignored. */
-  close(id: number): void {
+  /**
+   * Closes a cursor (an iteration stopped early), errors ignored. The returned promise settles once
+   * its connection is back in the pool (or the CLOSE ran): a caller that can wait for it (the async
+   * engine) does, so the next call never races the hand-back; the worker lets it run on.
+   */
+  close(id: number): Promise<void> {
     const state = this.cursors.get(id);
-    if (!state) return;
+    if (!state) return Promise.resolve();
     this.cursors.delete(id);
     const { tx } = state;
     if (tx) {
       tx.cursors.delete(id);
       // Guarded: the cursor may already be gone with a rolled-back savepoint.
-      void tx.serial(() => tx.guarded(new RequestContext(0), { simple: `CLOSE ${state.name}` })).catch(() => undefined);
-    } else {
-      void this.endOwnTransaction(state.conn, 'COMMIT');
+      return tx.serial(() => tx.guarded(new RequestContext(0), { simple: `CLOSE ${state.name}` })).then(() => undefined, () => undefined);
     }
+    return this.endOwnTransaction(state.conn, 'COMMIT');
   }
 
   /** Releases the connections of the cursors that own one (the worker is closing). */
   closeAll(): void {
-    for (const id of [...this.cursors.keys()]) this.close(id);
+    for (const id of [...this.cursors.keys()]) void this.close(id);
   }
 
-  private batch(state: CursorState, result: WireResult | undefined): CursorBatch {
+  /** The batch's rows; an exhausted cursor is closed first, its connection back in the pool before the answer. */
+  private async batch(state: CursorState, result: WireResult | undefined): Promise<CursorBatch> {
     const { rows, fields } = result ?? emptyResult();
     const done = rows.length < state.batchSize;
-    if (done) this.close(state.id);
+    if (done) await this.close(state.id);
     return { rows, fields, done };
   }
 

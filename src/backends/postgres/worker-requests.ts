@@ -62,7 +62,7 @@ export class RequestHandler {
       case 'fetch':
         return this.cursors.fetch(ctx, request.cursor);
       case 'closeCursor':
-        this.cursors.close(request.cursor);
+        void this.cursors.close(request.cursor);
         return null;
       case 'cancel':
         this.cancel(request.target);
