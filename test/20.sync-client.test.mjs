@@ -200,3 +200,31 @@ test('close() ends the worker; later calls say the connection is not open', asyn
   t.throws(() => client.query('SELECT 1'), { instanceOf: TypeError, message: 'The database connection is not open' });
   t.notThrows(() => client.close());
 });
+
+// Serial: the parked thread is the process's, and another test could take it first.
+test.serial('a closed client parks its thread; the next client takes it with its own settings, and a lost thread is not parked', async (t) => {
+  const db = await createTestDatabase(t);
+  const settings = "SELECT current_setting('TimeZone'), current_setting('application_name'), current_setting('statement_timeout')";
+  const first = new SyncPgClient({ connectionString: db.url, timeoutMs: 5000, applicationName: 'first-app', statementSetup: ["SET TIME ZONE 'Asia/Tokyo'"] });
+  t.deepEqual(first.query(settings).rows, [['Asia/Tokyo', 'first-app', '5s']]);
+  const thread = first.channel.worker.threadId;
+  first.close();
+
+  const second = new SyncPgClient({ connectionString: db.url, timeoutMs: 7000, applicationName: 'second-app' });
+  t.teardown(() => second.close());
+  const [[zone, app, timeout]] = second.query(settings).rows;
+  t.deepEqual([app, timeout], ['second-app', '7s']);
+  t.not(zone, 'Asia/Tokyo', 'none of the first client\'s settings or connections is left');
+  t.is(second.channel.worker.threadId, thread, 'the same thread');
+  second.begin('immediate');
+  second.query('CREATE TABLE t (id int)');
+  second.commit();
+  t.deepEqual(second.query('SELECT count(*) FROM t').rows, [['0']]);
+  // A thread that no longer answers is stopped, never handed on.
+  await second.channel.worker.terminate();
+  second.close();
+  const third = new SyncPgClient({ connectionString: db.url, timeoutMs: 5000 });
+  t.teardown(() => third.close());
+  t.deepEqual(third.query('SELECT 1').rows, [['1']]);
+  t.not(third.channel.worker.threadId, thread);
+});

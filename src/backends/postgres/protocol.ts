@@ -105,7 +105,9 @@ export type Request =
   | { kind: 'cancel'; id: number; target: number }
   /** Give up on request `target`: destroy its connection (the server no longer answers). */
   | { kind: 'abandon'; id: number; target: number }
-  | { kind: 'close'; id: number };
+  | { kind: 'close'; id: number }
+  /** A thread parked after a client closed takes a new client's settings (no reply). */
+  | { kind: 'configure'; id: number; config: WorkerConfig };
 
 export type SavepointAction = 'savepoint' | 'release' | 'rollbackTo';
 

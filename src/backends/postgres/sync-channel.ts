@@ -6,6 +6,10 @@
  *
  * Neither the thread nor the port keeps the process alive (both are unref'd), so a program that
  * never calls `close()` still exits when its own work is done.
+ *
+ * A client that closed cleanly parks its channel (`park`); the next client opened in this process
+ * takes it (`reuse`) instead of starting a thread: starting one and loading `pg` in it costs about
+ * 90 ms of CPU. At most MAX_PARKED wait, each for PARKED_MS at most.
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -14,6 +18,10 @@ import { SIGNAL_REPLIES, SIGNAL_SLOTS, SIGNAL_STATE, WORKER_EXITED, WORKER_START
 
 /** How long a new thread may take to start (load pg) on top of the caller's timeout. */
 const STARTUP_ALLOWANCE_MS = 10_000;
+const MAX_PARKED = 4;
+const PARKED_MS = 10_000;
+const DEFAULT_WORKER = path.join(__dirname, 'worker.js');
+const parked: SyncChannel[] = [];
 
 export type Received = Reply | 'timeout' | 'exited';
 
@@ -24,8 +32,26 @@ export class SyncChannel {
   private readonly startedAt = performance.now();
   private lastId = 0;
   private exited = false;
+  private parkedTimer: NodeJS.Timeout | undefined;
 
-  constructor(config: WorkerConfig, workerPath: string | URL = path.join(__dirname, 'worker.js')) {
+  /** A parked channel of the same worker, given `config`; undefined when none waits. */
+  static reuse(config: WorkerConfig, workerPath: string | URL = DEFAULT_WORKER): SyncChannel | undefined {
+    for (let i = parked.length - 1; i >= 0; i--) {
+      const channel = parked[i]!;
+      if (channel.workerPath !== String(workerPath)) continue;
+      parked.splice(i, 1);
+      clearTimeout(channel.parkedTimer);
+      if (!channel.alive) continue;
+      channel.send({ kind: 'configure', id: 0, config });
+      return channel;
+    }
+    return undefined;
+  }
+
+  private readonly workerPath: string;
+
+  constructor(config: WorkerConfig, workerPath: string | URL = DEFAULT_WORKER) {
+    this.workerPath = String(workerPath);
     const shared = new SharedArrayBuffer(SIGNAL_SLOTS * Int32Array.BYTES_PER_ELEMENT);
     this.signal = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
@@ -64,6 +90,18 @@ export class SyncChannel {
       if (left <= 0) return 'timeout';
       Atomics.wait(this.signal, SIGNAL_REPLIES, seen, left);
     }
+  }
+
+  /** Keeps the thread (its client closed, its connections ended) for the next client, or stops it. */
+  park(): void {
+    if (!this.alive || parked.length >= MAX_PARKED) return this.dispose();
+    this.parkedTimer = setTimeout(() => {
+      const at = parked.indexOf(this);
+      if (at >= 0) parked.splice(at, 1);
+      this.dispose();
+    }, PARKED_MS);
+    this.parkedTimer.unref();
+    parked.push(this);
   }
 
   /** Stops the thread without waiting for it (its connections close with it). */

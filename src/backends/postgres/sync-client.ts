@@ -19,7 +19,7 @@ import { commitOutcomeUnknown, failureError, serverSilentError, timeoutError, wo
 import { writeLockKey } from './sync-write-lock';
 import type { WriteLockObjects } from './worker-write-lock';
 import type {
-  CursorBatch, CursorOpened, DescribeResult, FieldInfo, RawRow, RawValue, Reply, ReplyValue, Request,
+  CursorBatch, CursorOpened, DescribeResult, FieldInfo, RawRow, RawValue, Reply, ReplyValue, Request, WorkerConfig,
   SavepointAction, TransactionMode, WireResult,
 } from './protocol';
 
@@ -214,7 +214,10 @@ export class SyncPgClient {
     if (channel.alive) {
       const id = channel.send({ kind: 'close', id: 0 });
       const deadline = performance.now() + Math.min(this.timeoutMs, 2000);
-      for (let reply = channel.next(deadline); typeof reply !== 'string' && reply.id !== id; reply = channel.next(deadline));
+      let reply = channel.next(deadline);
+      while (typeof reply !== 'string' && reply.id !== id) reply = channel.next(deadline);
+      // A clean goodbye: the thread is kept for the next client of this process.
+      if (typeof reply !== 'string' && reply.ok) return channel.park();
     }
     channel.dispose();
   }
@@ -282,20 +285,18 @@ export class SyncPgClient {
 
   private start(): SyncChannel {
     const { options } = this;
-    this.channel = new SyncChannel(
-      {
-        connectionString: options.connectionString,
-        poolSize: options.poolSize ?? 10,
-        timeoutMs: this.timeoutMs,
-        statementSetup: options.statementSetup ?? [],
-        applicationName: options.applicationName ?? 'swarm-registry-adapter',
-        writeLockKey: writeLockKey(options.writeLockScope ?? 'engine_registry').toString(),
-        ...(options.writeLock && { writeLock: options.writeLock }),
-        ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
-        pooler: options.pooler ?? 'none',
-      },
-      options.workerPath,
-    );
+    const config: WorkerConfig = {
+      connectionString: options.connectionString,
+      poolSize: options.poolSize ?? 10,
+      timeoutMs: this.timeoutMs,
+      statementSetup: options.statementSetup ?? [],
+      applicationName: options.applicationName ?? 'swarm-registry-adapter',
+      writeLockKey: writeLockKey(options.writeLockScope ?? 'engine_registry').toString(),
+      ...(options.writeLock && { writeLock: options.writeLock }),
+      ...(options.busyTimeoutMs !== undefined && { busyTimeoutMs: options.busyTimeoutMs }),
+      pooler: options.pooler ?? 'none',
+    };
+    this.channel = SyncChannel.reuse(config, options.workerPath) ?? new SyncChannel(config, options.workerPath);
     this.inTx = false;
     return this.channel;
   }

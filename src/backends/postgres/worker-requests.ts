@@ -73,6 +73,8 @@ export class RequestHandler {
       case 'close':
         await this.close();
         return null;
+      case 'configure':
+        return null; // handled by the thread (worker.ts)
     }
   }
 

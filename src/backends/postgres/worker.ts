@@ -8,6 +8,9 @@
  * the shared state as exited (and wakes the caller) when it ends: on an uncaught error, an
  * unhandled rejection or `process.exit()`. A thread stopped from outside (`terminate()`, which only
  * the caller does) or hung is found by the caller's timeout instead.
+ *
+ * After `close` the thread stays, without connections: the caller may park it and hand it to the
+ * next client it opens (`configure`), which then skips starting a thread and loading `pg`.
  */
 import { workerData } from 'node:worker_threads';
 import { RequestHandler } from './worker-requests';
@@ -15,7 +18,7 @@ import { SIGNAL_REPLIES, SIGNAL_STATE, WORKER_EXITED, WORKER_READY, type Reply, 
 
 const { config, port, signal: shared } = workerData as WorkerData;
 const signal = new Int32Array(shared);
-const handler = new RequestHandler(config);
+let handler = new RequestHandler(config);
 
 process.on('exit', () => {
   Atomics.store(signal, SIGNAL_STATE, WORKER_EXITED);
@@ -23,11 +26,11 @@ process.on('exit', () => {
 });
 
 port.on('message', (request: Request) => {
-  void handler.handle(request).then((message) => {
-    reply(message);
-    // With the pool ended and the port closed, nothing is left and the thread ends by itself.
-    if (request.kind === 'close') port.close();
-  });
+  if (request.kind === 'configure') {
+    handler = new RequestHandler(request.config);
+    return;
+  }
+  void handler.handle(request).then(reply);
 });
 
 Atomics.store(signal, SIGNAL_STATE, WORKER_READY);
