@@ -90,3 +90,22 @@ test('a process exiting while its mirror waits for a SQLite file locked by anoth
     t.true(performance.now() - started < 20000);
   }
 });
+
+// better-sqlite3 users seldom call close(): the process must end when its own work is done.
+test('a process whose shadow-mode database is never closed still exits by itself', async (t) => {
+  const { url } = await createTestDatabase(t);
+  const dir = tempDir(t);
+  const script = `
+    const Database = require('swarm-registry-adapter');
+    for (const primary of ['sqlite', 'postgres']) {
+      const db = new Database(process.argv[1] + '/' + primary + '.db', { backend: 'shadow', primary, databaseUrl: process.env.U, pgSchema: 'never_closed_' + primary, divergenceLog: process.argv[1] + '/' + primary + '.jsonl' });
+      db.exec('CREATE TABLE t (id TEXT PRIMARY KEY)');
+      db.prepare('INSERT INTO t VALUES (?)').run('x');
+    }`;
+  const { code, killed } = await new Promise((resolve) => {
+    execFile(process.execPath, ['-e', script, dir], { cwd: process.cwd(), env: { ...process.env, U: url }, timeout: 20000 },
+      (error) => resolve({ code: error ? error.code : 0, killed: error?.killed === true }));
+  });
+  t.false(killed, 'the process was still running after 20 s');
+  t.is(code, 0);
+});

@@ -4,6 +4,10 @@
  * statement costs the caller a push. The queue is bounded: when the worker is `maxQueue` ops
  * behind, new ops are dropped and counted (the worker reports the gap). Nothing here throws into
  * the caller: a worker that cannot be reached only stops the mirroring.
+ *
+ * A worker that closed cleanly is parked and started again for the next shadow-mode database of
+ * the process (`start`): a new thread, loading the translator and pg or better-sqlite3, costs
+ * about 150 ms of CPU. At most MAX_PARKED wait, each for PARKED_MS at most.
  */
 import { knownSecrets } from '../policy/known-secrets';
 import path from 'node:path';
@@ -14,6 +18,47 @@ import { CONTROL_SLOTS, C_CLOSED, C_EXITED, C_METRICS, C_NATIVE, C_STOP, S, STAT
 import { WireEncoder } from './mirror-wire';
 
 const GROUP = 64;
+const MAX_PARKED = 2;
+const PARKED_MS = 10_000;
+
+interface Parked {
+  worker: Worker;
+  timer: NodeJS.Timeout;
+}
+const parked: Parked[] = [];
+
+/** A parked worker, or undefined. */
+function unpark(): Worker | undefined {
+  const entry = parked.pop();
+  if (!entry) return undefined;
+  clearTimeout(entry.timer);
+  entry.worker.removeAllListeners();
+  return entry.worker;
+}
+
+function park(worker: Worker): void {
+  worker.removeAllListeners();
+  if (parked.length >= MAX_PARKED) {
+    void worker.terminate().catch(() => undefined);
+    return;
+  }
+  const entry: Parked = {
+    worker,
+    timer: setTimeout(() => {
+      drop();
+      void worker.terminate().catch(() => undefined);
+    }, PARKED_MS),
+  };
+  entry.timer.unref();
+  const drop = () => {
+    const at = parked.indexOf(entry);
+    if (at >= 0) parked.splice(at, 1);
+  };
+  worker.on('error', () => {});
+  worker.on('exit', drop);
+  worker.unref();
+  parked.push(entry);
+}
 
 export class MirrorChannel {
   readonly stats: Float64Array;
@@ -34,14 +79,19 @@ export class MirrorChannel {
     this.#control = new Int32Array(control);
     let worker: Worker | null = null;
     try {
-      worker = new Worker(path.join(__dirname, 'mirror-worker.js'), { workerData: { ...config, stats, control } });
-      worker.unref();
+      const workerConfig: MirrorConfig = { ...config, stats, control };
+      worker = unpark() ?? null;
+      if (worker) worker.postMessage({ type: 'start', config: workerConfig });
+      else worker = new Worker(path.join(__dirname, 'mirror-worker.js'), { workerData: workerConfig });
       // The worker's statement times, pool waits and translations, recorded here (metrics/forward.ts).
       worker.on('message', (message: unknown) => {
         if (isMetricsBatch(message)) replayMetrics(message);
       });
       worker.on('error', () => this.#died());
       worker.on('exit', () => this.#died());
+      // After the 'message' listener, which refs the worker again: a database never closed must
+      // not keep the process alive.
+      worker.unref();
       // The process ends (process.exit(), or nothing left to do) while the worker may be inside
       // better-sqlite3: let it leave SQLite first (C_NATIVE), or the process could abort.
       live.add(this);
@@ -89,7 +139,7 @@ export class MirrorChannel {
     this.#postOps(ops);
   }
 
-  /** Drains the queue within `timeoutMs` (the worker reports what is left as a gap), then stops the worker. */
+  /** Drains the queue within `timeoutMs` (the worker reports what is left as a gap), then parks or stops the worker. */
   close(timeoutMs: number): void {
     if (this.#closed) return;
     this.flush();
@@ -106,6 +156,11 @@ export class MirrorChannel {
       const left = until - Date.now();
       if (left <= 0) break;
       Atomics.wait(this.#control, C_CLOSED, 0, Math.min(left, 100));
+    }
+    this.#forget();
+    if (Atomics.load(this.#control, C_CLOSED) === 1 && Atomics.load(this.#control, C_EXITED) === 0) {
+      park(this.#worker);
+      return;
     }
     this.stopNative();
     void this.#worker.terminate().catch(() => undefined);

@@ -55,7 +55,9 @@ export type ToMirror =
   | { type: 'ops'; ops: unknown[] }
   /** Fingerprints of secrets the caller's thread has seen (KnownSecrets.drainFresh()). */
   | { type: 'secrets'; entries: Array<[number, number, string]> }
-  | { type: 'close'; deadline: number };
+  | { type: 'close'; deadline: number }
+  /** A parked thread (its last database closed) takes the next database's settings. */
+  | { type: 'start'; config: MirrorConfig };
 
 /** Settings of the mirror worker (workerData). */
 export interface MirrorConfig {
