@@ -64,6 +64,18 @@ test('an installed MeterProvider receives every metric the adapter names', async
   const slow = await pooled.prepare('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000) SELECT count(*) AS n FROM c');
   await Promise.all([slow.get(), slow.get(), slow.get()]);
 
+  // The synchronous backend's pool (in its worker thread): a cursor holds the only connection, so
+  // the next statement waits for it, until the timeout.
+  const sync = new Database(path.join(dir, 'sync.db'), { backend: 'postgres', databaseUrl: url, pgSchema: 'metrics_sync', pgPoolSize: 1, pgTimeoutMs: 1000 });
+  t.teardown(() => sync.open && sync.close());
+  sync.exec('CREATE TABLE IF NOT EXISTS w (id INTEGER PRIMARY KEY)');
+  const add = sync.prepare('INSERT OR IGNORE INTO w (id) VALUES (?)');
+  sync.transaction(() => { for (let i = 1; i <= 300; i++) add.run(i); })();
+  const rows = sync.prepare('SELECT id FROM w ORDER BY id').iterate();
+  rows.next();
+  t.throws(() => sync.prepare('SELECT 1').get(), { any: true }, 'no connection is free');
+  rows.return();
+
   const found = await until(t, "the mirror's statement times", async () => {
     const m = await collect();
     const secondary = (m.get(METRIC.statementDuration) ?? []).some((p) => p.attributes.role === 'secondary');
@@ -81,6 +93,7 @@ test('an installed MeterProvider receives every metric the adapter names', async
   t.true(value(METRIC.translationCache, { result: 'hit' }) >= 1);
   t.true(value(METRIC.poolWaits, { pool: 'async' }) >= 1, 'the second query waited for the only connection');
   t.true(value(METRIC.poolWaitDuration, { pool: 'async' }) >= 1);
+  t.true(value(METRIC.poolWaits, { pool: 'backend' }) >= 1, 'a wait in the worker thread reaches the caller\'s MeterProvider');
   t.true(points(METRIC.lagSeconds).every((p) => p.value >= 0));
   t.is(value(METRIC.queueDepth), 0);
   t.is(value(METRIC.lagOps), 0);

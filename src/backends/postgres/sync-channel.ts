@@ -14,6 +14,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { isMetricsBatch, replayMetrics } from '../../metrics/forward';
 import { SIGNAL_REPLIES, SIGNAL_SLOTS, SIGNAL_STATE, WORKER_EXITED, WORKER_STARTING, type Reply, type Request, type WorkerConfig } from './protocol';
 
 /** How long a new thread may take to start (load pg) on top of the caller's timeout. */
@@ -82,7 +83,14 @@ export class SyncChannel {
     for (;;) {
       const seen = Atomics.load(this.signal, SIGNAL_REPLIES);
       const message = receiveMessageOnPort(this.port);
-      if (message) return message.message as Reply;
+      if (message) {
+        // The worker's pool waits, posted ahead of the reply they belong to.
+        if (isMetricsBatch(message.message)) {
+          replayMetrics(message.message);
+          continue;
+        }
+        return message.message as Reply;
+      }
       const state = Atomics.load(this.signal, SIGNAL_STATE);
       if (this.exited || state === WORKER_EXITED) return 'exited';
       const until = state === WORKER_STARTING ? Math.max(deadline, this.startedAt + STARTUP_ALLOWANCE_MS) : deadline;

@@ -115,8 +115,13 @@ export class ConnectionPool {
     // Every connection is out (or the pool is already queueing): this checkout waits.
     const waits = this.pool.waitingCount > 0 || (this.pool.idleCount === 0 && this.pool.totalCount >= (this.pool.options.max ?? 10));
     const started = waits ? performance.now() : 0;
-    const client = await this.pool.connect();
-    if (waits) metricsRecorder().poolWait(this.name, secondsSince(started));
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } finally {
+      // A wait that ended in a timeout counts too: it is the one an operator most needs to see.
+      if (waits) metricsRecorder().poolWait(this.name, secondsSince(started));
+    }
     const known = this.connections.get(client);
     if (known) return known;
     const conn = this.adopt(client);

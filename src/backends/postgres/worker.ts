@@ -14,11 +14,17 @@
  */
 import { workerData } from 'node:worker_threads';
 import { RequestHandler } from './worker-requests';
+import { ForwardingRecorder } from '../../metrics/forward';
+import { setMetricsRecorder } from '../../metrics/record';
 import { SIGNAL_REPLIES, SIGNAL_STATE, WORKER_EXITED, WORKER_READY, type Reply, type Request, type WorkerData } from './protocol';
 
 const { config, port, signal: shared } = workerData as WorkerData;
 const signal = new Int32Array(shared);
 let handler = new RequestHandler(config);
+// This thread has no OpenTelemetry SDK: what it measures (pool waits) goes to the caller's thread
+// ahead of the reply it belongs to, and is recorded there (sync-channel.ts).
+const metrics = new ForwardingRecorder(() => true);
+setMetricsRecorder(metrics);
 
 process.on('exit', () => {
   Atomics.store(signal, SIGNAL_STATE, WORKER_EXITED);
@@ -39,6 +45,7 @@ wake();
 function reply(message: Reply): void {
   // The port may already be closed (after `close`): the caller then stopped waiting.
   try {
+    metrics.flush(port);
     port.postMessage(message);
   } catch {
     return;
