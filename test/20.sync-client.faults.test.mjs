@@ -33,7 +33,7 @@ function throwsSqlite(t, fn, { code, message } = {}) {
   try {
     fn();
   } catch (err) {
-    t.is(err.name, 'SqliteError');
+    t.is(err.name, 'SqliteError', `${err.code ?? ''} ${err.message}`);
     if (code) t.is(err.code, code);
     if (message) t.regex(err.message, message);
     return err;

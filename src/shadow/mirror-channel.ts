@@ -24,6 +24,9 @@ const PARKED_MS = 10_000;
 interface Parked {
   worker: Worker;
   timer: NodeJS.Timeout;
+  /** Its listeners while parked (only these are removed: the Worker has listeners of its own). */
+  onError: () => void;
+  onExit: () => void;
 }
 const parked: Parked[] = [];
 
@@ -32,30 +35,30 @@ function unpark(): Worker | undefined {
   const entry = parked.pop();
   if (!entry) return undefined;
   clearTimeout(entry.timer);
-  entry.worker.removeAllListeners();
+  entry.worker.off('error', entry.onError).off('exit', entry.onExit);
   return entry.worker;
 }
 
 function park(worker: Worker): void {
-  worker.removeAllListeners();
   if (parked.length >= MAX_PARKED) {
     void worker.terminate().catch(() => undefined);
     return;
   }
+  const drop = () => {
+    const at = parked.indexOf(entry);
+    if (at >= 0) parked.splice(at, 1);
+  };
   const entry: Parked = {
     worker,
     timer: setTimeout(() => {
       drop();
       void worker.terminate().catch(() => undefined);
     }, PARKED_MS),
+    onError: () => {},
+    onExit: drop,
   };
   entry.timer.unref();
-  const drop = () => {
-    const at = parked.indexOf(entry);
-    if (at >= 0) parked.splice(at, 1);
-  };
-  worker.on('error', () => {});
-  worker.on('exit', drop);
+  worker.on('error', entry.onError).on('exit', entry.onExit);
   worker.unref();
   parked.push(entry);
 }
@@ -84,11 +87,7 @@ export class MirrorChannel {
       if (worker) worker.postMessage({ type: 'start', config: workerConfig });
       else worker = new Worker(path.join(__dirname, 'mirror-worker.js'), { workerData: workerConfig });
       // The worker's statement times, pool waits and translations, recorded here (metrics/forward.ts).
-      worker.on('message', (message: unknown) => {
-        if (isMetricsBatch(message)) replayMetrics(message);
-      });
-      worker.on('error', () => this.#died());
-      worker.on('exit', () => this.#died());
+      worker.on('message', this.#onMessage).on('error', this.#onGone).on('exit', this.#onGone);
       // After the 'message' listener, which refs the worker again: a database never closed must
       // not keep the process alive.
       worker.unref();
@@ -159,6 +158,7 @@ export class MirrorChannel {
     }
     this.#forget();
     if (Atomics.load(this.#control, C_CLOSED) === 1 && Atomics.load(this.#control, C_EXITED) === 0) {
+      this.#worker.off('message', this.#onMessage).off('error', this.#onGone).off('exit', this.#onGone);
       park(this.#worker);
       return;
     }
@@ -243,6 +243,11 @@ export class MirrorChannel {
       }
     }
   }
+
+  readonly #onMessage = (message: unknown): void => {
+    if (isMetricsBatch(message)) replayMetrics(message);
+  };
+  readonly #onGone = (): void => this.#died();
 
   #died(): void {
     this.#dead = true;

@@ -27,7 +27,7 @@ import { learnAnswer } from './secrets';
  * One mirror: everything for one shadow-mode database, from its start to its close. The thread
  * runs one at a time; after a close it may be handed the next database's settings (`start`).
  */
-function runMirror(config: MirrorConfig): { control: Int32Array; onMessage: (message: ToMirror) => void } {
+function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64Array; onMessage: (message: ToMirror) => void } {
   const stats = new Float64Array(config.stats);
   const control = new Int32Array(config.control);
   const metrics = new ForwardingRecorder(() => Atomics.load(control, C_METRICS) === 1);
@@ -336,10 +336,16 @@ function runMirror(config: MirrorConfig): { control: Int32Array; onMessage: (mes
     return Promise.race([promise.catch(() => undefined), sleep(ms)]);
   }
 
-  return { control, onMessage };
+  return { control, stats, onMessage };
 }
 
 let current = runMirror(workerData as MirrorConfig);
+
+// A promise of an earlier database's mirror failing late (this thread is reused) must not end the
+// thread under the current one: it is counted as a worker error instead.
+process.on('unhandledRejection', () => {
+  current.stats[S.workerErrors]!++;
+});
 
 process.on('exit', () => {
   Atomics.store(current.control, C_EXITED, 1);

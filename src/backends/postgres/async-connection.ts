@@ -178,7 +178,7 @@ export class PgAsyncConnection {
     if (!this.#open) return;
     this.#open = false;
     this.#watchdog.stop();
-    this.#baseCursors.closeAll();
+    await this.#baseCursors.closeAll();
     await this.#pool.end();
   }
 

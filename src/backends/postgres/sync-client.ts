@@ -90,6 +90,8 @@ export class SyncPgClient {
   private channel: SyncChannel | null = null;
   private inTx = false;
   private closed = false;
+  /** A request of this thread timed out: work of it may still run there, so the thread is not handed on. */
+  private tainted = false;
   private readonly cursors = new Map<number, CursorEntry>();
   private lastCursor = 0;
   private readonly timeoutMs: number;
@@ -217,7 +219,7 @@ export class SyncPgClient {
       let reply = channel.next(deadline);
       while (typeof reply !== 'string' && reply.id !== id) reply = channel.next(deadline);
       // A clean goodbye: the thread is kept for the next client of this process.
-      if (typeof reply !== 'string' && reply.ok) return channel.park();
+      if (typeof reply !== 'string' && reply.ok && !this.tainted) return channel.park();
     }
     channel.dispose();
   }
@@ -245,6 +247,7 @@ export class SyncPgClient {
    * means the worker is stuck.
    */
   private afterTimeout(channel: SyncChannel, id: number, ctx: ErrorContext): ReplyValue {
+    this.tainted = true;
     const cancelId = channel.send({ kind: 'cancel', id: 0, target: id });
     const deadline = performance.now() + this.graceMs;
     let acknowledged = false;
@@ -297,6 +300,7 @@ export class SyncPgClient {
       pooler: options.pooler ?? 'none',
     };
     this.channel = SyncChannel.reuse(config, options.workerPath) ?? new SyncChannel(config, options.workerPath);
+    this.tainted = false;
     this.inTx = false;
     return this.channel;
   }

@@ -91,9 +91,9 @@ export class Cursors {
     return this.endOwnTransaction(state.conn, 'COMMIT');
   }
 
-  /** Releases the connections of the cursors that own one (the worker is closing). */
-  closeAll(): void {
-    for (const id of [...this.cursors.keys()]) void this.close(id);
+  /** Releases the connections of the cursors that own one (the worker is closing); settles when all are back. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.cursors.keys()].map((id) => this.close(id)));
   }
 
   /** The batch's rows; an exhausted cursor is closed first, its connection back in the pool before the answer. */

@@ -94,8 +94,10 @@ export class RequestHandler {
   }
 
   private async close(): Promise<void> {
+    // Everything settles before the reply: nothing of this client may run on once the thread is
+    // handed to the next one (sync-channel.ts, park).
     this.session.abort();
-    this.cursors.closeAll();
+    await this.cursors.closeAll();
     await this.pool.end();
   }
 
