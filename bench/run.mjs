@@ -1,17 +1,18 @@
 // npm run bench: ratios measured side by side in one run. PostgreSQL is DATABASE_URL when set,
 // else an embedded server started here and removed afterwards.
-// `npm run bench -- sqlite|postgres|shadow` runs only the parts named.
+// `npm run bench -- sqlite|postgres|open|shadow|pooler` runs only the parts named (pooler only when named).
 import { printTable } from './lib.mjs';
 import { benchPostgres } from './postgres.mjs';
 import { benchSqlite } from './sqlite.mjs';
 import { startEmbeddedPostgres } from '../test/helpers/embedded-server.mjs';
 
-const PARTS = ['sqlite', 'postgres', 'shadow'];
+const PARTS = ['sqlite', 'postgres', 'open', 'shadow', 'pooler'];
 const named = process.argv.slice(2);
 for (const part of named) if (!PARTS.includes(part)) throw new Error(`Unknown bench part "${part}": use ${PARTS.join(', ')} (or none for all).`);
-const runs = (part) => named.length === 0 || named.includes(part);
+// The pooler part runs only when named: it needs PgBouncer.
+const runs = (part) => named.includes(part) || (named.length === 0 && part !== 'pooler');
 
-const embedded = process.env.DATABASE_URL || !runs('postgres') ? null : await startEmbeddedPostgres();
+const embedded = process.env.DATABASE_URL || !(runs('postgres') || runs('open')) ? null : await startEmbeddedPostgres();
 const url = process.env.DATABASE_URL ?? embedded.url;
 try {
   if (runs('sqlite')) {
@@ -21,6 +22,10 @@ try {
   if (runs('postgres')) {
     const postgresRows = await benchPostgres(url);
     printTable('PostgreSQL: raw pg vs the facade (postgres mode) and AsyncDatabase (median of 15 alternating rounds)', postgresRows, 'pg unnamed');
+  }
+  if (runs('open')) {
+    const { benchOpen, printOpen } = await import('./open.mjs');
+    printOpen(await benchOpen(url));
   }
   if (runs('pooler')) {
     const { benchPooler } = await import('./pooler.mjs');
