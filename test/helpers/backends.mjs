@@ -2,8 +2,27 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Semaphore } from 'async-mutex';
 import Database, { SqliteError } from 'swarm-registry-adapter';
 import { createTestDatabase } from './pg.mjs';
+
+/**
+ * At most this many PostgreSQL or shadow-mode databases of a test file are open at once. ava starts
+ * every test of a file together; unbounded, each would hold its own worker threads at the same
+ * moment (two per shadow database), while a database closed before the next opens hands its
+ * threads on. A test holds one slot however many databases it opens.
+ */
+const OPEN_AT_ONCE = 4;
+const openSlots = new Semaphore(OPEN_AT_ONCE);
+const holding = new WeakSet();
+
+/** Waits for a slot for test `t`, given back after its teardowns (registered first, so it runs last). */
+async function slot(t) {
+  if (holding.has(t)) return;
+  holding.add(t);
+  const [, release] = await openSlots.acquire();
+  t.teardown(release);
+}
 
 export function tempDir(t) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sra-test-'));
@@ -58,6 +77,7 @@ export function postgresBackend(test, { name = 'postgres', extra = {}, through =
     SqliteError,
     expects: { lastInsertRowid: 'zero' },
     async open(t, { withoutNew = false, options = {} } = {}) {
+      await slot(t);
       const opts = { backend: 'postgres', databaseUrl: through(await databaseUrl()), pgSchema: `s${process.pid}_${++schemas}`, pgTimeoutMs: 20000, ...extra, ...options };
       return openFresh(t, opts, withoutNew);
     },
@@ -81,6 +101,7 @@ export function shadowBackend(test, { primary = 'sqlite', name = `shadow-${prima
     logDir,
     logs: () => fs.readdirSync(logDir).map((f) => path.join(logDir, f)),
     async open(t, { withoutNew = false, options = {} } = {}) {
+      await slot(t);
       const n = ++schemas;
       const opts = {
         backend: 'shadow', primary, databaseUrl: await databaseUrl(), pgSchema: `sh${process.pid}_${n}`, pgTimeoutMs: 20000,
