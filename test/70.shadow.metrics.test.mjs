@@ -65,12 +65,16 @@ test('an installed MeterProvider receives every metric the adapter names', async
   await Promise.all([slow.get(), slow.get(), slow.get()]);
 
   // The synchronous backend's pool (in its worker thread): a cursor holds the only connection, so
-  // the next statement waits for it, until the timeout.
-  const sync = new Database(path.join(dir, 'sync.db'), { backend: 'postgres', databaseUrl: url, pgSchema: 'metrics_sync', pgPoolSize: 1, pgTimeoutMs: 1000 });
+  // the next statement waits for it, until the timeout. Set up first under the default timeout: a
+  // loaded machine may take more than the short one to create the schema.
+  const syncOptions = { backend: 'postgres', databaseUrl: url, pgSchema: 'metrics_sync' };
+  const setup = new Database(path.join(dir, 'sync.db'), syncOptions);
+  setup.exec('CREATE TABLE IF NOT EXISTS w (id INTEGER PRIMARY KEY)');
+  const add = setup.prepare('INSERT OR IGNORE INTO w (id) VALUES (?)');
+  setup.transaction(() => { for (let i = 1; i <= 300; i++) add.run(i); })();
+  setup.close();
+  const sync = new Database(path.join(dir, 'sync.db'), { ...syncOptions, pgPoolSize: 1, pgTimeoutMs: 3000 });
   t.teardown(() => sync.open && sync.close());
-  sync.exec('CREATE TABLE IF NOT EXISTS w (id INTEGER PRIMARY KEY)');
-  const add = sync.prepare('INSERT OR IGNORE INTO w (id) VALUES (?)');
-  sync.transaction(() => { for (let i = 1; i <= 300; i++) add.run(i); })();
   const rows = sync.prepare('SELECT id FROM w ORDER BY id').iterate();
   rows.next();
   t.throws(() => sync.prepare('SELECT 1').get(), { any: true }, 'no connection is free');
