@@ -134,7 +134,9 @@ export class PgAsyncConnection {
     return {
       first: opened,
       fetch: () => this.#request('query', scope, (ctx) => cursors.fetch(ctx, id)),
-      close: () => cursors.close(id),
+      // Outside a transaction, under the watchdog: a server that stopped answering cannot hold the
+      // caller's loop (for await ... break) past the timeout.
+      close: () => (scope ? cursors.close(id) : this.#request('query', undefined, (ctx) => cursors.close(id, ctx))),
     };
   }
 

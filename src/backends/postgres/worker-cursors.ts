@@ -42,7 +42,7 @@ export class Cursors {
       const state: CursorState = { id, name, batchSize, conn: tx.conn, tx };
       tx.cursors.add(id);
       this.cursors.set(id, state);
-      return { cursor: id, ...(await this.batch(state, results[1])) };
+      return { cursor: id, ...(await this.batch(ctx, state, results[1])) };
     }
     const conn = await this.session.pool.acquire();
     let query;
@@ -54,7 +54,7 @@ export class Cursors {
     }
     const state: CursorState = { id, name, batchSize, conn, tx: null };
     this.cursors.set(id, state);
-    return { cursor: id, ...(await this.batch(state, query.results[query.results.length - 1])) };
+    return { cursor: id, ...(await this.batch(ctx, state, query.results[query.results.length - 1])) };
   }
 
   async fetch(ctx: RequestContext, id: number): Promise<CursorBatch> {
@@ -66,9 +66,9 @@ export class Cursors {
       const result = tx
         ? (await tx.serial(() => tx.guarded(ctx, { steps: [step] }))).results[0]
         : (await ctx.run(state.conn, { steps: [step] })).results[0];
-      return await this.batch(state, result);
+      return await this.batch(ctx, state, result);
     } catch (err) {
-      await this.close(id);
+      await this.close(id, ctx);
       throw err;
     }
   }
@@ -78,7 +78,7 @@ export class Cursors {
    * its connection is back in the pool (or the CLOSE ran): a caller that can wait for it (the async
    * engine) does, so the next call never races the hand-back; the worker lets it run on.
    */
-  close(id: number): Promise<void> {
+  close(id: number, ctx = new RequestContext(0)): Promise<void> {
     const state = this.cursors.get(id);
     if (!state) return Promise.resolve();
     this.cursors.delete(id);
@@ -86,9 +86,9 @@ export class Cursors {
     if (tx) {
       tx.cursors.delete(id);
       // Guarded: the cursor may already be gone with a rolled-back savepoint.
-      return tx.serial(() => tx.guarded(new RequestContext(0), { simple: `CLOSE ${state.name}` })).then(() => undefined, () => undefined);
+      return tx.serial(() => tx.guarded(ctx, { simple: `CLOSE ${state.name}` })).then(() => undefined, () => undefined);
     }
-    return this.endOwnTransaction(state.conn, 'COMMIT');
+    return this.endOwnTransaction(state.conn, 'COMMIT', ctx);
   }
 
   /** Releases the connections of the cursors that own one (the worker is closing); settles when all are back. */
@@ -97,16 +97,21 @@ export class Cursors {
   }
 
   /** The batch's rows; an exhausted cursor is closed first, its connection back in the pool before the answer. */
-  private async batch(state: CursorState, result: WireResult | undefined): Promise<CursorBatch> {
+  private async batch(ctx: RequestContext, state: CursorState, result: WireResult | undefined): Promise<CursorBatch> {
     const { rows, fields } = result ?? emptyResult();
     const done = rows.length < state.batchSize;
-    if (done) await this.close(state.id);
+    if (done) await this.close(state.id, ctx);
     return { rows, fields, done };
   }
 
-  private async endOwnTransaction(conn: PgConnection, sql: 'COMMIT' | 'ROLLBACK'): Promise<void> {
-    if (!conn.broken) await run(conn, { simple: sql }).catch(() => undefined);
-    this.session.pool.release(conn);
+  /** Through `ctx` when given: a caller's timeout (cancel, or dropping the socket) reaches the COMMIT too. */
+  private async endOwnTransaction(conn: PgConnection, sql: 'COMMIT' | 'ROLLBACK', ctx?: RequestContext): Promise<void> {
+    let ended = false;
+    if (!conn.broken) {
+      await (ctx ? ctx.run(conn, { simple: sql }) : run(conn, { simple: sql })).then(() => (ended = true), () => undefined);
+    }
+    // A connection whose transaction did not end (cancelled, failed) is closed, never pooled.
+    this.session.pool.release(conn, !ended);
   }
 }
 
