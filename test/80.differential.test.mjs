@@ -11,7 +11,7 @@ import { REGRESSIONS } from './differential/regressions.mjs';
 const SEED = 20261207;
 // A fixed number of cases (the same ones on every machine), cut short on a slow or loaded one.
 const RUNS = Number(process.env.DIFF_RUNS ?? 3000);
-const BUDGET_MS = Number(process.env.DIFF_BUDGET_MS ?? 14000);
+const BUDGET_MS = Number(process.env.DIFF_BUDGET_MS ?? 10000);
 
 let pair;
 let database;

@@ -81,7 +81,8 @@ export function round(call: Call, _ctx: Ctx): Tpl {
   castParam(call.args[0], 'numeric');
   castParam(call.args[1], 'integer');
   const d = call.args[1];
-  const digits = d ? [', CASE WHEN ', d, ' < 0 THEN 0 ELSE ', d, ' END'] : [];
+  // PostgreSQL's round() takes its digits as an integer only (a 64-bit literal would not match).
+  const digits = d ? [', CAST(CASE WHEN ', d, ' < 0 THEN 0 ELSE ', d, ' END AS integer)'] : [];
   return tpl(['CAST(round(CAST(', call.args[0] ?? [], ' AS numeric)', ...digits, ') AS double precision)'], 'double precision');
 }
 

@@ -2,7 +2,7 @@
 import { findTable } from '../../schema/catalog';
 import { sqliteError } from '../../adapter/errors';
 import { fail, type Ctx } from '../context';
-import { isOp, isWord, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
+import { isOp, isType, isWord, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
 import { rewrite } from '../rewrite';
 import { annotateComparisons } from '../rules/comparisons';
 import { concatPrecedence } from '../rules/concat-precedence';
@@ -73,8 +73,11 @@ function dropOverriddenAssignments(nodes: Node[], setAt: number): void {
   const names = items.map(target);
   const kept = items.filter((_, i) => names[i] === undefined || names.indexOf(names[i], i + 1) === -1);
   if (kept.length === items.length) return;
+  // The source's own comma tokens separate the kept items: the assignment rules that run next
+  // split the list at comma tokens (a comma inside a template would join two assignments into one).
+  const commas = nodes.slice(setAt + 1, end).filter((n) => isType(n, 'comma'));
   const rebuilt: Node[] = [tpl([' '])];
-  kept.forEach((item, i) => rebuilt.push(...(i > 0 ? [tpl([', '])] : []), ...trimTrivia(item)));
+  kept.forEach((item, i) => rebuilt.push(...(i > 0 ? [commas[i - 1], tpl([' '])] : []), ...trimTrivia(item)));
   rebuilt.push(tpl([' ']));
   nodes.splice(setAt + 1, end - setAt - 1, ...rebuilt);
 }
