@@ -49,12 +49,14 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
   if (type === 'bytea' && from !== 'bytea' && !isNull) {
     fail(ctx, `CAST(${sourceSpan(value, ctx.sql) ?? 'x'} AS BLOB)`, "the type of the value is not known here; cast a table's column, or cast to TEXT first: CAST(CAST(x AS TEXT) AS BLOB).");
   }
-  if (type === 'numeric' && (from === undefined || from === 'text')) {
+  // JSON and times are read as their text, as SQLite reads the text it stored.
+  const viaText = from === undefined || from === 'text' || from === 'jsonb' || from === 'json' || (from !== undefined && from.startsWith('timestamp'));
+  if (type === 'numeric' && viaText) {
     // SQLite reads the longest numeric prefix of the text ('12abc' is 12, 'a' is 0).
     castParam(value, 'text');
     return tpl(textAsNumeric(from === 'text' ? [value] : ['CAST(', value, ' AS text)']), 'numeric');
   }
-  if (type === 'double precision' && (from === undefined || from === 'text')) {
+  if (type === 'double precision' && viaText) {
     castParam(value, 'text');
     return tpl(textAsReal(from === 'text' ? [value] : ['CAST(', value, ' AS text)']), 'double precision');
   }

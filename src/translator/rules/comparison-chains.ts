@@ -1,17 +1,20 @@
 /**
  * A comparison is a number in SQLite (1, 0 or NULL), so it can be compared again: `a = b = c` is
- * `(a = b) = c`, and `(x > 1) = 1` compares that number. PostgreSQL's comparisons are booleans,
- * not associative (`a = b = c` is a syntax error there) and a boolean does not compare with a
- * number: the inner comparison becomes CAST(... AS integer), left to right as SQLite groups them.
- * A BOOLEAN column compared with a number is left to the column's own rule (0/1 as false/true).
+ * `(a = b) = c`, `a = 0 > 1` is `a = (0 > 1)` (< <= > >= bind tighter than = == != <>, each level
+ * from the left) and `(x > 1) = 1` compares that number. PostgreSQL's comparisons are booleans of
+ * one precedence, not associative (`a = b = c` is a syntax error there), and a boolean does not
+ * compare with a number: each inner comparison is grouped as SQLite groups it and becomes
+ * CAST(... AS integer). A BOOLEAN column compared with a number is left to the column's own rule
+ * (0/1 as false/true).
  */
 import type { Ctx } from '../context';
 import { inferType } from '../infer-type';
-import { isOp, isWord, prevSig, tpl, trimTrivia, type Node } from '../nodes';
+import { isOp, isWord, nextSig, prevSig, tpl, trimTrivia, type Node } from '../nodes';
 import { resolveColumn } from '../scope';
 import { operandAfter, operandBefore } from './comparisons';
 
-const COMPARE_OPS = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
+const ORDERING_OPS = ['<', '<=', '>', '>='];
+const COMPARE_OPS = ['=', '==', '!=', '<>', ...ORDERING_OPS];
 
 function asInteger(operand: Node[]): Node {
   return tpl(['CAST((', operand, ') AS integer)'], 'integer');
@@ -28,8 +31,44 @@ function isComparisonValue(operand: Node[], ctx: Ctx): boolean {
   return inferType(t, ctx) === 'boolean';
 }
 
-export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
+/** Replaces nodes[from..to) (trimmed) by one node. */
+function replaceSpan(nodes: Node[], from: number, to: number, make: (span: Node[]) => Node): { nodes: Node[]; at: number } {
+  const span = trimTrivia(nodes.slice(from, to));
+  const at = nodes.indexOf(span[0], from);
+  return { nodes: [...nodes.slice(0, at), make(span), ...nodes.slice(at + span.length)], at };
+}
+
+/**
+ * `a = 0 > 1`, `1 < 2 = 1`: an ordering next to another comparison is grouped first, as one
+ * boolean operand; an ordering after an ordering (`a < b < c`) is grouped from the left.
+ */
+function groupOrderings(input: Node[], ctx: Ctx): Node[] {
   let nodes = input;
+  for (let i = 0; i < nodes.length; i++) {
+    if (!isOp(nodes[i], ...ORDERING_OPS)) continue;
+    const left = operandBefore(nodes, i);
+    const right = operandAfter(nodes, i);
+    const start = i - left.length;
+    const end = i + 1 + right.length;
+    const before = prevSig(nodes, start);
+    const after = nextSig(nodes, end - 1);
+    if (!(before !== -1 && isOp(nodes[before], ...COMPARE_OPS)) && !(after !== -1 && isOp(nodes[after], ...COMPARE_OPS))) continue;
+    if (before !== -1 && isOp(nodes[before], ...ORDERING_OPS)) continue; // grouped with the ordering before it
+    // The operands themselves may be comparisons grouped just before (`3 > 2 > 1`).
+    const l = trimTrivia(left);
+    const rt = trimTrivia(right);
+    const lb = isComparisonValue(l, ctx);
+    const rb = isComparisonValue(rt, ctx);
+    const grouped = tpl(['(', lb && !rb ? asInteger(l) : l, ' ', nodes[i]!, ' ', rb && !lb ? asInteger(rt) : rt, ')'], 'boolean');
+    const r = replaceSpan(nodes, start, end, () => grouped);
+    nodes = r.nodes;
+    i = r.at;
+  }
+  return nodes;
+}
+
+export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
+  let nodes = groupOrderings(input, ctx);
   for (let i = 0; i < nodes.length; i++) {
     if (!isOp(nodes[i], ...COMPARE_OPS)) continue;
     const left = operandBefore(nodes, i);
@@ -38,11 +77,9 @@ export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
     if (before !== -1 && isOp(nodes[before], ...COMPARE_OPS)) {
       // `a = b = c`: the comparison ending here is the left operand of this one.
       const first = operandBefore(nodes, before);
-      const start = before - first.length;
-      const chained = trimTrivia(nodes.slice(start, i));
-      const at = nodes.indexOf(chained[0], start);
-      nodes = [...nodes.slice(0, at), asInteger(chained), ...nodes.slice(at + chained.length)];
-      i = at;
+      const r = replaceSpan(nodes, before - first.length, i, asInteger);
+      nodes = r.nodes;
+      i = r.at;
       continue;
     }
     const right = operandAfter(nodes, i);
@@ -50,14 +87,11 @@ export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
     const rightBool = isComparisonValue(right, ctx);
     if (leftBool === rightBool) continue; // two comparisons compare as booleans do: 0/1 alike
     if (rightBool) {
-      const r = trimTrivia(right);
-      const at = nodes.indexOf(r[0], i + 1);
-      nodes = [...nodes.slice(0, at), asInteger(r), ...nodes.slice(at + r.length)];
+      nodes = replaceSpan(nodes, i + 1, i + 1 + right.length, asInteger).nodes;
     } else {
-      const l = trimTrivia(left);
-      const at = nodes.indexOf(l[0], leftStart);
-      nodes = [...nodes.slice(0, at), asInteger(l), ...nodes.slice(at + l.length)];
-      i = at + 1;
+      const r = replaceSpan(nodes, leftStart, i, asInteger);
+      nodes = r.nodes;
+      i = r.at + 1;
     }
   }
   return nodes;

@@ -81,8 +81,9 @@ export function round(call: Call, _ctx: Ctx): Tpl {
   castParam(call.args[0], 'numeric');
   castParam(call.args[1], 'integer');
   const d = call.args[1];
-  // PostgreSQL's round() takes its digits as an integer only (a 64-bit literal would not match).
-  const digits = d ? [', CAST(CASE WHEN ', d, ' < 0 THEN 0 ELSE ', d, ' END AS integer)'] : [];
+  // SQLite reads the digits as an integer between 0 and 30; PostgreSQL's round() takes an integer
+  // only (a 64-bit literal would not match, 1e300 would not fit).
+  const digits = d ? [', CAST(CASE WHEN ', d, ' IS NULL THEN NULL ELSE LEAST(GREATEST(trunc(CAST(', d, ' AS numeric)), 0), 30) END AS integer)'] : [];
   return tpl(['CAST(round(CAST(', call.args[0] ?? [], ' AS numeric)', ...digits, ') AS double precision)'], 'double precision');
 }
 
