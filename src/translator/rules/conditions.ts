@@ -50,7 +50,8 @@ function loneParam(operand: Node[]): Token | undefined {
   return isGroup(only) ? loneParam(only.items) : undefined;
 }
 
-function asCondition(operand: Node[], ctx: Ctx): Node | undefined {
+/** The operand as a PostgreSQL boolean with SQLite's truth, or undefined when it is one already. */
+export function asCondition(operand: Node[], ctx: Ctx): Node | undefined {
   const param = loneParam(operand);
   if (param) {
     // PostgreSQL would read the value as a boolean's text ('0.5' is an error there); the value
