@@ -59,6 +59,7 @@ export const REGRESSIONS = [
   { name: 'a negative zero compares as zero', sql: 'SELECT DISTINCT NULL AS c0, (total_api_tokens / (-2.25)) AS c1 FROM workflow_runs WHERE NOT (0 > 1) ORDER BY 1', order: { keys: [0] } },
   { name: 'a division of a NUMERIC column (an integer on some rows, a real on others) is refused at prepare', sql: 'SELECT (n / id), NULL FROM mix ORDER BY 2', order: { keys: [1] } },
   { name: 'a NUMERIC column divided by a real and a real divided by it', sql: 'SELECT id, n / 2.0 AS a, 1.5 / n AS b FROM mix ORDER BY 1', order: { keys: [0] } },
+  { name: 'typeof() of a NUMERIC column is integer for an integral value', sql: "SELECT a.id, typeof(a.n), 'a' IS a.id FROM mix a ORDER BY 1", order: { keys: [0] } },
   { name: 'a chained comparison in a WHERE', sql: "UPDATE mix2 SET t = 'a' WHERE 'a' = 1 = 1", write: 'mix2' },
   { name: 'LIKE on a BOOLEAN column matches its 0/1', sql: "SELECT 2147483647 FROM workflows WHERE enabled LIKE '%1%' ORDER BY 1", order: { keys: [0] } },
   { name: 'CAST of text to NUMERIC reads its numeric prefix', sql: "SELECT CAST(t AS NUMERIC) AS a, CAST(u AS NUMERIC) AS b, CAST('12abc' AS NUMERIC) AS c, CAST('x' AS NUMERIC) AS d FROM mix" },

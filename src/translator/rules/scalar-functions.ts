@@ -3,7 +3,7 @@ import { fail, type Ctx } from '../context';
 import { branchType, inferType, MIXED_NUMERIC } from '../infer-type';
 import { isType, isWord, sigNodes, tpl, trimTrivia, type Tpl } from '../nodes';
 import { asCondition } from './conditions';
-import { isColumnRef } from '../scope';
+import { isColumnRef, resolveColumn } from '../scope';
 import { aggregateCall, asWritten, castParam, joinArgs, type Call, type Parts } from './call';
 import { asText } from './sqlite-values';
 
@@ -99,6 +99,10 @@ export function numericFunction(call: Call, _ctx: Ctx): Tpl {
 export function typeOf(call: Call, ctx: Ctx): Tpl {
   const x = call.args[0] ?? [];
   const type = inferType(x, ctx);
+  if (type === 'numeric' && resolveColumn(trimTrivia(x), ctx.scope)?.column.type === 'numeric') {
+    // A NUMERIC column holds an integral value as an INTEGER in SQLite, a fraction as a REAL.
+    return tpl(['CASE WHEN ', x, " IS NULL THEN 'null' WHEN ", x, ' = trunc(', x, ') AND abs(', x, ") < 9223372036854775808 THEN 'integer' ELSE 'real' END"], 'text');
+  }
   const name = typeofName(type);
   if (!name) fail(ctx, 'typeof()', 'the type of its argument is not known from the schema; PostgreSQL values have one type per column.');
   return tpl(['CASE WHEN ', x, ` IS NULL THEN 'null' ELSE '${name}' END`], 'text');
