@@ -43,7 +43,7 @@ export function isNumericType(type: string | undefined): boolean {
 
 /** SQLite's type for an integer literal: INTEGER within 64 bits, REAL beyond. */
 function numberLiteralType(text: string): PgColumnType {
-  if (/^0[xX]/.test(text)) return 'bigint';
+  if (/^0[xX]/.test(text) || text === '-9223372036854775808') return 'bigint';
   if (!/^\d+$/.test(text)) return 'double precision';
   return BigInt(text) <= 9223372036854775807n ? 'bigint' : 'double precision';
 }
@@ -70,6 +70,8 @@ export function inferType(nodes: Node[], ctx: Ctx): PgColumnType | undefined {
   const hasCase = s.some((n) => isWord(n, 'CASE'));
   if (!hasCase && s.some((n) => isOp(n, ...COMPARISON_OPS) || isWord(n, ...BOOLEAN_WORDS))) return 'boolean';
   if (s.some((n) => isOp(n, '||'))) return 'text';
+  // Bitwise operators bind more loosely than + - * / % and always give a 64-bit integer.
+  if (!hasCase && s.some((n, i) => i > 0 && isOp(n, '<<', '>>', '&', '|'))) return 'bigint';
   if (hasCase && isWord(s[0], 'CASE')) return caseType(s, ctx);
   if (s.length === 1) {
     const n = s[0];

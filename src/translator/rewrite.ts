@@ -7,6 +7,7 @@ import type { Node } from './nodes';
 import { arithmetic } from './rules/arithmetic';
 import { byteOrder } from './rules/byte-order';
 import { collate } from './rules/collate';
+import { comparisonChains } from './rules/comparison-chains';
 import { emptyIn } from './rules/empty-in';
 import { fromSubqueryAlias } from './rules/from-subquery';
 import { conditions } from './rules/conditions';
@@ -35,6 +36,7 @@ const RULES: ListRule[] = [
   collate, // NOCASE and BINARY collations
   concat, // || binds tightest; numbers concatenate as SQLite's text
   arithmetic, // SQLite's integer/real arithmetic, NULL for division by zero
+  comparisonChains, // a comparison compared again is its 0/1 (a = b = c)
   conditions, // a number as a condition is compared with 0
   paramCasts, // untyped parameters
   byteOrder, // text built from literals compares and sorts by byte

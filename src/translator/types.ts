@@ -41,6 +41,13 @@ export const INTEGER_OPERAND = 'sqlite integer operand';
  */
 export const TEXT_OPERAND = 'sqlite text operand';
 
+/**
+ * The target type of a parameter that is a whole condition (`WHERE ?`, `NOT ?`, `? AND x`, `CASE
+ * WHEN ?`): SQLite tests the value against 0 (a number as it is, text and blobs by their numeric
+ * prefix, NULL unknown), so it is sent as the boolean SQLite would read.
+ */
+export const CONDITION_OPERAND = 'sqlite condition operand';
+
 export type StatementKind =
   | 'select'
   | 'insert'

@@ -36,7 +36,8 @@ export function sameValue(a, b) {
   return a === b;
 }
 
-const rowKey = (row) => row.map(show).join(' | ');
+// Sorting key of a row: -0 as 0, which sameValue counts as equal (else the two sorts pair other rows).
+const rowKey = (row) => row.map((v) => (Object.is(v, -0) ? '0' : show(v))).join(' | ');
 
 /** Rows as a multiset: sorted by their text, then compared one by one with sameValue. */
 function sameMultiset(a, b) {

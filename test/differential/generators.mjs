@@ -15,7 +15,7 @@ function genFor(key, cols) {
 }
 
 function colsOf(table, qualifier) {
-  return Object.entries(columnsOf(table)).map(([name, kind]) => ({ name: qualifier ? `${qualifier}.${name}` : name, type: KIND_TYPE[kind], kind }));
+  return Object.entries(columnsOf(table)).filter(([, kind]) => !(UNFIXED.untypedColumnAffinity && kind === 'any')).map(([name, kind]) => ({ name: qualifier ? `${qualifier}.${name}` : name, type: KIND_TYPE[kind], kind }));
 }
 
 const join = (xs, sep = ', ') => xs.flatMap((x, i) => (i ? [sep, x] : [x]));
@@ -42,6 +42,8 @@ function selectItems(g, count) {
 
 /** Which items may be ORDER BY keys: any, or (while byte order of expressions differs) numbers and plain columns. */
 function sortable(item) {
+  // jsonb sorts by its own order, not by the JSON text (part of the jsonb difference).
+  if (UNFIXED.jsonTextNormalized && item.base.t === 'json') return false;
   if (!KNOWN.byteOrderExpressions) return true;
   if (item.base.col) return item.base.t !== 'json' && item.base.t !== 'bool';
   return UNFIXED.looseOperandTypes && ['int'].includes(item.base.t) && !/CASE|\?|NULL|'/.test(item.base.s);
@@ -289,7 +291,9 @@ function bindStyle(c) {
       const object = Object.fromEntries(c.params.map((v, j) => [`p${j + 1}`, v]));
       return { ...c, sql, params: [object] };
     }));
-    styles.push(fc.tuple(fc.nat(count - 1), invalidParam()).map(([at, bad]) => ({ ...c, params: c.params.map((v, j) => (j === at ? bad : v)) })));
+    // NaN and undefined bind as NULL: not into a REPLACE while a NULL replaced by a default differs.
+    const nanAllowed = !(UNFIXED.replaceNotNullDefault && /REPLACE/.test(c.sql));
+    styles.push(fc.tuple(fc.nat(count - 1), invalidParam()).filter(([, bad]) => nanAllowed || !(bad === undefined || Number.isNaN(bad))).map(([at, bad]) => ({ ...c, params: c.params.map((v, j) => (j === at ? bad : v)) })));
   }
   styles.push(fc.constant({ ...c, params: [...c.params, 1] })); // one value too many
   return fc.oneof({ weight: 12, arbitrary: styles[0] }, ...styles.slice(1).map((s) => ({ weight: 1, arbitrary: s })));

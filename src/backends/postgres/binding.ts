@@ -9,7 +9,7 @@
  * better-sqlite3 binds them only from an object key ("1"): the translation should list them in
  * `namedParams`, not count them as positional, for the same behaviour here.
  */
-import type { ParamSlot } from '../../translator/types';
+import { INTEGER_OPERAND, type ParamSlot } from '../../translator/types';
 import { echoParam, paramCoercer, type ParamCoercer, type PgParam } from './values-params';
 
 /** What binding needs from a Translation. */
@@ -87,7 +87,18 @@ export class BindingPlan {
     const named = new Array<unknown>(this.names.length);
     this.collect(args, anonymous, named);
     const out = new Array<PgParam>(this.sourceKinds.length);
-    for (let i = 0; i < out.length; i++) out[i] = this.coercers[i]!(this.pick(i, anonymous, named, now), this.slots[i]);
+    let zeroLimit: string | undefined;
+    for (let i = 0; i < out.length; i++) {
+      const slot = this.slots[i]!;
+      const clause = slot.targetType === INTEGER_OPERAND ? slot.targetColumn : undefined;
+      // SQLite stops at a LIMIT of 0 before it reads the OFFSET: a bad OFFSET is then no error.
+      if (clause?.column === 'OFFSET' && clause.table === zeroLimit) {
+        out[i] = '0';
+        continue;
+      }
+      out[i] = this.coercers[i]!(this.pick(i, anonymous, named, now), slot);
+      if (clause?.column === 'LIMIT' && out[i] === '0') zeroLimit = clause.table;
+    }
     return out;
   }
 

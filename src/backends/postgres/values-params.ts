@@ -14,6 +14,8 @@
  * - timestamptz/timestamp: strings with no zone are UTC, as in SQLite; a number is refused with a
  *   SQLITE_MISMATCH error (SQLite would store it, but its meaning, seconds or milliseconds, is a
  *   guess PostgreSQL cannot make).
+ * - a whole condition (`WHERE ?`, `CASE WHEN ?`): the truth SQLite gives the value, as a boolean
+ *   (a number against 0, text and blobs by their numeric prefix, NULL and NaN unknown).
  * - unknown target: numbers and bigints in JavaScript's own text.
  * Values PostgreSQL cannot hold as SQLite did (a NUL in text, 'infinity' for a timestamp, integers
  * beyond 64 bits) are refused first, with a SQLITE_MISMATCH error (values-unholdable.ts).
@@ -26,7 +28,7 @@
  * 'now' slot is sent as ISO-8601 text. Typed arrays other than Buffer are sent as their bytes.
  */
 import type { PgColumnType } from '../../schema/catalog';
-import { INTEGER_OPERAND, TEXT_OPERAND, type ParamSlot } from '../../translator/types';
+import { CONDITION_OPERAND, INTEGER_OPERAND, TEXT_OPERAND, type ParamSlot } from '../../translator/types';
 import { sqliteError } from '../../adapter/errors';
 import { sqliteRealText } from './values-real-text';
 import { timestampParamText } from './values-timestamps';
@@ -59,6 +61,8 @@ function coercerFor(targetType: PgColumnType | undefined): ParamCoercer {
       return toBytea;
     case undefined:
       return toPlain;
+    case CONDITION_OPERAND:
+      return toCondition;
   }
   const typed = typedCoercer(targetType);
   return (value, slot) => (ArrayBuffer.isView(value) ? bytesRefused(targetType, slot) : typed(value, slot));
@@ -141,6 +145,24 @@ function toBoolean(value: unknown): PgParam {
   if (typeof value === 'number') return value !== value ? null : value !== 0 ? 'true' : 'false';
   if (typeof value === 'bigint') return value !== 0n ? 'true' : 'false';
   return common(value);
+}
+
+/** SQLite's reading of a text or a blob as a number: its longest numeric prefix after blanks (0 without one). */
+const NUMERIC_PREFIX = /^[ \t\n\v\f\r]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
+
+/**
+ * A parameter that is a whole condition, as SQLite tests it: a number against 0, a bigint too,
+ * text and blobs by their numeric prefix ('12abc' is true, 'abc' and '0.0' false), NULL and NaN
+ * (bound as NULL) unknown.
+ */
+function toCondition(value: unknown): PgParam {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return value !== value ? null : value !== 0 ? 'true' : 'false';
+  if (typeof value === 'bigint') return value !== 0n ? 'true' : 'false';
+  const bytes = ArrayBuffer.isView(value) ? common(value) : undefined;
+  const text = typeof value === 'string' ? value : Buffer.isBuffer(bytes) ? bytes.toString('latin1') : String(value);
+  const prefix = NUMERIC_PREFIX.exec(text);
+  return prefix && Number(prefix[0]) !== 0 ? 'true' : 'false';
 }
 
 function toBytea(value: unknown): PgParam {

@@ -10,7 +10,8 @@
 import { fail, type Ctx } from '../context';
 import { inferType, isBinaryArithmetic, isRealType, MIXED_NUMERIC } from '../infer-type';
 import { NOT_FUNCTIONS } from '../keywords';
-import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, tpl, type Node, type Tpl } from '../nodes';
+import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, tpl, trimTrivia, type Node, type Tpl } from '../nodes';
+import { resolveColumn } from '../scope';
 import { primaryEnd, primaryStart } from './json-arrows';
 import { textAsReal, textLiteralAsNumber } from './sqlite-values';
 
@@ -100,11 +101,16 @@ function castBareParam(n: Node): void {
  * a / b where a side is an integer on some rows and a real on others: SQLite divides per row
  * (integer division or not), PostgreSQL's one type for the expression cannot.
  */
-function refuseMixedDivision(left: Node[], rightType: string | undefined, ctx: Ctx): void {
+function refuseMixedDivision(left: Node[], right: Node[], rightType: string | undefined, ctx: Ctx): void {
   const leftType = inferType(left, ctx);
-  const mixed = (t: string | undefined, other: string | undefined): boolean => t === MIXED_NUMERIC && !isRealType(other);
-  if (mixed(leftType, rightType) || mixed(rightType, leftType)) {
-    fail(ctx, 'a division of a value that is an integer on some rows and a real on others (COALESCE, IFNULL, IIF, CASE or max()/min() of an integer and a real, or text used as a number)',
+  // A NUMERIC column holds an integral value as an INTEGER in SQLite and a fraction as a REAL.
+  const numericColumn = (o: Node[]): boolean => resolveColumn(trimTrivia(o), ctx.scope)?.column.type === 'numeric';
+  const lMixed = leftType === MIXED_NUMERIC || numericColumn(left);
+  const rMixed = rightType === MIXED_NUMERIC || numericColumn(right);
+  const lReal = isRealType(leftType) && !numericColumn(left);
+  const rReal = isRealType(rightType) && !numericColumn(right);
+  if ((lMixed && !rReal) || (rMixed && !lReal)) {
+    fail(ctx, 'a division of a value that is an integer on some rows and a real on others (a NUMERIC column, COALESCE, IFNULL, IIF, CASE or max()/min() of an integer and a real, or text used as a number)',
       'SQLite divides each row by its own type (integer division for integers), PostgreSQL gives the expression one type. CAST the value AS INTEGER or AS REAL.');
   }
 }
@@ -133,7 +139,7 @@ export function arithmetic(input: Node[], ctx: Ctx): Node[] {
     const right = nodes.slice(rs, re + 1);
     let r: Node = asNumber(right, ctx);
     const rightType = needsNumber(right, ctx) ? inferType([r], ctx) : inferType(right, ctx);
-    if (op === '/') refuseMixedDivision(nodes.slice(operandStart(nodes, prevSig(nodes, i)), i), rightType, ctx);
+    if (op === '/') refuseMixedDivision(nodes.slice(operandStart(nodes, prevSig(nodes, i)), i), right, rightType, ctx);
     if (op === '/' || op === '%') {
       castBareParam(r);
       r = tpl(['NULLIF(', [r], ', 0)'], rightType);

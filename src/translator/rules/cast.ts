@@ -6,7 +6,7 @@
  */
 import { fail, type Ctx } from '../context';
 import { inferType } from '../infer-type';
-import { isWord, sourceSpan, tpl, trimTrivia, type Group, type Node, type Tpl } from '../nodes';
+import { isType, isWord, sourceSpan, tpl, trimTrivia, type Group, type Node, type Tpl } from '../nodes';
 import { mapDeclaredType } from '../../schema/type-mapping';
 import { isRealType } from '../infer-type';
 import { castParam, type Parts } from './call';
@@ -38,7 +38,25 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
     castParam(value, 'text');
     return tpl(['convert_to(', ...(from === 'text' ? [value] : asText(value, ctx)), ", 'UTF8')"], 'bytea');
   }
-  if (type === 'double precision' && (from === undefined || from === 'text')) {
+  // A value of a type the translator cannot tell (a view's column, an untyped expression):
+  // PostgreSQL's own cast would give a number's binary form or read text as escapes.
+  const isNull = value.length === 1 && isWord(value[0], 'NULL');
+  if (type === 'bytea' && value.length === 1 && isType(value[0], 'param')) {
+    // A bound value: its text as SQLite writes it (a number as a REAL), as UTF-8 bytes.
+    castParam(value, 'text');
+    return tpl(['convert_to(', value, ", 'UTF8')"], 'bytea');
+  }
+  if (type === 'bytea' && from !== 'bytea' && !isNull) {
+    fail(ctx, `CAST(${sourceSpan(value, ctx.sql) ?? 'x'} AS BLOB)`, "the type of the value is not known here; cast a table's column, or cast to TEXT first: CAST(CAST(x AS TEXT) AS BLOB).");
+  }
+  // JSON and times are read as their text, as SQLite reads the text it stored.
+  const viaText = from === undefined || from === 'text' || from === 'jsonb' || from === 'json' || (from !== undefined && from.startsWith('timestamp'));
+  if (type === 'numeric' && viaText) {
+    // SQLite reads the longest numeric prefix of the text ('12abc' is 12, 'a' is 0).
+    castParam(value, 'text');
+    return tpl(textAsNumeric(from === 'text' ? [value] : ['CAST(', value, ' AS text)']), 'numeric');
+  }
+  if (type === 'double precision' && viaText) {
     castParam(value, 'text');
     return tpl(textAsReal(from === 'text' ? [value] : ['CAST(', value, ' AS text)']), 'double precision');
   }
@@ -59,4 +77,9 @@ function clampInt64(x: Parts): Parts {
  */
 function textAsInteger(x: Parts): Parts {
   return ['CASE WHEN ', ...x, " IS NULL THEN NULL ELSE CAST(COALESCE(substring(", ...x, " FROM '^[ \\t\\n\\f\\r]*([+-]?[0-9]+)'), '0') AS numeric) END"];
+}
+
+/** SQLite's CAST of text to NUMERIC: the longest numeric prefix after leading spaces, 0 when none. */
+function textAsNumeric(x: Parts): Parts {
+  return ['CASE WHEN ', ...x, " IS NULL THEN NULL ELSE CAST(COALESCE(substring(", ...x, " FROM '^[ \\t\\n\\f\\r]*([+-]?(?:[0-9]+[.]?[0-9]*|[.][0-9]+)(?:[eE][+-]?[0-9]+)?)'), '0') AS numeric) END"];
 }

@@ -2,7 +2,7 @@
  * Comparisons: a value compared with a column takes the column's type (see value-coercion), and
  * the parameter learns its target column for the binder. Runs on the source tree, before rewrites.
  */
-import { quoteLiteral, type Ctx } from '../context';
+import { fail, quoteLiteral, type Ctx } from '../context';
 import { inferType, isIntegerType, isNumericType } from '../infer-type';
 import type { Token } from '../tokenizer';
 import { sqliteRealText } from '../../backends/postgres/values-real-text';
@@ -163,10 +163,15 @@ function literalAffinity(lit: Node[], other: Node[], ctx: Ctx): void {
   const col = resolveColumn(other, ctx.scope);
   if (s.length === 1 && isType(s[0], 'string')) {
     const value = s[0].value;
+    // SQLite orders every text before every blob; PostgreSQL would read the literal as bytes.
+    if (inferType(other, ctx) === 'bytea') {
+      fail(ctx, `a text literal compared with a blob (${s[0].text})`, 'SQLite orders any text before any blob and never finds them equal; compare CAST(blob AS TEXT) with the text, or the blob with a blob literal.');
+    }
     if (col && isNumericType(col.column.type)) {
       if (!NUMERIC_TEXT.test(value)) s[0].note = { ...s[0].note, replace: ABOVE_ALL_NUMBERS };
       else if (isIntegerType(col.column.type) && !/^\s*[+-]?\d+\s*$/.test(value)) s[0].note = { ...s[0].note, replace: `CAST(${quoteLiteral(value)} AS numeric)` };
-    } else if (!col && isNumericType(inferType(other, ctx))) {
+    } else if (!col && (isNumericType(inferType(other, ctx)) || inferType(other, ctx) === 'boolean')) {
+      // A comparison is a number (0/1) in SQLite: text against it stays text too.
       s[0].note = { ...s[0].note, replace: ABOVE_ALL_NUMBERS };
     }
     return;

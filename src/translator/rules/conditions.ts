@@ -4,7 +4,8 @@
  */
 import type { Ctx } from '../context';
 import { inferType, isNumericType, MIXED_NUMERIC } from '../infer-type';
-import { isType, isWord, nextSig, prevSig, tpl, trimTrivia, type Node } from '../nodes';
+import { isGroup, isSig, isType, isWord, nextSig, prevSig, tpl, trimTrivia, type Node } from '../nodes';
+import { CONDITION_OPERAND } from '../types';
 import type { Token } from '../tokenizer';
 import { textAsReal } from './sqlite-values';
 
@@ -40,7 +41,24 @@ function isSearchedWhen(nodes: Node[], i: number): boolean {
   return false;
 }
 
-function asCondition(operand: Node[], ctx: Ctx): Node | undefined {
+/** The parameter token an operand consists of, inside any parentheses (`?`, `((?))`), if it is one. */
+function loneParam(operand: Node[]): Token | undefined {
+  const s = operand.filter(isSig);
+  if (s.length !== 1) return undefined;
+  const only = s[0];
+  if (isType(only, 'param')) return only;
+  return isGroup(only) ? loneParam(only.items) : undefined;
+}
+
+/** The operand as a PostgreSQL boolean with SQLite's truth, or undefined when it is one already. */
+export function asCondition(operand: Node[], ctx: Ctx): Node | undefined {
+  const param = loneParam(operand);
+  if (param) {
+    // PostgreSQL would read the value as a boolean's text ('0.5' is an error there); the value
+    // layer sends the truth SQLite gives the bound value instead.
+    param.note = { ...param.note, target: { table: '', column: 'condition', type: CONDITION_OPERAND }, cast: 'boolean' };
+    return tpl(operand, 'boolean');
+  }
   const type = inferType(operand, ctx);
   if (type === 'text' && !operand.some((n) => isType(n, 'param'))) return tpl(['(', ...textAsReal([operand]), ') <> 0'], 'boolean');
   if (isNumericType(type) || type === MIXED_NUMERIC) return tpl(['(', operand, ') <> 0'], 'boolean');

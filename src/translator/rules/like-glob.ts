@@ -10,6 +10,7 @@ import { inferType } from '../infer-type';
 import { isType, isWord, nextSig, prevSig, sigNodes, tpl, trimTrivia, type Node } from '../nodes';
 import { castParam, type Parts } from './call';
 import { operandAfter, operandBefore } from './comparisons';
+import { asText as valueAsText } from './sqlite-values';
 import { asciiLower } from './text-functions';
 
 /** SQL that turns a GLOB pattern into an anchored POSIX regular expression. */
@@ -28,7 +29,9 @@ function asText(operand: Node[], ctx: Ctx): Parts {
   const type = plain ? 'text' : inferType(operand, ctx);
   // A blob is matched as the text of its bytes (PostgreSQL's CAST would give its \x hex form).
   if (type === 'bytea') return ["convert_from(", operand, ", 'UTF8')"];
-  return type === 'text' ? [operand] : ['CAST(', operand, ' AS text)'];
+  if (type === 'text') return [operand];
+  // A BOOLEAN is 0/1 and a REAL its SQLite text, as SQLite stored and prints them.
+  return type === undefined ? ['CAST(', operand, ' AS text)'] : valueAsText(operand, ctx);
 }
 
 export function likeGlob(nodes: Node[], ctx: Ctx): Node[] {

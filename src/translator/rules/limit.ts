@@ -6,6 +6,7 @@ import type { Ctx } from '../context';
 import { isOp, isType, isWord, sigNodes, tpl, trimTrivia, type Node } from '../nodes';
 import { castParam } from './call';
 import { INTEGER_OPERAND } from '../types';
+import type { Token } from '../tokenizer';
 
 function until(nodes: Node[], from: number, stop: (n: Node) => boolean): number {
   let j = from;
@@ -22,30 +23,33 @@ function nullLiteral(expr: Node[]): boolean {
   return s.length === 1 && isWord(s[0], 'NULL');
 }
 
-function limitExpr(expr: Node[]): Node[] {
+function limitExpr(expr: Node[], pair: string): Node[] {
   const s = sigNodes(expr);
   if (nullLiteral(expr)) return [tpl(['-1'])];
   if (s.length === 2 && isOp(s[0], '-') && isType(s[1], 'number')) return [tpl(['ALL'])];
   if (s.length === 1 && isType(s[0], 'number')) return expr;
-  integerOperand(expr);
+  integerOperand(expr, 'LIMIT', pair);
   return [tpl(['NULLIF(GREATEST(', expr, ', -1), -1)'])];
 }
 
-function offsetExpr(expr: Node[]): Node[] {
+function offsetExpr(expr: Node[], afterZeroLimit: boolean, pair: string): Node[] {
   const s = sigNodes(expr);
+  // SQLite stops at a LIMIT of 0 before it reads the OFFSET (LIMIT 0 OFFSET 'x' is no error).
+  if (afterZeroLimit) return [tpl(['0'])];
   if (nullLiteral(expr)) return [tpl(['-1'])];
   if (s.length === 1 && isType(s[0], 'number')) return expr;
   if (s.length === 2 && isOp(s[0], '-') && isType(s[1], 'number')) return [tpl(['0'])];
-  integerOperand(expr);
+  integerOperand(expr, 'OFFSET', pair);
   return [tpl(['GREATEST(', expr, ', 0)'])];
 }
 
 /** A bare parameter is bound as SQLite reads a LIMIT: an integer, or SQLITE_MISMATCH. */
-function integerOperand(expr: Node[]): void {
+function integerOperand(expr: Node[], clause: 'LIMIT' | 'OFFSET', pair: string): void {
   castParam(expr, 'bigint');
   const s = sigNodes(expr);
   if (s.length === 1 && isType(s[0], 'param') && !s[0].note?.target) {
-    s[0].note = { ...s[0].note, target: { table: '', column: 'LIMIT', type: INTEGER_OPERAND } };
+    // The binder reads the clause: a bound OFFSET is not checked when the bound LIMIT is 0.
+    s[0].note = { ...s[0].note, target: { table: pair, column: clause, type: INTEGER_OPERAND } };
   }
 }
 
@@ -65,7 +69,11 @@ export function limit(nodes: Node[], _ctx: Ctx): Node[] {
     lim = trimTrivia(body.slice(0, offsetAt));
     off = trimTrivia(body.slice(offsetAt + 1));
   } else lim = trimTrivia(body);
-  const out: Node[] = [tpl([' ']), ...limitExpr(lim)];
-  if (off) out.push(tpl([' OFFSET ']), ...offsetExpr(off));
+  // The LIMIT's place in the source pairs its bound value with its OFFSET's (ParamSlot.targetColumn.table).
+  const pair = `LIMIT@${(nodes[at] as Token).start}`;
+  const out: Node[] = [tpl([' ']), ...limitExpr(lim, pair)];
+  const limSig = sigNodes(lim);
+  const zeroLimit = limSig.length === 1 && isType(limSig[0], 'number') && Number(limSig[0].text) === 0;
+  if (off) out.push(tpl([' OFFSET ']), ...offsetExpr(off, zeroLimit, pair));
   return [...nodes.slice(0, at + 1), ...out, ...nodes.slice(end)];
 }

@@ -1,8 +1,9 @@
 /** SQLite scalar and aggregate functions whose PostgreSQL counterpart has another name or shape. */
 import { fail, type Ctx } from '../context';
-import { branchType, inferType, isNumericType, MIXED_NUMERIC } from '../infer-type';
-import { isType, isWord, sigNodes, tpl, type Tpl } from '../nodes';
-import { isColumnRef } from '../scope';
+import { branchType, inferType, MIXED_NUMERIC } from '../infer-type';
+import { isType, isWord, sigNodes, tpl, trimTrivia, type Tpl } from '../nodes';
+import { asCondition } from './conditions';
+import { isColumnRef, resolveColumn } from '../scope';
 import { aggregateCall, asWritten, castParam, joinArgs, type Call, type Parts } from './call';
 import { asText } from './sqlite-values';
 
@@ -30,8 +31,9 @@ export function coalesce(call: Call, ctx: Ctx): Tpl {
 /** IIF(c, a, b) (SQLite 3.32) is a CASE. */
 export function iif(call: Call, ctx: Ctx): Tpl {
   if (call.args.length !== 3) fail(ctx, 'iif()', 'it takes exactly three arguments.');
-  // A number as a condition is true when it is not 0, as in SQLite.
-  const cond = isNumericType(inferType(call.args[0], ctx)) ? ['(', call.args[0], ') <> 0'] : [call.args[0]];
+  // A number, text or a parameter as a condition has SQLite's truth (not 0), as in WHERE.
+  const asBool = asCondition(trimTrivia(call.args[0]), ctx);
+  const cond = asBool ? [asBool] : [call.args[0]];
   return tpl(['CASE WHEN ', ...cond, ' THEN ', call.args[1], ' ELSE ', call.args[2], ' END'], branchType([inferType(call.args[1], ctx), inferType(call.args[2], ctx)]));
 }
 
@@ -79,9 +81,11 @@ export function random(call: Call, ctx: Ctx): Tpl {
 /** ROUND rounds half away from zero in SQLite; PostgreSQL's round(double) rounds half to even. */
 export function round(call: Call, _ctx: Ctx): Tpl {
   castParam(call.args[0], 'numeric');
-  castParam(call.args[1], 'integer');
+  castParam(call.args[1], 'numeric');
   const d = call.args[1];
-  const digits = d ? [', CASE WHEN ', d, ' < 0 THEN 0 ELSE ', d, ' END'] : [];
+  // SQLite reads the digits as an integer between 0 and 30; PostgreSQL's round() takes an integer
+  // only (a 64-bit literal would not match, 1e300 would not fit).
+  const digits = d ? [', CAST(CASE WHEN ', d, ' IS NULL THEN NULL ELSE LEAST(GREATEST(trunc(CAST(', d, ' AS numeric)), 0), 30) END AS integer)'] : [];
   return tpl(['CAST(round(CAST(', call.args[0] ?? [], ' AS numeric)', ...digits, ') AS double precision)'], 'double precision');
 }
 
@@ -95,6 +99,10 @@ export function numericFunction(call: Call, _ctx: Ctx): Tpl {
 export function typeOf(call: Call, ctx: Ctx): Tpl {
   const x = call.args[0] ?? [];
   const type = inferType(x, ctx);
+  if (type === 'numeric' && resolveColumn(trimTrivia(x), ctx.scope)?.column.type === 'numeric') {
+    // A NUMERIC column holds an integral value as an INTEGER in SQLite, a fraction as a REAL.
+    return tpl(['CASE WHEN ', x, " IS NULL THEN 'null' WHEN ", x, ' = trunc(', x, ') AND abs(', x, ") < 9223372036854775808 THEN 'integer' ELSE 'real' END"], 'text');
+  }
   const name = typeofName(type);
   if (!name) fail(ctx, 'typeof()', 'the type of its argument is not known from the schema; PostgreSQL values have one type per column.');
   return tpl(['CASE WHEN ', x, ` IS NULL THEN 'null' ELSE '${name}' END`], 'text');

@@ -6,6 +6,7 @@ import type { Ctx } from '../context';
 import { inferType, isRealType, MIXED_NUMERIC } from '../infer-type';
 import { tpl, type Node, type Tpl } from '../nodes';
 import type { Parts } from './call';
+import { resolveColumn } from '../scope';
 
 /** The text PostgreSQL's error carries when a REAL's SQLite text cannot be reproduced (see realAsText). */
 export const REAL_AS_TEXT = 'real as text: ';
@@ -41,6 +42,10 @@ export function textAsReal(x: Parts): Parts {
 export function asText(x: Node[], ctx: Ctx): Parts {
   const type = inferType(x, ctx);
   if (type === 'boolean') return ['CAST(CAST(', x, ' AS integer) AS text)'];
+  // A NUMERIC column holds an integral value as an INTEGER in SQLite (its text has no '.0').
+  if (type === 'numeric' && resolveColumn(x, ctx.scope)?.column.type === 'numeric') {
+    return ['CASE WHEN ', x, ' = trunc(', x, ') AND abs(', x, ') < 9223372036854775808 THEN CAST(CAST(', x, ' AS bigint) AS text) ELSE ', ...realAsText([x]), ' END'];
+  }
   if (isRealType(type) || type === MIXED_NUMERIC) return realAsText([x]);
   if (type !== undefined && type !== 'text' && type !== 'bytea') return ['CAST(', x, ' AS text)'];
   return [x];

@@ -2,7 +2,7 @@
 import { findTable } from '../../schema/catalog';
 import { sqliteError } from '../../adapter/errors';
 import { fail, type Ctx } from '../context';
-import { isOp, isWord, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
+import { isOp, isType, isWord, nextSig, sigNodes, splitCommas, trimTrivia, type Node } from '../nodes';
 import { rewrite } from '../rewrite';
 import { annotateComparisons } from '../rules/comparisons';
 import { concatPrecedence } from '../rules/concat-precedence';
@@ -73,9 +73,14 @@ function dropOverriddenAssignments(nodes: Node[], setAt: number): void {
   const names = items.map(target);
   const kept = items.filter((_, i) => names[i] === undefined || names.indexOf(names[i], i + 1) === -1);
   if (kept.length === items.length) return;
-  const rebuilt: Node[] = [tpl([' '])];
-  kept.forEach((item, i) => rebuilt.push(...(i > 0 ? [tpl([', '])] : []), ...trimTrivia(item)));
-  rebuilt.push(tpl([' ']));
+  // The source's own comma tokens separate the kept items: the assignment rules that run next
+  // split the list at comma tokens (a comma inside a template would join two assignments into one).
+  // Spaces as whitespace tokens, which the assignment rules skip as they skip the source's own.
+  const commas = nodes.slice(setAt + 1, end).filter((n) => isType(n, 'comma'));
+  const space = (): Node => ({ kind: 'token', type: 'ws', text: ' ', value: ' ', start: -1 });
+  const rebuilt: Node[] = [space()];
+  kept.forEach((item, i) => rebuilt.push(...(i > 0 ? [commas[i - 1], space()] : []), ...trimTrivia(item)));
+  rebuilt.push(space());
   nodes.splice(setAt + 1, end - setAt - 1, ...rebuilt);
 }
 

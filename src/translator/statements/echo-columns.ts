@@ -10,7 +10,8 @@ import { hasAlias, isStar, listItems, resultList } from './select-list';
  * returned for the row shaper. Not in a compound SELECT, whose other rows are not the parameter.
  */
 export function markEchoColumns(nodes: Node[]): number[] {
-  if (nodes.some((n) => n.kind === 'token' && n.type === 'word' && ['UNION', 'EXCEPT', 'INTERSECT', 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'].includes(n.value))) return [];
+  if (nodes.some((n) => n.kind === 'token' && n.type === 'word' && ['UNION', 'EXCEPT', 'INTERSECT', 'RETURNING'].includes(n.value))) return [];
+  // No result list for a write without RETURNING (the function replace() is no REPLACE statement).
   const range = resultList(nodes);
   if (!range) return [];
   const out: number[] = [];

@@ -7,7 +7,7 @@
 import { findTable } from '../../schema/catalog';
 import type { Ctx } from '../context';
 import { quoteIdent } from '../context';
-import { sigNodes, sourceSpan, tpl, trimTrivia, type Node } from '../nodes';
+import { isGroup, sigNodes, sourceSpan, tpl, trimTrivia, type Node } from '../nodes';
 import { isColumnRef, nameOf, resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import { hasAlias, isStar, listItems, resultList } from './select-list';
@@ -36,9 +36,11 @@ export function readResultNames(nodes: Node[], ctx: Ctx): ResultNames | undefine
         const last = s[s.length - 1] as Token;
         return { name: last.type === 'string' ? last.value : nameOf(last), alias: false };
       }
-      if (isColumnRef(item)) {
-        const col = resolveColumn(item, ctx.scope);
-        const s = sigNodes(item);
+      // `(t.x)` is the column too: SQLite's parser keeps no node for parentheses.
+      const ref = unparenthesized(item);
+      if (isColumnRef(ref)) {
+        const col = resolveColumn(ref, ctx.scope);
+        const s = sigNodes(ref);
         const written = nameOf(s[s.length - 1] as Token);
         const name = col ? col.column.name : written;
         const pgName = col ? col.column.name : (s[s.length - 1] as Token).type === 'qident' ? written : written.toLowerCase();
@@ -47,6 +49,12 @@ export function readResultNames(nodes: Node[], ctx: Ctx): ResultNames | undefine
       return { name: expressionSpan(item, ctx.sql), alias: true };
     }),
   };
+}
+
+/** The nodes inside any parentheses that enclose the whole item. */
+function unparenthesized(item: Node[]): Node[] {
+  const s = sigNodes(item);
+  return s.length === 1 && isGroup(s[0]) ? unparenthesized(s[0].items) : item;
 }
 
 /**

@@ -15,7 +15,9 @@ export interface ListRange {
 export function resultList(nodes: Node[]): ListRange | undefined {
   const ret = nodes.findIndex((n) => isWord(n, 'RETURNING'));
   if (ret !== -1) return { from: ret + 1, to: nodes.length };
-  if (nodes.some((n) => isWord(n, 'INSERT', 'REPLACE', 'UPDATE', 'DELETE'))) return undefined;
+  // A write without RETURNING has no result list (REPLACE only as a statement: `REPLACE INTO`, not
+  // the function replace(...)).
+  if (nodes.some((n, i) => isWord(n, 'INSERT', 'UPDATE', 'DELETE') || (isWord(n, 'REPLACE') && isWord(nodes[nextSig(nodes, i)], 'INTO')))) return undefined;
   const sel = nodes.findIndex((n) => isWord(n, 'SELECT'));
   if (sel === -1) return undefined;
   return listAfter(nodes, sel);

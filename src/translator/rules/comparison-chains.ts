@@ -1,0 +1,98 @@
+/**
+ * A comparison is a number in SQLite (1, 0 or NULL), so it can be compared again: `a = b = c` is
+ * `(a = b) = c`, `a = 0 > 1` is `a = (0 > 1)` (< <= > >= bind tighter than = == != <>, each level
+ * from the left) and `(x > 1) = 1` compares that number. PostgreSQL's comparisons are booleans of
+ * one precedence, not associative (`a = b = c` is a syntax error there), and a boolean does not
+ * compare with a number: each inner comparison is grouped as SQLite groups it and becomes
+ * CAST(... AS integer). A BOOLEAN column compared with a number is left to the column's own rule
+ * (0/1 as false/true).
+ */
+import type { Ctx } from '../context';
+import { inferType } from '../infer-type';
+import { isOp, isWord, nextSig, prevSig, tpl, trimTrivia, type Node } from '../nodes';
+import { resolveColumn } from '../scope';
+import { operandAfter, operandBefore } from './comparisons';
+
+const ORDERING_OPS = ['<', '<=', '>', '>='];
+const COMPARE_OPS = ['=', '==', '!=', '<>', ...ORDERING_OPS];
+
+function asInteger(operand: Node[]): Node {
+  return tpl(['CAST((', operand, ') AS integer)'], 'integer');
+}
+
+/** A boolean that is not a BOOLEAN column nor a bare parameter: the value of a comparison. */
+function isComparisonValue(operand: Node[], ctx: Ctx): boolean {
+  const t = trimTrivia(operand);
+  if (t.length === 0 || resolveColumn(t, ctx.scope)) return false;
+  if (t.length === 1 && t[0].kind === 'token' && t[0].type === 'param') return false;
+  // `0 > 1 NOTNULL` is `(0 > 1) NOTNULL` in both: IS, ISNULL and NOTNULL bind more loosely than
+  // the ordering operators in PostgreSQL as in SQLite, so such an operand is not one value here.
+  if (t.some((n) => isWord(n, 'IS', 'ISNULL', 'NOTNULL'))) return false;
+  return inferType(t, ctx) === 'boolean';
+}
+
+/** Replaces nodes[from..to) (trimmed) by one node. */
+function replaceSpan(nodes: Node[], from: number, to: number, make: (span: Node[]) => Node): { nodes: Node[]; at: number } {
+  const span = trimTrivia(nodes.slice(from, to));
+  const at = nodes.indexOf(span[0], from);
+  return { nodes: [...nodes.slice(0, at), make(span), ...nodes.slice(at + span.length)], at };
+}
+
+/**
+ * `a = 0 > 1`, `1 < 2 = 1`: an ordering next to another comparison is grouped first, as one
+ * boolean operand; an ordering after an ordering (`a < b < c`) is grouped from the left.
+ */
+function groupOrderings(input: Node[], ctx: Ctx): Node[] {
+  let nodes = input;
+  for (let i = 0; i < nodes.length; i++) {
+    if (!isOp(nodes[i], ...ORDERING_OPS)) continue;
+    const left = operandBefore(nodes, i);
+    const right = operandAfter(nodes, i);
+    const start = i - left.length;
+    const end = i + 1 + right.length;
+    const before = prevSig(nodes, start);
+    const after = nextSig(nodes, end - 1);
+    if (!(before !== -1 && isOp(nodes[before], ...COMPARE_OPS)) && !(after !== -1 && isOp(nodes[after], ...COMPARE_OPS))) continue;
+    if (before !== -1 && isOp(nodes[before], ...ORDERING_OPS)) continue; // grouped with the ordering before it
+    // The operands themselves may be comparisons grouped just before (`3 > 2 > 1`).
+    const l = trimTrivia(left);
+    const rt = trimTrivia(right);
+    const lb = isComparisonValue(l, ctx);
+    const rb = isComparisonValue(rt, ctx);
+    const grouped = tpl(['(', lb && !rb ? asInteger(l) : l, ' ', nodes[i]!, ' ', rb && !lb ? asInteger(rt) : rt, ')'], 'boolean');
+    const r = replaceSpan(nodes, start, end, () => grouped);
+    nodes = r.nodes;
+    i = r.at;
+  }
+  return nodes;
+}
+
+export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
+  let nodes = groupOrderings(input, ctx);
+  for (let i = 0; i < nodes.length; i++) {
+    if (!isOp(nodes[i], ...COMPARE_OPS)) continue;
+    const left = operandBefore(nodes, i);
+    const leftStart = i - left.length;
+    const before = prevSig(nodes, leftStart);
+    if (before !== -1 && isOp(nodes[before], ...COMPARE_OPS)) {
+      // `a = b = c`: the comparison ending here is the left operand of this one.
+      const first = operandBefore(nodes, before);
+      const r = replaceSpan(nodes, before - first.length, i, asInteger);
+      nodes = r.nodes;
+      i = r.at;
+      continue;
+    }
+    const right = operandAfter(nodes, i);
+    const leftBool = isComparisonValue(left, ctx);
+    const rightBool = isComparisonValue(right, ctx);
+    if (leftBool === rightBool) continue; // two comparisons compare as booleans do: 0/1 alike
+    if (rightBool) {
+      nodes = replaceSpan(nodes, i + 1, i + 1 + right.length, asInteger).nodes;
+    } else {
+      const r = replaceSpan(nodes, leftStart, i, asInteger);
+      nodes = r.nodes;
+      i = r.at + 1;
+    }
+  }
+  return nodes;
+}
