@@ -1,7 +1,7 @@
 /** SELECT, INSERT, UPDATE, DELETE (and WITH ... of each): the expression rules plus the statement's own. */
 import { findTable } from '../../schema/catalog';
 import { sqliteError } from '../../adapter/errors';
-import { fail, type Ctx } from '../context';
+import { fail, quoteIdent, type Ctx } from '../context';
 import { isOp, isWord, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
 import { rewrite } from '../rewrite';
 import { annotateComparisons } from '../rules/comparisons';
@@ -25,6 +25,8 @@ export interface DmlResult {
   columnNames?: string[];
   jsonScalarColumns?: number[];
   echoColumns?: number[];
+  /** The INSERT returns its rows' rowids (Translation.rowidReturning). */
+  rowidReturning?: boolean;
 }
 
 /** The statement's verb: the first top-level INSERT/REPLACE/UPDATE/DELETE/SELECT/VALUES after any WITH. */
@@ -126,18 +128,33 @@ export function translateDml(source: Node[], ctx: Ctx): DmlResult {
   widenIntegerLiterals(tree);
   const echoColumns = markEchoColumns(tree);
   const names = readResultNames(tree, ctx);
+  const target = kind === 'insert' ? readInsert(tree, ctx).table : undefined;
   let nodes = rewrite(tree, ctx);
   if (kind === 'insert') nodes = applyConflictClause(nodes, ctx);
   const named = names ? applyResultNames(nodes, names, ctx) : { nodes };
+  const reader = kind === 'select' || nodes.some((n) => isWord(n, 'RETURNING'));
+  const rowid = kind === 'insert' && target?.rowid !== undefined && !reader;
+  if (rowid) named.nodes.push(tpl([`\nRETURNING ${rowidReturning(tree, target!.rowid!)}`]));
   return {
+    ...(rowid ? { rowidReturning: true } : {}),
     nodes: named.nodes,
     kind,
-    reader: kind === 'select' || nodes.some((n) => isWord(n, 'RETURNING')),
+    reader,
     ordered: hasTopLevelOrderBy(tree),
     columnNames: named.columnNames,
     ...(names && names.jsonScalar.length > 0 ? { jsonScalarColumns: names.jsonScalar } : {}),
     ...(echoColumns.length > 0 ? { echoColumns } : {}),
   };
+}
+
+/**
+ * What an INSERT returns so that `lastInsertRowid` is SQLite's: the rowid of each row it inserted.
+ * A row an upsert updated instead (its xmax is set) returns NULL: SQLite's last_insert_rowid()
+ * does not change for it.
+ */
+function rowidReturning(tree: Node[], rowid: string): string {
+  const updates = tree.some((n, i) => isWord(n, 'DO') && isWord(tree[nextSig(tree, i)], 'UPDATE'));
+  return updates ? `CASE WHEN CAST(xmax AS text) = '0' THEN ${quoteIdent(rowid)} END` : quoteIdent(rowid);
 }
 
 function hasTopLevelOrderBy(nodes: Node[]): boolean {

@@ -1,0 +1,225 @@
+/**
+ * SQLite's rowid in queries (src/schema/rowid.ts):
+ * - `*` and `t.*` never show the hidden rowid column: they are written out as the table's visible
+ *   columns, in SQLite's order (a USING or NATURAL join's columns once, from the left table), and
+ *   a NATURAL JOIN joins on the visible columns the two tables share (never on the rowid).
+ * - A query over one table returns its rows as SQLite's table scan does, in rowid order: the rowid
+ *   is appended as the last ORDER BY key (ties of the ORDER BY, and which rows LIMIT keeps). Not
+ *   when the query groups, aggregates, is DISTINCT or a compound, or reads several tables: SQLite's
+ *   order then depends on its query plan. Where SQLite reads the rows through an index (a WHERE
+ *   on an indexed column) its order is the index's, which this does not reproduce.
+ */
+import { findTable, type TableInfo } from '../../schema/catalog';
+import { quoteIdent, type Ctx } from '../context';
+import { isGroup, isOp, isType, isWord, nextSig, sigNodes, splitCommas, tpl, type Node } from '../nodes';
+import { isName, nameOf } from '../scope';
+import type { Token } from '../tokenizer';
+import { isStar, listAfter, listItems } from '../statements/select-list';
+
+const FROM_END = new Set(['WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT', 'WINDOW', 'RETURNING', 'SELECT', 'VALUES', 'DO', 'SET']);
+const JOIN_WORDS = new Set(['NATURAL', 'LEFT', 'RIGHT', 'FULL', 'INNER', 'CROSS', 'OUTER', 'JOIN']);
+const AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'TOTAL', 'GROUP_CONCAT', 'STRING_AGG', 'JSON_GROUP_ARRAY', 'JSON_GROUP_OBJECT', 'JSONB_GROUP_ARRAY', 'JSONB_GROUP_OBJECT']);
+
+interface FromItem {
+  alias: string;
+  table?: TableInfo;
+  /** Index of the item's last node (alias or name or group). */
+  end: number;
+  natural?: number;
+  /** Join kind words before the item (LEFT, RIGHT, FULL...). */
+  join: string[];
+  using?: string[];
+}
+
+/** The FROM items after the FROM at `at`, or undefined when one is not a plain table or aliased subquery. */
+function fromItems(nodes: Node[], at: number, ctx: Ctx): { items: FromItem[]; end: number } | undefined {
+  const items: FromItem[] = [];
+  let i = nextSig(nodes, at);
+  let join: string[] = [];
+  let natural: number | undefined;
+  while (i !== -1 && i < nodes.length) {
+    const n = nodes[i];
+    let alias: string;
+    let table: TableInfo | undefined;
+    let j = i;
+    if (isName(n)) {
+      let name = nameOf(n as Token);
+      if (isOp(nodes[nextSig(nodes, i)], '.')) {
+        j = nextSig(nodes, nextSig(nodes, i));
+        if (!isName(nodes[j])) return undefined;
+        name = nameOf(nodes[j] as Token);
+      }
+      if (isGroup(nodes[nextSig(nodes, j)])) return undefined; // table-valued function
+      table = findTable(ctx.catalog, name);
+      alias = name;
+    } else if (isGroup(n)) {
+      alias = '';
+    } else return undefined;
+    let k = nextSig(nodes, j);
+    if (isWord(nodes[k], 'AS')) k = nextSig(nodes, k);
+    if (isName(nodes[k]) && !JOIN_WORDS.has((nodes[k] as Token).value) && !isWord(nodes[k], 'ON', 'USING')) {
+      alias = nameOf(nodes[k] as Token);
+      j = k;
+      k = nextSig(nodes, k);
+    }
+    if (alias === '') return undefined;
+    const item: FromItem = { alias, table, end: j, join, ...(natural !== undefined ? { natural } : {}) };
+    items.push(item);
+    if (isWord(nodes[k], 'USING') && isGroup(nodes[nextSig(nodes, k)])) {
+      const group = nodes[nextSig(nodes, k)] as { items: Node[] };
+      item.using = sigNodes(group.items).filter(isName).map((t) => nameOf(t as Token).toLowerCase());
+      k = nextSig(nodes, nextSig(nodes, k));
+    } else if (isWord(nodes[k], 'ON')) {
+      while (k !== -1 && k < nodes.length && !isType(nodes[k], 'comma') && !(isWord(nodes[k]) && (JOIN_WORDS.has((nodes[k] as Token).value) || FROM_END.has((nodes[k] as Token).value)))) k = nextSig(nodes, k);
+    }
+    if (k === -1 || k >= nodes.length) return { items, end: nodes.length };
+    join = [];
+    natural = undefined;
+    if (isType(nodes[k], 'comma')) {
+      i = nextSig(nodes, k);
+      continue;
+    }
+    if (!(isWord(nodes[k]) && JOIN_WORDS.has((nodes[k] as Token).value))) return { items, end: k };
+    while (isWord(nodes[k]) && JOIN_WORDS.has((nodes[k] as Token).value)) {
+      const w = (nodes[k] as Token).value;
+      if (w === 'NATURAL') natural = k;
+      else if (w !== 'JOIN' && w !== 'OUTER') join.push(w);
+      k = nextSig(nodes, k);
+    }
+    i = k;
+  }
+  return { items, end: nodes.length };
+}
+
+function visible(table: TableInfo): string[] {
+  return table.columns.map((c) => c.name);
+}
+
+/** The columns a NATURAL join of `right` with the items before it shares with them. */
+function naturalColumns(left: FromItem[], right: FromItem): string[] | undefined {
+  if (!right.table || left.some((l) => !l.table)) return undefined;
+  const names = new Set(left.flatMap((l) => visible(l.table!).map((c) => c.toLowerCase())));
+  return visible(right.table).filter((c) => names.has(c.toLowerCase()));
+}
+
+function qualified(item: FromItem, skip: string[]): string[] {
+  return visible(item.table!).filter((c) => !skip.includes(c.toLowerCase())).map((c) => `${quoteIdent(item.alias)}.${quoteIdent(c)}`);
+}
+
+/** `*` written out, or undefined when SQLite's `*` cannot be written exactly. */
+function starColumns(items: FromItem[]): string[] | undefined {
+  const out: string[] = [];
+  for (const item of items) {
+    const merged = item.using ?? [];
+    if (merged.length > 0 && item.join.some((w) => w === 'RIGHT' || w === 'FULL')) return undefined;
+    if (item.table) out.push(...qualified(item, merged));
+    else if (merged.length > 0) return undefined;
+    else out.push(`${quoteIdent(item.alias)}.*`);
+  }
+  return out;
+}
+
+function expandStars(nodes: Node[], sel: number, items: FromItem[]): void {
+  const range = listAfter(nodes, sel);
+  for (const item of listItems(nodes, range)) {
+    if (!isStar(item)) continue;
+    const s = sigNodes(item) as Token[];
+    if (s.length === 1) {
+      const columns = starColumns(items);
+      if (columns) s[0].note = { ...s[0].note, replace: columns.join(', ') };
+      continue;
+    }
+    const owner = items.find((it) => it.alias.toLowerCase() === nameOf(s[0]).toLowerCase());
+    if (!owner?.table?.rowidHidden) continue;
+    s[0].note = { ...s[0].note, replace: qualified(owner, []).join(', ') };
+    s[1].note = { ...s[1].note, replace: '' };
+    s[2].note = { ...s[2].note, replace: '' };
+  }
+}
+
+/** Whether SQLite's rows come from a plain scan of the one table, so that rowid order is its order. */
+function scanOrdered(nodes: Node[], sel: number, items: FromItem[]): boolean {
+  if (items.length !== 1 || !items[0].table?.rowid) return false;
+  if (isWord(nodes[nextSig(nodes, sel)], 'DISTINCT')) return false;
+  return !nodes.some((n, i) =>
+    i > sel && (isWord(n, 'GROUP', 'UNION', 'EXCEPT', 'INTERSECT', 'OVER', 'WINDOW', 'HAVING') ||
+      (isWord(n) && AGGREGATES.has((n as Token).value) && isGroup(nodes[nextSig(nodes, i)]))));
+}
+
+/** An ORDER BY term is the table's one-column primary key or its rowid: no two rows tie. */
+function orderedByKey(nodes: Node[], sel: number, item: FromItem): boolean {
+  const table = item.table!;
+  const keys = [table.rowid!.toLowerCase(), ...(table.primaryKey.length === 1 ? [table.primaryKey[0].toLowerCase()] : [])];
+  const at = nodes.findIndex((n, i) => i > sel && isWord(n, 'ORDER') && isWord(nodes[nextSig(nodes, i)], 'BY'));
+  if (at === -1) return false;
+  let end = nextSig(nodes, at) + 1;
+  while (end < nodes.length && !isWord(nodes[end], 'LIMIT', 'OFFSET', 'RETURNING', 'ON') && !isType(nodes[end], 'semi')) end++;
+  return splitCommas(nodes.slice(nextSig(nodes, at) + 1, end)).some((term) => {
+    const s = sigNodes(term).filter((n) => !isWord(n, 'ASC', 'DESC'));
+    const last = s[s.length - 1];
+    const ref = s.length === 1 || (s.length === 3 && isOp(s[1], '.') && isName(s[0]) && nameOf(s[0] as Token).toLowerCase() === item.alias.toLowerCase());
+    return ref && isName(last) && keys.includes(nameOf(last as Token).toLowerCase());
+  });
+}
+
+/** The WHERE pins the one-column primary key (`pk = ...` with no OR beside it): one row at most. */
+function wherePinsKey(nodes: Node[], sel: number, item: FromItem): boolean {
+  const pk = item.table!.primaryKey;
+  if (pk.length !== 1) return false;
+  const at = nodes.findIndex((n, i) => i > sel && isWord(n, 'WHERE'));
+  if (at === -1) return false;
+  let end = at + 1;
+  while (end < nodes.length && !isWord(nodes[end], 'GROUP', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT', 'RETURNING', 'ON') && !isType(nodes[end], 'semi')) end++;
+  const s = sigNodes(nodes.slice(at + 1, end));
+  if (s.some((n) => isWord(n, 'OR'))) return false;
+  return s.some((n, i) => isName(n) && nameOf(n as Token).toLowerCase() === pk[0].toLowerCase() && isOp(s[i + 1], '=', '==') && !isOp(s[i - 1], '.') === true);
+}
+
+/** First rule: `*`, NATURAL joins, and the mark of a query whose order is the rowid's. */
+export function hiddenRowid(nodes: Node[], ctx: Ctx): Node[] {
+  if (ctx.ddl && !nodes.some((n) => isWord(n, 'SELECT'))) return nodes;
+  let out = nodes;
+  for (let sel = 0; sel < out.length; sel++) {
+    if (!isWord(out[sel], 'SELECT')) continue;
+    const range = listAfter(out, sel);
+    if (!isWord(out[range.to], 'FROM')) continue;
+    const from = fromItems(out, range.to, ctx);
+    if (!from) continue;
+    const { items } = from;
+    if (!items.some((it) => it.table?.rowid)) continue;
+    // NATURAL JOIN: on the visible columns the tables share, as USING.
+    for (let k = items.length - 1; k > 0; k--) {
+      const item = items[k];
+      if (item.natural === undefined) continue;
+      const common = naturalColumns(items.slice(0, k), item);
+      if (!common) continue;
+      (out[item.natural] as Token).note = { replace: '' };
+      item.using = common.map((c) => c.toLowerCase());
+      const clause = common.length > 0 ? ` USING (${common.map(quoteIdent).join(', ')})` : ' ON true';
+      out = [...out.slice(0, item.end + 1), tpl([clause]), ...out.slice(item.end + 1)];
+    }
+    expandStars(out, sel, items);
+    const only = items[0];
+    if (scanOrdered(out, sel, items) && !orderedByKey(out, sel, only) && !wherePinsKey(out, sel, only)) {
+      (out[sel] as Token).note = { ...(out[sel] as Token).note, rowidOrder: `${quoteIdent(only.alias)}.${quoteIdent(only.table!.rowid!)}` };
+    }
+  }
+  return out;
+}
+
+/** Last rule: the marked query gets its rowid as its last ORDER BY key. */
+export function rowidOrder(nodes: Node[], _ctx: Ctx): Node[] {
+  const sel = nodes.findIndex((n) => isWord(n, 'SELECT') && (n as Token).note?.rowidOrder !== undefined);
+  if (sel === -1) return nodes;
+  const key = (nodes[sel] as Token).note!.rowidOrder!;
+  let end = nodes.length;
+  for (let i = sel + 1; i < nodes.length; i++) {
+    if (isWord(nodes[i], 'LIMIT', 'OFFSET', 'RETURNING') || (isWord(nodes[i], 'ON') && isWord(nodes[nextSig(nodes, i)], 'CONFLICT')) || isType(nodes[i], 'semi')) {
+      end = i;
+      break;
+    }
+  }
+  while (end > sel && isType(nodes[end - 1], 'ws')) end--;
+  const ordered = nodes.some((n, i) => i > sel && i < end && isWord(n, 'ORDER') && isWord(nodes[nextSig(nodes, i)], 'BY'));
+  return [...nodes.slice(0, end), tpl([ordered ? `, ${key}` : ` ORDER BY ${key}`]), ...nodes.slice(end)];
+}
