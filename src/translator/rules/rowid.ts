@@ -141,8 +141,9 @@ function expandStars(nodes: Node[], sel: number, items: FromItem[]): void {
 function scanOrdered(nodes: Node[], sel: number, items: FromItem[]): boolean {
   if (items.length !== 1 || !items[0].table?.rowid) return false;
   if (isWord(nodes[nextSig(nodes, sel)], 'DISTINCT')) return false;
+  if (nodes.some((n) => isWord(n, 'UNION', 'EXCEPT', 'INTERSECT'))) return false;
   return !nodes.some((n, i) =>
-    i > sel && (isWord(n, 'GROUP', 'UNION', 'EXCEPT', 'INTERSECT', 'OVER', 'WINDOW', 'HAVING') ||
+    i > sel && (isWord(n, 'GROUP', 'OVER', 'WINDOW', 'HAVING') ||
       (isWord(n) && AGGREGATES.has((n as Token).value) && isGroup(nodes[nextSig(nodes, i)]))));
 }
 
