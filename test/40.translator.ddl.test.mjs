@@ -17,7 +17,7 @@ test('the registry DDL maps types as docs/api.md (Column types) says', (t) => {
   t.deepEqual(tr.tables, ['workflow_runs']);
   // The table, then what assigns its rowid (a DO block): the hidden column comes last.
   const [table, rowid] = tr.text.split(';\n');
-  t.regex(rowid, /^DO .*CREATE UNIQUE INDEX IF NOT EXISTS "workflow_runs_sqlite_rowid" .*CREATE TRIGGER "_sqlite_rowid" BEFORE INSERT ON "engine_registry"."workflow_runs" .*\('_rowid'\)/);
+  t.regex(rowid, /^DO .*CREATE UNIQUE INDEX IF NOT EXISTS "workflow_runs_sqlite_rowid" .*CREATE TRIGGER "_sqlite_rowid" BEFORE INSERT ON "engine_registry"."workflow_runs" .*\('_rowid_'\)/);
   t.is(table, `CREATE TABLE "workflow_runs" (
   "id" text COLLATE "C" PRIMARY KEY,
   "workflow_id" text COLLATE "C" NOT NULL REFERENCES "workflows" ("id") DEFERRABLE INITIALLY IMMEDIATE,
@@ -34,7 +34,7 @@ test('the registry DDL maps types as docs/api.md (Column types) says', (t) => {
   "total_vm_time_ms" bigint DEFAULT 0,
   "total_api_tokens" bigint DEFAULT 0,
   "created_at" timestamp with time zone DEFAULT date_trunc('second', NOW()),
-  "_rowid" bigint NOT NULL
+  "_rowid_" bigint NOT NULL
 )`);
 });
 

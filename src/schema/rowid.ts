@@ -1,9 +1,11 @@
 /**
  * SQLite's rowid on PostgreSQL. Every table SQLite gives a rowid gets one here:
- * - a table without an INTEGER PRIMARY KEY gets a hidden column `_rowid bigint NOT NULL` (last,
+ * - a table without an INTEGER PRIMARY KEY gets a hidden column `_rowid_ bigint NOT NULL` (last,
  *   with a unique index): the catalog knows it, the translator never shows it (`SELECT *` is
  *   expanded without it, PRAGMA table_info and sqlite_master leave it out);
  * - a table with an INTEGER PRIMARY KEY uses that column, as SQLite does (it is the rowid's alias).
+ * `_rowid_` is one of SQLite's own names of the rowid: the migration tools read and write it on
+ * both sides by that one name (SQLite: `SELECT "_rowid_" FROM t` is the rowid).
  * A BEFORE INSERT trigger gives a row without one SQLite's next rowid: the largest rowid of the
  * table plus one (1 for an empty table), read when the row is inserted, so each row of a multi-row
  * INSERT or INSERT ... SELECT gets the next one, and a row an ON CONFLICT skips takes none. Writers
@@ -13,7 +15,7 @@
  * Not reproduced: SQLite's random rowid once the largest is 9223372036854775807 (PostgreSQL fails
  * with `bigint out of range`), and AUTOINCREMENT's never-reused numbers (max + 1 as without it).
  */
-export const ROWID_COLUMN = '_rowid';
+export const ROWID_COLUMN = '_rowid_';
 export const ROWID_TRIGGER = '_sqlite_rowid';
 /** The hidden column's unique index is named `<table>_sqlite_rowid` (PRAGMAs leave it out). */
 export const ROWID_INDEX_SUFFIX = '\\_sqlite\\_rowid';
