@@ -19,7 +19,7 @@ import { limit } from './rules/limit';
 import { orderBy } from './rules/order-by';
 import { paramCasts } from './rules/param-casts';
 import { dropMainQualifier } from './rules/qualifiers';
-import { hiddenRowid, rowidOrder } from './rules/rowid';
+import { hiddenRowid, markOrderedAggregates, rowidOrder } from './rules/rowid';
 import { sqliteMaster } from './rules/sqlite-master';
 
 type ListRule = (nodes: Node[], ctx: Ctx) => Node[];
@@ -48,6 +48,7 @@ const RULES: ListRule[] = [
 export function rewrite(nodes: Node[], ctx: Ctx): Node[] {
   const depth = ctx.depth ?? 0;
   ctx.depth = depth + 1;
+  markOrderedAggregates(nodes, ctx);
   const inner = nodes.map((n): Node => (n.kind === 'group' ? { ...n, items: rewrite(n.items, ctx) } : n));
   ctx.depth = depth;
   return RULES.reduce((acc, rule) => rule(acc, ctx), inner);

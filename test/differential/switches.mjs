@@ -52,9 +52,9 @@ export const KNOWN = {
   /** avg() and sum() of a text column. */
   aggregateOfText: true,
   /** Row order of unordered queries, and which rows LIMIT keeps without ORDER BY (rowid work). */
-  rowidOrder: true,
+  rowidOrder: false,
   /** INSERT without the INTEGER PRIMARY KEY (SQLite assigns the rowid). */
-  rowidAssignment: true,
+  rowidAssignment: false,
 };
 
 /**

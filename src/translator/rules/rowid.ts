@@ -208,6 +208,35 @@ export function hiddenRowid(nodes: Node[], ctx: Ctx): Node[] {
   return out;
 }
 
+const ORDERED_AGGREGATES = new Set(['GROUP_CONCAT', 'JSON_GROUP_ARRAY', 'JSON_GROUP_OBJECT']);
+
+function isQueryGroup(n: Node): boolean {
+  return isGroup(n) && isWord(n.items[nextSig(n.items, -1)], 'SELECT', 'WITH', 'VALUES');
+}
+
+function markAggregates(nodes: Node[], key: string): void {
+  nodes.forEach((n, i) => {
+    if (isGroup(n) && !isQueryGroup(n)) markAggregates(n.items, key);
+    else if (isWord(n) && ORDERED_AGGREGATES.has(n.value) && isGroup(nodes[nextSig(nodes, i)])) n.note = { ...n.note, rowidOrder: key };
+  });
+}
+
+/**
+ * Before the rules (the calls are still words): group_concat() and json_group_array/object() of a
+ * one-table query take their rows in rowid order, as SQLite's scan feeds them (per group too).
+ */
+export function markOrderedAggregates(nodes: Node[], ctx: Ctx): void {
+  if (nodes.some((n) => isWord(n, 'UNION', 'EXCEPT', 'INTERSECT'))) return;
+  const sel = nodes.findIndex((n) => isWord(n, 'SELECT'));
+  if (sel === -1) return;
+  const range = listAfter(nodes, sel);
+  if (!isWord(nodes[range.to], 'FROM')) return;
+  const from = fromItems(nodes, range.to, ctx);
+  if (!from || from.items.length !== 1 || !from.items[0].table?.rowid) return;
+  const only = from.items[0];
+  markAggregates(nodes, `${quoteIdent(only.alias)}.${quoteIdent(only.table!.rowid!)}`);
+}
+
 /** Last rule: the marked query gets its rowid as its last ORDER BY key. */
 export function rowidOrder(nodes: Node[], _ctx: Ctx): Node[] {
   const sel = nodes.findIndex((n) => isWord(n, 'SELECT') && (n as Token).note?.rowidOrder !== undefined);
