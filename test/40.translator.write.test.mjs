@@ -35,7 +35,8 @@ test.after.always(async (t) => t.context.db?.close());
 
 test.serial('INSERT: a number bound into TEXT is stored as SQLite stores it, 0/1 into BOOLEAN', async (t) => {
   const tr = await both(t, 'INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at, status) VALUES (?, ?, ?, ?)', [3, 'T-3', '2024-02-01 00:00:00', 'running'], 'vm_assignments');
-  t.is(tr.text, 'INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at, status) VALUES ($1, $2, $3, $4)\nRETURNING "_rowid_"');
+  // A one-row INSERT numbers its row itself (SQLite's next rowid) and returns it for lastInsertRowid.
+  t.is(tr.text, 'INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at, status, "_rowid_") VALUES ($1, $2, $3, $4, (SELECT COALESCE(max("_rowid_"), 0) + 1 FROM "vm_assignments"))\nRETURNING "_rowid_"');
   t.deepEqual(tr.slots.map((s) => s.targetType), ['text', 'text', 'text', 'text']);
   const tr2 = await both(t, 'INSERT INTO triggers (id, workflow_id, type, enabled) VALUES (@id, @wf, @type, @enabled)', { id: 't3', wf: 'wf3', type: 'event', enabled: 0 }, 'triggers');
   t.is(tr2.slots[3].targetType, 'boolean');
@@ -81,7 +82,7 @@ test.serial('INSERT OR IGNORE skips unique conflicts and NULLs in NOT NULL colum
 test.serial('UPSERT ON CONFLICT DO UPDATE SET x = excluded.x passes through', async (t) => {
   const tr = await both(t, 'INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at, status) VALUES (?, ?, ?, ?) ON CONFLICT(vm_id) DO UPDATE SET status = excluded.status, heartbeat_at = ?', ['7.0', 'T-2', 'x', 'busy', '2024-09-09 00:00:00'], 'vm_assignments');
   // RETURNING gives lastInsertRowid the inserted row's rowid, NULL for a row the upsert updated.
-  t.is(tr.text, 'INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at, status) VALUES ($1, $2, $3, $4) ON CONFLICT(vm_id) DO UPDATE SET status = excluded.status, heartbeat_at = $5\nRETURNING CASE WHEN CAST(xmax AS text) = \'0\' THEN "_rowid_" END');
+  t.is(tr.text, 'INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at, status, "_rowid_") VALUES ($1, $2, $3, $4, (SELECT COALESCE(max("_rowid_"), 0) + 1 FROM "vm_assignments")) ON CONFLICT(vm_id) DO UPDATE SET status = excluded.status, heartbeat_at = $5\nRETURNING CASE WHEN CAST(xmax AS text) = \'0\' THEN "_rowid_" END');
 });
 
 test.serial('UPDATE with boolean 0/1, IFNULL and arithmetic on a bound number', async (t) => {
@@ -119,5 +120,5 @@ test('INSERT OR ROLLBACK and UPDATE OR REPLACE are TranslationErrors', (t) => {
   const { catalog } = t.context.db;
   t.throws(() => translate("INSERT OR ROLLBACK INTO agents (id) VALUES ('x')", catalog), { message: /INSERT OR ROLLBACK/ });
   t.throws(() => translate("UPDATE OR REPLACE agents SET id = 'x'", catalog), { message: /UPDATE OR REPLACE/ });
-  t.is(translate("INSERT OR ABORT INTO execution_artifacts (id, ticket_id) VALUES ('x', 'y')", catalog).text.replace(/\s+/g, ' '), "INSERT INTO execution_artifacts (id, ticket_id) VALUES ('x', 'y') RETURNING \"_rowid_\"");
+  t.is(translate("INSERT OR ABORT INTO execution_artifacts (id, ticket_id) VALUES ('x', 'y')", catalog).text.replace(/\s+/g, ' '), "INSERT INTO execution_artifacts (id, ticket_id, \"_rowid_\") VALUES ('x', 'y', (SELECT COALESCE(max(\"_rowid_\"), 0) + 1 FROM \"execution_artifacts\")) RETURNING \"_rowid_\"");
 });

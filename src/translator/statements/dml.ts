@@ -1,8 +1,9 @@
 /** SELECT, INSERT, UPDATE, DELETE (and WITH ... of each): the expression rules plus the statement's own. */
-import { findTable } from '../../schema/catalog';
+import { findTable, type TableInfo } from '../../schema/catalog';
+import { nextRowidSql } from '../../schema/rowid';
 import { sqliteError } from '../../adapter/errors';
 import { fail, quoteIdent, type Ctx } from '../context';
-import { isOp, isWord, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
+import { isOp, isWord, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Group, type Node } from '../nodes';
 import { rewrite } from '../rewrite';
 import { annotateComparisons } from '../rules/comparisons';
 import { concatPrecedence } from '../rules/concat-precedence';
@@ -131,6 +132,7 @@ export function translateDml(source: Node[], ctx: Ctx): DmlResult {
   const target = kind === 'insert' ? readInsert(tree, ctx).table : undefined;
   let nodes = rewrite(tree, ctx);
   if (kind === 'insert') nodes = applyConflictClause(nodes, ctx);
+  if (target?.rowid) inlineNextRowid(nodes, target, ctx);
   const named = names ? applyResultNames(nodes, names, ctx) : { nodes };
   const reader = kind === 'select' || nodes.some((n) => isWord(n, 'RETURNING'));
   const rowid = kind === 'insert' && target?.rowid !== undefined && !reader;
@@ -145,6 +147,23 @@ export function translateDml(source: Node[], ctx: Ctx): DmlResult {
     ...(names && names.jsonScalar.length > 0 ? { jsonScalarColumns: names.jsonScalar } : {}),
     ...(echoColumns.length > 0 ? { echoColumns } : {}),
   };
+}
+
+/**
+ * A one-row `INSERT ... (cols) VALUES (...)` that leaves the rowid out gets it here, as the trigger
+ * would compute it (the largest + 1, read by the statement under the write lock), so the trigger's
+ * function is not called. Multi-row VALUES and INSERT ... SELECT keep the trigger: a row an ON
+ * CONFLICT skips must not use up a number.
+ */
+function inlineNextRowid(nodes: Node[], table: TableInfo, ctx: Ctx): void {
+  // INSERT OR REPLACE was rewritten into a statement of its own, which numbers its rows itself.
+  if (!nodes.some((n) => isWord(n, 'INSERT', 'REPLACE'))) return;
+  const parts = readInsert(nodes, ctx);
+  if (parts.conflict === 'replace' || parts.columnsGroupAt === -1 || parts.columns.some((c) => c.toLowerCase() === table.rowid!.toLowerCase())) return;
+  const rows = valuesRows(nodes, parts);
+  if (!rows || rows.length !== 1) return;
+  (nodes[parts.columnsGroupAt] as Group).items.push(tpl([`, ${quoteIdent(table.rowid!)}`]));
+  rows[0].items.push(tpl([`, ${nextRowidSql(quoteIdent(table.name), table.rowid!)}`]));
 }
 
 /**
