@@ -95,7 +95,12 @@ async function agentsAnswers(t) {
     // Versions inserted out of order: the first inserted is neither the smallest nor the largest.
     for (const [id, version] of [['ag-2', '2.0'], ['ag-1', '1.0'], ['ag-3', '3.0']]) insert.run(id, 'coder', version, `/a/${id}`);
     const get = db.prepare('SELECT * FROM agents WHERE id = ? OR name = ?');
-    return { byKey: get.get('ag-3', 'ag-3'), byName: get.get('coder', 'coder') };
+    return {
+      byKey: get.get('ag-3', 'ag-3'),
+      byName: get.get('coder', 'coder'),
+      allByName: db.prepare('SELECT id FROM agents WHERE name = ?').pluck().all('coder'),
+      firstByName: db.prepare('SELECT id FROM agents WHERE name = ? LIMIT 1').pluck().get('coder'),
+    };
   });
 }
 
@@ -105,12 +110,14 @@ test('the engine\'s SELECT * FROM agents WHERE id = ? OR name = ? matching a key
   t.deepEqual(post.byKey, lite.byKey);
 });
 
-// Known difference: SQLite reads the rows matching the name through the UNIQUE(name, version)
-// index, so the first is the smallest version; PostgreSQL returns them in rowid order.
-test.failing('the engine\'s SELECT * FROM agents WHERE id = ? OR name = ? matching a name gets the same version as on SQLite', async (t) => {
+// SQLite reads the rows matching the name through the UNIQUE(name, version) index (MULTI-INDEX
+// OR): the first is the smallest version, not the first inserted.
+test('the engine\'s SELECT * FROM agents WHERE id = ? OR name = ? matching a name gets the same version as on SQLite', async (t) => {
   const [lite, post] = await agentsAnswers(t);
   t.is(lite.byName.id, 'ag-1');
   t.deepEqual(post.byName, lite.byName);
+  t.deepEqual(post.allByName, lite.allByName);
+  t.is(post.firstByName, lite.firstByName);
 });
 
 test('backfill copies the rowids and verify compares them', async (t) => {

@@ -176,6 +176,73 @@ function wherePinsKey(nodes: Node[], sel: number, item: FromItem): boolean {
   return s.some((n, i) => isName(n) && nameOf(n as Token).toLowerCase() === pk[0].toLowerCase() && isOp(s[i + 1], '=', '==') && !isOp(s[i - 1], '.') === true);
 }
 
+/** The WHERE's top-level terms split by `word` (AND or OR), or undefined when there is no WHERE. */
+function whereTerms(nodes: Node[], sel: number, word: string): Node[][] | undefined {
+  const at = nodes.findIndex((n, i) => i > sel && isWord(n, 'WHERE'));
+  if (at === -1) return undefined;
+  let end = at + 1;
+  while (end < nodes.length && !isWord(nodes[end], 'GROUP', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT', 'RETURNING', 'WINDOW') && !(isWord(nodes[end], 'ON') && isWord(nodes[nextSig(nodes, end)], 'CONFLICT')) && !isType(nodes[end], 'semi')) end++;
+  const terms: Node[][] = [[]];
+  let between = false;
+  for (const n of nodes.slice(at + 1, end)) {
+    if (isWord(n, 'BETWEEN')) between = true;
+    if (isWord(n, word) && !(word === 'AND' && between)) terms.push([]);
+    else terms[terms.length - 1].push(n);
+    if (isWord(n, 'AND') && between) between = false;
+  }
+  return terms;
+}
+
+/** The column a term compares with `=` (`col = expr`), lower case. */
+function equalityColumn(term: Node[], item: FromItem): string | undefined {
+  const s = sigNodes(term);
+  let at = 0;
+  if (isName(s[0]) && isOp(s[1], '.') && nameOf(s[0] as Token).toLowerCase() === item.alias.toLowerCase()) at = 2;
+  // Another collation than the index's (COLLATE NOCASE) cannot use the index.
+  if (!isName(s[at]) || !isOp(s[at + 1], '=', '==') || s.some((n) => isWord(n, 'COLLATE'))) return undefined;
+  const name = nameOf(s[at] as Token).toLowerCase();
+  return item.table!.columns.some((c) => c.name.toLowerCase() === name) ? name : undefined;
+}
+
+/** The keys SQLite has an index for (automatic ones: the primary key, then each UNIQUE in order). */
+function indexedKeys(table: TableInfo): string[][] {
+  return [table.primaryKey, ...table.uniqueKeys].filter((k) => k.length > 0).map((k) => k.map((c) => c.toLowerCase()));
+}
+
+/**
+ * How SQLite reads the rows when the WHERE looks a key up, as its planner does for these shapes
+ * without statistics: the ORDER BY keys (before the rowid) that reproduce that order, `[]` when
+ * it is the rowid's, or undefined when the WHERE finds one row at most.
+ * - `a = x AND ...` with `a` leading a key: the key's index, so rows come ordered by the key's
+ *   columns after those the WHERE fixes (a fully fixed key is one row).
+ * - `k = x OR a = y` with `k` a one-column key and `a` leading a key (SQLite's MULTI-INDEX OR):
+ *   the row found by `k` first, then those of `a` in its index's order.
+ */
+function lookupOrder(nodes: Node[], sel: number, item: FromItem): Array<string | Node[]> | undefined {
+  const keys = indexedKeys(item.table!);
+  const ors = whereTerms(nodes, sel, 'OR');
+  if (!ors) return [];
+  const rest = (key: string[], fixed: Set<string>): string[] => {
+    let n = 0;
+    while (n < key.length && fixed.has(key[n]!)) n++;
+    return key.slice(n);
+  };
+  const ordered = (cols: string[]): string[] => cols.map((c) => `${quoteIdent(item.alias)}.${quoteIdent(c)} NULLS FIRST`);
+  if (ors.length === 1) {
+    const fixed = new Set((whereTerms(nodes, sel, 'AND') ?? []).map((t) => equalityColumn(t, item)).filter((c): c is string => c !== undefined));
+    const key = keys.find((k) => fixed.has(k[0]!));
+    if (!key) return [];
+    const after = rest(key, fixed);
+    return after.length === 0 ? undefined : ordered(after);
+  }
+  if (ors.length !== 2) return [];
+  const [first, second] = ors.map((t) => equalityColumn(t, item));
+  const firstKey = keys.find((k) => k.length === 1 && k[0] === first);
+  const secondKey = keys.find((k) => k[0] === second);
+  if (!firstKey || !secondKey) return [];
+  return ['CASE WHEN ', ors[0]!, ' THEN 0 ELSE 1 END', ...ordered(rest(secondKey, new Set([second!]))).map((c) => `, ${c}`)];
+}
+
 /** First rule: `*`, NATURAL joins, and the mark of a query whose order is the rowid's. */
 export function hiddenRowid(nodes: Node[], ctx: Ctx): Node[] {
   if (ctx.ddl && !nodes.some((n) => isWord(n, 'SELECT'))) return nodes;
@@ -201,8 +268,10 @@ export function hiddenRowid(nodes: Node[], ctx: Ctx): Node[] {
     }
     expandStars(out, sel, items);
     const only = items[0];
-    if (scanOrdered(out, sel, items) && !orderedByKey(out, sel, only) && !wherePinsKey(out, sel, only)) {
+    const lookup = scanOrdered(out, sel, items) && !orderedByKey(out, sel, only) && !wherePinsKey(out, sel, only) ? lookupOrder(out, sel, only) : undefined;
+    if (lookup) {
       (out[sel] as Token).note = { ...(out[sel] as Token).note, rowidOrder: `${quoteIdent(only.alias)}.${quoteIdent(only.table!.rowid!)}` };
+      if (lookup.length > 0) lookups.set(out[sel] as Token, lookup);
     }
   }
   return out;
@@ -237,6 +306,9 @@ export function markOrderedAggregates(nodes: Node[], ctx: Ctx): void {
   markAggregates(nodes, `${quoteIdent(only.alias)}.${quoteIdent(only.table!.rowid!)}`);
 }
 
+/** The key order of a lookup (lookupOrder), by the query's SELECT token: read by rowidOrder. */
+const lookups = new WeakMap<Token, Array<string | Node[]>>();
+
 /** Last rule: the marked query gets its rowid as its last ORDER BY key. */
 export function rowidOrder(nodes: Node[], _ctx: Ctx): Node[] {
   const sel = nodes.findIndex((n) => isWord(n, 'SELECT') && (n as Token).note?.rowidOrder !== undefined);
@@ -251,5 +323,7 @@ export function rowidOrder(nodes: Node[], _ctx: Ctx): Node[] {
   }
   while (end > sel && isType(nodes[end - 1], 'ws')) end--;
   const ordered = nodes.some((n, i) => i > sel && i < end && isWord(n, 'ORDER') && isWord(nodes[nextSig(nodes, i)], 'BY'));
-  return [...nodes.slice(0, end), tpl([ordered ? `, ${key}` : ` ORDER BY ${key}`]), ...nodes.slice(end)];
+  const lookup = lookups.get(nodes[sel] as Token) ?? [];
+  const parts: Array<string | Node[]> = lookup.length > 0 ? [...lookup, `, ${key}`] : [key];
+  return [...nodes.slice(0, end), tpl([ordered ? ', ' : ' ORDER BY ', ...parts]), ...nodes.slice(end)];
 }
