@@ -221,17 +221,18 @@ function indexedKeys(table: TableInfo): string[][] {
 function lookupOrder(nodes: Node[], sel: number, item: FromItem): Array<string | Node[]> | undefined {
   const keys = indexedKeys(item.table!);
   const ors = whereTerms(nodes, sel, 'OR');
-  if (!ors) return [];
   const rest = (key: string[], fixed: Set<string>): string[] => {
     let n = 0;
     while (n < key.length && fixed.has(key[n]!)) n++;
     return key.slice(n);
   };
-  const ordered = (cols: string[]): string[] => cols.map((c) => `${quoteIdent(item.alias)}.${quoteIdent(c)} NULLS FIRST`);
+  const terms = (cols: string[]): string[] => cols.map((c) => `${quoteIdent(item.alias)}.${quoteIdent(c)} NULLS FIRST`);
+  const ordered = (cols: string[]): string[] => (cols.length > 0 ? [terms(cols).join(', ')] : []);
+  if (!ors) return ordered(coveringKey(nodes, sel, item, keys) ?? []);
   if (ors.length === 1) {
     const fixed = new Set((whereTerms(nodes, sel, 'AND') ?? []).map((t) => equalityColumn(t, item)).filter((c): c is string => c !== undefined));
     const key = keys.find((k) => fixed.has(k[0]!));
-    if (!key) return [];
+    if (!key) return ordered(coveringKey(nodes, sel, item, keys) ?? []);
     const after = rest(key, fixed);
     return after.length === 0 ? undefined : ordered(after);
   }
@@ -240,7 +241,40 @@ function lookupOrder(nodes: Node[], sel: number, item: FromItem): Array<string |
   const firstKey = keys.find((k) => k.length === 1 && k[0] === first);
   const secondKey = keys.find((k) => k[0] === second);
   if (!firstKey || !secondKey) return [];
-  return ['CASE WHEN ', ors[0]!, ' THEN 0 ELSE 1 END', ...ordered(rest(secondKey, new Set([second!]))).map((c) => `, ${c}`)];
+  return ['CASE WHEN ', ors[0]!, ' THEN 0 ELSE 1 END', ...terms(rest(secondKey, new Set([second!]))).map((c) => `, ${c}`)];
+}
+
+function isQueryGroup(n: Node): boolean {
+  return isGroup(n) && isWord(n.items[nextSig(n.items, -1)], 'SELECT', 'WITH', 'VALUES');
+}
+
+/** The table's columns the query names (in any clause, outside subqueries), or undefined for `*`. */
+function referencedColumns(nodes: Node[], sel: number, item: FromItem): Set<string> | undefined {
+  if (listItems(nodes, listAfter(nodes, sel)).some(isStar)) return undefined;
+  const columns = new Set(item.table!.columns.map((c) => c.name.toLowerCase()));
+  const found = new Set<string>();
+  const walk = (list: Node[], from: number): void => {
+    list.forEach((n, i) => {
+      if (i < from) return;
+      if (isGroup(n)) {
+        if (!isQueryGroup(n)) walk(n.items, 0);
+      } else if (isName(n) && columns.has(nameOf(n as Token).toLowerCase()) && !isGroup(list[nextSig(list, i)])) {
+        found.add(nameOf(n as Token).toLowerCase());
+      }
+    });
+  };
+  walk(nodes, sel + 1);
+  return found;
+}
+
+/**
+ * SQLite reads a table through an index that holds every column the query needs (a covering
+ * index), rather than the table: the smallest such key, whose order is then the rows' order.
+ */
+function coveringKey(nodes: Node[], sel: number, item: FromItem, keys: string[][]): string[] | undefined {
+  const used = referencedColumns(nodes, sel, item);
+  if (!used) return undefined;
+  return [...keys].sort((a, b) => a.length - b.length).find((k) => [...used].every((c) => k.includes(c)));
 }
 
 /** First rule: `*`, NATURAL joins, and the mark of a query whose order is the rowid's. */
@@ -279,10 +313,6 @@ export function hiddenRowid(nodes: Node[], ctx: Ctx): Node[] {
 
 const ORDERED_AGGREGATES = new Set(['GROUP_CONCAT', 'JSON_GROUP_ARRAY', 'JSON_GROUP_OBJECT']);
 
-function isQueryGroup(n: Node): boolean {
-  return isGroup(n) && isWord(n.items[nextSig(n.items, -1)], 'SELECT', 'WITH', 'VALUES');
-}
-
 function markAggregates(nodes: Node[], key: string): void {
   nodes.forEach((n, i) => {
     if (isGroup(n) && !isQueryGroup(n)) markAggregates(n.items, key);
@@ -303,7 +333,10 @@ export function markOrderedAggregates(nodes: Node[], ctx: Ctx): void {
   const from = fromItems(nodes, range.to, ctx);
   if (!from || from.items.length !== 1 || !from.items[0].table?.rowid) return;
   const only = from.items[0];
-  markAggregates(nodes, `${quoteIdent(only.alias)}.${quoteIdent(only.table!.rowid!)}`);
+  const rowid = `${quoteIdent(only.alias)}.${quoteIdent(only.table!.rowid!)}`;
+  const lookup = lookupOrder(nodes, sel, only) ?? [];
+  if (lookup.some((p) => typeof p !== 'string')) return; // an OR lookup's order: not reproduced inside an aggregate
+  markAggregates(nodes, [...lookup, rowid].join(', '));
 }
 
 /** The key order of a lookup (lookupOrder), by the query's SELECT token: read by rowidOrder. */
