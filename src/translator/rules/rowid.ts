@@ -140,7 +140,7 @@ function expandStars(nodes: Node[], sel: number, items: FromItem[]): void {
 /** Whether SQLite's rows come from a plain scan of the one table, so that rowid order is its order. */
 function scanOrdered(nodes: Node[], sel: number, items: FromItem[]): boolean {
   if (items.length !== 1 || !items[0].table?.rowid) return false;
-  if (isWord(nodes[nextSig(nodes, sel)], 'DISTINCT')) return false;
+  if (isWord(nodes[nextSig(nodes, sel)], 'DISTINCT') || aggregating.has(nodes[sel] as Token)) return false;
   if (nodes.some((n) => isWord(n, 'UNION', 'EXCEPT', 'INTERSECT'))) return false;
   return !nodes.some((n, i) =>
     i > sel && (isWord(n, 'GROUP', 'OVER', 'WINDOW', 'HAVING') ||
@@ -163,17 +163,11 @@ function orderedByKey(nodes: Node[], sel: number, item: FromItem): boolean {
   });
 }
 
-/** The WHERE pins the one-column primary key (`pk = ...` with no OR beside it): one row at most. */
+/** The WHERE pins the one-column primary key (`pk = value` with no OR beside it): one row at most. */
 function wherePinsKey(nodes: Node[], sel: number, item: FromItem): boolean {
   const pk = item.table!.primaryKey;
-  if (pk.length !== 1) return false;
-  const at = nodes.findIndex((n, i) => i > sel && isWord(n, 'WHERE'));
-  if (at === -1) return false;
-  let end = at + 1;
-  while (end < nodes.length && !isWord(nodes[end], 'GROUP', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT', 'RETURNING', 'ON') && !isType(nodes[end], 'semi')) end++;
-  const s = sigNodes(nodes.slice(at + 1, end));
-  if (s.some((n) => isWord(n, 'OR'))) return false;
-  return s.some((n, i) => isName(n) && nameOf(n as Token).toLowerCase() === pk[0].toLowerCase() && isOp(s[i + 1], '=', '==') && !isOp(s[i - 1], '.') === true);
+  if (pk.length !== 1 || (whereTerms(nodes, sel, 'OR')?.length ?? 0) !== 1) return false;
+  return (whereTerms(nodes, sel, 'AND') ?? []).some((term) => equalityColumn(term, item) === pk[0].toLowerCase());
 }
 
 /** The WHERE's top-level terms split by `word` (AND or OR), or undefined when there is no WHERE. */
@@ -198,8 +192,10 @@ function equalityColumn(term: Node[], item: FromItem): string | undefined {
   const s = sigNodes(term);
   let at = 0;
   if (isName(s[0]) && isOp(s[1], '.') && nameOf(s[0] as Token).toLowerCase() === item.alias.toLowerCase()) at = 2;
-  // Another collation than the index's (COLLATE NOCASE) cannot use the index.
-  if (!isName(s[at]) || !isOp(s[at + 1], '=', '==') || s.some((n) => isWord(n, 'COLLATE'))) return undefined;
+  if (!isName(s[at]) || !isOp(s[at + 1], '=', '==')) return undefined;
+  // Compared with one value (a parameter or literal), in the column's own collation: an index lookup.
+  const value = s.slice(at + 2);
+  if (value.length !== 1 || !(isType(value[0], 'param') || isType(value[0], 'string') || isType(value[0], 'number'))) return undefined;
   const name = nameOf(s[at] as Token).toLowerCase();
   return item.table!.columns.some((c) => c.name.toLowerCase() === name) ? name : undefined;
 }
@@ -313,6 +309,13 @@ export function hiddenRowid(nodes: Node[], ctx: Ctx): Node[] {
 
 const ORDERED_AGGREGATES = new Set(['GROUP_CONCAT', 'JSON_GROUP_ARRAY', 'JSON_GROUP_OBJECT']);
 
+/** SELECTs that aggregate (an aggregate call anywhere in them but in a subquery): one row per group. */
+const aggregating = new WeakSet<Token>();
+
+function hasAggregate(nodes: Node[]): boolean {
+  return nodes.some((n, i) => (isGroup(n) ? !isQueryGroup(n) && hasAggregate(n.items) : isWord(n) && AGGREGATES.has(n.value) && isGroup(nodes[nextSig(nodes, i)])));
+}
+
 function markAggregates(nodes: Node[], key: string): void {
   nodes.forEach((n, i) => {
     if (isGroup(n) && !isQueryGroup(n)) markAggregates(n.items, key);
@@ -333,6 +336,7 @@ export function markOrderedAggregates(nodes: Node[], ctx: Ctx): void {
   const from = fromItems(nodes, range.to, ctx);
   if (!from || from.items.length !== 1 || !from.items[0].table?.rowid) return;
   const only = from.items[0];
+  if (hasAggregate(nodes.slice(sel + 1))) aggregating.add(nodes[sel] as Token);
   const rowid = `${quoteIdent(only.alias)}.${quoteIdent(only.table!.rowid!)}`;
   const lookup = lookupOrder(nodes, sel, only) ?? [];
   if (lookup.some((p) => typeof p !== 'string')) return; // an OR lookup's order: not reproduced inside an aggregate
