@@ -5,7 +5,7 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { postgresBackend, sqliteBackend, tempDir } from './helpers/backends.mjs';
+import { postgresBackend, settled, sqliteBackend, tempDir } from './helpers/backends.mjs';
 import { createTestDatabase, withClient } from './helpers/pg.mjs';
 import { cli } from './60.migrate-helpers.mjs';
 
@@ -183,4 +183,26 @@ test('two processes inserting at once never assign the same rowid', async (t) =>
   const stored = await withClient(url, async (c) => (await c.query(`SELECT "_rowid_" AS r FROM "${schema}".t ORDER BY 1`)).rows.map((r) => Number(r.r)));
   t.deepEqual(stored, Array.from({ length: 120 }, (_, i) => i + 1), 'numbered 1..120 without gaps, as one SQLite writer at a time would');
   t.deepEqual([...rowids].sort((a, b) => a - b), stored);
+});
+
+test('shadow mode with SQLite primary: the mirrored PostgreSQL rows get the rowids SQLite assigned', async (t) => {
+  const { url } = await createTestDatabase(t);
+  const dir = tempDir(t);
+  const Database = (await import('swarm-registry-adapter')).default;
+  const schema = 'mirror_rowids';
+  const db = new Database(path.join(dir, 'registry.db'), { backend: 'shadow', primary: 'sqlite', databaseUrl: url, pgSchema: schema, divergenceLog: path.join(dir, 'divergences.jsonl') });
+  t.teardown(() => db.open && db.close());
+  db.exec(SCRATCH[0]);
+  const insert = db.prepare('INSERT INTO t (k, v) VALUES (?, ?)');
+  for (const k of ['m', 'c', 'x', 'a']) insert.run(k, 1);
+  db.prepare("DELETE FROM t WHERE k = 'x'").run(); // the largest rowid: SQLite reuses it
+  db.prepare("INSERT OR REPLACE INTO t (k, v) VALUES ('c', 2)").run();
+  db.prepare("INSERT INTO t (k, v) VALUES ('y', 3), ('z', 4)").run();
+  db.transaction(() => insert.run('w', 5))();
+  await settled(db);
+  // _rowid_ is SQLite's own name of the rowid, and the hidden column's name on PostgreSQL.
+  const primary = db.prepare('SELECT _rowid_ AS r, k FROM t ORDER BY k').all();
+  const mirrored = await withClient(url, async (c) => (await c.query(`SELECT "_rowid_" AS r, k FROM ${schema}.t ORDER BY k`)).rows.map((r) => ({ r: Number(r.r), k: r.k })));
+  t.deepEqual(mirrored, primary);
+  t.is(db.shadowStats().diverged, 0, 'every mirrored write answered as on SQLite');
 });
