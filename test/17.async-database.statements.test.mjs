@@ -21,13 +21,13 @@ async function seeded(backend, t, rows = 3) {
 for (const backend of asyncBackends(test)) {
   const name = (title) => `${backend.name}: ${title}`;
 
-  test(name('run() reports changes; lastInsertRowid is the rowid on SQLite and 0 on PostgreSQL'), async (t) => {
+  test(name('run() reports changes; lastInsertRowid is the rowid SQLite assigns, on both backends'), async (t) => {
     const db = await seeded(backend, t);
     const insert = await db.prepare('INSERT INTO agents (id, name, version) VALUES (@id, @name, @version)');
     const result = await insert.run({ id: 'x', name: 'x', version: '1' });
     t.is(result.changes, 1);
-    t.is(result.lastInsertRowid, backend.name === 'sqlite' ? 4 : 0);
-    t.deepEqual(await (await db.prepare('UPDATE agents SET memory_mb = 1 WHERE name = ?')).run('name-0'), { changes: 2, lastInsertRowid: backend.name === 'sqlite' ? 4 : 0 });
+    t.is(result.lastInsertRowid, 4);
+    t.deepEqual(await (await db.prepare('UPDATE agents SET memory_mb = 1 WHERE name = ?')).run('name-0'), { changes: 2, lastInsertRowid: 4 });
   });
 
   test(name('get() and all() return rows shaped as SQLite returns them'), async (t) => {

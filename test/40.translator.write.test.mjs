@@ -20,9 +20,11 @@ async function both(t, sql, params, table) {
     if (tr.reader) t.deepEqual(normalizeRows(pgResult.rows, { drop: CLOCK }), normalizeRows(sqliteResult.rows, { drop: CLOCK }));
     else t.is(pgResult.changes, sqliteResult.changes, 'changes');
   }
+  // With the rowid: PostgreSQL's hidden column holds the rowid SQLite assigned.
   const order = `SELECT * FROM ${table} ORDER BY 1`;
   const pgRows = (await db.client.query(order)).rows;
-  t.deepEqual(normalizeRows(pgRows, { drop: CLOCK }), normalizeRows(db.sqlite.prepare(order).all(), { drop: CLOCK }), `rows of ${table}`);
+  const sqliteRows = db.sqlite.prepare(`SELECT *, rowid AS _rowid_ FROM ${table} ORDER BY 1`).all();
+  t.deepEqual(normalizeRows(pgRows, { drop: CLOCK }), normalizeRows(sqliteRows, { drop: CLOCK }), `rows of ${table}`);
   return tr;
 }
 
@@ -33,7 +35,8 @@ test.after.always(async (t) => t.context.db?.close());
 
 test.serial('INSERT: a number bound into TEXT is stored as SQLite stores it, 0/1 into BOOLEAN', async (t) => {
   const tr = await both(t, 'INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at, status) VALUES (?, ?, ?, ?)', [3, 'T-3', '2024-02-01 00:00:00', 'running'], 'vm_assignments');
-  t.is(tr.text, 'INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at, status) VALUES ($1, $2, $3, $4)');
+  // A one-row INSERT numbers its row itself (SQLite's next rowid) and returns it for lastInsertRowid.
+  t.is(tr.text, 'INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at, status, "_rowid_") VALUES ($1, $2, $3, $4, (SELECT COALESCE(max("_rowid_"), 0) + 1 FROM "vm_assignments"))\nRETURNING "_rowid_"');
   t.deepEqual(tr.slots.map((s) => s.targetType), ['text', 'text', 'text', 'text']);
   const tr2 = await both(t, 'INSERT INTO triggers (id, workflow_id, type, enabled) VALUES (@id, @wf, @type, @enabled)', { id: 't3', wf: 'wf3', type: 'event', enabled: 0 }, 'triggers');
   t.is(tr2.slots[3].targetType, 'boolean');
@@ -44,7 +47,7 @@ test.serial('INSERT OR REPLACE deletes the row conflicting on ANY unique key; om
   const tr = await both(t, sql, ['ag3', 'reviewer', '2.1', '/new/path'], 'agents'); // same id: replaced, memory_mb back to default
   t.is(tr.kind, 'insert');
   t.false(tr.reader);
-  t.regex(tr.text, /^WITH "_new"\("id", "name", "version", "path", "created_at", "updated_at"\) AS \(VALUES \(CAST\(\$1 AS text\), CAST\(\$2 AS text\), CAST\(\$3 AS text\), CAST\(\$4 AS text\), CAST\('2024-03-01 00:00:00' AS timestamp with time zone\), CAST\('2024-03-01 00:00:00' AS timestamp with time zone\)\)\), "_del" AS \(DELETE FROM "agents" AS "_old" USING "_new" WHERE "_old"."id" = "_new"."id" OR \("_old"."name", "_old"."version"\) = \("_new"."name", "_new"."version"\) RETURNING 1\) INSERT INTO "agents"/);
+  t.regex(tr.text, /^WITH "_new"\("id", "name", "version", "path", "created_at", "updated_at", "_rowid_"\) AS \(SELECT "_v"\.\*, \(SELECT COALESCE\(max\("_rowid_"\), 0\) FROM "agents"\) \+ row_number\(\) OVER \(\) FROM \(VALUES \(CAST\(\$1 AS text\), CAST\(\$2 AS text\), CAST\(\$3 AS text\), CAST\(\$4 AS text\), CAST\('2024-03-01 00:00:00' AS timestamp with time zone\), CAST\('2024-03-01 00:00:00' AS timestamp with time zone\)\)\) AS "_v"\), "_del" AS \(DELETE FROM "agents" AS "_old" USING "_new" WHERE "_old"."id" = "_new"."id" OR \("_old"."name", "_old"."version"\) = \("_new"."name", "_new"."version"\) RETURNING 1\) INSERT INTO "agents"/);
   await both(t, sql, ['ag4', 'reviewer', '2.1', '/other'], 'agents'); // other id, same (name, version): ag3 deleted
 });
 
@@ -70,7 +73,7 @@ test.serial('INSERT OR REPLACE ... SELECT', async (t) => {
 
 test.serial('INSERT OR IGNORE skips unique conflicts and NULLs in NOT NULL columns', async (t) => {
   const tr = await both(t, 'INSERT OR IGNORE INTO vm_assignments (vm_id, ticket_id, assigned_at) VALUES (?, ?, ?)', ['2.0', 'T-dup', 'x'], 'vm_assignments');
-  t.regex(tr.text, /ON CONFLICT DO NOTHING$/);
+  t.regex(tr.text, /ON CONFLICT DO NOTHING\nRETURNING "_rowid_"$/);
   await both(t, 'INSERT OR IGNORE INTO vm_assignments (vm_id, ticket_id, assigned_at) VALUES (?, ?, ?)', ['9.0', null, 'x'], 'vm_assignments');
   await both(t, 'INSERT OR IGNORE INTO vm_assignments (vm_id, ticket_id, assigned_at) VALUES (?, ?, ?)', ['9.0', 'T-9', 'x'], 'vm_assignments');
   await both(t, "INSERT OR IGNORE INTO execution_artifacts (id, ticket_id) VALUES ('e1', 'T')", [], 'execution_artifacts');
@@ -78,7 +81,8 @@ test.serial('INSERT OR IGNORE skips unique conflicts and NULLs in NOT NULL colum
 
 test.serial('UPSERT ON CONFLICT DO UPDATE SET x = excluded.x passes through', async (t) => {
   const tr = await both(t, 'INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at, status) VALUES (?, ?, ?, ?) ON CONFLICT(vm_id) DO UPDATE SET status = excluded.status, heartbeat_at = ?', ['7.0', 'T-2', 'x', 'busy', '2024-09-09 00:00:00'], 'vm_assignments');
-  t.is(tr.text, 'INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at, status) VALUES ($1, $2, $3, $4) ON CONFLICT(vm_id) DO UPDATE SET status = excluded.status, heartbeat_at = $5');
+  // RETURNING gives lastInsertRowid the inserted row's rowid, NULL for a row the upsert updated.
+  t.is(tr.text, 'INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at, status, "_rowid_") VALUES ($1, $2, $3, $4, (SELECT COALESCE(max("_rowid_"), 0) + 1 FROM "vm_assignments")) ON CONFLICT(vm_id) DO UPDATE SET status = excluded.status, heartbeat_at = $5\nRETURNING CASE WHEN CAST(xmax AS text) = \'0\' THEN "_rowid_" END');
 });
 
 test.serial('UPDATE with boolean 0/1, IFNULL and arithmetic on a bound number', async (t) => {
@@ -116,5 +120,5 @@ test('INSERT OR ROLLBACK and UPDATE OR REPLACE are TranslationErrors', (t) => {
   const { catalog } = t.context.db;
   t.throws(() => translate("INSERT OR ROLLBACK INTO agents (id) VALUES ('x')", catalog), { message: /INSERT OR ROLLBACK/ });
   t.throws(() => translate("UPDATE OR REPLACE agents SET id = 'x'", catalog), { message: /UPDATE OR REPLACE/ });
-  t.is(translate("INSERT OR ABORT INTO execution_artifacts (id, ticket_id) VALUES ('x', 'y')", catalog).text.replace(/\s+/g, ' '), "INSERT INTO execution_artifacts (id, ticket_id) VALUES ('x', 'y')");
+  t.is(translate("INSERT OR ABORT INTO execution_artifacts (id, ticket_id) VALUES ('x', 'y')", catalog).text.replace(/\s+/g, ' '), "INSERT INTO execution_artifacts (id, ticket_id, \"_rowid_\") VALUES ('x', 'y', (SELECT COALESCE(max(\"_rowid_\"), 0) + 1 FROM \"execution_artifacts\")) RETURNING \"_rowid_\"");
 });

@@ -202,11 +202,9 @@ test('object rows cross as column names + values: duplicate names, __proto__, ch
   dup.get('wf-1');
   await settled(db);
   const records = closeAndRead(db, log);
-  // PostgreSQL refuses to rerun its prepared plan once the columns changed (known, not this test's
-  // subject); the primary's rows in the record show the new column list was learnt.
-  t.deepEqual(records.map((r) => r.kind), ['error_secondary_only', 'rows']);
-  t.is(records[0].statement, 'SELECT * FROM workflows ORDER BY id');
-  t.deepEqual(records[0].primary.rows.map((r) => [Object.keys(r).at(-1), r.extra]), [['extra', null], ['extra', 'x'], ['extra', null]]);
-  t.deepEqual(records[1].primary.rows, [{ id: 'wf-1', name: '1.0.0' }]);
-  t.deepEqual(records[1].secondary.rows, [{ id: 'wf-1', name: '9.9.9' }]);
+  // `SELECT *` after ADD COLUMN answers alike on both sides (the new column included): the only
+  // divergence is the change made behind the adapter's back.
+  t.deepEqual(records.map((r) => r.kind), ['rows']);
+  t.deepEqual(records[0].primary.rows, [{ id: 'wf-1', name: '1.0.0' }]);
+  t.deepEqual(records[0].secondary.rows, [{ id: 'wf-1', name: '9.9.9' }]);
 });

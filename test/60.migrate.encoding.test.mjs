@@ -116,6 +116,7 @@ test('jsonbText renders JSON as PostgreSQL prints jsonb, or differs (never equal
 
 test('csvLine quotes text (doubling U+0001), leaves numbers and hex bare, NULL empty', (t) => {
   const table = findMigrationTable('secrets');
-  const values = ['k\u0001', null, '', '\\x00ff', 'a,b\n', null, null];
-  t.is(csvLine(table.columns, values), '\u0001k\u0001\u0001\u0001,,\u0001\u0001,\\x00ff,\u0001a,b\n\u0001,,\n');
+  // The last column is the rowid (an integer: bare).
+  const values = ['k\u0001', null, '', '\\x00ff', 'a,b\n', null, null, 7];
+  t.is(csvLine(table.columns, values), '\u0001k\u0001\u0001\u0001,,\u0001\u0001,\\x00ff,\u0001a,b\n\u0001,,,7\n');
 });

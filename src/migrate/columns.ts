@@ -3,6 +3,7 @@
  * value is copied, checked and compared), its key and references, and which columns hold secrets.
  */
 import { defaultSecretColumns } from '../policy/secret-columns';
+import { ROWID_COLUMN } from '../schema/rowid';
 import { mapDeclaredType } from '../schema/type-mapping';
 import { REGISTRY_TABLE_DEFS, type RegistryTable } from '../schema/registry';
 
@@ -55,13 +56,17 @@ function migrationTable(table: RegistryTable): MigrationTable {
   return {
     name: table.name,
     key: keys[0]!.name,
-    columns: table.columns.map((c) => ({
+    columns: [
+      ...table.columns.map((c) => ({
       name: c.name,
       kind: kindOf(table.name, c.name, c.declaredType),
       nullable: !c.notNull && !c.primaryKey,
       ...(c.references ? { references: c.references } : {}),
       secret: SECRET_COLUMNS.has(`${table.name}.${c.name}`),
     })),
+      // SQLite's rowid, under the name both sides know it by: copied, compared and repaired with the row.
+      { name: ROWID_COLUMN, kind: 'integer', nullable: false, secret: false },
+    ],
   };
 }
 

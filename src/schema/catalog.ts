@@ -50,6 +50,13 @@ export interface TableInfo {
   /** Every UNIQUE constraint or unique index (the primary key excluded), each as its column names. */
   uniqueKeys: string[][];
   foreignKeys: Array<{ columns: string[]; references: string; referencedColumns: string[] }>;
+  /**
+   * The column that holds SQLite's rowid (src/schema/rowid.ts): the INTEGER PRIMARY KEY, or the
+   * hidden `_rowid` (then `rowidHidden`, and it is not among `columns`). Absent for a table
+   * created without one (before the rowid was kept, or by hand).
+   */
+  rowid?: string;
+  rowidHidden?: boolean;
 }
 
 export interface SchemaCatalog {

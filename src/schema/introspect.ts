@@ -4,6 +4,7 @@
  * text format from its COMMENT (`sqlite-format=iso` or `sqlite-format=sqlite`; default sqlite).
  */
 import type { ColumnInfo, SchemaCatalog, TableInfo, TimestampFormat } from './catalog';
+import { ROWID_COLUMN, ROWID_COLUMNS_SQL } from './rowid';
 
 /** Anything with pg's query(): a pg.Client, a pg.Pool, a PoolClient. */
 export interface CatalogClient {
@@ -73,7 +74,8 @@ export async function loadCatalog(client: CatalogClient, schema: string): Promis
   const columns = await client.query(COLUMNS_SQL, [schema]);
   const keys = await client.query(KEYS_SQL, [schema]);
   const version = await client.query(VERSION_SQL);
-  return buildCatalog(schema, tables.rows, columns.rows, keys.rows, version.rows);
+  const rowids = await client.query(ROWID_COLUMNS_SQL, [schema]);
+  return buildCatalog(schema, tables.rows, columns.rows, keys.rows, version.rows, rowids.rows);
 }
 
 /** loadCatalog for a client that answers synchronously (the PostgreSQL backend's worker bridge). */
@@ -82,10 +84,11 @@ export function loadCatalogSync(client: { query(text: string, values?: unknown[]
   const columns = client.query(COLUMNS_SQL, [schema]);
   const keys = client.query(KEYS_SQL, [schema]);
   const version = client.query(VERSION_SQL);
-  return buildCatalog(schema, tables.rows, columns.rows, keys.rows, version.rows);
+  const rowids = client.query(ROWID_COLUMNS_SQL, [schema]);
+  return buildCatalog(schema, tables.rows, columns.rows, keys.rows, version.rows, rowids.rows);
 }
 
-function buildCatalog(schema: string, tableRows: unknown[], columnRows: unknown[], keyRows: unknown[], versionRows: unknown[]): SchemaCatalog {
+function buildCatalog(schema: string, tableRows: unknown[], columnRows: unknown[], keyRows: unknown[], versionRows: unknown[], rowidRows: unknown[]): SchemaCatalog {
   const byOid = new Map<string, TableInfo>();
   const catalog: SchemaCatalog = { schema, tables: new Map(), views: new Set() };
   const version = Number((versionRows[0] as { version?: unknown } | undefined)?.version);
@@ -99,9 +102,15 @@ function buildCatalog(schema: string, tableRows: unknown[], columnRows: unknown[
     byOid.set(String(t.oid), table);
     catalog.tables.set(String(t.name).toLowerCase(), table);
   }
+  for (const r of rowidRows as Array<{ oid: string; rowid: string }>) {
+    const table = byOid.get(String(r.oid));
+    if (!table) continue;
+    table.rowid = r.rowid;
+    if (r.rowid === ROWID_COLUMN) table.rowidHidden = true;
+  }
   for (const c of columnRows as ColumnRow[]) {
     const table = byOid.get(String(c.oid));
-    if (!table) continue;
+    if (!table || (table.rowidHidden && c.name === ROWID_COLUMN)) continue;
     const column: ColumnInfo = { name: c.name, type: c.type, notNull: c.not_null === true || (c.not_null as unknown) === 't' || (c.not_null as unknown) === 1, default: c.dflt ?? null, position: Number(c.position) };
     const format = timestampFormat(c.type, c.comment);
     if (format) column.timestampFormat = format;
@@ -111,6 +120,7 @@ function buildCatalog(schema: string, tableRows: unknown[], columnRows: unknown[
     const table = byOid.get(String(k.oid));
     if (!table) continue;
     const cols = names(k.columns);
+    if (table.rowidHidden && cols.includes(ROWID_COLUMN)) continue; // the hidden rowid's own index
     if (k.kind === 'p') table.primaryKey = cols;
     else if (k.kind === 'f') table.foreignKeys.push({ columns: cols, references: k.references ?? '', referencedColumns: names(k.ref_columns) });
     else if (!table.uniqueKeys.some((u) => u.join('\0') === cols.join('\0'))) table.uniqueKeys.push(cols);

@@ -6,6 +6,7 @@
 import type { ColumnInfo, SchemaCatalog, TableInfo } from './catalog';
 import { DEFAULT_REGISTRY_SCHEMA } from './registry';
 import { REGISTRY_TABLE_DEFS, type RegistryTable } from './registry-tables';
+import { ROWID_COLUMN } from './rowid';
 import { mapDeclaredType, mapDefault } from './type-mapping';
 
 function tableInfo(table: RegistryTable, oid: number): TableInfo {
@@ -22,6 +23,9 @@ function tableInfo(table: RegistryTable, oid: number): TableInfo {
     primaryKey: table.columns.filter((c) => c.primaryKey).map((c) => c.name),
     uniqueKeys: [...table.columns.filter((c) => c.unique).map((c) => [c.name]), ...table.uniques],
     foreignKeys: table.columns.filter((c) => c.references).map((c) => ({ columns: [c.name], references: c.references!.table, referencedColumns: [c.references!.column] })),
+    // The registry's keys are text: every table has the hidden rowid column.
+    rowid: ROWID_COLUMN,
+    rowidHidden: true,
   };
 }
 

@@ -6,6 +6,7 @@
  * deferrable so that INSERT OR REPLACE can replace a parent row that still has children.
  */
 import type { PgColumnType } from './catalog';
+import { hiddenRowidColumnDdl, ROWID_COLUMN, rowidSetupDdl } from './rowid';
 import { collationFor, mapDeclaredType, mapDefault } from './type-mapping';
 import type { RegistryColumn, RegistryTable } from './registry-tables';
 
@@ -42,9 +43,17 @@ function columnDdl(column: RegistryColumn, schema: string): string {
   return sql;
 }
 
-/** `CREATE TABLE IF NOT EXISTS` for one table in `schema` (already quoted). */
-export function createTableDdl(table: RegistryTable, quotedSchema: string): string {
+/**
+ * `CREATE TABLE IF NOT EXISTS` for one table in `schema` (already quoted), with the hidden rowid
+ * column (the registry's keys are text), then what assigns the rowid (src/schema/rowid.ts).
+ */
+export function createTableDdl(table: RegistryTable, quotedSchema: string): string[] {
   const lines = table.columns.map((c) => columnDdl(c, quotedSchema));
   for (const unique of table.uniques) lines.push(`UNIQUE (${unique.join(', ')})`);
-  return `CREATE TABLE IF NOT EXISTS ${quotedSchema}.${table.name} (\n  ${lines.join(',\n  ')}\n)`;
+  lines.push(hiddenRowidColumnDdl());
+  const schema = quotedSchema.slice(1, -1);
+  return [
+    `CREATE TABLE IF NOT EXISTS ${quotedSchema}.${table.name} (\n  ${lines.join(',\n  ')}\n)`,
+    rowidSetupDdl(schema, table.name, ROWID_COLUMN),
+  ];
 }

@@ -26,7 +26,7 @@ export const SCHEMA_LOCK_CLASS = 0x53524144; // 'SRAD'
 /** CREATE SCHEMA IF NOT EXISTS and CREATE TABLE IF NOT EXISTS for every table: safe to rerun. */
 export function registryDdl(schema: string = DEFAULT_REGISTRY_SCHEMA): string[] {
   const quoted = quoteSchema(schema);
-  return [`CREATE SCHEMA IF NOT EXISTS ${quoted}`, ...REGISTRY_TABLE_DEFS.map((t) => createTableDdl(t, quoted))];
+  return [`CREATE SCHEMA IF NOT EXISTS ${quoted}`, ...REGISTRY_TABLE_DEFS.flatMap((t) => createTableDdl(t, quoted))];
 }
 
 /**

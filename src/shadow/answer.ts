@@ -1,7 +1,8 @@
 /**
  * What one side of shadow mode returned for one statement, already shaped as better-sqlite3
  * returns it from SQLite (src/backends/postgres/values.ts does the shaping for PostgreSQL).
- * `lastInsertRowid` is left out on purpose: it is 0 on PostgreSQL (docs/api.md, lastInsertRowid), never comparable.
+ * `lastInsertRowid` is left out: both sides assign the rowid as SQLite does (src/schema/rowid.ts), and
+ * a different rowid shows as a difference of the rows that `verify` compares.
  */
 export type Answer =
   /** `get` (one row or none: pass `[row]` or `[]`), `all`, `iterate`: objects, raw arrays or plucked values. */

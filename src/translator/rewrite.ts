@@ -20,6 +20,7 @@ import { limit } from './rules/limit';
 import { orderBy } from './rules/order-by';
 import { paramCasts } from './rules/param-casts';
 import { dropMainQualifier } from './rules/qualifiers';
+import { hiddenRowid, markOrderedAggregates, rowidOrder } from './rules/rowid';
 import { sqliteMaster } from './rules/sqlite-master';
 
 type ListRule = (nodes: Node[], ctx: Ctx) => Node[];
@@ -27,6 +28,7 @@ type ListRule = (nodes: Node[], ctx: Ctx) => Node[];
 const RULES: ListRule[] = [
   dropMainQualifier, // main.t is t: the registry has one database
   sqliteMaster, // the catalog lives in pg_catalog
+  hiddenRowid, // `*` without the hidden rowid; which queries come in rowid order
   fromSubqueryAlias, // a FROM subquery has a name (PostgreSQL < 16 requires one)
   emptyIn, // x IN () is false, x NOT IN () true
   functionCalls, // SQLite functions → PostgreSQL expressions
@@ -42,11 +44,13 @@ const RULES: ListRule[] = [
   byteOrder, // text built from literals compares and sorts by byte
   orderBy, // NULLs first ascending, byte order for text
   limit, // LIMIT -1 and LIMIT a, b
+  rowidOrder, // a one-table query in rowid order, as SQLite's table scan
 ];
 
 export function rewrite(nodes: Node[], ctx: Ctx): Node[] {
   const depth = ctx.depth ?? 0;
   ctx.depth = depth + 1;
+  markOrderedAggregates(nodes, ctx);
   const inner = nodes.map((n): Node => (n.kind === 'group' ? { ...n, items: rewrite(n.items, ctx) } : n));
   ctx.depth = depth;
   return RULES.reduce((acc, rule) => rule(acc, ctx), inner);

@@ -1,4 +1,5 @@
 /** SQL fragments that describe the PostgreSQL schema the way SQLite describes its own. */
+import { ROWID_COLUMN, ROWID_INDEX_SUFFIX } from '../schema/rowid';
 import { SQLITE_TYPE_NAMES } from '../schema/sqlite-type-names';
 import { quoteLiteral } from './context';
 
@@ -33,12 +34,12 @@ export function sqliteMasterSql(schema: string): string {
     `SELECT CAST(CASE c.relkind WHEN 'v' THEN 'view' ELSE 'table' END AS text) AS type, CAST(c.relname AS text) AS name, CAST(c.relname AS text) AS tbl_name, ` +
     `CASE WHEN c.relkind = 'v' THEN 'CREATE VIEW ' || c.relname || ' AS ' || pg_get_viewdef(c.oid) ELSE ` +
     `'CREATE TABLE ' || c.relname || ' (' || (SELECT string_agg(a.attname || ' ' || ${sqliteTypeNameSql('format_type(a.atttypid, a.atttypmod)')}, ', ' ORDER BY a.attnum) ` +
-    `FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) || ')' END AS sql ` +
+    `FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attname <> '${ROWID_COLUMN}') || ')' END AS sql ` +
     `FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ` +
     `WHERE n.nspname = ${s} AND c.relkind IN ('r', 'p', 'v') AND c.relname NOT LIKE '${INTERNAL_TABLE_PATTERN}' ` +
     `UNION ALL SELECT 'index', CAST(ic.relname AS text), CAST(tc.relname AS text), pg_get_indexdef(i.indexrelid) ` +
     `FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid ` +
-    `JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace WHERE n.nspname = ${s} AND tc.relname NOT LIKE '${INTERNAL_TABLE_PATTERN}' ` +
+    `JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace WHERE n.nspname = ${s} AND tc.relname NOT LIKE '${INTERNAL_TABLE_PATTERN}' AND ic.relname NOT LIKE '%${ROWID_INDEX_SUFFIX}' ` +
     `AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid)) AS m)`
   );
 }

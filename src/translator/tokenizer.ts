@@ -50,6 +50,8 @@ export interface TokenNote {
   numeric?: boolean;
   /** json_extract/->> that is a whole result column: returned as jsonb, shaped as SQLite's value. */
   jsonScalar?: boolean;
+  /** On a SELECT: the rowid column its rows are ordered by last (SQLite's table scan order). */
+  rowidOrder?: string;
 }
 
 const OPERATORS = ['->>', '->', '||', '<=', '>=', '<>', '!=', '==', '<<', '>>', '::'];

@@ -88,6 +88,7 @@ export function translate(sql: string, catalog: SchemaCatalog, options: Translat
         tables: [...ctx.scope.tables], changesSchema: false, ...(d.columnNames ? { columnNames: d.columnNames } : {}),
         ...(d.jsonScalarColumns ? { jsonScalarColumns: d.jsonScalarColumns } : {}),
         ...(d.echoColumns ? { echoColumns: d.echoColumns } : {}),
+        ...(d.rowidReturning ? { rowidReturning: true } : {}),
       });
     }
     case 'VACUUM': case 'ANALYZE': case 'REINDEX':

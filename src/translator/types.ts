@@ -112,6 +112,12 @@ export interface Translation {
    * shadow mode's "not mirrorable" report. Absent when it can.
    */
   notMirrorable?: string[];
+  /**
+   * The INSERT was given `RETURNING <rowid>` (no RETURNING of its own): the backend reads
+   * `lastInsertRowid` from the rows it returns (the last non-NULL value), and the statement still
+   * returns no data to the caller.
+   */
+  rowidReturning?: boolean;
   /** The text came from REGISTRY_SQL_OVERRIDES rather than from the translator's rules. */
   overridden?: boolean;
 }

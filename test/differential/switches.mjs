@@ -53,9 +53,9 @@ export const KNOWN = {
   /** avg() and sum() of a text column. */
   aggregateOfText: false,
   /** Row order of unordered queries, and which rows LIMIT keeps without ORDER BY (rowid work). */
-  rowidOrder: true,
+  rowidOrder: false,
   /** INSERT without the INTEGER PRIMARY KEY (SQLite assigns the rowid). */
-  rowidAssignment: true,
+  rowidAssignment: false,
 };
 
 /**

@@ -75,7 +75,7 @@ export function postgresBackend(test, { name = 'postgres', extra = {}, through =
     name,
     Database,
     SqliteError,
-    expects: { lastInsertRowid: 'zero' },
+    expects: { lastInsertRowid: 'number' },
     async open(t, { withoutNew = false, options = {} } = {}) {
       await slot(t);
       const opts = { backend: 'postgres', databaseUrl: through(await databaseUrl()), pgSchema: `s${process.pid}_${++schemas}`, pgTimeoutMs: 20000, ...extra, ...options };
@@ -97,7 +97,7 @@ export function shadowBackend(test, { primary = 'sqlite', name = `shadow-${prima
     name,
     Database,
     SqliteError,
-    expects: { lastInsertRowid: primary === 'sqlite' ? 'number' : 'zero' },
+    expects: { lastInsertRowid: 'number' },
     logDir,
     logs: () => fs.readdirSync(logDir).map((f) => path.join(logDir, f)),
     async open(t, { withoutNew = false, options = {} } = {}) {

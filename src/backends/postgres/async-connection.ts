@@ -86,6 +86,9 @@ export class PgAsyncConnection {
   }
 
   /** The schema's catalog (read at open, and again after DDL); only after `ready()`. */
+  /** SQLite's last_insert_rowid() of this connection (set by the INSERTs run on it). */
+  lastInsertRowid = 0;
+
   get catalog(): SchemaCatalog {
     return this.#catalog!;
   }

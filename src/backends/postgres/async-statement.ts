@@ -6,7 +6,7 @@
 import type { AsyncRowCursor, AsyncStatementEngine, RowMode } from '../../adapter/async-engine';
 import type { ColumnDefinition, RunResult } from '../backend';
 import type { PgAsyncConnection } from './async-connection';
-import { columnDefinitions, type PreparedStatement } from './statement-engine';
+import { columnDefinitions, lastRowid, type PreparedStatement } from './statement-engine';
 import type { RawRow, WireResult } from './protocol';
 import type { PgParam, RowMode as ShapeMode } from './values';
 
@@ -37,10 +37,12 @@ export class PgAsyncStatement implements AsyncStatementEngine {
   }
 
   async run(params: unknown[]): Promise<RunResult> {
-    const { rowCount } = await this.#execute(params);
+    const { rows, rowCount } = await this.#execute(params);
     const kind = this.#prepared.translation.kind;
-    // SQLite counts changes of INSERT, UPDATE and DELETE only; lastInsertRowid is 0 (text keys).
-    return { changes: kind === 'insert' || kind === 'update' || kind === 'delete' ? rowCount : 0, lastInsertRowid: 0 };
+    const connection = this.#connection;
+    if (this.#prepared.translation.rowidReturning) connection.lastInsertRowid = lastRowid(rows, connection.lastInsertRowid);
+    // SQLite counts changes of INSERT, UPDATE and DELETE only.
+    return { changes: kind === 'insert' || kind === 'update' || kind === 'delete' ? rowCount : 0, lastInsertRowid: connection.lastInsertRowid };
   }
 
   async get(params: unknown[], mode: RowMode): Promise<unknown> {

@@ -85,6 +85,9 @@ export class PgConnection implements StatementRunner {
     announce(plan);
   }
 
+  /** SQLite's last_insert_rowid() of this connection (set by the INSERTs run on it). */
+  lastInsertRowid = 0;
+
   get catalog(): SchemaCatalog {
     return this.#catalog;
   }

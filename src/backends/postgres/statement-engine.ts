@@ -15,6 +15,8 @@ import { RowShaper, type PgParam } from './values';
 /** What a statement needs from its connection. */
 export interface StatementRunner {
   readonly catalog: SchemaCatalog;
+  /** SQLite's last_insert_rowid() of this connection: the rowid of the last row an INSERT added. */
+  lastInsertRowid: number;
   execute(prepared: PreparedStatement, values: PgParam[]): { rows: RawRow[]; rowCount: number };
   openCursor(prepared: PreparedStatement, values: PgParam[]): RowSource;
 }
@@ -52,6 +54,8 @@ export function preparedStatement(translation: Translation, fields: FieldInfo[] 
   translation.slots.forEach((slot, i) => {
     if (slot.source.kind === 'now') nowSlots.push(i);
   });
+  // The rowids an INSERT returns for lastInsertRowid are not data: the statement is no reader.
+  if (translation.rowidReturning) fields = null;
   return {
     translation,
     name,
@@ -107,9 +111,10 @@ export class PgStatementEngine implements StatementEngine<PgParam[]> {
   run(bound: PgParam[]): RunResult {
     const result = this.runner.execute(this.prepared, this.#withNow(bound));
     const kind = this.prepared.translation.kind;
-    // SQLite counts changes of INSERT, UPDATE and DELETE only; lastInsertRowid is 0 (text keys).
+    // SQLite counts changes of INSERT, UPDATE and DELETE only.
     const changes = kind === 'insert' || kind === 'update' || kind === 'delete' ? result.rowCount : 0;
-    return { changes, lastInsertRowid: 0 };
+    if (this.prepared.translation.rowidReturning) this.runner.lastInsertRowid = lastRowid(result.rows, this.runner.lastInsertRowid);
+    return { changes, lastInsertRowid: this.runner.lastInsertRowid };
   }
 
   get(bound: PgParam[], mode: ReadMode): unknown {
@@ -155,6 +160,18 @@ export class PgStatementEngine implements StatementEngine<PgParam[]> {
     for (const i of slots) values[i] = now;
     return values;
   }
+}
+
+/**
+ * The rowid of the last row an INSERT added (the last non-NULL value it returned), or `previous`
+ * when it added none: SQLite's last_insert_rowid() keeps its value then.
+ */
+export function lastRowid(rows: RawRow[], previous: number): number {
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const text = rows[i]![0];
+    if (text !== null && text !== undefined) return Number(text);
+  }
+  return previous;
 }
 
 /** better-sqlite3's `columns()` for a prepared statement: names, source table and declared type. */

@@ -66,7 +66,8 @@ export function jsonBuild(call: Call, _ctx: Ctx): Tpl {
 
 export function jsonGroup(call: Call, _ctx: Ctx): Tpl {
   for (const a of call.args) castParam(a, 'text');
-  return tpl([call.name === 'JSON_GROUP_ARRAY' ? 'jsonb_agg(' : 'jsonb_object_agg(', ...joinArgs(call.args), ')'], 'jsonb');
+  const order = call.word.note?.rowidOrder ? ` ORDER BY ${call.word.note.rowidOrder}` : '';
+  return tpl([call.name === 'JSON_GROUP_ARRAY' ? 'jsonb_agg(' : 'jsonb_object_agg(', ...joinArgs(call.args), order, ')'], 'jsonb');
 }
 
 /** json_set(x, path, value): one path; a parameter value is a JSON string. */

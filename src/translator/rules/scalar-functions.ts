@@ -47,7 +47,9 @@ export function groupConcat(call: Call, ctx: Ctx): Tpl {
   castParam(sep, 'text');
   const text = asText(value, ctx);
   const item: Parts = text.length === 1 && text[0] === value ? ['CAST(', value, ' AS text)'] : text;
-  return tpl(['string_agg(', distinct ? 'DISTINCT ' : '', ...item, ', ', sep ?? "','", ')'], 'text');
+  // The rows in SQLite's scan order (rowid), when the query reads one table (rules/rowid.ts).
+  const order = call.word.note?.rowidOrder && !distinct ? ` ORDER BY ${call.word.note.rowidOrder}` : '';
+  return tpl(['string_agg(', distinct ? 'DISTINCT ' : '', ...item, ', ', sep ?? "','", order, ')'], 'text');
 }
 
 /**

@@ -4,7 +4,8 @@ import { fail, quoteIdent, type Ctx } from '../context';
 import { isGroup, isOp, isWord, sigNodes, splitCommas, tpl, type Group, type Node } from '../nodes';
 import { isName, nameOf } from '../scope';
 import type { Token } from '../tokenizer';
-import { columnDefinition, columnShape, items, referencesClause } from './column-def';
+import { columnDefinition, columnShape, isRowidAlias, items, referencesClause } from './column-def';
+import { hiddenRowidColumnDdl, ROWID_COLUMN, rowidSetupDdl } from '../../schema/rowid';
 import { ddlExpression } from './ddl-expr';
 
 const TABLE_CONSTRAINT = ['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'FOREIGN'];
@@ -60,5 +61,30 @@ export function translateCreateTable(tree: Node[], ctx: Ctx): { nodes: Node[]; t
     body.push(...(isWord(sigNodes(d)[0], ...TABLE_CONSTRAINT) ? tableConstraint(d, table, ctx) : columnDefinition(d, table, ctx)));
   });
   const head = `CREATE ${temp ? 'TEMPORARY ' : ''}TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteIdent(name)} (`;
-  return { nodes: [tpl([head]), ...body, tpl(['\n)'])], table: name };
+  // SQLite's rowid: the INTEGER PRIMARY KEY, or a hidden column (last, so that its position never
+  // shifts the others). A WITHOUT ROWID table has none; a temporary one is not given one.
+  const withoutRowid = s.slice(groupAt + 1).some((n) => isWord(n, 'WITHOUT'));
+  const rowid = withoutRowid || temp ? undefined : (rowidAliasOf(columnDefs, defs, ctx) ?? ROWID_COLUMN);
+  if (rowid === ROWID_COLUMN) body.push(tpl([`,\n  ${hiddenRowidColumnDdl()}`]));
+  const setup = rowid ? [tpl([`;\n${rowidSetupDdl(ctx.catalog.schema, name, rowid)}`])] : [];
+  return { nodes: [tpl([head]), ...body, tpl(['\n)']), ...setup], table: name };
+}
+
+/** The INTEGER PRIMARY KEY column (in the column or as the table's one-column PRIMARY KEY), if any. */
+function rowidAliasOf(columnDefs: Node[][], defs: Node[][], ctx: Ctx): string | undefined {
+  const column = columnDefs.find((d) => isRowidAlias(d, ctx));
+  if (column) return columnShape(column, ctx).name;
+  for (const d of defs) {
+    const s = sigNodes(d);
+    const at = s.findIndex((n) => isWord(n, 'PRIMARY'));
+    if (at === -1 || isWord(s[0], 'PRIMARY') === false && !isWord(s[0], 'CONSTRAINT')) continue;
+    const group = s[at + 2];
+    if (!isGroup(group)) continue;
+    const keys = splitCommas(group.items).filter((c) => sigNodes(c).length > 0);
+    if (keys.length !== 1 || sigNodes(keys[0]).some((n) => isWord(n, 'DESC'))) return undefined;
+    const key = nameOf(sigNodes(keys[0]).find(isName) as Token).toLowerCase();
+    const def = columnDefs.find((c) => columnShape(c, ctx).name === key);
+    return def && columnShape(def, ctx).declared.trim().toUpperCase() === 'INTEGER' ? key : undefined;
+  }
+  return undefined;
 }

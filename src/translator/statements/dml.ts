@@ -1,8 +1,9 @@
 /** SELECT, INSERT, UPDATE, DELETE (and WITH ... of each): the expression rules plus the statement's own. */
-import { findTable } from '../../schema/catalog';
+import { findTable, type TableInfo } from '../../schema/catalog';
+import { nextRowidSql } from '../../schema/rowid';
 import { sqliteError } from '../../adapter/errors';
-import { fail, type Ctx } from '../context';
-import { isOp, isType, isWord, nextSig, sigNodes, splitCommas, trimTrivia, type Node } from '../nodes';
+import { fail, quoteIdent, type Ctx } from '../context';
+import { isOp, isType, isWord, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Group, type Node } from '../nodes';
 import { rewrite } from '../rewrite';
 import { annotateComparisons } from '../rules/comparisons';
 import { concatPrecedence } from '../rules/concat-precedence';
@@ -25,6 +26,8 @@ export interface DmlResult {
   columnNames?: string[];
   jsonScalarColumns?: number[];
   echoColumns?: number[];
+  /** The INSERT returns its rows' rowids (Translation.rowidReturning). */
+  rowidReturning?: boolean;
 }
 
 /** The statement's verb: the first top-level INSERT/REPLACE/UPDATE/DELETE/SELECT/VALUES after any WITH. */
@@ -131,18 +134,51 @@ export function translateDml(source: Node[], ctx: Ctx): DmlResult {
   widenIntegerLiterals(tree);
   const echoColumns = markEchoColumns(tree);
   const names = readResultNames(tree, ctx);
+  const target = kind === 'insert' ? readInsert(tree, ctx).table : undefined;
   let nodes = rewrite(tree, ctx);
   if (kind === 'insert') nodes = applyConflictClause(nodes, ctx);
+  if (target?.rowid) inlineNextRowid(nodes, target, ctx);
   const named = names ? applyResultNames(nodes, names, ctx) : { nodes };
+  const reader = kind === 'select' || nodes.some((n) => isWord(n, 'RETURNING'));
+  const rowid = kind === 'insert' && target?.rowid !== undefined && !reader;
+  if (rowid) named.nodes.push(tpl([`\nRETURNING ${rowidReturning(tree, target!.rowid!)}`]));
   return {
+    ...(rowid ? { rowidReturning: true } : {}),
     nodes: named.nodes,
     kind,
-    reader: kind === 'select' || nodes.some((n) => isWord(n, 'RETURNING')),
+    reader,
     ordered: hasTopLevelOrderBy(tree),
     columnNames: named.columnNames,
     ...(names && names.jsonScalar.length > 0 ? { jsonScalarColumns: names.jsonScalar } : {}),
     ...(echoColumns.length > 0 ? { echoColumns } : {}),
   };
+}
+
+/**
+ * A one-row `INSERT ... (cols) VALUES (...)` that leaves the rowid out gets it here, as the trigger
+ * would compute it (the largest + 1, read by the statement under the write lock), so the trigger's
+ * function is not called. Multi-row VALUES and INSERT ... SELECT keep the trigger: a row an ON
+ * CONFLICT skips must not use up a number.
+ */
+function inlineNextRowid(nodes: Node[], table: TableInfo, ctx: Ctx): void {
+  // INSERT OR REPLACE was rewritten into a statement of its own, which numbers its rows itself.
+  if (!nodes.some((n) => isWord(n, 'INSERT', 'REPLACE'))) return;
+  const parts = readInsert(nodes, ctx);
+  if (parts.conflict === 'replace' || parts.columnsGroupAt === -1 || parts.columns.some((c) => c.toLowerCase() === table.rowid!.toLowerCase())) return;
+  const rows = valuesRows(nodes, parts);
+  if (!rows || rows.length !== 1) return;
+  (nodes[parts.columnsGroupAt] as Group).items.push(tpl([`, ${quoteIdent(table.rowid!)}`]));
+  rows[0].items.push(tpl([`, ${nextRowidSql(quoteIdent(table.name), table.rowid!)}`]));
+}
+
+/**
+ * What an INSERT returns so that `lastInsertRowid` is SQLite's: the rowid of each row it inserted.
+ * A row an upsert updated instead (its xmax is set) returns NULL: SQLite's last_insert_rowid()
+ * does not change for it.
+ */
+function rowidReturning(tree: Node[], rowid: string): string {
+  const updates = tree.some((n, i) => isWord(n, 'DO') && isWord(tree[nextSig(tree, i)], 'UPDATE'));
+  return updates ? `CASE WHEN CAST(xmax AS text) = '0' THEN ${quoteIdent(rowid)} END` : quoteIdent(rowid);
 }
 
 function hasTopLevelOrderBy(nodes: Node[]): boolean {

@@ -79,14 +79,23 @@ function replace(nodes: Node[], parts: InsertParts, table: TableInfo, ctx: Ctx):
     .map((k) => (k.length === 1 ? `"_old".${quoteIdent(k[0])} = "_new".${quoteIdent(k[0])}` : `(${k.map((c) => `"_old".${quoteIdent(c)}`).join(', ')}) = (${k.map((c) => `"_new".${quoteIdent(c)}`).join(', ')})`))
     .join(' OR ');
   const prefix = trimTrivia(nodes.slice(0, parts.verbAt));
-  const selectList = rows ? cols(parts) : parts.columns.map((c) => `CAST(${quoteIdent(c)} AS ${findColumn(table, c)?.type ?? 'text'})`).join(', ');
+  let selectList = rows ? cols(parts) : parts.columns.map((c) => `CAST(${quoteIdent(c)} AS ${findColumn(table, c)?.type ?? 'text'})`).join(', ');
   const head = prefix.length > 0 ? [...prefix, tpl([', '])] : [tpl(['WITH '])];
-  const body = rows ? [tpl(['VALUES ']), ...typedRows(rows, parts.columns, table)] : source;
+  let body = rows ? [tpl(['VALUES ']), ...typedRows(rows, parts.columns, table)] : source;
+  let columns = cols(parts);
+  // SQLite numbers the new row before it deletes the rows it replaces (the largest rowid may be
+  // among them): the rowids are read with the table as it was, the k-th row getting max + k.
+  if (table.rowid && !provided.has(table.rowid.toLowerCase())) {
+    const r = quoteIdent(table.rowid);
+    body = [tpl([`SELECT "_v".*, (SELECT COALESCE(max(${r}), 0) FROM ${t}) + row_number() OVER () FROM (`]), ...body, tpl([') AS "_v"'])];
+    columns += `, ${r}`;
+    selectList += `, ${r}`;
+  }
   return [
     ...head,
-    tpl([`"_new"(${cols(parts)}) AS (`]),
+    tpl([`"_new"(${columns}) AS (`]),
     ...body,
-    tpl([`), "_del" AS (DELETE FROM ${t} AS "_old" USING "_new" WHERE ${match} RETURNING 1) INSERT INTO ${t} (${cols(parts)}) SELECT ${selectList} FROM "_new" WHERE (SELECT count(*) FROM "_del") >= 0`]),
+    tpl([`), "_del" AS (DELETE FROM ${t} AS "_old" USING "_new" WHERE ${match} RETURNING 1) INSERT INTO ${t} (${columns}) SELECT ${selectList} FROM "_new" WHERE (SELECT count(*) FROM "_del") >= 0`]),
     ...(parts.sourceEnd < nodes.length ? [tpl([' ']), ...trimTrivia(nodes.slice(parts.sourceEnd))] : []),
   ];
 }

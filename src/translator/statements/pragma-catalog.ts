@@ -1,4 +1,5 @@
 /** PRAGMAs that describe a table: answered from pg_catalog in SQLite's shape. */
+import { ROWID_COLUMN, ROWID_INDEX_SUFFIX } from '../../schema/rowid';
 import { quoteLiteral } from '../context';
 import { sqliteDefaultSql, sqliteTypeNameSql } from '../sqlite-types';
 
@@ -22,7 +23,7 @@ export function tableInfoSql(schema: string, table: string): string {
     'JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ' +
     'LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum ' +
     "LEFT JOIN pg_catalog.pg_constraint k ON k.conrelid = c.oid AND k.contype = 'p' " +
-    `WHERE ${tableFilter(schema, table, 'c')} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`
+    `WHERE ${tableFilter(schema, table, 'c')} AND a.attnum > 0 AND NOT a.attisdropped AND a.attname <> '${ROWID_COLUMN}' ORDER BY a.attnum`
   );
 }
 
@@ -36,6 +37,6 @@ export function indexListSql(schema: string, table: string): string {
     'FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid ' +
     'JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace ' +
     'LEFT JOIN pg_catalog.pg_constraint k ON k.conindid = i.indexrelid ' +
-    `WHERE ${tableFilter(schema, table, 'tc')} ORDER BY ic.relname`
+    `WHERE ${tableFilter(schema, table, 'tc')} AND ic.relname NOT LIKE '%${ROWID_INDEX_SUFFIX}' ORDER BY ic.relname`
   );
 }

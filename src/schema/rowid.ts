@@ -1,0 +1,81 @@
+/**
+ * SQLite's rowid on PostgreSQL. Every table SQLite gives a rowid gets one here:
+ * - a table without an INTEGER PRIMARY KEY gets a hidden column `_rowid_ bigint NOT NULL` (last,
+ *   with a unique index): the catalog knows it, the translator never shows it (`SELECT *` is
+ *   expanded without it, PRAGMA table_info and sqlite_master leave it out);
+ * - a table with an INTEGER PRIMARY KEY uses that column, as SQLite does (it is the rowid's alias).
+ * `_rowid_` is one of SQLite's own names of the rowid: the migration tools read and write it on
+ * both sides by that one name (SQLite: `SELECT "_rowid_" FROM t` is the rowid).
+ * A BEFORE INSERT trigger (called only for a row without a rowid: its WHEN is checked without
+ * calling the function) gives such a row SQLite's next rowid: the largest rowid of the
+ * table plus one (1 for an empty table), read when the row is inserted, so each row of a multi-row
+ * INSERT or INSERT ... SELECT gets the next one, and a row an ON CONFLICT skips takes none. Writers
+ * hold the write lock (one writer at a time across processes), so two writers never read the same
+ * largest rowid. The trigger is named `_sqlite_rowid` and its argument names the rowid column:
+ * that is how the catalog finds the rowid when it reads the schema.
+ * Not reproduced: SQLite's random rowid once the largest is 9223372036854775807 (PostgreSQL fails
+ * with `bigint out of range`), and AUTOINCREMENT's never-reused numbers (max + 1 as without it).
+ */
+export const ROWID_COLUMN = '_rowid_';
+export const ROWID_TRIGGER = '_sqlite_rowid';
+/** The hidden column's unique index is named `<table>_sqlite_rowid` (PRAGMAs leave it out). */
+export const ROWID_INDEX_SUFFIX = '\\_sqlite\\_rowid';
+
+function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The next rowid as an expression, for the translator to put into a one-row INSERT itself (no
+ * trigger call: the cheapest form of the most common insert). `table` is quoted.
+ */
+export function nextRowidSql(quotedTable: string, column: string): string {
+  return `(SELECT COALESCE(max(${ident(column)}), 0) + 1 FROM ${quotedTable})`;
+}
+
+/** The hidden column's definition inside CREATE TABLE. */
+export function hiddenRowidColumnDdl(): string {
+  return `${ident(ROWID_COLUMN)} bigint NOT NULL`;
+}
+
+/**
+ * What makes `column` of `table` (in `schema`, unquoted names) the table's rowid: the unique index
+ * (for the hidden column), the function that assigns the next rowid and its trigger. One statement
+ * (a DO block) that does nothing when the trigger exists, so the engine's `CREATE TABLE IF NOT
+ * EXISTS` at every start does not take the table's lock again, nor when the column does not
+ * exist (a table created before the rowid was kept: it goes on without one).
+ */
+export function rowidSetupDdl(schema: string, table: string, column: string): string {
+  const qt = `${ident(schema)}.${ident(table)}`;
+  const qc = ident(column);
+  const fn = `${ident(schema)}.${ident(`_rowid_${table}`.slice(0, 63))}`;
+  const index = column === ROWID_COLUMN
+    ? `CREATE UNIQUE INDEX IF NOT EXISTS ${ident(`${table.slice(0, 50)}${ROWID_TRIGGER}`)} ON ${qt} (${qc}); `
+    : '';
+  // The function's body is static SQL: PL/pgSQL plans it once per session.
+  const body =
+    `BEGIN IF NEW.${qc} IS NULL THEN NEW.${qc} := COALESCE((SELECT max(${qc}) FROM ${qt}), 0) + 1; END IF; RETURN NEW; END`;
+  return (
+    `DO $sra_rowid$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = ${literal(qt)}::regclass ` +
+    `AND tgname = ${literal(ROWID_TRIGGER)}) AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = ${literal(qt)}::regclass ` +
+    `AND attname = ${literal(column)} AND NOT attisdropped) THEN ${index}` +
+    `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${dollar(body)}; ` +
+    `CREATE TRIGGER ${ident(ROWID_TRIGGER)} BEFORE INSERT ON ${qt} FOR EACH ROW WHEN (NEW.${qc} IS NULL) EXECUTE FUNCTION ${fn}(${literal(column)}); ` +
+    `END IF; END $sra_rowid$`
+  );
+}
+
+function dollar(body: string): string {
+  return `$sra_fn$ ${body} $sra_fn$`;
+}
+
+/** The rowid column of each table (by oid), as the triggers name them: for the catalog reader. */
+export const ROWID_COLUMNS_SQL = `
+SELECT t.tgrelid::int8 AS oid, convert_from(substring(t.tgargs from 1 for position('\\000'::bytea in t.tgargs) - 1), 'UTF8') AS rowid
+FROM pg_catalog.pg_trigger t
+JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND t.tgname = '${ROWID_TRIGGER}' AND t.tgnargs = 1`;
