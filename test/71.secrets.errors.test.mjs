@@ -56,18 +56,18 @@ for (const mode of MODES) {
       const error = t.throws(fn, { any: true }, name);
       caught[name] = error ? everything(error) : '';
     };
-    // PostgreSQL quotes a value it cannot convert: `invalid input syntax for type numeric: "whsec_..."`.
-    attempt('quoted by PostgreSQL', () => db.prepare('SELECT CAST(webhook_secret AS NUMERIC) AS n FROM triggers').all());
-    attempt('quoted, under an expression', () => db.prepare("SELECT CAST(upper(webhook_secret) || '' AS NUMERIC) AS n FROM triggers").all());
+    // PostgreSQL quotes a value it cannot read: `invalid input syntax for type json`, `Token "whsec_..." is invalid`.
+    attempt('quoted by PostgreSQL', () => db.prepare("SELECT json_extract(webhook_secret, '$.a') AS n FROM triggers").all());
+    attempt('quoted, under an expression', () => db.prepare("SELECT json_extract(upper(webhook_secret) || '', '$.a') AS n FROM triggers").all());
     // A unique violation: PostgreSQL's detail is `Key (webhook_secret)=(whsec_...) already exists.`
     attempt('key detail, parameter', () => db.prepare("INSERT INTO triggers (id, workflow_id, type, webhook_secret) VALUES ('t2', 'wf', 'webhook', ?)").run(marker('unseen')));
     attempt('key detail, literal in an UPDATE', () => db.exec(`INSERT INTO triggers (id, workflow_id, type) VALUES ('t3', 'wf', 'cron'); UPDATE triggers SET webhook_secret = '${marker('unseen')}' WHERE id = 't3'`));
     // A parameter compared with a secret column, then echoed by PostgreSQL.
-    attempt('compared parameter', () => db.prepare('SELECT id FROM triggers WHERE lower(webhook_secret) = lower(?) AND CAST(lower(?) AS NUMERIC) = 1').all(marker('compared'), marker('compared')));
+    attempt('compared parameter', () => db.prepare("SELECT id FROM triggers WHERE lower(webhook_secret) = lower(?) AND json_extract(lower(?), '$.a') = 1").all(marker('compared'), marker('compared')));
     // A secret read earlier is known by value from then on, in any message.
     const read = db.prepare('SELECT webhook_secret FROM triggers WHERE id = ?').pluck().get('t1');
     t.is(read, marker('unseen'), 'the caller still gets the secret itself');
-    attempt('known value in another message', () => db.prepare('SELECT CAST(? AS NUMERIC) AS n').get(read));
+    attempt('known value in another message', () => db.prepare("SELECT json_extract(?, '$.a') AS n").get(read));
 
     const counts = Object.fromEntries(Object.entries(caught).map(([name, text]) => [name, (text.match(/marker/gi) ?? []).length]));
     t.log(`${mode.name}: marker occurrences per error: ${JSON.stringify(counts)}`);
@@ -89,10 +89,10 @@ test.serial('the async API: errors carry no secret, and a secret it read is hidd
   t.teardown(() => client.end());
   await client.query("INSERT INTO engine_registry.workflows (id, name, version, path, steps) VALUES ('wf', 'w', '1', '/w', '[]')");
   await client.query(`INSERT INTO engine_registry.triggers (id, workflow_id, type, webhook_secret) VALUES ('t1', 'wf', 'webhook', '${marker('async')}')`);
-  const quoted = await t.throwsAsync(() => db.prepare('SELECT CAST(webhook_secret AS NUMERIC) AS n FROM triggers').then((s) => s.all()), { any: true });
+  const quoted = await t.throwsAsync(() => db.prepare("SELECT json_extract(webhook_secret, '$.a') AS n FROM triggers").then((s) => s.all()), { any: true });
   const read = await (await db.prepare('SELECT webhook_secret AS s FROM triggers WHERE id = ?')).get('t1');
   t.is(read.s, marker('async'));
-  const known = await t.throwsAsync(() => db.prepare('SELECT CAST(? AS NUMERIC) AS n').then((s) => s.get(read.s)), { any: true });
+  const known = await t.throwsAsync(() => db.prepare("SELECT json_extract(?, '$.a') AS n").then((s) => s.get(read.s)), { any: true });
   const counts = { 'quoted by PostgreSQL': (everything(quoted).match(/marker/gi) ?? []).length, 'known value': (everything(known).match(/marker/gi) ?? []).length };
   t.log(`async API: marker occurrences per error: ${JSON.stringify(counts)}`);
   t.deepEqual(counts, { 'quoted by PostgreSQL': 0, 'known value': 0 });

@@ -35,6 +35,8 @@ const QUOTED_VALUES = [
   /(out of range: )"((?:[^"\\]|\\.)*)"/g,
   /(Token )"((?:[^"\\]|\\.)*)"(?= is invalid)/g,
 ];
+/** The context PostgreSQL gives a JSON error (its `where`): `JSON data, line 1: <the input up to the error>`. */
+const JSON_CONTEXT = /(JSON data, line \d+: )(.*)/g;
 
 export interface TextContext {
   /** The SQLite statement the text is about (its secret literals, and whether quoted values may be secret). */
@@ -57,6 +59,7 @@ export function redactText(text: string, context: TextContext = {}): string {
   const info = context.sql !== undefined ? statementSecrets(context.sql, secrets) : undefined;
   if (info?.touches || (info && info.literals.length > 0)) {
     for (const pattern of QUOTED_VALUES) out = out.replace(pattern, (_w, lead: string, value: string) => `${lead}"${hashSecret(value)}"`);
+    out = out.replace(JSON_CONTEXT, (_w, lead: string, value: string) => `${lead}${hashSecret(value)}`);
   }
   if (context.values) for (const value of context.values) knownSecretsFor(value, (form, hash) => (out = out.split(form).join(hash)));
   out = knownSecrets.redact(out);
