@@ -91,7 +91,8 @@ async function agentsAnswers(t) {
   const dbs = [sqlite.open(t), await pg.open(t)];
   for (const db of dbs) db.exec(REGISTRY_SQLITE_DDL);
   return dbs.map((db) => {
-    const insert = db.prepare('INSERT INTO agents (id, name, version, path) VALUES (?, ?, ?, ?)');
+    // Timestamps given, not DEFAULT CURRENT_TIMESTAMP: the two inserts may fall in different seconds.
+    const insert = db.prepare("INSERT INTO agents (id, name, version, path, created_at, updated_at) VALUES (?, ?, ?, ?, '2026-01-02 03:04:05', '2026-01-02 03:04:05')");
     // Versions inserted out of order: the first inserted is neither the smallest nor the largest.
     for (const [id, version] of [['ag-2', '2.0'], ['ag-1', '1.0'], ['ag-3', '3.0']]) insert.run(id, 'coder', version, `/a/${id}`);
     const get = db.prepare('SELECT * FROM agents WHERE id = ? OR name = ?');
