@@ -11,10 +11,7 @@ import { startEmbeddedPostgres } from '../test/helpers/embedded-server.mjs';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
-const { seedRegistry } = require('../dist/migrate/seed.js');
-const { runInit } = require('../dist/migrate/init.js');
-const { runBackfill } = require('../dist/migrate/backfill.js');
-const { runVerify } = require('../dist/migrate/verify.js');
+const { seedRegistry, runInit, runBackfill, runVerify } = require('../dist/migrate/index.js');
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 500_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sra-bench-'));

@@ -10,7 +10,7 @@ import { cli } from './60.migrate-helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
-const { seedRegistry } = require('../dist/migrate/seed.js');
+const { seedRegistry } = require('../dist/migrate/index.js');
 
 test('the whole path: init, a refused then chosen backfill, verify, changes found and repaired both ways', async (t) => {
   const { url } = await createTestDatabase(t);

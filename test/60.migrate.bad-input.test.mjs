@@ -9,7 +9,7 @@ import { freePort } from './helpers/embedded-server.mjs';
 import { cli } from './60.migrate-helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const { seedRegistry } = require('../dist/migrate/seed.js');
+const { seedRegistry } = require('../dist/migrate/index.js');
 
 function oneSentence(t, result, pattern) {
   t.not(result.code, 0);

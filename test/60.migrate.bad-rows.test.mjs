@@ -11,7 +11,7 @@ import { cli } from './60.migrate-helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
-const { seedRegistry } = require('../dist/migrate/seed.js');
+const { seedRegistry } = require('../dist/migrate/index.js');
 
 test('verify and verify --repair finish past an infinity timestamp and a NUL character, naming those rows', async (t) => {
   const { url } = await createTestDatabase(t);

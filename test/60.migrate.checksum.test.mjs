@@ -1,4 +1,4 @@
-// verify's checksums (verify-checksum-sql.ts): PostgreSQL's hashtextextended computed in JavaScript,
+// verify's checksums (src/migrate/canonical/checksum-sql.ts): PostgreSQL's hashtextextended computed in JavaScript,
 // row texts summed modulo 2^64 on each side; against a real PostgreSQL and SQLite file: equal values
 // sum equal, and every value SQLite holds that PostgreSQL's canonical form does not equal is found,
 // while a value equal by canonical form but written differently (text '5' in an INTEGER column, a
@@ -12,10 +12,7 @@ import { tempDir } from './helpers/backends.mjs';
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
 const { REGISTRY_SQLITE_DDL } = require('../dist/schema/registry.js');
-const { runInit } = require('../dist/migrate/init.js');
-const { runBackfill } = require('../dist/migrate/backfill.js');
-const { runVerify } = require('../dist/migrate/verify.js');
-const { hashTextExtended, HashSum, sumToHex } = require('../dist/migrate/canonical-hash.js');
+const { runInit, runBackfill, runVerify, hashTextExtended, HashSum, sumToHex } = require('../dist/migrate/index.js');
 
 test("hashTextExtended is PostgreSQL's hashtextextended(text, 0), and HashSum its sum modulo 2^64", async (t) => {
   const { url } = await createTestDatabase(t);

@@ -1,4 +1,4 @@
-// verify's chunk assignment (verify-checksum-sqlite.ts, verify-checksum-sql.ts): SQLite reads each
+// verify's chunk assignment (src/migrate/snapshot/checksum-reader.ts, src/migrate/canonical/checksum-sql.ts): SQLite reads each
 // table in rowid order, split between two threads, and puts each row in its key range by binary
 // search over the boundaries; PostgreSQL does the same with width_bucket in one scan. Both must
 // put every key in the same chunk — keys whose rowid order is not their key order, keys that sort
@@ -13,14 +13,7 @@ import { tempDir } from './helpers/backends.mjs';
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
 const { REGISTRY_SQLITE_DDL } = require('../dist/schema/registry.js');
-const { runInit } = require('../dist/migrate/init.js');
-const { runBackfill } = require('../dist/migrate/backfill.js');
-const { runVerify } = require('../dist/migrate/verify.js');
-const { findMigrationTable } = require('../dist/migrate/columns.js');
-const { compareKeys } = require('../dist/migrate/key-order.js');
-const { sumToHex } = require('../dist/migrate/canonical-hash.js');
-const { ChecksumTableReader, addChecksums, chunkOf } = require('../dist/migrate/verify-checksum-sqlite.js');
-const { postgresChunkedChecksumSql } = require('../dist/migrate/verify-checksum-sql.js');
+const { runInit, runBackfill, runVerify, findMigrationTable, compareKeys, sumToHex, ChecksumTableReader, addChecksums, chunkOf, postgresChunkedChecksumSql } = require('../dist/migrate/index.js');
 
 // Byte order and a locale's order disagree on most of these pairs ('B' < 'a' by byte, not in en_US;
 // U+E000 < U+FFFD < '😀' by UTF-8 byte, while UTF-16 puts '😀' first).

@@ -10,12 +10,7 @@ import { tempDir } from './helpers/backends.mjs';
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
 const { REGISTRY_SQLITE_DDL } = require('../dist/schema/registry.js');
-const { runInit } = require('../dist/migrate/init.js');
-const { runBackfill } = require('../dist/migrate/backfill.js');
-const { runVerify } = require('../dist/migrate/verify.js');
-const { jsonbText } = require('../dist/migrate/canonical-jsonb.js');
-const { csvLine } = require('../dist/migrate/copy-csv.js');
-const { findMigrationTable } = require('../dist/migrate/columns.js');
+const { runInit, runBackfill, runVerify, jsonbText, csvLine, findMigrationTable } = require('../dist/migrate/index.js');
 
 const AWKWARD = 'q\u0001uote\u0001\u0001 "dq" \\back\\slash\ttab\nnewline\r\ncrlf, comma é 😀';
 

@@ -8,7 +8,7 @@ import { tempDir } from './helpers/backends.mjs';
 import { cli, spawnCli } from './60.migrate-helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const { seedRegistry } = require('../dist/migrate/seed.js');
+const { seedRegistry } = require('../dist/migrate/index.js');
 
 test('kill -9 during the copy, run again: every row exactly once, verify clean', async (t) => {
   const { url } = await createTestDatabase(t);

@@ -10,7 +10,7 @@ import { tempDir } from './helpers/backends.mjs';
 import { cli } from './60.migrate-helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const { seedRegistry } = require('../dist/migrate/seed.js');
+const { seedRegistry } = require('../dist/migrate/index.js');
 const { planOpen } = require('../dist/adapter/config.js');
 
 function backupsIn(dir) {

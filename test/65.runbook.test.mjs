@@ -12,7 +12,7 @@ import { freePort } from './helpers/embedded-server.mjs';
 import { cli } from './60.migrate-helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const { seedRegistry } = require('../dist/migrate/seed.js');
+const { seedRegistry } = require('../dist/migrate/index.js');
 const { runInMode } = require('../dist/demo/modes.js');
 
 const check = (result, id) => result.json.checks.find((c) => c.id === id);

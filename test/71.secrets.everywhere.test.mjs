@@ -18,7 +18,7 @@ import { settled } from './helpers/shadow.mjs';
 import { cli } from './60.migrate-helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const { seedRegistry } = require('../dist/migrate/seed.js');
+const { seedRegistry } = require('../dist/migrate/index.js');
 
 const RUN = crypto.randomBytes(4).toString('hex');
 const marker = (tag) => `whsec_MARKER_${tag}_${RUN}_tail`;

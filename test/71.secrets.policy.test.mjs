@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { statementSecrets, KnownSecrets, hashSecret, redactText, redactStatementText, MIN_SECRET_LENGTH } = require('../dist/policy/secrets.js');
 const { hashSecret: verifyHashOf } = require('../dist/policy/secret-columns.js');
-const { secretHash } = require('../dist/migrate/canonical.js');
+const { secretHash } = require('../dist/migrate/index.js');
 
 const flags = (sql) => statementSecrets(sql).resultFlags;
 

@@ -3,9 +3,9 @@
  * The commands build their documents as these types, so a change to one is a change to the type
  * that scripts reading the output compile against (exported as `Database.InitJson` and so on).
  */
-import type { InitResult } from '../migrate/init';
-import type { BackfillResult, DryRunResult, RegistryProfile, VerifyResult } from '../migrate/results';
-import type { TranslatedStatement } from '../migrate/translate-statement';
+import type { InitResult } from '../migrate';
+import type { BackfillResult, DryRunResult, RegistryProfile, VerifyResult } from '../migrate';
+import type { TranslatedStatement } from '../migrate';
 import type { StatusResult } from '../cutover/status';
 import type { DivergenceSummary } from '../shadow/report';
 

@@ -7,7 +7,7 @@
  */
 import { redactSecrets } from '../adapter/redact';
 import { redactText, redactTree } from '../policy/secrets';
-import { MigrationError } from '../migrate/errors';
+import { MigrationError } from '../migrate';
 import type { FailureJson } from './documents';
 
 export const EXIT_OK = 0;

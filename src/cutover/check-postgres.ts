@@ -1,7 +1,7 @@
 /** The first two lines of the checklist: PostgreSQL answers, and REGISTRY_PG_SCHEMA holds all 8 tables. */
-import { describeUrl, MigrationError } from '../migrate/errors';
-import { MIGRATION_TABLES } from '../migrate/columns';
-import { connectPostgres, type PgClient } from '../migrate/pg-target';
+import { describeUrl, MigrationError } from '../migrate';
+import { MIGRATION_TABLES } from '../migrate';
+import { connectPostgres, type PgClient } from '../migrate';
 import { failed, passed, type CheckResult } from './check';
 
 export interface Reachable {

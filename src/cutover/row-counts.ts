@@ -1,9 +1,9 @@
 /** Rows per registry table on each side: SQLite in one read snapshot, PostgreSQL in one query. */
-import { readExceptions } from '../migrate/backfill-state';
-import { MIGRATION_TABLES } from '../migrate/columns';
-import type { PgClient } from '../migrate/pg-target';
+import { readExceptions } from '../migrate';
+import { MIGRATION_TABLES } from '../migrate';
+import type { PgClient } from '../migrate';
 import { quoteSchema } from '../schema/registry';
-import { beginSnapshot, endSnapshot, openRegistryFile } from '../migrate/sqlite-source';
+import { beginSnapshot, endSnapshot, openRegistryFile } from '../migrate';
 
 export interface TableCounts {
   table: string;

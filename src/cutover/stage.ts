@@ -5,7 +5,7 @@
  */
 import { planOpen } from '../adapter/config';
 import { ConfigurationError } from '../adapter/errors';
-import { MigrationError } from '../migrate/errors';
+import { MigrationError } from '../migrate';
 import type { CutoverStage } from './check';
 
 type Env = Record<string, string | undefined>;

@@ -4,7 +4,7 @@
  * step when nothing failed, or the first failure's remedy.
  */
 import fs from 'node:fs';
-import { MigrationError } from '../migrate/errors';
+import { MigrationError } from '../migrate';
 import { type CheckResult, type CutoverStage, skipped } from './check';
 import { checkCode } from './check-code';
 import { checkCounts } from './check-counts';

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { MigrationError } from '../migrate/errors';
+import { MigrationError } from '../migrate';
 
 export interface EmbeddedServerOptions {
   /** Where the run's `sra-pg-*` folder goes: the system's temporary folder when omitted. */

@@ -1,12 +1,12 @@
 /** `swarm-registry backfill [--orphans skip|null] [--loose skip|null] [--restart] [--json]` */
 import { Option, type Command } from 'commander';
-import type { BackfillResult } from '../../migrate/backfill';
-import type { Choice } from '../../migrate/exceptions';
-import { describeProfile } from '../../migrate/profile-report';
-import { progressDisplay } from '../../migrate/progress-display';
-import { readSettings } from '../../migrate/settings';
+import type { BackfillResult } from '../../migrate';
+import type { Choice } from '../../migrate';
+import { describeProfile } from '../../migrate';
+import { progressDisplay } from '../progress-display';
+import { readSettings } from '../../migrate';
 import type { BackfillDryRunJson, BackfillJson } from '../documents';
-import type { DryRunResult } from '../../migrate/backfill-dry-run';
+import type { DryRunResult } from '../../migrate';
 import { action, count, type CommandOutcome } from '../output';
 
 interface BackfillFlags {
@@ -32,7 +32,7 @@ export function registerBackfill(program: Command): void {
       const choices = { ...(flags.orphans ? { orphans: flags.orphans } : {}), ...(flags.loose ? { loose: flags.loose } : {}) };
       if (flags.dryRun) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { backfillDryRun } = require('../../migrate/backfill-dry-run') as typeof import('../../migrate/backfill-dry-run');
+        const { backfillDryRun } = require('../../migrate/backfill/dry-run') as typeof import('../../migrate/backfill/dry-run');
         const dry = backfillDryRun(readSettings(process.env, false).registryDb, choices);
         return { document: { ok: true, dryRun: true, ...dry }, human: describeDryRun(dry) };
       }
@@ -43,7 +43,7 @@ export function registerBackfill(program: Command): void {
         process.stderr.write('\nswarm-registry: backfill interrupted. Every chunk committed so far is kept: run the same swarm-registry backfill command again to resume where it stopped.\n');
       });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { runBackfill } = require('../../migrate/backfill') as typeof import('../../migrate/backfill');
+      const { runBackfill } = require('../../migrate/backfill/backfill') as typeof import('../../migrate/backfill/backfill');
       const result = await runBackfill({
         ...settings,
         choices,

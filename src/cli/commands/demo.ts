@@ -1,6 +1,6 @@
 /** `swarm-registry demo [--rows N] [--keep]` */
 import type { Command } from 'commander';
-import { MigrationError } from '../../migrate/errors';
+import { MigrationError } from '../../migrate';
 import { writeFailure } from '../output';
 
 interface DemoFlags {

@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { DEFAULT_REGISTRY_DB, planOpen } from '../../adapter/config';
 import { ConfigurationError } from '../../adapter/errors';
 import { redactSecrets } from '../../adapter/redact';
-import { MigrationError } from '../../migrate/errors';
+import { MigrationError } from '../../migrate';
 import { DEFAULT_WINDOW, LogReadError, parseWindow, summarizeDivergences } from '../../shadow/report';
 import { formatSummary } from '../../shadow/report-format';
 import type { ReportJson } from '../documents';

@@ -1,8 +1,8 @@
 /** `swarm-registry status [--window 24h] [--log PATH] [--code DIR] [--data DIR] [--json]` */
 import type { Command } from 'commander';
 import { redactSecrets } from '../../adapter/redact';
-import { MigrationError } from '../../migrate/errors';
-import { readSettings } from '../../migrate/settings';
+import { MigrationError } from '../../migrate';
+import { readSettings } from '../../migrate';
 import { describeStage, readStage } from '../../cutover/stage';
 import type { StatusResult } from '../../cutover/status';
 import { DEFAULT_WINDOW, parseWindow } from '../../shadow/report';

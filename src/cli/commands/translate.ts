@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_REGISTRY_DB, planOpen } from '../../adapter/config';
 import { ConfigurationError } from '../../adapter/errors';
-import { MigrationError } from '../../migrate/errors';
-import type { TranslatedStatement } from '../../migrate/translate-statement';
-import type { ParamSlot } from '../../translator/types';
+import { MigrationError } from '../../migrate';
+import type { TranslatedStatement } from '../../migrate';
+import type { ParamSlot } from '../../translator';
 import type { TranslateJson } from '../documents';
 import { EXIT_FAILED, EXIT_FOUND_PROBLEMS, writeFailure, writeOutcome } from '../output';
 
@@ -32,7 +32,7 @@ export function registerTranslate(program: Command): void {
     .action(async (sql: string, flags: TranslateFlags) => {
       try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { translateStatement } = require('../../migrate/translate-statement') as typeof import('../../migrate/translate-statement');
+        const { translateStatement } = require('../../migrate/translate/translate-statement') as typeof import('../../migrate/translate/translate-statement');
         const result = await translateStatement({ sql, ...readTranslateSettings(flags.offline === true) });
         const document: TranslateJson = { ok: true, catalog: result.catalog, preparedOnServer: result.preparedOnServer, translation: result.translation };
         writeOutcome({ document, human: describeTranslation(result) }, flags);

@@ -1,10 +1,10 @@
 /** `swarm-registry verify [--repair [--from sqlite|postgres]] [--json]` */
 import { Option, type Command } from 'commander';
-import { progressDisplay } from '../../migrate/progress-display';
-import { readSettings } from '../../migrate/settings';
-import type { VerifyResult } from '../../migrate/verify';
+import { progressDisplay } from '../progress-display';
+import { readSettings } from '../../migrate';
+import type { VerifyResult } from '../../migrate';
 import type { VerifyJson } from '../documents';
-import { describeRowProblem } from '../../migrate/row-problems';
+import { describeRowProblem } from '../../migrate';
 import { action, count, EXIT_FOUND_PROBLEMS, EXIT_OK, type CommandOutcome } from '../output';
 
 interface VerifyFlags {
@@ -26,7 +26,7 @@ export function registerVerify(program: Command): void {
       const settings = readSettings();
       const display = progressDisplay('verify');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { runVerify } = require('../../migrate/verify') as typeof import('../../migrate/verify');
+      const { runVerify } = require('../../migrate/verify/verify') as typeof import('../../migrate/verify/verify');
       const result = await runVerify({
         ...settings,
         ...(flags.repair ? { repair: flags.from === 'postgres' ? 'sqlite' as const : 'postgres' as const } : {}),

@@ -1,0 +1,149 @@
+/**
+ * `swarm-registry backfill` (docs/cli.md, backfill): every row of the 8 tables from the SQLite registry into
+ * PostgreSQL, from one consistent snapshot (held by the snapshot worker), profiled first,
+ * resumable, streamed chunk by chunk so that memory stays flat whatever the table size. The worker
+ * reads the next chunk while PostgreSQL stores the current one. When foreign keys are checked in
+ * bulk afterwards (no per-row triggers), the tables load over two connections at once, split so
+ * that each carries about half the rows: PostgreSQL's parsing (JSONB, timestamps) and index upkeep
+ * is the larger half of the work, and one backend process can only use one core.
+ */
+import { setTimestampFormats } from '../../schema/registry';
+import { danglingReferences, restoreRowTriggers, skipRowTriggers } from './checks';
+import { commitChunk, isAlreadyPresent, type CopyMode } from './copy';
+import { advanceProgress, ensureBackfillState, readProgress, recordExceptions, resetProgress } from './state';
+import { MIGRATION_TABLES, type MigrationTable } from '../core';
+import { asMigrationError, MigrationError } from '../core';
+import type { Choices } from '../profile';
+import { connectPostgres, requireRegistrySchema, type PgClient } from '../core';
+import type { RegistryProfile } from '../profile';
+import { requireRegistryFile } from '../core';
+import { SnapshotReader } from '../snapshot';
+import type { TableBackfill, BackfillResult } from '../core';
+export type { TableBackfill, BackfillResult };
+
+export interface BackfillOptions {
+  registryDb: string;
+  databaseUrl: string;
+  pgSchema: string;
+  choices?: Choices;
+  /** Forget the progress of earlier runs and go over every row again (present rows are kept). */
+  restart?: boolean;
+  chunkRows?: number;
+  /** Called once the data is profiled, before anything is written. */
+  onProfile?: (profile: RegistryProfile) => void;
+  onProgress?: (progress: BackfillProgress) => void;
+}
+
+export interface BackfillProgress {
+  table: string;
+  /** Rows dealt with so far (copied, present, skipped, or copied by an earlier run). */
+  done: number;
+  total: number;
+}
+
+
+
+export async function runBackfill(options: BackfillOptions): Promise<BackfillResult> {
+  requireRegistryFile(options.registryDb);
+  const client = await connectPostgres(options.databaseUrl, { asyncCommit: true });
+  const reader = new SnapshotReader();
+  let second: PgClient | undefined;
+  try {
+    await requireRegistrySchema(client, options.pgSchema, options.databaseUrl);
+    const started = process.hrtime.bigint();
+    const { journalMode } = await reader.request({ type: 'open', registryDb: options.registryDb, cacheKib: 65536 }, 'opened');
+    const { profile, exceptions, refusal } = await reader.request({ type: 'profile', choices: options.choices ?? {} }, 'profiled');
+    options.onProfile?.(profile);
+    if (refusal) throw new MigrationError(refusal, 1, { details: { profile } });
+
+    const timestampFormats = Object.fromEntries(profile.timestamps.map((t) => [`${t.table}.${t.column}`, t.format]));
+    await ensureBackfillState(client, options.pgSchema);
+    if (options.restart) await resetProgress(client, options.pgSchema);
+    await setTimestampFormats(client, options.pgSchema, timestampFormats);
+    await recordExceptions(client, options.pgSchema, exceptions);
+
+    const rowTriggers = !(await skipRowTriggers(client));
+    const progress = { done: 0, total: profile.totalRows };
+    // With per-row foreign-key checks, parents must be committed before their children: one lane.
+    if (!rowTriggers) second = await secondLane(options.databaseUrl);
+    const lanes = second ? splitLanes(profile.rowsByTable) : [MIGRATION_TABLES];
+    const copied = await Promise.all(lanes.map(async (laneTables, i) => {
+      const laneClient = i === 0 ? client : second!;
+      const out: TableBackfill[] = [];
+      for (const table of laneTables) out.push(await copyTable(laneClient, reader, table, options, progress));
+      return out;
+    }));
+    const tables = MIGRATION_TABLES.map((t) => copied.flat().find((r) => r.table === t.name)!);
+    if (!rowTriggers) await restoreRowTriggers(client);
+    const dangling = await danglingReferences(client, options.pgSchema);
+    await reader.close();
+
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const total = tables.reduce((n, t) => n + t.copied, 0);
+    return { profile, journalMode, timestampFormats, exceptions, tables, copied: total, rowTriggers, danglingReferences: dangling, seconds, rowsPerSecond: total / seconds };
+  } catch (error) {
+    throw asMigrationError(error, options.databaseUrl, 'The backfill');
+  } finally {
+    await reader.close();
+    await client.end().catch(() => undefined);
+    await second?.end().catch(() => undefined);
+  }
+}
+
+/** A second connection that also skips per-row triggers, or undefined (then one lane copies everything). */
+async function secondLane(url: string): Promise<PgClient | undefined> {
+  const client = await connectPostgres(url, { asyncCommit: true });
+  if (await skipRowTriggers(client)) return client;
+  await client.end().catch(() => undefined);
+  return undefined;
+}
+
+/** Two lists of tables (each in parents-first order) holding about the same number of rows. */
+export function splitLanes(rowsByTable: Readonly<Record<string, number>>): MigrationTable[][] {
+  const lanes: MigrationTable[][] = [[], []];
+  const load = [0, 0];
+  const bySize = [...MIGRATION_TABLES].sort((a, b) => (rowsByTable[b.name] ?? 0) - (rowsByTable[a.name] ?? 0));
+  for (const table of bySize) {
+    const lane = load[0]! <= load[1]! ? 0 : 1;
+    lanes[lane]!.push(table);
+    load[lane]! += rowsByTable[table.name] ?? 0;
+  }
+  const order = (t: MigrationTable): number => MIGRATION_TABLES.indexOf(t);
+  return lanes.filter((l) => l.length > 0).map((l) => l.sort((a, b) => order(a) - order(b)));
+}
+
+async function copyTable(client: PgClient, reader: SnapshotReader, table: MigrationTable, options: BackfillOptions, progress: { done: number; total: number }): Promise<TableBackfill> {
+  const state = await readProgress(client, options.pgSchema, table.name);
+  const result: TableBackfill = { table: table.name, copied: 0, alreadyPresent: 0, skipped: 0, copiedEarlier: state.rows };
+  if (state.done) {
+    progress.done += state.rows;
+    options.onProgress?.({ table: table.name, ...progress });
+    return result;
+  }
+  progress.done += state.rows;
+  const chunkRows = options.chunkRows ?? 10000;
+  const ask = (afterKey: string | null) => reader.request({ type: 'copy-chunk', table: table.name, afterKey, chunkRows }, 'copy-chunk');
+  let mode: CopyMode = 'direct';
+  let pending = ask(state.lastKey);
+  for (;;) {
+    const { chunk, data } = await pending;
+    if (!chunk) break;
+    pending = ask(chunk.lastKey); // read ahead while PostgreSQL stores this chunk
+    const text = data ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.alloc(0);
+    let inserted: number;
+    try {
+      inserted = await commitChunk(client, options.pgSchema, table, { ...chunk }, text, mode);
+    } catch (error) {
+      if (mode !== 'direct' || !isAlreadyPresent(error)) throw error;
+      mode = 'staging'; // rows already there (the shadow mirror wrote them): keep them, add the rest
+      inserted = await commitChunk(client, options.pgSchema, table, chunk, text, mode);
+    }
+    result.copied += inserted;
+    result.alreadyPresent += chunk.rows - inserted;
+    result.skipped += chunk.skipped;
+    progress.done += chunk.rows + chunk.skipped;
+    options.onProgress?.({ table: table.name, ...progress });
+  }
+  await advanceProgress(client, options.pgSchema, table.name, null, 0, true);
+  return result;
+}

@@ -1,0 +1,5 @@
+export * from './backfill';
+export * from './checks';
+export * from './copy';
+export * from './dry-run';
+export * from './state';

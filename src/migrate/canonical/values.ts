@@ -1,0 +1,61 @@
+/**
+ * The canonical form `verify` compares: a value as SQLite shapes it, written so that equal meaning
+ * gives equal text on both sides. Text exactly ('2' is not '2.0'), integers and booleans as their
+ * digits (1/0), timestamps as the instant in epoch milliseconds, blobs as lower-case hex (all
+ * produced by SQL on each side), and JSON by value: parsed and written back with sorted keys.
+ */
+import crypto from 'node:crypto';
+import type { CanonicalValue, ColumnKind, MigrationTable } from '../core';
+import { hashSecret, knownSecrets } from '../../policy/secrets';
+
+/** JSON text with its object keys sorted and no spacing; text that is not JSON is marked, not thrown. */
+export function canonicalJson(text: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return `?${text}`;
+  }
+  return stable(value);
+}
+
+function stable(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) out += `${i ? ',' : ''}${JSON.stringify(keys[i])}:${stable(record[keys[i]!])}`;
+  return out + '}';
+}
+
+/** Positions of the JSON columns of a table, whose values need canonicalJson. */
+export function jsonPositions(table: MigrationTable): number[] {
+  return table.columns.flatMap((c, i) => (c.kind === 'json' ? [i] : []));
+}
+
+/** Canonicalises the JSON values of one row in place and returns the row's text. */
+export function canonicalRowText(values: CanonicalValue[], jsonAt: readonly number[]): string {
+  for (const i of jsonAt) {
+    const v = values[i];
+    if (v !== null && v !== undefined) values[i] = canonicalJson(v);
+  }
+  return JSON.stringify(values);
+}
+
+/** The checksum of a chunk: rows in key order, one per line. */
+export function chunkHash(rowTexts: readonly string[]): string {
+  return crypto.createHash('sha1').update(rowTexts.join('\n')).digest('hex');
+}
+
+/**
+ * What stands in for a secret value in any output: the policy's hash of the value itself (a blob
+ * by its bytes, not by its hex), the same as in the divergence log. The value is remembered, so
+ * that a copy of it anywhere else in the output is hidden too.
+ */
+export function secretHash(value: CanonicalValue, kind?: ColumnKind): string {
+  if (value === null) return 'null';
+  const clear = kind === 'blob' && /^(?:[0-9a-f]{2})*$/.test(value) ? Buffer.from(value, 'hex') : value;
+  knownSecrets.learn(clear);
+  return hashSecret(clear)!;
+}

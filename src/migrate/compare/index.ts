@@ -1,0 +1,2 @@
+export * from './diff-rows';
+export * from './row-problems';

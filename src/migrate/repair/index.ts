@@ -1,0 +1,3 @@
+export * from './postgres';
+export * from './repair';
+export * from './sqlite';

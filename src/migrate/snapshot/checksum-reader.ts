@@ -1,0 +1,111 @@
+/**
+ * The SQLite side of `verify`'s fast path (canonical/checksum-sql.ts): one table's key-range chunks,
+ * each summed up as PostgreSQL sums the same key range: the row texts hashed with
+ * hashtextextended's function and added modulo 2^64. Runs in the snapshot worker. Only for tables
+ * without exceptions recorded by the backfill (rows skipped or values nulled by the operator's
+ * choice), which verify compares the row-by-row way.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { hashTextExtended } from '../canonical';
+import { jsonbText } from '../canonical';
+import { ident, type MigrationTable } from '../core';
+import { compareKeys } from '../core';
+import type { SqliteDatabase } from '../core';
+import { sqliteChecksumScanSql } from '../canonical';
+
+type Stmt = BetterSqlite3.Statement<unknown[]>;
+
+function jsonField(value: string | null | undefined): string {
+  if (value === null || value === undefined) return ':';
+  const json = jsonbText(value);
+  return `${Buffer.byteLength(json)}:${json}`;
+}
+
+/** A table's chunk checksums: `bounds[i]` ends chunk i (key <= it), the last chunk has no end. */
+export interface TableChecksums {
+  /** Rows per chunk (bounds.length + 1 chunks). */
+  counts: number[];
+  /** Each chunk's sum of row hashes modulo 2^64, in hex. */
+  hashes: string[];
+}
+
+/**
+ * SQLite's chunk checksums of one table: the chunk boundaries from an index-only scan of the
+ * key in order (every chunkRows-th key, as the chunk-by-chunk reading would end its chunks), then
+ * one plain scan of the table in rowid order, each row's hash added to the chunk its key falls in
+ * (a binary search over the boundaries, by byte as SQLite and PostgreSQL's "C" order keys). The
+ * sums are order-independent, so they equal the chunk-by-chunk ones; the rowid order spares the
+ * lookup of every row from the key index.
+ */
+export class ChecksumTableReader {
+  private bounds: string[] = [];
+
+  constructor(private readonly db: SqliteDatabase, readonly table: MigrationTable) {}
+
+  /** The chunk boundaries: the chunkRows-th, 2·chunkRows-th, ... key in byte order. */
+  boundaries(chunkRows: number): string[] {
+    return (this.bounds = this.keyBoundaries(chunkRows));
+  }
+
+  /** Uses boundaries found by another reader of the same snapshot. */
+  useBoundaries(bounds: string[]): void {
+    this.bounds = bounds;
+  }
+
+  private keyBoundaries(chunkRows: number): string[] {
+    const key = ident(this.table.key);
+    const keys = this.db.prepare(`SELECT ${key} FROM ${ident(this.table.name)} WHERE ${key} IS NOT NULL ORDER BY ${key}`).pluck().all() as string[];
+    const bounds: string[] = [];
+    for (let i = chunkRows - 1; i < keys.length; i += chunkRows) bounds.push(keys[i]!);
+    return bounds;
+  }
+
+  /** The checksums of the chunks of the last boundaries() call. */
+  /**
+   * With `half`, the rows with rowid up to the middle of the table's rowids, or those past it: two
+   * threads reading the same snapshot (each its own connection) share a table's scan that way.
+   */
+  checksums(half?: 'lower' | 'upper'): TableChecksums {
+    const bounds = this.bounds;
+    const n = bounds.length + 1;
+    const counts = new Array<number>(n).fill(0);
+    const high = new Uint32Array(n);
+    const low = new Uint32Array(n);
+    const stmt = this.db.prepare(sqliteChecksumScanSql(this.table, half ? (half === 'upper' ? '>' : '<=') : undefined)).raw(true) as Stmt;
+    const middle = half ? (this.db.prepare(`SELECT min(rowid) / 2 + max(rowid) / 2 FROM ${ident(this.table.name)}`).pluck().safeIntegers(true).get() as bigint | null) : undefined;
+    const rows = (half ? stmt.iterate(middle) : stmt.iterate()) as IterableIterator<Array<string | null>>;
+    for (const row of rows) {
+      let text = row[1]!;
+      for (let i = 2; i < row.length; i++) text += jsonField(row[i]);
+      const c = chunkOf(bounds, row[0]!);
+      const [h, l] = hashTextExtended(text);
+      const sum = low[c]! + l;
+      low[c] = sum >>> 0;
+      high[c] = (high[c]! + h + (sum > 0xffffffff ? 1 : 0)) >>> 0;
+      counts[c]!++;
+    }
+    const hashes: string[] = [];
+    for (let c = 0; c < n; c++) hashes.push(high[c]!.toString(16).padStart(8, '0') + low[c]!.toString(16).padStart(8, '0'));
+    return { counts, hashes };
+  }
+}
+
+/** The chunk of a key: the first i with key <= bounds[i] (bounds ascending by byte), bounds.length past the last. */
+export function chunkOf(bounds: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareKeys(key, bounds[mid]!) <= 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Two halves' checksums of the same chunks, added up. */
+export function addChecksums(a: TableChecksums, b: TableChecksums): TableChecksums {
+  return {
+    counts: a.counts.map((n, c) => n + b.counts[c]!),
+    hashes: a.hashes.map((h, c) => BigInt.asUintN(64, BigInt(`0x${h}`) + BigInt(`0x${b.hashes[c]!}`)).toString(16).padStart(16, '0')),
+  };
+}

@@ -1,0 +1,29 @@
+/** Messages between the main thread and the snapshot worker (worker.ts). */
+import type { Chunk } from './chunk-reader';
+import type { Choices, RowException } from '../profile';
+import type { RegistryProfile } from '../profile';
+import type { CanonicalRow, VerifyChunk } from './verify-reader';
+import type { TableChecksums } from './checksum-reader';
+
+export type WorkerRequest =
+  | { type: 'open'; registryDb: string; cacheKib: number }
+  | { type: 'profile'; choices: Choices }
+  | { type: 'copy-chunk'; table: string; afterKey: string | null; chunkRows: number }
+  | { type: 'verify-chunk'; table: string; afterKey: string | null; chunkRows: number; exceptions?: RowException[] }
+  | { type: 'verify-rows'; table: string; afterKey: string | null; upToKey: string | null }
+  | { type: 'checksum-bounds'; table: string; chunkRows: number }
+  | { type: 'checksum-table'; table: string; bounds?: string[]; half?: 'lower' | 'upper' }
+  | { type: 'snapshot-restart' }
+  | { type: 'close' };
+
+export type WorkerReply =
+  | { type: 'opened'; journalMode: string }
+  | { type: 'profiled'; profile: RegistryProfile; exceptions: RowException[]; refusal?: string }
+  | { type: 'copy-chunk'; chunk: Chunk | undefined; data: Uint8Array | undefined }
+  | { type: 'verify-chunk'; chunk: VerifyChunk }
+  | { type: 'verify-rows'; rows: CanonicalRow[] }
+  | { type: 'checksum-bounds'; bounds: string[] }
+  | { type: 'snapshot-restarted' }
+  | { type: 'checksum-table'; checksums: TableChecksums }
+  | { type: 'closed' }
+  | { type: 'error'; message: string; migration: boolean; code: string | undefined };

@@ -1,0 +1,97 @@
+/**
+ * The SQLite side of a backfill or verify, in a worker thread: it holds the one read transaction
+ * (the snapshot), profiles, and reads chunks while the main thread talks to PostgreSQL, so that
+ * both databases work at the same time on a 2-core machine. verify runs a second one on the same
+ * snapshot (verify/verify.ts: secondReader) to sum half of each table's rows.
+ */
+import { parentPort } from 'node:worker_threads';
+import { ChunkReader } from './chunk-reader';
+import { findMigrationTable } from '../core';
+import { MigrationError } from '../core';
+import { emptyPlan, planExceptions, type ExceptionPlan } from '../profile';
+import { profileRegistry } from '../profile';
+import { beginSnapshot, endSnapshot, journalMode, openRegistryFile, type SqliteDatabase } from '../core';
+import { VerifyChunkReader } from './verify-reader';
+import { ChecksumTableReader } from './checksum-reader';
+import type { WorkerRequest, WorkerReply } from './protocol';
+
+let db: SqliteDatabase | undefined;
+let plan: ExceptionPlan = emptyPlan();
+const copyReaders = new Map<string, ChunkReader>();
+const verifyReaders = new Map<string, VerifyChunkReader>();
+const tableReaders = new Map<string, ChecksumTableReader>();
+
+function handle(request: WorkerRequest): WorkerReply {
+  switch (request.type) {
+    case 'open': {
+      db = openRegistryFile(request.registryDb);
+      db.pragma(`cache_size = -${request.cacheKib}`);
+      beginSnapshot(db);
+      return { type: 'opened', journalMode: journalMode(db) };
+    }
+    case 'profile': {
+      const profile = profileRegistry(db!);
+      try {
+        plan = planExceptions(db!, profile, request.choices);
+      } catch (error) {
+        if (error instanceof MigrationError) return { type: 'profiled', profile, refusal: error.message, exceptions: [] };
+        throw error;
+      }
+      return { type: 'profiled', profile, exceptions: plan.exceptions };
+    }
+    case 'copy-chunk': {
+      let reader = copyReaders.get(request.table);
+      if (!reader) copyReaders.set(request.table, (reader = new ChunkReader(db!, findMigrationTable(request.table), plan, request.chunkRows)));
+      const chunk = reader.read(request.afterKey);
+      // A fresh Uint8Array owns its ArrayBuffer, so it can be transferred rather than copied.
+      return { type: 'copy-chunk', chunk: chunk && { ...chunk, text: '' }, data: chunk ? new TextEncoder().encode(chunk.text) : undefined };
+    }
+    case 'verify-chunk': {
+      let reader = verifyReaders.get(request.table);
+      if (!reader) verifyReaders.set(request.table, (reader = new VerifyChunkReader(db!, findMigrationTable(request.table), request.chunkRows, request.exceptions ?? [])));
+      return { type: 'verify-chunk', chunk: reader.read(request.afterKey) };
+    }
+    case 'checksum-bounds': {
+      const reader = new ChecksumTableReader(db!, findMigrationTable(request.table));
+      tableReaders.set(request.table, reader);
+      return { type: 'checksum-bounds', bounds: reader.boundaries(request.chunkRows) };
+    }
+    case 'checksum-table': {
+      let reader = tableReaders.get(request.table);
+      if (!reader) reader = new ChecksumTableReader(db!, findMigrationTable(request.table));
+      tableReaders.delete(request.table);
+      if (request.bounds) reader.useBoundaries(request.bounds);
+      return { type: 'checksum-table', checksums: reader.checksums(request.half) };
+    }
+    case 'snapshot-restart': {
+      endSnapshot(db!);
+      beginSnapshot(db!);
+      return { type: 'snapshot-restarted' };
+    }
+    case 'verify-rows': {
+      // The checksum path has no exceptions (verify/verify.ts uses it only for tables without any).
+      let reader = verifyReaders.get(request.table);
+      if (!reader) verifyReaders.set(request.table, (reader = new VerifyChunkReader(db!, findMigrationTable(request.table), 1, [])));
+      return { type: 'verify-rows', rows: reader.rowsBetween(request.afterKey, request.upToKey) };
+    }
+    case 'close': {
+      if (db) {
+        endSnapshot(db);
+        db.close();
+      }
+      return { type: 'closed' };
+    }
+  }
+}
+
+parentPort!.on('message', (request: WorkerRequest) => {
+  let reply: WorkerReply;
+  try {
+    reply = handle(request);
+  } catch (error) {
+    const e = error as MigrationError;
+    reply = { type: 'error', message: e.message, migration: error instanceof MigrationError, code: (error as { code?: string }).code };
+  }
+  const transfer = reply.type === 'copy-chunk' && reply.data ? [reply.data.buffer as ArrayBuffer] : [];
+  parentPort!.postMessage(reply, transfer);
+});

@@ -1,0 +1,2 @@
+export * from './postgres-rows';
+export * from './verify';
