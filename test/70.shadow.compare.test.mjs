@@ -4,7 +4,7 @@ import test from 'ava';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { compareAnswers } = require('../dist/shadow/compare.js');
+const { compareAnswers } = require('../dist/shadow/mirror/index.js');
 
 const rows = (...r) => ({ type: 'rows', rows: r });
 const run = (changes) => ({ type: 'run', changes });

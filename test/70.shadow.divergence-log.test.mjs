@@ -8,10 +8,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
-const { DivergenceLog } = require('../dist/shadow/divergence-log.js');
-const { statementDivergence, notMirrorable, mirrorGap, mirrorOutage, mirrorResumed, GAP_ADVICE } = require('../dist/shadow/divergence.js');
-const { callerFrame, PACKAGE_DIST } = require('../dist/shadow/caller-frame.js');
-const { compareAnswers } = require('../dist/shadow/compare.js');
+const { DivergenceLog, statementDivergence, notMirrorable, mirrorGap, mirrorOutage, mirrorResumed, GAP_ADVICE, callerFrame, PACKAGE_DIST, compareAnswers } = require('../dist/shadow/mirror/index.js');
 const { fingerprint } = require('../dist/translator/index.js');
 
 function tempLog(t) {
@@ -183,11 +180,10 @@ test('no line ever holds the password of DATABASE_URL', (t) => {
 
 test('the log works from a worker thread, and several writers append to one file', async (t) => {
   const file = tempLog(t);
-  const dist = path.resolve('dist/shadow');
+  const mirror = path.resolve('dist/shadow/mirror/index.js');
   const code = `
     const { workerData } = require('node:worker_threads');
-    const { DivergenceLog } = require(${JSON.stringify(path.join(dist, 'divergence-log.js'))});
-    const { mirrorGap } = require(${JSON.stringify(path.join(dist, 'divergence.js'))});
+    const { DivergenceLog, mirrorGap } = require(${JSON.stringify(mirror)});
     const log = new DivergenceLog(workerData.file, { maxLinesPerFingerprint: 100 });
     for (let i = 0; i < 10; i++) log.write(mirrorGap({ cause: 'queue_overflow', droppedWrites: i }));
     log.close();`;
@@ -206,8 +202,7 @@ test('lines still queued when the process exits are written', async (t) => {
   const file = tempLog(t);
   const { execFileSync } = await import('node:child_process');
   execFileSync(process.execPath, ['-e', `
-    const { DivergenceLog } = require(${JSON.stringify(path.resolve('dist/shadow/divergence-log.js'))});
-    const { mirrorResumed } = require(${JSON.stringify(path.resolve('dist/shadow/divergence.js'))});
+    const { DivergenceLog, mirrorResumed } = require(${JSON.stringify(path.resolve('dist/shadow/mirror/index.js'))});
     new DivergenceLog(${JSON.stringify(file)}, { flushIntervalMs: 60000 }).write(mirrorResumed({ downMs: 5 }));`]);
   t.is(lines(file)[0].kind, 'mirror_resumed');
 });

@@ -9,10 +9,8 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { summarizeDivergences, parseWindow } = require('../dist/shadow/report.js');
-const { DivergenceLog } = require('../dist/shadow/divergence-log.js');
-const { statementDivergence, notMirrorable, mirrorGap, mirrorOutage, mirrorResumed } = require('../dist/shadow/divergence.js');
-const { compareAnswers } = require('../dist/shadow/compare.js');
+const { summarizeDivergences, parseWindow } = require('../dist/shadow/report/index.js');
+const { DivergenceLog, statementDivergence, notMirrorable, mirrorGap, mirrorOutage, mirrorResumed, compareAnswers } = require('../dist/shadow/mirror/index.js');
 
 const BIN = path.resolve('bin/swarm-registry.js');
 const SECRET = 'whsec_live_0123456789abcdef';

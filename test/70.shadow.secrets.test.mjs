@@ -8,9 +8,8 @@ const require = createRequire(import.meta.url);
 const {
   SecretColumns, DEFAULT_SECRET_COLUMNS, defaultSecretColumns, extendSecretColumns, hashSecret,
   redactParams, redactAnswer, redactErrorText,
-} = require('../dist/shadow/secrets.js');
-const { statementDivergence } = require('../dist/shadow/divergence.js');
-const { compareAnswers } = require('../dist/shadow/compare.js');
+} = require('../dist/shadow/shared/index.js');
+const { statementDivergence, compareAnswers } = require('../dist/shadow/mirror/index.js');
 
 const SECRET = 's3cr3t-webhook-value';
 const OTHER = 'another-secret-1234';

@@ -4,7 +4,7 @@
  * the import line changed and nothing else. The implementation is src/adapter/database.ts.
  */
 import type { ColumnDefinition, RunResult } from '../backends/backend';
-import type { ShadowStats } from '../shadow/stats';
+import type { ShadowStats } from '../shadow';
 
 export type { ColumnDefinition, RunResult, ShadowStats };
 

@@ -44,7 +44,7 @@ export interface DatabaseOptions {
   sqlOverrides?: string | Record<string, string> | undefined;
   /** REGISTRY_SQLITE_RETIRED */
   sqliteRetired?: boolean | undefined;
-  /** REGISTRY_SHADOW_QUEUE_SIZE (read by src/shadow/settings.ts, as the two below) */
+  /** REGISTRY_SHADOW_QUEUE_SIZE (read by src/shadow/caller/settings.ts, as the two below) */
   shadowQueueSize?: number | undefined;
   /** REGISTRY_SHADOW_CLOSE_TIMEOUT_MS */
   shadowCloseTimeoutMs?: number | undefined;

@@ -7,7 +7,7 @@ import { learnStatement, redactError } from '../policy/secrets';
 import type { Backend, SqliteOnlyMember, TransactionFunction } from '../backends/backend';
 import type { Database as Connection } from './api';
 import type { DatabaseOptions } from './config';
-import type { ShadowStats } from '../shadow/stats';
+import type { ShadowStats } from '../shadow';
 import { notSupportedOnPostgres } from './errors';
 import { openBackend } from './open';
 

@@ -15,7 +15,7 @@ const openers: Record<'postgres' | 'shadow', (plan: ManagedPlan, filename: strin
     return new PostgresBackend(plan, filename, options);
   },
   shadow: (plan, filename, options, database) => {
-    const { ShadowBackend } = require('../shadow/backend') as typeof import('../shadow/backend');
+    const { ShadowBackend } = require('../shadow') as typeof import('../shadow');
     return new ShadowBackend(plan, filename, options, database);
   },
 };

@@ -5,7 +5,7 @@
  * cutover must not go on without SQLite and PostgreSQL having been compared live.
  */
 import type { PgClient } from '../migrate';
-import { displayTime } from '../shadow/report-window';
+import { displayTime } from '../shadow/report';
 import { failed, passed, skipped, sqliteFrozen, type CheckResult, type CutoverStage } from './check';
 import { MIRROR_TABLE, readMirrors, type MirrorRow } from './mirror-rows';
 

@@ -5,9 +5,9 @@
 import type { PgClient } from '../migrate';
 import { quoteSchema } from '../schema/registry';
 
-// The table the shadow mirror writes (src/shadow/mirror-progress.ts): one name for both sides.
-export { MIRROR_TABLE } from '../shadow/mirror-progress';
-import { MIRROR_TABLE } from '../shadow/mirror-progress';
+// The table the shadow mirror writes (src/shadow/mirror/progress.ts): one name for both sides.
+export { MIRROR_TABLE } from '../shadow/mirror';
+import { MIRROR_TABLE } from '../shadow/mirror';
 
 export interface MirrorRow {
   mirrorId: string;

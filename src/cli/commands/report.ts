@@ -3,7 +3,7 @@
  * the divergence log of shadow mode. Divergences are what it reports, not a failure: it exits 0
  * whatever the log holds (`status` is the command that judges), and 2 only when the log cannot
  * be read. A missing log is "nothing to report yet", exit 0. `--html FILE` also writes the summary
- * as one self-contained page with charts (report-html.ts).
+ * as one self-contained page with charts (shadow/report/html.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,10 +12,10 @@ import { DEFAULT_REGISTRY_DB, planOpen } from '../../adapter/config';
 import { ConfigurationError } from '../../adapter/errors';
 import { redactSecrets } from '../../adapter/redact';
 import { MigrationError } from '../../migrate';
-import { DEFAULT_WINDOW, LogReadError, parseWindow, summarizeDivergences } from '../../shadow/report';
-import { formatSummary } from '../../shadow/report-format';
+import {
+  buildTimeline, DEFAULT_WINDOW, formatSummary, LogReadError, parseWindow, readDivergenceLog, readLagHistory, renderHtmlReport, summarizeDivergences,
+} from '../../shadow/report';
 import type { ReportJson } from '../documents';
-import { readDivergenceLog } from '../../shadow/report-read';
 import { DEFAULT_REGISTRY_SCHEMA } from '../../schema/registry';
 import { action, EXIT_FAILED, EXIT_OK, redactDocument, type CommandOutcome } from '../output';
 
@@ -48,11 +48,6 @@ export function registerReport(program: Command): void {
       const summary = failOn(LogReadError, () => summarizeDivergences(log, { since: window.since, samples, databaseUrl: process.env.DATABASE_URL }));
       const redact = (text: string) => redactSecrets(text, process.env.DATABASE_URL);
       if (flags.html) {
-        /* eslint-disable @typescript-eslint/no-require-imports */
-        const { buildTimeline } = require('../../shadow/report-timeline') as typeof import('../../shadow/report-timeline');
-        const { readLagHistory } = require('../../shadow/report-lag') as typeof import('../../shadow/report-lag');
-        const { renderHtmlReport } = require('../../shadow/report-html') as typeof import('../../shadow/report-html');
-        /* eslint-enable @typescript-eslint/no-require-imports */
         const records = failOn(LogReadError, () => readDivergenceLog(log))?.records ?? [];
         const from = window.since?.getTime() ?? (summary.firstSeen ? Date.parse(summary.firstSeen) : Date.now() - 86_400_000);
         const timeline = buildTimeline(records, from, Date.parse(summary.until));

@@ -5,10 +5,9 @@ import { MigrationError } from '../../migrate';
 import { readSettings } from '../../migrate';
 import { describeStage, readStage } from '../../cutover/stage';
 import type { StatusResult } from '../../cutover/status';
-import { DEFAULT_WINDOW, parseWindow } from '../../shadow/report';
+import { DEFAULT_WINDOW, displayTime, parseWindow } from '../../shadow/report';
 import type { StatusJson } from '../documents';
 import type { MirrorRow } from '../../cutover/mirror-rows';
-import { displayTime } from '../../shadow/report-window';
 import { action, EXIT_FAILED, EXIT_FOUND_PROBLEMS, EXIT_OK, redactDocument, type CommandOutcome } from '../output';
 import { defaultDivergenceLog } from './report';
 

@@ -1,0 +1,202 @@
+/**
+ * Shadow mode (docs/shadow-mode.md): a backend around two backends. The primary (REGISTRY_PRIMARY) answers the
+ * caller, on the caller's thread; the secondary gets every write in the primary's order and the
+ * sampled reads, through a mirror worker thread that applies them, compares the answers and logs
+ * divergences. The caller's cost is an enqueue: nothing the secondary does (slow, down, failing,
+ * a full queue) can slow, fail or change the primary's answer.
+ */
+import os from 'node:os';
+import crypto from 'node:crypto';
+import type { OpenPlan, DatabaseOptions } from '../../adapter/config';
+import { Statement, type ConnectionState } from '../../adapter/statement';
+import { createTransaction, type ControlStatement } from '../../adapter/transaction';
+import type { Backend, BackendCapabilities, SqliteOnlyMember, TransactionFunction } from '../../backends/backend';
+import { splitStatements } from '../../translator/split';
+import type { SideName } from '../shared';
+import { MirrorChannel } from './mirror-channel';
+import { fillNowDefaults } from './now-defaults';
+import { postgresPrimary, sqlitePrimary, type PrimarySide } from './primary';
+import { ShadowSession } from './session';
+import { shadowSettings, type ShadowOptions } from './settings';
+import { ShadowStatementEngine } from './statement-engine';
+import { readShadowStats, type ShadowStats } from './stats';
+import { observeShadow } from './metrics';
+import { announceShadow } from './announce';
+import { transactionOp } from './transaction-op';
+
+type ManagedPlan = Extract<OpenPlan, { managed: true }>;
+
+const REGISTERING: ReadonlySet<SqliteOnlyMember> = new Set(['function', 'aggregate', 'table']);
+
+export class ShadowBackend implements Backend {
+  readonly capabilities: BackendCapabilities;
+  readonly sqliteOnly?: (member: SqliteOnlyMember, database: object, args: unknown[]) => unknown;
+  readonly #primary: PrimarySide;
+  readonly #session: ShadowSession;
+  readonly #channel: MirrorChannel;
+  readonly #state: ConnectionState;
+  readonly #sides: { primary: SideName; secondary: SideName };
+  readonly #closeTimeoutMs: number;
+  readonly #stopMetrics: () => void;
+
+  constructor(plan: ManagedPlan, filename: string, options: DatabaseOptions & ShadowOptions, database: object) {
+    const settings = shadowSettings(options);
+    const primarySide: SideName = plan.primary;
+    const secondarySide: SideName = primarySide === 'sqlite' ? 'postgres' : 'sqlite';
+    this.#sides = { primary: primarySide, secondary: secondarySide };
+    this.#closeTimeoutMs = settings.closeTimeoutMs;
+    const session = (): ShadowSession => this.#session;
+    this.#primary = primarySide === 'sqlite' ? sqlitePrimary(filename, options, database, session) : postgresPrimary(plan, filename, options, session);
+    const primary = this.#primary.backend;
+    this.capabilities = primary.capabilities;
+    this.#channel = new MirrorChannel(
+      {
+        primarySide,
+        secondarySide,
+        databaseUrl: plan.databaseUrl!,
+        pgSchema: plan.pgSchema,
+        pgTimeoutMs: plan.pgTimeoutMs,
+        pgPooler: plan.pgPooler,
+        sqlOverrides: [...plan.sqlOverrides],
+        sqliteFile: filename,
+        divergenceLog: plan.divergenceLog,
+        mirrorId: `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`,
+        groupSize: settings.groupSize,
+        ...(settings.applierWrapper ? { applierWrapper: settings.applierWrapper } : {}),
+      },
+      settings.queueSize,
+    );
+    this.#session = new ShadowSession(this.#channel, plan.shadowSample, () => primary.inTransaction);
+    const side = this.#primary;
+    this.#state = {
+      get open() {
+        return primary.open;
+      },
+      iterating: 0,
+      safeIntegers: false,
+      answeredBy: { backend: primarySide, role: 'primary' },
+    };
+    this.#stopMetrics = observeShadow(() => this.shadowStats());
+    if (primary.sqliteOnly) {
+      const forward = primary.sqliteOnly.bind(primary);
+      this.sqliteOnly = (member, db, args) => {
+        const result = forward(member, db, args);
+        if (REGISTERING.has(member)) this.#session.registerName(member, args[0]);
+        if (member === 'defaultSafeIntegers') side.safeIntegers = this.#state.safeIntegers = args[0] === undefined ? true : Boolean(args[0]);
+        return result;
+      };
+    }
+    announceShadow(primarySide, filename, plan.databaseUrl!, plan.pgSchema);
+  }
+
+  get name(): string {
+    return this.#primary.backend.name;
+  }
+  get open(): boolean {
+    return this.#primary.backend.open;
+  }
+  get inTransaction(): boolean {
+    return this.#primary.backend.inTransaction;
+  }
+  get memory(): boolean {
+    return this.#primary.backend.memory;
+  }
+  get readonly(): boolean {
+    return this.#primary.backend.readonly;
+  }
+
+  prepare(source: string, database: object): unknown {
+    const sql = this.#mirrored(source);
+    const prepared = this.#primary.prepare(sql, database);
+    const control = typeof source === 'string' ? transactionOp(source) : undefined;
+    const engine = new ShadowStatementEngine(prepared.engine, this.#session, {
+      source,
+      sql,
+      usesNow: prepared.usesNow,
+      ...(control ? { control } : {}),
+      ...(prepared.meta ? { meta: prepared.meta } : {}),
+      ...(this.#primary.checkArgs && typeof sql === 'string' ? { checkArgs: (args: readonly unknown[]) => this.#primary.checkArgs!(sql, args) } : {}),
+    });
+    return new Statement(engine, this.#state, database);
+  }
+
+  exec(source: string): void {
+    const primary = this.#primary.backend;
+    if (typeof source !== 'string' || !primary.open) return primary.exec(source); // better-sqlite3's own errors
+    if (this.#state.iterating > 0) throw new TypeError('This database connection is busy executing a query');
+    for (const statement of splitStatements(source)) {
+      const sql = this.#mirrored(statement);
+      const control = transactionOp(sql);
+      if (control) {
+        this.#session.control(control, () => primary.exec(sql));
+        continue;
+      }
+      const run = this.#primary.execSql(sql);
+      if (run.usesNow) this.#session.stampNow();
+      const op = { sql, method: 'exec' as const, args: [], shape: 'object' as const, safeIntegers: false, write: true, t: Date.now(), ...(run.usesNow ? { now: this.#session.now } : {}) };
+      try {
+        primary.exec(run.sql);
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (typeof code === 'string') {
+          this.#session.sync();
+          this.#session.mirror({ ...op, answer: { type: 'error', code, message: (error as Error).message } });
+        }
+        throw error;
+      }
+      this.#session.mirror({ ...op, answer: { type: 'run', changes: 0 } });
+    }
+  }
+
+  pragma(source: string, simple: boolean, database: object): unknown {
+    const result = this.#primary.backend.pragma(source, simple, database);
+    // Applied on the secondary (user_version, foreign_keys...), never compared: answers are per engine.
+    this.#session.mirror({ sql: `PRAGMA ${source}`, method: 'pragma', args: [], shape: 'object', safeIntegers: false, write: false, t: Date.now() });
+    return result;
+  }
+
+  transaction(fn: (...args: unknown[]) => unknown, database: object): TransactionFunction {
+    const backend = this;
+    const controls = {
+      get inTransaction() {
+        return backend.inTransaction;
+      },
+      prepareControl: (source: string): ControlStatement => {
+        const statement = this.#primary.backend.prepare(source, database) as ControlStatement;
+        const op = transactionOp(source)!;
+        return { run: () => this.#session.control(op, () => statement.run()) };
+      },
+    };
+    return createTransaction(fn, controls, database);
+  }
+
+  close(): void {
+    const primary = this.#primary.backend;
+    if (!primary.open) return primary.close();
+    primary.close();
+    this.#stopMetrics();
+    this.#session.tx.abandon(); // closing rolls back an open transaction
+    this.#channel.close(this.#closeTimeoutMs);
+  }
+
+  /**
+   * The statement both sides run: omitted DEFAULT CURRENT_TIMESTAMP columns named with the
+   * statement's 'now' (now-defaults.ts). After DDL the defaults are learnt again.
+   */
+  #mirrored(source: string): string {
+    if (typeof source !== 'string') return source;
+    if (/^\s*(CREATE|ALTER|DROP)\b/i.test(source)) {
+      this.#primary.forgetSchema();
+      return source;
+    }
+    try {
+      return fillNowDefaults(source, this.#primary.nowDefaults);
+    } catch {
+      return source; // the primary reports the statement's own error
+    }
+  }
+
+  shadowStats(): ShadowStats {
+    return readShadowStats(this.#channel, this.#sides);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The primary side of shadow mode, one per REGISTRY_PRIMARY: a backend, and how to get a
+ * StatementEngine from it that takes the adapter's 'now'.
+ */
+import type { OpenPlan } from '../../adapter/config';
+import type { StatementEngine } from '../../adapter/statement';
+import type { Backend } from '../../backends/backend';
+import { PostgresBackend } from '../../backends/postgres';
+import { SqliteBackend } from '../../backends/sqlite';
+import type { StatementMeta } from '../shared';
+import type { NowDefaults } from './now-defaults';
+import { NOW_FUNCTION, rewriteNow } from '../shared';
+import type { ShadowSession } from './session';
+import { SqlitePrimaryEngine, type NativeStatement } from '../shared';
+import { UnholdableArgs } from './unholdable-args';
+
+type ManagedPlan = Extract<OpenPlan, { managed: true }>;
+
+export interface PrimaryStatement {
+  engine: StatementEngine<unknown>;
+  usesNow: boolean;
+  meta?: () => StatementMeta;
+}
+
+export interface PrimarySide {
+  readonly backend: Backend;
+  prepare(source: string, database: object): PrimaryStatement;
+  /** One statement of exec(): the SQL to run on the primary, and whether it reads 'now'. */
+  execSql(source: string): { sql: string; usesNow: boolean };
+  /** The default of safeIntegers for new statements. */
+  safeIntegers: boolean;
+  /** Columns whose default is the current time, per table (see now-defaults.ts). */
+  nowDefaults: NowDefaults;
+  /** Forgets what nowDefaults learnt (after DDL). */
+  forgetSchema(): void;
+  /** Refuses arguments the secondary (PostgreSQL) cannot hold, before the primary runs (SQLite primary). */
+  checkArgs?(sql: string, args: readonly unknown[]): void;
+}
+
+const SQLITE_NOW_DEFAULTS = new Set(['CURRENT_TIMESTAMP', "DATETIME('NOW')", "(DATETIME('NOW'))", 'CURRENT_DATE', 'CURRENT_TIME']);
+
+/** Memoises a per-table lookup until the schema changes. */
+function perTable(read: (table: string) => string[]): { get: NowDefaults; clear(): void } {
+  const cache = new Map<string, string[]>();
+  return {
+    get(table) {
+      let found = cache.get(table);
+      if (!found) cache.set(table, (found = read(table)));
+      return found;
+    },
+    clear: () => cache.clear(),
+  };
+}
+
+export function sqlitePrimary(filename: string, options: object, database: object, session: () => ShadowSession): PrimarySide {
+  const backend = new SqliteBackend(filename, options, database);
+  // sra_now(): the statement's 'now', set by the adapter before each run (see shared/now-rewrite.ts).
+  backend.sqliteOnly('function', database, [NOW_FUNCTION, { deterministic: false }, () => session().nowText]);
+  const defaults = perTable((table) => {
+    const columns = backend.pragma(`table_info("${table.replace(/"/g, '""')}")`, false, database) as Array<{ name: string; dflt_value: string | null }>;
+    return columns.filter((c) => c.dflt_value !== null && SQLITE_NOW_DEFAULTS.has(c.dflt_value.toUpperCase().replace(/\s+/g, ''))).map((c) => c.name.toLowerCase());
+  });
+  const pragma = <T>(source: string): T => backend.pragma(source, false, database) as T;
+  const unholdable = new UnholdableArgs(
+    () => pragma<Array<{ name: string; type: string }>>('table_list').filter((t) => t.type === 'table' && !t.name.startsWith('sqlite_')).map((t) => t.name),
+    (table) => pragma<Array<{ name: string; type: string }>>(`table_info("${table.replace(/"/g, '""')}")`),
+  );
+  const side: PrimarySide = {
+    backend,
+    safeIntegers: false,
+    nowDefaults: defaults.get,
+    forgetSchema: () => {
+      defaults.clear();
+      unholdable.forget();
+    },
+    checkArgs: (sql, args) => unholdable.check(sql, args),
+    prepare(source, db) {
+      const rewritten = rewriteNow(source);
+      const native = backend.prepare(rewritten.sql, db) as NativeStatement;
+      return { engine: new SqlitePrimaryEngine(native, source, side.safeIntegers), usesNow: rewritten.usesNow };
+    },
+    execSql: (source) => rewriteNow(source),
+  };
+  return side;
+}
+
+export function postgresPrimary(plan: ManagedPlan, filename: string, options: { readonly?: boolean }, session: () => ShadowSession): PrimarySide {
+  const backend = new PostgresBackend(plan, filename, options);
+  return {
+    backend,
+    safeIntegers: false,
+    // The catalog is read again after DDL: no cache to forget.
+    nowDefaults: (table) =>
+      backend.catalog.tables.get(table)?.columns.filter((c) => c.default !== null && /\bnow\(\)/i.test(c.default)).map((c) => c.name.toLowerCase()),
+    forgetSchema: () => {},
+    prepare(source) {
+      const engine = backend.prepareEngine(source, () => session().now);
+      const t = engine.translation;
+      const meta = (): StatementMeta => ({ ordered: t.ordered, slots: t.slots, tables: t.tables, ...(t.columnNames ? { columnNames: t.columnNames } : {}), ...(t.notMirrorable ? { notMirrorable: t.notMirrorable } : {}) });
+      return { engine, usesNow: engine.usesNow, meta };
+    },
+    execSql: (source) => ({ sql: source, usesNow: false }),
+  };
+}

@@ -1,0 +1,261 @@
+/**
+ * The PostgreSQL secondary (SQLite primary), in the mirror worker: its own async `pg` connections,
+ * the translator, BindingPlan, RowShaper and mapPgError of the PostgreSQL backend. A group is one
+ * PostgreSQL transaction; statements leave in batches of one round trip each, inside a savepoint:
+ * when one fails, the savepoint is rolled back, the statements before it run again as a shorter
+ * batch, and the failing one runs alone, so it fails alone as it did (or did not) on SQLite.
+ */
+import { BindingPlan } from '../../backends/postgres/binding';
+import { isConnectionLost, mapPgError } from '../../backends/postgres/errors';
+import type { WireResult } from '../../backends/postgres/protocol';
+import { RowShaper } from '../../backends/postgres/values';
+import { pinnedSetStatements } from '../../backends/postgres/session-settings';
+import { ConnectionPool, type PgConnection } from '../../backends/postgres/worker-connections';
+import { WireQuery, type WireBatch, type WireStep } from '../../backends/postgres/worker-wire-query';
+import type { SchemaCatalog } from '../../schema/catalog';
+import { createdConcurrently } from '../../schema/concurrent-ddl';
+import { loadCatalog } from '../../schema/introspect';
+import { createTranslator, type Translator } from '../../translator';
+import type { Translation } from '../../translator/types';
+import type { Answer } from '../shared';
+import { CommitUnknown, errorAnswer, reviveArgs, SecondaryDown, type Applier, type OpResult } from './applier';
+import type { MirrorConfig, MirrorOp } from '../shared';
+
+/** Statements per round trip at most. */
+const BATCH = 200;
+const SAVEPOINT = 'sra_mirror';
+
+type Prepared =
+  | { kind: 'done'; result: OpResult }
+  | { kind: 'statement'; translation: Translation; values: unknown[]; simple: boolean; name: string | undefined };
+
+export function pgSetup(schema: string): string[] {
+  return [`SET search_path TO ${quote(schema)}`, ...pinnedSetStatements()];
+}
+
+export function mirrorPool(config: MirrorConfig, poolSize: number): ConnectionPool {
+  return new ConnectionPool({
+    connectionString: config.databaseUrl,
+    poolSize,
+    timeoutMs: config.pgTimeoutMs,
+    statementSetup: pgSetup(config.pgSchema),
+    applicationName: 'swarm-registry-adapter mirror',
+    writeLockKey: '0',
+    pooler: config.pgPooler,
+  }, 'mirror');
+}
+
+export function runWire(conn: PgConnection, batch: WireBatch): Promise<{ error: Error | null; query: WireQuery }> {
+  return new Promise((resolve) => {
+    conn.client.query(new WireQuery(batch, conn, (error, query) => resolve({ error, query })));
+  });
+}
+
+async function must(conn: PgConnection, batch: WireBatch): Promise<WireQuery> {
+  const { error, query } = await runWire(conn, batch);
+  if (error) throw error;
+  return query;
+}
+
+export class PostgresApplier implements Applier {
+  readonly pool: ConnectionPool;
+  readonly #translator: Translator;
+  #catalog: SchemaCatalog | undefined;
+  readonly #names = new Map<string, string>();
+  readonly #plans = new WeakMap<Translation, BindingPlan>();
+  readonly #shapers = new WeakMap<Translation, RowShaper>();
+
+  constructor(private readonly config: MirrorConfig) {
+    this.pool = mirrorPool(config, 2);
+    this.#translator = createTranslator(() => this.#catalog!, { overrides: new Map(config.sqlOverrides) });
+  }
+
+  async applyGroup(ops: MirrorOp[]): Promise<OpResult[]> {
+    let conn: PgConnection;
+    try {
+      conn = await this.pool.acquire();
+    } catch (error) {
+      throw new SecondaryDown(error);
+    }
+    let committing = false;
+    try {
+      if (!this.#catalog) await this.#loadCatalog(conn);
+      await must(conn, { simple: this.pool.beginText('BEGIN') });
+      const results = await this.#applyAll(conn, ops);
+      committing = true;
+      await must(conn, { simple: 'COMMIT' });
+      return results;
+    } catch (error) {
+      const lost = conn.broken || isConnectionLost(error) || error instanceof SecondaryDown;
+      if (lost) {
+        conn.broken = true;
+        this.#catalog = undefined; // DDL of the lost transaction may be in it
+        throw committing ? new CommitUnknown(error) : error instanceof SecondaryDown ? error : new SecondaryDown(error);
+      }
+      await must(conn, { simple: 'ROLLBACK' }).catch(() => undefined);
+      this.#catalog = undefined;
+      throw error;
+    } finally {
+      this.pool.release(conn);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+  }
+
+  async #applyAll(conn: PgConnection, ops: MirrorOp[]): Promise<OpResult[]> {
+    const results = new Array<OpResult>(ops.length);
+    const prepared = new Array<Prepared | undefined>(ops.length);
+    const prepare = (k: number): Prepared => (prepared[k] ??= this.#prepare(ops[k]!));
+    let i = 0;
+    let limit = BATCH;
+    while (i < ops.length) {
+      const first = prepare(i);
+      if (first.kind === 'done') {
+        results[i++] = first.result;
+        continue;
+      }
+      if (first.simple) {
+        results[i] = await this.#runSimple(conn, ops[i]!, first);
+        if (first.translation.changesSchema) {
+          await this.#loadCatalog(conn);
+          prepared.fill(undefined, i + 1); // later statements are translated against the new catalog
+        }
+        i++;
+        continue;
+      }
+      const batch: number[] = [i];
+      for (let j = i + 1; j < ops.length && batch.length < limit; j++) {
+        const p = prepare(j);
+        if (p.kind !== 'statement' || p.simple) break;
+        batch.push(j);
+      }
+      const steps: WireStep[] = [{ text: `SAVEPOINT ${SAVEPOINT}` }];
+      for (const k of batch) {
+        const p = prepared[k] as Extract<Prepared, { kind: 'statement' }>;
+        // Columns are described only until the statement's shaper exists (it keeps them): the rest
+        // of its runs skip Describe, and PostgreSQL skips sending a RowDescription with each.
+        const step: WireStep = { text: p.translation.text, values: p.values };
+        if (p.name) step.name = p.name;
+        const op = ops[k]!;
+        if (op.answer && op.method !== 'run' && op.method !== 'exec' && op.method !== 'pragma' && !this.#shapers.has(p.translation)) step.target = true;
+        steps.push(step);
+      }
+      steps.push({ text: `RELEASE SAVEPOINT ${SAVEPOINT}` });
+      const { error, query } = await runWire(conn, { steps });
+      if (!error) {
+        batch.forEach((k, n) => {
+          results[k] = this.#result(ops[k]!, prepared[k] as Extract<Prepared, { kind: 'statement' }>, query.results[n + 1]!);
+        });
+        i += batch.length;
+        limit = BATCH;
+        continue;
+      }
+      if (conn.broken || isConnectionLost(error)) throw new SecondaryDown(error);
+      const done = query.results.length - 1; // statements that completed before the failing one
+      await must(conn, { simple: `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}` });
+      if (done <= 0) {
+        const p = prepared[i] as Extract<Prepared, { kind: 'statement' }>;
+        results[i] = { ...info(p.translation), answer: this.#error(error) };
+        i++;
+        limit = BATCH;
+      } else {
+        limit = done;
+      }
+    }
+    return results;
+  }
+
+  #prepare(op: MirrorOp): Prepared {
+    if (op.notMirrorable) return { kind: 'done', result: { notMirrorable: op.notMirrorable } };
+    let translation: Translation;
+    try {
+      translation = this.#translator.translate(op.sql);
+    } catch (error) {
+      if (error instanceof Error && error.name === 'TranslationError') return { kind: 'done', result: { notMirrorable: [`cannot be translated: ${error.message}`] } };
+      return { kind: 'done', result: op.answer ? { answer: errorAnswer(error) } : {} };
+    }
+    if (translation.notMirrorable) return { kind: 'done', result: { ...info(translation), notMirrorable: translation.notMirrorable } };
+    if (translation.transaction || translation.noop || (op.method === 'pragma' && translation.readonly)) {
+      return { kind: 'done', result: op.answer ? { ...info(translation), answer: { type: 'run', changes: 0 } } : {} };
+    }
+    const simple = translation.kind === 'ddl' || translation.kind === 'pragma' || translation.kind === 'other';
+    let values: unknown[] = [];
+    if (!simple) {
+      let plan = this.#plans.get(translation);
+      if (!plan) this.#plans.set(translation, (plan = new BindingPlan(translation)));
+      try {
+        values = plan.pgValues(reviveArgs(op.args));
+      } catch (error) {
+        return { kind: 'done', result: op.answer ? { answer: errorAnswer(error) } : {} };
+      }
+      const slots = translation.slots;
+      let now: string | undefined;
+      for (let k = 0; k < slots.length; k++) if (slots[k]!.source.kind === 'now') values[k] = now ??= op.now ?? new Date().toISOString();
+    }
+    return { kind: 'statement', translation, values, simple, name: simple ? undefined : this.#name(translation.text) };
+  }
+
+  async #runSimple(conn: PgConnection, op: MirrorOp, p: Extract<Prepared, { kind: 'statement' }>): Promise<OpResult> {
+    const { error } = await runWire(conn, { simple: `SAVEPOINT ${SAVEPOINT}; ${p.translation.text}; RELEASE SAVEPOINT ${SAVEPOINT}` });
+    if (!error) return op.answer ? { ...info(p.translation), answer: { type: 'run', changes: 0 } } : {};
+    if (conn.broken || isConnectionLost(error)) throw new SecondaryDown(error);
+    await must(conn, { simple: `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}` });
+    return op.answer ? { ...info(p.translation), answer: this.#error(error) } : {};
+  }
+
+  #result(op: MirrorOp, p: Extract<Prepared, { kind: 'statement' }>, result: WireResult): OpResult {
+    if (!op.answer) return {};
+    const t = p.translation;
+    let answer: Answer;
+    if (op.method === 'run' || op.method === 'exec' || op.method === 'pragma') {
+      answer = { type: 'run', changes: t.kind === 'insert' || t.kind === 'update' || t.kind === 'delete' ? result.rowCount : 0 };
+    } else {
+      let shaper = this.#shapers.get(t);
+      if (!shaper) this.#shapers.set(t, (shaper = new RowShaper(result.fields, this.#catalog, t.columnNames, t.jsonScalarColumns, t.echoColumns)));
+      answer = { type: 'rows', rows: shaper.rows(result.rows, op.shape, op.safeIntegers) };
+      // SQLite's names by position: raw and plucked rows carry none, and the secrecy policy needs them.
+      return { ...info(t), columnNames: [...shaper.columnNames], answer };
+    }
+    return { ...info(t), answer };
+  }
+
+  #error(error: unknown): Answer {
+    return errorAnswer(mapPgError(error, { catalog: this.#catalog, url: this.config.databaseUrl }));
+  }
+
+  #name(text: string): string {
+    let name = this.#names.get(text);
+    if (!name) this.#names.set(text, (name = `sra_m${this.#names.size + 1}`));
+    return name;
+  }
+
+  async #loadCatalog(conn: PgConnection): Promise<void> {
+    const schema = this.config.pgSchema;
+    const found = await must(conn, { steps: [{ text: 'SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1', values: [schema], target: true }] });
+    if (found.results[0]!.rows.length === 0) {
+      await must(conn, { simple: `CREATE SCHEMA IF NOT EXISTS ${quote(schema)}` }).catch((error: unknown) => {
+        if (!createdConcurrently(error)) throw error; // the progress writer (or another process) made it meanwhile
+      });
+    }
+    this.#catalog = await loadCatalog(
+      {
+        async query(text: string, values?: unknown[]) {
+          const q = await must(conn, { steps: [{ text, values: values ?? [], target: true }] });
+          const r = q.results[q.results.length - 1]!;
+          return { rows: r.rows.map((row) => Object.fromEntries(r.fields.map((f, i) => [f.name, row[i]]))) };
+        },
+      },
+      schema,
+    );
+  }
+}
+
+function info(t: Translation): Pick<OpResult, 'ordered' | 'slots' | 'tables' | 'columnNames'> {
+  return { ordered: t.ordered, slots: t.slots, tables: t.tables, ...(t.columnNames ? { columnNames: t.columnNames } : {}) };
+}
+
+function quote(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
