@@ -56,15 +56,15 @@ declare namespace exported {
   export type AsyncStatement<P extends BindParameters = unknown[], Result = unknown> = AsyncStatementClass<P, Result>;
   export type TransactionMode = import('./adapter/async-database').TransactionMode;
   // What `swarm-registry <command> --json` prints.
-  export type InitJson = import('./cli/documents').InitJson;
-  export type InitPrintJson = import('./cli/documents').InitPrintJson;
-  export type BackfillJson = import('./cli/documents').BackfillJson;
-  export type BackfillDryRunJson = import('./cli/documents').BackfillDryRunJson;
-  export type VerifyJson = import('./cli/documents').VerifyJson;
-  export type ReportJson = import('./cli/documents').ReportJson;
-  export type StatusJson = import('./cli/documents').StatusJson;
-  export type TranslateJson = import('./cli/documents').TranslateJson;
-  export type FailureJson = import('./cli/documents').FailureJson;
+  export type InitJson = import('./cli/output/documents').InitJson;
+  export type InitPrintJson = import('./cli/output/documents').InitPrintJson;
+  export type BackfillJson = import('./cli/output/documents').BackfillJson;
+  export type BackfillDryRunJson = import('./cli/output/documents').BackfillDryRunJson;
+  export type VerifyJson = import('./cli/output/documents').VerifyJson;
+  export type ReportJson = import('./cli/output/documents').ReportJson;
+  export type StatusJson = import('./cli/output/documents').StatusJson;
+  export type TranslateJson = import('./cli/output/documents').TranslateJson;
+  export type FailureJson = import('./cli/output/documents').FailureJson;
 }
 
 export = exported;

@@ -5,13 +5,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { redactSecrets } from '../adapter/redact';
-import { registerBackfill } from './commands/backfill';
-import { registerInit } from './commands/init';
-import { registerVerify } from './commands/verify';
-import { registerReport } from './commands/report';
-import { registerStatus } from './commands/status';
-import { registerTranslate } from './commands/translate';
-import { registerDemo } from './commands/demo';
+import {
+  registerBackfill, registerDemo, registerInit, registerReport, registerStatus, registerTranslate,
+  registerVerify,
+} from './commands';
 import { EXIT_FAILED, EXIT_OK } from './output';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -6,7 +6,7 @@
 import { planOpen } from '../adapter/config';
 import { ConfigurationError } from '../adapter/errors';
 import { MigrationError } from '../migrate';
-import type { CutoverStage } from './check';
+import type { CutoverStage } from './results';
 
 type Env = Record<string, string | undefined>;
 

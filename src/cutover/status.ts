@@ -5,13 +5,8 @@
  */
 import fs from 'node:fs';
 import { MigrationError } from '../migrate';
-import { type CheckResult, type CutoverStage, skipped } from './check';
-import { checkCode } from './check-code';
-import { checkCounts } from './check-counts';
-import { checkData } from './check-data';
-import { checkDivergences } from './check-divergences';
-import { checkMirror } from './check-mirror';
-import { checkReachable, checkTables } from './check-postgres';
+import { checkCode, checkCounts, checkData, checkDivergences, checkMirror, checkReachable, checkTables } from './checks';
+import { type CheckResult, type CutoverStage, skipped } from './results';
 import { nextStep } from './stage';
 
 export interface StatusOptions {

@@ -6,12 +6,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { seedRegistry } from '../migrate';
+import { connectPostgres, seedRegistry } from '../migrate';
 import { summarizeDivergences } from '../shadow/report';
 import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres';
 import { runInMode, type ModeRun } from './modes';
 import { command, heading, indented, look, say, seconds } from './narrate';
-import { connectPostgres } from '../migrate';
 import { count } from '../cli/output';
 import { runCli } from './run-cli';
 import { summaryTable, type SummaryRow } from './summary';

@@ -6,6 +6,7 @@ export * from './core';
 export * from './init';
 export * from './profile';
 export * from './repair';
+export * from './results';
 export * from './seed';
 export * from './snapshot';
 export * from './translate';

@@ -1,13 +1,7 @@
 /** `swarm-registry backfill [--orphans skip|null] [--loose skip|null] [--restart] [--json]` */
 import { Option, type Command } from 'commander';
-import type { BackfillResult } from '../../migrate';
-import type { Choice } from '../../migrate';
-import { describeProfile } from '../../migrate';
-import { progressDisplay } from '../progress-display';
-import { readSettings } from '../../migrate';
-import type { BackfillDryRunJson, BackfillJson } from '../documents';
-import type { DryRunResult } from '../../migrate';
-import { action, count, type CommandOutcome } from '../output';
+import { type BackfillResult, type Choice, describeProfile, type DryRunResult, readSettings } from '../../migrate';
+import { action, type BackfillDryRunJson, type BackfillJson, type CommandOutcome, count, progressDisplay } from '../output';
 
 interface BackfillFlags {
   dryRun?: boolean;

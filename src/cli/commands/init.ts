@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import { registryDdl } from '../../schema/registry';
 import { readSettings } from '../../migrate';
-import type { InitJson, InitPrintJson } from '../documents';
-import { action, type CommandOutcome } from '../output';
+import { action, type CommandOutcome, type InitJson, type InitPrintJson } from '../output';
 
 interface InitFlags {
   print?: boolean;

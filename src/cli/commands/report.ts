@@ -15,9 +15,8 @@ import { MigrationError } from '../../migrate';
 import {
   buildTimeline, DEFAULT_WINDOW, formatSummary, LogReadError, parseWindow, readDivergenceLog, readLagHistory, renderHtmlReport, summarizeDivergences,
 } from '../../shadow/report';
-import type { ReportJson } from '../documents';
+import { action, type CommandOutcome, EXIT_FAILED, EXIT_OK, redactDocument, type ReportJson } from '../output';
 import { DEFAULT_REGISTRY_SCHEMA } from '../../schema/registry';
-import { action, EXIT_FAILED, EXIT_OK, redactDocument, type CommandOutcome } from '../output';
 
 interface ReportFlags {
   log?: string;

@@ -1,14 +1,12 @@
 /** `swarm-registry status [--window 24h] [--log PATH] [--code DIR] [--data DIR] [--json]` */
 import type { Command } from 'commander';
 import { redactSecrets } from '../../adapter/redact';
-import { MigrationError } from '../../migrate';
-import { readSettings } from '../../migrate';
-import { describeStage, readStage } from '../../cutover/stage';
-import type { StatusResult } from '../../cutover/status';
+import { MigrationError, readSettings } from '../../migrate';
+import { describeStage, type MirrorRow, readStage, type StatusResult } from '../../cutover';
 import { DEFAULT_WINDOW, displayTime, parseWindow } from '../../shadow/report';
-import type { StatusJson } from '../documents';
-import type { MirrorRow } from '../../cutover/mirror-rows';
-import { action, EXIT_FAILED, EXIT_FOUND_PROBLEMS, EXIT_OK, redactDocument, type CommandOutcome } from '../output';
+import {
+  action, type CommandOutcome, EXIT_FAILED, EXIT_FOUND_PROBLEMS, EXIT_OK, redactDocument, type StatusJson,
+} from '../output';
 import { defaultDivergenceLog } from './report';
 
 interface StatusFlags {

@@ -3,11 +3,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_REGISTRY_DB, planOpen } from '../../adapter/config';
 import { ConfigurationError } from '../../adapter/errors';
-import { MigrationError } from '../../migrate';
-import type { TranslatedStatement } from '../../migrate';
+import { MigrationError, type TranslatedStatement } from '../../migrate';
 import type { ParamSlot } from '../../translator';
-import type { TranslateJson } from '../documents';
-import { EXIT_FAILED, EXIT_FOUND_PROBLEMS, writeFailure, writeOutcome } from '../output';
+import { EXIT_FAILED, EXIT_FOUND_PROBLEMS, type TranslateJson, writeFailure, writeOutcome } from '../output';
 
 interface TranslateFlags {
   offline?: boolean;

@@ -1,11 +1,7 @@
 /** `swarm-registry verify [--repair [--from sqlite|postgres]] [--json]` */
 import { Option, type Command } from 'commander';
-import { progressDisplay } from '../progress-display';
-import { readSettings } from '../../migrate';
-import type { VerifyResult } from '../../migrate';
-import type { VerifyJson } from '../documents';
-import { describeRowProblem } from '../../migrate';
-import { action, count, EXIT_FOUND_PROBLEMS, EXIT_OK, type CommandOutcome } from '../output';
+import { action, type CommandOutcome, count, EXIT_FOUND_PROBLEMS, EXIT_OK, progressDisplay, type VerifyJson } from '../output';
+import { describeRowProblem, readSettings, type VerifyResult } from '../../migrate';
 
 interface VerifyFlags {
   repair?: boolean;

@@ -11,14 +11,13 @@ import { setTimestampFormats } from '../../schema/registry';
 import { danglingReferences, restoreRowTriggers, skipRowTriggers } from './checks';
 import { commitChunk, isAlreadyPresent, type CopyMode } from './copy';
 import { advanceProgress, ensureBackfillState, readProgress, recordExceptions, resetProgress } from './state';
-import { MIGRATION_TABLES, type MigrationTable } from '../core';
-import { asMigrationError, MigrationError } from '../core';
-import type { Choices } from '../profile';
-import { connectPostgres, requireRegistrySchema, type PgClient } from '../core';
-import type { RegistryProfile } from '../profile';
-import { requireRegistryFile } from '../core';
+import {
+  connectPostgres, MIGRATION_TABLES, type MigrationTable, type PgClient, requireRegistryFile,
+  requireRegistrySchema,
+} from '../core';
+import { asMigrationError, type BackfillResult, MigrationError, type TableBackfill } from '../results';
+import type { Choices, RegistryProfile } from '../profile';
 import { SnapshotReader } from '../snapshot';
-import type { TableBackfill, BackfillResult } from '../core';
 export type { TableBackfill, BackfillResult };
 
 export interface BackfillOptions {

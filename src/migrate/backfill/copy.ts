@@ -8,11 +8,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { quoteSchema } from '../../schema/registry';
-import { ident, type MigrationTable } from '../core';
+import { ident, type MigrationTable, type PgClient } from '../core';
 import { CSV_COPY_OPTIONS } from '../copy';
 import { advanceProgress } from './state';
 import type { Chunk } from '../snapshot';
-import type { PgClient } from '../core';
 
 export type CopyMode = 'direct' | 'staging';
 

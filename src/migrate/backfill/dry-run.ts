@@ -4,13 +4,10 @@
  * on down), so the rows left out can be many more than the profile's findings: this shows them.
  * Reads only the SQLite file, inside one snapshot; PostgreSQL is not needed.
  */
-import { MIGRATION_TABLES } from '../core';
-import { MigrationError } from '../core';
-import { planExceptions, type Choice, type Choices } from '../profile';
-import { problemCount, profileRegistry, type RegistryProfile } from '../profile';
-import { beginSnapshot, endSnapshot, openRegistryFile } from '../core';
+import { beginSnapshot, endSnapshot, MIGRATION_TABLES, openRegistryFile } from '../core';
+import { type ChoiceOutcome, type DryRunResult, MigrationError, type TableOutcome } from '../results';
+import { type Choice, type Choices, planExceptions, problemCount, profileRegistry, type RegistryProfile } from '../profile';
 
-import type { ChoiceOutcome, DryRunResult, TableOutcome } from '../core';
 export type { ChoiceOutcome, DryRunResult, TableOutcome };
 
 const DEPENDENT = / points at a skipped /;

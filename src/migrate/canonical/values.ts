@@ -5,7 +5,8 @@
  * produced by SQL on each side), and JSON by value: parsed and written back with sorted keys.
  */
 import crypto from 'node:crypto';
-import type { CanonicalValue, ColumnKind, MigrationTable } from '../core';
+import type { ColumnKind, MigrationTable } from '../core';
+import type { CanonicalValue } from '../results';
 import { hashSecret, knownSecrets } from '../../policy/secrets';
 
 /** JSON text with its object keys sorted and no spacing; text that is not JSON is marked, not thrown. */

@@ -4,11 +4,9 @@
  * a few samples with the columns that differ (secret columns shown as a hash).
  */
 import { secretHash } from '../canonical';
-import type { CanonicalValue } from '../core';
-import type { MigrationTable } from '../core';
-import { compareKeys } from '../core';
+import { compareKeys, type MigrationTable } from '../core';
+import { type CanonicalValue, type DifferenceCounts, type DifferenceKind, type DifferenceSample } from '../results';
 import type { CanonicalRow } from '../snapshot';
-import type { DifferenceCounts, DifferenceKind, DifferenceSample } from '../core';
 export type { DifferenceCounts, DifferenceKind, DifferenceSample };
 
 export interface RowDifferences {

@@ -5,10 +5,9 @@
  * last and would read 'infinity' as a time no SQLite date function knows. One such row must not stop
  * the comparison or the repair of every other row: it is reported by table, key and reason instead.
  */
-import { ident, type MigrationColumn, type MigrationTable } from '../core';
-import type { SqliteDatabase } from '../core';
+import { ident, type MigrationColumn, type MigrationTable, type SqliteDatabase } from '../core';
+import { type RowProblem } from '../results';
 
-import type { RowProblem } from '../core';
 export type { RowProblem };
 
 /** The SQLite condition (true = PostgreSQL cannot hold this value as SQLite does) and why, per column. */

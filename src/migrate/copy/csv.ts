@@ -7,8 +7,7 @@
  * the SQLite thread's work, which is what bounds the backfill's speed.
  * NULL is an unquoted empty field; an empty string is a quoted one (two quote characters).
  */
-import type { ColumnKind, MigrationColumn } from '../core';
-import { ident } from '../core';
+import { type ColumnKind, ident, type MigrationColumn } from '../core';
 
 export const CSV_QUOTE = '\u0001';
 

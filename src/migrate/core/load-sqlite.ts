@@ -1,6 +1,6 @@
 /** better-sqlite3 is an optional dependency: loaded only when a command reads the SQLite file. */
 import type BetterSqlite3 from 'better-sqlite3';
-import { MigrationError } from './errors';
+import { MigrationError } from '../results';
 
 export function loadBetterSqlite3(): typeof BetterSqlite3 {
   try {

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { SESSION_OPTIONS } from '../../backends/postgres/values';
 import { quoteSchema } from '../../schema/registry';
-import { connectionError, describeUrl, MigrationError } from './errors';
+import { connectionError, describeUrl, MigrationError } from '../results';
 import { MIGRATION_TABLES } from './columns';
 
 export type PgClient = pg.Client;

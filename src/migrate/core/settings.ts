@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_REGISTRY_DB, planOpen } from '../../adapter/config';
 import { ConfigurationError } from '../../adapter/errors';
-import { MigrationError } from './errors';
+import { MigrationError } from '../results';
 
 type Env = Record<string, string | undefined>;
 

@@ -5,7 +5,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { loadBetterSqlite3 } from './load-sqlite';
-import { MigrationError } from './errors';
+import { MigrationError } from '../results';
 import { requireRegistryFile } from './settings';
 import { MIGRATION_TABLES } from './columns';
 

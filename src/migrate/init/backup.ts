@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { loadBetterSqlite3 } from '../core';
-import { MigrationError } from '../core';
+import { MigrationError } from '../results';
 
 export interface Backup {
   /** Where the backup is. */

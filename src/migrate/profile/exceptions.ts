@@ -4,12 +4,10 @@
  * point at it), `null` nulls the dangling reference or loose value where the column allows NULL.
  * Without a choice, any finding refuses the copy.
  */
-import { findMigrationTable, MIGRATION_TABLES } from '../core';
-import { MigrationError } from '../core';
+import { findMigrationTable, MIGRATION_TABLES, type SqliteDatabase } from '../core';
+import { MigrationError, type RowException } from '../results';
 import { referencingSql } from './sql';
 import type { RegistryProfile } from './profile';
-import type { SqliteDatabase } from '../core';
-import type { RowException } from '../core';
 export type { RowException };
 
 export type Choice = 'skip' | 'null';

@@ -5,12 +5,10 @@
  * Reads inside the caller's snapshot; SQLite does the scanning, one cheap pass per table (scan.ts).
  */
 import { learnTimestampFormat } from '../../schema/registry';
-import { ident, MIGRATION_TABLES } from '../core';
-import { compareKeys } from '../core';
+import { compareKeys, ident, MIGRATION_TABLES, type SqliteDatabase } from '../core';
+import { type LooseFinding, type OrphanFinding, type RegistryProfile, type TimestampColumnProfile } from '../results';
 import { looseCondition, orphanSql, statName } from './sql';
 import { scanTable } from './scan';
-import type { SqliteDatabase } from '../core';
-import type { LooseFinding, OrphanFinding, TimestampColumnProfile, RegistryProfile } from '../core';
 export type { LooseFinding, OrphanFinding, TimestampColumnProfile, RegistryProfile };
 
 

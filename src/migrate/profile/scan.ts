@@ -6,9 +6,8 @@
  * ones). Only when a row has a finding does the detailed aggregate of sql.ts run, once.
  * Both produce the same statistics, by the names of `statName`.
  */
-import { ident, type MigrationTable } from '../core';
+import { ident, type MigrationTable, type SqliteDatabase } from '../core';
 import { looseCondition, profileAggregateSql, statName } from './sql';
-import type { SqliteDatabase } from '../core';
 
 const LOW = 2 ** 32;
 

@@ -3,7 +3,7 @@
  * PostgreSQL would refuse or read differently, and the conditions that find those rows again.
  */
 import { ident, type MigrationColumn, type MigrationTable } from '../core';
-import type { LooseKind } from '../core';
+import { type LooseKind } from '../results';
 export type { LooseKind };
 
 

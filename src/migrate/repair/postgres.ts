@@ -2,11 +2,9 @@
 import { quoteSchema } from '../../schema/registry';
 import { ChunkReader } from '../snapshot';
 import { copyText } from '../backfill';
-import { ident, type MigrationTable } from '../core';
+import { ident, type MigrationTable, type PgClient, type SqliteDatabase } from '../core';
 import type { ExceptionPlan, RowException } from '../profile';
-import type { PgClient } from '../core';
 import type { RepairTarget } from './repair';
-import type { SqliteDatabase } from '../core';
 
 export class PostgresRepairTarget implements RepairTarget {
   private readonly plan: ExceptionPlan;

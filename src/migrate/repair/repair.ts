@@ -7,18 +7,14 @@
  * say so, otherwise when its range's transaction fails on a row's data: the range is then retried
  * one row per transaction, so the rest of the range is still repaired.
  */
-import { canonicalRowText, jsonPositions } from '../canonical';
-import { MIGRATION_TABLES, type MigrationTable } from '../core';
+import { canonicalRowText, jsonPositions, postgresCanonicalSql } from '../canonical';
+import { MIGRATION_TABLES, type MigrationTable, openRegistryFile, type PgClient, type SqliteDatabase } from '../core';
+import { type RepairCounts, type RepairDirection, type RepairResult } from '../results';
 import type { RowException } from '../profile';
-import type { PgClient } from '../core';
-import { openRegistryFile, type SqliteDatabase } from '../core';
-import { diffRows } from '../compare';
-import { postgresCanonicalSql } from '../canonical';
+import { diffRows, isRowError, postgresRowProblem, type RowProblem, sqliteRowProblems } from '../compare';
 import { indexExceptions, VerifyChunkReader, type CanonicalRow } from '../snapshot';
-import { isRowError, postgresRowProblem, sqliteRowProblems, type RowProblem } from '../compare';
 import { PostgresRepairTarget } from './postgres';
 import { SqliteRepairTarget } from './sqlite';
-import type { RepairDirection, RepairCounts, RepairResult } from '../core';
 export type { RepairDirection, RepairCounts, RepairResult };
 
 

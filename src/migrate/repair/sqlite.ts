@@ -9,10 +9,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { formatTimestamp } from '../../backends/postgres/values-timestamps';
 import type { TimestampFormat } from '../../schema/catalog';
 import { quoteSchema, timestampFormatFromComment } from '../../schema/registry';
-import { ident, type MigrationColumn, type MigrationTable } from '../core';
-import type { PgClient } from '../core';
+import { ident, type MigrationColumn, type MigrationTable, type PgClient, type SqliteDatabase } from '../core';
 import type { RepairTarget } from './repair';
-import type { SqliteDatabase } from '../core';
 
 function selectExpression(column: MigrationColumn): string {
   const c = ident(column.name);

@@ -6,12 +6,8 @@
  * choice), which verify compares the row-by-row way.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { hashTextExtended } from '../canonical';
-import { jsonbText } from '../canonical';
-import { ident, type MigrationTable } from '../core';
-import { compareKeys } from '../core';
-import type { SqliteDatabase } from '../core';
-import { sqliteChecksumScanSql } from '../canonical';
+import { hashTextExtended, jsonbText, sqliteChecksumScanSql } from '../canonical';
+import { compareKeys, ident, type MigrationTable, type SqliteDatabase } from '../core';
 
 type Stmt = BetterSqlite3.Statement<unknown[]>;
 

@@ -10,10 +10,9 @@
  * Rows the operator chose to skip are left out; rows with a nulled value are encoded in JavaScript.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { ident, type MigrationColumn, type MigrationTable } from '../core';
+import { ident, type MigrationColumn, type MigrationTable, type SqliteDatabase } from '../core';
 import { csvLine, csvLineSql } from '../copy';
 import type { ExceptionPlan } from '../profile';
-import type { SqliteDatabase } from '../core';
 
 type Stmt = BetterSqlite3.Statement<unknown[]>;
 

@@ -1,7 +1,6 @@
 /** Messages between the main thread and the snapshot worker (worker.ts). */
 import type { Chunk } from './chunk-reader';
-import type { Choices, RowException } from '../profile';
-import type { RegistryProfile } from '../profile';
+import type { Choices, RegistryProfile, RowException } from '../profile';
 import type { CanonicalRow, VerifyChunk } from './verify-reader';
 import type { TableChecksums } from './checksum-reader';
 

@@ -1,7 +1,7 @@
 /** The main thread's handle on the snapshot worker: one request at a time per call, answered in order. */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { MigrationError } from '../core';
+import { MigrationError } from '../results';
 import type { WorkerReply, WorkerRequest } from './protocol';
 
 type Reply<T extends WorkerReply['type']> = Extract<WorkerReply, { type: T }>;

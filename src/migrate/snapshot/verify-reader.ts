@@ -5,12 +5,10 @@
  * compared as NULL, so that they are reported as choices, not as differences.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { canonicalRowText, chunkHash, jsonPositions } from '../canonical';
-import type { CanonicalValue } from '../core';
-import type { MigrationTable } from '../core';
+import { canonicalRowText, chunkHash, jsonPositions, sqliteCanonicalSql } from '../canonical';
+import type { MigrationTable, SqliteDatabase } from '../core';
+import type { CanonicalValue } from '../results';
 import type { RowException } from '../profile';
-import type { SqliteDatabase } from '../core';
-import { sqliteCanonicalSql } from '../canonical';
 
 /** A row's key and canonical text. */
 export type CanonicalRow = [key: string, text: string];

@@ -6,11 +6,9 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { ChunkReader } from './chunk-reader';
-import { findMigrationTable } from '../core';
-import { MigrationError } from '../core';
-import { emptyPlan, planExceptions, type ExceptionPlan } from '../profile';
-import { profileRegistry } from '../profile';
-import { beginSnapshot, endSnapshot, journalMode, openRegistryFile, type SqliteDatabase } from '../core';
+import { beginSnapshot, endSnapshot, findMigrationTable, journalMode, openRegistryFile, type SqliteDatabase } from '../core';
+import { MigrationError } from '../results';
+import { emptyPlan, type ExceptionPlan, planExceptions, profileRegistry } from '../profile';
 import { VerifyChunkReader } from './verify-reader';
 import { ChecksumTableReader } from './checksum-reader';
 import type { WorkerRequest, WorkerReply } from './protocol';

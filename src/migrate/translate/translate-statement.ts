@@ -10,10 +10,9 @@ import { loadCatalog } from '../../schema/introspect';
 import { quoteSchema } from '../../schema/registry';
 import { registryCatalog } from '../../schema/registry-catalog';
 import type { SchemaCatalog } from '../../schema/catalog';
-import { translate } from '../../translator';
-import type { Translation } from '../../translator';
-import { describeUrl, MigrationError } from '../core';
+import { translate, type Translation } from '../../translator';
 import { connectPostgres, type PgClient } from '../core';
+import { describeUrl, MigrationError } from '../results';
 
 export interface TranslateStatementOptions {
   sql: string;

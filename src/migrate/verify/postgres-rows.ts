@@ -3,12 +3,9 @@
  * table, parsed as it streams into canonical rows, handed out by key range.
  */
 import { to as copyTo } from 'pg-copy-streams';
-import { canonicalRowText, jsonPositions } from '../canonical';
-import type { MigrationTable } from '../core';
+import { canonicalRowText, jsonPositions, postgresCanonicalSql } from '../canonical';
+import { compareKeys, type MigrationTable, type PgClient } from '../core';
 import { copyRows } from '../copy';
-import { compareKeys } from '../core';
-import type { PgClient } from '../core';
-import { postgresCanonicalSql } from '../canonical';
 import type { CanonicalRow, RowExceptionIndex } from '../snapshot';
 
 export class PostgresRowStream {

@@ -11,27 +11,22 @@
  * (PostgreSQL through COPY TO STDOUT). Either way a chunk that differs is compared row by row, by
  * value (canonical/values.ts). With `repair`, the differing chunks are then made equal (repair/repair.ts).
  */
-import { canonicalRowText, chunkHash, jsonPositions } from '../canonical';
-import { MIGRATION_TABLES, type MigrationTable } from '../core';
-import { asMigrationError } from '../core';
+import {
+  canonicalRowText, chunkHash, HASH_PROBE, hashTextExtended, jsonPositions, postgresCanonicalSql,
+  postgresChunkedChecksumSql, sumToHex,
+} from '../canonical';
+import {
+  connectPostgres, MIGRATION_TABLES, type MigrationTable, openRegistryFile, type PgClient,
+  requireRegistryFile, requireRegistrySchema, type SqliteDatabase,
+} from '../core';
+import { asMigrationError, type TableVerify, type VerifyResult } from '../results';
 import { readExceptions } from '../backfill';
 import type { RowException } from '../profile';
-import { connectPostgres, requireRegistrySchema, type PgClient } from '../core';
-import { SnapshotReader } from '../snapshot';
-import { requireRegistryFile } from '../core';
-import { diffRows } from '../compare';
+import { addChecksums, type CanonicalRow, indexExceptions, SnapshotReader, type TableChecksums } from '../snapshot';
+import { diffRows, postgresRowProblem, type RowProblem, sqliteRowProblems } from '../compare';
 import { PostgresRowStream } from './postgres-rows';
-import { indexExceptions, type CanonicalRow } from '../snapshot';
-import { HASH_PROBE, postgresChunkedChecksumSql } from '../canonical';
-import { addChecksums, type TableChecksums } from '../snapshot';
-import { openRegistryFile } from '../core';
-import { hashTextExtended, sumToHex } from '../canonical';
-import { postgresCanonicalSql } from '../canonical';
 import { repairRanges, type KeyRange, type RepairDirection } from '../repair';
-import type { TableVerify, VerifyResult } from '../core';
 export type { TableVerify, VerifyResult };
-import { postgresRowProblem, sqliteRowProblems, type RowProblem } from '../compare';
-import type { SqliteDatabase } from '../core';
 
 export interface VerifyOptions {
   registryDb: string;

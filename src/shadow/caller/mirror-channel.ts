@@ -14,8 +14,10 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { isMetricsBatch, replayMetrics } from '../../metrics/forward';
 import { metricsRecorder } from '../../metrics/record';
-import { CONTROL_SLOTS, C_CLOSED, C_EXITED, C_METRICS, C_NATIVE, C_STOP, S, STATS_SLOTS, type MirrorConfig, type MirrorOp } from '../shared';
-import { WireEncoder } from '../shared';
+import {
+  C_CLOSED, C_EXITED, C_METRICS, C_NATIVE, C_STOP, CONTROL_SLOTS, type MirrorConfig, type MirrorOp, S,
+  STATS_SLOTS, WireEncoder,
+} from '../shared';
 
 const GROUP = 64;
 const MAX_PARKED = 2;

@@ -7,11 +7,9 @@ import type { StatementEngine } from '../../adapter/statement';
 import type { Backend } from '../../backends/backend';
 import { PostgresBackend } from '../../backends/postgres';
 import { SqliteBackend } from '../../backends/sqlite';
-import type { StatementMeta } from '../shared';
+import { type NativeStatement, NOW_FUNCTION, rewriteNow, SqlitePrimaryEngine, type StatementMeta } from '../shared';
 import type { NowDefaults } from './now-defaults';
-import { NOW_FUNCTION, rewriteNow } from '../shared';
 import type { ShadowSession } from './session';
-import { SqlitePrimaryEngine, type NativeStatement } from '../shared';
 import { UnholdableArgs } from './unholdable-args';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;

@@ -5,9 +5,8 @@
  */
 import type { TransactionOp } from '../../translator/types';
 import type { MirrorChannel } from './mirror-channel';
-import type { MirrorOp } from '../shared';
+import { type MirrorOp, sqliteNowText } from '../shared';
 import { MirrorTransaction } from './mirror-transaction';
-import { sqliteNowText } from '../shared';
 
 export class ShadowSession {
   /** The running statement's 'now': ISO-8601 for PostgreSQL, SQLite's text for `sra_now()`. */

@@ -6,8 +6,7 @@
 import type { ColumnDefinition, RunResult } from '../../backends/backend';
 import type { ReadMode, RowIterator, RowShape, StatementEngine } from '../../adapter/statement';
 import type { TransactionOp } from '../../translator/types';
-import type { Answer } from '../shared';
-import type { MirrorMethod, MirrorOp, StatementMeta } from '../shared';
+import type { Answer, MirrorMethod, MirrorOp, StatementMeta } from '../shared';
 import { referencedNames } from './transaction-op';
 import { columnsOf, copyArgs, copyRow, copyRows, flattenRows } from './row-copy';
 import type { ShadowSession } from './session';

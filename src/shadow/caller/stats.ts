@@ -1,9 +1,6 @@
 /** db.shadowStats(): the mirror's counters, read synchronously from the memory it shares with the worker. */
-import type { SideName } from '../shared';
-import type { DifferenceKind } from '../shared';
-import { DIFFERENCE_KINDS } from '../shared';
+import { DIFFERENCE_KINDS, type DifferenceKind, S, type SideName } from '../shared';
 import type { MirrorChannel } from './mirror-channel';
-import { S } from '../shared';
 
 export interface ShadowStats {
   primary: SideName;

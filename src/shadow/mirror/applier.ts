@@ -4,8 +4,7 @@
  * apply-postgres.ts (SQLite primary) and apply-sqlite.ts (PostgreSQL primary).
  */
 import type { ParamSlot } from '../../translator/types';
-import type { Answer } from '../shared';
-import type { MirrorOp } from '../shared';
+import type { Answer, MirrorOp } from '../shared';
 
 export interface OpResult {
   /** The secondary's answer; absent when the op was not run (not mirrorable, a no-op) or not compared. */

@@ -17,9 +17,8 @@ import { createdConcurrently } from '../../schema/concurrent-ddl';
 import { loadCatalog } from '../../schema/introspect';
 import { createTranslator, type Translator } from '../../translator';
 import type { Translation } from '../../translator/types';
-import type { Answer } from '../shared';
+import type { Answer, MirrorConfig, MirrorOp } from '../shared';
 import { CommitUnknown, errorAnswer, reviveArgs, SecondaryDown, type Applier, type OpResult } from './applier';
-import type { MirrorConfig, MirrorOp } from '../shared';
 
 /** Statements per round trip at most. */
 const BATCH = 200;

@@ -4,11 +4,11 @@
  * group is one SQLite transaction; a failing statement fails alone, as it does in SQLite.
  */
 import { loadBetterSqlite3 } from '../../adapter/load-sqlite';
-import type { Answer } from '../shared';
+import {
+  type Answer, C_NATIVE, C_STOP, type MirrorConfig, type MirrorOp, type NativeStatement, NOW_FUNCTION,
+  rewriteNow, sqliteNowText,
+} from '../shared';
 import { errorAnswer, reviveArgs, SecondaryDown, type Applier, type OpResult } from './applier';
-import { C_NATIVE, C_STOP, type MirrorConfig, type MirrorOp } from '../shared';
-import { NOW_FUNCTION, rewriteNow, sqliteNowText } from '../shared';
-import type { NativeStatement } from '../shared';
 
 interface SqliteDatabase {
   prepare(sql: string): NativeStatement;

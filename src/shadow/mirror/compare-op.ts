@@ -4,10 +4,8 @@
  * the statement matches, and when the statement has no ORDER BY any of them may be the one the
  * primary picked first (SQLite and PostgreSQL need not scan in the same order).
  */
-import type { Answer } from '../shared';
+import type { Answer, Difference, MirrorMethod } from '../shared';
 import { compareAnswers } from './compare';
-import type { Difference } from '../shared';
-import type { MirrorMethod } from '../shared';
 
 export interface Compared {
   difference: Difference | undefined;

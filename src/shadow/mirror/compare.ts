@@ -3,9 +3,8 @@
  * `changes` and errors. Both answers are already shaped as SQLite returns them; values compare by
  * meaning (canonical.ts), rows as multisets unless the statement has a top-level ORDER BY.
  */
-import type { Answer } from '../shared';
+import type { Answer, Difference } from '../shared';
 import { columnKeyer, sameKey, type Keyer } from './canonical';
-import type { Difference } from '../shared';
 import { columnsOf, isRowObject, keyRows, kindsIn, readCell, type KeyedRows } from './keyed-rows';
 
 export interface CompareOptions {

@@ -6,11 +6,13 @@
  */
 import type { ParamSlot } from '../../translator/types';
 import { fingerprint as fingerprintOf } from '../../translator/normalize';
-import type { Answer, SideName } from '../shared';
+import {
+  type Answer, defaultSecretColumns, type Difference, type DifferenceKind, learnAnswer, redactAnswer,
+  redactErrorText, redactParams, redactResultValue, type SecretColumns, type SideName, type StatementSecrets,
+  textRedaction,
+} from '../shared';
 import { callerFrame } from './caller-frame';
-import type { Difference, DifferenceKind } from '../shared';
 import { toJsonValue, type JsonValue } from './json-value';
-import { defaultSecretColumns, learnAnswer, redactAnswer, redactErrorText, redactParams, redactResultValue, textRedaction, type SecretColumns, type StatementSecrets } from '../shared';
 import { redactStatementText } from '../../policy/secrets';
 
 export type { JsonValue } from './json-value';

@@ -4,24 +4,22 @@
  * reordered), comparing answers, writing the divergence log, keeping the shared counters and the
  * progress table, reconnecting after an outage, and draining at close.
  */
-import { workerData } from 'node:worker_threads';
-import type { Answer } from '../shared';
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  type Answer, C_CLOSED, C_EXITED, C_METRICS, DIFFERENCE_KINDS, learnAnswer, type MirrorConfig, type MirrorOp,
+  S, type StatementMeta, type ToMirror, WireDecoder,
+} from '../shared';
 import { CommitUnknown, SecondaryDown, type Applier, type OpResult } from './applier';
 import { PostgresApplier, mirrorPool } from './apply-postgres';
 import { SqliteApplier } from './apply-sqlite';
-import { DIFFERENCE_KINDS } from '../shared';
 import { mirrorGap, mirrorOutage, mirrorResumed, notMirrorable, statementDivergence } from './divergence';
 import { DivergenceLog } from './divergence-log';
 import { compareOp } from './compare-op';
 import { DEFAULT_TIMESTAMP_TOLERANCE_MS } from './compare';
 import { ProgressTable } from './progress';
-import { C_CLOSED, C_EXITED, C_METRICS, S, type MirrorConfig, type MirrorOp, type StatementMeta, type ToMirror } from '../shared';
-import { parentPort } from 'node:worker_threads';
-import { WireDecoder } from '../shared';
 import { ForwardingRecorder } from '../../metrics/forward';
 import { setMetricsRecorder } from '../../metrics/record';
 import { knownSecrets, learnStatement } from '../../policy/secrets';
-import { learnAnswer } from '../shared';
 
 /**
  * One mirror: everything for one shadow-mode database, from its start to its close. The thread

@@ -8,7 +8,10 @@
  * earlier) has it replaced.
  */
 import type { Answer } from './answer';
-import { defaultSecretColumns, hashSecret, isSecretResultColumn, knownSecrets, redactText, statementSecrets, type SecretColumns, type StatementSecretInfo } from '../../policy/secrets';
+import {
+  defaultSecretColumns, hashSecret, isSecretResultColumn, knownSecrets, redactText, statementSecrets,
+  type SecretColumns, type StatementSecretInfo,
+} from '../../policy/secrets';
 
 export { DEFAULT_SECRET_COLUMNS, SecretColumns, defaultSecretColumns, extendSecretColumns, hashSecret } from '../../policy/secrets';
 export { redactParams, type RedactedParams } from './secret-params';

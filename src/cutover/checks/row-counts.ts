@@ -1,9 +1,6 @@
 /** Rows per registry table on each side: SQLite in one read snapshot, PostgreSQL in one query. */
-import { readExceptions } from '../migrate';
-import { MIGRATION_TABLES } from '../migrate';
-import type { PgClient } from '../migrate';
-import { quoteSchema } from '../schema/registry';
-import { beginSnapshot, endSnapshot, openRegistryFile } from '../migrate';
+import { beginSnapshot, endSnapshot, MIGRATION_TABLES, openRegistryFile, type PgClient, readExceptions } from '../../migrate';
+import { quoteSchema } from '../../schema/registry';
 
 export interface TableCounts {
   table: string;

@@ -2,12 +2,12 @@
  * Reads the shadow mirror's progress table, `"<schema>"._registry_mirror` (one row per process
  * that mirrored writes; docs/shadow-mode.md, Counters), written by the shadow backend. None yet: no mirror has run.
  */
-import type { PgClient } from '../migrate';
-import { quoteSchema } from '../schema/registry';
+import type { PgClient } from '../../migrate';
+import { quoteSchema } from '../../schema/registry';
 
 // The table the shadow mirror writes (src/shadow/mirror/progress.ts): one name for both sides.
-export { MIRROR_TABLE } from '../shadow/mirror';
-import { MIRROR_TABLE } from '../shadow/mirror';
+export { MIRROR_TABLE } from '../../shadow/mirror';
+import { MIRROR_TABLE } from '../../shadow/mirror';
 
 export interface MirrorRow {
   mirrorId: string;

@@ -4,9 +4,8 @@
  * the counts are shown but cannot be expected to match; once the file is gone, the line is skipped.
  */
 import fs from 'node:fs';
-import { MigrationError } from '../migrate';
-import type { PgClient } from '../migrate';
-import { failed, passed, skipped, sqliteFrozen, type CheckResult, type CutoverStage } from './check';
+import { MigrationError, type PgClient } from '../../migrate';
+import { failed, passed, skipped, sqliteFrozen, type CheckResult, type CutoverStage } from '../results';
 import { compareCounts, sqliteCounts, type TableCounts } from './row-counts';
 
 const TITLE = 'Row counts equal';

@@ -4,9 +4,9 @@
  * it. No mirror at all is expected before the canary, and a failure from the canary on: the
  * cutover must not go on without SQLite and PostgreSQL having been compared live.
  */
-import type { PgClient } from '../migrate';
-import { displayTime } from '../shadow/report';
-import { failed, passed, skipped, sqliteFrozen, type CheckResult, type CutoverStage } from './check';
+import type { PgClient } from '../../migrate';
+import { displayTime } from '../../shadow/report';
+import { failed, passed, skipped, sqliteFrozen, type CheckResult, type CutoverStage } from '../results';
 import { MIRROR_TABLE, readMirrors, type MirrorRow } from './mirror-rows';
 
 const TITLE = 'Mirror lag and gaps';

@@ -1,8 +1,6 @@
 /** The first two lines of the checklist: PostgreSQL answers, and REGISTRY_PG_SCHEMA holds all 8 tables. */
-import { describeUrl, MigrationError } from '../migrate';
-import { MIGRATION_TABLES } from '../migrate';
-import { connectPostgres, type PgClient } from '../migrate';
-import { failed, passed, type CheckResult } from './check';
+import { connectPostgres, describeUrl, MIGRATION_TABLES, MigrationError, type PgClient } from '../../migrate';
+import { failed, passed, type CheckResult } from '../results';
 
 export interface Reachable {
   check: CheckResult;

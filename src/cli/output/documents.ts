@@ -3,11 +3,14 @@
  * The commands build their documents as these types, so a change to one is a change to the type
  * that scripts reading the output compile against (exported as `Database.InitJson` and so on).
  */
-import type { InitResult } from '../migrate';
-import type { BackfillResult, DryRunResult, RegistryProfile, VerifyResult } from '../migrate';
-import type { TranslatedStatement } from '../migrate';
-import type { StatusResult } from '../cutover/status';
-import type { DivergenceSummary } from '../shadow/report';
+// Type-only imports of the files that declare the results, not of the folder indexes: these types
+// are part of the package's published declarations, which must not need pg's or better-sqlite3's
+// types, and an index re-exports modules whose declarations do.
+import type { InitResult } from '../../migrate/init/init';
+import type { BackfillResult, DryRunResult, RegistryProfile, VerifyResult } from '../../migrate/results';
+import type { TranslatedStatement } from '../../migrate/translate/translate-statement';
+import type { StatusResult } from '../../cutover/status';
+import type { DivergenceSummary } from '../../shadow/report/summary';
 
 /** `init --json`: the schema is ready; `backup` is where REGISTRY_DB was copied (null: no file). */
 export type InitJson = { ok: true } & InitResult;

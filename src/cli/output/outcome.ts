@@ -5,9 +5,9 @@
  * its job; and a failure is one sentence on stderr, saying what to do, without a stack trace or a
  * password.
  */
-import { redactSecrets } from '../adapter/redact';
-import { redactText, redactTree } from '../policy/secrets';
-import { MigrationError } from '../migrate';
+import { redactSecrets } from '../../adapter/redact';
+import { redactText, redactTree } from '../../policy/secrets';
+import { MigrationError } from '../../migrate';
 import type { FailureJson } from './documents';
 
 export const EXIT_OK = 0;

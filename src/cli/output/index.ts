@@ -1,0 +1,3 @@
+export * from './documents';
+export * from './outcome';
+export * from './progress-display';

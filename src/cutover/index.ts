@@ -1,0 +1,4 @@
+export * from './checks';
+export * from './results';
+export * from './stage';
+export * from './status';
