@@ -3,7 +3,7 @@
 // (the facade's form); and a LIMIT without ORDER BY against the same in rowid order.
 // `DATABASE_URL=postgres://... node bench/rowid.mjs` (after `npm run build`).
 import pg from 'pg';
-import { rowidSetupDdl } from '../dist/schema/rowid.js';
+import { rowidSetupDdl } from '../dist/schema/index.js';
 
 const ROUNDS = 21;
 const PER_ROUND = 200;

@@ -6,7 +6,7 @@ import Database from 'swarm-registry-adapter';
 import { tempDir } from './helpers/backends.mjs';
 
 const require = createRequire(import.meta.url);
-const { planOpen, DEFAULT_REGISTRY_DB } = require('../dist/adapter/config.js');
+const { planOpen, DEFAULT_REGISTRY_DB } = require('../dist/adapter/index.js');
 
 const URL_WITH_PASSWORD = 'postgresql://swarm:s3cret-pw@localhost:5432/swarmdb';
 

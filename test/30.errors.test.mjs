@@ -9,8 +9,8 @@ const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
 const { mapPgError, isConnectionLost, redactUrl, redactSecrets } = require('../dist/backends/postgres/errors.js');
 const { commitOutcomeUnknown } = require('../dist/backends/postgres/sync-errors.js');
-const { SqliteError } = require('../dist/adapter/errors.js');
-const { REGISTRY_SQLITE_DDL, createRegistrySchema } = require('../dist/schema/registry.js');
+const { SqliteError } = require('../dist/adapter/index.js');
+const { REGISTRY_SQLITE_DDL, createRegistrySchema } = require('../dist/schema/index.js');
 
 const catalog = {
   schema: 'engine_registry',

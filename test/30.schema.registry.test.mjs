@@ -5,7 +5,7 @@ import { createTestDatabase, withClient } from './helpers/pg.mjs';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
-const registry = require('../dist/schema/registry.js');
+const registry = require('../dist/schema/index.js');
 const { REGISTRY_SQLITE_DDL, REGISTRY_TABLES, REGISTRY_TABLE_DEFS, registryDdl, createRegistrySchema, setTimestampFormats, learnTimestampFormat } = registry;
 
 test('the SQLite DDL creates the 8 tables, and the parsed model matches what SQLite reports', (t) => {
@@ -115,7 +115,7 @@ test('setTimestampFormats records the format in the column comment, keeping othe
 
 
 test('a schema another session creates at the same moment counts as created, and nothing else does', async (t) => {
-  const { createdConcurrently } = require('../dist/schema/concurrent-ddl.js');
+  const { createdConcurrently } = require('../dist/schema/index.js');
   const { url } = await createTestDatabase(t);
   const failure = (sql) => withClient(url, (c) => c.query(sql).then(() => null, (error) => error));
   // What the losing session gets: a duplicate schema or table, or the catalog's unique violation.

@@ -6,14 +6,14 @@ import { createTestDatabase } from './helpers/pg.mjs';
 
 const require = createRequire(import.meta.url);
 export const translator = require('../dist/translator/index.js');
-export const { loadCatalog } = require('../dist/schema/introspect.js');
+export const { loadCatalog } = require('../dist/schema/index.js');
 const { jsonScalar } = require('../dist/backends/postgres/values.js');
 const Database = require('better-sqlite3');
 
 export const SCHEMA = 'engine_registry';
 
 /** The registry's 8 tables, as the migration plan gives them (SQLite dialect). */
-export const REGISTRY_DDL = translator.splitStatements(require('../dist/schema/registry-sqlite.js').REGISTRY_SQLITE_DDL);
+export const REGISTRY_DDL = translator.splitStatements(require('../dist/schema/index.js').REGISTRY_SQLITE_DDL);
 
 /** Rows both databases start with (literal SQLite INSERTs, translated for PostgreSQL). */
 export const SEED = [

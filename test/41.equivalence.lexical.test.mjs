@@ -11,7 +11,7 @@ import { AsyncDatabase, TranslationError } from 'swarm-registry-adapter';
 
 const require = createRequire(import.meta.url);
 const BetterSqlite3 = require('better-sqlite3');
-const { REGISTRY_SQLITE_DDL } = require('../dist/schema/registry-sqlite.js');
+const { REGISTRY_SQLITE_DDL } = require('../dist/schema/index.js');
 
 const pgBackend = postgresBackend(test);
 const WORKFLOW = "INSERT INTO workflows (id, name, version, path, steps) VALUES ('w', 'w', '1', '/w', '[]')";

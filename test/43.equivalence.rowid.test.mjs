@@ -10,7 +10,7 @@ import { createTestDatabase, withClient } from './helpers/pg.mjs';
 import { cli } from './60.migrate-helpers.mjs';
 
 const require = createRequire(import.meta.url);
-const { REGISTRY_SQLITE_DDL } = require('../dist/schema/registry.js');
+const { REGISTRY_SQLITE_DDL } = require('../dist/schema/index.js');
 const pg = postgresBackend(test);
 const sqlite = sqliteBackend();
 

@@ -11,7 +11,7 @@ import { tempDir } from './helpers/backends.mjs';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
-const { REGISTRY_SQLITE_DDL } = require('../dist/schema/registry.js');
+const { REGISTRY_SQLITE_DDL } = require('../dist/schema/index.js');
 const { runInit, runBackfill, runVerify, hashTextExtended, HashSum, sumToHex } = require('../dist/migrate/index.js');
 
 test("hashTextExtended is PostgreSQL's hashtextextended(text, 0), and HashSum its sum modulo 2^64", async (t) => {

@@ -12,7 +12,7 @@ import { tempDir } from './helpers/backends.mjs';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
-const { REGISTRY_SQLITE_DDL } = require('../dist/schema/registry.js');
+const { REGISTRY_SQLITE_DDL } = require('../dist/schema/index.js');
 const { runInit, runBackfill, runVerify, findMigrationTable, compareKeys, sumToHex, ChecksumTableReader, addChecksums, chunkOf, postgresChunkedChecksumSql } = require('../dist/migrate/index.js');
 
 // Byte order and a locale's order disagree on most of these pairs ('B' < 'a' by byte, not in en_US;

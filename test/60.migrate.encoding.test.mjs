@@ -9,7 +9,7 @@ import { tempDir } from './helpers/backends.mjs';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
-const { REGISTRY_SQLITE_DDL } = require('../dist/schema/registry.js');
+const { REGISTRY_SQLITE_DDL } = require('../dist/schema/index.js');
 const { runInit, runBackfill, runVerify, jsonbText, csvLine, findMigrationTable } = require('../dist/migrate/index.js');
 
 const AWKWARD = 'q\u0001uote\u0001\u0001 "dq" \\back\\slash\ttab\nnewline\r\ncrlf, comma é 😀';

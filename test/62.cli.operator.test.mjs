@@ -11,7 +11,7 @@ import { cli } from './60.migrate-helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const { seedRegistry } = require('../dist/migrate/index.js');
-const { planOpen } = require('../dist/adapter/config.js');
+const { planOpen } = require('../dist/adapter/index.js');
 
 function backupsIn(dir) {
   return fs.readdirSync(dir).filter((f) => f.includes('.backup-'));

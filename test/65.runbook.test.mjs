@@ -13,7 +13,7 @@ import { cli } from './60.migrate-helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const { seedRegistry } = require('../dist/migrate/index.js');
-const { runInMode } = require('../dist/demo/modes.js');
+const { runInMode } = require('../dist/demo/index.js');
 
 const check = (result, id) => result.json.checks.find((c) => c.id === id);
 

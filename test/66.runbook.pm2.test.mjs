@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { planOpen } = require('../dist/adapter/config.js');
+const { planOpen } = require('../dist/adapter/index.js');
 const ecosystem = require('../examples/ecosystem.config.js');
 const app = ecosystem.apps[0];
 

@@ -11,7 +11,7 @@ import { tempDir } from './helpers/backends.mjs';
 import { createTestDatabase, withClient } from './helpers/pg.mjs';
 
 const require = createRequire(import.meta.url);
-const { METRIC, METER_NAME } = require('../dist/metrics/instruments.js');
+const { METRIC, METER_NAME } = require('../dist/metrics/index.js');
 
 class TestReader extends MetricReader {
   async onForceFlush() {}

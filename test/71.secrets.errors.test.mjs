@@ -13,7 +13,7 @@ import { createTestDatabase } from './helpers/pg.mjs';
 import { tempDir } from './helpers/backends.mjs';
 
 const require = createRequire(import.meta.url);
-const { REGISTRY_SQLITE_DDL } = require('../dist/schema/registry-sqlite.js');
+const { REGISTRY_SQLITE_DDL } = require('../dist/schema/index.js');
 
 const RUN = crypto.randomBytes(4).toString('hex');
 const marker = (tag) => `whsec_MARKER_${tag}_${RUN}`;

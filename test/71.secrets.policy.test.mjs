@@ -5,8 +5,8 @@ import test from 'ava';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { statementSecrets, KnownSecrets, hashSecret, redactText, redactStatementText, MIN_SECRET_LENGTH } = require('../dist/policy/secrets.js');
-const { hashSecret: verifyHashOf } = require('../dist/policy/secret-columns.js');
+const { statementSecrets, KnownSecrets, hashSecret, redactText, redactStatementText, MIN_SECRET_LENGTH } = require('../dist/policy/index.js');
+const { hashSecret: verifyHashOf } = require('../dist/policy/index.js');
 const { secretHash } = require('../dist/migrate/index.js');
 
 const flags = (sql) => statementSecrets(sql).resultFlags;

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PG_MAJOR, PG_MAJORS, startEmbeddedPostgres } from './helpers/embedded-server.mjs';
-import { PG_MAJOR_RELEASES, pgMajorFolder } from '../dist/demo/embedded-postgres.js';
+import { PG_MAJOR_RELEASES, pgMajorFolder } from '../dist/demo/index.js';
 import { execFileSync } from 'node:child_process';
 
 // ava's package exports neither its CLI nor its package.json: find the CLI next to its main entry.

@@ -4,7 +4,7 @@
  * `require` inside the action), so a command, `--help` and a failure start without the rest.
  */
 import { Command, CommanderError } from 'commander';
-import { redactSecrets } from '../adapter/redact';
+import { redactSecrets } from '../adapter';
 import {
   registerBackfill, registerDemo, registerInit, registerReport, registerStatus, registerTranslate,
   registerVerify,

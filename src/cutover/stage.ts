@@ -3,8 +3,7 @@
  * REGISTRY_SQLITE_RETIRED exactly as the engine reads them (an operator runs `status` with the
  * engine's environment), so a bad value gets the adapter's own message.
  */
-import { planOpen } from '../adapter/config';
-import { ConfigurationError } from '../adapter/errors';
+import { ConfigurationError, planOpen } from '../adapter';
 import { MigrationError } from '../migrate';
 import type { CutoverStage } from './results';
 

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { UNFIXED } from './switches.mjs';
 
 const require = createRequire(import.meta.url);
-const { REGISTRY_SQLITE_DDL } = require('../../dist/schema/registry-sqlite.js');
+const { REGISTRY_SQLITE_DDL } = require('../../dist/schema/index.js');
 
 /** JSON as stored: compact, or as jsonb prints it while that difference is open. */
 const json = (compact, spaced) => (UNFIXED.jsonTextNormalized ? spaced : compact);

@@ -1,6 +1,6 @@
 /** `swarm-registry init [--print] [--json]` */
 import type { Command } from 'commander';
-import { registryDdl } from '../../schema/registry';
+import { registryDdl } from '../../schema';
 import { readSettings } from '../../migrate';
 import { action, type CommandOutcome, type InitJson, type InitPrintJson } from '../output';
 

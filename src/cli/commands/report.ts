@@ -8,15 +8,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_REGISTRY_DB, planOpen } from '../../adapter/config';
-import { ConfigurationError } from '../../adapter/errors';
-import { redactSecrets } from '../../adapter/redact';
+import { ConfigurationError, DEFAULT_REGISTRY_DB, planOpen, redactSecrets } from '../../adapter';
 import { MigrationError } from '../../migrate';
 import {
   buildTimeline, DEFAULT_WINDOW, formatSummary, LogReadError, parseWindow, readDivergenceLog, readLagHistory, renderHtmlReport, summarizeDivergences,
 } from '../../shadow/report';
 import { action, type CommandOutcome, EXIT_FAILED, EXIT_OK, redactDocument, type ReportJson } from '../output';
-import { DEFAULT_REGISTRY_SCHEMA } from '../../schema/registry';
+import { DEFAULT_REGISTRY_SCHEMA } from '../../schema';
 
 interface ReportFlags {
   log?: string;

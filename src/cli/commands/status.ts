@@ -1,6 +1,6 @@
 /** `swarm-registry status [--window 24h] [--log PATH] [--code DIR] [--data DIR] [--json]` */
 import type { Command } from 'commander';
-import { redactSecrets } from '../../adapter/redact';
+import { redactSecrets } from '../../adapter';
 import { MigrationError, readSettings } from '../../migrate';
 import { describeStage, type MirrorRow, readStage, type StatusResult } from '../../cutover';
 import { DEFAULT_WINDOW, displayTime, parseWindow } from '../../shadow/report';

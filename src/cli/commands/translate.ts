@@ -1,8 +1,7 @@
 /** `swarm-registry translate "<sql>" [--offline] [--json]` */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_REGISTRY_DB, planOpen } from '../../adapter/config';
-import { ConfigurationError } from '../../adapter/errors';
+import { ConfigurationError, DEFAULT_REGISTRY_DB, planOpen } from '../../adapter';
 import { MigrationError, type TranslatedStatement } from '../../migrate';
 import type { ParamSlot } from '../../translator';
 import { EXIT_FAILED, EXIT_FOUND_PROBLEMS, type TranslateJson, writeFailure, writeOutcome } from '../output';

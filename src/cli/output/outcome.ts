@@ -5,8 +5,8 @@
  * its job; and a failure is one sentence on stderr, saying what to do, without a stack trace or a
  * password.
  */
-import { redactSecrets } from '../../adapter/redact';
-import { redactText, redactTree } from '../../policy/secrets';
+import { redactSecrets } from '../../adapter';
+import { redactText, redactTree } from '../../policy';
 import { MigrationError } from '../../migrate';
 import type { FailureJson } from './documents';
 

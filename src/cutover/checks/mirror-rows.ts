@@ -3,7 +3,7 @@
  * that mirrored writes; docs/shadow-mode.md, Counters), written by the shadow backend. None yet: no mirror has run.
  */
 import type { PgClient } from '../../migrate';
-import { quoteSchema } from '../../schema/registry';
+import { quoteSchema } from '../../schema';
 
 // The table the shadow mirror writes (src/shadow/mirror/progress.ts): one name for both sides.
 export { MIRROR_TABLE } from '../../shadow/mirror';

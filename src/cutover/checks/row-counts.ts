@@ -1,6 +1,6 @@
 /** Rows per registry table on each side: SQLite in one read snapshot, PostgreSQL in one query. */
 import { beginSnapshot, endSnapshot, MIGRATION_TABLES, openRegistryFile, type PgClient, readExceptions } from '../../migrate';
-import { quoteSchema } from '../../schema/registry';
+import { quoteSchema } from '../../schema';
 
 export interface TableCounts {
   table: string;

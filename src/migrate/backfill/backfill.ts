@@ -7,7 +7,7 @@
  * that each carries about half the rows: PostgreSQL's parsing (JSONB, timestamps) and index upkeep
  * is the larger half of the work, and one backend process can only use one core.
  */
-import { setTimestampFormats } from '../../schema/registry';
+import { setTimestampFormats } from '../../schema';
 import { danglingReferences, restoreRowTriggers, skipRowTriggers } from './checks';
 import { commitChunk, isAlreadyPresent, type CopyMode } from './copy';
 import { advanceProgress, ensureBackfillState, readProgress, recordExceptions, resetProgress } from './state';

@@ -4,7 +4,7 @@
  * profile already found every dangling reference in the snapshot, and parents are copied first).
  * One anti-join per reference afterwards confirms that nothing points nowhere.
  */
-import { quoteSchema } from '../../schema/registry';
+import { quoteSchema } from '../../schema';
 import { ident, MIGRATION_TABLES, type PgClient } from '../core';
 
 /** True when per-row foreign-key checks are off for this session. */

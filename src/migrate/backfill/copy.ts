@@ -7,7 +7,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import { quoteSchema } from '../../schema/registry';
+import { quoteSchema } from '../../schema';
 import { ident, type MigrationTable, type PgClient } from '../core';
 import { CSV_COPY_OPTIONS } from '../copy';
 import { advanceProgress } from './state';

@@ -5,7 +5,7 @@
  * exactly once. `_registry_backfill_exceptions` lists the rows the operator chose to skip or whose
  * values were nulled, so that `verify` tells them apart from rows that went missing.
  */
-import { quoteSchema } from '../../schema/registry';
+import { quoteSchema } from '../../schema';
 import type { PgClient } from '../core';
 import type { RowException } from '../profile';
 

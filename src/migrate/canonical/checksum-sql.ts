@@ -17,7 +17,7 @@
  * writes `?` where PostgreSQL never does: its chunk differs and is compared row by row, by value,
  * which decides (a text '5' in an INTEGER column is the number 5 there).
  */
-import { quoteSchema } from '../../schema/registry';
+import { quoteSchema } from '../../schema';
 import { ident, type MigrationColumn, type MigrationTable } from '../core';
 
 /** The columns in row-text order: the non-JSON ones, then the JSON ones (table order within each). */

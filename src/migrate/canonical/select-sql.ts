@@ -2,7 +2,7 @@
  * The SELECT lists `verify` reads on each side: SQL that yields, per column, the canonical text
  * of values.ts (JSON excepted, which JavaScript canonicalises), in primary-key order by byte.
  */
-import { quoteSchema } from '../../schema/registry';
+import { quoteSchema } from '../../schema';
 import { ident, type MigrationColumn, type MigrationTable } from '../core';
 import { postgresEpochMs, sqliteEpochMs } from './checksum-sql';
 

@@ -7,28 +7,7 @@
 import crypto from 'node:crypto';
 import type { ColumnKind, MigrationTable } from '../core';
 import type { CanonicalValue } from '../results';
-import { hashSecret, knownSecrets } from '../../policy/secrets';
-
-/** JSON text with its object keys sorted and no spacing; text that is not JSON is marked, not thrown. */
-export function canonicalJson(text: string): string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return `?${text}`;
-  }
-  return stable(value);
-}
-
-function stable(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  let out = '{';
-  for (let i = 0; i < keys.length; i++) out += `${i ? ',' : ''}${JSON.stringify(keys[i])}:${stable(record[keys[i]!])}`;
-  return out + '}';
-}
+import { canonicalJson, hashSecret, knownSecrets } from '../../policy';
 
 /** Positions of the JSON columns of a table, whose values need canonicalJson. */
 export function jsonPositions(table: MigrationTable): number[] {

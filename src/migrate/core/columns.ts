@@ -2,10 +2,8 @@
  * The registry's tables as the migration tools see them: each column's kind (which decides how a
  * value is copied, checked and compared), its key and references, and which columns hold secrets.
  */
-import { defaultSecretColumns } from '../../policy/secret-columns';
-import { ROWID_COLUMN } from '../../schema/rowid';
-import { mapDeclaredType } from '../../schema/type-mapping';
-import { REGISTRY_TABLE_DEFS, type RegistryTable } from '../../schema/registry';
+import { defaultSecretColumns } from '../../policy';
+import { mapDeclaredType, REGISTRY_TABLE_DEFS, type RegistryTable, ROWID_COLUMN } from '../../schema';
 
 export type ColumnKind = 'text' | 'integer' | 'boolean' | 'json' | 'timestamp' | 'blob';
 
@@ -80,6 +78,4 @@ export function findMigrationTable(name: string): MigrationTable {
 }
 
 /** Double-quoted identifier (registry names are plain, but quoting keeps keywords like `type` safe). */
-export function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+export { quoteIdent as ident } from '../../policy';

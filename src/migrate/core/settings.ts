@@ -5,8 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_REGISTRY_DB, planOpen } from '../../adapter/config';
-import { ConfigurationError } from '../../adapter/errors';
+import { ConfigurationError, DEFAULT_REGISTRY_DB, planOpen } from '../../adapter';
 import { MigrationError } from '../results';
 
 type Env = Record<string, string | undefined>;

@@ -1,5 +1,5 @@
 /** `swarm-registry init`: checks and backs up the registry file, then creates the PostgreSQL schema (docs/cli.md, init). */
-import { createRegistrySchema, REGISTRY_TABLES } from '../../schema/registry';
+import { createRegistrySchema, REGISTRY_TABLES } from '../../schema';
 import { backupRegistry, type Backup } from './backup';
 import { connectPostgres, requireRegistryFile } from '../core';
 import { asMigrationError } from '../results';

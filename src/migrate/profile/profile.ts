@@ -4,7 +4,7 @@
  * timestamps, booleans other than 0/1, rows without a key), and each timestamp column's text format.
  * Reads inside the caller's snapshot; SQLite does the scanning, one cheap pass per table (scan.ts).
  */
-import { learnTimestampFormat } from '../../schema/registry';
+import { learnTimestampFormat } from '../../schema';
 import { compareKeys, ident, MIGRATION_TABLES, type SqliteDatabase } from '../core';
 import { type LooseFinding, type OrphanFinding, type RegistryProfile, type TimestampColumnProfile } from '../results';
 import { looseCondition, orphanSql, statName } from './sql';

@@ -1,5 +1,5 @@
 /** Repairs PostgreSQL from SQLite: rows written through a staging table as upserts, extras deleted. */
-import { quoteSchema } from '../../schema/registry';
+import { quoteSchema } from '../../schema';
 import { ChunkReader } from '../snapshot';
 import { copyText } from '../backfill';
 import { ident, type MigrationTable, type PgClient, type SqliteDatabase } from '../core';

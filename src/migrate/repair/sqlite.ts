@@ -7,8 +7,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { formatTimestamp } from '../../backends/postgres/values-timestamps';
-import type { TimestampFormat } from '../../schema/catalog';
-import { quoteSchema, timestampFormatFromComment } from '../../schema/registry';
+import { quoteSchema, type TimestampFormat, timestampFormatFromComment } from '../../schema';
 import { ident, type MigrationColumn, type MigrationTable, type PgClient, type SqliteDatabase } from '../core';
 import type { RepairTarget } from './repair';
 

@@ -2,7 +2,7 @@
  * Errors of the migration tools: one sentence saying what went wrong, to what, and what to do,
  * with every password removed. The CLI prints `message` as is; no stack trace reaches the operator.
  */
-import { redactSecrets, redactUrl } from '../../adapter/redact';
+import { redactSecrets, redactUrl } from '../../adapter';
 
 export class MigrationError extends Error {
   override name = 'MigrationError';

@@ -2,7 +2,7 @@
  * What the migration commands return (and print with --json): plain data, in a module that imports
  * no database driver, so the package's published types need neither pg's nor better-sqlite3's.
  */
-import type { TimestampFormat } from '../../schema/catalog';
+import type { TimestampFormat } from '../../schema';
 
 /** A value in the canonical form `verify` compares (migrate/canonical): its text, or null. */
 export type CanonicalValue = string | null;

@@ -5,7 +5,7 @@
  * locale's. On request it adds what a loose registry carries: orphan rows and loose values.
  * Used by the tests, the benchmark and the demo.
  */
-import { REGISTRY_SQLITE_DDL } from '../../schema/registry';
+import { REGISTRY_SQLITE_DDL } from '../../schema';
 import { loadBetterSqlite3 } from '../core';
 import { SEED_ROWS, type SeedContext } from './rows';
 

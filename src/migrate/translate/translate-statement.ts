@@ -4,12 +4,9 @@
  * transaction, so a missing table or column fails as `prepare` would), or against the registry's
  * own 8 tables offline.
  */
-import { TranslationError } from '../../adapter/errors';
+import { TranslationError } from '../../adapter';
 import { mapPgError } from '../../backends/postgres/errors';
-import { loadCatalog } from '../../schema/introspect';
-import { quoteSchema } from '../../schema/registry';
-import { registryCatalog } from '../../schema/registry-catalog';
-import type { SchemaCatalog } from '../../schema/catalog';
+import { loadCatalog, quoteSchema, registryCatalog, type SchemaCatalog } from '../../schema';
 import { translate, type Translation } from '../../translator';
 import { connectPostgres, type PgClient } from '../core';
 import { describeUrl, MigrationError } from '../results';

@@ -3,8 +3,7 @@
  * target: after a restart into shadow mode operators look for it as they look for
  * `Database initialized (PostgreSQL)` in postgres mode. REGISTRY_LOG_LEVEL=silent leaves it out.
  */
-import { info } from '../../adapter/log';
-import { redactUrl } from '../../adapter/redact';
+import { info, redactUrl } from '../../adapter';
 import type { SideName } from '../shared';
 
 const announced = new Set<string>();

@@ -7,9 +7,10 @@
  */
 import os from 'node:os';
 import crypto from 'node:crypto';
-import type { OpenPlan, DatabaseOptions } from '../../adapter/config';
-import { Statement, type ConnectionState } from '../../adapter/statement';
-import { createTransaction, type ControlStatement } from '../../adapter/transaction';
+import {
+  type ConnectionState, type ControlStatement, createTransaction, type DatabaseOptions, type OpenPlan,
+  Statement,
+} from '../../adapter';
 import type { Backend, BackendCapabilities, SqliteOnlyMember, TransactionFunction } from '../../backends/backend';
 import { splitStatements } from '../../translator/split';
 import type { SideName } from '../shared';

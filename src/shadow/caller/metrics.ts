@@ -4,7 +4,7 @@
  * shadow-mode database, removed when it closes.
  */
 import type { BatchObservableCallback, Observable } from '@opentelemetry/api';
-import { instruments, METRIC } from '../../metrics/instruments';
+import { instruments, METRIC } from '../../metrics';
 import { DIFFERENCE_KINDS } from '../shared';
 import type { ShadowStats } from './stats';
 

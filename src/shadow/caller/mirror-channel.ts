@@ -9,11 +9,10 @@
  * the process (`start`): a new thread, loading the translator and pg or better-sqlite3, costs
  * about 150 ms of CPU. At most MAX_PARKED wait, each for PARKED_MS at most.
  */
-import { knownSecrets } from '../../policy/known-secrets';
+import { knownSecrets } from '../../policy';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { isMetricsBatch, replayMetrics } from '../../metrics/forward';
-import { metricsRecorder } from '../../metrics/record';
+import { isMetricsBatch, metricsRecorder, replayMetrics } from '../../metrics';
 import {
   C_CLOSED, C_EXITED, C_METRICS, C_NATIVE, C_STOP, CONTROL_SLOTS, type MirrorConfig, type MirrorOp, S,
   STATS_SLOTS, WireEncoder,

@@ -12,6 +12,7 @@
  * and DEFAULT VALUES keep each database's default (the comparator's tolerance covers them).
  */
 import { isTrivia, tokenize, type Token } from '../../translator/tokenizer';
+import { quoteIdent } from '../../policy';
 
 /** The columns of `table` whose default is the current time (lower case), if any. */
 export type NowDefaults = (table: string) => readonly string[] | undefined;
@@ -60,7 +61,7 @@ export function fillNowDefaults(sql: string, nowDefaults: NowDefaults): string {
     if (tokens[sig[at]!]?.type !== 'comma') break;
     at++;
   }
-  const inserts = new Map<number, string>([[columnsClose, missing.map((c) => `, "${c.replace(/"/g, '""')}"`).join('')]]);
+  const inserts = new Map<number, string>([[columnsClose, missing.map((c) => `, ${quoteIdent(c)}`).join('')]]);
   const values = missing.map(() => ', CURRENT_TIMESTAMP').join('');
   for (const close of rowCloses) inserts.set(close, values);
   return tokens.map((t, i) => (inserts.get(i) ?? '') + t.text).join('');

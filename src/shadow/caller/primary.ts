@@ -2,8 +2,7 @@
  * The primary side of shadow mode, one per REGISTRY_PRIMARY: a backend, and how to get a
  * StatementEngine from it that takes the adapter's 'now'.
  */
-import type { OpenPlan } from '../../adapter/config';
-import type { StatementEngine } from '../../adapter/statement';
+import type { OpenPlan, StatementEngine } from '../../adapter';
 import type { Backend } from '../../backends/backend';
 import { PostgresBackend } from '../../backends/postgres';
 import { SqliteBackend } from '../../backends/sqlite';
@@ -11,6 +10,7 @@ import { type NativeStatement, NOW_FUNCTION, rewriteNow, SqlitePrimaryEngine, ty
 import type { NowDefaults } from './now-defaults';
 import type { ShadowSession } from './session';
 import { UnholdableArgs } from './unholdable-args';
+import { quoteIdent } from '../../policy';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 
@@ -55,13 +55,13 @@ export function sqlitePrimary(filename: string, options: object, database: objec
   // sra_now(): the statement's 'now', set by the adapter before each run (see shared/now-rewrite.ts).
   backend.sqliteOnly('function', database, [NOW_FUNCTION, { deterministic: false }, () => session().nowText]);
   const defaults = perTable((table) => {
-    const columns = backend.pragma(`table_info("${table.replace(/"/g, '""')}")`, false, database) as Array<{ name: string; dflt_value: string | null }>;
+    const columns = backend.pragma(`table_info(${quoteIdent(table)})`, false, database) as Array<{ name: string; dflt_value: string | null }>;
     return columns.filter((c) => c.dflt_value !== null && SQLITE_NOW_DEFAULTS.has(c.dflt_value.toUpperCase().replace(/\s+/g, ''))).map((c) => c.name.toLowerCase());
   });
   const pragma = <T>(source: string): T => backend.pragma(source, false, database) as T;
   const unholdable = new UnholdableArgs(
     () => pragma<Array<{ name: string; type: string }>>('table_list').filter((t) => t.type === 'table' && !t.name.startsWith('sqlite_')).map((t) => t.name),
-    (table) => pragma<Array<{ name: string; type: string }>>(`table_info("${table.replace(/"/g, '""')}")`),
+    (table) => pragma<Array<{ name: string; type: string }>>(`table_info(${quoteIdent(table)})`),
   );
   const side: PrimarySide = {
     backend,

@@ -2,7 +2,7 @@
  * Shadow mode's own knobs, beyond the adapter's own (config.ts; all listed in docs/runbook.md, Configuration): each an environment variable, overridable by a
  * constructor option, checked like the others (a bad value names the variable and what is allowed).
  */
-import { ConfigurationError } from '../../adapter/errors';
+import { ConfigurationError } from '../../adapter';
 
 export interface ShadowSettings {
   /** Ops the mirror may be behind before new ones are dropped (and reported as a gap). */

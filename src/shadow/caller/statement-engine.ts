@@ -4,7 +4,7 @@
  * the sampled reads, each with the primary's answer for the comparison).
  */
 import type { ColumnDefinition, RunResult } from '../../backends/backend';
-import type { ReadMode, RowIterator, RowShape, StatementEngine } from '../../adapter/statement';
+import type { ReadMode, RowIterator, RowShape, StatementEngine } from '../../adapter';
 import type { TransactionOp } from '../../translator/types';
 import type { Answer, MirrorMethod, MirrorOp, StatementMeta } from '../shared';
 import { referencedNames } from './transaction-op';

@@ -8,8 +8,7 @@
  */
 import { BindingPlan } from '../../backends/postgres/binding';
 import { refuseUnholdable } from '../../backends/postgres/values-unholdable';
-import type { ColumnInfo, SchemaCatalog, TableInfo } from '../../schema/catalog';
-import { mapDeclaredType } from '../../schema/type-mapping';
+import { type ColumnInfo, mapDeclaredType, type SchemaCatalog, type TableInfo } from '../../schema';
 import { translate } from '../../translator/translate';
 
 const INT64_LIMIT = 2 ** 63;

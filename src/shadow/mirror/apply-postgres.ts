@@ -12,13 +12,12 @@ import { RowShaper } from '../../backends/postgres/values';
 import { pinnedSetStatements } from '../../backends/postgres/session-settings';
 import { ConnectionPool, type PgConnection } from '../../backends/postgres/worker-connections';
 import { WireQuery, type WireBatch, type WireStep } from '../../backends/postgres/worker-wire-query';
-import type { SchemaCatalog } from '../../schema/catalog';
-import { createdConcurrently } from '../../schema/concurrent-ddl';
-import { loadCatalog } from '../../schema/introspect';
+import { createdConcurrently, loadCatalog, type SchemaCatalog } from '../../schema';
 import { createTranslator, type Translator } from '../../translator';
 import type { Translation } from '../../translator/types';
 import type { Answer, MirrorConfig, MirrorOp } from '../shared';
 import { CommitUnknown, errorAnswer, reviveArgs, SecondaryDown, type Applier, type OpResult } from './applier';
+import { quoteIdent } from '../../policy';
 
 /** Statements per round trip at most. */
 const BATCH = 200;
@@ -29,7 +28,7 @@ type Prepared =
   | { kind: 'statement'; translation: Translation; values: unknown[]; simple: boolean; name: string | undefined };
 
 export function pgSetup(schema: string): string[] {
-  return [`SET search_path TO ${quote(schema)}`, ...pinnedSetStatements()];
+  return [`SET search_path TO ${quoteIdent(schema)}`, ...pinnedSetStatements()];
 }
 
 export function mirrorPool(config: MirrorConfig, poolSize: number): ConnectionPool {
@@ -234,7 +233,7 @@ export class PostgresApplier implements Applier {
     const schema = this.config.pgSchema;
     const found = await must(conn, { steps: [{ text: 'SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1', values: [schema], target: true }] });
     if (found.results[0]!.rows.length === 0) {
-      await must(conn, { simple: `CREATE SCHEMA IF NOT EXISTS ${quote(schema)}` }).catch((error: unknown) => {
+      await must(conn, { simple: `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}` }).catch((error: unknown) => {
         if (!createdConcurrently(error)) throw error; // the progress writer (or another process) made it meanwhile
       });
     }
@@ -255,6 +254,3 @@ function info(t: Translation): Pick<OpResult, 'ordered' | 'slots' | 'tables' | '
   return { ordered: t.ordered, slots: t.slots, tables: t.tables, ...(t.columnNames ? { columnNames: t.columnNames } : {}) };
 }
 
-function quote(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}

@@ -3,7 +3,7 @@
  * file, so after the flip SQLite still gets every write and a rollback is one variable away. A
  * group is one SQLite transaction; a failing statement fails alone, as it does in SQLite.
  */
-import { loadBetterSqlite3 } from '../../adapter/load-sqlite';
+import { loadBetterSqlite3 } from '../../adapter';
 import {
   type Answer, C_NATIVE, C_STOP, type MirrorConfig, type MirrorOp, type NativeStatement, NOW_FUNCTION,
   rewriteNow, sqliteNowText,

@@ -8,6 +8,7 @@
  * A key starts with one letter saying what it is: n null, d number, s text, j JSON, t instant
  * (milliseconds), b bytes (hex), o any other object. Only `t` keys are compared with a tolerance.
  */
+import { stableJson } from '../../policy';
 import { timestampInstant } from './timestamps';
 
 export type Keyer = (value: unknown) => string;
@@ -94,37 +95,4 @@ function parseJsonContainer(text: string): object | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** JSON with object keys sorted, so that key order never matters. */
-export function stableJson(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-    case 'boolean':
-      return String(value);
-    case 'bigint':
-      return value.toString();
-    case 'object':
-      return value === null ? 'null' : objectJson(value);
-    default:
-      return 'null';
-  }
-}
-
-function objectJson(value: object): string {
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + stableJson(value[i]);
-    return out + ']';
-  }
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (value instanceof Uint8Array) return JSON.stringify(Buffer.from(value).toString('hex'));
-  const object = value as Record<string, unknown>;
-  const keys = Object.keys(object);
-  if (keys.length > 1) keys.sort();
-  let out = '{';
-  for (let i = 0; i < keys.length; i++) out += (i === 0 ? '' : ',') + JSON.stringify(keys[i]) + ':' + stableJson(object[keys[i]!]);
-  return out + '}';
 }

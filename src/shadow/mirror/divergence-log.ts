@@ -7,8 +7,8 @@
  * Plain synchronous fs under the hood, so it works the same in a worker thread.
  */
 import fs from 'node:fs';
-import { redactSecrets } from '../../adapter/redact';
-import { redactTree } from '../../policy/secrets';
+import { redactSecrets } from '../../adapter';
+import { redactTree } from '../../policy';
 import type { DivergenceRecord, LogSummaryRecord } from './divergence';
 import { safeStringify } from './json-value';
 import { rotateIfFull } from '../shared';

@@ -13,7 +13,7 @@ import {
 } from '../shared';
 import { callerFrame } from './caller-frame';
 import { toJsonValue, type JsonValue } from './json-value';
-import { redactStatementText } from '../../policy/secrets';
+import { redactStatementText } from '../../policy';
 
 export type { JsonValue } from './json-value';
 

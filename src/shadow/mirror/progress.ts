@@ -9,6 +9,7 @@ import os from 'node:os';
 import type { ConnectionPool } from '../../backends/postgres/worker-connections';
 import { runWire } from './apply-postgres';
 import type { MirrorConfig } from '../shared';
+import { quoteIdent } from '../../policy';
 
 export const MIRROR_TABLE = '_registry_mirror';
 export const LAG_TABLE = '_registry_mirror_lag';
@@ -36,8 +37,8 @@ export class ProgressTable {
   #inflight: Promise<void> = Promise.resolve();
 
   constructor(private readonly pool: ConnectionPool, private readonly config: MirrorConfig) {
-    this.#table = `"${config.pgSchema.replace(/"/g, '""')}".${MIRROR_TABLE}`;
-    this.#lagTable = `"${config.pgSchema.replace(/"/g, '""')}".${LAG_TABLE}`;
+    this.#table = `${quoteIdent(config.pgSchema)}.${MIRROR_TABLE}`;
+    this.#lagTable = `${quoteIdent(config.pgSchema)}.${LAG_TABLE}`;
   }
 
   /**
@@ -56,7 +57,7 @@ export class ProgressTable {
     try {
       conn = await this.pool.acquire();
       if (!this.#created) {
-        const ddl = `CREATE SCHEMA IF NOT EXISTS "${this.config.pgSchema.replace(/"/g, '""')}"; CREATE TABLE IF NOT EXISTS ${this.#table} (mirror_id text PRIMARY KEY, host text, pid integer, primary_side text, started_at timestamptz, updated_at timestamptz, enqueued bigint, applied bigint, lag_ms bigint, queue_depth integer, gaps bigint, overflow bigint, outages bigint, closed boolean);
+        const ddl = `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.config.pgSchema)}; CREATE TABLE IF NOT EXISTS ${this.#table} (mirror_id text PRIMARY KEY, host text, pid integer, primary_side text, started_at timestamptz, updated_at timestamptz, enqueued bigint, applied bigint, lag_ms bigint, queue_depth integer, gaps bigint, overflow bigint, outages bigint, closed boolean);
           CREATE TABLE IF NOT EXISTS ${this.#lagTable} (mirror_id text NOT NULL, at timestamptz NOT NULL, lag_ms bigint, queue_depth integer, applied bigint, gaps bigint);
           CREATE INDEX IF NOT EXISTS ${LAG_TABLE}_at ON ${this.#lagTable} (at);
           DELETE FROM ${this.#lagTable} WHERE at < now() - interval '${LAG_KEEP_DAYS} days'`;

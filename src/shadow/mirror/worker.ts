@@ -17,9 +17,8 @@ import { DivergenceLog } from './divergence-log';
 import { compareOp } from './compare-op';
 import { DEFAULT_TIMESTAMP_TOLERANCE_MS } from './compare';
 import { ProgressTable } from './progress';
-import { ForwardingRecorder } from '../../metrics/forward';
-import { setMetricsRecorder } from '../../metrics/record';
-import { knownSecrets, learnStatement } from '../../policy/secrets';
+import { ForwardingRecorder, setMetricsRecorder } from '../../metrics';
+import { knownSecrets, learnStatement } from '../../policy';
 
 /**
  * One mirror: everything for one shadow-mode database, from its start to its close. The thread

@@ -3,7 +3,7 @@
  * `_registry_mirror_lag` (mirror/progress.ts), read from PostgreSQL when DATABASE_URL is given.
  */
 import pg from 'pg';
-import { quoteSchema } from '../../schema/registry';
+import { quoteSchema } from '../../schema';
 import { LAG_TABLE } from '../mirror';
 
 export interface LagSample {

@@ -3,7 +3,7 @@
  * already hashed secrets, but a log can come from an older version or another writer, and a
  * report is what gets pasted into tickets. Hashing is idempotent, so redacted values stay as they are.
  */
-import { redactSecrets } from '../../adapter/redact';
+import { redactSecrets } from '../../adapter';
 import type { LoggedRecord } from './read';
 import { defaultSecretColumns, hashSecret, redactErrorText, type SecretColumns } from '../shared';
 

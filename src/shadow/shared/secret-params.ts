@@ -7,7 +7,7 @@
  * array spreads anonymous values, one plain object holds the named ones).
  */
 import type { ParamSlot } from '../../translator/types';
-import { hashSecret, knownSecrets, statementSecrets, type SecretColumns } from '../../policy/secrets';
+import { hashSecret, knownSecrets, statementSecrets, type SecretColumns } from '../../policy';
 
 export interface RedactedParams {
   params: unknown[];

@@ -11,9 +11,9 @@ import type { Answer } from './answer';
 import {
   defaultSecretColumns, hashSecret, isSecretResultColumn, knownSecrets, redactText, statementSecrets,
   type SecretColumns, type StatementSecretInfo,
-} from '../../policy/secrets';
+} from '../../policy';
 
-export { DEFAULT_SECRET_COLUMNS, SecretColumns, defaultSecretColumns, extendSecretColumns, hashSecret } from '../../policy/secrets';
+export { DEFAULT_SECRET_COLUMNS, SecretColumns, defaultSecretColumns, extendSecretColumns, hashSecret } from '../../policy';
 export { redactParams, type RedactedParams } from './secret-params';
 export { redactErrorText, hideKnownValues, type TextRedaction } from './secret-text';
 

@@ -4,7 +4,7 @@
  * caller's row mode. Binding errors come from better-sqlite3 itself, when the statement runs.
  */
 import type { ColumnDefinition, RunResult } from '../../backends/backend';
-import type { ReadMode, RowIterator, RowShape, StatementEngine } from '../../adapter/statement';
+import type { ReadMode, RowIterator, RowShape, StatementEngine } from '../../adapter';
 
 /** The parts of better-sqlite3's Statement used here. */
 export interface NativeStatement {

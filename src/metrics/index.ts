@@ -1,0 +1,3 @@
+export * from './forward';
+export * from './instruments';
+export * from './record';
