@@ -26,7 +26,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerStatus(program);
   registerTranslate(program);
-  registerDemo(program);
+  registerDemo(program, main);
   acceptDatabaseUrlFlag(program);
   return program;
 }

@@ -2,3 +2,4 @@
 export * from './embedded-postgres';
 export * from './modes';
 export * from './run-demo';
+export * from './run-cli';

@@ -10,9 +10,10 @@ export interface CliRun {
   milliseconds: number;
 }
 
-export async function runCli(args: string[]): Promise<CliRun> {
-  // Required here, not imported: cli/main registers the demo command, which leads back to this file.
-  const { main } = require('../cli/main') as typeof import('../cli/main');
+/** The CLI's entry, `main` of src/cli/main.ts: handed in by the demo command, which the CLI registers. */
+export type CliMain = (argv: string[]) => Promise<number>;
+
+export async function runCli(main: CliMain, args: string[]): Promise<CliRun> {
   const chunks: string[] = [];
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);

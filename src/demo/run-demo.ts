@@ -12,7 +12,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres'
 import { runInMode, type ModeRun } from './modes';
 import { command, heading, indented, look, say, seconds } from './narrate';
 import { count } from '../cli/output';
-import { runCli } from './run-cli';
+import { runCli, type CliMain } from './run-cli';
 import { summaryTable, type SummaryRow } from './summary';
 
 export interface DemoOptions {
@@ -20,6 +20,8 @@ export interface DemoOptions {
   rows: number;
   /** Keep the temporary folder (and say where it is). */
   keep: boolean;
+  /** Runs one `swarm-registry` command in this process (the CLI's `main`). */
+  main: CliMain;
 }
 
 const STEPS = 10;
@@ -56,7 +58,7 @@ async function rehearse(folder: string, options: DemoOptions, onServer: (s: Embe
   };
   const cli = async (args: string[]) => {
     command(`swarm-registry ${args.join(' ')}`);
-    const run = await runCli(args);
+    const run = await runCli(options.main, args);
     indented(run.output);
     return run;
   };

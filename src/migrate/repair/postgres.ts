@@ -4,7 +4,7 @@ import { ChunkReader } from '../snapshot';
 import { copyText } from '../backfill';
 import { ident, type MigrationTable, type PgClient, type SqliteDatabase } from '../core';
 import type { ExceptionPlan, RowException } from '../profile';
-import type { RepairTarget } from './repair';
+import type { RepairTarget } from './target';
 
 export class PostgresRepairTarget implements RepairTarget {
   private readonly plan: ExceptionPlan;

@@ -15,20 +15,13 @@ import { diffRows, isRowError, postgresRowProblem, type RowProblem, sqliteRowPro
 import { indexExceptions, VerifyChunkReader, type CanonicalRow } from '../snapshot';
 import { PostgresRepairTarget } from './postgres';
 import { SqliteRepairTarget } from './sqlite';
+import type { RepairTarget } from './target';
+export type { RepairTarget };
 export type { RepairDirection, RepairCounts, RepairResult };
-
 
 export interface KeyRange {
   afterKey: string | null;
   upToKey: string | null;
-}
-
-
-
-/** One side's way of applying a range's fix in a transaction. */
-export interface RepairTarget {
-  deleteKeys(table: MigrationTable, keys: string[]): Promise<void>;
-  writeKeys(table: MigrationTable, keys: string[]): Promise<void>;
 }
 
 export interface RepairOptions {

@@ -9,7 +9,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { formatTimestamp } from '../../backends/postgres/values-timestamps';
 import { quoteSchema, type TimestampFormat, timestampFormatFromComment } from '../../schema';
 import { ident, type MigrationColumn, type MigrationTable, type PgClient, type SqliteDatabase } from '../core';
-import type { RepairTarget } from './repair';
+import type { RepairTarget } from './target';
 
 function selectExpression(column: MigrationColumn): string {
   const c = ident(column.name);

@@ -1,6 +1,6 @@
 /** The row generators of seed.ts, one per table; each returns how many rows it wrote. */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { SeedOptions } from './seed';
+import type { SeedOptions } from './options';
 
 export interface SeedContext {
   random: () => number;

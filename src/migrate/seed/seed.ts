@@ -7,19 +7,10 @@
  */
 import { REGISTRY_SQLITE_DDL } from '../../schema';
 import { loadBetterSqlite3 } from '../core';
+import type { SeedOptions } from './options';
 import { SEED_ROWS, type SeedContext } from './rows';
+export type { SeedOptions };
 
-export interface SeedOptions {
-  /** About how many rows in all (at least a few per table). */
-  rows: number;
-  /** Rows whose references point nowhere (the engine's FK-less writes). */
-  orphans?: boolean;
-  /** Values SQLite's loose typing let in: text in an INTEGER column, invalid JSON, ... */
-  loose?: boolean;
-  /** Journal mode of the file; the engine runs in WAL. */
-  journalMode?: 'wal' | 'delete';
-  seed?: number;
-}
 
 /** Share of the rows per table, parents first. */
 const SHARES: ReadonlyArray<[string, number]> = [
