@@ -4,3 +4,4 @@ export * from './known-secrets';
 export * from './secret-columns';
 export * from './secret-statement';
 export * from './secrets';
+export * from './transaction-statements';

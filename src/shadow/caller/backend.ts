@@ -23,7 +23,7 @@ import { ShadowStatementEngine } from './statement-engine';
 import { readShadowStats, type ShadowStats } from './stats';
 import { observeShadow } from './metrics';
 import { announceShadow } from './announce';
-import { transactionOp } from './transaction-op';
+import { transactionOp } from '../../policy';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 

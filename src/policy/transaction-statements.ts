@@ -1,9 +1,10 @@
 /**
  * Recognises SQLite's transaction statements (BEGIN, COMMIT/END, ROLLBACK [TO], SAVEPOINT,
- * RELEASE) from their tokens, so shadow mode knows where a transaction starts and how it ends.
+ * RELEASE) from their tokens, without translating them: shadow mode knows from it where a
+ * transaction starts and how it ends, on the caller's thread.
  */
-import { isTrivia, tokenize, type Token } from '../../translator/tokenizer';
-import type { TransactionOp } from '../../translator/types';
+import { isTrivia, tokenize, type Token } from '../translator/tokenizer';
+import type { TransactionOp } from '../translator/types';
 
 export function transactionOp(sql: string): TransactionOp | undefined {
   let tokens: Token[];
@@ -47,25 +48,4 @@ export function transactionOp(sql: string): TransactionOp | undefined {
     default:
       return undefined;
   }
-}
-
-/** The first keyword of a statement (upper case), or '' when there is none. */
-export function firstWord(sql: string): string {
-  try {
-    const t = tokenize(sql).find((x) => !isTrivia(x));
-    return t?.type === 'word' ? t.value : '';
-  } catch {
-    return '';
-  }
-}
-
-/** Names the statement calls as functions or reads as tables (for SQLite-only members). */
-export function referencedNames(sql: string): Set<string> {
-  const names = new Set<string>();
-  try {
-    for (const t of tokenize(sql)) if (t.type === 'word' || t.type === 'qident') names.add((t.type === 'word' ? t.text : t.value).toLowerCase());
-  } catch {
-    // unreadable SQL: SQLite refuses it at prepare
-  }
-  return names;
 }
