@@ -3,6 +3,7 @@
  * of values.ts (JSON excepted, which JavaScript canonicalises), in primary-key order by byte.
  */
 import { quoteSchema } from '../../schema';
+import { quoteLiteral } from '../../policy';
 import { ident, type MigrationColumn, type MigrationTable } from '../core';
 import { postgresEpochMs, sqliteEpochMs } from './checksum-sql';
 
@@ -48,9 +49,8 @@ export function sqliteCanonicalSql(table: MigrationTable, range: { after: boolea
 export function postgresCanonicalSql(schema: string, table: MigrationTable, range?: { after: string | null; upTo: string | null }): string {
   const key = ident(table.key);
   const where: string[] = [];
-  const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
-  if (range?.after != null) where.push(`${key} > ${literal(range.after)} COLLATE "C"`);
-  if (range?.upTo != null) where.push(`${key} <= ${literal(range.upTo)} COLLATE "C"`);
+  if (range?.after != null) where.push(`${key} > ${quoteLiteral(range.after)} COLLATE "C"`);
+  if (range?.upTo != null) where.push(`${key} <= ${quoteLiteral(range.upTo)} COLLATE "C"`);
   return `SELECT ${table.columns.map(postgresExpression).join(', ')} FROM ${quoteSchema(schema)}.${ident(table.name)}
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${key} COLLATE "C"`;
 }
