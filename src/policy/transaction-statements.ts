@@ -4,7 +4,7 @@
  * transaction starts and how it ends, on the caller's thread.
  */
 import { isTrivia, tokenize, type Token } from '../translator/tokenizer';
-import type { TransactionOp } from '../translator/types';
+import type { TransactionOp } from '../translator';
 
 export function transactionOp(sql: string): TransactionOp | undefined {
   let tokens: Token[];

@@ -12,7 +12,7 @@ import {
   Statement,
 } from '../../adapter';
 import type { Backend, BackendCapabilities, SqliteOnlyMember, TransactionFunction } from '../../backends/backend';
-import { splitStatements } from '../../translator/split';
+import { splitStatements } from '../../translator';
 import type { SideName } from '../shared';
 import { MirrorChannel } from './mirror-channel';
 import { fillNowDefaults } from './now-defaults';

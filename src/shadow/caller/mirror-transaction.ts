@@ -4,7 +4,7 @@
  * ROLLBACK TO drops what followed the mark, RELEASE forgets the mark, and the RELEASE of a
  * savepoint that began the transaction commits it (SQLite's rules).
  */
-import type { TransactionOp } from '../../translator/types';
+import type { TransactionOp } from '../../translator';
 import type { MirrorOp } from '../shared';
 
 interface Mark {

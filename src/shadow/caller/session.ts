@@ -3,7 +3,7 @@
  * 'now', the open transaction's buffer, the read sample, and the SQLite-only names the
  * application registered (statements using them cannot be mirrored).
  */
-import type { TransactionOp } from '../../translator/types';
+import type { TransactionOp } from '../../translator';
 import type { MirrorChannel } from './mirror-channel';
 import { type MirrorOp, sqliteNowText } from '../shared';
 import { MirrorTransaction } from './mirror-transaction';

@@ -5,7 +5,7 @@
  */
 import type { ColumnDefinition, RunResult } from '../../backends/backend';
 import type { ReadMode, RowIterator, RowShape, StatementEngine } from '../../adapter';
-import type { TransactionOp } from '../../translator/types';
+import type { TransactionOp } from '../../translator';
 import type { Answer, MirrorMethod, MirrorOp, StatementMeta } from '../shared';
 import { referencedNames } from './statement-words';
 import { columnsOf, copyArgs, copyRow, copyRows, flattenRows } from './row-copy';

@@ -9,7 +9,7 @@
 import { BindingPlan } from '../../backends/postgres/binding';
 import { refuseUnholdable } from '../../backends/postgres/values-unholdable';
 import { type ColumnInfo, mapDeclaredType, type SchemaCatalog, type TableInfo } from '../../schema';
-import { translate } from '../../translator/translate';
+import { translate } from '../../translator';
 
 const INT64_LIMIT = 2 ** 63;
 

@@ -3,7 +3,7 @@
  * transaction, and return each op's answer shaped as SQLite returns it. Two implementations:
  * apply-postgres.ts (SQLite primary) and apply-sqlite.ts (PostgreSQL primary).
  */
-import type { ParamSlot } from '../../translator/types';
+import type { ParamSlot } from '../../translator';
 import type { Answer, MirrorOp } from '../shared';
 
 export interface OpResult {

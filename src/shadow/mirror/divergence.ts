@@ -4,8 +4,7 @@
  * caller's frame, with secret values hashed and large results cut to a few rows; the mirror's own
  * events (not mirrorable, gaps, outages) are records of the same log.
  */
-import type { ParamSlot } from '../../translator/types';
-import { fingerprint as fingerprintOf } from '../../translator/normalize';
+import { fingerprint as fingerprintOf, type ParamSlot } from '../../translator';
 import {
   type Answer, defaultSecretColumns, type Difference, type DifferenceKind, learnAnswer, redactAnswer,
   redactErrorText, redactParams, redactResultValue, type SecretColumns, type SideName, type StatementSecrets,

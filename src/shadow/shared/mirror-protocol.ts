@@ -3,7 +3,7 @@
  * layout of the shared counters both threads read (shadowStats() reads them synchronously).
  */
 import type { RowShape } from '../../adapter';
-import type { ParamSlot } from '../../translator/types';
+import type { ParamSlot } from '../../translator';
 import type { Answer, SideName } from './answer';
 
 export type MirrorMethod = 'run' | 'get' | 'all' | 'iterate' | 'exec' | 'pragma';

@@ -6,7 +6,7 @@
  * the process already knows as a secret. The walk follows better-sqlite3's binding rules (an
  * array spreads anonymous values, one plain object holds the named ones).
  */
-import type { ParamSlot } from '../../translator/types';
+import type { ParamSlot } from '../../translator';
 import { hashSecret, knownSecrets, statementSecrets, type SecretColumns } from '../../policy';
 
 export interface RedactedParams {

@@ -3,8 +3,7 @@
  * details and failing rows of tables with secrets, values the caller bound, values this process
  * has seen pass through a secret column, and passwords of database URLs.
  */
-import { redactText } from '../../policy';
-import type { SecretColumns } from '../../policy';
+import { redactText, type SecretColumns } from '../../policy';
 
 export interface TextRedaction {
   secrets: SecretColumns;
