@@ -1,4 +1,3 @@
 export * from './checks';
-export * from './results';
 export * from './stage';
 export * from './status';

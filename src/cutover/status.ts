@@ -6,8 +6,7 @@
 import fs from 'node:fs';
 import { MigrationError } from '../migrate';
 import { checkCode, checkCounts, checkData, checkDivergences, checkMirror, checkReachable, checkTables } from './checks';
-import { type CheckResult, type CutoverStage, skipped } from './results';
-import { nextStep } from './stage';
+import { type CheckResult, type CutoverStage, nextStep, skipped } from './stage';
 
 export interface StatusOptions {
   registryDb: string;

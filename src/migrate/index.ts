@@ -4,6 +4,7 @@ export * from './compare';
 export * from './copy';
 export * from './core';
 export * from './init';
+export * from './postgres';
 export * from './profile';
 export * from './repair';
 export * from './results';

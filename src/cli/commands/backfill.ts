@@ -1,6 +1,8 @@
 /** `swarm-registry backfill [--orphans skip|null] [--loose skip|null] [--restart] [--json]` */
 import { Option, type Command } from 'commander';
-import { type BackfillResult, type Choice, describeProfile, type DryRunResult, readSettings } from '../../migrate';
+import { readSettings } from '../../migrate/core';
+import { type Choice, describeProfile } from '../../migrate/profile';
+import type { BackfillResult, DryRunResult } from '../../migrate/results';
 import { action, type BackfillDryRunJson, type BackfillJson, type CommandOutcome, count, progressDisplay } from '../output';
 
 interface BackfillFlags {
@@ -26,7 +28,7 @@ export function registerBackfill(program: Command): void {
       const choices = { ...(flags.orphans ? { orphans: flags.orphans } : {}), ...(flags.loose ? { loose: flags.loose } : {}) };
       if (flags.dryRun) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { backfillDryRun } = require('../../migrate/backfill/dry-run') as typeof import('../../migrate/backfill/dry-run');
+        const { backfillDryRun } = require('../../migrate/backfill') as typeof import('../../migrate/backfill');
         const dry = backfillDryRun(readSettings(process.env, false).registryDb, choices);
         return { document: { ok: true, dryRun: true, ...dry }, human: describeDryRun(dry) };
       }
@@ -37,7 +39,7 @@ export function registerBackfill(program: Command): void {
         process.stderr.write('\nswarm-registry: backfill interrupted. Every chunk committed so far is kept: run the same swarm-registry backfill command again to resume where it stopped.\n');
       });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { runBackfill } = require('../../migrate/backfill/backfill') as typeof import('../../migrate/backfill/backfill');
+      const { runBackfill } = require('../../migrate/backfill') as typeof import('../../migrate/backfill');
       const result = await runBackfill({
         ...settings,
         choices,

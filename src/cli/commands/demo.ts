@@ -1,6 +1,6 @@
 /** `swarm-registry demo [--rows N] [--keep]` */
 import type { Command } from 'commander';
-import { MigrationError } from '../../migrate';
+import { MigrationError } from '../../migrate/results';
 import { writeFailure } from '../output';
 import type { CliMain } from '../../demo';
 

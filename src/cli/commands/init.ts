@@ -1,7 +1,7 @@
 /** `swarm-registry init [--print] [--json]` */
 import type { Command } from 'commander';
 import { registryDdl } from '../../schema';
-import { readSettings } from '../../migrate';
+import { readSettings } from '../../migrate/core';
 import { action, type CommandOutcome, type InitJson, type InitPrintJson } from '../output';
 
 interface InitFlags {
@@ -24,7 +24,7 @@ export function registerInit(program: Command): void {
         return { document: { ok: true, schema: settings.pgSchema, statements }, human: statements.map((s) => `${s};`).join('\n\n') };
       }
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { runInit } = require('../../migrate/init/init') as typeof import('../../migrate/init/init');
+      const { runInit } = require('../../migrate/init') as typeof import('../../migrate/init');
       const result = await runInit({ ...settings, noBackup: flags.backup === false });
       const backup = result.backup === null
         ? 'No backup taken (--no-backup).'

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigurationError, DEFAULT_REGISTRY_DB, planOpen, redactSecrets } from '../../adapter';
-import { MigrationError } from '../../migrate';
+import { MigrationError } from '../../migrate/results';
 import {
-  buildTimeline, DEFAULT_WINDOW, formatSummary, LogReadError, parseWindow, readDivergenceLog, readLagHistory, renderHtmlReport, summarizeDivergences,
+  DEFAULT_WINDOW, formatSummary, LogReadError, parseWindow, readDivergenceLog, summarizeDivergences,
 } from '../../shadow/report';
 import { action, type CommandOutcome, EXIT_FAILED, EXIT_OK, redactDocument, type ReportJson } from '../output';
 import { DEFAULT_REGISTRY_SCHEMA } from '../../schema';
@@ -45,6 +45,9 @@ export function registerReport(program: Command): void {
       const summary = failOn(LogReadError, () => summarizeDivergences(log, { since: window.since, samples, databaseUrl: process.env.DATABASE_URL }));
       const redact = (text: string) => redactSecrets(text, process.env.DATABASE_URL);
       if (flags.html) {
+        // Required when asked for, not imported: the page, its charts and pg load only for --html.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { buildTimeline, readLagHistory, renderHtmlReport } = require('../../shadow/report/html') as typeof import('../../shadow/report/html');
         const records = failOn(LogReadError, () => readDivergenceLog(log))?.records ?? [];
         const from = window.since?.getTime() ?? (summary.firstSeen ? Date.parse(summary.firstSeen) : Date.now() - 86_400_000);
         const timeline = buildTimeline(records, from, Date.parse(summary.until));

@@ -1,8 +1,10 @@
 /** `swarm-registry status [--window 24h] [--log PATH] [--code DIR] [--data DIR] [--json]` */
 import type { Command } from 'commander';
 import { redactSecrets } from '../../adapter';
-import { MigrationError, readSettings } from '../../migrate';
-import { describeStage, type MirrorRow, readStage, type StatusResult } from '../../cutover';
+import { readSettings } from '../../migrate/core';
+import { MigrationError } from '../../migrate/results';
+import type { MirrorRow, StatusResult } from '../../cutover';
+import { describeStage, readStage } from '../../cutover/stage';
 import { DEFAULT_WINDOW, displayTime, parseWindow } from '../../shadow/report';
 import {
   action, type CommandOutcome, EXIT_FAILED, EXIT_FOUND_PROBLEMS, EXIT_OK, redactDocument, type StatusJson,
@@ -42,7 +44,7 @@ export function registerStatus(program: Command): void {
         throw new MigrationError((error as Error).message.replace('--since', '--window'), EXIT_FAILED, { cause: error });
       }
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { runStatus } = require('../../cutover/status') as typeof import('../../cutover/status');
+      const { runStatus } = require('../../cutover') as typeof import('../../cutover');
       const result = await runStatus({
         ...settings,
         stage,

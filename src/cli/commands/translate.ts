@@ -2,7 +2,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ConfigurationError, DEFAULT_REGISTRY_DB, planOpen } from '../../adapter';
-import { MigrationError, type TranslatedStatement } from '../../migrate';
+import { MigrationError } from '../../migrate/results';
+import type { TranslatedStatement } from '../../migrate/translate';
 import type { ParamSlot } from '../../translator';
 import { EXIT_FAILED, EXIT_FOUND_PROBLEMS, type TranslateJson, writeFailure, writeOutcome } from '../output';
 
@@ -29,7 +30,7 @@ export function registerTranslate(program: Command): void {
     .action(async (sql: string, flags: TranslateFlags) => {
       try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { translateStatement } = require('../../migrate/translate/translate-statement') as typeof import('../../migrate/translate/translate-statement');
+        const { translateStatement } = require('../../migrate/translate') as typeof import('../../migrate/translate');
         const result = await translateStatement({ sql, ...readTranslateSettings(flags.offline === true) });
         const document: TranslateJson = { ok: true, catalog: result.catalog, preparedOnServer: result.preparedOnServer, translation: result.translation };
         writeOutcome({ document, human: describeTranslation(result) }, flags);

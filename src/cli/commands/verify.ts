@@ -1,7 +1,9 @@
 /** `swarm-registry verify [--repair [--from sqlite|postgres]] [--json]` */
 import { Option, type Command } from 'commander';
 import { action, type CommandOutcome, count, EXIT_FOUND_PROBLEMS, EXIT_OK, progressDisplay, type VerifyJson } from '../output';
-import { describeRowProblem, readSettings, type VerifyResult } from '../../migrate';
+import { describeRowProblem } from '../../migrate/compare';
+import { readSettings } from '../../migrate/core';
+import type { VerifyResult } from '../../migrate/results';
 
 interface VerifyFlags {
   repair?: boolean;
@@ -22,7 +24,7 @@ export function registerVerify(program: Command): void {
       const settings = readSettings();
       const display = progressDisplay('verify');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { runVerify } = require('../../migrate/verify/verify') as typeof import('../../migrate/verify/verify');
+      const { runVerify } = require('../../migrate/verify') as typeof import('../../migrate/verify');
       const result = await runVerify({
         ...settings,
         ...(flags.repair ? { repair: flags.from === 'postgres' ? 'sqlite' as const : 'postgres' as const } : {}),

@@ -6,11 +6,11 @@
 // Type-only imports of the files that declare the results, not of the folder indexes: these types
 // are part of the package's published declarations, which must not need pg's or better-sqlite3's
 // types, and an index re-exports modules whose declarations do.
-import type { InitResult } from '../../migrate/init/init';
+import type { InitResult } from '../../migrate/init';
 import type { BackfillResult, DryRunResult, RegistryProfile, VerifyResult } from '../../migrate/results';
-import type { TranslatedStatement } from '../../migrate/translate/translate-statement';
+import type { TranslatedStatement } from '../../migrate/translate';
 import type { StatusResult } from '../../cutover/status';
-import type { DivergenceSummary } from '../../shadow/report/summary';
+import type { DivergenceSummary } from '../../shadow/report';
 
 /** `init --json`: the schema is ready; `backup` is where REGISTRY_DB was copied (null: no file). */
 export type InitJson = { ok: true } & InitResult;

@@ -7,7 +7,7 @@
  */
 import { redactSecrets } from '../../adapter';
 import { redactText, redactTree } from '../../policy';
-import { MigrationError } from '../../migrate';
+import { MigrationError } from '../../migrate/results';
 import type { FailureJson } from './documents';
 
 export const EXIT_OK = 0;

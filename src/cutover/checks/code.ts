@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { failed, passed, type CheckResult } from '../results';
+import { failed, passed, type CheckResult } from '../stage';
 import { listSome, walk } from './walk';
 
 const TITLE = 'No better-sqlite3 left in the code';

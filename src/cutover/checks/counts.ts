@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { MigrationError, type PgClient } from '../../migrate';
-import { failed, passed, skipped, sqliteFrozen, type CheckResult, type CutoverStage } from '../results';
+import { failed, passed, skipped, sqliteFrozen, type CheckResult, type CutoverStage } from '../stage';
 import { compareCounts, sqliteCounts, type TableCounts } from './row-counts';
 
 const TITLE = 'Row counts equal';

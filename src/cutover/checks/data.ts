@@ -1,6 +1,6 @@
 /** `--data DIR`: no SQLite file of the registry left (`.db`, its `-wal`/`-shm`/`-journal`, init's backups). */
 import path from 'node:path';
-import { failed, passed, type CheckResult } from '../results';
+import { failed, passed, type CheckResult } from '../stage';
 import { listSome, walk } from './walk';
 
 const TITLE = 'No .db file left in the data folder';

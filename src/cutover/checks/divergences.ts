@@ -1,6 +1,6 @@
 /** "No divergence in the window": the shadow divergence log, summarised as `report` does. */
 import { LogReadError, summarizeDivergences } from '../../shadow/report';
-import { failed, passed, type CheckResult } from '../results';
+import { failed, passed, type CheckResult } from '../stage';
 
 const TITLE = 'No divergence in the window';
 

@@ -6,8 +6,8 @@ import type { PgClient } from '../../migrate';
 import { quoteSchema } from '../../schema';
 
 // The table the shadow mirror writes (src/shadow/mirror/progress.ts): one name for both sides.
-export { MIRROR_TABLE } from '../../shadow/mirror';
-import { MIRROR_TABLE } from '../../shadow/mirror';
+export { MIRROR_TABLE } from '../../shadow/shared';
+import { MIRROR_TABLE } from '../../shadow/shared';
 
 export interface MirrorRow {
   mirrorId: string;

@@ -6,7 +6,7 @@
  */
 import type { PgClient } from '../../migrate';
 import { displayTime } from '../../shadow/report';
-import { failed, passed, skipped, sqliteFrozen, type CheckResult, type CutoverStage } from '../results';
+import { failed, passed, skipped, sqliteFrozen, type CheckResult, type CutoverStage } from '../stage';
 import { MIRROR_TABLE, readMirrors, type MirrorRow } from './mirror-rows';
 
 const TITLE = 'Mirror lag and gaps';

@@ -1,6 +1,6 @@
 /** The first two lines of the checklist: PostgreSQL answers, and REGISTRY_PG_SCHEMA holds all 8 tables. */
 import { connectPostgres, describeUrl, MIGRATION_TABLES, MigrationError, type PgClient } from '../../migrate';
-import { failed, passed, type CheckResult } from '../results';
+import { failed, passed, type CheckResult } from '../stage';
 
 export interface Reachable {
   check: CheckResult;

@@ -11,10 +11,8 @@ import { setTimestampFormats } from '../../schema';
 import { danglingReferences, restoreRowTriggers, skipRowTriggers } from './checks';
 import { commitChunk, isAlreadyPresent, type CopyMode } from './copy';
 import { advanceProgress, ensureBackfillState, readProgress, recordExceptions, resetProgress } from './state';
-import {
-  connectPostgres, MIGRATION_TABLES, type MigrationTable, type PgClient, requireRegistryFile,
-  requireRegistrySchema,
-} from '../core';
+import { MIGRATION_TABLES, type MigrationTable, requireRegistryFile } from '../core';
+import { connectPostgres, type PgClient, requireRegistrySchema } from '../postgres';
 import { asMigrationError, type BackfillResult, MigrationError, type TableBackfill } from '../results';
 import type { Choices, RegistryProfile } from '../profile';
 import { SnapshotReader } from '../snapshot';

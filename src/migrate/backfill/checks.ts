@@ -5,7 +5,8 @@
  * One anti-join per reference afterwards confirms that nothing points nowhere.
  */
 import { quoteSchema } from '../../schema';
-import { ident, MIGRATION_TABLES, type PgClient } from '../core';
+import { ident, MIGRATION_TABLES } from '../core';
+import { type PgClient } from '../postgres';
 
 /** True when per-row foreign-key checks are off for this session. */
 export async function skipRowTriggers(client: PgClient): Promise<boolean> {

@@ -6,7 +6,7 @@
  * values were nulled, so that `verify` tells them apart from rows that went missing.
  */
 import { quoteSchema } from '../../schema';
-import type { PgClient } from '../core';
+import type { PgClient } from '../postgres';
 import type { RowException } from '../profile';
 
 export const PROGRESS_TABLE = '_registry_backfill';

@@ -1,6 +1,5 @@
 export * from './columns';
 export * from './key-order';
 export * from './load-sqlite';
-export * from './pg-target';
 export * from './settings';
 export * from './sqlite-source';

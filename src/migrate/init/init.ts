@@ -1,7 +1,8 @@
 /** `swarm-registry init`: checks and backs up the registry file, then creates the PostgreSQL schema (docs/cli.md, init). */
 import { createRegistrySchema, REGISTRY_TABLES } from '../../schema';
 import { backupRegistry, type Backup } from './backup';
-import { connectPostgres, requireRegistryFile } from '../core';
+import { requireRegistryFile } from '../core';
+import { connectPostgres } from '../postgres';
 import { asMigrationError } from '../results';
 
 export interface InitOptions {

@@ -2,7 +2,8 @@
 import { quoteSchema } from '../../schema';
 import { ChunkReader } from '../snapshot';
 import { copyText } from '../backfill';
-import { ident, type MigrationTable, type PgClient, type SqliteDatabase } from '../core';
+import { ident, type MigrationTable, type SqliteDatabase } from '../core';
+import { type PgClient } from '../postgres';
 import type { ExceptionPlan, RowException } from '../profile';
 import type { RepairTarget } from './target';
 

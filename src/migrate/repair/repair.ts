@@ -8,7 +8,8 @@
  * one row per transaction, so the rest of the range is still repaired.
  */
 import { canonicalRowText, jsonPositions, postgresCanonicalSql } from '../canonical';
-import { MIGRATION_TABLES, type MigrationTable, openRegistryFile, type PgClient, type SqliteDatabase } from '../core';
+import { MIGRATION_TABLES, type MigrationTable, openRegistryFile, type SqliteDatabase } from '../core';
+import { type PgClient } from '../postgres';
 import { type RepairCounts, type RepairDirection, type RepairResult } from '../results';
 import type { RowException } from '../profile';
 import { diffRows, isRowError, postgresRowProblem, type RowProblem, sqliteRowProblems } from '../compare';

@@ -8,7 +8,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { formatTimestamp } from '../../backends/postgres/values-timestamps';
 import { quoteSchema, type TimestampFormat, timestampFormatFromComment } from '../../schema';
-import { ident, type MigrationColumn, type MigrationTable, type PgClient, type SqliteDatabase } from '../core';
+import { ident, type MigrationColumn, type MigrationTable, type SqliteDatabase } from '../core';
+import { type PgClient } from '../postgres';
 import type { RepairTarget } from './target';
 
 function selectExpression(column: MigrationColumn): string {

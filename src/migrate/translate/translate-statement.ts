@@ -8,7 +8,7 @@ import { TranslationError } from '../../adapter';
 import { mapPgError } from '../../backends/postgres/errors';
 import { loadCatalog, quoteSchema, registryCatalog, type SchemaCatalog } from '../../schema';
 import { translate, type Translation } from '../../translator';
-import { connectPostgres, type PgClient } from '../core';
+import { connectPostgres, type PgClient } from '../postgres';
 import { describeUrl, MigrationError } from '../results';
 
 export interface TranslateStatementOptions {

@@ -4,7 +4,8 @@
  */
 import { to as copyTo } from 'pg-copy-streams';
 import { canonicalRowText, jsonPositions, postgresCanonicalSql } from '../canonical';
-import { compareKeys, type MigrationTable, type PgClient } from '../core';
+import { compareKeys, type MigrationTable } from '../core';
+import { type PgClient } from '../postgres';
 import { copyRows } from '../copy';
 import type { CanonicalRow, RowExceptionIndex } from '../snapshot';
 

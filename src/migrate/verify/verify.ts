@@ -15,10 +15,8 @@ import {
   canonicalRowText, chunkHash, HASH_PROBE, hashTextExtended, jsonPositions, postgresCanonicalSql,
   postgresChunkedChecksumSql, sumToHex,
 } from '../canonical';
-import {
-  connectPostgres, MIGRATION_TABLES, type MigrationTable, openRegistryFile, type PgClient,
-  requireRegistryFile, requireRegistrySchema, type SqliteDatabase,
-} from '../core';
+import { MIGRATION_TABLES, type MigrationTable, openRegistryFile, requireRegistryFile, type SqliteDatabase } from '../core';
+import { connectPostgres, type PgClient, requireRegistrySchema } from '../postgres';
 import { asMigrationError, type TableVerify, type VerifyResult } from '../results';
 import { readExceptions } from '../backfill';
 import type { RowException } from '../profile';

@@ -8,11 +8,9 @@
 import os from 'node:os';
 import type { ConnectionPool } from '../../backends/postgres/worker-connections';
 import { runWire } from './apply-postgres';
-import type { MirrorConfig } from '../shared';
+import { LAG_TABLE, MIRROR_TABLE, type MirrorConfig } from '../shared';
 import { quoteIdent } from '../../policy';
 
-export const MIRROR_TABLE = '_registry_mirror';
-export const LAG_TABLE = '_registry_mirror_lag';
 const LAG_SAMPLE_MS = 10_000;
 const LAG_KEEP_DAYS = 14;
 

@@ -3,9 +3,7 @@
  * exactly as SQLite did in the window, then (only when it did not) tables by kind and by
  * statement, with one line per sample.
  */
-import type { DivergenceSummary, StatementSummary } from './summary';
-import type { LoggedRecord } from './read';
-import { displayTime } from './window';
+import { displayTime, type DivergenceSummary, type LoggedRecord, type StatementSummary } from './log';
 
 export function formatSummary(summary: DivergenceSummary, windowLabel: string): string {
   if (!summary.exists) {

@@ -4,6 +4,7 @@ export * from './log-rotation';
 export * from './mirror-protocol';
 export * from './mirror-wire';
 export * from './now-rewrite';
+export * from './progress-tables';
 export * from './secret-params';
 export * from './secret-text';
 export * from './secrets';

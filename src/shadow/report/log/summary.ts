@@ -4,7 +4,7 @@
  * what the rate limit left out. A missing log means shadow mode has not recorded anything yet:
  * that is a summary with `exists: false`, not an error.
  */
-import { DIFFERENCE_KINDS } from '../shared';
+import { DIFFERENCE_KINDS } from '../../shared';
 import { readDivergenceLog, type LoggedRecord } from './read';
 import { redactLoggedRecord } from './redact';
 

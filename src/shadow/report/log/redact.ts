@@ -3,9 +3,9 @@
  * already hashed secrets, but a log can come from an older version or another writer, and a
  * report is what gets pasted into tickets. Hashing is idempotent, so redacted values stay as they are.
  */
-import { redactSecrets } from '../../adapter';
+import { redactSecrets } from '../../../adapter';
 import type { LoggedRecord } from './read';
-import { defaultSecretColumns, hashSecret, redactErrorText, type SecretColumns } from '../shared';
+import { defaultSecretColumns, hashSecret, redactErrorText, type SecretColumns } from '../../shared';
 
 export function redactLoggedRecord(record: LoggedRecord, secrets: SecretColumns = defaultSecretColumns, databaseUrl?: string | null): LoggedRecord {
   return redactTree(record, undefined, secrets, databaseUrl) as LoggedRecord;

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { SESSION_OPTIONS } from '../../backends/postgres/values';
 import { quoteSchema } from '../../schema';
 import { connectionError, describeUrl, MigrationError } from '../results';
-import { MIGRATION_TABLES } from './columns';
+import { MIGRATION_TABLES } from '../core';
 
 export type PgClient = pg.Client;
 

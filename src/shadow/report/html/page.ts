@@ -4,10 +4,9 @@
  * no font, no request of any kind), the most frequent statements, and their samples. Every text
  * from the log is HTML-escaped; the samples are the summary's (secrets already replaced by hashes).
  */
-import type { DivergenceSummary, StatementSummary } from './summary';
+import { displayTime, type DivergenceSummary, type StatementSummary } from '../log';
 import type { LagHistory, LagSample } from './lag';
 import type { Timeline } from './timeline';
-import { displayTime } from './window';
 
 export interface HtmlReport {
   summary: DivergenceSummary;

@@ -4,7 +4,7 @@
  * disk must still be reportable. A file that exists but cannot be read is an error.
  */
 import fs from 'node:fs';
-import { rotatedPaths } from '../shared';
+import { rotatedPaths } from '../../shared';
 
 /** Rotated files looked for beside the log (more than DivergenceLog ever keeps by default). */
 const MAX_ROTATED = 20;

@@ -3,8 +3,8 @@
  * `_registry_mirror_lag` (mirror/progress.ts), read from PostgreSQL when DATABASE_URL is given.
  */
 import pg from 'pg';
-import { quoteSchema } from '../../schema';
-import { LAG_TABLE } from '../mirror';
+import { quoteSchema } from '../../../schema';
+import { LAG_TABLE } from '../../shared';
 
 export interface LagSample {
   mirror: string;

@@ -2,7 +2,7 @@
  * Divergences over time, for the charts of `report --html`: the window cut into equal buckets, each
  * with its count per kind (lines the rate limit left out included, as in the summary's totals).
  */
-import type { LoggedRecord } from './read';
+import type { LoggedRecord } from '../log';
 
 export interface Timeline {
   /** Bucket starts, epoch ms, ascending; every bucket is `bucketMs` long. */

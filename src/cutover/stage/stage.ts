@@ -3,9 +3,9 @@
  * REGISTRY_SQLITE_RETIRED exactly as the engine reads them (an operator runs `status` with the
  * engine's environment), so a bad value gets the adapter's own message.
  */
-import { ConfigurationError, planOpen } from '../adapter';
-import { MigrationError } from '../migrate';
-import type { CutoverStage } from './results';
+import { ConfigurationError, planOpen } from '../../adapter';
+import { MigrationError } from '../../migrate/results';
+import type { CutoverStage } from './check';
 
 type Env = Record<string, string | undefined>;
 

@@ -1,0 +1,3 @@
+export * from './lag';
+export * from './page';
+export * from './timeline';

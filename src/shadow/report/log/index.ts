@@ -1,0 +1,4 @@
+export * from './read';
+export * from './redact';
+export * from './summary';
+export * from './window';
