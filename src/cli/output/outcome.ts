@@ -18,7 +18,7 @@ export interface OutputOptions {
   json?: boolean;
 }
 
-/** The outcome of a command: its JSON document (src/cli/documents.ts), its human text, and its exit code. */
+/** The outcome of a command: its JSON document (documents.ts), its human text, and its exit code. */
 export interface CommandOutcome<D extends object = object> {
   document: D;
   human: string;
