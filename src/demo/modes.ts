@@ -4,7 +4,7 @@
  */
 import type { Database as DatabaseInstance } from '../adapter/api';
 import { Database } from '../adapter/database';
-import type { BackendName, PrimaryName } from '../adapter/config';
+import type { BackendName, PrimaryName } from '../adapter';
 import { runEngineWorkload, type WorkloadOptions, type WorkloadResult } from './workload';
 
 export interface ModeRun {

@@ -6,7 +6,7 @@
  * that fails half way). Each run writes its own rows (ids start with `tag`), so it can run again
  * in another mode on the same registry. Used by `swarm-registry demo` and the runbook test.
  */
-import { REGISTRY_SQLITE_DDL } from '../schema/registry';
+import { REGISTRY_SQLITE_DDL } from '../schema';
 import type { Database } from '../adapter/api';
 
 export interface WorkloadOptions {
