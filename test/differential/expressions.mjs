@@ -191,6 +191,7 @@ export class Gen {
         return list;
       },
       text: () => [
+        ...this.jsonAsText(),
         fc.tuple(o('text'), o('text')).map(([a, b]) => cat('text', '(', a, ' || ', b, ')')),
         fc.tuple(e('bool'), e('text'), e('text')).map(([c, a, b]) => cat('text', 'CASE WHEN ', c, ' THEN ', a, ' ELSE ', b, ' END')),
         o('any').filter((a) => !(UNFIXED.blobAsTextNotUtf8 && (a.t === 'blob' || /x'|X'|\bb\b/.test(a.s))) && !(UNFIXED.timestampAsText && a.t === 'ts') && !(UNFIXED.realAsText && !integral(a))).map((a) => cat('text', 'CAST(', a, ' AS TEXT)')),
@@ -224,6 +225,14 @@ export class Gen {
       any: () => [e('num'), e('text'), e('bool'), e('blob'), this.call(FUNCS_UNKNOWN, 'any', d)],
     }[type] ?? (() => [e('text')]);
     return fc.oneof(...choices());
+  }
+
+  /** A JSON column read as text by text functions and operators (its text is SQLite's stored text). */
+  jsonAsText() {
+    const js = this.cols.filter((c) => c.type === 'json');
+    if (UNFIXED.jsonTextNormalized || !js.length) return [];
+    return [fc.tuple(fc.constantFrom(...js), fc.constantFrom("(# || '')", 'substr(#, 2)', "replace(#, ',', ';')", "instr(#, ',') || ''", 'upper(#)'))
+      .map(([c, f]) => node(f.replace('#', c.name), 'text'))];
   }
 
   /** A call of one function from `table` with arguments of its types. */

@@ -60,7 +60,7 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
     castParam(value, 'text');
     return tpl(textAsReal(from === 'text' ? [value] : ['CAST(', value, ' AS text)']), 'double precision');
   }
-  if (type === 'text' && (isRealType(from) || from === 'boolean')) return tpl(asText(value, ctx), 'text');
+  if (type === 'text' && (isRealType(from) || from === 'boolean' || from === 'jsonb' || from === 'json' || (from !== undefined && from.startsWith('timestamp')))) return tpl(asText(value, ctx), 'text');
   castParam(value, 'text');
   const source: Node[] = value;
   return tpl(['CAST(', source, ` AS ${type})`], type);

@@ -17,7 +17,7 @@ function at(call: Call, ctx: Ctx): Parts {
 
 export function jsonExtract(call: Call, ctx: Ctx): Tpl {
   if (call.args.length !== 2) fail(ctx, 'json_extract() with several paths', 'extract each path separately.');
-  if (call.word.note?.jsonScalar) return tpl(['(', ...at(call, ctx), ')'], 'jsonb'); // shaped as SQLite's value
+  if (call.word.note?.jsonScalar) return { ...tpl(['(', ...at(call, ctx), ')'], 'jsonb'), jsonScalar: true }; // shaped as SQLite's value
   const value = sqliteJsonValue(at(call, ctx));
   if (call.word.note?.numeric) return tpl(['CAST(', ...value, ' AS numeric)'], 'numeric');
   return tpl(['(', ...value, ')'], 'text');
@@ -61,13 +61,14 @@ export function jsonValid(call: Call, ctx: Ctx): Tpl {
 /** json_object/json_array: parameters are text values (PostgreSQL cannot infer them). */
 export function jsonBuild(call: Call, _ctx: Ctx): Tpl {
   for (const a of call.args) castParam(a, 'text');
-  return tpl([call.name === 'JSON_OBJECT' ? 'jsonb_build_object(' : 'jsonb_build_array(', ...joinArgs(call.args), ')'], 'jsonb');
+  // json_build_object keeps the keys in the order written, as SQLite (jsonb would sort them).
+  return call.name === 'JSON_OBJECT' ? tpl(['json_build_object(', ...joinArgs(call.args), ')'], 'json') : tpl(['jsonb_build_array(', ...joinArgs(call.args), ')'], 'jsonb');
 }
 
 export function jsonGroup(call: Call, _ctx: Ctx): Tpl {
   for (const a of call.args) castParam(a, 'text');
   const order = call.word.note?.rowidOrder ? ` ORDER BY ${call.word.note.rowidOrder}` : '';
-  return tpl([call.name === 'JSON_GROUP_ARRAY' ? 'jsonb_agg(' : 'jsonb_object_agg(', ...joinArgs(call.args), order, ')'], 'jsonb');
+  return call.name === 'JSON_GROUP_ARRAY' ? tpl(['jsonb_agg(', ...joinArgs(call.args), order, ')'], 'jsonb') : tpl(['json_object_agg(', ...joinArgs(call.args), order, ')'], 'json');
 }
 
 /** json_set(x, path, value): one path; a parameter value is a JSON string. */
