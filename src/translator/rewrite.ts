@@ -18,6 +18,7 @@ import { jsonArrows } from './rules/json-arrows';
 import { likeGlob } from './rules/like-glob';
 import { limit } from './rules/limit';
 import { orderBy } from './rules/order-by';
+import { shifts } from './rules/shifts';
 import { paramCasts } from './rules/param-casts';
 import { dropMainQualifier } from './rules/qualifiers';
 import { hiddenRowid, markOrderedAggregates, rowidOrder } from './rules/rowid';
@@ -38,6 +39,7 @@ const RULES: ListRule[] = [
   collate, // NOCASE and BINARY collations
   concat, // || binds tightest; numbers concatenate as SQLite's text
   arithmetic, // SQLite's integer/real arithmetic, NULL for division by zero
+  shifts, // << and >> read integers, shift the other way for a negative amount, 0 from 64 on
   comparisonChains, // a comparison compared again is its 0/1 (a = b = c)
   conditions, // a number as a condition is compared with 0
   paramCasts, // untyped parameters

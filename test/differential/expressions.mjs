@@ -16,6 +16,9 @@ export const cat = (t, ...parts) => ({
   t,
 });
 
+/** While UNFIXED.jsonValueVsText: no comparison with a json_extract()/->> value on either side. */
+const noJsonValueVsText = (sides) => !UNFIXED.jsonValueVsText || !sides.some((x) => x && typeof x === 'object' && /json_extract\(|->>/.test(x.s ?? ''));
+
 export const KIND_TYPE = { int: 'int', real: 'real', num: 'num', text: 'text', any: 'text', blob: 'blob', json: 'json', ts: 'ts', bool: 'bool' };
 const isNum = (t) => ['int', 'real', 'num', 'bool', 'null'].includes(t);
 
@@ -201,14 +204,14 @@ export class Gen {
         const cmp = KNOWN.byteOrderExpressions ? ['=', '==', '!=', '<>'] : ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
         const list = [
           fc.tuple(o('num'), fc.constantFrom('=', '==', '!=', '<>', '<', '<=', '>', '>='), o('num')).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)),
-          fc.tuple(o('text'), fc.constantFrom(...cmp), o('text')).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)),
+          fc.tuple(o('text'), fc.constantFrom(...cmp), o('text')).filter(noJsonValueVsText).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)),
           fc.tuple(e('bool'), fc.constantFrom('AND', 'OR'), e('bool')).map(([a, op, b]) => cat('bool', '(', a, ` ${op} `, b, ')')),
           e('bool').map((a) => cat('bool', 'NOT (', a, ')')),
           fc.tuple(e('any'), fc.constantFrom('IS NULL', 'IS NOT NULL', 'ISNULL', 'NOTNULL')).map(([a, w]) => cat('bool', a, ` ${w}`)),
           fc.tuple(o('text'), fc.constantFrom('LIKE', 'NOT LIKE', 'GLOB'), fc.constantFrom("'a%'", "'%b%'", "'_'", "'A'", "'%'", "'*a*'", "'[a-b]*'", "'a\\%'")).map(([a, op, p]) => cat('bool', a, ` ${op} ${p}`)),
           fc.tuple(o('num'), o('num'), o('num')).map(([a, lo, hi]) => cat('bool', a, ' BETWEEN ', lo, ' AND ', hi)),
           fc.tuple(o('num'), fc.array(e('num'), { minLength: KNOWN.emptyIn ? 1 : 0, maxLength: 3 })).map(([a, xs]) => cat('bool', a, ' IN (', ...xs.flatMap((x, i) => (i ? [', ', x] : [x])), ')')),
-          ...(KNOWN.textNumberComparison ? ['num', 'text'] : ['any']).map((t) => fc.tuple(o(t), fc.constantFrom('IS', 'IS NOT'), o(t)).map(([a, op, b]) => cat('bool', a, ` ${op} `, b))),
+          ...(KNOWN.textNumberComparison ? ['num', 'text'] : ['any']).map((t) => fc.tuple(o(t), fc.constantFrom('IS', 'IS NOT'), o(t)).filter(noJsonValueVsText).map(([a, op, b]) => cat('bool', a, ` ${op} `, b))),
           this.subqueries.length ? lazy(() => this.subqueryIn()) : undefined,
           this.colParam(),
         ].filter(Boolean);
@@ -218,7 +221,7 @@ export class Gen {
         if (!KNOWN.wrappedTokenWhitespace && likeCols.length) {
           list.push(fc.tuple(fc.constantFrom(...likeCols), fc.constantFrom("'a%'", "'%1%'")).map(([c, p]) => cat('bool', node(c.name, c.type, [], { col: true }), ` LIKE ${p}`)));
         }
-        if (!KNOWN.textNumberComparison) list.push(fc.tuple(e('any'), fc.constantFrom('=', '<', '>'), e('any')).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)));
+        if (!KNOWN.textNumberComparison) list.push(fc.tuple(e('any'), fc.constantFrom('=', '<', '>'), e('any')).filter(noJsonValueVsText).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)));
         return list;
       },
       blob: () => [o('any').map((a) => cat('blob', 'CAST(', a, ' AS BLOB)'))],

@@ -41,8 +41,10 @@ export function orderBy(nodes: Node[], ctx: Ctx): Node[] {
 function jsonKeysAsText(nodes: Node[], keys: Node[], items: Node[][], ctx: Ctx): Node[] {
   const compound = nodes.some((n) => isWord(n, 'UNION', 'EXCEPT', 'INTERSECT'));
   for (const term of splitCommas(keys)) {
-    const s = sigNodes(term).filter((n) => !isWord(n, 'ASC', 'DESC'));
-    if (s.some((n) => isWord(n, 'COLLATE', 'NULLS'))) continue;
+    const all = sigNodes(term);
+    const cut = all.findIndex((n) => isWord(n, 'ASC', 'DESC', 'NULLS'));
+    const s = cut === -1 ? all : all.slice(0, cut);
+    if (s.some((n) => isWord(n, 'COLLATE'))) continue;
     const ordinal = s.length === 1 && isType(s[0], 'number');
     const json = ordinal ? jsonItem(items, Number((s[0] as Token).text), ctx) : ['jsonb', 'json'].includes(inferType(s, ctx) ?? '') ? s : undefined;
     if (!json) continue;
@@ -77,7 +79,16 @@ function orderTerm(term: Node[], ctx: Ctx, collateAllowed: boolean, items: Node[
   const t = trimTrivia(term);
   const s = sigNodes(t);
   if (s.length === 0) return term;
-  if (s.some((n) => isWord(n, 'NULLS'))) return [tpl([' ']), ...t];
+  if (s.some((n) => isWord(n, 'NULLS'))) {
+    // NULLS FIRST/LAST written: kept as written; a JSON key still sorts by its text.
+    const cut = t.findIndex((n) => isWord(n, 'ASC', 'DESC', 'NULLS'));
+    const key = trimTrivia(t.slice(0, cut));
+    const ordinal = key.length === 1 && isType(key[0], 'number');
+    const keyType = ordinal ? undefined : inferType(key, ctx);
+    const json = !collateAllowed || key.some((n) => isWord(n, 'COLLATE')) ? undefined : ordinal ? jsonItem(items, Number((key[0] as Token).text), ctx) : keyType === 'jsonb' || keyType === 'json' ? key : undefined;
+    if (json) return [tpl([' (', ...jsonAsText([json]), ') COLLATE "C" ']), ...t.slice(cut)];
+    return [tpl([' ']), ...t];
+  }
   let exprEnd = t.length;
   let desc = false;
   const last = s[s.length - 1];
