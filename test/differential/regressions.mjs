@@ -95,4 +95,7 @@ export const REGRESSIONS = [
   { name: 'JSON columns compared with each other and with text that is not JSON', sql: "SELECT id FROM agents WHERE tags < capabilities OR tags >= 'abc' ORDER BY 1", order: { keys: [0] } },
   { name: 'a JSON column sorted by position with NULLS FIRST written', sql: 'SELECT id = ?, tags, id FROM agents ORDER BY 1, 2 NULLS FIRST, 3', params: ['a'], order: { keys: [0, 1, 2] } },
   { name: 'REPLACE of NULL into NOT NULL columns with a default, literal and bound, with another row replaced', sql: "INSERT OR REPLACE INTO step_executions (id, run_id, step_id, status) VALUES ('se-9', 'run-1', 's', ?), ('se-1', 'run-1', 's', 'x')", params: [null], write: 'step_executions' },
+  { name: 'json_object() and json_array() of reals, comparisons and NUMERIC values', sql: "SELECT json_object('a', r, 'b', 1 = 1, 'c', n) AS c0, json_array(r, i, n) AS c1 FROM mix ORDER BY 1", order: { keys: [0] } },
+  { name: 'a blob concatenated is the text of its bytes', sql: "SELECT (x'' || 'a') AS c0, b || 'x' AS c1 FROM mix WHERE id IN (4, 5)" },
+  { name: 'a blob in json_array() is refused (SQLite: JSON cannot hold BLOB values)', sql: "SELECT json_array(2147483647, x'') AS c0" },
 ];
