@@ -19,6 +19,7 @@ import { likeGlob } from './rules/like-glob';
 import { limit } from './rules/limit';
 import { orderBy } from './rules/order-by';
 import { shifts } from './rules/shifts';
+import { jsonSubqueries } from './rules/json-subqueries';
 import { paramCasts } from './rules/param-casts';
 import { dropMainQualifier } from './rules/qualifiers';
 import { hiddenRowid, markOrderedAggregates, rowidOrder } from './rules/rowid';
@@ -31,6 +32,7 @@ const RULES: ListRule[] = [
   sqliteMaster, // the catalog lives in pg_catalog
   hiddenRowid, // `*` without the hidden rowid; which queries come in rowid order
   fromSubqueryAlias, // a FROM subquery has a name (PostgreSQL < 16 requires one)
+  jsonSubqueries, // JSON leaves a FROM subquery or a CTE as SQLite's text
   emptyIn, // x IN () is false, x NOT IN () true
   functionCalls, // SQLite functions → PostgreSQL expressions
   jsonArrows, // -> and ->> take SQLite paths

@@ -98,4 +98,6 @@ export const REGRESSIONS = [
   { name: 'json_object() and json_array() of reals, comparisons and NUMERIC values', sql: "SELECT json_object('a', r, 'b', 1 = 1, 'c', n) AS c0, json_array(r, i, n) AS c1 FROM mix ORDER BY 1", order: { keys: [0] } },
   { name: 'a blob concatenated is the text of its bytes', sql: "SELECT (x'' || 'a') AS c0, b || 'x' AS c1 FROM mix WHERE id IN (4, 5)" },
   { name: 'a blob in json_array() is refused (SQLite: JSON cannot hold BLOB values)', sql: "SELECT json_array(2147483647, x'') AS c0" },
+  { name: 'a JSON column of a FROM subquery sorted by position through *', sql: 'SELECT * FROM (SELECT tags AS c0, NULL AS c1 FROM agents) ORDER BY 1, 2', order: { keys: [0, 1] } },
+  { name: 'a JSON column of a CTE compared with text, sorted, and read by json_extract() and ->', sql: "WITH x AS (SELECT tags FROM agents) SELECT tags, json_extract(tags, '$[0]') AS f, tags -> '$[1]' AS g FROM x WHERE tags > '[\"a' ORDER BY 1", order: { keys: [0] } },
 ];
