@@ -217,7 +217,7 @@ export class Gen {
         ].filter(Boolean);
         // LIKE on a column that is not text: the rule wraps it in CAST(...). Drawn from the columns
         // themselves (a filter on any expression never ends where there is no column).
-        const likeCols = this.cols.filter((c) => !(UNFIXED.blobAsTextNotUtf8 && c.type === 'blob'));
+        const likeCols = this.cols;
         if (!KNOWN.wrappedTokenWhitespace && likeCols.length) {
           list.push(fc.tuple(fc.constantFrom(...likeCols), fc.constantFrom("'a%'", "'%1%'")).map(([c, p]) => cat('bool', node(c.name, c.type, [], { col: true }), ` LIKE ${p}`)));
         }
