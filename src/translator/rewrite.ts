@@ -19,6 +19,7 @@ import { likeGlob } from './rules/like-glob';
 import { limit } from './rules/limit';
 import { orderBy } from './rules/order-by';
 import { shifts } from './rules/shifts';
+import { unaryPlus } from './rules/unary-plus';
 import { jsonSubqueries } from './rules/json-subqueries';
 import { paramCasts } from './rules/param-casts';
 import { dropMainQualifier } from './rules/qualifiers';
@@ -34,6 +35,7 @@ const RULES: ListRule[] = [
   fromSubqueryAlias, // a FROM subquery has a name (PostgreSQL < 16 requires one)
   jsonSubqueries, // JSON leaves a FROM subquery or a CTE as SQLite's text
   emptyIn, // x IN () is false, x NOT IN () true
+  unaryPlus, // +x is x, whatever its type
   functionCalls, // SQLite functions → PostgreSQL expressions
   jsonArrows, // -> and ->> take SQLite paths
   isDistinct, // IS compares NULL-safely
