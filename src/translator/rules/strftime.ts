@@ -37,11 +37,13 @@ export function strftime(call: Call, ctx: Ctx): Tpl {
   const [formatArg, value, ...modifiers] = call.args;
   const format = stringLiteral(formatArg);
   if (format === undefined) fail(ctx, 'strftime() with a non-literal format', 'write the format as a string literal.');
-  const t = utcTimestamp(value, modifiers, ctx, 'strftime').parts;
+  const time = utcTimestamp(value, modifiers, ctx, 'strftime');
+  const t = time.parts;
   const pieces: Parts[] = [];
   let pattern = '';
   const flush = (): void => {
-    if (pattern) pieces.push(sqliteToChar(t, pattern));
+    // 'now' is never before year 1: the plain to_char.
+    if (pattern) pieces.push(time.plainNow ? ['to_char(', ...t, `, ${quoteLiteral(pattern)})`] : sqliteToChar(t, pattern));
     pattern = '';
   };
   for (let i = 0; i < format.length; i++) {
