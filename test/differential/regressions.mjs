@@ -102,4 +102,6 @@ export const REGRESSIONS = [
   { name: 'a JSON column of a CTE compared with text, sorted, and read by json_extract() and ->', sql: "WITH x AS (SELECT tags FROM agents) SELECT tags, json_extract(tags, '$[0]') AS f, tags -> '$[1]' AS g FROM x WHERE tags > '[\"a' ORDER BY 1", order: { keys: [0] } },
   { name: 'LIKE and GLOB with a blob value on either side are false, with a NULL blob NULL', sql: "SELECT x'41' NOT LIKE 'a%' AS a, x'41' LIKE NULL AS b, NULL LIKE x'41' AS c, x'41' NOT GLOB 'A*' AS d, x'41' LIKE 'a%' ESCAPE 'x' AS e, 'a' LIKE x'61' AS f, b LIKE '%' AS g, b NOT LIKE t AS h, t GLOB b AS i FROM mix" },
   { name: 'unary + is no operator (text, blob and numbers unchanged)', sql: "SELECT + 'a' AS a, + t AS b, +'12' AS c, + x'41' AS d, - - 1 AS e, 1 + + 2 AS f, - + i AS g, +i+1 AS h FROM mix" },
+  { name: "a CTE's JSON column assigned to a JSON column through a subquery", sql: 'WITH x AS (SELECT id, tags FROM agents) UPDATE agents SET capabilities = (SELECT tags FROM x WHERE x.id = agents.id)', write: 'agents' },
+  { name: "a FROM subquery's JSON column inserted into a JSON column", sql: "INSERT INTO agents (id, name, version, path, tags) SELECT 'ag-9', 'n', 'v', 'p', t.tags FROM (SELECT tags FROM agents WHERE id = 'ag-1') t", write: 'agents' },
 ];
