@@ -33,7 +33,7 @@ async function readCatalog(client) {
 }
 
 const AGENTS = [
-  ['a1', 'alpha', '1.0.0', '/a', '{"x": [1, 2]}', 128, 9007199254740993n, '2024-01-02 03:04:05', '2024-01-02T03:04:05.678Z'],
+  ['a1', 'alpha', '1.0.0', '/a', '{"x":[1,2]}', 128, 9007199254740993n, '2024-01-02 03:04:05', '2024-01-02T03:04:05.678Z'],
   ['a2', 'Beta', '1.0.0', '/b', null, 256, -5n, '2024-02-03 04:05:06', '2024-02-03T04:05:06.000Z'],
 ];
 
@@ -62,7 +62,7 @@ async function setup(t) {
     sqlite.prepare(`INSERT INTO agents (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(row);
     await client.query(`INSERT INTO agents (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, row.map((v, i) => coerceParam(v, { targetType: targets[i] })));
   }
-  const workflow = ['w1', 'flow', '1', '/w', '[{"id": "s1"}]', 1];
+  const workflow = ['w1', 'flow', '1', '/w', '[{"id":"s1"}]', 1];
   sqlite.prepare('INSERT INTO workflows (id, name, version, path, steps, enabled) VALUES (?, ?, ?, ?, ?, ?)').run(workflow);
   await client.query('INSERT INTO workflows (id, name, version, path, steps, enabled) VALUES ($1, $2, $3, $4, $5, $6)',
     workflow.map((v, i) => coerceParam(v, { targetType: ['text', 'text', 'text', 'text', 'jsonb', 'boolean'][i] })));

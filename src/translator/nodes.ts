@@ -21,6 +21,8 @@ export interface Tpl {
   parts: Array<string | Node[]>;
   /** The PostgreSQL type of the expression, when the rule knows it. */
   type?: PgColumnType;
+  /** A json_extract()/->> result column: jsonb that the row shaper turns into SQLite's value. */
+  jsonScalar?: boolean;
 }
 
 /** The statement's single evaluation of 'now', bound by the adapter (slot kind 'now'). */

@@ -18,6 +18,9 @@ import { jsonArrows } from './rules/json-arrows';
 import { likeGlob } from './rules/like-glob';
 import { limit } from './rules/limit';
 import { orderBy } from './rules/order-by';
+import { shifts } from './rules/shifts';
+import { unaryPlus } from './rules/unary-plus';
+import { jsonSubqueries } from './rules/json-subqueries';
 import { paramCasts } from './rules/param-casts';
 import { dropMainQualifier } from './rules/qualifiers';
 import { hiddenRowid, markOrderedAggregates, rowidOrder } from './rules/rowid';
@@ -30,7 +33,9 @@ const RULES: ListRule[] = [
   sqliteMaster, // the catalog lives in pg_catalog
   hiddenRowid, // `*` without the hidden rowid; which queries come in rowid order
   fromSubqueryAlias, // a FROM subquery has a name (PostgreSQL < 16 requires one)
+  jsonSubqueries, // JSON leaves a FROM subquery or a CTE as SQLite's text
   emptyIn, // x IN () is false, x NOT IN () true
+  unaryPlus, // +x is x, whatever its type
   functionCalls, // SQLite functions → PostgreSQL expressions
   jsonArrows, // -> and ->> take SQLite paths
   isDistinct, // IS compares NULL-safely
@@ -38,6 +43,7 @@ const RULES: ListRule[] = [
   collate, // NOCASE and BINARY collations
   concat, // || binds tightest; numbers concatenate as SQLite's text
   arithmetic, // SQLite's integer/real arithmetic, NULL for division by zero
+  shifts, // << and >> read integers, shift the other way for a negative amount, 0 from 64 on
   comparisonChains, // a comparison compared again is its 0/1 (a = b = c)
   conditions, // a number as a condition is compared with 0
   paramCasts, // untyped parameters

@@ -16,6 +16,9 @@ export const cat = (t, ...parts) => ({
   t,
 });
 
+/** While UNFIXED.jsonValueVsText: no comparison with a json_extract()/->> value on either side. */
+const noJsonValueVsText = (sides) => !UNFIXED.jsonValueVsText || !sides.some((x) => x && typeof x === 'object' && /json_extract\(|->>/.test(x.s ?? ''));
+
 export const KIND_TYPE = { int: 'int', real: 'real', num: 'num', text: 'text', any: 'text', blob: 'blob', json: 'json', ts: 'ts', bool: 'bool' };
 const isNum = (t) => ['int', 'real', 'num', 'bool', 'null'].includes(t);
 
@@ -191,6 +194,7 @@ export class Gen {
         return list;
       },
       text: () => [
+        ...this.jsonAsText(),
         fc.tuple(o('text'), o('text')).map(([a, b]) => cat('text', '(', a, ' || ', b, ')')),
         fc.tuple(e('bool'), e('text'), e('text')).map(([c, a, b]) => cat('text', 'CASE WHEN ', c, ' THEN ', a, ' ELSE ', b, ' END')),
         o('any').filter((a) => !(UNFIXED.blobAsTextNotUtf8 && (a.t === 'blob' || /x'|X'|\bb\b/.test(a.s))) && !(UNFIXED.timestampAsText && a.t === 'ts') && !(UNFIXED.realAsText && !integral(a))).map((a) => cat('text', 'CAST(', a, ' AS TEXT)')),
@@ -200,30 +204,38 @@ export class Gen {
         const cmp = KNOWN.byteOrderExpressions ? ['=', '==', '!=', '<>'] : ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
         const list = [
           fc.tuple(o('num'), fc.constantFrom('=', '==', '!=', '<>', '<', '<=', '>', '>='), o('num')).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)),
-          fc.tuple(o('text'), fc.constantFrom(...cmp), o('text')).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)),
+          fc.tuple(o('text'), fc.constantFrom(...cmp), o('text')).filter(noJsonValueVsText).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)),
           fc.tuple(e('bool'), fc.constantFrom('AND', 'OR'), e('bool')).map(([a, op, b]) => cat('bool', '(', a, ` ${op} `, b, ')')),
           e('bool').map((a) => cat('bool', 'NOT (', a, ')')),
           fc.tuple(e('any'), fc.constantFrom('IS NULL', 'IS NOT NULL', 'ISNULL', 'NOTNULL')).map(([a, w]) => cat('bool', a, ` ${w}`)),
           fc.tuple(o('text'), fc.constantFrom('LIKE', 'NOT LIKE', 'GLOB'), fc.constantFrom("'a%'", "'%b%'", "'_'", "'A'", "'%'", "'*a*'", "'[a-b]*'", "'a\\%'")).map(([a, op, p]) => cat('bool', a, ` ${op} ${p}`)),
           fc.tuple(o('num'), o('num'), o('num')).map(([a, lo, hi]) => cat('bool', a, ' BETWEEN ', lo, ' AND ', hi)),
           fc.tuple(o('num'), fc.array(e('num'), { minLength: KNOWN.emptyIn ? 1 : 0, maxLength: 3 })).map(([a, xs]) => cat('bool', a, ' IN (', ...xs.flatMap((x, i) => (i ? [', ', x] : [x])), ')')),
-          ...(KNOWN.textNumberComparison ? ['num', 'text'] : ['any']).map((t) => fc.tuple(o(t), fc.constantFrom('IS', 'IS NOT'), o(t)).map(([a, op, b]) => cat('bool', a, ` ${op} `, b))),
+          ...(KNOWN.textNumberComparison ? ['num', 'text'] : ['any']).map((t) => fc.tuple(o(t), fc.constantFrom('IS', 'IS NOT'), o(t)).filter(noJsonValueVsText).map(([a, op, b]) => cat('bool', a, ` ${op} `, b))),
           this.subqueries.length ? lazy(() => this.subqueryIn()) : undefined,
           this.colParam(),
         ].filter(Boolean);
         // LIKE on a column that is not text: the rule wraps it in CAST(...). Drawn from the columns
         // themselves (a filter on any expression never ends where there is no column).
-        const likeCols = this.cols.filter((c) => !(UNFIXED.blobAsTextNotUtf8 && c.type === 'blob'));
+        const likeCols = this.cols;
         if (!KNOWN.wrappedTokenWhitespace && likeCols.length) {
           list.push(fc.tuple(fc.constantFrom(...likeCols), fc.constantFrom("'a%'", "'%1%'")).map(([c, p]) => cat('bool', node(c.name, c.type, [], { col: true }), ` LIKE ${p}`)));
         }
-        if (!KNOWN.textNumberComparison) list.push(fc.tuple(e('any'), fc.constantFrom('=', '<', '>'), e('any')).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)));
+        if (!KNOWN.textNumberComparison) list.push(fc.tuple(e('any'), fc.constantFrom('=', '<', '>'), e('any')).filter(noJsonValueVsText).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)));
         return list;
       },
       blob: () => [o('any').map((a) => cat('blob', 'CAST(', a, ' AS BLOB)'))],
       any: () => [e('num'), e('text'), e('bool'), e('blob'), this.call(FUNCS_UNKNOWN, 'any', d)],
     }[type] ?? (() => [e('text')]);
     return fc.oneof(...choices());
+  }
+
+  /** A JSON column read as text by text functions and operators (its text is SQLite's stored text). */
+  jsonAsText() {
+    const js = this.cols.filter((c) => c.type === 'json');
+    if (UNFIXED.jsonTextNormalized || !js.length) return [];
+    return [fc.tuple(fc.constantFrom(...js), fc.constantFrom("(# || '')", 'substr(#, 2)', "replace(#, ',', ';')", "instr(#, ',') || ''", 'upper(#)'))
+      .map(([c, f]) => node(f.replace('#', c.name), 'text'))];
   }
 
   /** A call of one function from `table` with arguments of its types. */

@@ -67,22 +67,25 @@ export const UNFIXED = {
   looseOperandTypes: true,
   /** A value of another storage class stored into a typed column (text into INTEGER: SQLite keeps it). */
   mixedStorage: true,
-  /** JSON columns are jsonb: the text read back is re-formatted (`["a","b"]` → `["a", "b"]`). */
-  jsonTextNormalized: true,
+  /**
+   * JSON columns are jsonb: the text read back is re-formatted (`["a","b"]` → `["a", "b"]`). Fixed for
+   * JSON written minified with keys in jsonb's order; other input text is a documented difference.
+   */
+  jsonTextNormalized: false,
   /**
    * 64-bit overflow: of integer arithmetic (SQLite goes on in REAL), of CAST(real AS INTEGER) (SQLite
    * clamps), of reals (SQLite gives Inf): PostgreSQL fails with `out of range`.
    */
   integerOverflow: true,
   /** Shifts by a negative amount or by 64 and more (SQLite: shift the other way / 0; PostgreSQL: amount mod 64). */
-  shiftRange: true,
+  shiftRange: false,
   /**
    * One INSERT with two rows of the same primary key or UNIQUE value (OR REPLACE, upsert): SQLite
    * applies the rows in turn, PostgreSQL refuses the statement.
    */
   sameKeyTwice: true,
   /** REPLACE of NULL into a NOT NULL column with a default: SQLite stores the default, PostgreSQL refuses. */
-  replaceNotNullDefault: true,
+  replaceNotNullDefault: false,
   /** CAST(blob AS TEXT) of bytes that are not UTF-8 text (x'00', x'FF'): PostgreSQL text cannot hold them. */
   blobAsTextNotUtf8: true,
   /**
@@ -94,7 +97,7 @@ export const UNFIXED = {
    * A TIMESTAMP column read as text inside an expression (CAST(created_at AS TEXT), length(), ||):
    * PostgreSQL's text of a timestamptz ('2026-01-02 03:04:05+00'), not the text SQLite stored.
    */
-  timestampAsText: true,
+  timestampAsText: false,
   /** A REAL read as text (CAST(r AS TEXT), concat()): SQLite writes 15 significant digits ('1000000000000000.0'), PostgreSQL the shortest exact form ('1e+15'). */
   realAsText: true,
   /**
@@ -104,8 +107,13 @@ export const UNFIXED = {
    * declared without a type.
    */
   untypedColumnAffinity: true,
+  /**
+   * json_extract()/->> inside a comparison with text: SQLite compares the JSON value's own type (a
+   * number is below every text, `1 >= '0'` is false), PostgreSQL the value's text (`'1' >= '0'`).
+   */
+  jsonValueVsText: true,
   /** Dates before year 1 (Julian days below 1721425.5): SQLite prints the astronomical year (-4713), PostgreSQL's to_char the BC year (4714). */
-  bcDates: true,
+  bcDates: false,
 };
 
 // FUZZ_ALL=1 turns every switch off, FUZZ_OFF=integerDivision,shiftRange the switches named, to see

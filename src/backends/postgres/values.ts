@@ -3,7 +3,8 @@
  * (see `rawTextTypes`), and a RowShaper, built once per statement from its RowDescription, turns
  * each row into what SQLite would have given: JSON as text, booleans as 1/0, integers as numbers
  * (BigInt under `safeIntegers`), BYTEA as Buffer, timestamps as the text the column held.
- * JSONB text is PostgreSQL's: same meaning, but its key order and spacing, duplicate keys merged.
+ * JSONB text is minified as SQLite holds JSON written by JSON.stringify; key order, number forms
+ * and duplicate keys are jsonb's.
  */
 import type { CustomTypesConfig } from 'pg';
 import type { SchemaCatalog, TableInfo, TimestampFormat } from '../../schema/catalog';
@@ -56,10 +57,12 @@ const TIMESTAMP_SQLITE = 8;
 const TIMESTAMP_ISO = 9;
 const JSON_SCALAR = 10;
 const ECHO = 11;
+const JSON_TEXT = 12;
 
 const KIND_BY_OID = new Map<number, number>([
   [16, BOOL], [17, BYTEA], [20, INT], [21, INT], [23, INT], [26, INT],
   [700, FLOAT], [701, FLOAT], [1700, NUMERIC], [1114, TIMESTAMP_SQLITE], [1184, TIMESTAMPTZ_SQLITE],
+  [114, JSON_TEXT], [3802, JSON_TEXT],
 ]);
 
 /** Expressions (no source table) are grouped under this key in `expand` mode, as better-sqlite3 does. */
@@ -175,6 +178,8 @@ function convert(kind: number, text: string, safeIntegers: boolean): unknown {
       return jsonScalar(text, safeIntegers);
     case ECHO:
       return echoValue(text, safeIntegers);
+    case JSON_TEXT:
+      return minifiedJson(text);
     default:
       return text;
   }
@@ -195,6 +200,26 @@ export function jsonScalar(text: string, safeIntegers = false): unknown {
   if (text === 'false') return safeIntegers ? 0n : 0;
   if (text === 'null') return null;
   return safeIntegers && isIntegral(text) ? BigInt(text) : +text;
+}
+
+/**
+ * JSON text as SQLite holds it when it was written minified (JSON.stringify, SQLite's json
+ * functions): PostgreSQL's text without the spaces it puts after `,` and `:` outside strings.
+ * Strings are copied whole, escapes included; key order and number forms stay jsonb's.
+ */
+export function minifiedJson(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92 /* \ */) i++;
+    } else if (c === 32 || c === 9 || c === 10 || c === 13) {
+      out += text.slice(from, i);
+      from = i + 1;
+    }
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 function kindOf(field: ResultField, table: TableInfo | undefined): number {

@@ -17,6 +17,7 @@ import { CLAUSE_KEYWORDS, VALUE_KEYWORDS } from '../keywords';
 import { resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import { operandAfter, operandBefore } from './comparisons';
+import { jsonAsText } from './sqlite-values';
 
 const LIST_END = new Set(['FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT', 'WINDOW', 'INTO']);
 const ORDERING = ['<', '<=', '>', '>='];
@@ -105,6 +106,27 @@ function isBareParam(nodes: Node[]): boolean {
   return t.length === 1 && isType(t[0], 'param');
 }
 
+/**
+ * JSON compared by < <= > >=: SQLite compares the stored text (by byte), jsonb would compare values
+ * in its own order. Each JSON side becomes its text (see jsonAsText); a bound value stays as the
+ * binder types it.
+ */
+function jsonOrdering(out: Node[], left: Node[], right: Node[], ctx: Ctx): boolean {
+  const isJson = (x: Node[]): boolean => ['jsonb', 'json'].includes(inferType(x, ctx) ?? '') && !x.some((n) => n.kind === 'tpl' && n.jsonScalar);
+  const sides = [left, right].filter(isJson);
+  if (sides.length === 0 || isBareParam(left) || isBareParam(right)) return false;
+  for (const side of sides) {
+    const operand = trimTrivia(side);
+    const at = out.indexOf(operand[0]!);
+    out.splice(at, operand.length, tpl(['(', ...jsonAsText([operand]), ')', COLLATE_C], 'text'));
+  }
+  for (const side of [left, right].filter((x) => !isJson(x))) {
+    const operand = trimTrivia(side);
+    if (!hasCollate(operand) && inferType(operand, ctx) === 'text') out.splice(out.indexOf(operand[0]!), operand.length, collated(operand));
+  }
+  return true;
+}
+
 function orderingComparisons(nodes: Node[], ctx: Ctx): Node[] {
   const out = nodes.slice();
   for (let i = 0; i < out.length; i++) {
@@ -113,6 +135,7 @@ function orderingComparisons(nodes: Node[], ctx: Ctx): Node[] {
     const left = operandBefore(out, i);
     const right = operandAfter(out, i);
     if (hasCollate(left) || hasCollate(right)) continue;
+    if (jsonOrdering(out, left, right, ctx)) continue;
     const l = isTextOperand(left, ctx);
     const r = isTextOperand(right, ctx);
     if (!((l && (r || isBareParam(right))) || (r && isBareParam(left)))) continue;

@@ -23,14 +23,7 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
   const declared = sourceSpan(items.slice(asAt + 1), ctx.sql) ?? '';
   const type = mapDeclaredType(declared);
   const from = inferType(value, ctx);
-  if (type === 'bigint') {
-    if (from === 'bigint' || from === 'integer') return tpl(['CAST(', value, ' AS bigint)'], 'bigint');
-    if (from === 'boolean') return tpl(['CAST(CAST(', value, ' AS integer) AS bigint)'], 'bigint');
-    // A real truncates toward zero, saturating at the 64-bit limits as SQLite's does.
-    if (isRealType(from)) return tpl(['CAST(trunc(', ...clampInt64(['CAST(', value, ' AS numeric)']), ') AS bigint)'], 'bigint');
-    castParam(value, 'text');
-    return tpl(['CAST(', ...clampInt64(textAsInteger(from === 'text' ? [value] : ['CAST(', value, ' AS text)'])), ' AS bigint)'], 'bigint');
-  }
+  if (type === 'bigint') return tpl(integerValue(value, ctx), 'bigint');
   if (from === 'bytea' && type === 'text') return tpl(["convert_from(", value, ", 'UTF8')"], 'text');
   // SQLite's CAST to BLOB takes the bytes of the value's text ('0' is x'30'); PostgreSQL would send
   // a number's binary form, or refuse.
@@ -60,10 +53,25 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
     castParam(value, 'text');
     return tpl(textAsReal(from === 'text' ? [value] : ['CAST(', value, ' AS text)']), 'double precision');
   }
-  if (type === 'text' && (isRealType(from) || from === 'boolean')) return tpl(asText(value, ctx), 'text');
+  if (type === 'text' && (isRealType(from) || from === 'boolean' || from === 'jsonb' || from === 'json' || (from !== undefined && from.startsWith('timestamp')))) return tpl(asText(value, ctx), 'text');
   castParam(value, 'text');
   const source: Node[] = value;
   return tpl(['CAST(', source, ` AS ${type})`], type);
+}
+
+/**
+ * A value as SQLite's CAST(x AS INTEGER) gives it (and as its integer operators read their
+ * operands): a real truncated toward zero and saturated at the 64-bit limits, text by its integer
+ * prefix, a boolean as 0/1.
+ */
+export function integerValue(value: Node[], ctx: Ctx): Parts {
+  const from = inferType(value, ctx);
+  if (from === 'bigint' || from === 'integer') return ['CAST(', value, ' AS bigint)'];
+  if (from === 'boolean') return ['CAST(CAST(', value, ' AS integer) AS bigint)'];
+  // A real truncates toward zero, saturating at the 64-bit limits as SQLite's does.
+  if (isRealType(from)) return ['CAST(trunc(', ...clampInt64(['CAST(', value, ' AS numeric)']), ') AS bigint)'];
+  castParam(value, 'text');
+  return ['CAST(', ...clampInt64(textAsInteger(from === 'text' ? [value] : ['CAST(', value, ' AS text)'])), ' AS bigint)'];
 }
 
 /** A numeric value clamped to SQLite's 64-bit integer range. */

@@ -7,6 +7,7 @@
 import type { Ctx } from '../context';
 import { isOp, isSig, isType, prevSig, nextSig, tpl, type Node } from '../nodes';
 import { operandEnd, operandStart } from './arithmetic';
+import { inferType } from '../infer-type';
 import { asText } from './sqlite-values';
 
 function operandText(operand: Node[], ctx: Ctx): Node[] {
@@ -15,6 +16,8 @@ function operandText(operand: Node[], ctx: Ctx): Node[] {
     if (!s[0].note?.cast) s[0].note = { ...s[0].note, cast: 'text' };
     return operand;
   }
+  // A blob concatenates as the text of its bytes (PostgreSQL's bytea || would give a blob).
+  if (inferType(operand, ctx) === 'bytea') return [tpl(['convert_from(', operand, ", 'UTF8')"], 'text')];
   const text = asText(operand, ctx);
   return text.length === 1 && text[0] === operand ? operand : [tpl(text, 'text')];
 }

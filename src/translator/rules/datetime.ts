@@ -8,6 +8,7 @@ import type { Ctx } from '../context';
 import { tpl, type Tpl } from '../nodes';
 import type { Token } from '../tokenizer';
 import type { Call } from './call';
+import { sqliteToChar } from './strftime';
 import { utcTimestamp } from './time-value';
 
 const TEXT_FORMATS: Record<string, string> = {
@@ -27,7 +28,9 @@ export function dateTimeFunction(call: Call, ctx: Ctx): Tpl {
     const trunc = [`date_trunc('${call.name === 'DATE' ? 'day' : 'second'}', `, ...t.parts, ')'];
     return tpl(['(', ...trunc, " AT TIME ZONE 'UTC')"], 'timestamp with time zone');
   }
-  return tpl(['to_char(', ...t.parts, `, '${TEXT_FORMATS[call.name]}')`], 'text');
+  // 'now' is never before year 1: the plain to_char.
+  if (t.plainNow) return tpl(['to_char(', ...t.parts, `, '${TEXT_FORMATS[call.name]}')`], 'text');
+  return tpl(sqliteToChar(t.parts, TEXT_FORMATS[call.name]!), 'text');
 }
 
 /** CURRENT_TIMESTAMP and friends: SQLite's are UTC text, like datetime('now'). */

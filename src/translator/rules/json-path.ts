@@ -9,9 +9,16 @@ import { castParam, stringLiteral, type Parts } from './call';
 
 export function jsonbOf(arg: Node[], ctx: Ctx): Parts {
   const col = resolveColumn(arg, ctx.scope);
-  if (col && col.column.type === 'jsonb') return [arg];
+  // A table's JSONB column as it is; the same name may be a FROM subquery's or a CTE's column,
+  // which is JSON text there (see jsonSubqueries): the cast then reads it.
+  if (col && col.column.type === 'jsonb') return mayBeDerived(ctx) ? ['CAST(', arg, ' AS jsonb)'] : [arg];
   castParam(arg, 'text');
   return ['CAST(', arg, ' AS jsonb)'];
+}
+
+/** The statement has a FROM subquery or a CTE, whose columns the catalog does not know. */
+function mayBeDerived(ctx: Ctx): boolean {
+  return /\(\s*(SELECT|WITH)\b/i.test(ctx.sql) || /^\s*WITH\b/i.test(ctx.sql);
 }
 
 /** Parses '$.a."b c"[2]' into its keys; undefined when the path is not one SQLite accepts. */

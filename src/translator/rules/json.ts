@@ -6,7 +6,9 @@
  * numerically when compared with a number.
  */
 import { fail, type Ctx } from '../context';
-import { tpl, type Tpl } from '../nodes';
+import { inferType, isRealType, MIXED_NUMERIC } from '../infer-type';
+import { tpl, type Node, type Tpl } from '../nodes';
+import { asText } from './sqlite-values';
 import { castParam, joinArgs, type Call, type Parts } from './call';
 import { jsonbOf, pgPath, sqliteJsonType, sqliteJsonValue } from './json-path';
 
@@ -17,7 +19,7 @@ function at(call: Call, ctx: Ctx): Parts {
 
 export function jsonExtract(call: Call, ctx: Ctx): Tpl {
   if (call.args.length !== 2) fail(ctx, 'json_extract() with several paths', 'extract each path separately.');
-  if (call.word.note?.jsonScalar) return tpl(['(', ...at(call, ctx), ')'], 'jsonb'); // shaped as SQLite's value
+  if (call.word.note?.jsonScalar) return { ...tpl(['(', ...at(call, ctx), ')'], 'jsonb'), jsonScalar: true }; // shaped as SQLite's value
   const value = sqliteJsonValue(at(call, ctx));
   if (call.word.note?.numeric) return tpl(['CAST(', ...value, ' AS numeric)'], 'numeric');
   return tpl(['(', ...value, ')'], 'text');
@@ -58,16 +60,27 @@ export function jsonValid(call: Call, ctx: Ctx): Tpl {
   ], 'integer');
 }
 
-/** json_object/json_array: parameters are text values (PostgreSQL cannot infer them). */
-export function jsonBuild(call: Call, _ctx: Ctx): Tpl {
-  for (const a of call.args) castParam(a, 'text');
-  return tpl([call.name === 'JSON_OBJECT' ? 'jsonb_build_object(' : 'jsonb_build_array(', ...joinArgs(call.args), ')'], 'jsonb');
+/**
+ * json_object/json_array: parameters are text values (PostgreSQL cannot infer them). json (not
+ * jsonb) keeps the keys in the order written, as SQLite; a real is written as SQLite writes it
+ * (`-2.0`, `1.0e+20`), a comparison as 0/1; a blob is refused, as SQLite refuses it at run.
+ */
+export function jsonBuild(call: Call, ctx: Ctx): Tpl {
+  const args = call.args.map((a): Node[] => {
+    castParam(a, 'text');
+    const type = inferType(a, ctx);
+    if (type === 'bytea') fail(ctx, `a BLOB in ${call.name.toLowerCase()}()`, 'SQLite refuses it ("JSON cannot hold BLOB values"); pass hex(x) or CAST(x AS TEXT).');
+    if (type === 'boolean') return [tpl(['CAST(', a, ' AS integer)'])];
+    if (isRealType(type) || type === 'numeric' || type === MIXED_NUMERIC) return [tpl(['CAST(', ...asText(a, ctx), ' AS json)'])];
+    return a;
+  });
+  return tpl([call.name === 'JSON_OBJECT' ? 'json_build_object(' : 'json_build_array(', ...joinArgs(args), ')'], 'json');
 }
 
 export function jsonGroup(call: Call, _ctx: Ctx): Tpl {
   for (const a of call.args) castParam(a, 'text');
   const order = call.word.note?.rowidOrder ? ` ORDER BY ${call.word.note.rowidOrder}` : '';
-  return tpl([call.name === 'JSON_GROUP_ARRAY' ? 'jsonb_agg(' : 'jsonb_object_agg(', ...joinArgs(call.args), order, ')'], 'jsonb');
+  return call.name === 'JSON_GROUP_ARRAY' ? tpl(['jsonb_agg(', ...joinArgs(call.args), order, ')'], 'jsonb') : tpl(['json_object_agg(', ...joinArgs(call.args), order, ')'], 'json');
 }
 
 /** json_set(x, path, value): one path; a parameter value is a JSON string. */

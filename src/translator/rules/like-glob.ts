@@ -52,7 +52,19 @@ export function likeGlob(nodes: Node[], ctx: Ctx): Node[] {
     const leftParts = asText(left, ctx);
     const rightParts = asText(right, ctx);
     let replaced: Parts;
-    if (n.value === 'LIKE') replaced = [...asciiLower(leftParts), negated ? ' NOT LIKE ' : ' LIKE ', ...asciiLower(rightParts), hasEscape ? ' ' : " ESCAPE ''"];
+    // better-sqlite3's SQLite is built with SQLITE_LIKE_DOESNT_MATCH_BLOBS: LIKE and GLOB with a blob
+    // value on either side are false (whatever the other side, NULL too); a NULL blob is NULL.
+    const blobs = n.value === 'REGEXP' ? [] : [left, right].filter((x) => inferType(x, ctx) === 'bytea');
+    const blob = blobs.length > 0;
+    const others = [left, right].filter((x) => !blobs.includes(x));
+    const constant = negated ? 'true' : 'false';
+    if (blob) {
+      replaced = ['(CASE'];
+      for (const b of blobs) replaced.push(' WHEN ', b, ` IS NOT NULL THEN ${constant}`);
+      for (const o of others) replaced.push(' WHEN ', o, ' IS NULL THEN NULL');
+      replaced.push(' ELSE NULL END)');
+    }
+    else if (n.value === 'LIKE') replaced = [...asciiLower(leftParts), negated ? ' NOT LIKE ' : ' LIKE ', ...asciiLower(rightParts), hasEscape ? ' ' : " ESCAPE ''"];
     else if (n.value === 'GLOB') replaced = [...leftParts, negated ? ' !~ ' : ' ~ ', ...globToRegex(rightParts)];
     else replaced = [...leftParts, negated ? ' !~ ' : ' ~ ', ...rightParts];
     let end = rightEnd;
@@ -61,7 +73,7 @@ export function likeGlob(nodes: Node[], ctx: Ctx): Node[] {
       const escapeAt = nextSig(nodes, rightEnd - 1);
       const charAt = nextSig(nodes, escapeAt);
       if (charAt !== -1) {
-        replaced.push(' ESCAPE ', ...asciiLower([[nodes[charAt]!]]));
+        if (!blob) replaced.push(' ESCAPE ', ...asciiLower([[nodes[charAt]!]]));
         end = charAt + 1;
       }
     }

@@ -1,12 +1,15 @@
 /**
  * ORDER BY: SQLite puts NULLs first ascending and last descending (PostgreSQL does the opposite),
  * and compares text by bytes: text columns carry COLLATE "C" in the schema, and a text expression
- * that is not a plain column gets it here.
+ * that is not a plain column gets it here; JSON sorts by its text (see jsonAsText).
  */
-import type { Ctx } from '../context';
+import { fail, quoteIdent, type Ctx } from '../context';
 import { inferType } from '../infer-type';
 import { isType, isWord, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
-import { isColumnRef } from '../scope';
+import { isColumnRef, resolveColumn } from '../scope';
+import { jsonAsText } from './sqlite-values';
+import { hasAlias, isStar, listItems, resultList } from '../statements/select-list';
+import type { Token } from '../tokenizer';
 
 const END_OF_TERMS = new Set(['LIMIT', 'OFFSET', 'ROWS', 'RANGE', 'GROUPS', 'FETCH', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', 'RETURNING']);
 
@@ -17,7 +20,10 @@ export function orderBy(nodes: Node[], ctx: Ctx): Node[] {
     const from = nextSig(nodes, i) + 1;
     let to = from;
     while (to < nodes.length && !(isWord(nodes[to]) && END_OF_TERMS.has((nodes[to] as { value: string }).value)) && !isType(nodes[to], 'semi')) to++;
-    const terms = splitCommas(nodes.slice(from, to)).map((t) => orderTerm(t, ctx, collateAllowed));
+    const range = resultList(nodes);
+    const items = range ? listItems(nodes, range) : [];
+    if (!collateAllowed) nodes = jsonKeysAsText(nodes, nodes.slice(from, to), items, ctx);
+    const terms = splitCommas(nodes.slice(from, to)).map((t) => orderTerm(t, ctx, collateAllowed, items));
     const rewritten: Node[] = [];
     terms.forEach((t, k) => rewritten.push(...(k > 0 ? [tpl([','])] : []), ...t));
     const trailing = nodes.slice(from, to).length > 0 && !sigNodes([nodes[to - 1]]).length ? [tpl([' '])] : [];
@@ -27,11 +33,62 @@ export function orderBy(nodes: Node[], ctx: Ctx): Node[] {
   return nodes;
 }
 
-function orderTerm(term: Node[], ctx: Ctx, collateAllowed: boolean): Node[] {
+/**
+ * SELECT DISTINCT or a compound SELECT sorts by its result columns only: a JSON column sorted by
+ * position becomes its text there (DISTINCT then compares the text, as SQLite does). Any other
+ * JSON sort key there would sort in jsonb's order: refused.
+ */
+function jsonKeysAsText(nodes: Node[], keys: Node[], items: Node[][], ctx: Ctx): Node[] {
+  const compound = nodes.some((n) => isWord(n, 'UNION', 'EXCEPT', 'INTERSECT'));
+  for (const term of splitCommas(keys)) {
+    const all = sigNodes(term);
+    const cut = all.findIndex((n) => isWord(n, 'ASC', 'DESC', 'NULLS'));
+    const s = cut === -1 ? all : all.slice(0, cut);
+    if (s.some((n) => isWord(n, 'COLLATE'))) continue;
+    const ordinal = s.length === 1 && isType(s[0], 'number');
+    const json = ordinal ? jsonItem(items, Number((s[0] as Token).text), ctx) : ['jsonb', 'json'].includes(inferType(s, ctx) ?? '') ? s : undefined;
+    if (!json) continue;
+    if (!ordinal || compound) {
+      fail(ctx, 'ORDER BY a JSON value in a SELECT DISTINCT or compound SELECT', 'PostgreSQL would sort it in jsonb\'s order, not by its text as SQLite does; select CAST(x AS TEXT) and ORDER BY its position.');
+    }
+    const at = nodes.indexOf(json[0]!);
+    const end = nodes.indexOf(json[json.length - 1]!);
+    if (at === -1 || end < at) continue;
+    // A column keeps its name (an expression gets its alias from the result names later).
+    const col = isColumnRef(json) ? resolveColumn(json, ctx.scope) : undefined;
+    const item = items.find((it) => it.includes(json[0]!));
+    const name = col && item && !hasAlias(item) ? ` AS ${quoteIdent(col.column.name)}` : '';
+    nodes = [...nodes.slice(0, at), tpl(['(', ...jsonAsText([nodes.slice(at, end + 1)]), `) COLLATE "C"${name}`], 'text'), ...nodes.slice(end + 1)];
+  }
+  return nodes;
+}
+
+/** The expression of result column `n` (1-based) when it is JSON, for a sort by position. */
+function jsonItem(items: Node[][], n: number, ctx: Ctx): Node[] | undefined {
+  const item = items[n - 1];
+  if (!item || isStar(item)) return undefined;
+  const s = sigNodes(item);
+  const expr = hasAlias(item) ? s.slice(0, isWord(s[s.length - 2], 'AS') ? -2 : -1) : s;
+  // json_extract()/->> as a whole column is SQLite's value (a number, text), not JSON text.
+  if (expr.some((n) => n.kind === 'tpl' && n.jsonScalar)) return undefined;
+  const type = inferType(expr, ctx);
+  return type === 'jsonb' || type === 'json' ? expr : undefined;
+}
+
+function orderTerm(term: Node[], ctx: Ctx, collateAllowed: boolean, items: Node[][]): Node[] {
   const t = trimTrivia(term);
   const s = sigNodes(t);
   if (s.length === 0) return term;
-  if (s.some((n) => isWord(n, 'NULLS'))) return [tpl([' ']), ...t];
+  if (s.some((n) => isWord(n, 'NULLS'))) {
+    // NULLS FIRST/LAST written: kept as written; a JSON key still sorts by its text.
+    const cut = t.findIndex((n) => isWord(n, 'ASC', 'DESC', 'NULLS'));
+    const key = trimTrivia(t.slice(0, cut));
+    const ordinal = key.length === 1 && isType(key[0], 'number');
+    const keyType = ordinal ? undefined : inferType(key, ctx);
+    const json = !collateAllowed || key.some((n) => isWord(n, 'COLLATE')) ? undefined : ordinal ? jsonItem(items, Number((key[0] as Token).text), ctx) : keyType === 'jsonb' || keyType === 'json' ? key : undefined;
+    if (json) return [tpl([' (', ...jsonAsText([json]), ') COLLATE "C" ']), ...t.slice(cut)];
+    return [tpl([' ']), ...t];
+  }
   let exprEnd = t.length;
   let desc = false;
   const last = s[s.length - 1];
@@ -42,7 +99,12 @@ function orderTerm(term: Node[], ctx: Ctx, collateAllowed: boolean): Node[] {
   const expr = trimTrivia(t.slice(0, exprEnd));
   const hasCollate = expr.some((n) => isWord(n, 'COLLATE') || (n.kind === 'tpl' && n.parts.some((p) => typeof p === 'string' && p.includes('COLLATE'))));
   const ordinal = expr.length === 1 && isType(expr[0], 'number');
-  const collate = collateAllowed && !hasCollate && !ordinal && !isColumnRef(expr) && inferType(expr, ctx) === 'text';
+  const type = ordinal ? undefined : inferType(expr, ctx);
+  // SQLite sorts JSON by the bytes of its text; jsonb's own order is another one. A result column
+  // given by position is sorted by its expression, repeated (its parameters keep their `$n`).
+  const json = !collateAllowed || hasCollate ? undefined : ordinal ? jsonItem(items, Number((expr[0] as Token).text), ctx) : type === 'jsonb' || type === 'json' ? expr : undefined;
+  if (json) return [tpl([' (', ...jsonAsText([json]), ')', ' COLLATE "C"', desc ? ' DESC NULLS LAST' : exprEnd < t.length ? ' ASC NULLS FIRST' : ' NULLS FIRST'])];
+  const collate = collateAllowed && !hasCollate && !ordinal && !isColumnRef(expr) && type === 'text';
   return [
     tpl([' ']),
     ...expr,

@@ -7,6 +7,7 @@ import { inferType, isRealType, MIXED_NUMERIC } from '../infer-type';
 import { tpl, type Node, type Tpl } from '../nodes';
 import type { Parts } from './call';
 import { resolveColumn } from '../scope';
+import type { TimestampFormat } from '../../schema/catalog';
 
 /** The text PostgreSQL's error carries when a REAL's SQLite text cannot be reproduced (see realAsText). */
 export const REAL_AS_TEXT = 'real as text: ';
@@ -47,10 +48,31 @@ export function asText(x: Node[], ctx: Ctx): Parts {
     return ['CASE WHEN ', x, ' = trunc(', x, ') AND abs(', x, ') < 9223372036854775808 THEN CAST(CAST(', x, ' AS bigint) AS text) ELSE ', ...realAsText([x]), ' END'];
   }
   if (isRealType(type) || type === MIXED_NUMERIC) return realAsText([x]);
+  if (type === 'jsonb' || type === 'json') return jsonAsText([x]);
+  if (type !== undefined && type.startsWith('timestamp')) return timestampAsText([x], resolveColumn(x, ctx.scope)?.column.timestampFormat ?? 'sqlite', type !== 'timestamp without time zone');
   if (type !== undefined && type !== 'text' && type !== 'bytea') return ['CAST(', x, ' AS text)'];
   return [x];
 }
 
+/**
+ * The text of a JSON value as SQLite holds it when it was written minified (as JSON.stringify and
+ * SQLite's own json functions write it): jsonb's text without the spaces PostgreSQL puts after `,`
+ * and `:` (a string, escapes included, is kept whole). Key order and number forms are jsonb's.
+ */
+export function jsonAsText(x: Parts): Parts {
+  return ['regexp_replace(CAST(', ...x, ` AS text), '("(?:[^"\\\\]|\\\\.)*"|[^"]) ?', '\\1', 'g')`];
+}
+
+/**
+ * A timestamp as the text the column held in SQLite, as the row shaper prints it (in UTC): SQLite's
+ * `YYYY-MM-DD HH:MM:SS`, with `.SSS` when the milliseconds are not 0, or ISO-8601 with `.sssZ`
+ * for a column whose values were written that way.
+ */
+export function timestampAsText(x: Parts, format: TimestampFormat, withZone: boolean): Parts {
+  const utc: Parts = withZone ? ['(', ...x, " AT TIME ZONE 'UTC')"] : x;
+  if (format === 'iso') return ['to_char(', ...utc, `, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`];
+  return ['CASE WHEN ', ...x, ' IS NULL THEN NULL WHEN to_char(', ...utc, ", 'MS') = '000' THEN to_char(", ...utc, ", 'YYYY-MM-DD HH24:MI:SS') ELSE to_char(", ...utc, ", 'YYYY-MM-DD HH24:MI:SS.MS') END"];
+}
 
 /**
  * A text literal used as a number, read as SQLite reads it: the longest numeric prefix after

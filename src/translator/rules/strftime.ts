@@ -12,15 +12,38 @@ const TO_CHAR: Record<string, string> = {
   Y: 'YYYY', m: 'MM', d: 'DD', H: 'HH24', M: 'MI', S: 'SS', f: 'SS.MS', j: 'DDD', F: 'YYYY-MM-DD', T: 'HH24:MI:SS',
 };
 
+/**
+ * to_char(t, pattern) with SQLite's year: before year 1 SQLite prints the astronomical year with
+ * its sign in 4 digits (`-4713` for 4714 BC, `-0003` for 4 BC, `0000` for 1 BC), to_char the BC year (`4714`). Each YYYY of the
+ * pattern becomes that year.
+ */
+export function sqliteToChar(t: Parts, pattern: string): Parts {
+  const segments = pattern.split('YYYY');
+  if (segments.length === 1) return ['to_char(', ...t, `, ${quoteLiteral(pattern)})`];
+  const year: Parts = [
+    '(CASE WHEN extract(year from ', ...t, ') > 0 THEN to_char(', ...t, ", 'YYYY') WHEN extract(year from ", ...t,
+    ") = -1 THEN '0000' ELSE '-' || lpad(CAST(-1 - CAST(extract(year from ", ...t, ") AS integer) AS text), 4, '0') END)",
+  ];
+  const out: Parts = ['('];
+  segments.forEach((seg, i) => {
+    if (i > 0) out.push(...(out.length > 1 ? [' || '] : []), ...year);
+    if (seg) out.push(...(out.length > 1 ? [' || '] : []), 'to_char(', ...t, `, ${quoteLiteral(seg)})`);
+  });
+  out.push(')');
+  return out;
+}
+
 export function strftime(call: Call, ctx: Ctx): Tpl {
   const [formatArg, value, ...modifiers] = call.args;
   const format = stringLiteral(formatArg);
   if (format === undefined) fail(ctx, 'strftime() with a non-literal format', 'write the format as a string literal.');
-  const t = utcTimestamp(value, modifiers, ctx, 'strftime').parts;
+  const time = utcTimestamp(value, modifiers, ctx, 'strftime');
+  const t = time.parts;
   const pieces: Parts[] = [];
   let pattern = '';
   const flush = (): void => {
-    if (pattern) pieces.push(['to_char(', ...t, `, ${quoteLiteral(pattern)})`]);
+    // 'now' is never before year 1: the plain to_char.
+    if (pattern) pieces.push(time.plainNow ? ['to_char(', ...t, `, ${quoteLiteral(pattern)})`] : sqliteToChar(t, pattern));
     pattern = '';
   };
   for (let i = 0; i < format.length; i++) {

@@ -53,7 +53,10 @@ export function castAssigned(parent: Node[], slice: Node[], col: ResolvedColumn)
   const type = col.column.type;
   if (!['jsonb', 'json', 'boolean', 'bytea'].includes(type) && !isTimestampType(type)) return;
   const s = sigNodes(slice);
-  if (s.length <= 1) return; // a literal, NULL, a parameter or a column: PostgreSQL converts those itself
+  // A literal, NULL, a parameter or a column: PostgreSQL converts those itself. A subquery into a
+  // JSON column may give JSON text (a CTE's or FROM subquery's JSON column is text): cast too.
+  const subqueryIntoJson = s.length === 1 && isGroup(s[0]) && (type === 'jsonb' || type === 'json');
+  if (s.length <= 1 && !subqueryIntoJson) return;
   if (isWord(s[0]) && (TIME_FUNCTIONS.has(s[0].value) || s[0].value.startsWith('JSON'))) return;
   const at = parent.indexOf(slice[0]);
   if (at === -1) return;

@@ -38,14 +38,21 @@ function blank(nodes: Node[], parts: InsertParts): void {
   }
 }
 
-function typedRows(rows: Group[], columns: string[], table: TableInfo): Node[] {
+/**
+ * The rows of a VALUES list cast to their columns' types. `replacing`: a NULL for a NOT NULL column
+ * that has a default becomes the default, as SQLite's REPLACE does.
+ */
+function typedRows(rows: Group[], columns: string[], table: TableInfo, replacing = false): Node[] {
   const out: Node[] = [];
   rows.forEach((row, r) => {
     const values = splitCommas(row.items).map(trimTrivia);
     const cells: Array<string | Node[]> = [];
     values.forEach((v, i) => {
-      const type = findColumn(table, columns[i] ?? '')?.type;
-      cells.push(...(i > 0 ? [', '] : []), ...(type ? ['CAST(', v, ` AS ${type})`] : [v]));
+      const col = findColumn(table, columns[i] ?? '');
+      const type = col?.type;
+      const cell = type ? ['CAST(', v, ` AS ${type})`] : [v];
+      const fallback = replacing && col?.notNull && col.default !== null ? col.default : undefined;
+      cells.push(...(i > 0 ? [', '] : []), ...(fallback ? ['COALESCE(', ...cell, `, ${fallback})`] : cell));
     });
     out.push(tpl([r > 0 ? ', (' : '(', ...cells, ')']));
   });
@@ -81,7 +88,7 @@ function replace(nodes: Node[], parts: InsertParts, table: TableInfo, ctx: Ctx):
   const prefix = trimTrivia(nodes.slice(0, parts.verbAt));
   let selectList = rows ? cols(parts) : parts.columns.map((c) => `CAST(${quoteIdent(c)} AS ${findColumn(table, c)?.type ?? 'text'})`).join(', ');
   const head = prefix.length > 0 ? [...prefix, tpl([', '])] : [tpl(['WITH '])];
-  let body = rows ? [tpl(['VALUES ']), ...typedRows(rows, parts.columns, table)] : source;
+  let body = rows ? [tpl(['VALUES ']), ...typedRows(rows, parts.columns, table, true)] : source;
   let columns = cols(parts);
   // SQLite numbers the new row before it deletes the rows it replaces (the largest rowid may be
   // among them): the rowids are read with the table as it was, the k-th row getting max + k.
