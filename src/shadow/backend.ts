@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import type { OpenPlan, DatabaseOptions } from '../adapter/config';
 import { Statement, type ConnectionState } from '../adapter/statement';
 import { createTransaction, type ControlStatement } from '../adapter/transaction';
-import type { Backend, BackendCapabilities, SqliteOnlyMember, TransactionFunction } from '../backends/backend';
+import { capabilities, type Backend, type BackendCapabilities, type SqliteOnlyMember, type TransactionFunction } from '../contracts';
 import { splitStatements } from '../translator/split';
 import type { SideName } from './answer';
 import { MirrorChannel } from './mirror-channel';
@@ -48,7 +48,7 @@ export class ShadowBackend implements Backend {
     const session = (): ShadowSession => this.#session;
     this.#primary = primarySide === 'sqlite' ? sqlitePrimary(filename, options, database, session) : postgresPrimary(plan, filename, options, session);
     const primary = this.#primary.backend;
-    this.capabilities = primary.capabilities;
+    this.capabilities = capabilities({ ...primary.capabilities, shadowStats: true });
     this.#channel = new MirrorChannel(
       {
         primarySide,
