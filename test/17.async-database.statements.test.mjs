@@ -1,6 +1,7 @@
 // AsyncDatabase's statements, the same tests on SQLite and on PostgreSQL (straight on a pg pool).
 import test from 'ava';
 import sinon from 'sinon';
+import BetterSqlite3 from 'better-sqlite3';
 import { SqliteError } from 'swarm-registry-adapter';
 import { asyncBackends } from './helpers/async-backends.mjs';
 
@@ -58,6 +59,25 @@ for (const backend of asyncBackends(test)) {
     const write = await db.prepare('DELETE FROM agents');
     t.throws(() => write.pluck(), { instanceOf: TypeError, message: /only for statements that return data/ });
     t.throws(() => write.get(), { instanceOf: TypeError, message: /does not return data/ });
+  });
+
+  test(name('modes follow better-sqlite3\'s rules, as the synchronous Statement does: safeIntegers(), a shape turned off only when it is the current one, a toggle that is not a boolean'), async (t) => {
+    const db = await seeded(backend, t);
+    const stmt = await db.prepare('SELECT id, memory_mb FROM agents WHERE id = ?');
+    t.deepEqual(await stmt.safeIntegers().get('agent-0'), { id: 'agent-0', memory_mb: 100n });
+    t.deepEqual(await stmt.safeIntegers(false).get('agent-0'), { id: 'agent-0', memory_mb: 100 });
+    // better-sqlite3: pluck(false) while raw() is on leaves raw() on; raw(false) goes back to objects.
+    const native = new BetterSqlite3(':memory:').prepare('SELECT 1 AS id, 100 AS memory_mb');
+    const calls = [['raw', true], ['pluck', false], ['expand', true], ['raw', false], ['raw', true], ['raw', false]];
+    for (const [method, toggle] of calls) {
+      stmt[method](toggle);
+      native[method](toggle);
+      const expected = native.get();
+      t.deepEqual(await stmt.get('agent-0'), expected.id === 1 ? { id: 'agent-0', memory_mb: 100 } : Array.isArray(expected) ? ['agent-0', 100] : { agents: { id: 'agent-0', memory_mb: 100 } }, `after ${method}(${toggle})`);
+    }
+    t.throws(() => stmt.raw('yes'), { instanceOf: TypeError, message: 'Expected first argument to be a boolean' });
+    t.throws(() => stmt.safeIntegers(1), { instanceOf: TypeError, message: 'Expected first argument to be a boolean' });
+    t.deepEqual(await stmt.get('agent-0'), { id: 'agent-0', memory_mb: 100 }, 'a refused toggle leaves the mode as it was');
   });
 
   test(name('bind() binds once; parameters after bind() are refused'), async (t) => {

@@ -9,19 +9,20 @@
 import { learnRows, learnStatement, redactError, statementSecrets } from '../policy/secrets';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Mutex } from 'async-mutex';
-import type { ColumnDefinition, RunResult } from '../backends/backend';
+import { OBJECT_ROWS, type AsyncEngine, type AsyncStatementEngine, type ColumnDefinition, type ReadMode, type RowShape, type RunResult, type TransactionMode } from '../contracts';
 import type { ArgumentsOf, BindParameters, PragmaOptions } from './api';
 import type { DatabaseOptions } from './config';
-import { openAsyncEngine, type AsyncEngine, type AsyncStatementEngine, type RowMode } from './async-engine';
+import { openAsyncEngine } from './async-engine';
+import { BIND_TWICE, callArguments, requireColumns, requireReader, withSafeIntegers, withShape } from './statement-checks';
 
-export type TransactionMode = 'deferred' | 'immediate' | 'exclusive';
+export type { TransactionMode } from '../contracts';
 
 /** A prepared statement whose calls return promises; typed as `Statement<P, Result>` is. */
 export class AsyncStatement<P extends BindParameters = unknown[], Result = unknown> {
   readonly #engine: AsyncStatementEngine;
   readonly #owner: AsyncDatabase;
-  #mode: RowMode = { pluck: false, raw: false, expand: false };
-  #bound: unknown[] | undefined;
+  #mode: ReadMode = OBJECT_ROWS;
+  #bound: { value: unknown[] } | undefined;
 
   constructor(engine: AsyncStatementEngine, owner: AsyncDatabase) {
     this.#engine = engine;
@@ -41,22 +42,24 @@ export class AsyncStatement<P extends BindParameters = unknown[], Result = unkno
     return this.#engine.readonly;
   }
 
-  pluck(toggle = true): this {
-    this.#setMode('pluck', toggle);
-    return this;
+  pluck(toggle?: boolean): this {
+    return this.#setShape('pluck', toggle);
   }
-  raw(toggle = true): this {
-    this.#setMode('raw', toggle);
-    return this;
+  raw(toggle?: boolean): this {
+    return this.#setShape('raw', toggle);
   }
-  expand(toggle = true): this {
-    this.#setMode('expand', toggle);
+  expand(toggle?: boolean): this {
+    return this.#setShape('expand', toggle);
+  }
+  /** Integers come back as BigInt (and BOOLEAN columns as 0n/1n), as better-sqlite3's `safeIntegers()`. */
+  safeIntegers(toggle?: boolean): this {
+    this.#mode = withSafeIntegers(this.#mode, toggle);
     return this;
   }
 
   bind(...params: ArgumentsOf<P>): this {
-    if (this.#bound) throw new TypeError('The bind() method can only be invoked once per statement object');
-    this.#bound = params;
+    if (this.#bound) throw new TypeError(BIND_TWICE);
+    this.#bound = { value: params };
     return this;
   }
 
@@ -64,14 +67,14 @@ export class AsyncStatement<P extends BindParameters = unknown[], Result = unkno
     return this.#secretFree(this.#owner.schedule(() => this.#engine.run(this.#args(params))));
   }
   get(...params: ArgumentsOf<P>): Promise<Result | undefined> {
-    this.#requireReader('get');
+    requireReader(this.#engine.reader);
     return this.#secretFree(this.#owner.schedule(() => this.#engine.get(this.#args(params), this.#mode) as Promise<Result | undefined> | Result | undefined)).then((row) => {
       if (row !== undefined) this.#learn([row]);
       return row;
     });
   }
   all(...params: ArgumentsOf<P>): Promise<Result[]> {
-    this.#requireReader('all');
+    requireReader(this.#engine.reader);
     return this.#secretFree(this.#owner.schedule(() => this.#engine.all(this.#args(params), this.#mode) as Promise<Result[]> | Result[])).then((rows) => {
       this.#learn(rows);
       return rows;
@@ -85,7 +88,7 @@ export class AsyncStatement<P extends BindParameters = unknown[], Result = unkno
   #learn(rows: unknown[]): void {
     const info = statementSecrets(this.#engine.source);
     if (!info.touches) return;
-    if ((this.#mode.raw || this.#mode.pluck) && info.byName) return;
+    if ((this.#mode.shape === 'raw' || this.#mode.shape === 'pluck') && info.byName) return;
     try {
       learnRows(info, rows, undefined);
     } catch {
@@ -101,7 +104,7 @@ export class AsyncStatement<P extends BindParameters = unknown[], Result = unkno
   }
   /** Rows in batches through a cursor (PostgreSQL) or a statement iterator (SQLite). */
   async *iterate(...params: ArgumentsOf<P>): AsyncGenerator<Result, void, undefined> {
-    this.#requireReader('iterate');
+    requireReader(this.#engine.reader);
     const engine = this.#engine;
     const mode = this.#mode;
     if (!engine.iterate) {
@@ -117,26 +120,20 @@ export class AsyncStatement<P extends BindParameters = unknown[], Result = unkno
     }
   }
   columns(): Promise<ColumnDefinition[]> {
+    requireColumns(this.#engine.reader);
     return this.#owner.schedule(() => this.#engine.columns());
   }
 
   #args(params: unknown[]): unknown[] {
-    if (this.#bound) {
-      if (params.length > 0) throw new TypeError('This statement already has bound parameters');
-      return this.#bound;
-    }
-    learnStatement(this.#engine.source, params);
-    return params;
+    return callArguments(this.#bound, params, (given) => {
+      learnStatement(this.#engine.source, given);
+      return given;
+    });
   }
 
-  #requireReader(method: string): void {
-    if (!this.#engine.reader) throw new TypeError(`This statement does not return data. Use run() instead (called ${method}())`);
-  }
-
-  #setMode(name: keyof RowMode, toggle: boolean): void {
-    if (typeof toggle !== 'boolean') throw new TypeError('Expected first argument to be a boolean');
-    if (!this.#engine.reader) throw new TypeError(`The ${name}() method is only for statements that return data`);
-    this.#mode = { pluck: false, raw: false, expand: false, [name]: toggle };
+  #setShape(shape: RowShape, toggle: unknown): this {
+    this.#mode = withShape(this.#mode, shape, toggle, this.#engine.reader);
+    return this;
   }
 }
 

@@ -1,51 +1,14 @@
 /**
- * What AsyncDatabase runs on: one engine per backend. The SQLite engine runs the facade's
- * synchronous calls; the PostgreSQL engine (src/backends/postgres/async-engine.ts) uses a pg pool.
+ * Opens the engine AsyncDatabase runs on (the contract is AsyncEngine in src/contracts/): the
+ * PostgreSQL engine (src/backends/postgres/async-engine.ts, on a pg pool), or, for SQLite and shadow
+ * mode, the synchronous facade's calls run one at a time.
  */
-import type { ColumnDefinition, RunResult } from '../backends/backend';
+import type { AsyncEngine, AsyncStatementEngine, ColumnDefinition, ReadMode, RunResult, TransactionMode } from '../contracts';
 import { planOpen, type DatabaseOptions, type OpenPlan } from './config';
 import type { Database as Connection, Statement } from './api';
 import { Database } from './database';
 
-export interface RowMode {
-  pluck: boolean;
-  raw: boolean;
-  expand: boolean;
-}
-
-/** An open read of a statement's rows, batch by batch (a server-side cursor on PostgreSQL). */
-export interface AsyncRowCursor {
-  /** The next rows, shaped; an empty array once the read is over. */
-  next(): Promise<unknown[]>;
-  /** Ends the read early and frees what it holds (a connection, a cursor); safe to call twice. */
-  close(): Promise<void>;
-}
-
-export interface AsyncStatementEngine {
-  readonly source: string;
-  readonly reader: boolean;
-  readonly readonly: boolean;
-  run(params: unknown[]): Promise<RunResult> | RunResult;
-  get(params: unknown[], mode: RowMode): Promise<unknown> | unknown;
-  all(params: unknown[], mode: RowMode): Promise<unknown[]> | unknown[];
-  columns(): Promise<ColumnDefinition[]> | ColumnDefinition[];
-  /** Reads the rows in batches; without it, iterate() reads them all with `all()`. */
-  iterate?(params: unknown[], mode: RowMode): Promise<AsyncRowCursor>;
-}
-
-export interface AsyncEngine {
-  readonly name: string;
-  readonly open: boolean;
-  readonly inTransaction: boolean;
-  /** Calls must run one at a time (a single connection): AsyncDatabase queues them. */
-  readonly needsExclusiveCalls: boolean;
-  prepare(source: string): Promise<AsyncStatementEngine> | AsyncStatementEngine;
-  exec(source: string): Promise<void> | void;
-  pragma(source: string, simple: boolean): Promise<unknown> | unknown;
-  transaction<T>(fn: () => Promise<T>, mode: 'deferred' | 'immediate' | 'exclusive'): Promise<T>;
-  savepoint<T>(fn: () => Promise<T>): Promise<T>;
-  close(): Promise<void> | void;
-}
+export type { AsyncEngine, AsyncRowCursor, AsyncStatementEngine } from '../contracts';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 type AsyncOpener = (plan: ManagedPlan, filename: string, options: DatabaseOptions) => AsyncEngine;
@@ -72,9 +35,10 @@ export function openAsyncEngine(filename: string | undefined, options: DatabaseO
   return new SyncFacadeEngine(new Database(filename, options));
 }
 
-function shaped(stmt: Statement, mode: RowMode): Statement {
+function shaped(stmt: Statement, mode: ReadMode): Statement {
   if (!stmt.reader) return stmt;
-  return stmt.pluck(mode.pluck).raw(mode.raw).expand(mode.expand);
+  stmt.safeIntegers(mode.safeIntegers);
+  return mode.shape === 'object' ? stmt.pluck(false).raw(false).expand(false) : stmt[mode.shape](true);
 }
 
 class SyncStatementEngine implements AsyncStatementEngine {
@@ -91,10 +55,10 @@ class SyncStatementEngine implements AsyncStatementEngine {
   run(params: unknown[]): RunResult {
     return this.stmt.run(...params);
   }
-  get(params: unknown[], mode: RowMode): unknown {
+  get(params: unknown[], mode: ReadMode): unknown {
     return shaped(this.stmt, mode).get(...params);
   }
-  all(params: unknown[], mode: RowMode): unknown[] {
+  all(params: unknown[], mode: ReadMode): unknown[] {
     return shaped(this.stmt, mode).all(...params);
   }
   columns(): ColumnDefinition[] {
@@ -124,7 +88,7 @@ class SyncFacadeEngine implements AsyncEngine {
   pragma(source: string, simple: boolean): unknown {
     return this.db.pragma(source, { simple });
   }
-  async transaction<T>(fn: () => Promise<T>, mode: 'deferred' | 'immediate' | 'exclusive'): Promise<T> {
+  async transaction<T>(fn: () => Promise<T>, mode: TransactionMode): Promise<T> {
     this.db.exec(`BEGIN ${mode.toUpperCase()}`);
     return this.#settle(fn, 'COMMIT', 'ROLLBACK');
   }

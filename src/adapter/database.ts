@@ -4,7 +4,7 @@
  * Like better-sqlite3's, it is a plain function, callable with or without `new`.
  */
 import { learnStatement, redactError } from '../policy/secrets';
-import type { Backend, SqliteOnlyMember, TransactionFunction } from '../backends/backend';
+import { SQLITE_ONLY_MEMBERS, type Backend, type TransactionFunction } from '../contracts';
 import type { Database as Connection } from './api';
 import type { DatabaseOptions } from './config';
 import type { ShadowStats } from '../shadow';
@@ -99,30 +99,20 @@ proto.pragma = function pragma(this: Connection, source: string, options?: { sim
 };
 
 proto.shadowStats = function shadowStats(this: Connection): ShadowStats | undefined {
-  return backendOf(this).shadowStats?.() as ShadowStats | undefined;
+  const backend = backendOf(this);
+  return backend.capabilities.shadowStats ? (backend.shadowStats!() as ShadowStats) : undefined;
 };
 
-const SQLITE_ONLY: SqliteOnlyMember[] = [
-  'function',
-  'aggregate',
-  'table',
-  'backup',
-  'serialize',
-  'loadExtension',
-  'defaultSafeIntegers',
-  'unsafeMode',
-];
-
-for (const member of SQLITE_ONLY) {
+for (const member of SQLITE_ONLY_MEMBERS) {
   proto[member] = {
     [member](this: Connection, ...args: unknown[]): unknown {
       const backend = backendOf(this);
-      if (!backend.sqliteOnly) {
+      if (!backend.capabilities.sqliteNative) {
         const error = notSupportedOnPostgres(`Database#${member}()`);
         // backup() returns a promise in better-sqlite3: fail the same way it fails.
         return member === 'backup' ? Promise.reject(error) : throwError(error);
       }
-      return backend.sqliteOnly(member, this, args);
+      return backend.sqliteOnly!(member, this, args);
     },
   }[member];
 }

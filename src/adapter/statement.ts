@@ -5,58 +5,18 @@
  * gets better-sqlite3's native statement.
  */
 import { metricsRecorder, secondsSince } from '../metrics/record';
-import type { ColumnDefinition, RunResult } from '../backends/backend';
+import type { ColumnDefinition, ConnectionState, ReadMode, RowIterator, RowShape, RunResult, StatementEngine } from '../contracts';
 import { learnRows, learnStatement, redactError, statementSecrets, type StatementSecretInfo } from '../policy/secrets';
+import { BIND_TWICE, DB_BUSY, NOT_OPEN, STMT_BUSY, callArguments, requireColumns, requireReader, withSafeIntegers, withShape } from './statement-checks';
 
-export type RowShape = 'object' | 'pluck' | 'raw' | 'expand';
-
-export interface ReadMode {
-  shape: RowShape;
-  safeIntegers: boolean;
-}
-
-/** Rows one by one; `return()` ends the read early and frees what it holds (a cursor). */
-export interface RowIterator {
-  next(): IteratorResult<unknown, undefined>;
-  return(): void;
-}
-
-/** What a backend does for one prepared statement; arguments are already checked. */
-export interface StatementEngine<Bound = unknown> {
-  readonly source: string;
-  readonly reader: boolean;
-  readonly readonly: boolean;
-  /** Turns the caller's arguments into bound values, throwing better-sqlite3's binding errors. */
-  bind(args: unknown[]): Bound;
-  run(bound: Bound): RunResult;
-  get(bound: Bound, mode: ReadMode): unknown;
-  all(bound: Bound, mode: ReadMode): unknown[];
-  iterate(bound: Bound, mode: ReadMode): RowIterator;
-  columns(): ColumnDefinition[];
-}
-
-/** The connection-wide state better-sqlite3 checks before running a statement. */
-export interface ConnectionState {
-  readonly open: boolean;
-  /** Iterators not yet finished: while any is open, only read-only statements may run. */
-  iterating: number;
-  /** The default of `safeIntegers` for new statements. */
-  safeIntegers: boolean;
-  /** Who answers, for the statement-duration metric (metrics/instruments.ts). */
-  readonly answeredBy?: { backend: string; role: string };
-}
-
-const NOT_OPEN = 'The database connection is not open';
-const DB_BUSY = 'This database connection is busy executing a query';
-const STMT_BUSY = 'This statement is busy executing a query';
+export type { ConnectionState, ReadMode, RowIterator, RowShape, StatementEngine } from '../contracts';
 
 export class Statement<Bound = unknown> {
   readonly #engine: StatementEngine<Bound>;
   readonly #state: ConnectionState;
   readonly #database: object;
   #mode: ReadMode;
-  #bound: Bound | undefined;
-  #hasBound = false;
+  #bound: { value: Bound } | undefined;
   #busy = false;
   /** What the statement does with secret columns (the secrecy policy's reading, made once per SQL). */
   readonly #secrets: StatementSecretInfo;
@@ -203,24 +163,23 @@ export class Statement<Bound = unknown> {
   }
 
   safeIntegers(toggle?: unknown): this {
-    const on = toggle === undefined ? true : checkBoolean(toggle);
+    const mode = withSafeIntegers(this.#mode, toggle);
     if (this.#busy) throw new TypeError(STMT_BUSY);
-    this.#mode = { ...this.#mode, safeIntegers: on };
+    this.#mode = mode;
     return this;
   }
 
   bind(...args: unknown[]): this {
     if (!this.#state.open) throw new TypeError(NOT_OPEN);
     if (this.#busy) throw new TypeError(STMT_BUSY);
-    if (this.#hasBound) throw new TypeError('The bind() method can only be invoked once per statement object');
-    this.#bound = this.#engine.bind(args);
-    this.#hasBound = true;
+    if (this.#bound) throw new TypeError(BIND_TWICE);
+    this.#bound = { value: this.#engine.bind(args) };
     learnStatement(this.#engine.source, args);
     return this;
   }
 
   columns(): ColumnDefinition[] {
-    if (!this.#engine.reader) throw new TypeError('The columns() method is only for statements that return data');
+    requireColumns(this.#engine.reader);
     if (!this.#state.open) throw new TypeError(NOT_OPEN);
     return this.#engine.columns();
   }
@@ -248,30 +207,21 @@ export class Statement<Bound = unknown> {
     if (!this.#state.open) throw new TypeError(NOT_OPEN);
     if (this.#busy) throw new TypeError(STMT_BUSY);
     if (this.#state.iterating > 0 && !this.#engine.readonly) throw new TypeError(DB_BUSY);
-    if (this.#hasBound) {
-      if (args.length > 0) throw new TypeError('This statement already has bound parameters');
-      return this.#bound as Bound;
-    }
-    const bound = this.#engine.bind(args);
-    if (this.#secrets.positional.size > 0 || this.#secrets.named.size > 0 || this.#secrets.literals.length > 0) learnStatement(this.#engine.source, args);
-    return bound;
+    return callArguments(this.#bound, args, (given) => {
+      const bound = this.#engine.bind(given);
+      if (this.#secrets.positional.size > 0 || this.#secrets.named.size > 0 || this.#secrets.literals.length > 0) learnStatement(this.#engine.source, given);
+      return bound;
+    });
   }
 
   #requireReader(): void {
-    if (!this.#engine.reader) throw new TypeError('This statement does not return data. Use run() instead');
+    requireReader(this.#engine.reader);
   }
 
   #setShape(shape: RowShape, toggle: unknown): this {
-    const on = toggle === undefined ? true : checkBoolean(toggle);
-    if (!this.#engine.reader) throw new TypeError(`The ${shape}() method is only for statements that return data`);
+    const mode = withShape(this.#mode, shape, toggle, this.#engine.reader);
     if (this.#busy) throw new TypeError(STMT_BUSY);
-    const current = this.#mode.shape;
-    this.#mode = { ...this.#mode, shape: on ? shape : current === shape ? 'object' : current };
+    this.#mode = mode;
     return this;
   }
-}
-
-function checkBoolean(value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new TypeError('Expected first argument to be a boolean');
-  return value;
 }

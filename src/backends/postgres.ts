@@ -8,14 +8,14 @@ import { Statement, type ConnectionState } from '../adapter/statement';
 import { createTransaction, type ControlStatement } from '../adapter/transaction';
 import type { SchemaCatalog } from '../schema/catalog';
 import { createTranslator, splitStatements, type Translator } from '../translator';
-import type { Backend, BackendCapabilities, TransactionFunction } from './backend';
+import { capabilities, type Backend, type BackendCapabilities, type TransactionFunction } from '../contracts';
 import { PgConnection } from './postgres/connection';
 import { PreparedCache, translateOne } from './postgres/prepared-cache';
 import { isDescribable, PgStatementEngine, preparedStatement, type PreparedStatement } from './postgres/statement-engine';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 
-const CAPABILITIES: BackendCapabilities = Object.freeze({ dialect: 'postgres', sqliteNative: false });
+const CAPABILITIES: BackendCapabilities = capabilities({ dialect: 'postgres' });
 const NOT_OPEN = 'The database connection is not open';
 
 export class PostgresBackend implements Backend {

@@ -5,7 +5,7 @@
  * costs, exactly as better-sqlite3 does.
  */
 import { loadBetterSqlite3, nativeKey } from '../adapter/load-sqlite';
-import type { Backend, BackendCapabilities, SqliteOnlyMember, TransactionFunction } from './backend';
+import { capabilities, type Backend, type BackendCapabilities, type SqliteOnlyMember, type TransactionFunction } from '../contracts';
 
 /** better-sqlite3's native connection (its `cppdb`), as far as we call it. */
 interface NativeConnection {
@@ -21,7 +21,7 @@ interface NativeConnection {
 
 type Prototype = Record<string, (...args: unknown[]) => unknown>;
 
-const CAPABILITIES: BackendCapabilities = Object.freeze({ dialect: 'sqlite', sqliteNative: true });
+const CAPABILITIES: BackendCapabilities = capabilities({ dialect: 'sqlite', sqliteNative: true });
 
 export class SqliteBackend implements Backend {
   readonly capabilities = CAPABILITIES;

@@ -5,7 +5,7 @@
  * repeated statement skips PostgreSQL's parse and plan. Calls outside a transaction run
  * concurrently on the pool; `transaction(fn)` pins one connection for the calls made inside fn.
  */
-import type { AsyncEngine, AsyncStatementEngine } from '../../adapter/async-engine';
+import { OBJECT_ROWS, type AsyncEngine, type AsyncStatementEngine, type TransactionMode } from '../../contracts';
 import type { OpenPlan } from '../../adapter/config';
 import { createTranslator, splitStatements, type Translator } from '../../translator';
 import { PgAsyncConnection } from './async-connection';
@@ -13,7 +13,6 @@ import { PgAsyncStatement } from './async-statement';
 import { BindingPlan } from './binding';
 import { PreparedCache, translateOne } from './prepared-cache';
 import { isDescribable, preparedStatement, type PreparedStatement } from './statement-engine';
-import type { TransactionMode } from './protocol';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 
@@ -63,7 +62,7 @@ export class PgAsyncEngine implements AsyncEngine {
       await stmt.run([]);
       return simple ? undefined : [];
     }
-    const mode = { pluck: simple, raw: false, expand: false };
+    const mode = simple ? { ...OBJECT_ROWS, shape: 'pluck' as const } : OBJECT_ROWS;
     return simple ? stmt.get([], mode) : stmt.all([], mode);
   }
 

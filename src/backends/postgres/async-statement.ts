@@ -3,19 +3,14 @@
  * translation, BindingPlan, RowShaper and server-side name made once) run through the async
  * connection. Repeated calls only Bind and Execute the named statement.
  */
-import type { AsyncRowCursor, AsyncStatementEngine, RowMode } from '../../adapter/async-engine';
-import type { ColumnDefinition, RunResult } from '../backend';
+import type { AsyncRowCursor, AsyncStatementEngine, ColumnDefinition, ReadMode, RunResult } from '../../contracts';
 import type { PgAsyncConnection } from './async-connection';
 import { columnDefinitions, lastRowid, type PreparedStatement } from './statement-engine';
 import type { RawRow, WireResult } from './protocol';
-import type { PgParam, RowMode as ShapeMode } from './values';
+import type { PgParam } from './values';
 
 /** Rows fetched per round trip by iterate(), as in the synchronous backend. */
 const CURSOR_BATCH = 256;
-
-function shapeOf(mode: RowMode): ShapeMode {
-  return mode.pluck ? 'pluck' : mode.raw ? 'raw' : mode.expand ? 'expand' : 'object';
-}
 
 export class PgAsyncStatement implements AsyncStatementEngine {
   readonly #connection: PgAsyncConnection;
@@ -45,14 +40,14 @@ export class PgAsyncStatement implements AsyncStatementEngine {
     return { changes: kind === 'insert' || kind === 'update' || kind === 'delete' ? rowCount : 0, lastInsertRowid: connection.lastInsertRowid };
   }
 
-  async get(params: unknown[], mode: RowMode): Promise<unknown> {
+  async get(params: unknown[], mode: ReadMode): Promise<unknown> {
     const { rows } = await this.#execute(params);
-    return rows.length === 0 ? undefined : this.#prepared.shaper!.row(rows[0]!, shapeOf(mode), false);
+    return rows.length === 0 ? undefined : this.#prepared.shaper!.row(rows[0]!, mode.shape, mode.safeIntegers);
   }
 
-  async all(params: unknown[], mode: RowMode): Promise<unknown[]> {
+  async all(params: unknown[], mode: ReadMode): Promise<unknown[]> {
     const { rows } = await this.#execute(params);
-    return this.#prepared.shaper!.rows(rows, shapeOf(mode), false);
+    return this.#prepared.shaper!.rows(rows, mode.shape, mode.safeIntegers);
   }
 
   columns(): ColumnDefinition[] {
@@ -60,10 +55,9 @@ export class PgAsyncStatement implements AsyncStatementEngine {
   }
 
   /** A SELECT reads through a server-side cursor; a write that returns rows (RETURNING) runs once, whole. */
-  async iterate(params: unknown[], mode: RowMode): Promise<AsyncRowCursor> {
+  async iterate(params: unknown[], mode: ReadMode): Promise<AsyncRowCursor> {
     const shaper = this.#prepared.shaper!;
-    const shape = shapeOf(mode);
-    const shaped = (rows: RawRow[]) => shaper.rows(rows, shape, false);
+    const shaped = (rows: RawRow[]) => shaper.rows(rows, mode.shape, mode.safeIntegers);
     if (this.#prepared.translation.kind !== 'select') {
       let rows: unknown[] | undefined = await this.all(params, mode);
       return {

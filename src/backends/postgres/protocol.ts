@@ -48,7 +48,8 @@ export interface CursorOpened extends CursorBatch {
   cursor: number;
 }
 
-export type TransactionMode = 'deferred' | 'immediate' | 'exclusive';
+import type { TransactionMode } from '../../contracts';
+export type { TransactionMode };
 
 /** The fields of pg's DatabaseError, kept under pg's names so `mapPgError` reads either. */
 export interface SerializedPgError {

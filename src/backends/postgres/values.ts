@@ -6,6 +6,7 @@
  * JSONB text is minified as SQLite holds JSON written by JSON.stringify; key order, number forms
  * and duplicate keys are jsonb's.
  */
+import type { RowShape } from '../../contracts';
 import type { CustomTypesConfig } from 'pg';
 import type { SchemaCatalog, TableInfo, TimestampFormat } from '../../schema/catalog';
 import { pinnedOptions } from './session-settings';
@@ -36,10 +37,8 @@ export interface ResultField {
 /** A row as `pg` returns it with `rowMode: 'array'` and `rawTextTypes`. */
 export type RawRow = Array<string | null>;
 
-export type RowMode = 'object' | 'raw' | 'pluck' | 'expand';
-
 export interface ShapeOptions {
-  mode: RowMode;
+  mode: RowShape;
   safeIntegers: boolean;
   /** SQLite's column names by position, when they differ from PostgreSQL's (Translation.columnNames). */
   columnNames?: readonly string[];
@@ -94,7 +93,7 @@ export class RowShaper {
   }
 
   /** One row in the statement's mode. `raw` reuses the array it is given. */
-  row(raw: RawRow, mode: RowMode, safeIntegers: boolean): unknown {
+  row(raw: RawRow, mode: RowShape, safeIntegers: boolean): unknown {
     const kinds = this.kinds;
     switch (mode) {
       case 'pluck': {
@@ -124,7 +123,7 @@ export class RowShaper {
   }
 
   /** Every row, in place: the returned array is `rows`, each element replaced by its shape. */
-  rows(rows: RawRow[], mode: RowMode, safeIntegers: boolean): unknown[] {
+  rows(rows: RawRow[], mode: RowShape, safeIntegers: boolean): unknown[] {
     const out = rows as unknown[];
     for (let i = 0; i < rows.length; i++) out[i] = this.row(rows[i]!, mode, safeIntegers);
     return out;

@@ -11,7 +11,7 @@ import {
   type ConnectionState, type ControlStatement, createTransaction, type DatabaseOptions, type OpenPlan,
   Statement,
 } from '../../adapter';
-import type { Backend, BackendCapabilities, SqliteOnlyMember, TransactionFunction } from '../../backends/backend';
+import { capabilities, type Backend, type BackendCapabilities, type SqliteOnlyMember, type TransactionFunction } from '../../contracts';
 import { splitStatements } from '../../translator';
 import type { SideName } from '../shared';
 import { MirrorChannel } from './mirror-channel';
@@ -49,7 +49,7 @@ export class ShadowBackend implements Backend {
     const session = (): ShadowSession => this.#session;
     this.#primary = primarySide === 'sqlite' ? sqlitePrimary(filename, options, database, session) : postgresPrimary(plan, filename, options, session);
     const primary = this.#primary.backend;
-    this.capabilities = primary.capabilities;
+    this.capabilities = capabilities({ ...primary.capabilities, shadowStats: true });
     this.#channel = new MirrorChannel(
       {
         primarySide,

@@ -1,0 +1,96 @@
+/**
+ * The contract between the facade (`src/adapter/`) and a storage backend.
+ *
+ * The facade's `Database` forwards every call to one `Backend`, without knowing which one it is.
+ * A backend hands out the statement objects the caller receives: the SQLite backend gives
+ * better-sqlite3's native statements unchanged (no extra call per row), the others give the
+ * facade's `Statement` (src/adapter/statement.ts) over a `StatementEngine`. Differences between
+ * backends are the capability flags below, which the facade reads, never checks of a backend's
+ * name or of which methods it happens to have.
+ */
+
+/** What `Statement.run()` returns. */
+export interface RunResult {
+  changes: number;
+  lastInsertRowid: number | bigint;
+}
+
+/** One entry of `Statement.columns()`, as better-sqlite3 returns it. */
+export interface ColumnDefinition {
+  name: string;
+  column: string | null;
+  table: string | null;
+  database: string | null;
+  type: string | null;
+}
+
+export interface BackendCapabilities {
+  /** Which SQL dialect the backend executes natively ("sqlite" runs the engine's SQL as written). */
+  readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * The backend is a real SQLite connection: members that only exist inside SQLite (`function`,
+   * `aggregate`, `table`, `backup`, `serialize`, `loadExtension`, `unsafeMode`,
+   * `defaultSafeIntegers`) are available through `sqliteOnly`. Without it, the facade answers
+   * those members with an error naming the member and the way out.
+   */
+  readonly sqliteNative: boolean;
+  /** The backend keeps shadow mode's counters (`db.shadowStats()`); without it, that is undefined. */
+  readonly shadowStats: boolean;
+}
+
+/** The capabilities a backend has unless it says otherwise (the least a backend can do). */
+export const DEFAULT_CAPABILITIES: BackendCapabilities = Object.freeze({ dialect: 'postgres', sqliteNative: false, shadowStats: false });
+
+/** A backend's capabilities: the defaults, with what it declares. */
+export function capabilities(declared: Partial<BackendCapabilities>): BackendCapabilities {
+  return Object.freeze({ ...DEFAULT_CAPABILITIES, ...declared });
+}
+
+/** The members of better-sqlite3's Database that only a real SQLite connection has. */
+export type SqliteOnlyMember =
+  | 'function'
+  | 'aggregate'
+  | 'table'
+  | 'backup'
+  | 'serialize'
+  | 'loadExtension'
+  | 'defaultSafeIntegers'
+  | 'unsafeMode';
+
+export const SQLITE_ONLY_MEMBERS: readonly SqliteOnlyMember[] = Object.freeze([
+  'function',
+  'aggregate',
+  'table',
+  'backup',
+  'serialize',
+  'loadExtension',
+  'defaultSafeIntegers',
+  'unsafeMode',
+]);
+
+export type TransactionFunction = ((...args: unknown[]) => unknown) & {
+  deferred: (...args: unknown[]) => unknown;
+  immediate: (...args: unknown[]) => unknown;
+  exclusive: (...args: unknown[]) => unknown;
+  database: object;
+};
+
+export interface Backend {
+  readonly capabilities: BackendCapabilities;
+  readonly name: string;
+  readonly open: boolean;
+  readonly inTransaction: boolean;
+  readonly memory: boolean;
+  readonly readonly: boolean;
+  /** Prepares `source`; the returned statement's `database` is `database` (the facade). */
+  prepare(source: string, database: object): unknown;
+  exec(source: string): void;
+  /** `source` is what follows `PRAGMA `; returns all rows, or the first column of the first row when simple. */
+  pragma(source: string, simple: boolean, database: object): unknown;
+  transaction(fn: (...args: unknown[]) => unknown, database: object): TransactionFunction;
+  close(): void;
+  /** Calls a SQLite-only member with `this` = database; called only when `capabilities.sqliteNative`. */
+  sqliteOnly?(member: SqliteOnlyMember, database: object, args: unknown[]): unknown;
+  /** Shadow mode's counters; called only when `capabilities.shadowStats`. */
+  shadowStats?(): unknown;
+}
