@@ -54,7 +54,7 @@ declare namespace exported {
   export type ShadowStats = import('./adapter/api').ShadowStats;
   export type AsyncDatabase = AsyncDatabaseClass;
   export type AsyncStatement<P extends BindParameters = unknown[], Result = unknown> = AsyncStatementClass<P, Result>;
-  export type TransactionMode = import('./adapter/async-database').TransactionMode;
+  export type TransactionMode = import('./contracts').TransactionMode;
   // What `swarm-registry <command> --json` prints.
   export type InitJson = import('./cli/output/documents').InitJson;
   export type InitPrintJson = import('./cli/output/documents').InitPrintJson;

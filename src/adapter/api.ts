@@ -3,7 +3,7 @@
  * TypeScript program that compiles against better-sqlite3 compiles against this package with
  * the import line changed and nothing else. The implementation is src/adapter/database.ts.
  */
-import type { ColumnDefinition, RunResult } from '../backends/backend';
+import type { ColumnDefinition, RunResult } from '../contracts';
 import type { ShadowStats } from '../shadow';
 
 export type { ColumnDefinition, RunResult, ShadowStats };

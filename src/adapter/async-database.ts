@@ -15,8 +15,6 @@ import type { DatabaseOptions } from './config';
 import { openAsyncEngine } from './async-engine';
 import { BIND_TWICE, callArguments, requireColumns, requireReader, withSafeIntegers, withShape } from './statement-checks';
 
-export type { TransactionMode } from '../contracts';
-
 /** A prepared statement whose calls return promises; typed as `Statement<P, Result>` is. */
 export class AsyncStatement<P extends BindParameters = unknown[], Result = unknown> {
   readonly #engine: AsyncStatementEngine;

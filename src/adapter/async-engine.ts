@@ -8,8 +8,6 @@ import { planOpen, type DatabaseOptions, type OpenPlan } from './config';
 import type { Database as Connection, Statement } from './api';
 import { Database } from './database';
 
-export type { AsyncEngine, AsyncRowCursor, AsyncStatementEngine } from '../contracts';
-
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 type AsyncOpener = (plan: ManagedPlan, filename: string, options: DatabaseOptions) => AsyncEngine;
 

@@ -2,7 +2,7 @@
  * Chooses and opens the backend for one `new Database(filename, options)` (docs/runbook.md, Which databases it manages): only the
  * registry file follows REGISTRY_BACKEND; any other file is plain SQLite.
  */
-import type { Backend } from '../backends/backend';
+import type { Backend } from '../contracts';
 import { SqliteBackend } from '../backends/sqlite';
 import { planOpen, type DatabaseOptions, type OpenPlan } from './config';
 

@@ -9,8 +9,6 @@ import type { ColumnDefinition, ConnectionState, ReadMode, RowIterator, RowShape
 import { learnRows, learnStatement, redactError, statementSecrets, type StatementSecretInfo } from '../policy/secrets';
 import { BIND_TWICE, DB_BUSY, NOT_OPEN, STMT_BUSY, callArguments, requireColumns, requireReader, withSafeIntegers, withShape } from './statement-checks';
 
-export type { ConnectionState, ReadMode, RowIterator, RowShape, StatementEngine } from '../contracts';
-
 export class Statement<Bound = unknown> {
   readonly #engine: StatementEngine<Bound>;
   readonly #state: ConnectionState;

@@ -3,7 +3,7 @@
  * (lib/methods/transaction.js, MIT, Joshua Wise), over the backend's transaction statements, so
  * nesting, rollback on throw and the refusal of promises behave exactly alike.
  */
-import type { TransactionFunction } from '../backends/backend';
+import type { TransactionFunction, TransactionMode } from '../contracts';
 
 /** A statement that controls the transaction (BEGIN, COMMIT, SAVEPOINT, ...). */
 export interface ControlStatement {
@@ -24,7 +24,7 @@ interface Controller {
   rollbackTo: ControlStatement;
 }
 
-const controllers = new WeakMap<TransactionControls, Record<'default' | 'deferred' | 'immediate' | 'exclusive', Controller>>();
+const controllers = new WeakMap<TransactionControls, Record<'default' | TransactionMode, Controller>>();
 
 function controllersOf(db: TransactionControls) {
   let found = controllers.get(db);

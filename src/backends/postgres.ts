@@ -4,7 +4,8 @@
  * errors shaped as SQLite's.
  */
 import type { OpenPlan } from '../adapter/config';
-import { Statement, type ConnectionState } from '../adapter/statement';
+import { Statement } from '../adapter/statement';
+import type { ConnectionState } from '../contracts';
 import { createTransaction, type ControlStatement } from '../adapter/transaction';
 import type { SchemaCatalog } from '../schema/catalog';
 import { createTranslator, splitStatements, type Translator } from '../translator';

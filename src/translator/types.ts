@@ -1,4 +1,5 @@
 import type { PgColumnType } from '../schema/catalog';
+import type { TransactionMode } from '../contracts';
 
 /** Where the value for one PostgreSQL `$n` comes from among the caller's bound parameters. */
 export type ParamSource =
@@ -59,7 +60,7 @@ export type StatementKind =
   | 'other';
 
 export type TransactionOp =
-  | { op: 'begin'; mode: 'deferred' | 'immediate' | 'exclusive' }
+  | { op: 'begin'; mode: TransactionMode }
   | { op: 'commit' }
   | { op: 'rollback' }
   | { op: 'savepoint'; name: string }

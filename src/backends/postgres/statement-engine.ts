@@ -3,8 +3,7 @@
  * the row shaper (made once from the statement's RowDescription), and a named server-side prepared
  * statement, so that a repeated statement skips PostgreSQL's parse and plan.
  */
-import type { ColumnDefinition, RunResult } from '../backend';
-import type { ReadMode, RowIterator, StatementEngine } from '../../adapter/statement';
+import type { ColumnDefinition, ReadMode, RowIterator, RunResult, StatementEngine } from '../../contracts';
 import type { SchemaCatalog } from '../../schema/catalog';
 import type { Translation } from '../../translator/types';
 import { BindingPlan } from './binding';

@@ -8,10 +8,10 @@
 import os from 'node:os';
 import crypto from 'node:crypto';
 import {
-  type ConnectionState, type ControlStatement, createTransaction, type DatabaseOptions, type OpenPlan,
+  type ControlStatement, createTransaction, type DatabaseOptions, type OpenPlan,
   Statement,
 } from '../../adapter';
-import { capabilities, type Backend, type BackendCapabilities, type SqliteOnlyMember, type TransactionFunction } from '../../contracts';
+import { capabilities, type Backend, type BackendCapabilities, type ConnectionState, type SqliteOnlyMember, type TransactionFunction } from '../../contracts';
 import { splitStatements } from '../../translator';
 import type { SideName } from '../shared';
 import { MirrorChannel } from './mirror-channel';

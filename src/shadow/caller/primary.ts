@@ -2,8 +2,8 @@
  * The primary side of shadow mode, one per REGISTRY_PRIMARY: a backend, and how to get a
  * StatementEngine from it that takes the adapter's 'now'.
  */
-import type { OpenPlan, StatementEngine } from '../../adapter';
-import type { Backend } from '../../backends/backend';
+import type { OpenPlan } from '../../adapter';
+import type { Backend, StatementEngine } from '../../contracts';
 import { PostgresBackend } from '../../backends/postgres';
 import { SqliteBackend } from '../../backends/sqlite';
 import { type NativeStatement, NOW_FUNCTION, rewriteNow, SqlitePrimaryEngine, type StatementMeta } from '../shared';

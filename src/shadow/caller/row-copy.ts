@@ -3,7 +3,7 @@
  * for the worker a little later, and by then the application may have changed its objects (a
  * parameters object reused in a loop, a row it annotates).
  */
-import type { RowShape } from '../../adapter';
+import type { RowShape } from '../../contracts';
 
 export function copyArgs(args: unknown[]): unknown[] {
   // The common case: only primitives (and byte views, sent as they are). The array itself is the

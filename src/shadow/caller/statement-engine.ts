@@ -3,8 +3,7 @@
  * primary's answer untouched, and enqueues the mirror work (every write, failed ones included, and
  * the sampled reads, each with the primary's answer for the comparison).
  */
-import type { ColumnDefinition, RunResult } from '../../backends/backend';
-import type { ReadMode, RowIterator, RowShape, StatementEngine } from '../../adapter';
+import type { ColumnDefinition, ReadMode, RowIterator, RowShape, RunResult, StatementEngine } from '../../contracts';
 import type { TransactionOp } from '../../translator';
 import type { Answer, MirrorMethod, MirrorOp, StatementMeta } from '../shared';
 import { referencedNames } from './statement-words';

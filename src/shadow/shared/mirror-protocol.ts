@@ -2,7 +2,7 @@
  * What crosses from the caller's thread to the mirror worker (structured-clone data only), and the
  * layout of the shared counters both threads read (shadowStats() reads them synchronously).
  */
-import type { RowShape } from '../../adapter';
+import type { RowShape } from '../../contracts';
 import type { ParamSlot } from '../../translator';
 import type { Answer, SideName } from './answer';
 

@@ -14,7 +14,7 @@
  *   values, `columns.length` per row — which the worker rebuilds into objects. A column list
  *   crosses once like a SQL text: its number, or the list itself (registered when F_REGISTER_COLUMNS).
  */
-import type { RowShape } from '../../adapter';
+import type { RowShape } from '../../contracts';
 import type { Answer } from './answer';
 import type { MirrorMethod, MirrorOp, StatementMeta } from './mirror-protocol';
 

@@ -3,8 +3,7 @@
  * primary: the facade's Statement does the API's checks, this runs the native statement in the
  * caller's row mode. Binding errors come from better-sqlite3 itself, when the statement runs.
  */
-import type { ColumnDefinition, RunResult } from '../../backends/backend';
-import type { ReadMode, RowIterator, RowShape, StatementEngine } from '../../adapter';
+import type { ColumnDefinition, ReadMode, RowIterator, RowShape, RunResult, StatementEngine } from '../../contracts';
 
 /** The parts of better-sqlite3's Statement used here. */
 export interface NativeStatement {

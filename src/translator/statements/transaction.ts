@@ -8,6 +8,7 @@ import { isWord, sigNodes, type Node } from '../nodes';
 import { isName, nameOf } from '../scope';
 import type { Token } from '../tokenizer';
 import type { TransactionOp } from '../types';
+import type { TransactionMode } from '../../contracts';
 
 export function translateTransaction(tree: Node[], ctx: Ctx): { op: TransactionOp; text: string } {
   const words = sigNodes(tree).filter((n) => !isWord(n, 'TRANSACTION'));
@@ -18,7 +19,7 @@ export function translateTransaction(tree: Node[], ctx: Ctx): { op: TransactionO
   };
   switch (verb) {
     case 'BEGIN': {
-      const mode = isWord(words[1], 'IMMEDIATE', 'EXCLUSIVE', 'DEFERRED') ? (words[1].value.toLowerCase() as 'deferred' | 'immediate' | 'exclusive') : 'deferred';
+      const mode = isWord(words[1], 'IMMEDIATE', 'EXCLUSIVE', 'DEFERRED') ? (words[1].value.toLowerCase() as TransactionMode) : 'deferred';
       return { op: { op: 'begin', mode }, text: 'BEGIN' };
     }
     case 'COMMIT':
