@@ -116,6 +116,25 @@ test.serial('DELETE with RETURNING is a reader', async (t) => {
   t.is(tr.kind, 'delete');
 });
 
+test('a plain one-row INSERT has a second form, numbered by one more parameter and without RETURNING; other insert forms have none', (t) => {
+  const { catalog } = t.context.db;
+  const given = (sql) => translate(sql, catalog).rowidGiven;
+  t.deepEqual(given('INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at) VALUES (?, ?, ?)'), {
+    text: 'INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at, "_rowid_") VALUES ($1, $2, $3, $4)',
+    table: 'vm_assignments',
+  });
+  t.is(given("INSERT OR FAIL INTO execution_artifacts (id, ticket_id) VALUES ('x', ?)").text.replace(/\s+/g, ' '), 'INSERT INTO execution_artifacts (id, ticket_id, "_rowid_") VALUES (\'x\', $1, $2)');
+  for (const sql of [
+    "INSERT OR IGNORE INTO vm_assignments (vm_id, ticket_id, assigned_at) VALUES ('a', 'b', 'c')",
+    "INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at) VALUES ('a', 'b', 'c') ON CONFLICT (vm_id) DO NOTHING",
+    "INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at) VALUES ('a', 'b', 'c') RETURNING vm_id",
+    "INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at) VALUES ('a', 'b', 'c'), ('d', 'e', 'f')",
+    "INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at) SELECT vm_id || 'x', ticket_id, assigned_at FROM vm_assignments",
+    "REPLACE INTO vm_assignments (vm_id, ticket_id, assigned_at) VALUES ('a', 'b', 'c')",
+    "INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at, _rowid_) VALUES ('a', 'b', 'c', 7)",
+  ]) t.is(given(sql), undefined, sql);
+});
+
 test('INSERT OR ROLLBACK and UPDATE OR REPLACE are TranslationErrors', (t) => {
   const { catalog } = t.context.db;
   t.throws(() => translate("INSERT OR ROLLBACK INTO agents (id) VALUES ('x')", catalog), { message: /INSERT OR ROLLBACK/ });

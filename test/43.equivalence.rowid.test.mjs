@@ -8,11 +8,13 @@ import { createRequire } from 'node:module';
 import { postgresBackend, settled, sqliteBackend, tempDir } from './helpers/backends.mjs';
 import { createTestDatabase, withClient } from './helpers/pg.mjs';
 import { cli } from './60.migrate-helpers.mjs';
+import { asyncBackends } from './helpers/async-backends.mjs';
 
 const require = createRequire(import.meta.url);
 const { REGISTRY_SQLITE_DDL } = require('../dist/schema/index.js');
 const pg = postgresBackend(test);
 const sqlite = sqliteBackend();
+const asyncDbs = asyncBackends(test);
 
 const SCRATCH = [
   'CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER, u TEXT UNIQUE)',
@@ -59,6 +61,100 @@ test('lastInsertRowid is SQLite\'s for every insert form, and unchanged by state
   const { sqlite: expected, postgres: actual } = await both(t, steps);
   t.is(expected[0].lastInsertRowid, 1);
   steps.forEach(([, sql], i) => t.deepEqual(actual[i], expected[i], sql));
+});
+
+/** One-row inserts in a transaction with everything that must make the next one read the table again. */
+const TX_STEPS = [
+  ['run', "INSERT INTO t (k, v) VALUES ('a', 1)"],
+  ['run', 'INSERT INTO t (k, v) VALUES (?, ?)', 'b', 2],
+  ['run', 'INSERT INTO n (label) VALUES (?)', 'one'],
+  ['run', 'INSERT INTO t (k, v) VALUES (?, ?)', 'c', 3],
+  ['run', 'INSERT INTO n (label) VALUES (?)', 'two'],
+  ['run', "DELETE FROM t WHERE k = 'c'"], // the largest rowid: SQLite gives it again
+  ['run', 'INSERT INTO t (k, v) VALUES (?, ?)', 'd', 4],
+  ['run', 'INSERT INTO t (k, v) VALUES (?, ?)', 'a', 5], // a unique violation
+  ['run', 'INSERT INTO t (k, v) VALUES (?, ?)', 'e', 5],
+  ['run', "INSERT INTO n (id, label) VALUES (10, 'ten')"],
+  ['run', 'INSERT INTO n (label) VALUES (?)', 'eleven'],
+  ['savepoint'],
+  ['run', 'INSERT INTO t (k, v) VALUES (?, ?)', 'f', 6],
+  ['run', 'INSERT INTO t (k, v) VALUES (?, ?)', 'g', 7],
+  ['rollback to'],
+  ['run', 'INSERT INTO t (k, v) VALUES (?, ?)', 'h', 8],
+  ['run', "UPDATE t SET v = v + 1 WHERE k = 'h'"],
+  ['run', 'INSERT INTO t (k, v) VALUES (?, ?)', 'i', 9],
+  ['run', "INSERT INTO t (k, v) VALUES ('j', 10), ('k', 11)"],
+  ['run', 'INSERT INTO t (k, v) VALUES (?, ?)', 'l', 12],
+  ['run', "DELETE FROM n WHERE id = 11"],
+  ['run', 'INSERT INTO n (label) VALUES (?)', 'again'],
+];
+
+test('in a transaction, inserts numbered one after another keep SQLite\'s rowids through deletes, failures, savepoints and other tables', async (t) => {
+  // Consecutive one-row inserts in a transaction may be numbered by the connection itself
+  // (src/backends/postgres/next-rowid.ts): everything else in between must make it read the table again.
+  const dbs = [sqlite.open(t), await pg.open(t)];
+  const answers = dbs.map((db) => {
+    for (const ddl of SCRATCH) db.exec(ddl);
+    // Prepared first: a statement prepared inside the transaction is one more call in between.
+    const statements = new Map(TX_STEPS.filter(([, sql]) => sql).map(([, sql]) => [sql, db.prepare(sql)]));
+    const out = [];
+    db.transaction(() => {
+      for (const [how, sql, ...args] of TX_STEPS) {
+        if (how === 'savepoint' || how === 'rollback to') {
+          db.exec(`${how.toUpperCase()} sp`);
+          continue;
+        }
+        try {
+          out.push(statements.get(sql)[how](...args));
+        } catch (error) {
+          out.push({ error: error.code });
+        }
+      }
+    })();
+    out.push(db.prepare('SELECT _rowid_ AS r, k, v FROM t ORDER BY _rowid_').all(), db.prepare('SELECT * FROM n ORDER BY id').all());
+    out.push(db.prepare('INSERT INTO t (k) VALUES (?)').run('after'));
+    return out;
+  });
+  t.is(answers[0].length, TX_STEPS.length - 2 + 3);
+  t.deepEqual(answers[1], answers[0]);
+  t.is(answers[0][6].lastInsertRowid, 3);
+});
+
+test('AsyncDatabase: the same in transaction(fn), and a table with a trigger of its own (inserting into another table) is always read again', async (t) => {
+  const answers = [];
+  for (const backend of asyncDbs) {
+    const db = await backend.open(t);
+    for (const ddl of SCRATCH) await db.exec(ddl);
+    if (backend.name === 'sqlite') {
+      await db.exec("CREATE TRIGGER n_added AFTER INSERT ON n BEGIN INSERT INTO t (k, v) VALUES ('n' || NEW.id, 0); END");
+    } else {
+      // PostgreSQL's own trigger (SQLite's CREATE TRIGGER has no translation), then any DDL so the catalog is read again.
+      await withClient(db.testUrl, (client) => client.query(`SET search_path TO "${db.testSchema}";
+        CREATE FUNCTION n_added() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO t (k, v) VALUES ('n' || NEW.id, 0); RETURN NULL; END $$;
+        CREATE TRIGGER n_added AFTER INSERT ON n FOR EACH ROW EXECUTE FUNCTION n_added()`));
+      await db.exec('CREATE TABLE refresh (a TEXT)');
+    }
+    const statements = new Map();
+    for (const [, sql] of TX_STEPS) if (sql) statements.set(sql, await db.prepare(sql));
+    const out = [];
+    await db.transaction(async () => {
+      for (const [how, sql, ...args] of TX_STEPS) {
+        if (how === 'savepoint' || how === 'rollback to') {
+          await db.exec(`${how.toUpperCase()} sp`);
+          continue;
+        }
+        try {
+          out.push(await statements.get(sql)[how](...args));
+        } catch (error) {
+          out.push({ error: error.code });
+        }
+      }
+    });
+    out.push(await (await db.prepare('SELECT _rowid_ AS r, k, v FROM t ORDER BY _rowid_')).all());
+    answers.push(out);
+  }
+  t.deepEqual(answers[1], answers[0]);
+  t.true(answers[0].at(-1).some((row) => row.k === 'n1'));
 });
 
 test('SELECT * and PRAGMA table_info never show the hidden rowid; a statement that inserts is no reader', async (t) => {

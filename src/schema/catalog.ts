@@ -57,6 +57,11 @@ export interface TableInfo {
    */
   rowid?: string;
   rowidHidden?: boolean;
+  /**
+   * The table has triggers or rules besides the rowid's: an INSERT into it may write other rows,
+   * so the next rowid is always read from the table (never carried from the previous insert).
+   */
+  rowidOtherTriggers?: boolean;
 }
 
 export interface SchemaCatalog {

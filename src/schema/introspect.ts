@@ -102,10 +102,11 @@ function buildCatalog(schema: string, tableRows: unknown[], columnRows: unknown[
     byOid.set(String(t.oid), table);
     catalog.tables.set(String(t.name).toLowerCase(), table);
   }
-  for (const r of rowidRows as Array<{ oid: string; rowid: string }>) {
+  for (const r of rowidRows as Array<{ oid: string; rowid: string; others: boolean | string }>) {
     const table = byOid.get(String(r.oid));
     if (!table) continue;
     table.rowid = r.rowid;
+    if (r.others === true || r.others === 't') table.rowidOtherTriggers = true;
     if (r.rowid === ROWID_COLUMN) table.rowidHidden = true;
   }
   for (const c of columnRows as ColumnRow[]) {

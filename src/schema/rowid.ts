@@ -73,9 +73,14 @@ function dollar(body: string): string {
   return `$sra_fn$ ${body} $sra_fn$`;
 }
 
-/** The rowid column of each table (by oid), as the triggers name them: for the catalog reader. */
+/**
+ * The rowid column of each table (by oid), as the triggers name them: for the catalog reader; and
+ * whether the table has triggers or rules of its own besides the rowid's (`others`): an INSERT into
+ * it may then write other rows too (foreign keys' internal triggers only check).
+ */
 export const ROWID_COLUMNS_SQL = `
-SELECT t.tgrelid::int8 AS oid, convert_from(substring(t.tgargs from 1 for position('\\000'::bytea in t.tgargs) - 1), 'UTF8') AS rowid
+SELECT t.tgrelid::int8 AS oid, convert_from(substring(t.tgargs from 1 for position('\\000'::bytea in t.tgargs) - 1), 'UTF8') AS rowid,
+  c.relhasrules OR EXISTS (SELECT 1 FROM pg_catalog.pg_trigger o WHERE o.tgrelid = t.tgrelid AND o.tgname <> '${ROWID_TRIGGER}' AND NOT o.tgisinternal) AS others
 FROM pg_catalog.pg_trigger t
 JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND t.tgname = '${ROWID_TRIGGER}' AND t.tgnargs = 1`;

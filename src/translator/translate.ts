@@ -9,7 +9,7 @@ import { render } from './render';
 import { splitStatements } from './split';
 import { emptyScope } from './scope';
 import { translateDdl } from './statements/ddl';
-import { translateDml } from './statements/dml';
+import { translateDml, type DmlResult } from './statements/dml';
 import { translatePragma } from './statements/pragma';
 import { translateTransaction } from './statements/transaction';
 import { isTrivia, tokenize, type Token } from './tokenizer';
@@ -61,10 +61,16 @@ export function translate(sql: string, catalog: SchemaCatalog, options: Translat
   if (override !== undefined) return applyOverride(override, tree, ctx);
   const verb = (sigNodes(tree)[0] as Token).value;
   const base = { source: sql, slots: [] as Translation['slots'], namedParams: params.namedParams, positionalCount: params.positionalCount, ordered: false, changesSchema: false, tables: [] as string[] };
-  const finish = (nodes: Node[], rest: Omit<Translation, 'source' | 'text' | 'slots' | 'namedParams' | 'positionalCount'>): Translation => {
+  const finish = (nodes: Node[], rest: Omit<Translation, 'source' | 'text' | 'slots' | 'namedParams' | 'positionalCount'>, given?: DmlResult['rowidGiven']): Translation => {
     const slots = new SlotTable();
     const text = render(nodes, { ctx, slots });
     const t: Translation = { ...base, ...rest, text, slots: slots.slots };
+    // The same INSERT numbered by one more parameter, without the RETURNING.
+    const at = given ? text.lastIndexOf(given.expression) : -1;
+    if (given && at !== -1 && text.endsWith(given.returning)) {
+      const numbered = `${text.slice(0, at)}$${slots.slots.length + 1}${text.slice(at + given.expression.length, text.length - given.returning.length)}`;
+      t.rowidGiven = { text: numbered, table: given.table };
+    }
     if (ctx.notMirrorable.length > 0) t.notMirrorable = [...new Set(ctx.notMirrorable)];
     return t;
   };
@@ -89,7 +95,7 @@ export function translate(sql: string, catalog: SchemaCatalog, options: Translat
         ...(d.jsonScalarColumns ? { jsonScalarColumns: d.jsonScalarColumns } : {}),
         ...(d.echoColumns ? { echoColumns: d.echoColumns } : {}),
         ...(d.rowidReturning ? { rowidReturning: true } : {}),
-      });
+      }, d.rowidGiven);
     }
     case 'VACUUM': case 'ANALYZE': case 'REINDEX':
       // Storage maintenance of the SQLite file; PostgreSQL's autovacuum does this job.

@@ -6,6 +6,7 @@
  * the transaction's pinned connection. Every failure becomes the SqliteError the synchronous
  * backend raises for it.
  */
+import { returnedRowid } from './next-rowid';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { OpenPlan } from '../../adapter/config';
 import { sqliteError } from '../../adapter/errors';
@@ -114,7 +115,20 @@ export class PgAsyncConnection {
     const scope = this.#scope();
     // A no-op (PRAGMA journal_mode = WAL, ...) changes nothing on PostgreSQL: no lock for it.
     const write = this.#writes && !translation.readonly && translation.noop !== true;
-    const result = await this.#request('query', scope, (ctx, session) => session.query(ctx, translation.text, values, name, write));
+    const given = translation.rowidGiven;
+    const before = scope?.calls ?? 0;
+    const rowid = given && scope ? scope.nextRowid.take(given.table, before) : undefined;
+    let result: WireResult;
+    if (rowid !== undefined) {
+      // The row's rowid is known (next-rowid.ts): given as the last parameter, nothing returned.
+      const text = String(rowid);
+      const done = await this.#request('query', scope, (ctx, session) => session.query(ctx, given!.text, [...values, text], name && `${name}_rowid`, write));
+      result = { ...done, rows: done.rowCount === 1 ? [[text]] : [] };
+    } else {
+      result = await this.#request('query', scope, (ctx, session) => session.query(ctx, translation.text, values, name, write));
+    }
+    // `before + 1`: this request, if nothing was sent after it.
+    if (given && scope && result.rowCount === 1) scope.nextRowid.inserted(given.table, returnedRowid(result.rows), before + 1, before);
     if (translation.changesSchema) {
       if (scope) scope.changedSchema = true;
       await this.#readCatalog(scope);
@@ -260,6 +274,7 @@ export class PgAsyncConnection {
 
   /** Runs one request (one or more batches) with the watchdog on, mapping its failure. */
   async #request<T>(operation: string, scope: TransactionScope | undefined, op: (ctx: RequestContext, session: Session) => Promise<T>): Promise<T> {
+    if (scope) scope.calls++;
     const ctx = new RequestContext(0);
     this.#watchdog.watch(ctx);
     try {

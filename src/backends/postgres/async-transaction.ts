@@ -6,6 +6,7 @@
  * AsyncLocalStorage; calls of one transaction run one after the other on its connection
  * (Transaction.serial), even when `fn` starts several at once.
  */
+import { NextRowid } from './next-rowid';
 import { transactionEndedError, transactionLostError } from './async-errors';
 import type { ConnectionPool } from './worker-connections';
 import { Cursors } from './worker-cursors';
@@ -19,6 +20,10 @@ export class TransactionScope {
   ended = false;
   /** A statement of the transaction changed the schema (the catalog is read again after a rollback). */
   changedSchema = false;
+  /** Requests sent in this transaction so far (counted when sent: calls of fn may overlap). */
+  calls = 0;
+  /** The next rowids this transaction knows (next-rowid.ts). */
+  readonly nextRowid = new NextRowid();
   #savepoints = 0;
 
   constructor(pool: ConnectionPool, config: WorkerConfig) {

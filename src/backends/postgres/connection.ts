@@ -17,6 +17,7 @@ import type { FieldInfo, RawRow } from './protocol';
 import type { PreparedStatement, RowSource, StatementRunner } from './statement-engine';
 import { SyncPgClient } from './sync-client';
 import { ensureSchemaSql } from './write-lock-schema';
+import { NextRowid, returnedRowid } from './next-rowid';
 import { writeLockObjects } from './worker-write-lock';
 import type { PgParam } from './values';
 
@@ -57,6 +58,8 @@ export class PgConnection implements StatementRunner {
   #statementIds = 0;
   /** Statements that change the database run under the write lock (not on a read-only connection). */
   readonly #writes: boolean;
+  /** The next rowid of the table this connection last inserted into, while it is known. */
+  readonly #nextRowid = new NextRowid();
   /** Savepoints opened by SAVEPOINT outside a transaction (SQLite then begins one; its RELEASE commits). */
   #outermostSavepoint: string | undefined;
 
@@ -118,7 +121,18 @@ export class PgConnection implements StatementRunner {
     try {
       // A no-op (PRAGMA journal_mode = WAL, ...) changes nothing on PostgreSQL: no lock for it.
       const write = this.#writes && !translation.readonly && translation.noop !== true;
-      result = this.#client.query(translation.text, values, prepared.name || write ? { name: prepared.name, write } : undefined);
+      const given = translation.rowidGiven;
+      const before = this.#client.calls;
+      const rowid = given && this.#client.inTransaction ? this.#nextRowid.take(given.table, before) : undefined;
+      if (rowid !== undefined) {
+        // The row's rowid is known (next-rowid.ts): given as the last parameter, nothing returned.
+        const text = String(rowid);
+        const done = this.#client.query(given!.text, [...values, text], { name: prepared.name && `${prepared.name}_rowid`, write });
+        result = { rows: done.rowCount === 1 ? [[text]] : [], rowCount: done.rowCount };
+      } else {
+        result = this.#client.query(translation.text, values, prepared.name || write ? { name: prepared.name, write } : undefined);
+      }
+      if (given && result.rowCount === 1 && this.#client.inTransaction) this.#nextRowid.inserted(given.table, returnedRowid(result.rows), this.#client.calls, before);
     } catch (error) {
       throw this.#error(error);
     }

@@ -89,6 +89,7 @@ const TRANSACTION_CONTROL = /^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|
 export class SyncPgClient {
   private channel: SyncChannel | null = null;
   private inTx = false;
+  private callCount = 0;
   private closed = false;
   /** A request of this thread timed out: work of it may still run there, so the thread is not handed on. */
   private tainted = false;
@@ -109,6 +110,11 @@ export class SyncPgClient {
 
   get inTransaction(): boolean {
     return this.inTx;
+  }
+
+  /** How many requests this client has sent and waited for (every statement, transaction control, fetch). */
+  get calls(): number {
+    return this.callCount;
   }
 
   get open(): boolean {
@@ -231,6 +237,7 @@ export class SyncPgClient {
 
   private call(request: Request, operation: string): ReplyValue {
     if (this.closed) throw new TypeError('The database connection is not open');
+    this.callCount++;
     const channel = this.channel ?? this.start();
     const ctx = this.context(operation);
     const id = channel.send(request);

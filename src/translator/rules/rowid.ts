@@ -147,7 +147,7 @@ function scanOrdered(nodes: Node[], sel: number, items: FromItem[]): boolean {
       (isWord(n) && AGGREGATES.has((n as Token).value) && isGroup(nodes[nextSig(nodes, i)]))));
 }
 
-/** An ORDER BY term is the table's one-column primary key or its rowid: no two rows tie. */
+/** The ORDER BY leaves no ties: a term is the table's one-column primary key or its rowid, or its terms (and the WHERE) hold a key. */
 function orderedByKey(nodes: Node[], sel: number, item: FromItem): boolean {
   const table = item.table!;
   const keys = [table.rowid!.toLowerCase(), ...(table.primaryKey.length === 1 ? [table.primaryKey[0].toLowerCase()] : [])];
@@ -155,12 +155,21 @@ function orderedByKey(nodes: Node[], sel: number, item: FromItem): boolean {
   if (at === -1) return false;
   let end = nextSig(nodes, at) + 1;
   while (end < nodes.length && !isWord(nodes[end], 'LIMIT', 'OFFSET', 'RETURNING', 'ON') && !isType(nodes[end], 'semi')) end++;
-  return splitCommas(nodes.slice(nextSig(nodes, at) + 1, end)).some((term) => {
+  const columns = splitCommas(nodes.slice(nextSig(nodes, at) + 1, end)).map((term) => {
     const s = sigNodes(term).filter((n) => !isWord(n, 'ASC', 'DESC'));
     const last = s[s.length - 1];
     const ref = s.length === 1 || (s.length === 3 && isOp(s[1], '.') && isName(s[0]) && nameOf(s[0] as Token).toLowerCase() === item.alias.toLowerCase());
-    return ref && isName(last) && keys.includes(nameOf(last as Token).toLowerCase());
+    return ref && isName(last) ? nameOf(last as Token).toLowerCase() : undefined;
   });
+  if (columns.some((c) => c !== undefined && keys.includes(c))) return true;
+  // The ORDER BY's columns with those the WHERE fixes (`col = value` ANDed) hold a whole key
+  // whose columns cannot be NULL: no two rows tie either.
+  const fixed = (whereTerms(nodes, sel, 'OR')?.length ?? 1) === 1
+    ? (whereTerms(nodes, sel, 'AND') ?? []).map((term) => equalityColumn(term, item)).filter((c): c is string => c !== undefined)
+    : [];
+  const known = new Set([...columns.filter((c): c is string => c !== undefined), ...fixed]);
+  const notNull = (c: string) => fixed.includes(c) || table.columns.some((col) => col.name.toLowerCase() === c && col.notNull);
+  return indexedKeys(table).some((key) => key.every((c) => known.has(c) && notNull(c)));
 }
 
 /** The WHERE pins the one-column primary key (`pk = value` with no OR beside it): one row at most. */

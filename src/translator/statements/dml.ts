@@ -28,6 +28,8 @@ export interface DmlResult {
   echoColumns?: number[];
   /** The INSERT returns its rows' rowids (Translation.rowidReturning). */
   rowidReturning?: boolean;
+  /** A plain one-row INSERT: its next-rowid expression and RETURNING, for Translation.rowidGiven. */
+  rowidGiven?: { expression: string; returning: string; table: string };
 }
 
 /** The statement's verb: the first top-level INSERT/REPLACE/UPDATE/DELETE/SELECT/VALUES after any WITH. */
@@ -134,16 +136,23 @@ export function translateDml(source: Node[], ctx: Ctx): DmlResult {
   widenIntegerLiterals(tree);
   const echoColumns = markEchoColumns(tree);
   const names = readResultNames(tree, ctx);
-  const target = kind === 'insert' ? readInsert(tree, ctx).table : undefined;
+  const insertParts = kind === 'insert' ? readInsert(tree, ctx) : undefined;
+  const target = insertParts?.table;
   let nodes = rewrite(tree, ctx);
   if (kind === 'insert') nodes = applyConflictClause(nodes, ctx);
-  if (target?.rowid) inlineNextRowid(nodes, target, ctx);
+  const inlined = target?.rowid ? inlineNextRowid(nodes, target, ctx) : undefined;
   const named = names ? applyResultNames(nodes, names, ctx) : { nodes };
   const reader = kind === 'select' || nodes.some((n) => isWord(n, 'RETURNING'));
   const rowid = kind === 'insert' && target?.rowid !== undefined && !reader;
-  if (rowid) named.nodes.push(tpl([`\nRETURNING ${rowidReturning(tree, target!.rowid!)}`]));
+  const returning = rowid ? `\nRETURNING ${rowidReturning(tree, target!.rowid!)}` : '';
+  if (rowid) named.nodes.push(tpl([returning]));
+  // A plain one-row INSERT (no conflict clause, no RETURNING of its own, no other trigger on the
+  // table) inserts exactly the row numbered by `inlined`, or fails: the backend may give it that
+  // number itself when it knows it (src/backends/postgres/next-rowid.ts).
+  const given = inlined && rowid && !target!.rowidOtherTriggers && !tree.some((n) => isWord(n, 'CONFLICT', 'WITH')) && [undefined, 'abort', 'fail'].includes(insertParts!.conflict);
   return {
     ...(rowid ? { rowidReturning: true } : {}),
+    ...(given ? { rowidGiven: { expression: inlined, returning, table: target!.name.toLowerCase() } } : {}),
     nodes: named.nodes,
     kind,
     reader,
@@ -160,15 +169,17 @@ export function translateDml(source: Node[], ctx: Ctx): DmlResult {
  * function is not called. Multi-row VALUES and INSERT ... SELECT keep the trigger: a row an ON
  * CONFLICT skips must not use up a number.
  */
-function inlineNextRowid(nodes: Node[], table: TableInfo, ctx: Ctx): void {
+function inlineNextRowid(nodes: Node[], table: TableInfo, ctx: Ctx): string | undefined {
   // INSERT OR REPLACE was rewritten into a statement of its own, which numbers its rows itself.
-  if (!nodes.some((n) => isWord(n, 'INSERT', 'REPLACE'))) return;
+  if (!nodes.some((n) => isWord(n, 'INSERT', 'REPLACE'))) return undefined;
   const parts = readInsert(nodes, ctx);
-  if (parts.conflict === 'replace' || parts.columnsGroupAt === -1 || parts.columns.some((c) => c.toLowerCase() === table.rowid!.toLowerCase())) return;
+  if (parts.conflict === 'replace' || parts.columnsGroupAt === -1 || parts.columns.some((c) => c.toLowerCase() === table.rowid!.toLowerCase())) return undefined;
   const rows = valuesRows(nodes, parts);
-  if (!rows || rows.length !== 1) return;
+  if (!rows || rows.length !== 1) return undefined;
+  const expression = nextRowidSql(quoteIdent(table.name), table.rowid!);
   (nodes[parts.columnsGroupAt] as Group).items.push(tpl([`, ${quoteIdent(table.rowid!)}`]));
-  rows[0].items.push(tpl([`, ${nextRowidSql(quoteIdent(table.name), table.rowid!)}`]));
+  rows[0].items.push(tpl([`, ${expression}`]));
+  return expression;
 }
 
 /**
