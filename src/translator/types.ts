@@ -12,6 +12,21 @@ export type ParamSource =
   /** The statement's single evaluation of 'now' (a Date), bound by the adapter. */
   | { kind: 'now' };
 
+/**
+ * The storage class SQLite gives a bound JS value (better-sqlite3 binds every number as a REAL):
+ * `i` a bigint (INTEGER), `r` an integral number and `f` any other number (REAL; the two differ
+ * only beside an INTEGER column), `t` a string (TEXT), `b` a Buffer or typed array (BLOB), `n`
+ * null, undefined or NaN (NULL).
+ */
+export type ValueClass = 'i' | 'r' | 'f' | 't' | 'b' | 'n';
+
+/** The value classes of one call's parameters, for a translation specialised to them. */
+export interface ValueClasses {
+  /** One character per parameter source: the anonymous ones in order, then the named ones. */
+  readonly key: string;
+  classOf(source: ParamSource): ValueClass | undefined;
+}
+
 /** One `$n` of the translated statement (slots[0] is `$1`). */
 export interface ParamSlot {
   source: ParamSource;
@@ -118,6 +133,14 @@ export interface Translation {
    * returns no data to the caller.
    */
   rowidReturning?: boolean;
+  /**
+   * Some parameter takes its PostgreSQL type from the value bound (`SELECT ? + 1`, `? IN (0, id)`,
+   * a real beside an INTEGER column): the backend runs the translation specialised to the value
+   * classes of each call's parameters (translate's `valueClasses`), one variant per class key.
+   */
+  valueTyped?: boolean;
+  /** The value classes this translation was specialised to (ValueClasses.key). */
+  valueClasses?: string;
   /** The text came from REGISTRY_SQL_OVERRIDES rather than from the translator's rules. */
   overridden?: boolean;
 }

@@ -63,6 +63,8 @@ function coercerFor(targetType: PgColumnType | undefined): ParamCoercer {
       return toPlain;
     case CONDITION_OPERAND:
       return toCondition;
+    case TEXT_OPERAND:
+      return toTextOperand;
   }
   const typed = typedCoercer(targetType);
   return (value, slot) => (ArrayBuffer.isView(value) ? bytesRefused(targetType, slot) : typed(value, slot));
@@ -81,8 +83,6 @@ function typedCoercer(targetType: PgColumnType): ParamCoercer {
       return toTimestamp;
     case INTEGER_OPERAND:
       return toIntegerOperand;
-    case TEXT_OPERAND:
-      return toTextOperand;
     default:
       return toPlain;
   }
@@ -123,11 +123,33 @@ function toText(value: unknown, slot?: Pick<ParamSlot, 'targetColumn'>): PgParam
   return common(value);
 }
 
-/** Text with no column: numbers as SQLite's REAL text, bytes as they are (SQLite reads a blob as text). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Text with no column: numbers as SQLite's REAL text, a blob as the text of its bytes (SQLite
+ * reads a blob as text where text is wanted). Bytes that are not UTF-8, or a NUL, PostgreSQL's
+ * text cannot hold: refused, never sent as bytes to a text parameter.
+ */
 function toTextOperand(value: unknown): PgParam {
   if (typeof value === 'number') return value !== value ? null : sqliteRealText(value);
   if (typeof value === 'bigint') return value.toString();
-  return typeof value === 'string' ? value : common(value);
+  if (typeof value === 'string') return value;
+  const bytes = common(value);
+  if (!Buffer.isBuffer(bytes)) return bytes;
+  let text: string | undefined;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined || text.includes('\u0000')) {
+    throw sqliteError(
+      'datatype mismatch: a Buffer bound where SQLite reads it as text holds bytes that are not UTF-8 text (or a NUL), ' +
+        "which PostgreSQL's text cannot hold; bind a string, or a Buffer of UTF-8 text",
+      'SQLITE_MISMATCH',
+    );
+  }
+  return text;
 }
 
 function toInteger(value: unknown): PgParam {

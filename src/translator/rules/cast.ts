@@ -32,6 +32,16 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
     return tpl(['CAST(', ...clampInt64(textAsInteger(from === 'text' ? [value] : ['CAST(', value, ' AS text)'])), ' AS bigint)'], 'bigint');
   }
   if (from === 'bytea' && type === 'text') return tpl(["convert_from(", value, ", 'UTF8')"], 'text');
+  if (type === 'bytea' && value.length === 1 && isType(value[0], 'param') && value[0].note?.valueType === 'bytea') {
+    // A Buffer bound (a translation specialised to the values bound): CAST to BLOB keeps it as it is.
+    castParam(value, 'bytea');
+    return tpl([value], 'bytea');
+  }
+  if (type === 'bytea' && value.length === 1 && isType(value[0], 'param')) {
+    // A bound value: its text as SQLite writes it (a number as a REAL), as UTF-8 bytes.
+    castParam(value, 'text');
+    return tpl(['convert_to(', value, ", 'UTF8')"], 'bytea');
+  }
   // SQLite's CAST to BLOB takes the bytes of the value's text ('0' is x'30'); PostgreSQL would send
   // a number's binary form, or refuse.
   if (type === 'bytea' && (from === 'text' || from === 'bigint' || from === 'integer' || isRealType(from))) {
@@ -41,11 +51,6 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
   // A value of a type the translator cannot tell (a view's column, an untyped expression):
   // PostgreSQL's own cast would give a number's binary form or read text as escapes.
   const isNull = value.length === 1 && isWord(value[0], 'NULL');
-  if (type === 'bytea' && value.length === 1 && isType(value[0], 'param')) {
-    // A bound value: its text as SQLite writes it (a number as a REAL), as UTF-8 bytes.
-    castParam(value, 'text');
-    return tpl(['convert_to(', value, ", 'UTF8')"], 'bytea');
-  }
   if (type === 'bytea' && from !== 'bytea' && !isNull) {
     fail(ctx, `CAST(${sourceSpan(value, ctx.sql) ?? 'x'} AS BLOB)`, "the type of the value is not known here; cast a table's column, or cast to TEXT first: CAST(CAST(x AS TEXT) AS BLOB).");
   }

@@ -86,16 +86,21 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       let at = i;
       if (isWord(n, 'IS') && isWord(nodes[nextSig(nodes, i)], 'NOT')) at = nextSig(nodes, i);
       const right = operandAfter(nodes, at);
-      pair(left, right, ctx, !isWord(n, 'LIKE', 'GLOB', 'REGEXP'));
-      if (isOp(n, ...ORDERING_OPS)) {
-        widenIntegerParam(left);
-        widenIntegerParam(right);
+      const assignment = n.note?.assignment === true;
+      pair(left, right, ctx, !isWord(n, 'LIKE', 'GLOB', 'REGEXP'), assignment);
+      const ordering = isOp(n, ...ORDERING_OPS);
+      if (!assignment) {
+        widenIntegerParam(left, ordering);
+        widenIntegerParam(right, ordering);
       }
     } else if (isWord(n, 'IN')) {
       const list = nodes[nextSig(nodes, i)];
       const col = resolveColumn(operandBefore(nodes, skipNot(nodes, i)), ctx.scope);
       if (col && isGroup(list) && !isWord(list.items[nextSig(list.items, -1)], 'SELECT', 'WITH', 'VALUES')) {
-        for (const item of splitCommas(list.items)) coerceValue(item, col, ctx);
+        for (const item of splitCommas(list.items)) {
+          coerceValue(item, col, ctx);
+          widenIntegerParam(item, false);
+        }
       }
     } else if (isWord(n, 'BETWEEN')) {
       const col = resolveColumn(operandBefore(nodes, skipNot(nodes, i)), ctx.scope);
@@ -103,11 +108,11 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       const andAt = i + low.length + 1;
       if (col) {
         coerceValue(low, col, ctx);
-        widenIntegerParam(low);
+        widenIntegerParam(low, true);
         if (isWord(nodes[andAt], 'AND')) {
           const high = operandAfter(nodes, andAt);
           coerceValue(high, col, ctx);
-          widenIntegerParam(high);
+          widenIntegerParam(high, true);
         }
       }
       i = andAt; // the AND of BETWEEN is not a boundary of the next comparison
@@ -121,13 +126,18 @@ const INTEGER_TYPES = ['bigint', 'integer', 'smallint'];
 /**
  * A parameter ordered against an INTEGER column (`memory_mb > ?`): SQLite compares the bound
  * number as it is (255.5 is between 255 and 256), so it is read as numeric, not as the column's
- * bigint (which refuses a fraction). Equality keeps the column's type, so that an index serves it.
+ * bigint (which refuses a fraction). Equality (=, !=, IS, IN) keeps the column's type, so that an
+ * index serves it, unless the value bound is a fraction (class `f` of a translation specialised to
+ * the values bound): 255.5 is then equal to no integer, as in SQLite, instead of an error.
  */
-function widenIntegerParam(slice: Node[]): void {
+function widenIntegerParam(slice: Node[], ordering: boolean): void {
   const s = sigNodes(slice);
   if (s.length !== 1 || !isType(s[0], 'param')) return;
   const note = s[0].note;
-  if (note?.target && INTEGER_TYPES.includes(note.target.type) && !note.cast) s[0].note = { ...note, cast: 'numeric' };
+  if (!note?.target || !INTEGER_TYPES.includes(note.target.type) || note.cast) return;
+  if (ordering || note.valueClass === 'f') s[0].note = { ...note, cast: 'numeric' };
+  // Whether the answer depends on the value bound: the statement is specialised per call.
+  if (!ordering) s[0].note = { ...s[0].note, valueSensitive: true };
 }
 
 /** `a NOT LIKE b`: the left operand ends before the NOT. */
@@ -205,12 +215,36 @@ function sqliteNumberText(literal: string, negative: boolean): string | undefine
   return Number.isFinite(v) ? sqliteRealText(v) : undefined;
 }
 
-function pair(left: Node[], right: Node[], ctx: Ctx, affinity: boolean): void {
+/**
+ * A bound text or blob compared with a number, in a translation specialised to the values bound:
+ * SQLite orders every text and blob after every number (a blob keeps its class even beside a
+ * numeric column; text beside one with no affinity, such as a literal or an expression), so the
+ * parameter becomes a value above every number, as a text literal does (literalAffinity).
+ * A parameter compared with a numeric column makes the statement depend on the value's class.
+ */
+function paramAffinity(param: Node[], other: Node[], ctx: Ctx): void {
+  const s = withoutAlias(sigNodes(param));
+  if (s.length !== 1 || !isType(s[0], 'param')) return;
+  const p: Token = s[0];
+  const col = resolveColumn(other, ctx.scope);
+  if (col && isNumericType(col.column.type)) p.note = { ...p.note, valueSensitive: true };
+  const cls = p.note?.valueClass;
+  if (cls !== 'b' && cls !== 't') return;
+  const otherType = col ? col.column.type : inferType(other, ctx);
+  const numeric = isNumericType(otherType) || (!col && otherType === 'boolean');
+  if (numeric && (cls === 'b' || !col)) p.note = { ...p.note, replace: ABOVE_ALL_NUMBERS };
+}
+
+function pair(left: Node[], right: Node[], ctx: Ctx, affinity: boolean, assignment: boolean): void {
   numericJson(left, right);
   numericJson(right, left);
   if (affinity) {
     literalAffinity(left, right, ctx);
     literalAffinity(right, left, ctx);
+  }
+  if (affinity && !assignment) {
+    paramAffinity(left, right, ctx);
+    paramAffinity(right, left, ctx);
   }
   const lcol = resolveColumn(left, ctx.scope);
   if (lcol && coerceValue(right, lcol, ctx)) return;

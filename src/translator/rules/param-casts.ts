@@ -1,6 +1,8 @@
 /**
  * A parameter whose type PostgreSQL cannot infer from its place gets a cast chosen to behave like
- * SQLite: text next to `||` or IS [NOT] NULL or alone in a select list, numeric in arithmetic.
+ * SQLite: text next to `||` or IS [NOT] NULL or alone in a select list, numeric in arithmetic. In a
+ * translation specialised to the values bound (translate's valueClasses), the type of the value's
+ * storage class instead.
  */
 import type { Ctx } from '../context';
 import { isOp, isType, isWord, nextSig, prevSig, type Node } from '../nodes';
@@ -32,7 +34,12 @@ function inSelectList(nodes: Node[], i: number): boolean {
 export function paramCasts(nodes: Node[], _ctx: Ctx): Node[] {
   nodes.forEach((n, i) => {
     if (!isType(n, 'param') || n.note?.cast || n.note?.target) return;
-    const cast = castFor(nodes, i);
+    const guess = castFor(nodes, i);
+    // Specialised to the value bound, the parameter has its value's type, except beside `||`,
+    // where a number is concatenated as SQLite writes it (the text the value layer sends).
+    const concatenated = isOp(nodes[prevSig(nodes, i)], '||') || isOp(nodes[nextSig(nodes, i)], '||');
+    // (Elsewhere the value's type is given at render: a rule of an enclosing level may still cast it.)
+    const cast = guess && n.note?.valueType && !concatenated ? n.note.valueType : guess;
     if (cast) n.note = { ...n.note, cast };
   });
   return nodes;
