@@ -43,6 +43,8 @@ export interface TokenNote {
    */
   valueType?: string;
   valueClass?: string;
+  /** A text bound, compared with a numeric column: read as its affinity reads it (TEXT_VS_NUMBER). */
+  textVsNumber?: boolean;
   /** The `=` of a SET item: an assignment, not a comparison. */
   assignment?: boolean;
   /** A parameter compared with a column whose answer depends on the value's class (a real beside an INTEGER column). */

@@ -63,6 +63,13 @@ export const TEXT_OPERAND = 'sqlite text operand';
  */
 export const CONDITION_OPERAND = 'sqlite condition operand';
 
+/**
+ * The target type of a text bound and compared with a numeric column (a translation specialised to
+ * the values bound): SQLite's affinity reads it as a number when it is one ('10', ' 1.5 '), else it
+ * stays text, above every number; sent as that number, or 'Infinity', for a numeric parameter.
+ */
+export const TEXT_VS_NUMBER = 'sqlite text compared with a number';
+
 export type StatementKind =
   | 'select'
   | 'insert'

@@ -28,7 +28,7 @@
  * 'now' slot is sent as ISO-8601 text. Typed arrays other than Buffer are sent as their bytes.
  */
 import type { PgColumnType } from '../../schema/catalog';
-import { CONDITION_OPERAND, INTEGER_OPERAND, TEXT_OPERAND, type ParamSlot } from '../../translator/types';
+import { CONDITION_OPERAND, INTEGER_OPERAND, TEXT_OPERAND, TEXT_VS_NUMBER, type ParamSlot } from '../../translator/types';
 import { sqliteError } from '../../adapter/errors';
 import { sqliteRealText } from './values-real-text';
 import { timestampParamText } from './values-timestamps';
@@ -65,6 +65,8 @@ function coercerFor(targetType: PgColumnType | undefined): ParamCoercer {
       return toCondition;
     case TEXT_OPERAND:
       return toTextOperand;
+    case TEXT_VS_NUMBER:
+      return toNumberOrAbove;
   }
   const typed = typedCoercer(targetType);
   return (value, slot) => (ArrayBuffer.isView(value) ? bytesRefused(targetType, slot) : typed(value, slot));
@@ -150,6 +152,16 @@ function toTextOperand(value: unknown): PgParam {
     );
   }
   return text;
+}
+
+/**
+ * A text compared with a numeric column (TEXT_VS_NUMBER): the number SQLite's affinity reads from it
+ * ('10', ' 1.5 ', '1e3'), else 'Infinity', which sorts above every number as SQLite's text does.
+ */
+function toNumberOrAbove(value: unknown): PgParam {
+  if (typeof value !== 'string') return toPlain(value);
+  const m = NUMERIC_TEXT.exec(value);
+  return m ? m[1]! : 'Infinity';
 }
 
 function toInteger(value: unknown): PgParam {

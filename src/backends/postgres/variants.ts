@@ -36,18 +36,15 @@ export function nullKey(translation: Translation): string {
 /**
  * Describes `translation` at prepare; when PostgreSQL cannot type its parameters without values
  * (Translation.valueTyped), the variant with NULL everywhere, which has the same result columns.
- * A statement that fails both ways fails with the first error.
+ * A statement that fails both ways fails with the variant's error: the first one may only say that
+ * a parameter has no type, which no call will meet.
  */
 export function describeTyped<F>(translator: Translator, translation: Translation, describe: (t: Translation) => F): F {
   try {
     return describe(translation);
   } catch (error) {
     if (!translation.valueTyped) throw error;
-    try {
-      return describe(translateVariant(translator, translation, nullKey(translation)));
-    } catch {
-      throw error;
-    }
+    return describe(translateVariant(translator, translation, nullKey(translation)));
   }
 }
 
@@ -57,11 +54,7 @@ export async function describeTypedAsync<F>(translator: Translator, translation:
     return await describe(translation);
   } catch (error) {
     if (!translation.valueTyped) throw error;
-    try {
-      return await describe(translateVariant(translator, translation, nullKey(translation)));
-    } catch {
-      throw error;
-    }
+    return await describe(translateVariant(translator, translation, nullKey(translation)));
   }
 }
 

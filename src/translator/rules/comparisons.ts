@@ -10,6 +10,7 @@ import { OPERAND_BOUNDARIES } from '../keywords';
 import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, type Node } from '../nodes';
 import { resolveColumn } from '../scope';
 import { coerceValue } from './value-coercion';
+import { classComparison, isComparisonOperator, paramAffinity, textVersusNumber } from './param-classes';
 
 const COMPARE_OPS = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
 const COMPARE_WORDS = ['LIKE', 'GLOB', 'REGEXP', 'IS'];
@@ -87,11 +88,23 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       if (isWord(n, 'IS') && isWord(nodes[nextSig(nodes, i)], 'NOT')) at = nextSig(nodes, i);
       const right = operandAfter(nodes, at);
       const assignment = n.note?.assignment === true;
+      const fixed = !assignment && isComparisonOperator(n) ? classComparison(n, at !== i, left, right, ctx) : undefined;
+      if (fixed) {
+        // The class of the value bound decides the comparison (param-classes.ts).
+        const first = nodes.indexOf(sigNodes(left)[0]!);
+        const rs = sigNodes(right);
+        const last = nodes.indexOf(rs[rs.length - 1]!);
+        nodes.splice(first, last - first + 1, fixed);
+        i = first;
+        continue;
+      }
       pair(left, right, ctx, !isWord(n, 'LIKE', 'GLOB', 'REGEXP'), assignment);
       const ordering = isOp(n, ...ORDERING_OPS);
       if (!assignment) {
         widenIntegerParam(left, ordering);
         widenIntegerParam(right, ordering);
+        textVersusNumber(left);
+        textVersusNumber(right);
       }
     } else if (isWord(n, 'IN')) {
       const list = nodes[nextSig(nodes, i)];
@@ -213,26 +226,6 @@ function sqliteNumberText(literal: string, negative: boolean): string | undefine
   }
   const v = Number(literal) * (negative ? -1 : 1);
   return Number.isFinite(v) ? sqliteRealText(v) : undefined;
-}
-
-/**
- * A bound text or blob compared with a number, in a translation specialised to the values bound:
- * SQLite orders every text and blob after every number (a blob keeps its class even beside a
- * numeric column; text beside one with no affinity, such as a literal or an expression), so the
- * parameter becomes a value above every number, as a text literal does (literalAffinity).
- * A parameter compared with a numeric column makes the statement depend on the value's class.
- */
-function paramAffinity(param: Node[], other: Node[], ctx: Ctx): void {
-  const s = withoutAlias(sigNodes(param));
-  if (s.length !== 1 || !isType(s[0], 'param')) return;
-  const p: Token = s[0];
-  const col = resolveColumn(other, ctx.scope);
-  if (col && isNumericType(col.column.type)) p.note = { ...p.note, valueSensitive: true };
-  const cls = p.note?.valueClass;
-  if (cls !== 'b' && cls !== 't') return;
-  const otherType = col ? col.column.type : inferType(other, ctx);
-  const numeric = isNumericType(otherType) || (!col && otherType === 'boolean');
-  if (numeric && (cls === 'b' || !col)) p.note = { ...p.note, replace: ABOVE_ALL_NUMBERS };
 }
 
 function pair(left: Node[], right: Node[], ctx: Ctx, affinity: boolean, assignment: boolean): void {
