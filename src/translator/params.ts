@@ -10,7 +10,7 @@
  * binds from key "1" too. One source is one `$n`, however often it is used.
  */
 import type { PgColumnType } from '../schema/catalog';
-import { CONDITION_OPERAND, TEXT_VS_NUMBER, type ParamSlot, type ParamSource, type ValueClass, type ValueClasses } from './types';
+import { CONDITION_OPERAND, INTEGER_VALUE, TEXT_VS_NUMBER, type ParamSlot, type ParamSource, type ValueClass, type ValueClasses } from './types';
 import type { Token } from './tokenizer';
 
 export interface ParamInfo {
@@ -76,7 +76,7 @@ export class SlotTable {
   slotFor(source: ParamSource, target?: { table: string; column: string; type: PgColumnType }, echo = false): number {
     // A parameter echoed as a result column travels tagged: its own `$n`, never shared with a comparison.
     // A parameter used as a condition travels as SQLite's truth of its value: its own `$n` too.
-    const key = echo ? `echo:${keyOf(source)}` : target?.type === CONDITION_OPERAND ? `cond:${keyOf(source)}` : target?.type === TEXT_VS_NUMBER ? `num:${keyOf(source)}` : keyOf(source);
+    const key = echo ? `echo:${keyOf(source)}` : target?.type === CONDITION_OPERAND ? `cond:${keyOf(source)}` : target?.type === TEXT_VS_NUMBER ? `num:${keyOf(source)}` : target?.type === INTEGER_VALUE ? `int:${keyOf(source)}` : keyOf(source);
     let n = this.byKey.get(key);
     if (n === undefined) {
       this.slots.push(echo ? { source, echo } : { source });

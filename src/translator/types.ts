@@ -14,8 +14,8 @@ export type ParamSource =
 
 /**
  * The storage class SQLite gives a bound JS value (better-sqlite3 binds every number as a REAL):
- * `i` a bigint (INTEGER), `r` an integral number and `f` any other number (REAL; the two differ
- * only beside an INTEGER column), `t` a string (TEXT), `b` a Buffer or typed array (BLOB), `n`
+ * `i` a bigint (INTEGER), `r` an integral number within 64 bits and `f` any other number (REAL;
+ * the two differ only beside an INTEGER column), `t` a string (TEXT), `b` a Buffer or typed array (BLOB), `n`
  * null, undefined or NaN (NULL).
  */
 export type ValueClass = 'i' | 'r' | 'f' | 't' | 'b' | 'n';
@@ -69,6 +69,13 @@ export const CONDITION_OPERAND = 'sqlite condition operand';
  * stays text, above every number; sent as that number, or 'Infinity', for a numeric parameter.
  */
 export const TEXT_VS_NUMBER = 'sqlite text compared with a number';
+
+/**
+ * The target type of a value bound beside a bitwise operator (a translation specialised to the
+ * values bound): SQLite's integer of it, a real truncated toward zero and clamped to 64 bits, text
+ * by its integer prefix ('12abc' is 12, '1e3' is 1, 'a' is 0).
+ */
+export const INTEGER_VALUE = 'sqlite integer of a value';
 
 export type StatementKind =
   | 'select'

@@ -43,13 +43,17 @@ function textValues() {
 export const textLit = () => textValues().map((v) => node(`'${v.replaceAll("'", "''")}'`, 'text'));
 export const blobLit = () => fc.constantFrom("x''", "x'00'", "x'41'", "X'FF10'").map((s) => node(s, 'blob'));
 
-/** A JS value to bind, of the wanted type; some invalid ones when `invalid`. */
-export function paramValue(type) {
+/**
+ * A JS value to bind, of the wanted type. `free`: a parameter no column types (an operand anywhere),
+ * whose bytes may be read as text: while blobAsTextNotUtf8 is on, no Buffer that is not UTF-8 text.
+ */
+export function paramValue(type, { free = false } = {}) {
   const ints = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constantFrom(0, 1, 2147483648, -1));
-  const bigints = fc.constantFrom(1n, -2n, 0n, 9007199254740993n, 9223372036854775807n);
+  // The 64-bit limit overflows in any arithmetic around it (SQLite goes on in REAL).
+  const bigints = fc.constantFrom(1n, -2n, 0n, 9007199254740993n, ...(UNFIXED.integerOverflow ? [] : [9223372036854775807n]));
   const reals = fc.constantFrom(0.5, -1.25, 1e20, 0.1);
   const strings = textValues();
-  const buffers = fc.constantFrom(Buffer.alloc(0), Buffer.from([0]), Buffer.from('A'), Buffer.from([0xff, 0x10]));
+  const buffers = fc.constantFrom(Buffer.alloc(0), Buffer.from('A'), ...(free && UNFIXED.blobAsTextNotUtf8 ? [] : [Buffer.from([0]), Buffer.from([0xff, 0x10])]));
   const byType = {
     num: KNOWN.realParamVsInteger ? fc.oneof(ints, bigints) : fc.oneof(ints, bigints, reals),
     int: fc.oneof(ints, bigints),
@@ -73,7 +77,7 @@ function paramTypeOf(v) {
 /** An expression whose value is surely an integer or NULL (no real column, literal or function). */
 export const integral = (x) => ['int', 'null', 'text', 'bool'].includes(x.t) && !/\d\.\d|\d[eE]|\br\b|\bn\b|\.r\b|\.n\b|avg|total|julianday|round|\?/.test(x.s.replace(/'(?:[^']|'')*'/g, "''"));
 
-export const param = (type) => paramValue(type).map((v) => node('?', paramTypeOf(v), [v], { param: true }));
+export const param = (type, options) => paramValue(type, options).map((v) => node('?', paramTypeOf(v), [v], { param: true }));
 
 /** Invalid values to bind: better-sqlite3 refuses them with a TypeError/RangeError. */
 export const invalidParam = () => {
@@ -149,7 +153,7 @@ export class Gen {
     }[type] ?? [textLit()];
     for (const l of lits) options.push({ weight: 2, arbitrary: l });
     options.push({ weight: 1, arbitrary: fc.constant(node('NULL', 'null')) });
-    if (!KNOWN.untypedParams) options.push({ weight: 1, arbitrary: param(type === 'bool' ? 'num' : type) });
+    if (!KNOWN.untypedParams) options.push({ weight: 1, arbitrary: param(type === 'bool' ? 'num' : type, { free: true }) });
     return fc.oneof(...options);
   }
 
@@ -266,7 +270,9 @@ export class Gen {
   colParam() {
     const cols = this.cols.filter((c) => ['int', 'real', 'num', 'text', 'blob'].includes(c.type));
     if (!cols.length) return undefined;
-    return fc.constantFrom(...cols).chain((c) => fc.tuple(fc.constantFrom('=', '!=', '<', '>=', 'IS', 'IS NOT'), param(c.type === 'num' ? 'num' : c.type))
+    // A real bound against an INTEGER column too, once that class is fixed.
+    const kind = (c) => (c.type === 'num' || (c.type === 'int' && !KNOWN.realParamVsInteger) ? 'num' : c.type);
+    return fc.constantFrom(...cols).chain((c) => fc.tuple(fc.constantFrom('=', '!=', '<', '>=', 'IS', 'IS NOT'), param(kind(c)))
       .filter(([op]) => !KNOWN.byteOrderExpressions || c.type !== 'text' || ['=', '!=', 'IS', 'IS NOT'].includes(op))
       .map(([op, p]) => cat('bool', `${c.name} ${op} `, p)));
   }

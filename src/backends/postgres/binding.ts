@@ -193,7 +193,8 @@ export function valueClass(value: unknown): ValueClass {
     case 'bigint':
       return 'i';
     case 'number':
-      return value !== value ? 'n' : Number.isInteger(value) ? 'r' : 'f';
+      // An integral number beyond 64 bits is a fraction to an INTEGER column: no bigint holds it.
+      return value !== value ? 'n' : Number.isInteger(value) && Math.abs(value) < 2 ** 63 ? 'r' : 'f';
     case 'string':
       return 't';
     default:

@@ -28,7 +28,7 @@
  * 'now' slot is sent as ISO-8601 text. Typed arrays other than Buffer are sent as their bytes.
  */
 import type { PgColumnType } from '../../schema/catalog';
-import { CONDITION_OPERAND, INTEGER_OPERAND, TEXT_OPERAND, TEXT_VS_NUMBER, type ParamSlot } from '../../translator/types';
+import { CONDITION_OPERAND, INTEGER_OPERAND, INTEGER_VALUE, TEXT_OPERAND, TEXT_VS_NUMBER, type ParamSlot } from '../../translator/types';
 import { sqliteError } from '../../adapter/errors';
 import { sqliteRealText } from './values-real-text';
 import { timestampParamText } from './values-timestamps';
@@ -67,6 +67,8 @@ function coercerFor(targetType: PgColumnType | undefined): ParamCoercer {
       return toTextOperand;
     case TEXT_VS_NUMBER:
       return toNumberOrAbove;
+    case INTEGER_VALUE:
+      return toIntegerValue;
   }
   const typed = typedCoercer(targetType);
   return (value, slot) => (ArrayBuffer.isView(value) ? bytesRefused(targetType, slot) : typed(value, slot));
@@ -162,6 +164,24 @@ function toNumberOrAbove(value: unknown): PgParam {
   if (typeof value !== 'string') return toPlain(value);
   const m = NUMERIC_TEXT.exec(value);
   return m ? m[1]! : 'Infinity';
+}
+
+/** SQLite's integer of a value (INTEGER_VALUE): reals truncated and clamped to 64 bits, text by its integer prefix. */
+function toIntegerValue(value: unknown): PgParam {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') {
+    if (value !== value) return null;
+    if (value >= 2 ** 63) return INT64_MAX.toString();
+    if (value <= -(2 ** 63)) return INT64_MIN.toString();
+    return BigInt(Math.trunc(value)).toString();
+  }
+  const bytes = typeof value === 'string' ? undefined : common(value);
+  const text = typeof value === 'string' ? value : Buffer.isBuffer(bytes) ? bytes.toString('latin1') : String(value);
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(text);
+  if (!m) return '0';
+  const v = BigInt(m[1]!);
+  return (v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : v).toString();
 }
 
 function toInteger(value: unknown): PgParam {

@@ -55,7 +55,9 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
     fail(ctx, `CAST(${sourceSpan(value, ctx.sql) ?? 'x'} AS BLOB)`, "the type of the value is not known here; cast a table's column, or cast to TEXT first: CAST(CAST(x AS TEXT) AS BLOB).");
   }
   // JSON and times are read as their text, as SQLite reads the text it stored.
-  const viaText = from === undefined || from === 'text' || from === 'jsonb' || from === 'json' || (from !== undefined && from.startsWith('timestamp'));
+  // A Buffer bound is read as the text of its bytes (the value layer sends that text).
+  const boundBlob = from === 'bytea' && value.length === 1 && isType(value[0], 'param');
+  const viaText = from === undefined || from === 'text' || from === 'jsonb' || from === 'json' || (from !== undefined && from.startsWith('timestamp')) || boundBlob;
   if (type === 'numeric' && viaText) {
     // SQLite reads the longest numeric prefix of the text ('12abc' is 12, 'a' is 0).
     castParam(value, 'text');

@@ -10,7 +10,7 @@ import { OPERAND_BOUNDARIES } from '../keywords';
 import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, type Node } from '../nodes';
 import { resolveColumn } from '../scope';
 import { coerceValue } from './value-coercion';
-import { classComparison, isComparisonOperator, paramAffinity, textVersusNumber } from './param-classes';
+import { classComparison, isComparisonOperator, paramAffinity, standsAlone, textVersusNumber } from './param-classes';
 
 const COMPARE_OPS = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
 const COMPARE_WORDS = ['LIKE', 'GLOB', 'REGEXP', 'IS'];
@@ -89,11 +89,10 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       const right = operandAfter(nodes, at);
       const assignment = n.note?.assignment === true;
       const fixed = !assignment && isComparisonOperator(n) ? classComparison(n, at !== i, left, right, ctx) : undefined;
-      if (fixed) {
+      const first = fixed ? nodes.indexOf(sigNodes(left)[0]!) : -1;
+      const last = fixed ? nodes.indexOf(sigNodes(right)[sigNodes(right).length - 1]!) : -1;
+      if (fixed && standsAlone(nodes, first, last)) {
         // The class of the value bound decides the comparison (param-classes.ts).
-        const first = nodes.indexOf(sigNodes(left)[0]!);
-        const rs = sigNodes(right);
-        const last = nodes.indexOf(rs[rs.length - 1]!);
         nodes.splice(first, last - first + 1, fixed);
         i = first;
         continue;
@@ -148,7 +147,8 @@ function widenIntegerParam(slice: Node[], ordering: boolean): void {
   if (s.length !== 1 || !isType(s[0], 'param')) return;
   const note = s[0].note;
   if (!note?.target || !INTEGER_TYPES.includes(note.target.type) || note.cast) return;
-  if (ordering || note.valueClass === 'f') s[0].note = { ...note, cast: 'numeric' };
+  if (ordering) s[0].note = { ...note, cast: 'numeric' };
+  if (note.valueClass === 'f') s[0].note = { ...note, cast: 'numeric', target: { ...note.target, type: 'numeric' } };
   // Whether the answer depends on the value bound: the statement is specialised per call.
   if (!ordering) s[0].note = { ...s[0].note, valueSensitive: true };
 }

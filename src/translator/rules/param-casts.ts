@@ -7,9 +7,25 @@
 import type { Ctx } from '../context';
 import { isOp, isType, isWord, nextSig, prevSig, type Node } from '../nodes';
 import type { Token } from '../tokenizer';
+import { INTEGER_VALUE } from '../types';
 
 const ARITHMETIC = ['+', '-', '*', '/', '%'];
 const ITEM_END = new Set(['FROM', 'AS', 'WHERE', 'GROUP', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT']);
+
+/**
+ * A value bound beside a bitwise operator, in a translation specialised to the values bound: SQLite
+ * computes with its integer (a real truncated and clamped to 64 bits, text by its integer prefix),
+ * which the value layer sends (INTEGER_VALUE).
+ */
+function bitwiseOperand(nodes: Node[], i: number, n: Token): boolean {
+  const cls = n.note?.valueClass;
+  if (cls !== 'r' && cls !== 'f' && cls !== 't' && cls !== 'b') return false;
+  const p = nodes[prevSig(nodes, i)];
+  const after = nodes[nextSig(nodes, i)];
+  return isOp(p, ...BITWISE, '~') || isOp(after, ...BITWISE);
+}
+
+const BITWISE = ['&', '|', '<<', '>>'];
 
 function castFor(nodes: Node[], i: number): string | undefined {
   const p = nodes[prevSig(nodes, i)];
@@ -34,6 +50,10 @@ function inSelectList(nodes: Node[], i: number): boolean {
 export function paramCasts(nodes: Node[], _ctx: Ctx): Node[] {
   nodes.forEach((n, i) => {
     if (!isType(n, 'param') || n.note?.cast || n.note?.target) return;
+    if (bitwiseOperand(nodes, i, n)) {
+      n.note = { ...n.note, cast: 'bigint', target: { table: '', column: '', type: INTEGER_VALUE } };
+      return;
+    }
     const guess = castFor(nodes, i);
     // Specialised to the value bound, the parameter has its value's type, except beside `||`,
     // where a number is concatenated as SQLite writes it (the text the value layer sends).

@@ -15,7 +15,7 @@
  */
 import type { Ctx } from '../context';
 import { inferType, isNumericType } from '../infer-type';
-import { isOp, isType, isWord, sigNodes, tpl, type Node } from '../nodes';
+import { isOp, isType, isWord, nextSig, prevSig, sigNodes, tpl, type Node } from '../nodes';
 import { resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import { TEXT_VS_NUMBER } from '../types';
@@ -87,17 +87,41 @@ export function classComparison(op: Token, isNot: boolean, left: Node[], right: 
   const other = lp ? right : left;
   const o = otherRank(other, ctx);
   if (!o) return undefined;
-  if (o.type === 'boolean' && rank === 1) {
-    // SQLite's BOOLEAN is an INTEGER 0/1: 2 equals neither.
+  if (o.type === 'boolean' && (rank === 1 || cls === 't')) {
+    // SQLite's BOOLEAN is an INTEGER 0/1: 2 equals neither; text is read by the column's affinity.
+    if (cls === 't') param.note = { ...param.note, cast: 'numeric', target: { table: '', column: '', type: TEXT_VS_NUMBER } };
     const col = tpl(['CAST(', sigNodes(other), ' AS integer)']);
     const sides = lp ? [[param] as Node[], [col]] : [[col], [param] as Node[]];
     return tpl(['(', sides[0]!, ` ${pgOperator(op, isNot)} `, sides[1]!, ')'], 'boolean');
   }
+  if (rank === 1 && o.type?.startsWith('timestamp') && isEquality(op)) {
+    // A number's text (SQLite's TEXT affinity converts it) is never the text of a time.
+    return fixed(fixedAnswer(op, isNot, 1), o.column && !isWord(op, 'IS') ? sigNodes(other) : undefined);
+  }
   if (rank === o.rank || (rank !== 3 && o.rank !== 3)) return undefined;
   const sign = lp ? Math.sign(rank - o.rank) : Math.sign(o.rank - rank);
-  const answer = fixedAnswer(op, isNot, sign) ? 'true' : 'false';
-  if (!o.column || isWord(op, 'IS')) return tpl([`(${answer})`], 'boolean');
-  return tpl(['(CASE WHEN ', sigNodes(other), ` IS NULL THEN NULL ELSE ${answer} END)`], 'boolean');
+  return fixed(fixedAnswer(op, isNot, sign), o.column && !isWord(op, 'IS') ? sigNodes(other) : undefined);
+}
+
+/** A comparison's fixed answer; NULL where `column` (when given) is NULL, as any comparison with NULL. */
+function fixed(answer: boolean, column: Node[] | undefined): Node {
+  const text = answer ? 'true' : 'false';
+  return column ? tpl(['(CASE WHEN ', column, ` IS NULL THEN NULL ELSE ${text} END)`], 'boolean') : tpl([`(${text})`], 'boolean');
+}
+
+function isEquality(op: Token): boolean {
+  return isWord(op, 'IS') || isOp(op, '=', '==', '!=', '<>');
+}
+
+/**
+ * Whether `left op right` is a whole comparison: no comparison operator right before or after it
+ * (`0 > 1 IS NOT ?` is `(0 > 1) IS NOT ?` in SQLite; the operands found around IS would be wrong).
+ */
+export function standsAlone(nodes: Node[], first: number, last: number): boolean {
+  const before = nodes[prevSig(nodes, first)];
+  const after = nodes[nextSig(nodes, last)];
+  const comparing = (n: Node | undefined): boolean => n !== undefined && (isComparisonOperator(n) || isWord(n, 'NOT', 'LIKE', 'GLOB', 'REGEXP', 'MATCH', 'BETWEEN', 'IN', 'ISNULL', 'NOTNULL', 'ESCAPE', 'COLLATE'));
+  return !comparing(before) && !comparing(after);
 }
 
 /**
