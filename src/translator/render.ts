@@ -68,7 +68,7 @@ function tokenText(t: Token, env: RenderEnv): string {
       if (note?.valueClass === 'n' && !note.echo && !note.target) return note.cast ? `NULL::${note.cast}` : 'NULL';
       const target = note?.target ?? (note?.cast === 'text' && !note.echo ? TEXT_TARGET : undefined);
       const n = env.slots.slotFor(source, target, note?.echo === true);
-      const cast = note?.cast ?? (note?.target ? undefined : note?.valueType);
+      const cast = note?.cast ?? (note?.target || !(note?.castAtRender || note?.valueClass === 'b') ? undefined : note.valueType);
       return cast ? `$${n}::${cast}` : `$${n}`;
     }
     // SQLite ignores the case of quoted names; PostgreSQL does not: use the catalog's spelling.

@@ -43,6 +43,12 @@ export interface TokenNote {
    */
   valueType?: string;
   valueClass?: string;
+  /**
+   * Rendered with its value's type unless a rule of an enclosing level casts it first (a parameter
+   * the untyped-parameter rule saw; one inside a rule's template keeps the type PostgreSQL infers
+   * there, a Buffer excepted, which is always a bytea).
+   */
+  castAtRender?: boolean;
   /** A text bound, compared with a numeric column: read as its affinity reads it (TEXT_VS_NUMBER). */
   textVsNumber?: boolean;
   /** The `=` of a SET item: an assignment, not a comparison. */

@@ -7,7 +7,7 @@ import { inferType, isIntegerType, isNumericType } from '../infer-type';
 import type { Token } from '../tokenizer';
 import { sqliteRealText } from '../../backends/postgres/values-real-text';
 import { OPERAND_BOUNDARIES } from '../keywords';
-import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, type Node } from '../nodes';
+import { endOf, isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, type Node } from '../nodes';
 import { resolveColumn } from '../scope';
 import { coerceValue } from './value-coercion';
 import { classComparison, isComparisonOperator, paramAffinity, standsAlone, textVersusNumber } from './param-classes';
@@ -92,7 +92,9 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       const first = fixed ? nodes.indexOf(sigNodes(left)[0]!) : -1;
       const last = fixed ? nodes.indexOf(sigNodes(right)[sigNodes(right).length - 1]!) : -1;
       if (fixed && standsAlone(nodes, first, last)) {
-        // The class of the value bound decides the comparison (param-classes.ts).
+        // The class of the value bound decides the comparison (param-classes.ts); a result column
+        // keeps the comparison's text as its name.
+        if (fixed.kind === 'tpl') fixed.span = [startOf(nodes[first]!), endOf(nodes[last]!)];
         nodes.splice(first, last - first + 1, fixed);
         i = first;
         continue;

@@ -61,6 +61,7 @@ export function paramCasts(nodes: Node[], _ctx: Ctx): Node[] {
     // (Elsewhere the value's type is given at render: a rule of an enclosing level may still cast it.)
     const cast = guess && n.note?.valueType && !concatenated ? n.note.valueType : guess;
     if (cast) n.note = { ...n.note, cast };
+    else if (n.note?.valueType) n.note = { ...n.note, castAtRender: true };
   });
   return nodes;
 }
