@@ -74,6 +74,18 @@ function paramTypeOf(v) {
   return 'text';
 }
 
+/**
+ * Whether a comparison of `a` with `b` is generated: a value bound compared with a TIMESTAMP column
+ * is compared with the text SQLite stored (timestampAsText), with a JSON column with its text as
+ * written (jsonTextNormalized), while those switches are on.
+ */
+export function comparable(a, b) {
+  const bound = (x) => x.p.length > 0;
+  const column = (x, t) => x.col && x.t === t;
+  const excluded = (x, y) => bound(x) && ((UNFIXED.timestampAsText && column(y, 'ts')) || (UNFIXED.jsonTextNormalized && column(y, 'json')));
+  return !excluded(a, b) && !excluded(b, a);
+}
+
 /** An expression whose value is surely an integer or NULL (no real column, literal or function). */
 export const integral = (x) => ['int', 'null', 'text', 'bool'].includes(x.t) && !/\d\.\d|\d[eE]|\br\b|\bn\b|\.r\b|\.n\b|avg|total|julianday|round|\?/.test(x.s.replace(/'(?:[^']|'')*'/g, "''"));
 
@@ -203,15 +215,15 @@ export class Gen {
       bool: () => {
         const cmp = KNOWN.byteOrderExpressions ? ['=', '==', '!=', '<>'] : ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
         const list = [
-          fc.tuple(o('num'), fc.constantFrom('=', '==', '!=', '<>', '<', '<=', '>', '>='), o('num')).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)),
-          fc.tuple(o('text'), fc.constantFrom(...cmp), o('text')).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)),
+          fc.tuple(o('num'), fc.constantFrom('=', '==', '!=', '<>', '<', '<=', '>', '>='), o('num')).filter(([a, , b]) => comparable(a, b)).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)),
+          fc.tuple(o('text'), fc.constantFrom(...cmp), o('text')).filter(([a, , b]) => comparable(a, b)).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)),
           fc.tuple(e('bool'), fc.constantFrom('AND', 'OR'), e('bool')).map(([a, op, b]) => cat('bool', '(', a, ` ${op} `, b, ')')),
           e('bool').map((a) => cat('bool', 'NOT (', a, ')')),
           fc.tuple(e('any'), fc.constantFrom('IS NULL', 'IS NOT NULL', 'ISNULL', 'NOTNULL')).map(([a, w]) => cat('bool', a, ` ${w}`)),
           fc.tuple(o('text'), fc.constantFrom('LIKE', 'NOT LIKE', 'GLOB'), fc.constantFrom("'a%'", "'%b%'", "'_'", "'A'", "'%'", "'*a*'", "'[a-b]*'", "'a\\%'")).map(([a, op, p]) => cat('bool', a, ` ${op} ${p}`)),
           fc.tuple(o('num'), o('num'), o('num')).map(([a, lo, hi]) => cat('bool', a, ' BETWEEN ', lo, ' AND ', hi)),
           fc.tuple(o('num'), fc.array(e('num'), { minLength: KNOWN.emptyIn ? 1 : 0, maxLength: 3 })).map(([a, xs]) => cat('bool', a, ' IN (', ...xs.flatMap((x, i) => (i ? [', ', x] : [x])), ')')),
-          ...(KNOWN.textNumberComparison ? ['num', 'text'] : ['any']).map((t) => fc.tuple(o(t), fc.constantFrom('IS', 'IS NOT'), o(t)).map(([a, op, b]) => cat('bool', a, ` ${op} `, b))),
+          ...(KNOWN.textNumberComparison ? ['num', 'text'] : ['any']).map((t) => fc.tuple(o(t), fc.constantFrom('IS', 'IS NOT'), o(t)).filter(([a, , b]) => comparable(a, b)).map(([a, op, b]) => cat('bool', a, ` ${op} `, b))),
           this.subqueries.length ? lazy(() => this.subqueryIn()) : undefined,
           this.colParam(),
         ].filter(Boolean);

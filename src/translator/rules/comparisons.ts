@@ -10,7 +10,7 @@ import { OPERAND_BOUNDARIES } from '../keywords';
 import { endOf, isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, type Node } from '../nodes';
 import { resolveColumn } from '../scope';
 import { coerceValue } from './value-coercion';
-import { classComparison, isComparisonOperator, paramAffinity, standsAlone, textVersusNumber } from './param-classes';
+import { classComparison, isComparisonOperator, markCaseConditions, paramAffinity, standsAlone, textVersusNumber } from './param-classes';
 
 const COMPARE_OPS = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
 const COMPARE_WORDS = ['LIKE', 'GLOB', 'REGEXP', 'IS'];
@@ -79,6 +79,7 @@ function caseEnd(nodes: Node[], start: number): number {
 }
 
 export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
+  markCaseConditions(nodes);
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i];
     if (isGroup(n)) annotateComparisons(n.items, ctx);

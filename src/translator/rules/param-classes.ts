@@ -18,7 +18,7 @@ import { inferType, isNumericType } from '../infer-type';
 import { isOp, isType, isWord, nextSig, prevSig, sigNodes, tpl, type Node } from '../nodes';
 import { resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
-import { TEXT_VS_NUMBER } from '../types';
+import { CONDITION_OPERAND, TEXT_VS_NUMBER } from '../types';
 
 /** Sorts after every number: how SQLite orders any text against a number. */
 export const ABOVE_ALL_NUMBERS = "CAST('Infinity' AS double precision)";
@@ -152,4 +152,26 @@ export function textVersusNumber(slice: Node[]): void {
 
 export function isComparisonOperator(n: Node): boolean {
   return isOp(n, '=', '==', '!=', '<>', '<', '<=', '>', '>=') || isWord(n, 'IS');
+}
+
+/**
+ * `CASE WHEN ? THEN`: the parameter is a whole condition (see conditions.ts), marked on the source
+ * tree, before a rule that wraps the CASE in a template (LIKE's operand) hides it from the
+ * conditions rule: PostgreSQL would read the value as a boolean's text ('4' is an error there).
+ */
+export function markCaseConditions(nodes: Node[]): void {
+  for (let i = 0; i < nodes.length; i++) {
+    if (!isWord(nodes[i], 'CASE') || !isWord(nodes[nextSig(nodes, i)], 'WHEN')) continue;
+    let depth = 0;
+    for (let k = i; k < nodes.length; k++) {
+      const n = nodes[k];
+      if (isWord(n, 'CASE')) depth++;
+      else if (isWord(n, 'END') && --depth === 0) break;
+      if (depth !== 1 || !isWord(n, 'WHEN')) continue;
+      const p = nodes[nextSig(nodes, k)];
+      if (isType(p, 'param') && isWord(nodes[nextSig(nodes, nextSig(nodes, k))], 'THEN') && !p.note?.target) {
+        p.note = { ...p.note, target: { table: '', column: 'condition', type: CONDITION_OPERAND }, cast: 'boolean' };
+      }
+    }
+  }
 }
