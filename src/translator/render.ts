@@ -65,10 +65,11 @@ function tokenText(t: Token, env: RenderEnv): string {
       // A parameter nothing else types is sent as its value's storage class (translate's valueClasses).
       if (!note?.echo && (!note?.target || note.target.type === TEXT_OPERAND || note.valueSensitive)) env.slots.valueTyped = true;
       // Bound to NULL with no column to type it: the NULL literal, which PostgreSQL types from its place.
-      if (note?.valueClass === 'n' && !note.echo && !note.target) return note.cast ? `NULL::${note.cast}` : 'NULL';
+      // (Without a guessed cast: `NULL IS ?` is no text, whatever the untyped-parameter rule guessed.)
+      if (note?.valueClass === 'n' && !note.echo && !note.target) return 'NULL';
       const target = note?.target ?? (note?.cast === 'text' && !note.echo ? TEXT_TARGET : undefined);
       const n = env.slots.slotFor(source, target, note?.echo === true);
-      const cast = note?.cast ?? (note?.target || !(note?.castAtRender || note?.valueClass === 'b') ? undefined : note.valueType);
+      const cast = note?.cast ?? (note?.target ? undefined : note?.valueType);
       return cast ? `$${n}::${cast}` : `$${n}`;
     }
     // SQLite ignores the case of quoted names; PostgreSQL does not: use the catalog's spelling.

@@ -77,12 +77,15 @@ function paramTypeOf(v) {
 /**
  * Whether a comparison of `a` with `b` is generated: a value bound compared with a TIMESTAMP column
  * is compared with the text SQLite stored (timestampAsText), with a JSON column with its text as
- * written (jsonTextNormalized), while those switches are on.
+ * written (jsonTextNormalized), with a comparison's 0/1 (comparisonVsBoundValue), while those
+ * switches are on.
  */
 export function comparable(a, b) {
   const bound = (x) => x.p.length > 0;
-  const column = (x, t) => x.col && x.t === t;
-  const excluded = (x, y) => bound(x) && ((UNFIXED.timestampAsText && column(y, 'ts')) || (UNFIXED.jsonTextNormalized && column(y, 'json')));
+  const lone = (x) => x.s === '?' || x.s === '(?)';
+  const column = (x, t) => x.t === t || (t === 'ts' && /_at\b/.test(x.s));
+  const comparison = (x) => x.t === 'bool' || /[=<>]|\bIS\b|\bIN\b|\bLIKE\b|\bBETWEEN\b/i.test(x.s.replace(/'(?:[^']|'')*'/g, "''"));
+  const excluded = (x, y) => bound(x) && ((UNFIXED.timestampAsText && column(y, 'ts')) || (UNFIXED.jsonTextNormalized && column(y, 'json')) || (UNFIXED.comparisonVsBoundValue && lone(x) && comparison(y)));
   return !excluded(a, b) && !excluded(b, a);
 }
 
@@ -222,7 +225,7 @@ export class Gen {
           fc.tuple(e('any'), fc.constantFrom('IS NULL', 'IS NOT NULL', 'ISNULL', 'NOTNULL')).map(([a, w]) => cat('bool', a, ` ${w}`)),
           fc.tuple(o('text'), fc.constantFrom('LIKE', 'NOT LIKE', 'GLOB'), fc.constantFrom("'a%'", "'%b%'", "'_'", "'A'", "'%'", "'*a*'", "'[a-b]*'", "'a\\%'")).map(([a, op, p]) => cat('bool', a, ` ${op} ${p}`)),
           fc.tuple(o('num'), o('num'), o('num')).map(([a, lo, hi]) => cat('bool', a, ' BETWEEN ', lo, ' AND ', hi)),
-          fc.tuple(o('num'), fc.array(e('num'), { minLength: KNOWN.emptyIn ? 1 : 0, maxLength: 3 })).map(([a, xs]) => cat('bool', a, ' IN (', ...xs.flatMap((x, i) => (i ? [', ', x] : [x])), ')')),
+          fc.tuple(o('num'), fc.array(e('num'), { minLength: KNOWN.emptyIn ? 1 : 0, maxLength: 3 })).filter(([a, xs]) => xs.every((x) => comparable(a, x))).map(([a, xs]) => cat('bool', a, ' IN (', ...xs.flatMap((x, i) => (i ? [', ', x] : [x])), ')')),
           ...(KNOWN.textNumberComparison ? ['num', 'text'] : ['any']).map((t) => fc.tuple(o(t), fc.constantFrom('IS', 'IS NOT'), o(t)).filter(([a, , b]) => comparable(a, b)).map(([a, op, b]) => cat('bool', a, ` ${op} `, b))),
           this.subqueries.length ? lazy(() => this.subqueryIn()) : undefined,
           this.colParam(),
@@ -233,7 +236,7 @@ export class Gen {
         if (!KNOWN.wrappedTokenWhitespace && likeCols.length) {
           list.push(fc.tuple(fc.constantFrom(...likeCols), fc.constantFrom("'a%'", "'%1%'")).map(([c, p]) => cat('bool', node(c.name, c.type, [], { col: true }), ` LIKE ${p}`)));
         }
-        if (!KNOWN.textNumberComparison) list.push(fc.tuple(e('any'), fc.constantFrom('=', '<', '>'), e('any')).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)));
+        if (!KNOWN.textNumberComparison) list.push(fc.tuple(e('any'), fc.constantFrom('=', '<', '>'), e('any')).filter(([a, , b]) => comparable(a, b)).map(([a, op, b]) => cat('bool', a, ` ${op} `, b)));
         return list;
       },
       blob: () => [o('any').map((a) => cat('blob', 'CAST(', a, ' AS BLOB)'))],

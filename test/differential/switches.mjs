@@ -17,7 +17,7 @@ export const KNOWN = {
   /** LIMIT/OFFSET bound to NaN, null, a real or text (SQLite: SQLITE_MISMATCH or its own rules). */
   limitOddValues: false,
   /** `SELECT ?` and other parameters whose type only the value tells (PostgreSQL reads them as text). */
-  untypedParams: true,
+  untypedParams: false,
   /**
    * A Buffer bound into a TEXT column: SQLite stores a blob, PostgreSQL's text cannot; refused at
    * bind with SQLITE_MISMATCH naming the column, the one refusal at bind compare.mjs accepts.
@@ -107,6 +107,12 @@ export const UNFIXED = {
    * declared without a type.
    */
   untypedColumnAffinity: true,
+  /**
+   * A comparison's 0/1 compared again with a value bound (`1 = 1 IS ?`, `? IN ((1 = 1))`): in a
+   * statement specialised to the value's class (a number is a double precision), PostgreSQL's
+   * boolean does not compare with it; the first call fails with a TranslationError.
+   */
+  comparisonVsBoundValue: true,
   /** Dates before year 1 (Julian days below 1721425.5): SQLite prints the astronomical year (-4713), PostgreSQL's to_char the BC year (4714). */
   bcDates: true,
 };

@@ -152,8 +152,8 @@ function widenIntegerParam(slice: Node[], ordering: boolean): void {
   if (!note?.target || !INTEGER_TYPES.includes(note.target.type) || note.cast) return;
   if (ordering) s[0].note = { ...note, cast: 'numeric' };
   if (note.valueClass === 'f') s[0].note = { ...note, cast: 'numeric', target: { ...note.target, type: 'numeric' } };
-  // Whether the answer depends on the value bound: the statement is specialised per call.
-  if (!ordering) s[0].note = { ...s[0].note, valueSensitive: true };
+  // The answer depends on the value bound (a number beyond 64 bits): the statement is specialised per call.
+  s[0].note = { ...s[0].note, valueSensitive: true };
 }
 
 /** `a NOT LIKE b`: the left operand ends before the NOT. */
