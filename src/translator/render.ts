@@ -65,8 +65,8 @@ function tokenText(t: Token, env: RenderEnv): string {
       // A parameter nothing else types is sent as its value's storage class (translate's valueClasses).
       if (!note?.echo && (!note?.target || note.target.type === TEXT_OPERAND || note.valueSensitive)) env.slots.valueTyped = true;
       // Bound to NULL with no column to type it: the NULL literal, which PostgreSQL types from its place.
-      // (Without a guessed cast: `NULL IS ?` is no text, whatever the untyped-parameter rule guessed.)
-      if (note?.valueClass === 'n' && !note.echo && !note.target) return 'NULL';
+      // (A guessed text cast dropped: `NULL IS ?` is no text; a number's kept: `- NULL` needs a type.)
+      if (note?.valueClass === 'n' && !note.echo && !note.target) return note.cast && note.cast !== 'text' ? `NULL::${note.cast}` : 'NULL';
       const target = note?.target ?? (note?.cast === 'text' && !note.echo ? TEXT_TARGET : undefined);
       const n = env.slots.slotFor(source, target, note?.echo === true);
       const cast = note?.cast ?? (note?.target ? undefined : note?.valueType);

@@ -91,6 +91,7 @@ export const REGRESSIONS = [
   { name: 'a comparison a Buffer class decides keeps its text as the column name', sql: "SELECT x'' = ? FROM mix ORDER BY 1", params: [0.5], order: { keys: [0] } },
   { name: 'CASE WHEN ? inside LIKE\'s operand is a condition', sql: "DELETE FROM mix WHERE CASE WHEN ? THEN t ELSE t END LIKE '[a-b]*'", params: [4], write: 'mix' },
   { name: 'a real bound against a text literal is not compared by byte order', sql: "SELECT id FROM mix WHERE ? < 'a' ORDER BY 1", params: [0.5], order: { keys: [0] } },
+  { name: 'NULL bound where no column types it', sql: 'SELECT ? = duration_ms AS a, - ? IN () AS b, ? + 1 AS c FROM step_executions WHERE ? IS ? ORDER BY 1', params: [undefined, null, null, null, 0], order: { keys: [0] } },
   { name: 'a Buffer bound into a TEXT column is refused at bind (UPDATE)', sql: 'UPDATE step_executions SET step_id = ?', params: [Buffer.alloc(0)], write: 'step_executions' },
   { name: 'a Buffer bound into a TEXT column is refused at bind (INSERT, before SQLite\'s own constraint error)', sql: "INSERT INTO agents (id, name, version, path, created_at, updated_at, timeout_seconds, runtime) VALUES ('ag-1', ?, 'a', ?, '2026-03-04 05:06:07', '2026-03-04 05:06:07', NULL, 'a')", params: [Buffer.alloc(0), 'a'], write: 'agents' },
   { name: 'a Buffer bound into a column without a type is refused at bind', sql: 'UPDATE mix SET u = ? WHERE id = 1', params: [Buffer.from('A')], write: 'mix' },
