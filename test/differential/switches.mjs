@@ -113,6 +113,13 @@ export const UNFIXED = {
    * boolean does not compare with it; the first call fails with a TranslationError.
    */
   comparisonVsBoundValue: true,
+  /**
+   * A value bound compared with a view's column (`SELECT .. FROM v_mix WHERE ? = id` bound to a
+   * Buffer or a real against text): the catalog has no types for a view's columns, so the statement
+   * specialised to the value's class gives PostgreSQL types it cannot compare (a TranslationError
+   * at the first call) where SQLite compares the classes.
+   */
+  viewColumnVsBoundValue: true,
   /** Dates before year 1 (Julian days below 1721425.5): SQLite prints the astronomical year (-4713), PostgreSQL's to_char the BC year (4714). */
   bcDates: true,
 };
