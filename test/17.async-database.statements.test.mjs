@@ -31,6 +31,19 @@ for (const backend of asyncBackends(test)) {
     t.deepEqual(await (await db.prepare('UPDATE agents SET memory_mb = 1 WHERE name = ?')).run('name-0'), { changes: 2, lastInsertRowid: 4 });
   });
 
+  // Parameters no column types take the type of each call's values (one prepared variant per class
+  // combination): the same statement answers by the class of what is bound, as on SQLite.
+  test(name('a parameter no column types answers by the class of the value bound, call after call'), async (t) => {
+    const db = await seeded(backend, t);
+    const stmt = await db.prepare('SELECT ? + 1 AS a, (?) AS b, 7 / ? AS c FROM agents WHERE memory_mb > ? ORDER BY id LIMIT 1');
+    t.deepEqual(await stmt.get(5, 'x', 2, 100.5), { a: 6, b: 'x', c: 3.5 });
+    t.deepEqual(await stmt.get(5n, Buffer.from('A'), 2n, 101), { a: 6, b: Buffer.from('A'), c: 3 });
+    t.deepEqual(await stmt.get(null, null, null, 100.5), { a: null, b: null, c: null });
+    t.deepEqual(await stmt.get(0.5, 7, 4, 101.5), { a: 1.5, b: 7, c: 1.75 });
+    const blob = await db.prepare('SELECT count(*) AS n FROM agents WHERE ? IS NOT 0.5 AND memory_mb < ?');
+    t.deepEqual(await blob.get(Buffer.from([0xff, 0x10]), Buffer.alloc(0)), { n: 3 });
+  });
+
   test(name('get() and all() return rows shaped as SQLite returns them'), async (t) => {
     const db = await seeded(backend, t);
     const get = await db.prepare('SELECT id, memory_mb, enabled FROM agents WHERE id = ?');

@@ -167,10 +167,14 @@ test('an untyped parameter comes back with the JS type SQLite gives it', async (
 
 // SQLite keeps a blob in a TEXT column; a PostgreSQL text column cannot hold one. The one allowed
 // difference: a clear SQLITE_MISMATCH at run, never the bytes stored or compared as text.
-test('a Buffer bound into a TEXT column is refused with SQLITE_MISMATCH, never stored as text', async (t) => {
+test('a Buffer bound into a TEXT column is refused with SQLITE_MISMATCH, never stored as text; compared with it, it answers as SQLite', async (t) => {
   const dbs = await pair(t, ['CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)', "INSERT INTO t (id, v) VALUES (1, 'hi')"]);
   const blob = Buffer.from('hi');
-  for (const [sql, sqliteAnswer] of [['INSERT INTO t (id, v) VALUES (2, ?)', 1], ['UPDATE t SET v = ? WHERE id = 1', 1], ['SELECT id FROM t WHERE v = ? ORDER BY id', [{ id: 1 }, { id: 2 }]]]) {
+  // Compared: a blob is above every text and equal to none, in SQLite and on PostgreSQL alike.
+  const compare = 'SELECT id, v = ? AS eq, v < ? AS lt, v IS ? AS same FROM t ORDER BY id';
+  t.deepEqual(dbs.pg.prepare(compare).all(blob, blob, blob), dbs.sqlite.prepare(compare).all(blob, blob, blob));
+  t.deepEqual(dbs.pg.prepare(compare).all(blob, blob, blob), [{ id: 1, eq: 0, lt: 1, same: 0 }]);
+  for (const [sql, sqliteAnswer] of [['INSERT INTO t (id, v) VALUES (2, ?)', 1], ['UPDATE t SET v = ? WHERE id = 1', 1]]) {
     t.deepEqual(outcome(() => (sql.startsWith('SELECT') ? dbs.sqlite.prepare(sql).all(blob) : dbs.sqlite.prepare(sql).run(blob).changes)), { value: sqliteAnswer });
     const pgAnswer = outcome(() => (sql.startsWith('SELECT') ? dbs.pg.prepare(sql).all(blob) : dbs.pg.prepare(sql).run(blob)));
     t.deepEqual(pgAnswer, { error: { code: 'SQLITE_MISMATCH', name: 'SqliteError' } }, sql);

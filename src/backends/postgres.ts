@@ -12,7 +12,8 @@ import { createTranslator, splitStatements, type Translator } from '../translato
 import { capabilities, type Backend, type BackendCapabilities, type TransactionFunction } from '../contracts';
 import { PgConnection } from './postgres/connection';
 import { PreparedCache, translateOne } from './postgres/prepared-cache';
-import { isDescribable, PgStatementEngine, preparedStatement, type PreparedStatement } from './postgres/statement-engine';
+import { isDescribable, PgStatementEngine, preparedStatement, type PreparedStatement, type Specialise } from './postgres/statement-engine';
+import { describeTyped, sameStatement, translateVariant } from './postgres/variants';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 
@@ -56,7 +57,7 @@ export class PostgresBackend implements Backend {
 
   prepare(source: string, database: object): unknown {
     const prepared = this.#prepare(source);
-    return new Statement(new PgStatementEngine(this.#connection, prepared), this.#state, database);
+    return new Statement(new PgStatementEngine(this.#connection, prepared, undefined, this.#specialise), this.#state, database);
   }
 
   /** The engine under a statement, for a wrapper (shadow mode) that gives its own 'now'. */
@@ -66,7 +67,7 @@ export class PostgresBackend implements Backend {
   }
 
   prepareEngine(source: string, clock?: () => string): PgStatementEngine {
-    return new PgStatementEngine(this.#connection, this.#prepare(source), clock);
+    return new PgStatementEngine(this.#connection, this.#prepare(source), clock, this.#specialise);
   }
 
   exec(source: string): void {
@@ -116,6 +117,17 @@ export class PostgresBackend implements Backend {
     if (!this.#open) throw new TypeError(NOT_OPEN);
   }
 
+  /** The statement as translated and described for one class key of the values bound (variants.ts). */
+  readonly #specialise: Specialise = (base, key) => {
+    const cached = base.variants.get(key);
+    if (cached) return cached;
+    this.#requireOpen();
+    const translation = translateVariant(this.#translator, base.translation, key);
+    if (sameStatement(translation, base.translation)) return base.variants.set(key, base);
+    const catalog = this.#connection.catalog;
+    return base.variants.set(key, preparedStatement(translation, this.#connection.describe(translation), `sra_${this.#connection.nextStatementId()}`, catalog));
+  };
+
   /** Translates and describes `source` once per catalog; the result is shared by its statements. */
   #prepare(source: string, { describe = true } = {}): PreparedStatement {
     if (typeof source !== 'string') throw new TypeError('Expected first argument to be a string');
@@ -125,7 +137,7 @@ export class PostgresBackend implements Backend {
     if (cached) return cached;
     const translation = translateOne(source, this.#translator);
     const prepared = describe && isDescribable(translation)
-      ? preparedStatement(translation, this.#connection.describe(translation), `sra_${this.#connection.nextStatementId()}`, catalog)
+      ? preparedStatement(translation, describeTyped(this.#translator, translation, (t) => this.#connection.describe(t)), `sra_${this.#connection.nextStatementId()}`, catalog)
       : preparedStatement(translation, null, undefined, catalog);
     if (prepared.name) this.#prepared.set(source, prepared);
     return prepared;

@@ -3,5 +3,6 @@ export { translate, type TranslateOptions } from './translate';
 export { splitStatements } from './split';
 export { normalizeStatement, fingerprint } from './normalize';
 export { createTranslator, type Translator } from './cache';
+export { valueClassesOf } from './params';
 export { registryMetaDdl, REGISTRY_META_TABLE } from './meta';
 export type * from './types';

@@ -78,6 +78,8 @@ export function inferType(nodes: Node[], ctx: Ctx): PgColumnType | undefined {
     if (n.kind === 'tpl') return n.type;
     if (isType(n, 'string')) return 'text';
     if (isType(n, 'param') && n.note?.cast === 'text') return 'text';
+    // A parameter no column types, in a translation specialised to the values bound: its value's class.
+    if (isType(n, 'param') && !n.note?.target && n.note?.valueType) return n.note.valueType;
     if (isType(n, 'blob')) return 'bytea';
     if (isType(n, 'number')) return numberLiteralType(n.text);
     if (isWord(n, 'TRUE', 'FALSE')) return 'boolean';

@@ -23,6 +23,8 @@ export interface Tpl {
   type?: PgColumnType;
   /** A json_extract()/->> result column: jsonb that the row shaper turns into SQLite's value. */
   jsonScalar?: boolean;
+  /** The source text it replaces ([start, end) offsets), for a result column's name. */
+  span?: [number, number];
 }
 
 /** The statement's single evaluation of 'now', bound by the adapter (slot kind 'now'). */
@@ -120,9 +122,9 @@ export function sourceSpan(nodes: Node[], sql: string): string | undefined {
   const end = endOf(t[t.length - 1]);
   return start < 0 || end < 0 ? undefined : sql.slice(start, end);
 }
-function startOf(n: Node): number {
-  return n.kind === 'token' ? n.start : n.kind === 'group' ? n.start : -1;
+export function startOf(n: Node): number {
+  return n.kind === 'token' ? n.start : n.kind === 'group' ? n.start : n.kind === 'tpl' ? (n.span?.[0] ?? -1) : -1;
 }
-function endOf(n: Node): number {
-  return n.kind === 'token' ? n.start + n.text.length : n.kind === 'group' && n.end >= 0 ? n.end + 1 : -1;
+export function endOf(n: Node): number {
+  return n.kind === 'token' ? n.start + n.text.length : n.kind === 'group' && n.end >= 0 ? n.end + 1 : n.kind === 'tpl' ? (n.span?.[1] ?? -1) : -1;
 }

@@ -10,7 +10,7 @@
  * binds from key "1" too. One source is one `$n`, however often it is used.
  */
 import type { PgColumnType } from '../schema/catalog';
-import { CONDITION_OPERAND, type ParamSlot, type ParamSource } from './types';
+import { CONDITION_OPERAND, INTEGER_VALUE, TEXT_VS_NUMBER, type ParamSlot, type ParamSource, type ValueClass, type ValueClasses } from './types';
 import type { Token } from './tokenizer';
 
 export interface ParamInfo {
@@ -69,12 +69,14 @@ function keyOf(source: ParamSource): string {
 /** Allocates `$n` in the order the translated text mentions them. */
 export class SlotTable {
   readonly slots: ParamSlot[] = [];
+  /** Some parameter takes its type from the value bound (Translation.valueTyped). */
+  valueTyped = false;
   private readonly byKey = new Map<string, number>();
 
   slotFor(source: ParamSource, target?: { table: string; column: string; type: PgColumnType }, echo = false): number {
     // A parameter echoed as a result column travels tagged: its own `$n`, never shared with a comparison.
     // A parameter used as a condition travels as SQLite's truth of its value: its own `$n` too.
-    const key = echo ? `echo:${keyOf(source)}` : target?.type === CONDITION_OPERAND ? `cond:${keyOf(source)}` : keyOf(source);
+    const key = echo ? `echo:${keyOf(source)}` : target?.type === CONDITION_OPERAND ? `cond:${keyOf(source)}` : target?.type === TEXT_VS_NUMBER ? `num:${keyOf(source)}` : target?.type === INTEGER_VALUE ? `int:${keyOf(source)}` : keyOf(source);
     let n = this.byKey.get(key);
     if (n === undefined) {
       this.slots.push(echo ? { source, echo } : { source });
@@ -88,4 +90,19 @@ export class SlotTable {
     }
     return n;
   }
+}
+
+/**
+ * The value classes of a call from its key (one class per source: the anonymous values in order,
+ * then the named ones in the order of `namedParams` without repeats), for translate's valueClasses.
+ */
+export function valueClassesOf(key: string, shape: { positionalCount: number; namedParams: readonly string[] }): ValueClasses {
+  const names = [...new Set(shape.namedParams)];
+  return {
+    key,
+    classOf(source: ParamSource): ValueClass | undefined {
+      const at = source.kind === 'positional' ? source.index : source.kind === 'named' ? shape.positionalCount + names.indexOf(source.name) : -1;
+      return at < 0 || at >= key.length ? undefined : (key[at] as ValueClass);
+    },
+  };
 }

@@ -61,9 +61,16 @@ function tokenText(t: Token, env: RenderEnv): string {
   switch (t.type) {
     case 'param': {
       const source = env.ctx.params.sources.get(t)!;
-      const target = t.note?.target ?? (t.note?.cast === 'text' && !t.note.echo ? TEXT_TARGET : undefined);
-      const n = env.slots.slotFor(source, target, t.note?.echo === true);
-      return t.note?.cast ? `$${n}::${t.note.cast}` : `$${n}`;
+      const note = t.note;
+      // A parameter nothing else types is sent as its value's storage class (translate's valueClasses).
+      if (!note?.echo && (!note?.target || note.target.type === TEXT_OPERAND || note.valueSensitive)) env.slots.valueTyped = true;
+      // Bound to NULL with no column to type it: the NULL literal, which PostgreSQL types from its place.
+      // (A guessed text cast dropped: `NULL IS ?` is no text; a number's kept: `- NULL` needs a type.)
+      if (note?.valueClass === 'n' && !note.echo && !note.target) return note.cast && note.cast !== 'text' ? `NULL::${note.cast}` : 'NULL';
+      const target = note?.target ?? (note?.cast === 'text' && !note.echo ? TEXT_TARGET : undefined);
+      const n = env.slots.slotFor(source, target, note?.echo === true);
+      const cast = note?.cast ?? (note?.target ? undefined : note?.valueType);
+      return cast ? `$${n}::${cast}` : `$${n}`;
     }
     // SQLite ignores the case of quoted names; PostgreSQL does not: use the catalog's spelling.
     case 'qident':

@@ -36,6 +36,25 @@ export interface Token {
 export interface TokenNote {
   /** A parameter assigned to or compared with this column. */
   target?: { table: string; column: string; type: string };
+  /**
+   * A parameter of a translation specialised to the values bound: the PostgreSQL type of the
+   * value's SQLite storage class (`double precision` for a number, `bytea` for a Buffer, ...), and
+   * the class itself. Used where no column or operator gives the parameter its type.
+   */
+  valueType?: string;
+  valueClass?: string;
+  /**
+   * Rendered with its value's type unless a rule of an enclosing level casts it first (a parameter
+   * the untyped-parameter rule saw; one inside a rule's template keeps the type PostgreSQL infers
+   * there, a Buffer excepted, which is always a bytea).
+   */
+  castAtRender?: boolean;
+  /** A text bound, compared with a numeric column: read as its affinity reads it (TEXT_VS_NUMBER). */
+  textVsNumber?: boolean;
+  /** The `=` of a SET item: an assignment, not a comparison. */
+  assignment?: boolean;
+  /** A parameter compared with a column whose answer depends on the value's class (a real beside an INTEGER column). */
+  valueSensitive?: boolean;
   /** A parameter rendered with this cast (`$n::type`). */
   cast?: string;
   /** Rendered as this text instead (e.g. `true` for a 1 compared with a BOOLEAN column). */

@@ -4,7 +4,7 @@ import { fail, type Ctx } from './context';
 import { buildTree, sigNodes, type Node } from './nodes';
 import { normalizeStatement } from './normalize';
 import { applyOverride } from './override';
-import { readParams, SlotTable } from './params';
+import { readParams, SlotTable, type ParamInfo } from './params';
 import { render } from './render';
 import { splitStatements } from './split';
 import { emptyScope } from './scope';
@@ -13,12 +13,33 @@ import { translateDml, type DmlResult } from './statements/dml';
 import { translatePragma } from './statements/pragma';
 import { translateTransaction } from './statements/transaction';
 import { isTrivia, tokenize, type Token } from './tokenizer';
-import type { Translation } from './types';
+import type { Translation, ValueClasses } from './types';
 import type { SchemaCatalog } from '../schema/catalog';
 
 export interface TranslateOptions {
   /** REGISTRY_SQL_OVERRIDES: normalised SQLite statement → PostgreSQL statement. */
   overrides?: Map<string, string>;
+  /**
+   * The value classes of the parameters bound: each parameter no column or operator gives a type
+   * takes the type of its value's SQLite storage class (a number is a double precision, a Buffer
+   * a bytea), as SQLite computes with the value as bound.
+   */
+  valueClasses?: ValueClasses;
+}
+
+/** The PostgreSQL type of each SQLite storage class of a bound value (NULL: none, the context's). */
+const CLASS_TYPE: Record<string, string | undefined> = { i: 'bigint', r: 'double precision', f: 'double precision', t: 'text', b: 'bytea' };
+
+/** Notes on each parameter token the type of the value bound for it. */
+function noteValueTypes(tokens: Token[], params: ParamInfo, classes: ValueClasses): void {
+  for (const t of tokens) {
+    if (t.type !== 'param') continue;
+    const source = params.sources.get(t);
+    const cls = source && classes.classOf(source);
+    if (cls === undefined) continue;
+    const valueType = CLASS_TYPE[cls];
+    t.note = { ...t.note, valueClass: cls, ...(valueType ? { valueType } : {}) };
+  }
 }
 
 /** The tokens of exactly one statement, without the trailing semicolons. */
@@ -55,6 +76,7 @@ function refuseForeignTokens(tokens: Token[]): void {
 export function translate(sql: string, catalog: SchemaCatalog, options: TranslateOptions = {}): Translation {
   const tokens = oneStatement(sql);
   const params = readParams(tokens);
+  if (options.valueClasses) noteValueTypes(tokens, params, options.valueClasses);
   const ctx: Ctx = { sql, catalog, params, scope: emptyScope(), ddl: false, notMirrorable: [] };
   const tree = buildTree(tokens, sql);
   const override = options.overrides?.get(normalizeStatement(sql));
@@ -71,6 +93,8 @@ export function translate(sql: string, catalog: SchemaCatalog, options: Translat
       const numbered = `${text.slice(0, at)}$${slots.slots.length + 1}${text.slice(at + given.expression.length, text.length - given.returning.length)}`;
       t.rowidGiven = { text: numbered, table: given.table };
     }
+    if (slots.valueTyped) t.valueTyped = true;
+    if (options.valueClasses) t.valueClasses = options.valueClasses.key;
     if (ctx.notMirrorable.length > 0) t.notMirrorable = [...new Set(ctx.notMirrorable)];
     return t;
   };

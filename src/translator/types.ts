@@ -13,6 +13,21 @@ export type ParamSource =
   /** The statement's single evaluation of 'now' (a Date), bound by the adapter. */
   | { kind: 'now' };
 
+/**
+ * The storage class SQLite gives a bound JS value (better-sqlite3 binds every number as a REAL):
+ * `i` a bigint (INTEGER), `r` an integral number within 64 bits and `f` any other number (REAL;
+ * the two differ only beside an INTEGER column), `t` a string (TEXT), `b` a Buffer or typed array (BLOB), `n`
+ * null, undefined or NaN (NULL).
+ */
+export type ValueClass = 'i' | 'r' | 'f' | 't' | 'b' | 'n';
+
+/** The value classes of one call's parameters, for a translation specialised to them. */
+export interface ValueClasses {
+  /** One character per parameter source: the anonymous ones in order, then the named ones. */
+  readonly key: string;
+  classOf(source: ParamSource): ValueClass | undefined;
+}
+
 /** One `$n` of the translated statement (slots[0] is `$1`). */
 export interface ParamSlot {
   source: ParamSource;
@@ -48,6 +63,20 @@ export const TEXT_OPERAND = 'sqlite text operand';
  * prefix, NULL unknown), so it is sent as the boolean SQLite would read.
  */
 export const CONDITION_OPERAND = 'sqlite condition operand';
+
+/**
+ * The target type of a text bound and compared with a numeric column (a translation specialised to
+ * the values bound): SQLite's affinity reads it as a number when it is one ('10', ' 1.5 '), else it
+ * stays text, above every number; sent as that number, or 'Infinity', for a numeric parameter.
+ */
+export const TEXT_VS_NUMBER = 'sqlite text compared with a number';
+
+/**
+ * The target type of a value bound beside a bitwise operator (a translation specialised to the
+ * values bound): SQLite's integer of it, a real truncated toward zero and clamped to 64 bits, text
+ * by its integer prefix ('12abc' is 12, '1e3' is 1, 'a' is 0).
+ */
+export const INTEGER_VALUE = 'sqlite integer of a value';
 
 export type StatementKind =
   | 'select'
@@ -126,6 +155,14 @@ export interface Translation {
    * is the table's name, lower case.
    */
   rowidGiven?: { text: string; table: string };
+  /**
+   * Some parameter takes its PostgreSQL type from the value bound (`SELECT ? + 1`, `? IN (0, id)`,
+   * a real beside an INTEGER column): the backend runs the translation specialised to the value
+   * classes of each call's parameters (translate's `valueClasses`), one variant per class key.
+   */
+  valueTyped?: boolean;
+  /** The value classes this translation was specialised to (ValueClasses.key). */
+  valueClasses?: string;
   /** The text came from REGISTRY_SQL_OVERRIDES rather than from the translator's rules. */
   overridden?: boolean;
 }

@@ -17,9 +17,12 @@ export const KNOWN = {
   /** LIMIT/OFFSET bound to NaN, null, a real or text (SQLite: SQLITE_MISMATCH or its own rules). */
   limitOddValues: false,
   /** `SELECT ?` and other parameters whose type only the value tells (PostgreSQL reads them as text). */
-  untypedParams: true,
-  /** A Buffer bound into a TEXT column is stored as text. */
-  bufferIntoText: true,
+  untypedParams: false,
+  /**
+   * A Buffer bound into a TEXT column: SQLite stores a blob, PostgreSQL's text cannot; refused at
+   * bind with SQLITE_MISMATCH naming the column, the one refusal at bind compare.mjs accepts.
+   */
+  bufferIntoText: false,
   /** `x IN ()`. */
   emptyIn: false,
   /** `UPDATE t SET x = 1, x = 2`. */
@@ -37,7 +40,7 @@ export const KNOWN = {
   /** sum()/avg()/total() of a comparison (a boolean on PostgreSQL). */
   booleanAggregate: false,
   /** A real parameter compared with or assigned to an integer column (cast to bigint). */
-  realParamVsInteger: true,
+  realParamVsInteger: false,
   /** Comparisons between text and numbers (`'1' = 1`), SQLite's loose comparisons. */
   textNumberComparison: false,
   /** Text compared and sorted by the server's collation when it is not a plain column. */
@@ -112,6 +115,25 @@ export const UNFIXED = {
    * number is below every text, `1 >= '0'` is false), PostgreSQL the value's text (`'1' >= '0'`).
    */
   jsonValueVsText: true,
+  /**
+   * A comparison's 0/1 compared again with a value bound (`1 = 1 IS ?`, `? IN ((1 = 1))`): in a
+   * statement specialised to the value's class (a number is a double precision), PostgreSQL's
+   * boolean does not compare with it; the first call fails with a TranslationError.
+   */
+  comparisonVsBoundValue: true,
+  /**
+   * A value bound compared with a view's column (`SELECT .. FROM v_mix WHERE ? = id` bound to a
+   * Buffer or a real against text): the catalog has no types for a view's columns, so the statement
+   * specialised to the value's class gives PostgreSQL types it cannot compare (a TranslationError
+   * at the first call) where SQLite compares the classes.
+   */
+  viewColumnVsBoundValue: true,
+  /**
+   * An integer beyond 2^53 in arithmetic with a real literal (`9007199254740993 + 0.5`, a literal or
+   * a bigint bound): SQLite rounds the integer to a double first, PostgreSQL computes in exact
+   * numeric (a real literal is numeric there), and the last digit differs.
+   */
+  bigIntegerRealLiteral: true,
   /** Dates before year 1 (Julian days below 1721425.5): SQLite prints the astronomical year (-4713), PostgreSQL's to_char the BC year (4714). */
   bcDates: false,
 };

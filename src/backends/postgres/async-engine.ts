@@ -13,6 +13,7 @@ import { PgAsyncStatement } from './async-statement';
 import { BindingPlan } from './binding';
 import { PreparedCache, translateOne } from './prepared-cache';
 import { isDescribable, preparedStatement, type PreparedStatement } from './statement-engine';
+import { describeTypedAsync, sameStatement, translateVariant } from './variants';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 
@@ -44,8 +45,19 @@ export class PgAsyncEngine implements AsyncEngine {
 
   async prepare(source: string): Promise<AsyncStatementEngine> {
     await this.#connection.ready();
-    return new PgAsyncStatement(this.#connection, await this.#prepare(source));
+    return new PgAsyncStatement(this.#connection, await this.#prepare(source), this.#specialise);
   }
+
+  /** The statement as translated and described for one class key of the values bound (variants.ts). */
+  readonly #specialise = async (base: PreparedStatement, key: string): Promise<PreparedStatement> => {
+    const cached = base.variants.get(key);
+    if (cached) return cached;
+    const translation = translateVariant(this.#translator, base.translation, key);
+    if (sameStatement(translation, base.translation)) return base.variants.set(key, base);
+    const catalog = this.#connection.catalog;
+    const fields = await this.#connection.describe(translation.text);
+    return base.variants.set(key, preparedStatement(translation, fields, `sra_async_${++this.#statementIds}`, catalog));
+  };
 
   async exec(source: string): Promise<void> {
     await this.#connection.ready();
@@ -85,7 +97,7 @@ export class PgAsyncEngine implements AsyncEngine {
     if (cached) return cached;
     const translation = translateOne(source, this.#translator);
     if (!isDescribable(translation)) return preparedStatement(translation, null, undefined, catalog);
-    const fields = await this.#connection.describe(translation.text);
+    const fields = await describeTypedAsync(this.#translator, translation, (t) => this.#connection.describe(t.text));
     const prepared = preparedStatement(translation, fields, `sra_async_${++this.#statementIds}`, catalog);
     // Described inside a transaction, it may name a table that transaction created: cache it only
     // when the catalog did not change meanwhile.

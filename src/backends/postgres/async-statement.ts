@@ -6,6 +6,7 @@
 import type { AsyncRowCursor, AsyncStatementEngine, ColumnDefinition, ReadMode, RunResult } from '../../contracts';
 import type { PgAsyncConnection } from './async-connection';
 import { columnDefinitions, lastRowid, type PreparedStatement } from './statement-engine';
+import { classKeyOf } from './variants';
 import type { RawRow, WireResult } from './protocol';
 import type { PgParam } from './values';
 
@@ -16,9 +17,13 @@ export class PgAsyncStatement implements AsyncStatementEngine {
   readonly #connection: PgAsyncConnection;
   readonly #prepared: PreparedStatement;
 
-  constructor(connection: PgAsyncConnection, prepared: PreparedStatement) {
+  /** The variant for a call's value classes (a statement whose parameters the values type; variants.ts). */
+  readonly #specialise: ((base: PreparedStatement, key: string) => Promise<PreparedStatement>) | undefined;
+
+  constructor(connection: PgAsyncConnection, prepared: PreparedStatement, specialise?: (base: PreparedStatement, key: string) => Promise<PreparedStatement>) {
     this.#connection = connection;
     this.#prepared = prepared;
+    this.#specialise = specialise;
   }
 
   get source(): string {
@@ -32,7 +37,7 @@ export class PgAsyncStatement implements AsyncStatementEngine {
   }
 
   async run(params: unknown[]): Promise<RunResult> {
-    const { rows, rowCount } = await this.#execute(params);
+    const { result: { rows, rowCount } } = await this.#execute(params);
     const kind = this.#prepared.translation.kind;
     const connection = this.#connection;
     if (this.#prepared.translation.rowidReturning) connection.lastInsertRowid = lastRowid(rows, connection.lastInsertRowid);
@@ -41,13 +46,13 @@ export class PgAsyncStatement implements AsyncStatementEngine {
   }
 
   async get(params: unknown[], mode: ReadMode): Promise<unknown> {
-    const { rows } = await this.#execute(params);
-    return rows.length === 0 ? undefined : this.#prepared.shaper!.row(rows[0]!, mode.shape, mode.safeIntegers);
+    const { result: { rows }, prepared } = await this.#execute(params);
+    return rows.length === 0 ? undefined : prepared.shaper!.row(rows[0]!, mode.shape, mode.safeIntegers);
   }
 
   async all(params: unknown[], mode: ReadMode): Promise<unknown[]> {
-    const { rows } = await this.#execute(params);
-    return this.#prepared.shaper!.rows(rows, mode.shape, mode.safeIntegers);
+    const { result: { rows }, prepared } = await this.#execute(params);
+    return prepared.shaper!.rows(rows, mode.shape, mode.safeIntegers);
   }
 
   columns(): ColumnDefinition[] {
@@ -56,8 +61,6 @@ export class PgAsyncStatement implements AsyncStatementEngine {
 
   /** A SELECT reads through a server-side cursor; a write that returns rows (RETURNING) runs once, whole. */
   async iterate(params: unknown[], mode: ReadMode): Promise<AsyncRowCursor> {
-    const shaper = this.#prepared.shaper!;
-    const shaped = (rows: RawRow[]) => shaper.rows(rows, mode.shape, mode.safeIntegers);
     if (this.#prepared.translation.kind !== 'select') {
       let rows: unknown[] | undefined = await this.all(params, mode);
       return {
@@ -71,7 +74,10 @@ export class PgAsyncStatement implements AsyncStatementEngine {
         },
       };
     }
-    const cursor = await this.#connection.openCursor(this.#prepared.translation.text, this.#values(params), CURSOR_BATCH);
+    const prepared = await this.#variant(params);
+    const shaper = prepared.shaper!;
+    const shaped = (rows: RawRow[]) => shaper.rows(rows, mode.shape, mode.safeIntegers);
+    const cursor = await this.#connection.openCursor(prepared.translation.text, this.#values(prepared, params), CURSOR_BATCH);
     let pending: RawRow[] | undefined = cursor.first.rows;
     let done = cursor.first.done;
     return {
@@ -95,13 +101,22 @@ export class PgAsyncStatement implements AsyncStatementEngine {
     };
   }
 
-  #execute(params: unknown[]): Promise<WireResult> {
-    return this.#connection.execute(this.#prepared.translation, this.#values(params), this.#prepared.name);
+  async #execute(params: unknown[]): Promise<{ result: WireResult; prepared: PreparedStatement }> {
+    const prepared = await this.#variant(params);
+    const result = await this.#connection.execute(prepared.translation, this.#values(prepared, params), prepared.name);
+    return { result, prepared };
+  }
+
+  /** The statement as prepared for the classes of these values (itself unless Translation.valueTyped). */
+  #variant(params: unknown[]): PreparedStatement | Promise<PreparedStatement> {
+    const base = this.#prepared;
+    const key = this.#specialise ? classKeyOf(base.translation, base.plan, params) : undefined;
+    return key === undefined ? base : this.#specialise!(base, key);
   }
 
   /** better-sqlite3's binding checks and SQLite's coercions; 'now' evaluated once per execution. */
-  #values(params: unknown[]): PgParam[] {
-    const { plan, nowSlots } = this.#prepared;
+  #values(prepared: PreparedStatement, params: unknown[]): PgParam[] {
+    const { plan, nowSlots } = prepared;
     return nowSlots.length === 0 ? plan.pgValues(params) : plan.pgValues(params, new Date());
   }
 }

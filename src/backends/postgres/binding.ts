@@ -9,7 +9,7 @@
  * better-sqlite3 binds them only from an object key ("1"): the translation should list them in
  * `namedParams`, not count them as positional, for the same behaviour here.
  */
-import { INTEGER_OPERAND, type ParamSlot } from '../../translator/types';
+import { INTEGER_OPERAND, type ParamSlot, type ValueClass } from '../../translator/types';
 import { echoParam, paramCoercer, type ParamCoercer, type PgParam } from './values-params';
 
 /** What binding needs from a Translation. */
@@ -79,6 +79,21 @@ export class BindingPlan {
     const out = new Array<unknown>(this.sourceKinds.length);
     for (let i = 0; i < out.length; i++) out[i] = this.pick(i, anonymous, named, now);
     return out;
+  }
+
+  /**
+   * The storage class of each value of this call (Translation.valueTyped: the statement is run as
+   * translated for these classes), after better-sqlite3's checks: one ValueClass character per
+   * source, the anonymous values in order, then the named ones.
+   */
+  classKey(args: ArrayLike<unknown>): string {
+    const anonymous = new Array<unknown>(this.anonymousCount);
+    const named = new Array<unknown>(this.names.length);
+    this.collect(args, anonymous, named);
+    let key = '';
+    for (const v of anonymous) key += valueClass(v);
+    for (const v of named) key += valueClass(v);
+    return key;
   }
 
   /** Like `bind`, then each value converted as SQLite would have stored it (see values-params). */
@@ -170,6 +185,21 @@ export function bindParams(args: ArrayLike<unknown>, shape: BindingShape, now?: 
   let plan = plans.get(shape);
   if (!plan) plans.set(shape, (plan = new BindingPlan(shape)));
   return plan.bind(args, now);
+}
+
+/** The SQLite storage class of a value better-sqlite3 binds (see ValueClass). */
+export function valueClass(value: unknown): ValueClass {
+  switch (typeof value) {
+    case 'bigint':
+      return 'i';
+    case 'number':
+      // An integral number beyond 64 bits is a fraction to an INTEGER column: no bigint holds it.
+      return value !== value ? 'n' : Number.isInteger(value) && Math.abs(value) < 2 ** 63 ? 'r' : 'f';
+    case 'string':
+      return 't';
+    default:
+      return value === null || value === undefined ? 'n' : 'b';
+  }
 }
 
 /** data.cpp's JS_VALUE_TO_SQLITE: what SQLite can bind, and the two ways a value is refused. */

@@ -7,6 +7,7 @@ import type { ColumnDefinition, ReadMode, RowIterator, RunResult, StatementEngin
 import type { SchemaCatalog } from '../../schema/catalog';
 import type { Translation } from '../../translator/types';
 import { BindingPlan } from './binding';
+import { classKeyOf, VariantCache } from './variants';
 import { declaredType } from '../../schema/sqlite-type-names';
 import type { FieldInfo, RawRow } from './protocol';
 import { RowShaper, type PgParam } from './values';
@@ -37,7 +38,18 @@ export interface PreparedStatement {
   readonly shaper: RowShaper | undefined;
   /** Positions of the `$n` that take the statement's 'now'. */
   readonly nowSlots: number[];
+  /** The statement as prepared for each class key of the values bound (Translation.valueTyped; see variants.ts). */
+  readonly variants: VariantCache<PreparedStatement>;
 }
+
+/** A call's values, bound for the variant of the statement that their classes select. */
+export interface PgBound {
+  readonly prepared: PreparedStatement;
+  readonly values: PgParam[];
+}
+
+/** The statement prepared for the classes of the values of one call (`base` itself for most). */
+export type Specialise = (base: PreparedStatement, key: string) => PreparedStatement;
 
 /**
  * Statements PostgreSQL can describe without running them (PREPARE takes DML only); a no-op that
@@ -62,6 +74,7 @@ export function preparedStatement(translation: Translation, fields: FieldInfo[] 
     plan: new BindingPlan(translation),
     shaper: fields ? new RowShaper(fields, catalog, translation.columnNames, translation.jsonScalarColumns, translation.echoColumns) : undefined,
     nowSlots,
+    variants: new VariantCache(),
   };
 }
 
@@ -77,12 +90,14 @@ function rowsOf(rows: RawRow[]): RowSource {
 
 const MODE_OF = { object: 'object', pluck: 'pluck', raw: 'raw', expand: 'expand' } as const;
 
-export class PgStatementEngine implements StatementEngine<PgParam[]> {
+export class PgStatementEngine implements StatementEngine<PgBound> {
   constructor(
     private readonly runner: StatementRunner,
     private readonly prepared: PreparedStatement,
     /** The statement's 'now' (ISO-8601); shadow mode passes its own, so both databases get one value. */
     private readonly clock: () => string = () => new Date().toISOString(),
+    /** The variant for a call's value classes (a statement whose parameters the values type). */
+    private readonly specialise?: Specialise,
   ) {}
 
   get translation(): Translation {
@@ -103,12 +118,15 @@ export class PgStatementEngine implements StatementEngine<PgParam[]> {
     return this.prepared.translation.readonly;
   }
 
-  bind(args: unknown[]): PgParam[] {
-    return this.prepared.plan.pgValues(args);
+  bind(args: unknown[]): PgBound {
+    const base = this.prepared;
+    const key = this.specialise ? classKeyOf(base.translation, base.plan, args) : undefined;
+    const prepared = key === undefined ? base : this.specialise!(base, key);
+    return { prepared, values: prepared.plan.pgValues(args) };
   }
 
-  run(bound: PgParam[]): RunResult {
-    const result = this.runner.execute(this.prepared, this.#withNow(bound));
+  run(bound: PgBound): RunResult {
+    const result = this.runner.execute(bound.prepared, this.#withNow(bound));
     const kind = this.prepared.translation.kind;
     // SQLite counts changes of INSERT, UPDATE and DELETE only.
     const changes = kind === 'insert' || kind === 'update' || kind === 'delete' ? result.rowCount : 0;
@@ -116,23 +134,24 @@ export class PgStatementEngine implements StatementEngine<PgParam[]> {
     return { changes, lastInsertRowid: this.runner.lastInsertRowid };
   }
 
-  get(bound: PgParam[], mode: ReadMode): unknown {
-    const { rows } = this.runner.execute(this.prepared, this.#withNow(bound));
+  get(bound: PgBound, mode: ReadMode): unknown {
+    const { rows } = this.runner.execute(bound.prepared, this.#withNow(bound));
     if (rows.length === 0) return undefined;
-    return this.prepared.shaper!.row(rows[0]!, MODE_OF[mode.shape], mode.safeIntegers);
+    return bound.prepared.shaper!.row(rows[0]!, MODE_OF[mode.shape], mode.safeIntegers);
   }
 
-  all(bound: PgParam[], mode: ReadMode): unknown[] {
-    const { rows } = this.runner.execute(this.prepared, this.#withNow(bound));
-    return this.prepared.shaper!.rows(rows, MODE_OF[mode.shape], mode.safeIntegers);
+  all(bound: PgBound, mode: ReadMode): unknown[] {
+    const { rows } = this.runner.execute(bound.prepared, this.#withNow(bound));
+    return bound.prepared.shaper!.rows(rows, MODE_OF[mode.shape], mode.safeIntegers);
   }
 
-  iterate(bound: PgParam[], mode: ReadMode): RowIterator {
+  iterate(bound: PgBound, mode: ReadMode): RowIterator {
     // A cursor reads a SELECT in batches; a write that returns rows (RETURNING) runs once, whole.
-    const source = this.prepared.translation.kind === 'select'
-      ? this.runner.openCursor(this.prepared, this.#withNow(bound))
-      : rowsOf(this.runner.execute(this.prepared, this.#withNow(bound)).rows);
-    const shaper = this.prepared.shaper!;
+    const prepared = bound.prepared;
+    const source = prepared.translation.kind === 'select'
+      ? this.runner.openCursor(prepared, this.#withNow(bound))
+      : rowsOf(this.runner.execute(prepared, this.#withNow(bound)).rows);
+    const shaper = prepared.shaper!;
     const shape = MODE_OF[mode.shape];
     return {
       next(): IteratorResult<unknown, undefined> {
@@ -151,10 +170,10 @@ export class PgStatementEngine implements StatementEngine<PgParam[]> {
   }
 
   /** The statement's 'now', evaluated once per execution, as SQLite evaluates it once per statement. */
-  #withNow(bound: PgParam[]): PgParam[] {
-    const slots = this.prepared.nowSlots;
-    if (slots.length === 0) return bound;
-    const values = bound.slice();
+  #withNow(bound: PgBound): PgParam[] {
+    const slots = bound.prepared.nowSlots;
+    if (slots.length === 0) return bound.values;
+    const values = bound.values.slice();
     const now = this.clock();
     for (const i of slots) values[i] = now;
     return values;

@@ -28,7 +28,7 @@
  * 'now' slot is sent as ISO-8601 text. Typed arrays other than Buffer are sent as their bytes.
  */
 import type { PgColumnType } from '../../schema/catalog';
-import { CONDITION_OPERAND, INTEGER_OPERAND, TEXT_OPERAND, type ParamSlot } from '../../translator/types';
+import { CONDITION_OPERAND, INTEGER_OPERAND, INTEGER_VALUE, TEXT_OPERAND, TEXT_VS_NUMBER, type ParamSlot } from '../../translator/types';
 import { sqliteError } from '../../adapter/errors';
 import { sqliteRealText } from './values-real-text';
 import { timestampParamText } from './values-timestamps';
@@ -63,6 +63,12 @@ function coercerFor(targetType: PgColumnType | undefined): ParamCoercer {
       return toPlain;
     case CONDITION_OPERAND:
       return toCondition;
+    case TEXT_OPERAND:
+      return toTextOperand;
+    case TEXT_VS_NUMBER:
+      return toNumberOrAbove;
+    case INTEGER_VALUE:
+      return toIntegerValue;
   }
   const typed = typedCoercer(targetType);
   return (value, slot) => (ArrayBuffer.isView(value) ? bytesRefused(targetType, slot) : typed(value, slot));
@@ -81,8 +87,6 @@ function typedCoercer(targetType: PgColumnType): ParamCoercer {
       return toTimestamp;
     case INTEGER_OPERAND:
       return toIntegerOperand;
-    case TEXT_OPERAND:
-      return toTextOperand;
     default:
       return toPlain;
   }
@@ -123,11 +127,61 @@ function toText(value: unknown, slot?: Pick<ParamSlot, 'targetColumn'>): PgParam
   return common(value);
 }
 
-/** Text with no column: numbers as SQLite's REAL text, bytes as they are (SQLite reads a blob as text). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Text with no column: numbers as SQLite's REAL text, a blob as the text of its bytes (SQLite
+ * reads a blob as text where text is wanted). Bytes that are not UTF-8, or a NUL, PostgreSQL's
+ * text cannot hold: refused, never sent as bytes to a text parameter.
+ */
 function toTextOperand(value: unknown): PgParam {
   if (typeof value === 'number') return value !== value ? null : sqliteRealText(value);
   if (typeof value === 'bigint') return value.toString();
-  return typeof value === 'string' ? value : common(value);
+  if (typeof value === 'string') return value;
+  const bytes = common(value);
+  if (!Buffer.isBuffer(bytes)) return bytes;
+  let text: string | undefined;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined || text.includes('\u0000')) {
+    throw sqliteError(
+      'datatype mismatch: a Buffer bound where SQLite reads it as text holds bytes that are not UTF-8 text (or a NUL), ' +
+        "which PostgreSQL's text cannot hold; bind a string, or a Buffer of UTF-8 text",
+      'SQLITE_MISMATCH',
+    );
+  }
+  return text;
+}
+
+/**
+ * A text compared with a numeric column (TEXT_VS_NUMBER): the number SQLite's affinity reads from it
+ * ('10', ' 1.5 ', '1e3'), else 'Infinity', which sorts above every number as SQLite's text does.
+ */
+function toNumberOrAbove(value: unknown): PgParam {
+  if (typeof value !== 'string') return toPlain(value);
+  const m = NUMERIC_TEXT.exec(value);
+  return m ? m[1]! : 'Infinity';
+}
+
+/** SQLite's integer of a value (INTEGER_VALUE): reals truncated and clamped to 64 bits, text by its integer prefix. */
+function toIntegerValue(value: unknown): PgParam {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') {
+    if (value !== value) return null;
+    if (value >= 2 ** 63) return INT64_MAX.toString();
+    if (value <= -(2 ** 63)) return INT64_MIN.toString();
+    return BigInt(Math.trunc(value)).toString();
+  }
+  const bytes = typeof value === 'string' ? undefined : common(value);
+  const text = typeof value === 'string' ? value : Buffer.isBuffer(bytes) ? bytes.toString('latin1') : String(value);
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(text);
+  if (!m) return '0';
+  const v = BigInt(m[1]!);
+  return (v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : v).toString();
 }
 
 function toInteger(value: unknown): PgParam {

@@ -6,6 +6,7 @@
  * batch, and the failing one runs alone, so it fails alone as it did (or did not) on SQLite.
  */
 import { BindingPlan } from '../../backends/postgres/binding';
+import { classKeyOf, translateVariant } from '../../backends/postgres/variants';
 import { isConnectionLost, mapPgError } from '../../backends/postgres/errors';
 import type { WireResult } from '../../backends/postgres/protocol';
 import { RowShaper } from '../../backends/postgres/values';
@@ -180,11 +181,14 @@ export class PostgresApplier implements Applier {
     const simple = translation.kind === 'ddl' || translation.kind === 'pragma' || translation.kind === 'other';
     let values: unknown[] = [];
     if (!simple) {
-      let plan = this.#plans.get(translation);
-      if (!plan) this.#plans.set(translation, (plan = new BindingPlan(translation)));
+      const args = reviveArgs(op.args);
       try {
-        values = plan.pgValues(reviveArgs(op.args));
+        // Parameters the values type: the translation for these values' classes (variants.ts).
+        const key = classKeyOf(translation, this.#planOf(translation), args);
+        if (key !== undefined) translation = translateVariant(this.#translator, translation, key);
+        values = this.#planOf(translation).pgValues(args);
       } catch (error) {
+        if (error instanceof Error && error.name === 'TranslationError') return { kind: 'done', result: { notMirrorable: [`cannot be translated: ${error.message}`] } };
         return { kind: 'done', result: op.answer ? { answer: errorAnswer(error) } : {} };
       }
       const slots = translation.slots;
@@ -192,6 +196,12 @@ export class PostgresApplier implements Applier {
       for (let k = 0; k < slots.length; k++) if (slots[k]!.source.kind === 'now') values[k] = now ??= op.now ?? new Date().toISOString();
     }
     return { kind: 'statement', translation, values, simple, name: simple ? undefined : this.#name(translation.text) };
+  }
+
+  #planOf(translation: Translation): BindingPlan {
+    let plan = this.#plans.get(translation);
+    if (!plan) this.#plans.set(translation, (plan = new BindingPlan(translation)));
+    return plan;
   }
 
   async #runSimple(conn: PgConnection, op: MirrorOp, p: Extract<Prepared, { kind: 'statement' }>): Promise<OpResult> {

@@ -94,7 +94,7 @@ function needsNumber(operand: Node[], ctx: Ctx): boolean {
 
 /** A bare parameter in arithmetic is a number, as paramCasts would have made it. */
 function castBareParam(n: Node): void {
-  if (isType(n, 'param') && !n.note?.cast && !n.note?.target) n.note = { ...n.note, cast: 'numeric' };
+  if (isType(n, 'param') && !n.note?.cast && !n.note?.target) n.note = { ...n.note, cast: n.note?.valueType ?? 'numeric' };
 }
 
 /**

@@ -103,7 +103,8 @@ function isTextOperand(nodes: Node[], ctx: Ctx): boolean {
 
 function isBareParam(nodes: Node[]): boolean {
   const t = trimTrivia(nodes);
-  return t.length === 1 && isType(t[0], 'param');
+  // Specialised to a value bound that is not text (a number, a blob), it is not compared as text.
+  return t.length === 1 && isType(t[0], 'param') && (t[0].note?.valueType ?? 'text') === 'text';
 }
 
 /**

@@ -25,6 +25,16 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
   const from = inferType(value, ctx);
   if (type === 'bigint') return tpl(integerValue(value, ctx), 'bigint');
   if (from === 'bytea' && type === 'text') return tpl(["convert_from(", value, ", 'UTF8')"], 'text');
+  if (type === 'bytea' && value.length === 1 && isType(value[0], 'param') && value[0].note?.valueType === 'bytea') {
+    // A Buffer bound (a translation specialised to the values bound): CAST to BLOB keeps it as it is.
+    castParam(value, 'bytea');
+    return tpl([value], 'bytea');
+  }
+  if (type === 'bytea' && value.length === 1 && isType(value[0], 'param')) {
+    // A bound value: its text as SQLite writes it (a number as a REAL), as UTF-8 bytes.
+    castParam(value, 'text');
+    return tpl(['convert_to(', value, ", 'UTF8')"], 'bytea');
+  }
   // SQLite's CAST to BLOB takes the bytes of the value's text ('0' is x'30'); PostgreSQL would send
   // a number's binary form, or refuse.
   if (type === 'bytea' && (from === 'text' || from === 'bigint' || from === 'integer' || isRealType(from))) {
@@ -34,16 +44,13 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
   // A value of a type the translator cannot tell (a view's column, an untyped expression):
   // PostgreSQL's own cast would give a number's binary form or read text as escapes.
   const isNull = value.length === 1 && isWord(value[0], 'NULL');
-  if (type === 'bytea' && value.length === 1 && isType(value[0], 'param')) {
-    // A bound value: its text as SQLite writes it (a number as a REAL), as UTF-8 bytes.
-    castParam(value, 'text');
-    return tpl(['convert_to(', value, ", 'UTF8')"], 'bytea');
-  }
   if (type === 'bytea' && from !== 'bytea' && !isNull) {
     fail(ctx, `CAST(${sourceSpan(value, ctx.sql) ?? 'x'} AS BLOB)`, "the type of the value is not known here; cast a table's column, or cast to TEXT first: CAST(CAST(x AS TEXT) AS BLOB).");
   }
   // JSON and times are read as their text, as SQLite reads the text it stored.
-  const viaText = from === undefined || from === 'text' || from === 'jsonb' || from === 'json' || (from !== undefined && from.startsWith('timestamp'));
+  // A Buffer bound is read as the text of its bytes (the value layer sends that text).
+  const boundBlob = from === 'bytea' && value.length === 1 && isType(value[0], 'param');
+  const viaText = from === undefined || from === 'text' || from === 'jsonb' || from === 'json' || (from !== undefined && from.startsWith('timestamp')) || boundBlob;
   if (type === 'numeric' && viaText) {
     // SQLite reads the longest numeric prefix of the text ('12abc' is 12, 'a' is 0).
     castParam(value, 'text');

@@ -7,9 +7,10 @@ import { inferType, isIntegerType, isNumericType } from '../infer-type';
 import type { Token } from '../tokenizer';
 import { sqliteRealText } from '../../backends/postgres/values-real-text';
 import { OPERAND_BOUNDARIES } from '../keywords';
-import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, type Node } from '../nodes';
+import { endOf, isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, type Node } from '../nodes';
 import { resolveColumn } from '../scope';
 import { coerceValue } from './value-coercion';
+import { classComparison, isComparisonOperator, markCaseConditions, paramAffinity, standsAlone, textVersusNumber } from './param-classes';
 
 const COMPARE_OPS = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
 const COMPARE_WORDS = ['LIKE', 'GLOB', 'REGEXP', 'IS'];
@@ -78,6 +79,7 @@ function caseEnd(nodes: Node[], start: number): number {
 }
 
 export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
+  markCaseConditions(nodes);
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i];
     if (isGroup(n)) annotateComparisons(n.items, ctx);
@@ -86,16 +88,34 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       let at = i;
       if (isWord(n, 'IS') && isWord(nodes[nextSig(nodes, i)], 'NOT')) at = nextSig(nodes, i);
       const right = operandAfter(nodes, at);
-      pair(left, right, ctx, !isWord(n, 'LIKE', 'GLOB', 'REGEXP'));
-      if (isOp(n, ...ORDERING_OPS)) {
-        widenIntegerParam(left);
-        widenIntegerParam(right);
+      const assignment = n.note?.assignment === true;
+      const fixed = !assignment && isComparisonOperator(n) ? classComparison(n, at !== i, left, right, ctx) : undefined;
+      const first = fixed ? nodes.indexOf(sigNodes(left)[0]!) : -1;
+      const last = fixed ? nodes.indexOf(sigNodes(right)[sigNodes(right).length - 1]!) : -1;
+      if (fixed && standsAlone(nodes, first, last)) {
+        // The class of the value bound decides the comparison (param-classes.ts); a result column
+        // keeps the comparison's text as its name.
+        if (fixed.kind === 'tpl') fixed.span = [startOf(nodes[first]!), endOf(nodes[last]!)];
+        nodes.splice(first, last - first + 1, fixed);
+        i = first;
+        continue;
+      }
+      pair(left, right, ctx, !isWord(n, 'LIKE', 'GLOB', 'REGEXP'), assignment);
+      const ordering = isOp(n, ...ORDERING_OPS);
+      if (!assignment) {
+        widenIntegerParam(left, ordering);
+        widenIntegerParam(right, ordering);
+        textVersusNumber(left);
+        textVersusNumber(right);
       }
     } else if (isWord(n, 'IN')) {
       const list = nodes[nextSig(nodes, i)];
       const col = resolveColumn(operandBefore(nodes, skipNot(nodes, i)), ctx.scope);
       if (col && isGroup(list) && !isWord(list.items[nextSig(list.items, -1)], 'SELECT', 'WITH', 'VALUES')) {
-        for (const item of splitCommas(list.items)) coerceValue(item, col, ctx);
+        for (const item of splitCommas(list.items)) {
+          coerceValue(item, col, ctx);
+          widenIntegerParam(item, false);
+        }
       }
     } else if (isWord(n, 'BETWEEN')) {
       const col = resolveColumn(operandBefore(nodes, skipNot(nodes, i)), ctx.scope);
@@ -103,11 +123,11 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       const andAt = i + low.length + 1;
       if (col) {
         coerceValue(low, col, ctx);
-        widenIntegerParam(low);
+        widenIntegerParam(low, true);
         if (isWord(nodes[andAt], 'AND')) {
           const high = operandAfter(nodes, andAt);
           coerceValue(high, col, ctx);
-          widenIntegerParam(high);
+          widenIntegerParam(high, true);
         }
       }
       i = andAt; // the AND of BETWEEN is not a boundary of the next comparison
@@ -121,13 +141,19 @@ const INTEGER_TYPES = ['bigint', 'integer', 'smallint'];
 /**
  * A parameter ordered against an INTEGER column (`memory_mb > ?`): SQLite compares the bound
  * number as it is (255.5 is between 255 and 256), so it is read as numeric, not as the column's
- * bigint (which refuses a fraction). Equality keeps the column's type, so that an index serves it.
+ * bigint (which refuses a fraction). Equality (=, !=, IS, IN) keeps the column's type, so that an
+ * index serves it, unless the value bound is a fraction (class `f` of a translation specialised to
+ * the values bound): 255.5 is then equal to no integer, as in SQLite, instead of an error.
  */
-function widenIntegerParam(slice: Node[]): void {
+function widenIntegerParam(slice: Node[], ordering: boolean): void {
   const s = sigNodes(slice);
   if (s.length !== 1 || !isType(s[0], 'param')) return;
   const note = s[0].note;
-  if (note?.target && INTEGER_TYPES.includes(note.target.type) && !note.cast) s[0].note = { ...note, cast: 'numeric' };
+  if (!note?.target || !INTEGER_TYPES.includes(note.target.type) || note.cast) return;
+  if (ordering) s[0].note = { ...note, cast: 'numeric' };
+  if (note.valueClass === 'f') s[0].note = { ...note, cast: 'numeric', target: { ...note.target, type: 'numeric' } };
+  // The answer depends on the value bound (a number beyond 64 bits): the statement is specialised per call.
+  s[0].note = { ...s[0].note, valueSensitive: true };
 }
 
 /** `a NOT LIKE b`: the left operand ends before the NOT. */
@@ -205,12 +231,16 @@ function sqliteNumberText(literal: string, negative: boolean): string | undefine
   return Number.isFinite(v) ? sqliteRealText(v) : undefined;
 }
 
-function pair(left: Node[], right: Node[], ctx: Ctx, affinity: boolean): void {
+function pair(left: Node[], right: Node[], ctx: Ctx, affinity: boolean, assignment: boolean): void {
   numericJson(left, right);
   numericJson(right, left);
   if (affinity) {
     literalAffinity(left, right, ctx);
     literalAffinity(right, left, ctx);
+  }
+  if (affinity && !assignment) {
+    paramAffinity(left, right, ctx);
+    paramAffinity(right, left, ctx);
   }
   const lcol = resolveColumn(left, ctx.scope);
   if (lcol && coerceValue(right, lcol, ctx)) return;

@@ -45,8 +45,10 @@ function offsetExpr(expr: Node[], afterZeroLimit: boolean, pair: string): Node[]
 
 /** A bare parameter is bound as SQLite reads a LIMIT: an integer, or SQLITE_MISMATCH. */
 function integerOperand(expr: Node[], clause: 'LIMIT' | 'OFFSET', pair: string): void {
-  castParam(expr, 'bigint');
   const s = sigNodes(expr);
+  // The type of the value bound (translate's valueClasses) does not apply: SQLite reads an integer.
+  if (s.length === 1 && isType(s[0], 'param') && s[0].note?.cast && s[0].note.cast === s[0].note.valueType) s[0].note = { ...s[0].note, cast: undefined };
+  castParam(expr, 'bigint');
   if (s.length === 1 && isType(s[0], 'param') && !s[0].note?.target) {
     // The binder reads the clause: a bound OFFSET is not checked when the bound LIMIT is 0.
     s[0].note = { ...s[0].note, target: { table: pair, column: clause, type: INTEGER_OPERAND } };

@@ -4,7 +4,7 @@
  */
 import type { Ctx } from '../context';
 import { inferType, isRealType, MIXED_NUMERIC } from '../infer-type';
-import { tpl, type Node, type Tpl } from '../nodes';
+import { isSig, isType, tpl, type Node, type Tpl } from '../nodes';
 import type { Parts } from './call';
 import { resolveColumn } from '../scope';
 import type { TimestampFormat } from '../../schema/catalog';
@@ -41,6 +41,12 @@ export function textAsReal(x: Parts): Parts {
 
 /** A value as SQLite's text functions read it: numbers and JSON as their text, 0/1 for booleans. */
 export function asText(x: Node[], ctx: Ctx): Parts {
+  // A bound value is sent as the text SQLite gives it (a number as its REAL text, see values-params).
+  const only = x.filter(isSig);
+  if (only.length === 1 && isType(only[0], 'param') && !only[0].note?.target && (!only[0].note?.cast || only[0].note.cast === only[0].note.valueType)) {
+    only[0].note = { ...only[0].note, cast: 'text' };
+    return [x];
+  }
   const type = inferType(x, ctx);
   if (type === 'boolean') return ['CAST(CAST(', x, ' AS integer) AS text)'];
   // A NUMERIC column holds an integral value as an INTEGER in SQLite (its text has no '.0').

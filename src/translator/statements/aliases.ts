@@ -126,7 +126,7 @@ export function inlineAliasReferences(nodes: Node[], ctx: Ctx): void {
         const copy = cloneNodes(expr, ctx);
         const only = sigNodes(copy);
         // A lone parameter in parentheses has no type PostgreSQL can infer: text, as SELECT ? is.
-        if (only.length === 1 && only[0]!.kind === 'token' && only[0].type === 'param' && !only[0].note?.cast) only[0].note = { ...only[0].note, cast: 'text' };
+        if (only.length === 1 && only[0]!.kind === 'token' && only[0].type === 'param' && !only[0].note?.cast) only[0].note = { ...only[0].note, cast: only[0].note?.valueType ?? 'text' };
         list[i] = { kind: 'group', items: copy, start: -1, end: -1 };
       }
     }

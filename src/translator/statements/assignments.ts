@@ -31,6 +31,7 @@ export function annotateSet(nodes: Node[], setAt: number, table: TableInfo, ctx:
     const target = sigNodes(item.slice(0, eq));
     const name = target[target.length - 1];
     if (eq === -1 || !isName(name)) continue;
+    (item[eq] as Token).note = { ...(item[eq] as Token).note, assignment: true };
     assignValue(nodes, item.slice(eq + 1), table, nameOf(name as Token), ctx);
   }
 }

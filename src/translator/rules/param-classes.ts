@@ -1,0 +1,177 @@
+/**
+ * Comparisons of a parameter, in a translation specialised to the values bound (translate's
+ * valueClasses), where the value's storage class decides SQLite's answer and PostgreSQL cannot
+ * compare the two types. SQLite orders values by class first: NULL < numbers < text < blob, and
+ * converts only where a column's affinity applies (https://sqlite.org/datatype3.html):
+ * - a blob bound, compared with a text or number (a column, a literal), and a number or text bound,
+ *   compared with a BLOB column or a blob literal: the classes differ and nothing converts, so the
+ *   answer is fixed by the classes (NULL where the column is NULL);
+ * - a number bound, compared with a BOOLEAN column (SQLite's INTEGER 0/1): compared as numbers;
+ * - a text bound, compared with a numeric column: the column's affinity makes it a number when it
+ *   reads as one, else it stays text, above every number (the value layer sends the number or
+ *   'Infinity', TEXT_VS_NUMBER);
+ * - a text or blob bound, compared with a number that has no affinity (an expression, a literal):
+ *   above every number.
+ */
+import type { Ctx } from '../context';
+import { inferType, isNumericType } from '../infer-type';
+import { isOp, isType, isWord, nextSig, prevSig, sigNodes, tpl, type Node } from '../nodes';
+import { resolveColumn } from '../scope';
+import type { Token } from '../tokenizer';
+import { CONDITION_OPERAND, TEXT_VS_NUMBER } from '../types';
+
+/** Sorts after every number: how SQLite orders any text against a number. */
+export const ABOVE_ALL_NUMBERS = "CAST('Infinity' AS double precision)";
+
+const RANK: Record<string, number> = { i: 1, r: 1, f: 1, t: 2, b: 3 };
+
+function loneParam(slice: Node[]): Token | undefined {
+  const s = sigNodes(slice);
+  return s.length === 1 && isType(s[0], 'param') ? s[0] : undefined;
+}
+
+/** SQLite's class rank of the other operand when it is a column or a literal, and whether it is a column. */
+function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; type?: string } | undefined {
+  const col = resolveColumn(other, ctx.scope);
+  if (col) {
+    const type = col.column.type;
+    const rank = type === 'bytea' ? 3 : isNumericType(type) || type === 'boolean' ? 1 : 2;
+    return { rank, column: true, type };
+  }
+  const s = sigNodes(other);
+  if (s.length !== 1) return undefined;
+  if (isType(s[0], 'string')) return { rank: 2, column: false };
+  if (isType(s[0], 'blob')) return { rank: 3, column: false };
+  if (isType(s[0], 'number')) return { rank: 1, column: false };
+  return undefined;
+}
+
+/** The operator as PostgreSQL writes it. */
+function pgOperator(op: Token, isNot: boolean): string {
+  if (isWord(op, 'IS')) return isNot ? 'IS DISTINCT FROM' : 'IS NOT DISTINCT FROM';
+  return op.text === '==' ? '=' : op.text;
+}
+
+/** The answer of `left op right` from the sign of left's class against right's. */
+function fixedAnswer(op: Token, isNot: boolean, sign: number): boolean {
+  if (isWord(op, 'IS')) return isNot; // the classes differ: never the same value
+  switch (op.text) {
+    case '=': case '==': return sign === 0;
+    case '!=': case '<>': return sign !== 0;
+    case '<': return sign < 0;
+    case '<=': return sign <= 0;
+    case '>': return sign > 0;
+    default: return sign >= 0;
+  }
+}
+
+/**
+ * The comparison `left op right` (op at nodes[i], `IS NOT` ending at nodes[at]) rewritten when the
+ * class of a parameter decides it: returns the node that replaces it, or undefined.
+ */
+export function classComparison(op: Token, isNot: boolean, left: Node[], right: Node[], ctx: Ctx): Node | undefined {
+  const lp = loneParam(left);
+  const rp = loneParam(right);
+  const param = lp ?? rp;
+  if (!param || param.note?.target) return undefined;
+  if (lp && rp) {
+    // Two values bound: no affinity on either side, so two classes never compare equal.
+    const l = RANK[lp.note?.valueClass ?? ''];
+    const r = RANK[rp.note?.valueClass ?? ''];
+    if (l === undefined || r === undefined || l === r) return undefined;
+    return tpl([`(${fixedAnswer(op, isNot, Math.sign(l - r)) ? 'true' : 'false'})`], 'boolean');
+  }
+  const cls = param.note?.valueClass;
+  const rank = cls === undefined ? undefined : RANK[cls];
+  if (rank === undefined) return undefined;
+  const other = lp ? right : left;
+  const o = otherRank(other, ctx);
+  if (!o) return undefined;
+  if (o.type === 'boolean' && (rank === 1 || cls === 't')) {
+    // SQLite's BOOLEAN is an INTEGER 0/1: 2 equals neither; text is read by the column's affinity.
+    if (cls === 't') param.note = { ...param.note, cast: 'numeric', target: { table: '', column: '', type: TEXT_VS_NUMBER } };
+    const col = tpl(['CAST(', sigNodes(other), ' AS integer)']);
+    const sides = lp ? [[param] as Node[], [col]] : [[col], [param] as Node[]];
+    return tpl(['(', sides[0]!, ` ${pgOperator(op, isNot)} `, sides[1]!, ')'], 'boolean');
+  }
+  if (rank === 1 && o.type?.startsWith('timestamp') && isEquality(op)) {
+    // A number's text (SQLite's TEXT affinity converts it) is never the text of a time.
+    return fixed(fixedAnswer(op, isNot, 1), o.column && !isWord(op, 'IS') ? sigNodes(other) : undefined);
+  }
+  if (rank === o.rank || (rank !== 3 && o.rank !== 3)) return undefined;
+  const sign = lp ? Math.sign(rank - o.rank) : Math.sign(o.rank - rank);
+  return fixed(fixedAnswer(op, isNot, sign), o.column && !isWord(op, 'IS') ? sigNodes(other) : undefined);
+}
+
+/** A comparison's fixed answer; NULL where `column` (when given) is NULL, as any comparison with NULL. */
+function fixed(answer: boolean, column: Node[] | undefined): Node {
+  const text = answer ? 'true' : 'false';
+  return column ? tpl(['(CASE WHEN ', column, ` IS NULL THEN NULL ELSE ${text} END)`], 'boolean') : tpl([`(${text})`], 'boolean');
+}
+
+function isEquality(op: Token): boolean {
+  return isWord(op, 'IS') || isOp(op, '=', '==', '!=', '<>');
+}
+
+/**
+ * Whether `left op right` is a whole comparison: no comparison operator right before or after it
+ * (`0 > 1 IS NOT ?` is `(0 > 1) IS NOT ?` in SQLite; the operands found around IS would be wrong).
+ */
+export function standsAlone(nodes: Node[], first: number, last: number): boolean {
+  const before = nodes[prevSig(nodes, first)];
+  const after = nodes[nextSig(nodes, last)];
+  const comparing = (n: Node | undefined): boolean => n !== undefined && (isComparisonOperator(n) || isWord(n, 'NOT', 'LIKE', 'GLOB', 'REGEXP', 'MATCH', 'BETWEEN', 'IN', 'ISNULL', 'NOTNULL', 'ESCAPE', 'COLLATE'));
+  return !comparing(before) && !comparing(after);
+}
+
+/**
+ * A parameter compared (not assigned) with a column or an expression: the statement depends on the
+ * value's class (Translation.valueTyped). Specialised to it: a text or blob against a number with
+ * no affinity sorts above every number, a text against a numeric column is read as SQLite's
+ * affinity reads it. Runs before the parameter takes the column as its target.
+ */
+export function paramAffinity(param: Node[], other: Node[], ctx: Ctx): void {
+  const p = loneParam(param);
+  if (!p || p.note?.target) return;
+  const col = resolveColumn(other, ctx.scope);
+  if (col) p.note = { ...p.note, valueSensitive: true };
+  const cls = p.note?.valueClass;
+  if (cls !== 'b' && cls !== 't') return;
+  const otherType = col ? col.column.type : inferType(other, ctx);
+  if (!isNumericType(otherType) && (col || otherType !== 'boolean')) return;
+  if (cls === 'b' || !col) p.note = { ...p.note, replace: ABOVE_ALL_NUMBERS };
+  else p.note = { ...p.note, textVsNumber: true };
+}
+
+/** After the column gave the parameter its target: a text read as the numeric column's affinity reads it. */
+export function textVersusNumber(slice: Node[]): void {
+  const p = loneParam(slice);
+  if (!p?.note?.textVsNumber || !p.note.target) return;
+  p.note = { ...p.note, target: { ...p.note.target, type: TEXT_VS_NUMBER }, cast: 'numeric' };
+}
+
+export function isComparisonOperator(n: Node): boolean {
+  return isOp(n, '=', '==', '!=', '<>', '<', '<=', '>', '>=') || isWord(n, 'IS');
+}
+
+/**
+ * `CASE WHEN ? THEN`: the parameter is a whole condition (see conditions.ts), marked on the source
+ * tree, before a rule that wraps the CASE in a template (LIKE's operand) hides it from the
+ * conditions rule: PostgreSQL would read the value as a boolean's text ('4' is an error there).
+ */
+export function markCaseConditions(nodes: Node[]): void {
+  for (let i = 0; i < nodes.length; i++) {
+    if (!isWord(nodes[i], 'CASE') || !isWord(nodes[nextSig(nodes, i)], 'WHEN')) continue;
+    let depth = 0;
+    for (let k = i; k < nodes.length; k++) {
+      const n = nodes[k];
+      if (isWord(n, 'CASE')) depth++;
+      else if (isWord(n, 'END') && --depth === 0) break;
+      if (depth !== 1 || !isWord(n, 'WHEN')) continue;
+      const p = nodes[nextSig(nodes, k)];
+      if (isType(p, 'param') && isWord(nodes[nextSig(nodes, nextSig(nodes, k))], 'THEN') && !p.note?.target) {
+        p.note = { ...p.note, target: { table: '', column: 'condition', type: CONDITION_OPERAND }, cast: 'boolean' };
+      }
+    }
+  }
+}
