@@ -135,4 +135,6 @@ export const REGRESSIONS = [
   { name: 'unary + is no operator (text, blob and numbers unchanged)', sql: "SELECT + 'a' AS a, + t AS b, +'12' AS c, + x'41' AS d, - - 1 AS e, 1 + + 2 AS f, - + i AS g, +i+1 AS h FROM mix" },
   { name: "a CTE's JSON column assigned to a JSON column through a subquery", sql: 'WITH x AS (SELECT id, tags FROM agents) UPDATE agents SET capabilities = (SELECT tags FROM x WHERE x.id = agents.id)', write: 'agents' },
   { name: "a FROM subquery's JSON column inserted into a JSON column", sql: "INSERT INTO agents (id, name, version, path, tags) SELECT 'ag-9', 'n', 'v', 'p', t.tags FROM (SELECT tags FROM agents WHERE id = 'ag-1') t", write: 'agents' },
+  { name: 'a number bound into json_array() is a JSON number, as SQLite writes a REAL', sql: "SELECT json_array(?, 'a') AS c0, json_object('k', ?) AS c1", params: [0, 1.5] },
+  { name: 'a BigInt, text and NULL bound into json_array()', sql: 'SELECT json_array(?, ?, ?) AS c0', params: [5n, 'x', null] },
 ];

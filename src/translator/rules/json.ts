@@ -7,7 +7,7 @@
  */
 import { fail, type Ctx } from '../context';
 import { inferType, isRealType, MIXED_NUMERIC } from '../infer-type';
-import { tpl, type Node, type Tpl } from '../nodes';
+import { isType, sigNodes, tpl, type Node, type Tpl } from '../nodes';
 import { asText } from './sqlite-values';
 import { castParam, joinArgs, type Call, type Parts } from './call';
 import { jsonbOf, pgPath, sqliteJsonType, sqliteJsonValue } from './json-path';
@@ -65,9 +65,16 @@ export function jsonValid(call: Call, ctx: Ctx): Tpl {
  * jsonb) keeps the keys in the order written, as SQLite; a real is written as SQLite writes it
  * (`-2.0`, `1.0e+20`), a comparison as 0/1; a blob is refused, as SQLite refuses it at run.
  */
+function isValueTypedParam(arg: Node[]): boolean {
+  const s = sigNodes(arg);
+  return s.length === 1 && isType(s[0], 'param') && !s[0].note?.cast && !s[0].note?.target && s[0].note?.valueType !== undefined;
+}
+
 export function jsonBuild(call: Call, ctx: Ctx): Tpl {
   const args = call.args.map((a): Node[] => {
-    castParam(a, 'text');
+    // A parameter in a statement specialised to the values bound is its value's class (a number
+    // bound is a JSON number, as SQLite writes it); otherwise it is text.
+    if (!isValueTypedParam(a)) castParam(a, 'text');
     const type = inferType(a, ctx);
     if (type === 'bytea') fail(ctx, `a BLOB in ${call.name.toLowerCase()}()`, 'SQLite refuses it ("JSON cannot hold BLOB values"); pass hex(x) or CAST(x AS TEXT).');
     if (type === 'boolean') return [tpl(['CAST(', a, ' AS integer)'])];
