@@ -47,17 +47,7 @@ export function capabilities(declared: Partial<BackendCapabilities>): BackendCap
 }
 
 /** The members of better-sqlite3's Database that only a real SQLite connection has. */
-export type SqliteOnlyMember =
-  | 'function'
-  | 'aggregate'
-  | 'table'
-  | 'backup'
-  | 'serialize'
-  | 'loadExtension'
-  | 'defaultSafeIntegers'
-  | 'unsafeMode';
-
-export const SQLITE_ONLY_MEMBERS: readonly SqliteOnlyMember[] = Object.freeze([
+export const SQLITE_ONLY_MEMBERS = Object.freeze([
   'function',
   'aggregate',
   'table',
@@ -66,7 +56,9 @@ export const SQLITE_ONLY_MEMBERS: readonly SqliteOnlyMember[] = Object.freeze([
   'loadExtension',
   'defaultSafeIntegers',
   'unsafeMode',
-]);
+] as const);
+
+export type SqliteOnlyMember = (typeof SQLITE_ONLY_MEMBERS)[number];
 
 export type TransactionFunction = ((...args: unknown[]) => unknown) & {
   deferred: (...args: unknown[]) => unknown;
