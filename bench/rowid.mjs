@@ -1,7 +1,7 @@
 // What SQLite's rowid costs on PostgreSQL, on raw pg (no facade): a one-row INSERT into a table
 // without a rowid, with the rowid assigned by the trigger, with it read in the INSERT's own VALUES
 // (the facade's form) and given as a parameter (the facade's form for the next insert of a
-// transaction, src/backends/postgres/next-rowid.ts); and a LIMIT without ORDER BY against the same
+// transaction, src/backends/postgres/core/next-rowid.ts); and a LIMIT without ORDER BY against the same
 // in rowid order.
 // `DATABASE_URL=postgres://... node bench/rowid.mjs` (after `npm run build`).
 import pg from 'pg';

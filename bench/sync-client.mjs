@@ -7,7 +7,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../test/helpers/embedded-server.mjs';
 
 const require = createRequire(import.meta.url);
-const { SyncPgClient } = require('../dist/backends/postgres/sync-client.js');
+const { SyncPgClient } = require('../dist/backends/postgres/sync/index.js');
 
 const N = Number(process.argv[2] ?? 5000);
 const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres();

@@ -15,7 +15,7 @@ import { pgbouncerMissing, startPgBouncer } from './helpers/pgbouncer.mjs';
 
 const WORKLOAD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'helpers', 'pooler-workload.mjs');
 const missing = pgbouncerMissing();
-const { SyncPgClient } = createRequire(import.meta.url)('../dist/backends/postgres/sync-client.js');
+const { SyncPgClient } = createRequire(import.meta.url)('../dist/backends/postgres/sync/index.js');
 
 // No pooler needed: what the setting changes is visible on the server session itself.
 test('pooler "transaction": the set-up holds in every statement, transaction and cursor, and nothing is left on the session', async (t) => {

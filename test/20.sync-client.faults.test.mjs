@@ -10,8 +10,8 @@ import path from 'node:path';
 import { createTestDatabase, withClient } from './helpers/pg.mjs';
 
 const require = createRequire(import.meta.url);
-const { SyncPgClient } = require('../dist/backends/postgres/sync-client.js');
-const workerPath = require.resolve('../dist/backends/postgres/worker.js');
+const { SyncPgClient } = require('../dist/backends/postgres/sync/index.js');
+const workerPath = require.resolve('../dist/backends/postgres/worker/main.js');
 
 // The seam: SyncPgClient's `workerPath`. This wrapper runs the real worker and, on a marker in the
 // SQL, ends the thread (as an uncaught error would) or blocks it (as a hung event loop would).

@@ -4,8 +4,8 @@ import { createRequire } from 'node:module';
 import { createTestDatabase, withClient } from './helpers/pg.mjs';
 
 const require = createRequire(import.meta.url);
-const { SyncPgClient, PgServerError } = require('../dist/backends/postgres/sync-client.js');
-const clientPath = require.resolve('../dist/backends/postgres/sync-client.js');
+const { SyncPgClient, PgServerError } = require('../dist/backends/postgres/sync/index.js');
+const clientPath = require.resolve('../dist/backends/postgres/sync/index.js');
 
 // better-sqlite3's SqliteError is not a native Error to ava's t.throws, hence the try/catch.
 function throwsSqlite(t, fn, { code, message } = {}) {

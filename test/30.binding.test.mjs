@@ -6,9 +6,9 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
-const { bindParams, BindingPlan, bindTwiceError, alreadyBoundError } = require('../dist/backends/postgres/binding.js');
-const { tokenize } = require('../dist/translator/tokenizer.js');
-const { readParams } = require('../dist/translator/params.js');
+const { bindParams, BindingPlan, bindTwiceError, alreadyBoundError } = require('../dist/backends/postgres/values/index.js');
+const { tokenize } = require('../dist/translator/index.js');
+const { readParams } = require('../dist/translator/index.js');
 
 const db = new Database(':memory:');
 test.after.always(() => db.close());

@@ -7,8 +7,8 @@ import { createTestDatabase, serverUrl } from './helpers/pg.mjs';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
-const { mapPgError, isConnectionLost, redactUrl, redactSecrets } = require('../dist/backends/postgres/errors.js');
-const { commitOutcomeUnknown } = require('../dist/backends/postgres/sync-errors.js');
+const { mapPgError, isConnectionLost, redactUrl, redactSecrets } = require('../dist/backends/postgres/core/index.js');
+const { commitOutcomeUnknown } = require('../dist/backends/postgres/core/index.js');
 const { SqliteError } = require('../dist/adapter/index.js');
 const { REGISTRY_SQLITE_DDL, createRegistrySchema } = require('../dist/schema/index.js');
 

@@ -5,7 +5,7 @@ import { createTestDatabase, withClient } from './helpers/pg.mjs';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
-const { coerceParam, sqliteRealText } = require('../dist/backends/postgres/values.js');
+const { coerceParam, sqliteRealText } = require('../dist/backends/postgres/values/index.js');
 
 const sqlite = new Database(':memory:');
 sqlite.exec('CREATE TABLE t (x TEXT)');

@@ -6,7 +6,7 @@ import { createTestDatabase } from './helpers/pg.mjs';
 
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
-const { RowShaper, rawTextTypes, shapeRows, coerceParam, SESSION_OPTIONS } = require('../dist/backends/postgres/values.js');
+const { RowShaper, rawTextTypes, shapeRows, coerceParam, SESSION_OPTIONS } = require('../dist/backends/postgres/values/index.js');
 const { REGISTRY_SQLITE_DDL, createRegistrySchema, setTimestampFormats, timestampFormatFromComment } = require('../dist/schema/index.js');
 
 const SCHEMA = 'engine_registry';

@@ -7,7 +7,7 @@ import { createTestDatabase } from './helpers/pg.mjs';
 const require = createRequire(import.meta.url);
 export const translator = require('../dist/translator/index.js');
 export const { loadCatalog } = require('../dist/schema/index.js');
-const { jsonScalar } = require('../dist/backends/postgres/values.js');
+const { jsonScalar } = require('../dist/backends/postgres/values/index.js');
 const Database = require('better-sqlite3');
 
 export const SCHEMA = 'engine_registry';

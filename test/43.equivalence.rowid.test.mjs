@@ -91,7 +91,7 @@ const TX_STEPS = [
 
 test('in a transaction, inserts numbered one after another keep SQLite\'s rowids through deletes, failures, savepoints and other tables', async (t) => {
   // Consecutive one-row inserts in a transaction may be numbered by the connection itself
-  // (src/backends/postgres/next-rowid.ts): everything else in between must make it read the table again.
+  // (src/backends/postgres/core/next-rowid.ts): everything else in between must make it read the table again.
   const dbs = [sqlite.open(t), await pg.open(t)];
   const answers = dbs.map((db) => {
     for (const ddl of SCRATCH) db.exec(ddl);

@@ -1,6 +1,6 @@
 /**
  * Opens the engine AsyncDatabase runs on (the contract is AsyncEngine in src/contracts/): the
- * PostgreSQL engine (src/backends/postgres/async-engine.ts, on a pg pool), or, for SQLite and shadow
+ * PostgreSQL engine (src/backends/postgres/async/engine.ts, on a pg pool), or, for SQLite and shadow
  * mode, the synchronous facade's calls run one at a time.
  */
 import type { AsyncEngine, AsyncStatementEngine, ColumnDefinition, ReadMode, RunResult, TransactionMode } from '../contracts';
@@ -13,7 +13,7 @@ type AsyncOpener = (plan: ManagedPlan, filename: string, options: DatabaseOption
 
 /** The PostgreSQL engine, required on first use (a SQLite-only process never loads pg). */
 let postgresOpener: (() => AsyncOpener) | undefined = () => {
-  const { openPostgresAsyncEngine } = require('../backends/postgres/async-engine') as typeof import('../backends/postgres/async-engine');
+  const { openPostgresAsyncEngine } = require('../backends/postgres/async') as typeof import('../backends/postgres/async');
   return openPostgresAsyncEngine;
 };
 

@@ -10,10 +10,10 @@ import { createTransaction, type ControlStatement } from '../adapter/transaction
 import type { SchemaCatalog } from '../schema/catalog';
 import { createTranslator, splitStatements, type Translator } from '../translator';
 import { capabilities, type Backend, type BackendCapabilities, type TransactionFunction } from '../contracts';
-import { PgConnection } from './postgres/connection';
-import { PreparedCache, translateOne } from './postgres/prepared-cache';
-import { isDescribable, PgStatementEngine, preparedStatement, type PreparedStatement, type Specialise } from './postgres/statement-engine';
-import { describeTyped, sameStatement, translateVariant } from './postgres/variants';
+import { PgConnection } from './postgres/sync/connection';
+import { PreparedCache, translateOne } from './postgres/statement/prepared-cache';
+import { isDescribable, PgStatementEngine, preparedStatement, type PreparedStatement, type Specialise } from './postgres/statement/prepared';
+import { describeTyped, sameStatement, translateVariant } from './postgres/statement/variants';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 

@@ -1,7 +1,7 @@
 /**
  * What AsyncDatabase (src/adapter/async-database.ts) runs on: one engine per backend. The SQLite
  * and shadow engines run the synchronous facade's calls; the PostgreSQL engine
- * (src/backends/postgres/async-engine.ts) uses a pg pool.
+ * (src/backends/postgres/async/engine.ts) uses a pg pool.
  */
 import type { ColumnDefinition, RunResult } from './backend';
 import type { ReadMode, TransactionMode } from './modes';

@@ -16,30 +16,25 @@
  * Not reproduced: SQLite's random rowid once the largest is 9223372036854775807 (PostgreSQL fails
  * with `bigint out of range`), and AUTOINCREMENT's never-reused numbers (max + 1 as without it).
  */
+import { quoteIdent, quoteLiteral } from '../policy/identifiers';
+
 export const ROWID_COLUMN = '_rowid_';
 export const ROWID_TRIGGER = '_sqlite_rowid';
 /** The hidden column's unique index is named `<table>_sqlite_rowid` (PRAGMAs leave it out). */
 export const ROWID_INDEX_SUFFIX = '\\_sqlite\\_rowid';
 
-function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
 
 /**
  * The next rowid as an expression, for the translator to put into a one-row INSERT itself (no
  * trigger call: the cheapest form of the most common insert). `table` is quoted.
  */
 export function nextRowidSql(quotedTable: string, column: string): string {
-  return `(SELECT COALESCE(max(${ident(column)}), 0) + 1 FROM ${quotedTable})`;
+  return `(SELECT COALESCE(max(${quoteIdent(column)}), 0) + 1 FROM ${quotedTable})`;
 }
 
 /** The hidden column's definition inside CREATE TABLE. */
 export function hiddenRowidColumnDdl(): string {
-  return `${ident(ROWID_COLUMN)} bigint NOT NULL`;
+  return `${quoteIdent(ROWID_COLUMN)} bigint NOT NULL`;
 }
 
 /**
@@ -50,21 +45,21 @@ export function hiddenRowidColumnDdl(): string {
  * exist (a table created before the rowid was kept: it goes on without one).
  */
 export function rowidSetupDdl(schema: string, table: string, column: string): string {
-  const qt = `${ident(schema)}.${ident(table)}`;
-  const qc = ident(column);
-  const fn = `${ident(schema)}.${ident(`_rowid_${table}`.slice(0, 63))}`;
+  const qt = `${quoteIdent(schema)}.${quoteIdent(table)}`;
+  const qc = quoteIdent(column);
+  const fn = `${quoteIdent(schema)}.${quoteIdent(`_rowid_${table}`.slice(0, 63))}`;
   const index = column === ROWID_COLUMN
-    ? `CREATE UNIQUE INDEX IF NOT EXISTS ${ident(`${table.slice(0, 50)}${ROWID_TRIGGER}`)} ON ${qt} (${qc}); `
+    ? `CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdent(`${table.slice(0, 50)}${ROWID_TRIGGER}`)} ON ${qt} (${qc}); `
     : '';
   // The function's body is static SQL: PL/pgSQL plans it once per session.
   const body =
     `BEGIN IF NEW.${qc} IS NULL THEN NEW.${qc} := COALESCE((SELECT max(${qc}) FROM ${qt}), 0) + 1; END IF; RETURN NEW; END`;
   return (
-    `DO $sra_rowid$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = ${literal(qt)}::regclass ` +
-    `AND tgname = ${literal(ROWID_TRIGGER)}) AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = ${literal(qt)}::regclass ` +
-    `AND attname = ${literal(column)} AND NOT attisdropped) THEN ${index}` +
+    `DO $sra_rowid$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = ${quoteLiteral(qt)}::regclass ` +
+    `AND tgname = ${quoteLiteral(ROWID_TRIGGER)}) AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = ${quoteLiteral(qt)}::regclass ` +
+    `AND attname = ${quoteLiteral(column)} AND NOT attisdropped) THEN ${index}` +
     `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${dollar(body)}; ` +
-    `CREATE TRIGGER ${ident(ROWID_TRIGGER)} BEFORE INSERT ON ${qt} FOR EACH ROW WHEN (NEW.${qc} IS NULL) EXECUTE FUNCTION ${fn}(${literal(column)}); ` +
+    `CREATE TRIGGER ${quoteIdent(ROWID_TRIGGER)} BEFORE INSERT ON ${qt} FOR EACH ROW WHEN (NEW.${qc} IS NULL) EXECUTE FUNCTION ${fn}(${quoteLiteral(column)}); ` +
     `END IF; END $sra_rowid$`
   );
 }

@@ -23,12 +23,5 @@ export function fail(ctx: { sql: string }, construct: string, message: string): 
   throw new TranslationError(`Cannot translate ${construct} to PostgreSQL: ${message}`, construct, ctx.sql);
 }
 
-/** A SQL string literal. */
-export function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-/** A PostgreSQL quoted identifier. */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+/** A SQL string literal and a PostgreSQL quoted identifier: the one quoting of the package. */
+export { quoteIdent, quoteLiteral } from '../policy/identifiers';

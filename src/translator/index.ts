@@ -3,6 +3,7 @@ export { translate, type TranslateOptions } from './translate';
 export { splitStatements } from './split';
 export { normalizeStatement, fingerprint } from './normalize';
 export { createTranslator, type Translator } from './cache';
-export { valueClassesOf } from './params';
+export { readParams, valueClassesOf, type ParamInfo } from './params';
+export { tokenize, type Token } from './tokenizer';
 export { registryMetaDdl, REGISTRY_META_TABLE } from './meta';
 export type * from './types';

@@ -151,7 +151,7 @@ export interface Translation {
   /**
    * A plain one-row INSERT (it inserts exactly one row or fails): `text` is the same INSERT with
    * the row's rowid as one more parameter, the last (`$n+1`), and no RETURNING. A connection that
-   * knows the table's next rowid runs it instead (src/backends/postgres/next-rowid.ts). `table`
+   * knows the table's next rowid runs it instead (src/backends/postgres/core/next-rowid.ts). `table`
    * is the table's name, lower case.
    */
   rowidGiven?: { text: string; table: string };

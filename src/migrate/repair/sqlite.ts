@@ -6,7 +6,7 @@
  * update of an unrelated column must not trip over.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { formatTimestamp } from '../../backends/postgres/values-timestamps';
+import { formatTimestamp } from '../../backends/postgres/values';
 import { quoteSchema, type TimestampFormat, timestampFormatFromComment } from '../../schema';
 import { ident, type MigrationColumn, type MigrationTable, type SqliteDatabase } from '../core';
 import { type PgClient } from '../postgres';

@@ -5,7 +5,7 @@
  * own 8 tables offline.
  */
 import { TranslationError } from '../../adapter';
-import { mapPgError } from '../../backends/postgres/errors';
+import { mapPgError } from '../../backends/postgres/core';
 import { loadCatalog, quoteSchema, registryCatalog, type SchemaCatalog } from '../../schema';
 import { translate, type Translation } from '../../translator';
 import { connectPostgres, type PgClient } from '../postgres';

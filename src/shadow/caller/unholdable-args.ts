@@ -6,8 +6,7 @@
  * could be such a value bring the statement's translation (cached per statement), whose parameter
  * targets come from SQLite's own schema mapped as `init` maps it.
  */
-import { BindingPlan } from '../../backends/postgres/binding';
-import { refuseUnholdable } from '../../backends/postgres/values-unholdable';
+import { BindingPlan, refuseUnholdable } from '../../backends/postgres/values';
 import { type ColumnInfo, mapDeclaredType, type SchemaCatalog, type TableInfo } from '../../schema';
 import { translate } from '../../translator';
 

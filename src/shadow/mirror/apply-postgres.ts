@@ -5,14 +5,9 @@
  * when one fails, the savepoint is rolled back, the statements before it run again as a shorter
  * batch, and the failing one runs alone, so it fails alone as it did (or did not) on SQLite.
  */
-import { BindingPlan } from '../../backends/postgres/binding';
-import { classKeyOf, translateVariant } from '../../backends/postgres/variants';
-import { isConnectionLost, mapPgError } from '../../backends/postgres/errors';
-import type { WireResult } from '../../backends/postgres/protocol';
-import { RowShaper } from '../../backends/postgres/values';
-import { pinnedSetStatements } from '../../backends/postgres/session-settings';
-import { ConnectionPool, type PgConnection } from '../../backends/postgres/worker-connections';
-import { WireQuery, type WireBatch, type WireStep } from '../../backends/postgres/worker-wire-query';
+import { isConnectionLost, mapPgError, sessionSetup, ConnectionPool, WireQuery, type PgConnection, type WireBatch, type WireResult, type WireStep } from '../../backends/postgres/core';
+import { BindingPlan, RowShaper } from '../../backends/postgres/values';
+import { classKeyOf, translateVariant } from '../../backends/postgres/statement';
 import { createdConcurrently, loadCatalog, type SchemaCatalog } from '../../schema';
 import { createTranslator, type Translation, type Translator } from '../../translator';
 import type { Answer, MirrorConfig, MirrorOp } from '../shared';
@@ -28,7 +23,7 @@ type Prepared =
   | { kind: 'statement'; translation: Translation; values: unknown[]; simple: boolean; name: string | undefined };
 
 export function pgSetup(schema: string): string[] {
-  return [`SET search_path TO ${quoteIdent(schema)}`, ...pinnedSetStatements()];
+  return sessionSetup(schema, false);
 }
 
 export function mirrorPool(config: MirrorConfig, poolSize: number): ConnectionPool {

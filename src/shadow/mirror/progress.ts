@@ -6,7 +6,7 @@
  * the history `report --html` charts; samples older than LAG_KEEP_DAYS are deleted when a mirror starts.
  */
 import os from 'node:os';
-import type { ConnectionPool } from '../../backends/postgres/worker-connections';
+import type { ConnectionPool } from '../../backends/postgres/core';
 import { runWire } from './apply-postgres';
 import { LAG_TABLE, MIRROR_TABLE, type MirrorConfig } from '../shared';
 import { quoteIdent } from '../../policy';

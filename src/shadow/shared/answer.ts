@@ -1,6 +1,6 @@
 /**
  * What one side of shadow mode returned for one statement, already shaped as better-sqlite3
- * returns it from SQLite (src/backends/postgres/values.ts does the shaping for PostgreSQL).
+ * returns it from SQLite (src/backends/postgres/values/rows.ts does the shaping for PostgreSQL).
  * `lastInsertRowid` is left out: both sides assign the rowid as SQLite does (src/schema/rowid.ts), and
  * a different rowid shows as a difference of the rows that `verify` compares.
  */

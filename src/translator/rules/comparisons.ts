@@ -5,7 +5,7 @@
 import { fail, quoteLiteral, type Ctx } from '../context';
 import { inferType, isIntegerType, isNumericType } from '../infer-type';
 import type { Token } from '../tokenizer';
-import { sqliteRealText } from '../../backends/postgres/values-real-text';
+import { sqliteRealText } from '../../backends/postgres/values/real-text';
 import { OPERAND_BOUNDARIES } from '../keywords';
 import { endOf, isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, type Node } from '../nodes';
 import { resolveColumn } from '../scope';

@@ -148,7 +148,7 @@ export function translateDml(source: Node[], ctx: Ctx): DmlResult {
   if (rowid) named.nodes.push(tpl([returning]));
   // A plain one-row INSERT (no conflict clause, no RETURNING of its own, no other trigger on the
   // table) inserts exactly the row numbered by `inlined`, or fails: the backend may give it that
-  // number itself when it knows it (src/backends/postgres/next-rowid.ts).
+  // number itself when it knows it (src/backends/postgres/core/next-rowid.ts).
   const given = inlined && rowid && !target!.rowidOtherTriggers && !tree.some((n) => isWord(n, 'CONFLICT', 'WITH')) && [undefined, 'abort', 'fail'].includes(insertParts!.conflict);
   return {
     ...(rowid ? { rowidReturning: true } : {}),
