@@ -38,13 +38,21 @@ function objectJson(value: object): string {
   return out + '}';
 }
 
-/** JSON text in canonical form; text that is not JSON is marked with a leading `?`, not thrown. */
-export function canonicalJson(text: string): string {
+/**
+ * JSON text written by `write` after parsing; text that is not JSON is marked with a leading `?`
+ * (never equal to any JSON's text), not thrown.
+ */
+export function rewriteJson(text: string, write: (value: unknown) => string): string {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return `?${text}`;
   }
-  return stableJson(value);
+  return write(value);
+}
+
+/** JSON text in canonical form; text that is not JSON is marked with a leading `?`, not thrown. */
+export function canonicalJson(text: string): string {
+  return rewriteJson(text, stableJson);
 }

@@ -4,6 +4,7 @@
  * text format from its COMMENT (`sqlite-format=iso` or `sqlite-format=sqlite`; default sqlite).
  */
 import type { ColumnInfo, SchemaCatalog, TableInfo, TimestampFormat } from './catalog';
+import { driveAsync, driveSync } from './drive';
 import { ROWID_COLUMN, ROWID_COLUMNS_SQL } from './rowid';
 
 /** Anything with pg's query(): a pg.Client, a pg.Pool, a PoolClient. */
@@ -68,24 +69,29 @@ function timestampFormat(type: string, comment: string | null): TimestampFormat 
   return m ? (m[1] as TimestampFormat) : 'sqlite';
 }
 
-export async function loadCatalog(client: CatalogClient, schema: string): Promise<SchemaCatalog> {
-  // One after the other: a single pg.Client must not run queries concurrently.
-  const tables = await client.query(TABLES_SQL, [schema]);
-  const columns = await client.query(COLUMNS_SQL, [schema]);
-  const keys = await client.query(KEYS_SQL, [schema]);
-  const version = await client.query(VERSION_SQL);
-  const rowids = await client.query(ROWID_COLUMNS_SQL, [schema]);
+/** One query of a procedure written once for synchronous and asynchronous clients (see drive.ts). */
+export interface CatalogQuery {
+  text: string;
+  values: unknown[];
+}
+
+/** The catalog's queries, one after the other (a single connection must not run them concurrently). */
+export function* readCatalogSteps(schema: string): Generator<CatalogQuery, SchemaCatalog, { rows: unknown[] }> {
+  const tables = yield { text: TABLES_SQL, values: [schema] };
+  const columns = yield { text: COLUMNS_SQL, values: [schema] };
+  const keys = yield { text: KEYS_SQL, values: [schema] };
+  const version = yield { text: VERSION_SQL, values: [] };
+  const rowids = yield { text: ROWID_COLUMNS_SQL, values: [schema] };
   return buildCatalog(schema, tables.rows, columns.rows, keys.rows, version.rows, rowids.rows);
+}
+
+export async function loadCatalog(client: CatalogClient, schema: string): Promise<SchemaCatalog> {
+  return driveAsync(readCatalogSteps(schema), (q) => client.query(q.text, q.values));
 }
 
 /** loadCatalog for a client that answers synchronously (the PostgreSQL backend's worker bridge). */
 export function loadCatalogSync(client: { query(text: string, values?: unknown[]): { rows: unknown[] } }, schema: string): SchemaCatalog {
-  const tables = client.query(TABLES_SQL, [schema]);
-  const columns = client.query(COLUMNS_SQL, [schema]);
-  const keys = client.query(KEYS_SQL, [schema]);
-  const version = client.query(VERSION_SQL);
-  const rowids = client.query(ROWID_COLUMNS_SQL, [schema]);
-  return buildCatalog(schema, tables.rows, columns.rows, keys.rows, version.rows, rowids.rows);
+  return driveSync(readCatalogSteps(schema), (q) => client.query(q.text, q.values));
 }
 
 function buildCatalog(schema: string, tableRows: unknown[], columnRows: unknown[], keyRows: unknown[], versionRows: unknown[], rowidRows: unknown[]): SchemaCatalog {

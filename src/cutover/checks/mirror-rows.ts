@@ -7,25 +7,9 @@ import { quoteSchema } from '../../schema';
 
 // The table the shadow mirror writes (src/shadow/mirror/progress.ts): one name for both sides.
 export { MIRROR_TABLE } from '../../shadow/shared';
-import { MIRROR_TABLE } from '../../shadow/shared';
+import { MIRROR_TABLE, type MirrorRow } from '../../shadow/shared';
 
-export interface MirrorRow {
-  mirrorId: string;
-  host: string;
-  pid: number;
-  /** The side that answered the caller: the other one got the mirrored writes. */
-  primarySide: string;
-  startedAt: Date;
-  updatedAt: Date;
-  enqueued: number;
-  applied: number;
-  lagMs: number;
-  queueDepth: number;
-  gaps: number;
-  overflow: number;
-  outages: number;
-  closed: boolean;
-}
+export type { MirrorRow };
 
 interface RawRow {
   mirror_id: string; host: string | null; pid: number | null; primary_side: string | null;

@@ -9,16 +9,11 @@
  * anything. So a mistake here can cost time, never a wrong verdict: equal texts mean equal values.
  */
 import { compareKeys } from '../core';
+import { rewriteJson } from '../../policy';
 
 /** PostgreSQL's `jsonb::text` of this JSON text; text that is not JSON is marked, never equal to any. */
 export function jsonbText(text: string): string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return `?${text}`;
-  }
-  return write(value);
+  return rewriteJson(text, write);
 }
 
 // JSON.stringify escapes a string as PostgreSQL's escape_json does (control characters, '"', '\\',

@@ -5,14 +5,13 @@
  * when one fails, the savepoint is rolled back, the statements before it run again as a shorter
  * batch, and the failing one runs alone, so it fails alone as it did (or did not) on SQLite.
  */
-import { isConnectionLost, mapPgError, sessionSetup, ConnectionPool, WireQuery, type PgConnection, type WireBatch, type WireResult, type WireStep } from '../../backends/postgres/core';
-import { BindingPlan, RowShaper } from '../../backends/postgres/values';
-import { classKeyOf, translateVariant } from '../../backends/postgres/statement';
-import { createdConcurrently, loadCatalog, type SchemaCatalog } from '../../schema';
+import { driveAsync, isConnectionLost, mapPgError, objectRows, openSchemaSteps, sessionSetup, ConnectionPool, WireQuery, type PgConnection, type WireBatch, type WireResult, type WireStep } from '../../backends/postgres/core';
+import { BindingPlan, RowShaper, type PgParam } from '../../backends/postgres/values';
+import { classKeyOf, nowSlotsOf, sqliteChanges, systemClock, translateVariant, withNow } from '../../backends/postgres/statement';
+import type { SchemaCatalog } from '../../schema';
 import { createTranslator, type Translation, type Translator } from '../../translator';
 import type { Answer, MirrorConfig, MirrorOp } from '../shared';
 import { CommitUnknown, errorAnswer, reviveArgs, SecondaryDown, type Applier, type OpResult } from './applier';
-import { quoteIdent } from '../../policy';
 
 /** Statements per round trip at most. */
 const BATCH = 200;
@@ -186,9 +185,7 @@ export class PostgresApplier implements Applier {
         if (error instanceof Error && error.name === 'TranslationError') return { kind: 'done', result: { notMirrorable: [`cannot be translated: ${error.message}`] } };
         return { kind: 'done', result: op.answer ? { answer: errorAnswer(error) } : {} };
       }
-      const slots = translation.slots;
-      let now: string | undefined;
-      for (let k = 0; k < slots.length; k++) if (slots[k]!.source.kind === 'now') values[k] = now ??= op.now ?? new Date().toISOString();
+      values = withNow(values as PgParam[], nowSlotsOf(translation), () => op.now ?? systemClock());
     }
     return { kind: 'statement', translation, values, simple, name: simple ? undefined : this.#name(translation.text) };
   }
@@ -212,7 +209,7 @@ export class PostgresApplier implements Applier {
     const t = p.translation;
     let answer: Answer;
     if (op.method === 'run' || op.method === 'exec' || op.method === 'pragma') {
-      answer = { type: 'run', changes: t.kind === 'insert' || t.kind === 'update' || t.kind === 'delete' ? result.rowCount : 0 };
+      answer = { type: 'run', changes: sqliteChanges(t, result.rowCount) };
     } else {
       let shaper = this.#shapers.get(t);
       if (!shaper) this.#shapers.set(t, (shaper = new RowShaper(result.fields, this.#catalog, t.columnNames, t.jsonScalarColumns, t.echoColumns)));
@@ -233,24 +230,15 @@ export class PostgresApplier implements Applier {
     return name;
   }
 
+  /** The schema created when missing (the write lock's objects with it), then its catalog read. */
   async #loadCatalog(conn: PgConnection): Promise<void> {
-    const schema = this.config.pgSchema;
-    const found = await must(conn, { steps: [{ text: 'SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1', values: [schema], target: true }] });
-    if (found.results[0]!.rows.length === 0) {
-      await must(conn, { simple: `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}` }).catch((error: unknown) => {
-        if (!createdConcurrently(error)) throw error; // the progress writer (or another process) made it meanwhile
-      });
-    }
-    this.#catalog = await loadCatalog(
-      {
-        async query(text: string, values?: unknown[]) {
-          const q = await must(conn, { steps: [{ text, values: values ?? [], target: true }] });
-          const r = q.results[q.results.length - 1]!;
-          return { rows: r.rows.map((row) => Object.fromEntries(r.fields.map((f, i) => [f.name, row[i]]))) };
-        },
-      },
-      schema,
-    );
+    this.#catalog = await driveAsync(openSchemaSteps(this.config.pgSchema, true), async (q) => {
+      // As the core's session sends it: a query without values in the simple protocol (the
+      // schema's creation is several statements in one text).
+      const batch: WireBatch = q.values.length === 0 ? { simple: q.text } : { steps: [{ text: q.text, values: q.values, target: true }] };
+      const r = (await must(conn, batch)).results;
+      return objectRows(r[r.length - 1]!);
+    });
   }
 }
 

@@ -8,22 +8,13 @@
 import os from 'node:os';
 import type { ConnectionPool } from '../../backends/postgres/core';
 import { runWire } from './apply-postgres';
-import { LAG_TABLE, MIRROR_TABLE, type MirrorConfig } from '../shared';
+import { LAG_TABLE, MIRROR_TABLE, type MirrorConfig, type MirrorProgress } from '../shared';
 import { quoteIdent } from '../../policy';
 
 const LAG_SAMPLE_MS = 10_000;
 const LAG_KEEP_DAYS = 14;
 
-export interface MirrorProgress {
-  enqueued: number;
-  applied: number;
-  lagMs: number;
-  queueDepth: number;
-  gaps: number;
-  overflow: number;
-  outages: number;
-  closed: boolean;
-}
+export type { MirrorProgress };
 
 export class ProgressTable {
   readonly #startedAt = new Date().toISOString();

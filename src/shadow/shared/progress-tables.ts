@@ -4,3 +4,26 @@
  */
 export const MIRROR_TABLE = '_registry_mirror';
 export const LAG_TABLE = '_registry_mirror_lag';
+
+/** The counters a mirror writes into its progress row, and `status` reads back. */
+export interface MirrorProgress {
+  enqueued: number;
+  applied: number;
+  lagMs: number;
+  queueDepth: number;
+  gaps: number;
+  overflow: number;
+  outages: number;
+  closed: boolean;
+}
+
+/** A mirror's whole progress row: which process, on which side, since when, and its counters. */
+export interface MirrorRow extends MirrorProgress {
+  mirrorId: string;
+  host: string;
+  pid: number;
+  /** The side that answered the caller: the other one got the mirrored writes. */
+  primarySide: string;
+  startedAt: Date;
+  updatedAt: Date;
+}

@@ -10,9 +10,8 @@ import { returnedRowid } from '../core/next-rowid';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { OpenPlan } from '../../../adapter/config';
 import { sqliteError } from '../../../adapter/errors';
-import { createdConcurrently } from '../../../schema/concurrent-ddl';
 import type { SchemaCatalog } from '../../../schema/catalog';
-import { loadCatalog } from '../../../schema/introspect';
+import { readCatalogSteps } from '../../../schema/introspect';
 import type { Translation, TransactionOp } from '../../../translator/types';
 import { asyncError, transactionLostError } from './errors';
 import { TransactionScope } from './transaction';
@@ -20,7 +19,7 @@ import { Watchdog } from './watchdog';
 import { announce, describeTarget, sessionSetup } from '../core/setup';
 import { quoteIdent } from '../../../policy/identifiers';
 import { writeLockKey } from '../core/write-lock-key';
-import { ensureSchemaSql } from '../core/write-lock-schema';
+import { driveAsync, objectRows, openSchemaSteps } from '../core/open-schema';
 import { writeLockObjects } from '../core/write-lock';
 import { ConnectionPool } from '../core/connections';
 import { Cursors } from '../core/cursors';
@@ -202,25 +201,16 @@ export class PgAsyncConnection {
   }
 
   async #init(): Promise<void> {
-    const sql = ensureSchemaSql(this.#plan.pgSchema);
-    await this.#request('open', undefined, async (ctx, session) => {
-      const found = await session.query(ctx, sql.exists, []);
-      if (found.rows[0]?.[0] !== 't' && this.#writes) {
-        await session.query(ctx, sql.create, []).catch(async (error: unknown) => {
-          // Made at the same moment by another connection: it exists now, the rest runs again.
-          if (!createdConcurrently(error)) throw error;
-          await session.query(ctx, sql.create, []);
-        });
-      }
-    });
-    await this.#readCatalog(undefined);
+    this.#catalog = await this.#request('open', undefined, (ctx, session) =>
+      driveAsync(openSchemaSteps(this.#plan.pgSchema, this.#writes), async (q) => objectRows(await session.query(ctx, q.text, q.values as PgParam[]))),
+    );
     this.#isReady = true;
     announce(this.#plan);
   }
 
   async #readCatalog(scope: TransactionScope | undefined): Promise<void> {
     this.#catalog = await this.#request('query', scope, (ctx, session) =>
-      loadCatalog({ query: async (text, values) => objects(await session.query(ctx, text, values ?? [])) }, this.#plan.pgSchema),
+      driveAsync(readCatalogSteps(this.#plan.pgSchema), async (q) => objectRows(await session.query(ctx, q.text, q.values as PgParam[]))),
     );
   }
 
@@ -296,10 +286,4 @@ export class PgAsyncConnection {
       scope?.settle();
     }
   }
-}
-
-/** Rows as objects keyed by column name (what loadCatalog reads). */
-function objects(result: WireResult): { rows: Array<Record<string, string | null>> } {
-  const names = result.fields.map((f) => f.name);
-  return { rows: result.rows.map((row) => Object.fromEntries(names.map((name, i) => [name, row[i] ?? null]))) };
 }

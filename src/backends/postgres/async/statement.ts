@@ -5,7 +5,7 @@
  */
 import type { AsyncRowCursor, AsyncStatementEngine, ColumnDefinition, ReadMode, RunResult } from '../../../contracts';
 import type { PgAsyncConnection } from './connection';
-import { columnDefinitions, lastRowid, type PreparedStatement } from '../statement/prepared';
+import { columnDefinitions, runResult, systemClock, withNow, type PreparedStatement } from '../statement/prepared';
 import { classKeyOf } from '../statement/variants';
 import type { RawRow, WireResult } from '../core/protocol';
 import type { PgParam } from '../values/rows';
@@ -37,12 +37,10 @@ export class PgAsyncStatement implements AsyncStatementEngine {
   }
 
   async run(params: unknown[]): Promise<RunResult> {
-    const { result: { rows, rowCount } } = await this.#execute(params);
-    const kind = this.#prepared.translation.kind;
-    const connection = this.#connection;
-    if (this.#prepared.translation.rowidReturning) connection.lastInsertRowid = lastRowid(rows, connection.lastInsertRowid);
-    // SQLite counts changes of INSERT, UPDATE and DELETE only.
-    return { changes: kind === 'insert' || kind === 'update' || kind === 'delete' ? rowCount : 0, lastInsertRowid: connection.lastInsertRowid };
+    const { result } = await this.#execute(params);
+    const answer = runResult(this.#prepared.translation, result, this.#connection.lastInsertRowid);
+    this.#connection.lastInsertRowid = answer.lastInsertRowid;
+    return answer;
   }
 
   async get(params: unknown[], mode: ReadMode): Promise<unknown> {
@@ -116,7 +114,6 @@ export class PgAsyncStatement implements AsyncStatementEngine {
 
   /** better-sqlite3's binding checks and SQLite's coercions; 'now' evaluated once per execution. */
   #values(prepared: PreparedStatement, params: unknown[]): PgParam[] {
-    const { plan, nowSlots } = prepared;
-    return nowSlots.length === 0 ? plan.pgValues(params) : plan.pgValues(params, new Date());
+    return withNow(prepared.plan.pgValues(params), prepared.nowSlots, systemClock);
   }
 }

@@ -20,3 +20,4 @@ export * from './wire-query';
 export * from './write-lock';
 export * from './write-lock-key';
 export * from './write-lock-schema';
+export * from './open-schema';

@@ -60,11 +60,45 @@ export function isDescribable(translation: Translation): boolean {
   return !(translation.noop && !translation.reader);
 }
 
-export function preparedStatement(translation: Translation, fields: FieldInfo[] | null, name: string | undefined, catalog: SchemaCatalog): PreparedStatement {
-  const nowSlots: number[] = [];
+/** SQLite's `changes`: the rows an INSERT, UPDATE or DELETE changed, 0 for every other statement. */
+export function sqliteChanges(translation: Translation, rowCount: number): number {
+  const kind = translation.kind;
+  return kind === 'insert' || kind === 'update' || kind === 'delete' ? rowCount : 0;
+}
+
+/** What run() answers: SQLite's `changes`, and the connection's last_insert_rowid() after it. */
+export function runResult(translation: Translation, result: { rows: RawRow[]; rowCount: number }, previousRowid: number): { changes: number; lastInsertRowid: number } {
+  const lastInsertRowid = translation.rowidReturning ? lastRowid(result.rows, previousRowid) : previousRowid;
+  return { changes: sqliteChanges(translation, result.rowCount), lastInsertRowid };
+}
+
+/** The positions of the `$n` that take the statement's 'now'. */
+export function nowSlotsOf(translation: Translation): number[] {
+  const slots: number[] = [];
   translation.slots.forEach((slot, i) => {
-    if (slot.source.kind === 'now') nowSlots.push(i);
+    if (slot.source.kind === 'now') slots.push(i);
   });
+  return slots;
+}
+
+/**
+ * A call's values with the statement's 'now', read once per execution (not once per bind: a
+ * statement bound once and run again reads a new 'now', as SQLite reads it once per statement).
+ * Shadow mode passes its own clock, so that both databases get the same 'now'.
+ */
+export function withNow(values: PgParam[], nowSlots: readonly number[], clock: () => string): PgParam[] {
+  if (nowSlots.length === 0) return values;
+  const out = values.slice();
+  const now = clock();
+  for (const i of nowSlots) out[i] = now;
+  return out;
+}
+
+/** The current time as the statement's 'now' (ISO-8601). */
+export const systemClock = (): string => new Date().toISOString();
+
+export function preparedStatement(translation: Translation, fields: FieldInfo[] | null, name: string | undefined, catalog: SchemaCatalog): PreparedStatement {
+  const nowSlots = nowSlotsOf(translation);
   // The rowids an INSERT returns for lastInsertRowid are not data: the statement is no reader.
   if (translation.rowidReturning) fields = null;
   return {
@@ -95,7 +129,7 @@ export class PgStatementEngine implements StatementEngine<PgBound> {
     private readonly runner: StatementRunner,
     private readonly prepared: PreparedStatement,
     /** The statement's 'now' (ISO-8601); shadow mode passes its own, so both databases get one value. */
-    private readonly clock: () => string = () => new Date().toISOString(),
+    private readonly clock: () => string = systemClock,
     /** The variant for a call's value classes (a statement whose parameters the values type). */
     private readonly specialise?: Specialise,
   ) {}
@@ -126,22 +160,19 @@ export class PgStatementEngine implements StatementEngine<PgBound> {
   }
 
   run(bound: PgBound): RunResult {
-    const result = this.runner.execute(bound.prepared, this.#withNow(bound));
-    const kind = this.prepared.translation.kind;
-    // SQLite counts changes of INSERT, UPDATE and DELETE only.
-    const changes = kind === 'insert' || kind === 'update' || kind === 'delete' ? result.rowCount : 0;
-    if (this.prepared.translation.rowidReturning) this.runner.lastInsertRowid = lastRowid(result.rows, this.runner.lastInsertRowid);
-    return { changes, lastInsertRowid: this.runner.lastInsertRowid };
+    const answer = runResult(this.prepared.translation, this.runner.execute(bound.prepared, this.#values(bound)), this.runner.lastInsertRowid);
+    this.runner.lastInsertRowid = answer.lastInsertRowid;
+    return answer;
   }
 
   get(bound: PgBound, mode: ReadMode): unknown {
-    const { rows } = this.runner.execute(bound.prepared, this.#withNow(bound));
+    const { rows } = this.runner.execute(bound.prepared, this.#values(bound));
     if (rows.length === 0) return undefined;
     return bound.prepared.shaper!.row(rows[0]!, MODE_OF[mode.shape], mode.safeIntegers);
   }
 
   all(bound: PgBound, mode: ReadMode): unknown[] {
-    const { rows } = this.runner.execute(bound.prepared, this.#withNow(bound));
+    const { rows } = this.runner.execute(bound.prepared, this.#values(bound));
     return bound.prepared.shaper!.rows(rows, MODE_OF[mode.shape], mode.safeIntegers);
   }
 
@@ -149,8 +180,8 @@ export class PgStatementEngine implements StatementEngine<PgBound> {
     // A cursor reads a SELECT in batches; a write that returns rows (RETURNING) runs once, whole.
     const prepared = bound.prepared;
     const source = prepared.translation.kind === 'select'
-      ? this.runner.openCursor(prepared, this.#withNow(bound))
-      : rowsOf(this.runner.execute(prepared, this.#withNow(bound)).rows);
+      ? this.runner.openCursor(prepared, this.#values(bound))
+      : rowsOf(this.runner.execute(prepared, this.#values(bound)).rows);
     const shaper = prepared.shaper!;
     const shape = MODE_OF[mode.shape];
     return {
@@ -169,14 +200,8 @@ export class PgStatementEngine implements StatementEngine<PgBound> {
     return columnDefinitions(this.prepared, this.runner.catalog);
   }
 
-  /** The statement's 'now', evaluated once per execution, as SQLite evaluates it once per statement. */
-  #withNow(bound: PgBound): PgParam[] {
-    const slots = bound.prepared.nowSlots;
-    if (slots.length === 0) return bound.values;
-    const values = bound.values.slice();
-    const now = this.clock();
-    for (const i of slots) values[i] = now;
-    return values;
+  #values(bound: PgBound): PgParam[] {
+    return withNow(bound.values, bound.prepared.nowSlots, this.clock);
   }
 }
 

@@ -18,6 +18,7 @@ import { SyncChannel } from './channel';
 import { commitOutcomeUnknown, failureError, serverSilentError, timeoutError, workerLostError, type ErrorContext } from '../core/failure-errors';
 import { writeLockKey } from '../core/write-lock-key';
 import { describeTarget } from '../core/setup';
+import { objectRows } from '../core/open-schema';
 import type { WriteLockObjects } from '../core/write-lock';
 import type {
   CursorBatch, CursorOpened, DescribeResult, FieldInfo, RawRow, RawValue, Reply, ReplyValue, Request, WorkerConfig,
@@ -136,7 +137,7 @@ export class SyncPgClient {
       ...(options.write === true && { write: true }),
     };
     const result = this.call(request, 'query') as WireResult;
-    if (options.rowMode === 'object') (result as SyncQueryResult<RawRow | RowObject>).rows = toObjects(result.rows, result.fields);
+    if (options.rowMode === 'object') (result as SyncQueryResult<RawRow | RowObject>).rows = objectRows(result).rows;
     return result;
   }
 
@@ -326,15 +327,4 @@ function awaitReply(channel: SyncChannel, id: number, deadline: number): Reply |
   }
 }
 
-function toObjects(rows: RawRow[], fields: FieldInfo[]): RowObject[] {
-  const names = fields.map((f) => f.name);
-  const out = new Array<RowObject>(rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    const object: RowObject = {};
-    for (let c = 0; c < names.length; c++) object[names[c]!] = row[c] ?? null;
-    out[r] = object;
-  }
-  return out;
-}
 

@@ -6,8 +6,7 @@
 import type { OpenPlan } from '../../../adapter/config';
 import { sqliteError, TranslationError, type SqliteError } from '../../../adapter/errors';
 import type { SchemaCatalog } from '../../../schema/catalog';
-import { createdConcurrently } from '../../../schema/concurrent-ddl';
-import { loadCatalogSync } from '../../../schema/introspect';
+import { readCatalogSteps } from '../../../schema/introspect';
 import type { Translation, TransactionOp } from '../../../translator/types';
 import { mapPgError } from '../core/errors';
 import { announce, sessionSetup } from '../core/setup';
@@ -15,7 +14,7 @@ import { quoteIdent } from '../../../policy/identifiers';
 import type { FieldInfo, RawRow } from '../core/protocol';
 import type { PreparedStatement, RowSource, StatementRunner } from '../statement/prepared';
 import { SyncPgClient } from './client';
-import { ensureSchemaSql } from '../core/write-lock-schema';
+import { driveSync, objectRows, openSchemaSteps } from '../core/open-schema';
 import { NextRowid, returnedRowid } from '../core/next-rowid';
 import { writeLockObjects } from '../core/write-lock';
 import type { PgParam } from '../values/rows';
@@ -58,8 +57,13 @@ export class PgConnection implements StatementRunner {
     } catch (error) {
       throw this.#error(error);
     }
-    this.#ensureSchema(readonly);
-    this.#catalog = this.#readCatalog();
+    const client = this.#client;
+    try {
+      this.#catalog = driveSync(openSchemaSteps(this.#schema, !readonly), (q) => objectRows(client.query(q.text, q.values as PgParam[])));
+    } catch (error) {
+      client.close();
+      throw this.#error(error);
+    }
     announce(plan);
   }
 
@@ -201,39 +205,10 @@ export class PgConnection implements StatementRunner {
     }
   }
 
-  /** The schema and the write lock's objects, created when missing (several processes may race here). */
-  #ensureSchema(readonly: boolean): void {
-    const sql = ensureSchemaSql(this.#schema);
-    try {
-      const found = this.#client.query(sql.exists, []);
-      if (found.rows[0]?.[0] !== 't' && !readonly) {
-        try {
-          this.#client.query(sql.create, []);
-        } catch (error) {
-          // Another connection made the schema at the same moment (the mirror's progress writer,
-          // another process): it exists now, so the rest of the set-up runs again.
-          if (!createdConcurrently(error)) throw error;
-          this.#client.query(sql.create, []);
-        }
-      }
-    } catch (error) {
-      this.#client.close();
-      throw this.#error(error);
-    }
-  }
-
   #readCatalog(): SchemaCatalog {
     const client = this.#client;
     try {
-      return loadCatalogSync(
-        {
-          query(text: string, values?: unknown[]) {
-            const r = client.query(text, (values ?? []) as PgParam[]);
-            return { rows: r.rows.map((row) => Object.fromEntries(r.fields.map((f, i) => [f.name, row[i]]))) };
-          },
-        },
-        this.#schema,
-      );
+      return driveSync(readCatalogSteps(this.#schema), (q) => objectRows(client.query(q.text, q.values as PgParam[])));
     } catch (error) {
       throw this.#error(error);
     }
