@@ -7,7 +7,16 @@
  * column becomes.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { WriteLockObjects } from './write-lock';
+
+/** The objects of the write lock, as quoted, schema-qualified names. */
+export interface WriteLockObjects {
+  /** The view locked by writers. */
+  table: string;
+  /** The sequence holding the last writer's transaction id. */
+  lastWriter: string;
+  /** The function a write outside a transaction calls: takes the lock and records the writer. */
+  take: string;
+}
 
 /** One result column, as PostgreSQL describes it (`tableID`/`columnID` are 0 for expressions). */
 export interface FieldInfo {

@@ -17,18 +17,11 @@
  *   timeout: then SQLITE_BUSY. Any other lock wait on these connections is bounded the same way,
  *   as SQLite's busy timeout bounds every lock wait.
  */
+import type { WriteLockObjects } from './protocol';
 import type { WireStep } from './wire-query';
 import { SqliteUsageError } from './failures';
 
-/** The objects of the write lock, as quoted, schema-qualified names. */
-export interface WriteLockObjects {
-  /** The view locked by writers. */
-  table: string;
-  /** The sequence holding the last writer's transaction id. */
-  lastWriter: string;
-  /** The function a write outside a transaction calls: takes the lock and records the writer. */
-  take: string;
-}
+export type { WriteLockObjects };
 
 export const WRITE_LOCK_VIEW = '_registry_write_lock';
 export const LAST_WRITER_SEQUENCE = '_registry_last_writer';
