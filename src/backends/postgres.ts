@@ -7,9 +7,8 @@ import type { OpenPlan } from '../adapter/config';
 import { Statement } from '../adapter/statement';
 import type { ConnectionState } from '../contracts';
 import { createTransaction, type ControlStatement } from '../adapter/transaction';
-import type { SchemaCatalog } from '../schema/catalog';
 import { createTranslator, splitStatements, type Translator } from '../translator';
-import { capabilities, type Backend, type BackendCapabilities, type TransactionFunction } from '../contracts';
+import { capabilities, type Backend, type BackendCapabilities, type ClockedStatement, type StatementFacts, type TransactionFunction } from '../contracts';
 import { PgConnection } from './postgres/sync/connection';
 import { PreparedCache, translateOne } from './postgres/statement/prepared-cache';
 import { isDescribable, PgStatementEngine, preparedStatement, type PreparedStatement, type Specialise } from './postgres/statement/prepared';
@@ -17,7 +16,7 @@ import { describeTyped, sameStatement, translateVariant } from './postgres/state
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 
-const CAPABILITIES: BackendCapabilities = capabilities({ dialect: 'postgres' });
+const CAPABILITIES: BackendCapabilities = capabilities({ dialect: 'postgres', clockedStatements: true });
 const NOT_OPEN = 'The database connection is not open';
 
 export class PostgresBackend implements Backend {
@@ -61,13 +60,16 @@ export class PostgresBackend implements Backend {
   }
 
   /** The engine under a statement, for a wrapper (shadow mode) that gives its own 'now'. */
-  /** The schema as last read from the catalog (at open, and after DDL). */
-  get catalog(): SchemaCatalog {
-    return this.#connection.catalog;
+  prepareClocked(source: string, clock: () => string): ClockedStatement {
+    const engine = new PgStatementEngine(this.#connection, this.#prepare(source), clock, this.#specialise);
+    const t = engine.translation;
+    const facts: StatementFacts = { ordered: t.ordered, slots: t.slots, tables: t.tables, ...(t.columnNames ? { columnNames: t.columnNames } : {}), ...(t.notMirrorable ? { notMirrorable: t.notMirrorable } : {}) };
+    return { engine, usesNow: engine.usesNow, facts };
   }
 
-  prepareEngine(source: string, clock?: () => string): PgStatementEngine {
-    return new PgStatementEngine(this.#connection, this.#prepare(source), clock, this.#specialise);
+  /** The columns whose DEFAULT is now(), from the catalog (read at open and again after DDL). */
+  nowDefaultColumns(table: string): string[] | undefined {
+    return this.#connection.catalog.tables.get(table)?.columns.filter((c) => c.default !== null && /\bnow\(\)/i.test(c.default)).map((c) => c.name.toLowerCase());
   }
 
   exec(source: string): void {

@@ -3,7 +3,7 @@
  * and shadow engines run the synchronous facade's calls; the PostgreSQL engine
  * (src/backends/postgres/async/engine.ts) uses a pg pool.
  */
-import type { ColumnDefinition, RunResult } from './backend';
+import type { ColumnDefinition, RunResult } from './statement';
 import type { ReadMode, TransactionMode } from './modes';
 
 /** An open read of a statement's rows, batch by batch (a server-side cursor on PostgreSQL). */

@@ -8,21 +8,7 @@
  * backends are the capability flags below, which the facade reads, never checks of a backend's
  * name or of which methods it happens to have.
  */
-
-/** What `Statement.run()` returns. */
-export interface RunResult {
-  changes: number;
-  lastInsertRowid: number | bigint;
-}
-
-/** One entry of `Statement.columns()`, as better-sqlite3 returns it. */
-export interface ColumnDefinition {
-  name: string;
-  column: string | null;
-  table: string | null;
-  database: string | null;
-  type: string | null;
-}
+import type { ClockedStatement } from './statement';
 
 export interface BackendCapabilities {
   /** Which SQL dialect the backend executes natively ("sqlite" runs the engine's SQL as written). */
@@ -36,10 +22,16 @@ export interface BackendCapabilities {
   readonly sqliteNative: boolean;
   /** The backend keeps shadow mode's counters (`db.shadowStats()`); without it, that is undefined. */
   readonly shadowStats: boolean;
+  /**
+   * The backend can serve as shadow mode's translated primary: `prepareClocked` gives a statement's
+   * engine that reads its 'now' from a clock the caller passes (so both databases get one value),
+   * and `nowDefaultColumns` the columns whose DEFAULT is the current time.
+   */
+  readonly clockedStatements: boolean;
 }
 
 /** The capabilities a backend has unless it says otherwise (the least a backend can do). */
-export const DEFAULT_CAPABILITIES: BackendCapabilities = Object.freeze({ dialect: 'postgres', sqliteNative: false, shadowStats: false });
+export const DEFAULT_CAPABILITIES: BackendCapabilities = Object.freeze({ dialect: 'postgres', sqliteNative: false, shadowStats: false, clockedStatements: false });
 
 /** A backend's capabilities: the defaults, with what it declares. */
 export function capabilities(declared: Partial<BackendCapabilities>): BackendCapabilities {
@@ -85,4 +77,8 @@ export interface Backend {
   sqliteOnly?(member: SqliteOnlyMember, database: object, args: unknown[]): unknown;
   /** Shadow mode's counters; called only when `capabilities.shadowStats`. */
   shadowStats?(): unknown;
+  /** A statement whose 'now' comes from `clock`; called only when `capabilities.clockedStatements`. */
+  prepareClocked?(source: string, clock: () => string): ClockedStatement;
+  /** The lower-case names of the columns whose DEFAULT is the current time; called only when `capabilities.clockedStatements`. */
+  nowDefaultColumns?(table: string): string[] | undefined;
 }

@@ -83,19 +83,24 @@ export function sqlitePrimary(filename: string, options: object, database: objec
 }
 
 export function postgresPrimary(plan: ManagedPlan, filename: string, options: { readonly?: boolean }, session: () => ShadowSession): PrimarySide {
-  const backend = new PostgresBackend(plan, filename, options);
+  const backend: Backend = new PostgresBackend(plan, filename, options);
+  if (!backend.capabilities.clockedStatements) throw new Error(`shadow mode needs statements with its own clock from the ${backend.capabilities.dialect} backend`);
   return {
     backend,
     safeIntegers: false,
     // The catalog is read again after DDL: no cache to forget.
-    nowDefaults: (table) =>
-      backend.catalog.tables.get(table)?.columns.filter((c) => c.default !== null && /\bnow\(\)/i.test(c.default)).map((c) => c.name.toLowerCase()),
+    nowDefaults: (table) => backend.nowDefaultColumns!(table),
     forgetSchema: () => {},
     prepare(source) {
-      const engine = backend.prepareEngine(source, () => session().now);
-      const t = engine.translation;
-      const meta = (): StatementMeta => ({ ordered: t.ordered, slots: t.slots, tables: t.tables, ...(t.columnNames ? { columnNames: t.columnNames } : {}), ...(t.notMirrorable ? { notMirrorable: t.notMirrorable } : {}) });
-      return { engine, usesNow: engine.usesNow, meta };
+      const { engine, usesNow, facts } = backend.prepareClocked!(source, () => session().now);
+      const meta = (): StatementMeta => ({
+        ordered: facts.ordered,
+        slots: facts.slots as StatementMeta['slots'],
+        tables: [...facts.tables],
+        ...(facts.columnNames ? { columnNames: [...facts.columnNames] } : {}),
+        ...(facts.notMirrorable ? { notMirrorable: [...facts.notMirrorable] } : {}),
+      });
+      return { engine, usesNow, meta };
     },
     execSql: (source) => ({ sql: source, usesNow: false }),
   };
