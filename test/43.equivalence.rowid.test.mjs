@@ -157,6 +157,50 @@ test('AsyncDatabase: the same in transaction(fn), and a table with a trigger of 
   t.true(answers[0].at(-1).some((row) => row.k === 'n1'));
 });
 
+test('rowid, oid and _rowid_ name the rowid (the INTEGER PRIMARY KEY, or the hidden column) in every clause, with SQLite\'s result names', async (t) => {
+  const steps = [
+    ['run', "INSERT INTO t (k, v) VALUES ('b', 2), ('a', 1), ('c', 3)"],
+    ['run', "INSERT INTO n (label) VALUES ('one'), ('two')"],
+    ['run', 'DELETE FROM t WHERE rowid = ?', 2],
+    ['all', 'SELECT rowid, k FROM t'],
+    ['all', 'SELECT ROWID, OID, _rowid_, "rowid" FROM t ORDER BY rowid DESC'],
+    ['all', 'SELECT rowid, oid, label FROM n'],
+    ['all', 'SELECT x.rowid AS r, x.k FROM t AS x WHERE x.oid > ?', 0],
+    ['all', 'SELECT rowid + 1 FROM t'],
+    ['all', 'SELECT max(rowid), min(oid) FROM t'],
+    ['all', 'SELECT (rowid) FROM n WHERE rowid IN (SELECT rowid FROM t)'],
+    ['get', 'SELECT count(*) AS c FROM t WHERE _rowid_ = ?', '3'],
+    ['run', 'UPDATE t SET v = v * 10 WHERE oid = ?', 3n],
+    ['run', "INSERT INTO t (rowid, k, v) VALUES (10, 'z', 0)"],
+    ['run', "INSERT INTO n (oid, label) VALUES (7, 'seven')"],
+    ['run', "INSERT INTO t (k) VALUES ('y')"],
+    ['all', 'SELECT t.rowid, t.k, n.rowid FROM t JOIN n ON n.rowid = t.rowid - 2'],
+    ['all', 'SELECT rowid, * FROM t'],
+  ];
+  const { sqlite: expected, postgres: actual } = await both(t, steps);
+  t.deepEqual(expected[3], [{ rowid: 1, k: 'b' }, { rowid: 3, k: 'c' }]);
+  t.deepEqual(Object.keys(expected[5][0]), ['id', 'label']);
+  steps.forEach(([, sql], i) => t.deepEqual(actual[i], expected[i], sql));
+});
+
+test('an unqualified rowid of two tables is refused at prepare with the fix, as SQLite refuses it', async (t) => {
+  const db = await pg.open(t);
+  for (const ddl of SCRATCH) db.exec(ddl);
+  const lite = sqlite.open(t);
+  for (const ddl of SCRATCH) lite.exec(ddl);
+  const refusal = (db) => {
+    try {
+      db.prepare('SELECT rowid FROM t, n');
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+  t.regex(refusal(lite)?.message ?? '', /ambiguous column name: rowid/);
+  t.is(refusal(db)?.name, 'TranslationError');
+  t.regex(refusal(db)?.message ?? '', /ambiguous.*t\.rowid/);
+});
+
 test('SELECT * and PRAGMA table_info never show the hidden rowid; a statement that inserts is no reader', async (t) => {
   const { dbs } = await both(t, [['run', "INSERT INTO t (k, v) VALUES ('a', 1)"]]);
   const [lite, post] = dbs;

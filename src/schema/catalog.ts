@@ -82,7 +82,33 @@ export function findTable(catalog: SchemaCatalog, name: string): TableInfo | und
   return catalog.tables.get(name.toLowerCase());
 }
 
+/**
+ * A column of the table by name (case-insensitive). The hidden rowid column (`_rowid_`: never
+ * among `columns`, so `*` and PRAGMA leave it out) is found by its name too, as SQLite finds the
+ * rowid by `_rowid_`.
+ */
 export function findColumn(table: TableInfo, name: string): ColumnInfo | undefined {
   const lower = name.toLowerCase();
-  return table.columns.find((c) => c.name.toLowerCase() === lower);
+  const found = table.columns.find((c) => c.name.toLowerCase() === lower);
+  if (found || !table.rowidHidden || lower !== table.rowid?.toLowerCase()) return found;
+  return hiddenRowidColumn(table);
+}
+
+const hiddenRowids = new WeakMap<TableInfo, ColumnInfo>();
+
+/** The hidden rowid column as a ColumnInfo (a bigint that is never NULL; no position among the visible columns). */
+export function hiddenRowidColumn(table: TableInfo): ColumnInfo {
+  let column = hiddenRowids.get(table);
+  if (!column) hiddenRowids.set(table, (column = { name: table.rowid!, type: 'bigint', notNull: true, default: null, position: 0 }));
+  return column;
+}
+
+/** SQLite's names of the rowid (`rowid`, `oid`, `_rowid_`), when no column of the table has them. */
+export const ROWID_NAMES: ReadonlySet<string> = new Set(['rowid', 'oid', '_rowid_']);
+
+/** The column a rowid name stands for in the table: its INTEGER PRIMARY KEY, or the hidden rowid. */
+export function rowidColumnNamed(table: TableInfo, name: string): ColumnInfo | undefined {
+  const lower = name.toLowerCase();
+  if (!ROWID_NAMES.has(lower) || !table.rowid || table.columns.some((c) => c.name.toLowerCase() === lower)) return undefined;
+  return table.rowidHidden ? hiddenRowidColumn(table) : findColumn(table, table.rowid);
 }

@@ -17,6 +17,7 @@ import { readInsert, valuesRows } from './insert-parts';
 import { inlineAliasReferences, quoteAliases } from './aliases';
 import { markEchoColumns } from './echo-columns';
 import { applyResultNames, readResultNames } from './result-names';
+import { renameRowidReferences } from './rowid-names';
 
 export interface DmlResult {
   nodes: Node[];
@@ -130,6 +131,7 @@ export function translateDml(source: Node[], ctx: Ctx): DmlResult {
   const kind = dmlKind(tree);
   ctx.kind = kind;
   ctx.scope = collectScope(tree, ctx.catalog);
+  renameRowidReferences(tree, ctx);
   inlineAliasReferences(tree, ctx);
   annotate(tree, kind, ctx);
   quoteAliases(tree, ctx);

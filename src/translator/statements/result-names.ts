@@ -42,7 +42,8 @@ export function readResultNames(nodes: Node[], ctx: Ctx): ResultNames | undefine
         const col = resolveColumn(ref, ctx.scope);
         const s = sigNodes(ref);
         const written = nameOf(s[s.length - 1] as Token);
-        const name = col ? col.column.name : written;
+        // The hidden rowid is named `rowid` whatever name of it was written (rowid-names.ts).
+        const name = col ? (col.table.rowidHidden && col.column.name === col.table.rowid ? 'rowid' : col.column.name) : written;
         const pgName = col ? col.column.name : (s[s.length - 1] as Token).type === 'qident' ? written : written.toLowerCase();
         return { name, alias: pgName !== name };
       }
