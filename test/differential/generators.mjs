@@ -79,9 +79,14 @@ function finishRead(parts, ob, limit) {
   return { sql: n.s, params: n.p, order };
 }
 
+/** SQLite's names of the rowid, read as integer columns of a table (a view has no rowid). */
+function rowidCols(table) {
+  return table === 'v_mix' ? [] : ['rowid', 'oid', '_rowid_'].map((name) => ({ name, type: KIND_TYPE.int, kind: 'int' }));
+}
+
 function selectFromTable() {
   return fc.constantFrom(...READ_TABLES, 'v_mix').chain((table) => {
-    const g = genFor(table, colsOf(table));
+    const g = genFor(`${table}:rowid`, [...colsOf(table), ...rowidCols(table)]);
     return fc.tuple(selectItems(g, 3), fc.option(g.expr('bool', 2), { nil: undefined }), fc.boolean(), comment(), comment(), limitClause()).chain(([items, where, distinct, c1, c2, limit]) => orderBy(items).map((ob) => {
       const parts = ['SELECT', c1, distinct ? 'DISTINCT ' : '', ...join(items.map((i) => i.n)), ` FROM ${table}`];
       if (where) parts.push(c2, 'WHERE ', where);

@@ -136,5 +136,6 @@ export const REGRESSIONS = [
   { name: "a CTE's JSON column assigned to a JSON column through a subquery", sql: 'WITH x AS (SELECT id, tags FROM agents) UPDATE agents SET capabilities = (SELECT tags FROM x WHERE x.id = agents.id)', write: 'agents' },
   { name: "a FROM subquery's JSON column inserted into a JSON column", sql: "INSERT INTO agents (id, name, version, path, tags) SELECT 'ag-9', 'n', 'v', 'p', t.tags FROM (SELECT tags FROM agents WHERE id = 'ag-1') t", write: 'agents' },
   { name: 'a number bound into json_array() is a JSON number, as SQLite writes a REAL', sql: "SELECT json_array(?, 'a') AS c0, json_object('k', ?) AS c1", params: [0, 1.5] },
-  { name: 'a BigInt, text and NULL bound into json_array()', sql: 'SELECT json_array(?, ?, ?) AS c0', params: [5n, 'x', null] },
+  { name: 'a BigInt, text and NULL bound into json_array()', sql: 'SELECT json_array(?, ?, ?) AS c0', params: [5n, 'x', null] },  { name: "an expression of the rowid keeps its written text as its name ('- rowid')", sql: 'SELECT - rowid, 0.5 FROM agents ORDER BY 2', order: { keys: [1] } },
+  { name: 'rowid, oid and _rowid_ of a table with an INTEGER PRIMARY KEY and of one without, in every clause', sql: 'SELECT rowid, oid + 1, m._rowid_ FROM mix AS m WHERE oid > ? AND rowid IN (SELECT _rowid_ FROM agents) ORDER BY _rowid_ DESC', params: [1] },
 ];

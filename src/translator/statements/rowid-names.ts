@@ -32,10 +32,15 @@ function isRowidName(n: Node | undefined): n is Token {
   return n !== undefined && n.kind === 'token' && (n.type === 'word' || n.type === 'qident') && ROWID_NAMES.has(nameOf(n).toLowerCase());
 }
 
+/**
+ * The token becomes a quoted name of the column for every rule (nameOf reads a quoted name's
+ * value) and is written as that column; its text stays the source's, so that a result column's
+ * name, taken from the source text, is the one SQLite gives.
+ */
 function rename(token: Token, column: string): void {
   (token as { type: Token['type'] }).type = 'qident';
   token.value = column;
-  token.text = quoteIdent(column);
+  token.note = { ...token.note, replace: quoteIdent(column) };
 }
 
 export function renameRowidReferences(tree: Node[], ctx: Ctx): void {
