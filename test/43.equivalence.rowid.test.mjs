@@ -183,6 +183,31 @@ test('rowid, oid and _rowid_ name the rowid (the INTEGER PRIMARY KEY, or the hid
   steps.forEach(([, sql], i) => t.deepEqual(actual[i], expected[i], sql));
 });
 
+test('ALTER TABLE keeps the rowid: RENAME TO, RENAME COLUMN of the INTEGER PRIMARY KEY, ADD COLUMN then INSERT without a column list, DROP COLUMN', async (t) => {
+  const steps = [
+    ['run', "INSERT INTO t (k, v) VALUES ('b', 1), ('a', 2)"],
+    ['run', 'ALTER TABLE t RENAME TO t2'],
+    ['run', "INSERT INTO t2 (k, v) VALUES ('c', 3)"],
+    ['run', "INSERT INTO t2 (k, v) SELECT k || 'x', v FROM t2 WHERE v > 2"], // the rowid's trigger, not the inlined next rowid
+    ['run', "ALTER TABLE t2 ADD COLUMN w TEXT DEFAULT 'z'"],
+    ['run', "INSERT INTO t2 VALUES ('d', 4, NULL, 'q')"],
+    ['run', 'ALTER TABLE t2 RENAME COLUMN v TO vv'],
+    ['run', "INSERT INTO t2 (k, vv) VALUES ('e', 5)"],
+    ['run', 'ALTER TABLE t2 DROP COLUMN w'],
+    ['run', "INSERT INTO t2 VALUES ('f', 6, NULL)"],
+    ['all', 'SELECT rowid, * FROM t2'],
+    ['run', "INSERT INTO n (label) VALUES ('one')"],
+    ['run', 'ALTER TABLE n RENAME COLUMN id TO nid'],
+    ['run', "INSERT INTO n (label) VALUES ('two')"],
+    ['run', "INSERT INTO n SELECT NULL, label || '!' FROM n"],
+    ['all', 'SELECT rowid, * FROM n'],
+    ['get', 'SELECT count(*) AS c FROM t2 x JOIN n ON n.rowid = x.rowid'],
+  ];
+  const { sqlite: expected, postgres: actual } = await both(t, steps);
+  t.is(expected[10].length, 7);
+  steps.forEach(([, sql], i) => t.deepEqual(actual[i], expected[i], sql));
+});
+
 test('an unqualified rowid of two tables is refused at prepare with the fix, as SQLite refuses it', async (t) => {
   const db = await pg.open(t);
   for (const ddl of SCRATCH) db.exec(ddl);

@@ -64,6 +64,30 @@ export function rowidSetupDdl(schema: string, table: string, column: string): st
   );
 }
 
+/**
+ * After `ALTER TABLE ... RENAME`: the rowid's function reads its table by name, so it is made again
+ * for the table's new name (or for its INTEGER PRIMARY KEY's new name), with its trigger; and the
+ * indexes named after the table (`t_pkey`, `t_sqlite_rowid`, `t_k_key`) take the new name, as
+ * SQLite's automatic indexes follow a renamed table (PRAGMA index_list names them by the table).
+ * `oldTable` and `newTable` are PostgreSQL's names (unquoted), equal for a renamed column.
+ */
+export function rowidRenameDdl(schema: string, oldTable: string, newTable: string, column: string): string {
+  const qs = quoteIdent(schema);
+  const qt = `${qs}.${quoteIdent(newTable)}`;
+  const oldFn = `${qs}.${quoteIdent(`_rowid_${oldTable}`.slice(0, 63))}`;
+  const prefix = `${oldTable}_`;
+  const indexes = oldTable === newTable
+    ? ''
+    : `FOR r IN SELECT c.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid ` +
+      `WHERE i.indrelid = ${quoteLiteral(qt)}::regclass AND left(c.relname, ${prefix.length}) = ${quoteLiteral(prefix)} LOOP ` +
+      `EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', ${quoteLiteral(schema)}, r.relname, left(${quoteLiteral(newTable)} || substr(r.relname, ${prefix.length}), 63)); END LOOP; `;
+  return (
+    `DO $sra_rename$ DECLARE r record; BEGIN ${indexes}` +
+    `DROP TRIGGER IF EXISTS ${quoteIdent(ROWID_TRIGGER)} ON ${qt}; DROP FUNCTION IF EXISTS ${oldFn}(); END $sra_rename$;\n` +
+    rowidSetupDdl(schema, newTable, column)
+  );
+}
+
 function dollar(body: string): string {
   return `$sra_fn$ ${body} $sra_fn$`;
 }

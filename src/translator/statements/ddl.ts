@@ -4,6 +4,7 @@
  * Triggers and virtual tables have no translation: they are errors that name the construct.
  */
 import { findTable } from '../../schema/catalog';
+import { rowidRenameDdl } from '../../schema/rowid';
 import { fail, quoteIdent, type Ctx } from '../context';
 import { isGroup, isOp, isWord, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Group, type Node } from '../nodes';
 import { rewrite } from '../rewrite';
@@ -71,11 +72,33 @@ function alterTable(tree: Node[], ctx: Ctx): DdlResult {
   if (isOp(s[nameAt + 1], '.')) nameAt += 2;
   const tableName = nameOf(s[nameAt] as Token).toLowerCase();
   const add = tree.findIndex((n) => isWord(n, 'ADD'));
-  if (add === -1) return { nodes: tree, tables: [tableName] }; // RENAME TO, RENAME COLUMN, DROP COLUMN: the same
+  const rename = s.findIndex((n) => isWord(n, 'RENAME'));
+  if (rename !== -1) return renameTable(tree, s, rename, tableName, ctx);
+  if (add === -1) return { nodes: tree, tables: [tableName] }; // DROP COLUMN: the same
   let defAt = nextSig(tree, add);
   if (isWord(tree[defAt], 'COLUMN')) defAt = nextSig(tree, defAt);
   const table = findTable(ctx.catalog, tableName);
   if (!table) fail(ctx, 'ALTER TABLE ... ADD COLUMN', `the table ${tableName} is not in the schema.`);
   const def = columnDefinition(tree.slice(defAt), table, ctx);
   return { nodes: [...tree.slice(0, add), tpl(['ADD COLUMN ']), ...def], tables: [tableName] };
+}
+
+/**
+ * RENAME TO and RENAME COLUMN: the same in PostgreSQL, and then what names the table's rowid made
+ * again for the new name (schema/rowid.ts, rowidRenameDdl): the table's, or its INTEGER PRIMARY
+ * KEY's when that column is renamed.
+ */
+function renameTable(tree: Node[], s: Node[], rename: number, tableName: string, ctx: Ctx): DdlResult {
+  const table = findTable(ctx.catalog, tableName);
+  const pgName = (n: Node | undefined): string | undefined => (isName(n) ? ((n as Token).type === 'qident' ? (n as Token).value : nameOf(n as Token).toLowerCase()) : undefined);
+  if (isWord(s[rename + 1], 'TO')) {
+    const to = pgName(s[rename + 2]);
+    if (!table?.rowid || !to) return { nodes: tree, tables: [tableName] };
+    return { nodes: [...tree, tpl([`;\n${rowidRenameDdl(ctx.catalog.schema, table.name, to, table.rowid)}`])], tables: [tableName, to.toLowerCase()] };
+  }
+  const at = isWord(s[rename + 1], 'COLUMN') ? rename + 2 : rename + 1;
+  const from = pgName(s[at]);
+  const to = pgName(s[at + 2]);
+  if (!table?.rowid || table.rowidHidden || !from || !to || from.toLowerCase() !== table.rowid.toLowerCase()) return { nodes: tree, tables: [tableName] };
+  return { nodes: [...tree, tpl([`;\n${rowidRenameDdl(ctx.catalog.schema, table.name, table.name, to)}`])], tables: [tableName] };
 }

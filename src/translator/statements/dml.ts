@@ -13,7 +13,7 @@ import type { Token } from '../tokenizer';
 import type { StatementKind } from '../types';
 import { annotateInsertSelect, annotateRows, annotateSet } from './assignments';
 import { applyConflictClause } from './insert';
-import { readInsert, valuesRows } from './insert-parts';
+import { readInsert, valuesRows, writeInsertColumns } from './insert-parts';
 import { inlineAliasReferences, quoteAliases } from './aliases';
 import { markEchoColumns } from './echo-columns';
 import { applyResultNames, readResultNames } from './result-names';
@@ -132,6 +132,7 @@ export function translateDml(source: Node[], ctx: Ctx): DmlResult {
   ctx.kind = kind;
   ctx.scope = collectScope(tree, ctx.catalog);
   renameRowidReferences(tree, ctx);
+  if (kind === 'insert') writeInsertColumns(tree, ctx);
   inlineAliasReferences(tree, ctx);
   annotate(tree, kind, ctx);
   quoteAliases(tree, ctx);

@@ -1,6 +1,6 @@
 /** The parts of a top-level INSERT / REPLACE statement, by index into its node list. */
 import { findTable, type TableInfo } from '../../schema/catalog';
-import { fail, type Ctx } from '../context';
+import { fail, quoteIdent, type Ctx } from '../context';
 import { isGroup, isOp, isType, isWord, nextSig, sigNodes, splitCommas, type Group, type Node } from '../nodes';
 import { isName, nameOf } from '../scope';
 import type { Token } from '../tokenizer';
@@ -73,4 +73,25 @@ export function readInsert(nodes: Node[], ctx: Ctx): InsertParts {
 export function valuesRows(nodes: Node[], parts: InsertParts): Group[] | undefined {
   if (!isWord(nodes[parts.sourceAt], 'VALUES')) return undefined;
   return nodes.slice(parts.sourceAt + 1, parts.sourceEnd).filter(isGroup);
+}
+
+/**
+ * An INSERT without a column list into a table with the hidden rowid gets the list of its visible
+ * columns written out: PostgreSQL fills the columns by position, and a column added after the
+ * table was created (ALTER TABLE ... ADD COLUMN) comes after the hidden rowid there, where SQLite's
+ * VALUES skip the rowid. DEFAULT VALUES needs none.
+ */
+export function writeInsertColumns(nodes: Node[], ctx: Ctx): void {
+  const parts = readInsert(nodes, ctx);
+  if (parts.columnsGroupAt !== -1 || !parts.table?.rowidHidden || isWord(nodes[parts.sourceAt], 'DEFAULT')) return;
+  const items: Node[] = [];
+  parts.table.columns.forEach((c, i) => {
+    if (i > 0) items.push({ kind: 'token', type: 'comma', text: ',', value: ',', start: -1 }, { kind: 'token', type: 'ws', text: ' ', value: ' ', start: -1 });
+    items.push({ kind: 'token', type: 'qident', text: quoteIdent(c.name), value: c.name, start: -1 });
+  });
+  const group: Group = { kind: 'group', items, start: -1, end: -1 };
+  // After the table's name, or its alias (INSERT INTO t AS x).
+  let at = parts.tableAt;
+  if (isWord(nodes[nextSig(nodes, at)], 'AS')) at = nextSig(nodes, nextSig(nodes, at));
+  nodes.splice(at + 1, 0, { kind: 'token', type: 'ws', text: ' ', value: ' ', start: -1 }, group);
 }
