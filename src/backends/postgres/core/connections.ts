@@ -206,10 +206,19 @@ export function localSetup(statements: readonly string[]): string {
 }
 
 /** Runs one batch on a connection; resolves with the batch's results. */
+/** How many statements of a failed batch completed before the one that failed. */
+const completed = new WeakMap<object, number>();
+
+/** The statements of the batch that failed with `err` that completed before it (undefined: not known). */
+export function completedSteps(err: unknown): number | undefined {
+  return typeof err === 'object' && err !== null ? completed.get(err) : undefined;
+}
+
 export function run(conn: PgConnection, batch: WireBatch): Promise<WireQuery> {
   return new Promise((resolve, reject) => {
     conn.client.query(new WireQuery(batch, conn, (err, query) => {
       if (!err) return resolve(query);
+      if (typeof err === 'object' && err !== null) completed.set(err, query.results.length);
       // The server ended the session (pg_terminate_backend, a shutdown): its ErrorResponse arrives
       // before the socket closes, so the connection must be marked here, or it could be handed out
       // again before its 'end' event and fail the next caller.

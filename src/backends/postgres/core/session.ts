@@ -18,7 +18,7 @@
 import { OWN_HEAD, run, type ConnectionPool, type PgConnection } from './connections';
 import { SqliteUsageError } from './failures';
 import type { RequestContext } from './request-context';
-import { lastResult, Transaction } from './transaction';
+import { lastResult, LockStepFailure, Transaction } from './transaction';
 import type { WireBatch } from './wire-query';
 import { staleSnapshotError, WriteLockSql } from './write-lock';
 import { busyTimeout } from './busy-timeout';
@@ -59,6 +59,24 @@ export class Session {
    * key) keeps the lock, as SQLite keeps its write lock after a failed write.
    */
   private async guardedWrite(ctx: RequestContext, tx: Transaction, lock: WriteLockSql, batch: WireBatch) {
+    if (tx.lockDepth === null && 'steps' in batch) {
+      // The lock and the statement in one round trip; the lock is kept when only the statement failed.
+      const depth = tx.savepoints.length;
+      try {
+        const result = await tx.guardedWithLock(ctx, batch, [lock.acquire, lock.checkAndRecord]);
+        tx.lockDepth = depth;
+        tx.recorded = true;
+        return result;
+      } catch (err) {
+        if (!(err instanceof LockStepFailure)) throw err;
+        if (err.locked) {
+          tx.lockDepth = depth;
+          tx.recorded = true;
+          throw err.cause;
+        }
+        throw staleSnapshotError(err.cause) ?? err.cause;
+      }
+    }
     if (tx.lockDepth === null) {
       try {
         await tx.takeLock(ctx, [lock.acquire, lock.checkAndRecord]);
@@ -97,8 +115,14 @@ export class Session {
 
   async begin(ctx: RequestContext, mode: TransactionMode): Promise<void> {
     if (this.tx) throw new SqliteUsageError('cannot start a transaction within a transaction', 'SQLITE_ERROR');
-    await this.open(ctx, mode === 'deferred' ? this.deferredBegin() : this.lockedBegin(), false);
-    if (mode !== 'deferred') this.tx!.lockDepth = 0;
+    if (mode === 'deferred') {
+      // Sent with the transaction's first statement (transaction.ts).
+      const begin = [this.deferredBegin(), ...this.pool.transactionBegin].map((text) => ({ text }));
+      this.tx = new Transaction(await this.pool.acquire(), false, begin);
+      return;
+    }
+    await this.open(ctx, this.lockedBegin(), false);
+    this.tx!.lockDepth = 0;
   }
 
   async commit(ctx: RequestContext): Promise<void> {
@@ -127,7 +151,7 @@ export class Session {
     const tx = this.tx;
     const index = tx ? findSavepoint(tx.savepoints, name) : -1;
     if (action === 'savepoint') {
-      await tx!.serial(() => ctx.run(tx!.conn, { simple: `SAVEPOINT ${quoted}` }));
+      await tx!.serial(() => tx!.send(ctx, { simple: `SAVEPOINT ${quoted}` }));
       tx!.savepoints.push(name);
       return;
     }
@@ -139,7 +163,7 @@ export class Session {
     }
     const stored = quoteIdent(tx.savepoints[index]!);
     const sql = action === 'release' ? `RELEASE SAVEPOINT ${stored}` : `ROLLBACK TO SAVEPOINT ${stored}`;
-    await tx.serial(() => ctx.run(tx.conn, { simple: sql }));
+    await tx.serial(() => tx.send(ctx, { simple: sql }));
     tx.savepoints.length = action === 'release' ? index : index + 1;
     if (action === 'release') tx.releasedFrom(index);
     else tx.rolledBackTo(index);
@@ -182,7 +206,9 @@ export class Session {
 
   private async finish(ctx: RequestContext, tx: Transaction, sql: 'COMMIT' | 'ROLLBACK'): Promise<void> {
     try {
-      await tx.serial(() => ctx.run(tx.conn, { simple: sql }));
+      // A transaction that sent nothing has nothing to end on the server (asked after the
+      // operations before it: one still running may send the BEGIN).
+      await tx.serial(async () => (tx.begun ? ctx.run(tx.conn, { simple: sql }) : undefined));
     } finally {
       // Whatever the answer, PostgreSQL ended the transaction (a failed COMMIT rolls back).
       this.end(tx, false);

@@ -5,8 +5,14 @@
  * transaction runs as `SAVEPOINT sra_stmt; statement; RELEASE SAVEPOINT sra_stmt`, sent in one
  * write with one Sync (one round trip), and a failure costs one more round trip to
  * `ROLLBACK TO SAVEPOINT sra_stmt`.
+ *
+ * A deferred transaction's BEGIN is sent with its first statement, not in a round trip of its
+ * own: SQLite's deferred BEGIN does nothing until then either, and PostgreSQL's REPEATABLE READ
+ * takes its snapshot at the first statement, not at BEGIN. A transaction that sends nothing
+ * commits (or rolls back) without a round trip.
  */
-import { run, type PgConnection } from './connections';
+import { CancelledError } from './failures';
+import { completedSteps, run, type PgConnection } from './connections';
 import type { RequestContext } from './request-context';
 import { emptyResult, type WireBatch, type WireQuery, type WireStep } from './wire-query';
 import type { DescribeResult, WireResult } from './protocol';
@@ -33,12 +39,48 @@ export class Transaction {
   /** This transaction recorded itself as the last writer (done once, at its first write). */
   recorded = false;
   private tail: Promise<unknown> = Promise.resolve();
+  /** The BEGIN (and a pooler's per-transaction set-up) the server has not seen yet; null once sent. */
+  private pendingBegin: readonly WireStep[] | null;
 
   constructor(
     readonly conn: PgConnection,
     /** Started by a SAVEPOINT outside a transaction: releasing that savepoint commits (SQLite). */
     readonly startedBySavepoint: boolean,
-  ) {}
+    /** The statements that begin the transaction, when they go with its first batch. */
+    begin: readonly WireStep[] | null = null,
+  ) {
+    this.pendingBegin = begin;
+  }
+
+  /** The server has seen the transaction's BEGIN (false: nothing was sent yet, so there is nothing to end). */
+  get begun(): boolean {
+    return this.pendingBegin === null;
+  }
+
+  /**
+   * Sends a batch of this transaction, with the pending BEGIN in front; `head` is how many results
+   * the BEGIN adds before the batch's own. A batch that reached the server has begun the
+   * transaction, whether it then failed or not.
+   */
+  async send(ctx: RequestContext, batch: WireBatch): Promise<{ query: WireQuery; head: number }> {
+    const begin = this.pendingBegin;
+    if (!begin) return { query: await ctx.run(this.conn, batch), head: 0 };
+    const sent: WireBatch = 'simple' in batch ? { simple: `${WriteLockSql.simple(begin)}${batch.simple}` } : { steps: [...begin, ...batch.steps] };
+    try {
+      const query = await ctx.run(this.conn, sent);
+      this.pendingBegin = null;
+      return { query, head: begin.length };
+    } catch (err) {
+      // Refused before it reached the server (a cancelled request): the BEGIN is still to send.
+      if (!(err instanceof CancelledError)) this.pendingBegin = null;
+      throw err;
+    }
+  }
+
+  /** How many results a batch sent now gets in front of its own (the pending BEGIN's). */
+  get head(): number {
+    return this.pendingBegin?.length ?? 0;
+  }
 
   /**
    * Runs `op` after every earlier operation of this transaction. A timed-out request may still be
@@ -57,14 +99,34 @@ export class Transaction {
    * left out, and a failure undoes it with the rest.
    */
   async guarded(ctx: RequestContext, batch: WireBatch, prefix: readonly WireStep[] = []): Promise<GuardedResult> {
-    let query: WireQuery;
+    let sent: { query: WireQuery; head: number };
     try {
-      query = await ctx.run(this.conn, wrap(batch, prefix));
+      sent = await this.send(ctx, wrap(batch, prefix));
     } catch (err) {
-      if (!this.conn.broken) await run(this.conn, { simple: UNDO }).catch(() => undefined);
+      if (!this.conn.broken && this.begun) await run(this.conn, { simple: UNDO }).catch(() => undefined);
       throw err;
     }
-    return { results: query.results.slice(1 + prefix.length, -1), describe: query.describe };
+    return { results: sent.query.results.slice(sent.head + 1 + prefix.length, -1), describe: sent.query.describe };
+  }
+
+  /**
+   * A transaction's first write, with the write lock's `steps` in front, in one round trip: the
+   * lock's steps in a savepoint released into the transaction (as takeLock), then the statement
+   * guarded as by `guarded`. `locked` tells whether the lock was taken, also when the statement
+   * then failed (it keeps the lock, as a failed write in SQLite keeps the write lock).
+   */
+  async guardedWithLock(ctx: RequestContext, batch: { steps: readonly WireStep[] }, steps: readonly WireStep[]): Promise<GuardedResult> {
+    const lock: WireStep[] = [{ text: `SAVEPOINT ${LOCK_SAVEPOINT}` }, ...steps, { text: `RELEASE SAVEPOINT ${LOCK_SAVEPOINT}` }];
+    const head = this.head;
+    let sent: { query: WireQuery; head: number };
+    try {
+      sent = await this.send(ctx, { steps: [...lock, OPEN, ...batch.steps, CLOSE] });
+    } catch (err) {
+      const locked = (completedSteps(err) ?? 0) - head >= lock.length;
+      if (!this.conn.broken && this.begun) await run(this.conn, { simple: locked ? UNDO : LOCK_UNDO }).catch(() => undefined);
+      throw new LockStepFailure(err, locked);
+    }
+    return { results: sent.query.results.slice(sent.head + lock.length + 1, -1), describe: sent.query.describe };
   }
 
   /**
@@ -75,9 +137,9 @@ export class Transaction {
    */
   async takeLock(ctx: RequestContext, steps: readonly WireStep[]): Promise<void> {
     try {
-      await ctx.run(this.conn, { steps: [{ text: `SAVEPOINT ${LOCK_SAVEPOINT}` }, ...steps, { text: `RELEASE SAVEPOINT ${LOCK_SAVEPOINT}` }] });
+      await this.send(ctx, { steps: [{ text: `SAVEPOINT ${LOCK_SAVEPOINT}` }, ...steps, { text: `RELEASE SAVEPOINT ${LOCK_SAVEPOINT}` }] });
     } catch (err) {
-      if (!this.conn.broken) await run(this.conn, { simple: LOCK_UNDO }).catch(() => undefined);
+      if (!this.conn.broken && this.begun) await run(this.conn, { simple: LOCK_UNDO }).catch(() => undefined);
       throw err;
     }
   }
@@ -95,6 +157,16 @@ export class Transaction {
   releasedLock(): void {
     this.lockDepth = null;
     this.recorded = false;
+  }
+}
+
+/** The first write's batch failed: `locked` when the write lock was taken before the failure. */
+export class LockStepFailure extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly locked: boolean,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
   }
 }
 
