@@ -215,6 +215,28 @@ test('BEGIN IMMEDIATE takes the write lock at BEGIN; a deferred BEGIN takes it a
   t.is(b.prepare('SELECT n FROM counter').get().n, 7);
 });
 
+test('a deferred BEGIN sends nothing before the first statement, and a first write that fails still holds the write lock, as in SQLite', (t) => {
+  const { open } = setup(t);
+  const a = open();
+  a.exec('CREATE TABLE k (id INTEGER PRIMARY KEY)');
+  a.exec('INSERT INTO k VALUES (1)');
+  const b = open({ timeout: 100 });
+  a.exec('BEGIN');
+  t.true(a.inTransaction);
+  b.prepare('INSERT INTO k VALUES (2)').run(); // a holds nothing yet
+  t.is(a.prepare('SELECT count(*) AS n FROM k').get().n, 2, "a's snapshot is taken by its first statement");
+  sqliteError(t, () => a.prepare('INSERT INTO k VALUES (1)').run(), 'SQLITE_CONSTRAINT_PRIMARYKEY');
+  t.true(a.inTransaction);
+  sqliteError(t, () => b.prepare('INSERT INTO k VALUES (3)').run(), 'SQLITE_BUSY');
+  a.prepare('INSERT INTO k VALUES (4)').run();
+  a.exec('COMMIT');
+  b.prepare('INSERT INTO k VALUES (3)').run();
+  t.deepEqual(b.prepare('SELECT id FROM k').pluck().all(), [1, 2, 3, 4]);
+  a.exec('BEGIN');
+  a.exec('COMMIT'); // nothing was sent: nothing to end
+  t.false(a.inTransaction);
+});
+
 /** Resolves once some connection holds the write lock of `schema`. */
 async function waitForLock(t, schema) {
   const sql = `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
