@@ -5,7 +5,7 @@
  * when one fails, the savepoint is rolled back, the statements before it run again as a shorter
  * batch, and the failing one runs alone, so it fails alone as it did (or did not) on SQLite.
  */
-import { driveAsync, isConnectionLost, mapPgError, objectRows, openSchemaSteps, sessionSetup, ConnectionPool, WireQuery, type PgConnection, type WireBatch, type WireResult, type WireStep } from '../../backends/postgres/core';
+import { completedSteps, driveAsync, isConnectionLost, mapPgError, objectRows, openSchemaSteps, run, sessionSetup, settle, ConnectionPool, type PgConnection, type WireBatch, type WireResult, type WireStep } from '../../backends/postgres/core';
 import { BindingPlan, RowShaper, type PgParam } from '../../backends/postgres/values';
 import { classKeyOf, nowSlotsOf, sqliteChanges, systemClock, translateVariant, withNow } from '../../backends/postgres/statement';
 import type { SchemaCatalog } from '../../schema';
@@ -37,17 +37,8 @@ export function mirrorPool(config: MirrorConfig, poolSize: number): ConnectionPo
   }, 'mirror');
 }
 
-export function runWire(conn: PgConnection, batch: WireBatch): Promise<{ error: Error | null; query: WireQuery }> {
-  return new Promise((resolve) => {
-    conn.client.query(new WireQuery(batch, conn, (error, query) => resolve({ error, query })));
-  });
-}
-
-async function must(conn: PgConnection, batch: WireBatch): Promise<WireQuery> {
-  const { error, query } = await runWire(conn, batch);
-  if (error) throw error;
-  return query;
-}
+/** The core's batch runner (it marks a connection the server ended as broken). */
+const must = run;
 
 export class PostgresApplier implements Applier {
   readonly pool: ConnectionPool;
@@ -135,17 +126,17 @@ export class PostgresApplier implements Applier {
         steps.push(step);
       }
       steps.push({ text: `RELEASE SAVEPOINT ${SAVEPOINT}` });
-      const { error, query } = await runWire(conn, { steps });
+      const { error, query } = await settle(conn, { steps });
       if (!error) {
         batch.forEach((k, n) => {
-          results[k] = this.#result(ops[k]!, prepared[k] as Extract<Prepared, { kind: 'statement' }>, query.results[n + 1]!);
+          results[k] = this.#result(ops[k]!, prepared[k] as Extract<Prepared, { kind: 'statement' }>, query!.results[n + 1]!);
         });
         i += batch.length;
         limit = BATCH;
         continue;
       }
       if (conn.broken || isConnectionLost(error)) throw new SecondaryDown(error);
-      const done = query.results.length - 1; // statements that completed before the failing one
+      const done = (completedSteps(error) ?? 0) - 1; // statements that completed before the failing one
       await must(conn, { simple: `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}` });
       if (done <= 0) {
         const p = prepared[i] as Extract<Prepared, { kind: 'statement' }>;
@@ -197,7 +188,7 @@ export class PostgresApplier implements Applier {
   }
 
   async #runSimple(conn: PgConnection, op: MirrorOp, p: Extract<Prepared, { kind: 'statement' }>): Promise<OpResult> {
-    const { error } = await runWire(conn, { simple: `SAVEPOINT ${SAVEPOINT}; ${p.translation.text}; RELEASE SAVEPOINT ${SAVEPOINT}` });
+    const { error } = await settle(conn, { simple: `SAVEPOINT ${SAVEPOINT}; ${p.translation.text}; RELEASE SAVEPOINT ${SAVEPOINT}` });
     if (!error) return op.answer ? { ...info(p.translation), answer: { type: 'run', changes: 0 } } : {};
     if (conn.broken || isConnectionLost(error)) throw new SecondaryDown(error);
     await must(conn, { simple: `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}` });

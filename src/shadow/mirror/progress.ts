@@ -6,8 +6,7 @@
  * the history `report --html` charts; samples older than LAG_KEEP_DAYS are deleted when a mirror starts.
  */
 import os from 'node:os';
-import type { ConnectionPool } from '../../backends/postgres/core';
-import { runWire } from './apply-postgres';
+import { settle, type ConnectionPool } from '../../backends/postgres/core';
 import { LAG_TABLE, MIRROR_TABLE, type MirrorConfig, type MirrorProgress } from '../shared';
 import { quoteIdent } from '../../policy';
 
@@ -50,7 +49,7 @@ export class ProgressTable {
           CREATE TABLE IF NOT EXISTS ${this.#lagTable} (mirror_id text NOT NULL, at timestamptz NOT NULL, lag_ms bigint, queue_depth integer, applied bigint, gaps bigint);
           CREATE INDEX IF NOT EXISTS ${LAG_TABLE}_at ON ${this.#lagTable} (at);
           DELETE FROM ${this.#lagTable} WHERE at < now() - interval '${LAG_KEEP_DAYS} days'`;
-        const { error } = await runWire(conn, { simple: ddl });
+        const { error } = await settle(conn, { simple: ddl });
         if (error) throw error;
         this.#created = true;
       }
@@ -69,7 +68,7 @@ export class ProgressTable {
           values: [this.config.mirrorId, Math.round(p.lagMs), Math.round(p.queueDepth), Math.round(p.applied), Math.round(p.gaps)],
         });
       }
-      const { error } = await runWire(conn, { steps });
+      const { error } = await settle(conn, { steps });
       if (error) throw error;
     } catch {
       if (conn) conn.broken = conn.broken || false;

@@ -12,7 +12,7 @@ import { PgAsyncConnection } from './connection';
 import { PgAsyncStatement } from './statement';
 import { BindingPlan } from '../values/binding';
 import { PreparedCache, translateOne } from '../statement/prepared-cache';
-import { isDescribable, preparedStatement, type PreparedStatement } from '../statement/prepared';
+import { isDescribable, nowSlotsOf, preparedStatement, systemClock, withNow, type PreparedStatement } from '../statement/prepared';
 import { describeTypedAsync, sameStatement, translateVariant } from '../statement/variants';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
@@ -64,7 +64,7 @@ export class PgAsyncEngine implements AsyncEngine {
     // One by one, each translated after the one before ran: a CREATE INDEX needs its table's catalog.
     for (const sql of splitStatements(source)) {
       const translation = this.#translator.translate(sql);
-      await this.#connection.execute(translation, new BindingPlan(translation).pgValues([], new Date()), undefined);
+      await this.#connection.execute(translation, withNow(new BindingPlan(translation).pgValues([]), nowSlotsOf(translation), systemClock), undefined);
     }
   }
 

@@ -228,6 +228,15 @@ export function run(conn: PgConnection, batch: WireBatch): Promise<WireQuery> {
   });
 }
 
+/** Runs a batch and gives its error instead of throwing it (null when it succeeded). */
+export async function settle(conn: PgConnection, batch: WireBatch): Promise<{ error: Error | null; query: WireQuery | undefined }> {
+  try {
+    return { error: null, query: await run(conn, batch) };
+  } catch (error) {
+    return { error: error instanceof Error ? error : new Error(String(error)), query: undefined };
+  }
+}
+
 export function internals(client: pg.PoolClient): ClientInternals {
   return client as unknown as ClientInternals;
 }
