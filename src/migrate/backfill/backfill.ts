@@ -15,7 +15,7 @@ import { MIGRATION_TABLES, type MigrationTable, requireRegistryFile } from '../c
 import { connectPostgres, type PgClient, requireRegistrySchema } from '../postgres';
 import { asMigrationError, type BackfillResult, MigrationError, type TableBackfill } from '../results';
 import type { Choices, RegistryProfile } from '../profile';
-import { SnapshotReader } from '../snapshot';
+import { SnapshotReader, SNAPSHOT_CACHE_KIB } from '../snapshot';
 export type { TableBackfill, BackfillResult };
 
 export interface BackfillOptions {
@@ -48,7 +48,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   try {
     await requireRegistrySchema(client, options.pgSchema, options.databaseUrl);
     const started = process.hrtime.bigint();
-    const { journalMode } = await reader.request({ type: 'open', registryDb: options.registryDb, cacheKib: 65536 }, 'opened');
+    const { journalMode } = await reader.request({ type: 'open', registryDb: options.registryDb, cacheKib: SNAPSHOT_CACHE_KIB }, 'opened');
     const { profile, exceptions, refusal } = await reader.request({ type: 'profile', choices: options.choices ?? {} }, 'profiled');
     options.onProfile?.(profile);
     if (refusal) throw new MigrationError(refusal, 1, { details: { profile } });

@@ -6,6 +6,12 @@ export interface SeedOptions {
   orphans?: boolean;
   /** Values SQLite's loose typing let in: text in an INTEGER column, invalid JSON, ... */
   loose?: boolean;
+  /**
+   * Every `largeArtifactEvery`-th execution artifact carries `largeArtifactKib` KiB of text (a
+   * build log), as production's do (default: none).
+   */
+  largeArtifactKib?: number;
+  largeArtifactEvery?: number;
   /** Journal mode of the file; the engine runs in WAL. */
   journalMode?: 'wal' | 'delete';
   seed?: number;

@@ -101,8 +101,10 @@ function vmAssignments(db: Db, ctx: SeedContext): number {
 function executionArtifacts(db: Db, ctx: SeedContext): number {
   const stmt = insert(db, 'execution_artifacts', ['id', 'ticket_id', 'artifact_type', 'content', 'created_at']);
   const n = ctx.counts.execution_artifacts!;
+  const { largeArtifactKib, largeArtifactEvery = 200 } = ctx.options;
+  const large = largeArtifactKib ? 'build log line: compiled module, 0 warnings ✓\n'.repeat(Math.ceil((largeArtifactKib * 1024) / 48)) : '';
   for (let i = 0; i < n; i++) {
-    const content = i % 10 === 0 ? 3.14 : `log line ${i}\n\tindented \\ backslash\r\nend ✓`; // 3.14 is stored as the text '3.14'
+    const content = large && i % largeArtifactEvery === 1 ? `${i}\n${large}` : i % 10 === 0 ? 3.14 : `log line ${i}\n\tindented \\ backslash\r\nend ✓`; // 3.14 is stored as the text '3.14'
     stmt.run(seedKey('execution_artifacts', i), `TICKET-${i % 1000}`, i % 2 ? 'log' : 'patch', content, sqliteTime(BASE_MS + i * 100));
   }
   return n;

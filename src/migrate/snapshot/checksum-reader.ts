@@ -50,9 +50,11 @@ export class ChecksumTableReader {
 
   private keyBoundaries(chunkRows: number): string[] {
     const key = ident(this.table.key);
-    const keys = this.db.prepare(`SELECT ${key} FROM ${ident(this.table.name)} WHERE ${key} IS NOT NULL ORDER BY ${key}`).pluck().all() as string[];
+    // Streamed: only every chunkRows-th key is kept, never the whole table's keys at once.
+    const keys = this.db.prepare(`SELECT ${key} FROM ${ident(this.table.name)} WHERE ${key} IS NOT NULL ORDER BY ${key}`).pluck().iterate() as IterableIterator<string>;
     const bounds: string[] = [];
-    for (let i = chunkRows - 1; i < keys.length; i += chunkRows) bounds.push(keys[i]!);
+    let i = 0;
+    for (const k of keys) if (++i % chunkRows === 0) bounds.push(k);
     return bounds;
   }
 

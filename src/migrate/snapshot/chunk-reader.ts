@@ -31,7 +31,19 @@ export interface Chunk {
   lastKey: string;
 }
 
+/**
+ * A chunk's COPY data aims at about this many characters: the rows per chunk adapt to the table's
+ * rows (up to the chunk size asked for), so that tables of large values (180 KB artifacts) are
+ * copied in chunks of the same memory as small rows, never one string of gigabytes.
+ */
+const CHUNK_TARGET_CHARS = 2 * 1024 * 1024;
+/** Rows of a table's first chunk at most, before the size of its rows is known. */
+const FIRST_CHUNK_ROWS = 256;
+
 export class ChunkReader {
+  /** Rows of the next chunk. */
+  private rows: number;
+  private readonly maxRows: number;
   private readonly first: Stmt;
   private readonly next: Stmt;
   private readonly byKeys: Stmt;
@@ -46,11 +58,13 @@ export class ChunkReader {
     const chunk = (where: string): Stmt =>
       db.prepare(`SELECT group_concat(CASE WHEN x THEN NULL ELSE line END, ''), count(*), max(k), json_group_array(k) FILTER (WHERE x)
         FROM (SELECT ${key} AS k, ${key} IN (SELECT value FROM json_each(?)) AS x, ${line} AS line
-              FROM ${ident(table.name)} WHERE ${where} ORDER BY ${key} LIMIT ${Math.max(1, Math.floor(chunkRows))})`).raw(true) as Stmt;
+              FROM ${ident(table.name)} WHERE ${where} ORDER BY ${key} LIMIT ?)`).raw(true) as Stmt;
     this.first = chunk(`${key} IS NOT NULL`);
     this.next = chunk(`${key} > ?`);
     this.byKeys = db.prepare(`SELECT ${table.columns.map(valueExpression).join(', ')} FROM ${ident(table.name)}
       WHERE ${key} IN (SELECT value FROM json_each(?)) ORDER BY ${key}`).raw(true) as Stmt;
+    this.maxRows = Math.max(1, Math.floor(chunkRows));
+    this.rows = Math.min(this.maxRows, FIRST_CHUNK_ROWS);
     this.keyIndex = table.columns.findIndex((c) => c.name === table.key);
     this.skipped = plan.skipped.get(table.name) ?? new Set();
     this.nulled = plan.nulled.get(table.name) ?? new Map();
@@ -59,8 +73,10 @@ export class ChunkReader {
 
   /** The chunk after `afterKey` (from the start when null), or undefined at the end of the table. */
   read(afterKey: string | null): Chunk | undefined {
-    const [text, count, lastKey, exceptional] = (afterKey === null ? this.first.get(this.exceptionKeys) : this.next.get(this.exceptionKeys, afterKey)) as [string | null, number, string, string];
+    const [text, count, lastKey, exceptional] = (afterKey === null ? this.first.get(this.exceptionKeys, this.rows) : this.next.get(this.exceptionKeys, afterKey, this.rows)) as [string | null, number, string, string];
     if (count === 0) return undefined;
+    const perRow = Math.max(1, (text?.length ?? 0) / count);
+    this.rows = Math.max(1, Math.min(this.maxRows, Math.floor(CHUNK_TARGET_CHARS / perRow)));
     const keys = JSON.parse(exceptional) as string[];
     const withNulls = keys.filter((k) => !this.skipped.has(k));
     const extra = withNulls.length > 0 ? this.readKeys(withNulls) : undefined;

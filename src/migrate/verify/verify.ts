@@ -20,7 +20,7 @@ import { connectPostgres, type PgClient, requireRegistrySchema } from '../postgr
 import { asMigrationError, type TableVerify, type VerifyResult } from '../results';
 import { readExceptions } from '../backfill';
 import type { RowException } from '../profile';
-import { addChecksums, type CanonicalRow, indexExceptions, SnapshotReader, type TableChecksums } from '../snapshot';
+import { addChecksums, type CanonicalRow, indexExceptions, SnapshotReader, SNAPSHOT_CACHE_KIB, type TableChecksums } from '../snapshot';
 import { diffRows, postgresRowProblem, type RowProblem, sqliteRowProblems } from '../compare';
 import { PostgresRowStream } from './postgres-rows';
 import { repairRanges, type KeyRange, type RepairDirection } from '../repair';
@@ -74,7 +74,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   try {
     await requireRegistrySchema(client, options.pgSchema, options.databaseUrl);
     const started = process.hrtime.bigint();
-    await reader.request({ type: 'open', registryDb: options.registryDb, cacheKib: 65536 }, 'opened');
+    await reader.request({ type: 'open', registryDb: options.registryDb, cacheKib: SNAPSHOT_CACHE_KIB }, 'opened');
     const exceptions = await readExceptions(client, options.pgSchema);
     const checksums = await serverHashesAsWeDo(client);
     const tables: TableVerify[] = [];
@@ -242,7 +242,7 @@ async function secondReader(registryDb: string, reader: SnapshotReader): Promise
   const helper = new SnapshotReader();
   const probe = openRegistryFile(registryDb);
   try {
-    await helper.request({ type: 'open', registryDb, cacheKib: 65536 }, 'opened');
+    await helper.request({ type: 'open', registryDb, cacheKib: SNAPSHOT_CACHE_KIB }, 'opened');
     for (let attempt = 0; attempt < 5; attempt++) {
       const before = probe.pragma('data_version', { simple: true });
       await Promise.all([reader.request({ type: 'snapshot-restart' }, 'snapshot-restarted'), helper.request({ type: 'snapshot-restart' }, 'snapshot-restarted')]);
