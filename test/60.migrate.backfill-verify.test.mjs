@@ -59,6 +59,20 @@ test('the whole path: init, a refused then chosen backfill, verify, changes foun
   const clean = await cli(['verify', '--json'], env);
   t.is(clean.code, 0, clean.stdout + clean.stderr);
   t.true(clean.json.clean);
+  const steps = clean.json.tables.find((x) => x.table === 'step_executions');
+  t.true(steps.exceptions > 0, 'step_executions has rows skipped by choice');
+  t.is(steps.sqliteRows, seeded.step_executions, "SQLite's rows are counted, the skipped ones too");
+
+  // A table with skipped rows is still compared by checksums: a changed row is found, the skipped ones are not reported.
+  await withClient(url, async (c) => {
+    await c.query("UPDATE engine_registry.step_executions SET status = 'tampered' WHERE id = (SELECT min(id COLLATE \"C\") FROM engine_registry.step_executions)");
+  });
+  const tampered = await cli(['verify', '--json'], env);
+  t.is(tampered.code, 1);
+  t.like(tampered.json.tables.find((x) => x.table === 'step_executions'), { different: 1, missing: 0, extra: 0 });
+  t.like(tampered.json, { missing: 0, extra: 0, different: 1 });
+  const fixed = await cli(['verify', '--repair', '--json'], env);
+  t.like(fixed.json.repair, { direction: 'postgres', written: 1, deleted: 0 });
 
   // One row changed in each direction: PostgreSQL loses a row, gets an extra one and a changed value.
   await withClient(url, async (c) => {

@@ -16,9 +16,9 @@ export type WorkerRequest =
   | { type: 'profile'; choices: Choices }
   | { type: 'copy-chunk'; table: string; afterKey: string | null; chunkRows: number }
   | { type: 'verify-chunk'; table: string; afterKey: string | null; chunkRows: number; exceptions?: RowException[] }
-  | { type: 'verify-rows'; table: string; afterKey: string | null; upToKey: string | null }
+  | { type: 'verify-rows'; table: string; afterKey: string | null; upToKey: string | null; exceptions?: RowException[] }
   | { type: 'checksum-bounds'; table: string; chunkRows: number }
-  | { type: 'checksum-table'; table: string; bounds?: string[]; half?: 'lower' | 'upper' }
+  | { type: 'checksum-table'; table: string; bounds?: string[]; half?: 'lower' | 'upper'; skipped?: string[] }
   | { type: 'snapshot-restart' }
   | { type: 'close' };
 

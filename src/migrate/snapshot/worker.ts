@@ -59,7 +59,7 @@ function handle(request: WorkerRequest): WorkerReply {
       if (!reader) reader = new ChecksumTableReader(db!, findMigrationTable(request.table));
       tableReaders.delete(request.table);
       if (request.bounds) reader.useBoundaries(request.bounds);
-      return { type: 'checksum-table', checksums: reader.checksums(request.half) };
+      return { type: 'checksum-table', checksums: reader.checksums(request.half, new Set(request.skipped ?? [])) };
     }
     case 'snapshot-restart': {
       endSnapshot(db!);
@@ -67,9 +67,9 @@ function handle(request: WorkerRequest): WorkerReply {
       return { type: 'snapshot-restarted' };
     }
     case 'verify-rows': {
-      // The checksum path has no exceptions (verify/verify.ts uses it only for tables without any).
+      // The operator's exceptions apply to the rows compared (skipped rows left out, nulled values NULL).
       let reader = verifyReaders.get(request.table);
-      if (!reader) verifyReaders.set(request.table, (reader = new VerifyChunkReader(db!, findMigrationTable(request.table), 1, [])));
+      if (!reader) verifyReaders.set(request.table, (reader = new VerifyChunkReader(db!, findMigrationTable(request.table), 1, request.exceptions ?? [])));
       return { type: 'verify-rows', rows: reader.rowsBetween(request.afterKey, request.upToKey) };
     }
     case 'close': {

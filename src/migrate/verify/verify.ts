@@ -1,15 +1,17 @@
 /**
  * `swarm-registry verify` (docs/cli.md, verify): compares the two databases table by table in primary-key
  * chunks, each summed up as a checksum on each side; rows are compared only where the checksums
- * differ. For a table without backfill exceptions, the chunk boundaries come from an index-only
- * scan of SQLite's keys (every chunkRows-th key by byte); PostgreSQL then sums each chunk's row
- * hashes in one scan of the table (canonical/checksum-sql.ts) while two snapshot workers, each its own
- * connection to the same snapshot, sum SQLite's rows in rowid order, half the table each
- * (snapshot/checksum-reader.ts): the sums are order-independent, so nothing reads in key order and
- * only a count and a number per chunk cross the wire. Tables with rows
- * skipped or nulled by the operator's choice stream their canonical rows from both sides instead
- * (PostgreSQL through COPY TO STDOUT). Either way a chunk that differs is compared row by row, by
- * value (canonical/values.ts). With `repair`, the differing chunks are then made equal (repair/repair.ts).
+ * differ. The chunk boundaries come from an index-only scan of SQLite's keys (every chunkRows-th
+ * key by byte); PostgreSQL then sums each chunk's row hashes in one scan of the table
+ * (canonical/checksum-sql.ts) while two snapshot workers, each its own connection to the same
+ * snapshot, sum SQLite's rows in rowid order, half the table each (snapshot/checksum-reader.ts):
+ * the sums are order-independent, so nothing reads in key order and only a count and a number per
+ * chunk cross the wire. Rows the backfill skipped by the operator's choice are left out of SQLite's
+ * sums; a value it nulled makes its chunk differ, and the chunk's rows are then compared with it as
+ * NULL. Without the server's hash (a big-endian server), tables stream their canonical rows from
+ * both sides instead (PostgreSQL through COPY TO STDOUT). Either way a chunk that differs is
+ * compared row by row, by value (canonical/values.ts). With `repair`, the differing chunks are then
+ * made equal (repair/repair.ts).
  */
 import {
   canonicalRowText, chunkHash, HASH_PROBE, hashTextExtended, jsonPositions, postgresCanonicalSql,
@@ -84,11 +86,11 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
       sums = await connectPostgres(options.databaseUrl);
       helper = await secondReader(options.registryDb, reader);
     }
-    const plans = sums ? planChecksums(sums, reader, helper, options, MIGRATION_TABLES.filter((t) => !exceptions.some((e) => e.table === t.name))) : new Map<string, ChecksumPlan>();
+    const plans = sums ? planChecksums(sums, reader, helper, options, MIGRATION_TABLES, exceptions) : new Map<string, ChecksumPlan>();
     for (const table of MIGRATION_TABLES) {
       const plan = plans.get(table.name);
       const result = plan
-        ? await compareByChecksums(client, reader, options, table, plan, finder, (r) => ranges.set(table.name, r))
+        ? await compareByChecksums(client, reader, options, table, plan, exceptions, finder, (r) => ranges.set(table.name, r))
         : await compareTable(client, reader, options, table.name, exceptions, finder, (r) => ranges.set(table.name, r));
       tables.push(result);
     }
@@ -174,7 +176,9 @@ interface ChecksumPlan {
  * PostgreSQL sums each table in one scan as soon as its boundaries are known; both sides use the
  * same boundaries, chunk c holding bounds[c-1] < key <= bounds[c] (open at either end).
  */
-function planChecksums(client: PgClient, reader: SnapshotReader, helper: SnapshotReader | undefined, options: VerifyOptions, tables: readonly MigrationTable[]): Map<string, ChecksumPlan> {
+function planChecksums(
+  client: PgClient, reader: SnapshotReader, helper: SnapshotReader | undefined, options: VerifyOptions, tables: readonly MigrationTable[], exceptions: readonly RowException[],
+): Map<string, ChecksumPlan> {
   const chunkRows = options.chunkRows ?? 5000;
   const plans = new Map<string, ChecksumPlan>();
   const quiet = <T>(p: Promise<T>): Promise<T> => (p.catch(() => undefined), p);
@@ -192,23 +196,31 @@ function planChecksums(client: PgClient, reader: SnapshotReader, helper: Snapsho
   }
   for (const table of tables) {
     const plan = plans.get(table.name)!;
+    // Rows the backfill skipped by the operator's choice are not in PostgreSQL: left out of SQLite's sums.
+    const skipped = exceptions.filter((e) => e.table === table.name && e.column === null).map((e) => e.key);
     if (!helper) {
-      plan.sqlite = quiet(reader.request({ type: 'checksum-table', table: table.name }, 'checksum-table').then((r) => r.checksums));
+      plan.sqlite = quiet(reader.request({ type: 'checksum-table', table: table.name, skipped }, 'checksum-table').then((r) => r.checksums));
       continue;
     }
     // Two threads, each its own connection to the same snapshot, sum half the table's rows each.
-    const lower = reader.request({ type: 'checksum-table', table: table.name, half: 'lower' }, 'checksum-table');
-    const upper = plan.bounds.then((bounds) => helper.request({ type: 'checksum-table', table: table.name, bounds, half: 'upper' }, 'checksum-table'));
+    const lower = reader.request({ type: 'checksum-table', table: table.name, half: 'lower', skipped }, 'checksum-table');
+    const upper = plan.bounds.then((bounds) => helper.request({ type: 'checksum-table', table: table.name, bounds, half: 'upper', skipped }, 'checksum-table'));
     plan.sqlite = quiet(Promise.all([lower, upper]).then(([a, b]) => addChecksums(a.checksums, b.checksums)));
   }
   return plans;
 }
 
-/** The fast path: each side sums each key range up itself; only differing ranges bring rows over. */
+/**
+ * The fast path: each side sums each key range up itself; only differing ranges bring rows over.
+ * The operator's backfill exceptions: a skipped row is left out of SQLite's sums, and a range
+ * holding a nulled value differs and is compared row by row with the value as NULL.
+ */
 async function compareByChecksums(
-  client: PgClient, reader: SnapshotReader, options: VerifyOptions, table: MigrationTable, plan: ChecksumPlan, finder: ProblemFinder, keepRanges: (r: KeyRange[]) => void,
+  client: PgClient, reader: SnapshotReader, options: VerifyOptions, table: MigrationTable, plan: ChecksumPlan, exceptions: readonly RowException[], finder: ProblemFinder,
+  keepRanges: (r: KeyRange[]) => void,
 ): Promise<TableVerify> {
-  const result: TableVerify = { table: table.name, sqliteRows: 0, postgresRows: 0, missing: 0, extra: 0, different: 0, samples: [], exceptions: 0 };
+  const own = exceptions.filter((e) => e.table === table.name);
+  const result: TableVerify = { table: table.name, sqliteRows: 0, postgresRows: 0, missing: 0, extra: 0, different: 0, samples: [], exceptions: own.length };
   const ranges: KeyRange[] = [];
   const bounds = await plan.bounds;
   const [sqlite, postgresSums] = await Promise.all([plan.sqlite, plan.postgres]);
@@ -220,7 +232,7 @@ async function compareByChecksums(
     result.postgresRows += postgres.n;
     if (postgres.n !== sqlite.counts[c] || sumToHex(postgres.h) !== sqlite.hashes[c]) {
       // Different texts can still be equal values (JSON 1.0 and 1): compare the rows by value.
-      const { rows: sqliteRows } = await reader.request({ type: 'verify-rows', table: table.name, afterKey, upToKey: upTo }, 'verify-rows');
+      const { rows: sqliteRows } = await reader.request({ type: 'verify-rows', table: table.name, afterKey, upToKey: upTo, ...(own.length ? { exceptions: own } : {}) }, 'verify-rows');
       const theirs = await postgresRows(client, options.pgSchema, table, afterKey, upTo);
       const found = diffRows(table, sqliteRows, theirs, result, options.sampleLimit ?? 3);
       finder.add(table, found, theirs);
@@ -228,6 +240,7 @@ async function compareByChecksums(
     }
     options.onProgress?.({ table: table.name, done: result.sqliteRows, total: 0 });
   }
+  result.sqliteRows += sqlite.skipped;
   keepRanges(ranges);
   return result;
 }
