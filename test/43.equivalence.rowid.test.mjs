@@ -186,7 +186,15 @@ test('rowid, oid and _rowid_ name the rowid (the INTEGER PRIMARY KEY, or the hid
 test('ALTER TABLE keeps the rowid: RENAME TO, RENAME COLUMN of the INTEGER PRIMARY KEY, ADD COLUMN then INSERT without a column list, DROP COLUMN', async (t) => {
   const steps = [
     ['run', "INSERT INTO t (k, v) VALUES ('b', 1), ('a', 2)"],
+    ['all', 'PRAGMA index_list(t)'],
+    ['run', 'CREATE INDEX t_v ON t (v)'],
+    ['all', 'PRAGMA index_list(t)'],
+    ['all', 'PRAGMA index_list(n)'],
     ['run', 'ALTER TABLE t RENAME TO t2'],
+    ['all', 'PRAGMA index_list(t2)'],
+    ['run', 'CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER UNIQUE)'], // the old name's constraint indexes are free again
+    ['run', "INSERT INTO t (k, v) VALUES ('x', 1)"],
+    ['all', 'SELECT rowid, * FROM t'],
     ['run', "INSERT INTO t2 (k, v) VALUES ('c', 3)"],
     ['run', "INSERT INTO t2 (k, v) SELECT k || 'x', v FROM t2 WHERE v > 2"], // the rowid's trigger, not the inlined next rowid
     ['run', "ALTER TABLE t2 ADD COLUMN w TEXT DEFAULT 'z'"],
@@ -204,7 +212,8 @@ test('ALTER TABLE keeps the rowid: RENAME TO, RENAME COLUMN of the INTEGER PRIMA
     ['get', 'SELECT count(*) AS c FROM t2 x JOIN n ON n.rowid = x.rowid'],
   ];
   const { sqlite: expected, postgres: actual } = await both(t, steps);
-  t.is(expected[10].length, 7);
+  t.is(expected[18].length, 7);
+  t.deepEqual(expected[3].map((i) => i.name), ['t_v', 'sqlite_autoindex_t_2', 'sqlite_autoindex_t_1']);
   steps.forEach(([, sql], i) => t.deepEqual(actual[i], expected[i], sql));
 });
 

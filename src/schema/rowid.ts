@@ -67,8 +67,9 @@ export function rowidSetupDdl(schema: string, table: string, column: string): st
 /**
  * After `ALTER TABLE ... RENAME`: the rowid's function reads its table by name, so it is made again
  * for the table's new name (or for its INTEGER PRIMARY KEY's new name), with its trigger; and the
- * indexes named after the table (`t_pkey`, `t_sqlite_rowid`, `t_k_key`) take the new name, as
- * SQLite's automatic indexes follow a renamed table (PRAGMA index_list names them by the table).
+ * indexes PostgreSQL named after the table for its constraints and the rowid (`t_pkey`, `t_k_key`,
+ * `t_sqlite_rowid`) take the new name, so that a new table of the old name can make its own (an
+ * index named by the application keeps its name, as in SQLite).
  * `oldTable` and `newTable` are PostgreSQL's names (unquoted), equal for a renamed column.
  */
 export function rowidRenameDdl(schema: string, oldTable: string, newTable: string, column: string): string {
@@ -79,7 +80,8 @@ export function rowidRenameDdl(schema: string, oldTable: string, newTable: strin
   const indexes = oldTable === newTable
     ? ''
     : `FOR r IN SELECT c.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid ` +
-      `WHERE i.indrelid = ${quoteLiteral(qt)}::regclass AND left(c.relname, ${prefix.length}) = ${quoteLiteral(prefix)} LOOP ` +
+      `WHERE i.indrelid = ${quoteLiteral(qt)}::regclass AND left(c.relname, ${prefix.length}) = ${quoteLiteral(prefix)} ` +
+      `AND (EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid) OR c.relname LIKE '%${ROWID_INDEX_SUFFIX}') LOOP ` +
       `EXECUTE format('ALTER INDEX %I.%I RENAME TO %I', ${quoteLiteral(schema)}, r.relname, left(${quoteLiteral(newTable)} || substr(r.relname, ${prefix.length}), 63)); END LOOP; `;
   return (
     `DO $sra_rename$ DECLARE r record; BEGIN ${indexes}` +
