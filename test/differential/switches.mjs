@@ -94,8 +94,9 @@ export const UNFIXED = {
   /**
    * An unqualified column resolves against every table of the statement, subqueries included: in
    * `SELECT .. FROM a_view WHERE id = ? AND x IN (SELECT .. FROM agents)` the parameter takes agents.id's type.
+   * Fixed: each level resolves against its own FROM first, then the enclosing levels' (levelScope).
    */
-  flatColumnScope: true,
+  flatColumnScope: false,
   /**
    * A TIMESTAMP column read as text inside an expression (CAST(created_at AS TEXT), length(), ||):
    * PostgreSQL's text of a timestamptz ('2026-01-02 03:04:05+00'), not the text SQLite stored.
@@ -107,14 +108,16 @@ export const UNFIXED = {
    * A column declared without a type has no affinity in SQLite (a number compared with its text is
    * smaller than it: `2147483647 > u` is false for any text u); PostgreSQL holds it as TEXT and the
    * translator compares the number as text. The catalog does not know which TEXT columns were
-   * declared without a type.
+   * declared without a type. Fixed: such a column is created as varchar (text), which the catalog
+   * reads as no affinity; its comparisons compare SQLite's storage classes (rules/no-affinity.ts).
    */
-  untypedColumnAffinity: true,
+  untypedColumnAffinity: false,
   /**
    * json_extract()/->> inside a comparison with text: SQLite compares the JSON value's own type (a
    * number is below every text, `1 >= '0'` is false), PostgreSQL the value's text (`'1' >= '0'`).
+   * Fixed: both sides compare as (class, number, text) keys; against a column its affinity applies.
    */
-  jsonValueVsText: true,
+  jsonValueVsText: false,
   /**
    * A comparison's 0/1 compared again with a value bound (`1 = 1 IS ?`, `? IN ((1 = 1))`): in a
    * statement specialised to the value's class (a number is a double precision), PostgreSQL's

@@ -8,7 +8,7 @@ import type { Token } from '../tokenizer';
 import { sqliteRealText } from '../../backends/postgres/values-real-text';
 import { OPERAND_BOUNDARIES } from '../keywords';
 import { endOf, isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, type Node } from '../nodes';
-import { resolveColumn } from '../scope';
+import { resolveColumn, withLevel } from '../scope';
 import { coerceValue } from './value-coercion';
 import { classComparison, isComparisonOperator, markCaseConditions, paramAffinity, standsAlone, textVersusNumber } from './param-classes';
 
@@ -82,7 +82,7 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
   markCaseConditions(nodes);
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i];
-    if (isGroup(n)) annotateComparisons(n.items, ctx);
+    if (isGroup(n)) withLevel(ctx, n.items, () => annotateComparisons(n.items, ctx));
     else if (isOp(n, ...COMPARE_OPS) || isWord(n, ...COMPARE_WORDS)) {
       const left = operandBefore(nodes, skipNot(nodes, i));
       let at = i;
@@ -202,7 +202,8 @@ function literalAffinity(lit: Node[], other: Node[], ctx: Ctx): void {
     }
     return;
   }
-  if (col?.column.type !== 'text') return;
+  // A column declared without a type has no affinity: the number stays a number (no-affinity.ts).
+  if (col?.column.type !== 'text' || col.column.noAffinity) return;
   const negative = s.length === 2 && isOp(s[0], '-') && isType(s[1], 'number');
   const found = s.length === 1 ? s[0] : negative ? s[1] : undefined;
   if (!isType(found, 'number')) return;
@@ -242,8 +243,10 @@ function pair(left: Node[], right: Node[], ctx: Ctx, affinity: boolean, assignme
     paramAffinity(left, right, ctx);
     paramAffinity(right, left, ctx);
   }
-  const lcol = resolveColumn(left, ctx.scope);
+  // Compared with a column declared without a type, a value keeps its class: no target to convert it to.
+  const typed = (col: ReturnType<typeof resolveColumn>) => col && (assignment || !col.column.noAffinity) ? col : undefined;
+  const lcol = typed(resolveColumn(left, ctx.scope));
   if (lcol && coerceValue(right, lcol, ctx)) return;
-  const rcol = resolveColumn(right, ctx.scope);
+  const rcol = typed(resolveColumn(right, ctx.scope));
   if (rcol) coerceValue(left, rcol, ctx);
 }
