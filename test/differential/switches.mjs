@@ -134,9 +134,10 @@ export const UNFIXED = {
   /**
    * An integer beyond 2^53 in arithmetic with a real literal (`9007199254740993 + 0.5`, a literal or
    * a bigint bound): SQLite rounds the integer to a double first, PostgreSQL computes in exact
-   * numeric (a real literal is numeric there), and the last digit differs.
+   * numeric (a real literal is numeric there), and the last digit differs. Fixed: a real literal
+   * beside an integer or NUMERIC value is a double precision (rules/arithmetic.ts).
    */
-  bigIntegerRealLiteral: true,
+  bigIntegerRealLiteral: false,
   /** Dates before year 1 (Julian days below 1721425.5): SQLite prints the astronomical year (-4713), PostgreSQL's to_char the BC year (4714). */
   bcDates: false,
 };

@@ -8,12 +8,13 @@
  *   modulo keeps the fraction (1.5).
  */
 import { fail, type Ctx } from '../context';
-import { inferType, isBinaryArithmetic, isRealType, MIXED_NUMERIC } from '../infer-type';
+import { inferType, isBinaryArithmetic, isIntegerType, isRealType, MIXED_NUMERIC } from '../infer-type';
 import { NOT_FUNCTIONS } from '../keywords';
 import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, tpl, trimTrivia, type Node, type Tpl } from '../nodes';
 import { resolveColumn } from '../scope';
 import { primaryEnd, primaryStart } from './json-arrows';
 import { textAsReal, textLiteralAsNumber } from './sqlite-values';
+import type { Token } from '../tokenizer';
 
 const OPS = ['+', '-', '*', '/', '%'];
 
@@ -115,6 +116,30 @@ function refuseMixedDivision(left: Node[], right: Node[], rightType: string | un
   }
 }
 
+/** The real literal an operand is (`0.5`, `(-2.25)`, `1e20`), or undefined. */
+function realLiteral(operand: Node[]): Token | undefined {
+  const s = operand.filter(isSig);
+  if (s.length === 1 && isGroup(s[0])) return realLiteral(s[0].items);
+  const last = s[s.length - 1];
+  if (!s.slice(0, -1).every((n) => isOp(n, '+', '-')) || !isType(last, 'number') || !/[.eE]/.test(last.text) || /^0[xX]/.test(last.text)) return undefined;
+  return last;
+}
+
+/**
+ * A real literal beside an integer (or a NUMERIC value): SQLite converts the integer to a double
+ * and computes in double, so an integer beyond 2^53 is rounded first (`9007199254740993 + 0.5` is
+ * 9007199254740992.0). PostgreSQL's literal is numeric, exact: it becomes a double precision, and
+ * PostgreSQL converts the integer as SQLite does.
+ */
+function realLiteralAsDouble(left: Node[], right: Node[], ctx: Ctx): void {
+  for (const [lit, other] of [[left, right], [right, left]] as const) {
+    const t = realLiteral(lit);
+    if (!t || t.note?.replace !== undefined) continue;
+    const type = inferType(other, ctx);
+    if (isIntegerType(type) || type === 'numeric' || type === MIXED_NUMERIC) t.note = { ...t.note, replace: `CAST(${t.text} AS double precision)` };
+  }
+}
+
 export function arithmetic(input: Node[], ctx: Ctx): Node[] {
   const nodes = input.slice();
   // A sign before a text literal (-'3'): the literal is read as a number.
@@ -137,6 +162,7 @@ export function arithmetic(input: Node[], ctx: Ctx): Node[] {
     const rs = nextSig(nodes, i);
     const re = operandEnd(nodes, rs);
     const right = nodes.slice(rs, re + 1);
+    if (op !== '%') realLiteralAsDouble(nodes.slice(operandStart(nodes, prevSig(nodes, i)), i), right, ctx);
     let r: Node = asNumber(right, ctx);
     const rightType = needsNumber(right, ctx) ? inferType([r], ctx) : inferType(right, ctx);
     if (op === '/') refuseMixedDivision(nodes.slice(operandStart(nodes, prevSig(nodes, i)), i), right, rightType, ctx);

@@ -34,9 +34,9 @@ function jsonValueOf(operand: Node[]): Parts | undefined {
   return t.length === 1 && t[0].kind === 'tpl' ? t[0].jsonValue : undefined;
 }
 
-/** `CASE WHEN s ~ number THEN yes ELSE no END`: whether SQLite's numeric affinity makes the text a number. */
+/** `CASE WHEN s ~ number THEN yes ELSE no END`: whether SQLite's numeric affinity makes the text a number (NULL stays NULL). */
 function ifNumericText(s: Parts, yes: Parts, no: Parts): Parts {
-  return ['CASE WHEN ', ...s, ` ~ ${NUMERIC_TEXT} THEN `, ...yes, ' ELSE ', ...no, ' END'];
+  return ['CASE WHEN ', ...s, ' IS NULL THEN NULL WHEN ', ...s, ` ~ ${NUMERIC_TEXT} THEN `, ...yes, ' ELSE ', ...no, ' END'];
 }
 
 /** The key of a JSON value: numeric when a column's numeric affinity applies to it. */
