@@ -102,8 +102,13 @@ export const UNFIXED = {
    * PostgreSQL's text of a timestamptz ('2026-01-02 03:04:05+00'), not the text SQLite stored.
    */
   timestampAsText: false,
-  /** A REAL read as text (CAST(r AS TEXT), concat()): SQLite writes 15 significant digits ('1000000000000000.0'), PostgreSQL the shortest exact form ('1e+15'). */
-  realAsText: true,
+  /**
+   * A REAL read as text (CAST(r AS TEXT), concat()): SQLite writes up to 17 significant digits
+   * ('1000000000000000.0', '0.30000000000000004'), PostgreSQL the shortest exact form ('1e+15').
+   * Fixed: the schema's _sqlite_real_text() function computes SQLite's digits; real literals in
+   * arithmetic are doubles.
+   */
+  realAsText: false,
   /**
    * A column declared without a type has no affinity in SQLite (a number compared with its text is
    * smaller than it: `2147483647 > u` is false for any text u); PostgreSQL holds it as TEXT and the

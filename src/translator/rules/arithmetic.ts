@@ -8,7 +8,7 @@
  *   modulo keeps the fraction (1.5).
  */
 import { fail, type Ctx } from '../context';
-import { inferType, isBinaryArithmetic, isIntegerType, isRealType, MIXED_NUMERIC } from '../infer-type';
+import { inferType, isBinaryArithmetic, isRealType, MIXED_NUMERIC } from '../infer-type';
 import { NOT_FUNCTIONS } from '../keywords';
 import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, tpl, trimTrivia, type Node, type Tpl } from '../nodes';
 import { resolveColumn } from '../scope';
@@ -126,17 +126,15 @@ function realLiteral(operand: Node[]): Token | undefined {
 }
 
 /**
- * A real literal beside an integer (or a NUMERIC value): SQLite converts the integer to a double
- * and computes in double, so an integer beyond 2^53 is rounded first (`9007199254740993 + 0.5` is
- * 9007199254740992.0). PostgreSQL's literal is numeric, exact: it becomes a double precision, and
- * PostgreSQL converts the integer as SQLite does.
+ * A real literal in arithmetic: SQLite computes in double (`0.1 + 0.2` is 0.30000000000000004), and
+ * converts an integer beside it to a double first, so one beyond 2^53 is rounded
+ * (`9007199254740993 + 0.5` is 9007199254740992.0). PostgreSQL's literal is numeric, exact: it
+ * becomes a double precision, and PostgreSQL converts the other side as SQLite does.
  */
-function realLiteralAsDouble(left: Node[], right: Node[], ctx: Ctx): void {
-  for (const [lit, other] of [[left, right], [right, left]] as const) {
-    const t = realLiteral(lit);
-    if (!t || t.note?.replace !== undefined) continue;
-    const type = inferType(other, ctx);
-    if (isIntegerType(type) || type === 'numeric' || type === MIXED_NUMERIC) t.note = { ...t.note, replace: `CAST(${t.text} AS double precision)` };
+function realLiteralAsDouble(operands: Node[][]): void {
+  for (const operand of operands) {
+    const t = realLiteral(operand);
+    if (t && t.note?.replace === undefined) t.note = { ...t.note, replace: `CAST(${t.text} AS double precision)` };
   }
 }
 
@@ -162,7 +160,7 @@ export function arithmetic(input: Node[], ctx: Ctx): Node[] {
     const rs = nextSig(nodes, i);
     const re = operandEnd(nodes, rs);
     const right = nodes.slice(rs, re + 1);
-    if (op !== '%') realLiteralAsDouble(nodes.slice(operandStart(nodes, prevSig(nodes, i)), i), right, ctx);
+    if (op !== '%') realLiteralAsDouble([nodes.slice(operandStart(nodes, prevSig(nodes, i)), i), right]);
     let r: Node = asNumber(right, ctx);
     const rightType = needsNumber(right, ctx) ? inferType([r], ctx) : inferType(right, ctx);
     if (op === '/') refuseMixedDivision(nodes.slice(operandStart(nodes, prevSig(nodes, i)), i), right, rightType, ctx);
