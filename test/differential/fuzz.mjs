@@ -45,6 +45,8 @@ function signature(diff, c) {
 }
 
 const BINARY_OPS = ['||', '<<', '>>', '<=', '>=', '==', '!=', '<>', '->>', '->', '=', '<', '>', '+', '-', '*', '/', '%', '&', '|', '~'];
+/** Words followed by `(` that are no function call. */
+const NOT_CALLS = new Set(['SELECT', 'IN', 'VALUES', 'AS', 'AND', 'OR', 'NOT', 'WHERE', 'ON', 'EXISTS', 'FROM', 'JOIN', 'USING', 'INTO', 'THEN', 'ELSE', 'WHEN', 'BY', 'HAVING', 'SET']);
 const KEYWORDS = new Set(['LIKE', 'GLOB', 'IS', 'IN', 'BETWEEN', 'CASE', 'NOT', 'DISTINCT', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'OFFSET', 'JOIN', 'LEFT', 'UNION', 'WITH', 'EXISTS', 'ISNULL', 'NOTNULL', 'ESCAPE', 'COLLATE', 'AND', 'OR']);
 
 /**
@@ -73,7 +75,7 @@ function sqlShape(c) {
     else if (m[2] !== undefined) {
       const w = m[2];
       const up = w.toUpperCase();
-      if (m[3]) f.add(`fn:${w.toLowerCase()}`);
+      if (m[3] && !NOT_CALLS.has(up)) f.add(`fn:${w.toLowerCase()}`);
       else if (prev === 'AS' && /^(TEXT|INTEGER|REAL|NUMERIC|BLOB)$/.test(up)) f.add(`cast:${up.toLowerCase()}`);
       else if (KEYWORDS.has(up)) f.add(up);
       else for (const k of kinds(w.toLowerCase())) f.add(`col:${k}`);

@@ -14,6 +14,7 @@ import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, tpl, trimTrivia
 import { resolveColumn } from '../scope';
 import { primaryEnd, primaryStart } from './json-arrows';
 import { textAsReal, textLiteralAsNumber } from './sqlite-values';
+import type { Parts } from './call';
 import type { Token } from '../tokenizer';
 
 const OPS = ['+', '-', '*', '/', '%'];
@@ -138,6 +139,29 @@ function realLiteralAsDouble(operands: Node[][]): void {
   }
 }
 
+/**
+ * `n op x` (+ - *) of a NUMERIC column and an integer, alone in its expression: SQLite holds an
+ * integral value of the column as an INTEGER (exact integer arithmetic) and a fraction as a REAL
+ * (the integer converted to a double first, so one beyond 2^53 is rounded). PostgreSQL's numeric
+ * is exact for both: the fraction's rows compute in double precision, brought back to numeric by
+ * their shortest text (exact for that double; numeric's cast from a double keeps 15 digits only).
+ */
+function numericColumnWithInteger(nodes: Node[], from: number, op: string, to: number, ctx: Ctx): Node | undefined {
+  if (!['+', '-', '*'].includes(op)) return undefined;
+  const before = prevSig(nodes, from);
+  const after = nextSig(nodes, to);
+  if ((before !== -1 && isOp(nodes[before], ...OPS, '||', '~')) || (after !== -1 && isOp(nodes[after], ...OPS, '||'))) return undefined;
+  const opAt = nodes.findIndex((n, k) => k > from && k < to && isOp(n, op) && binaryAt(nodes, k));
+  const left = trimTrivia(nodes.slice(from, opAt));
+  const right = trimTrivia(nodes.slice(opAt + 1, to + 1));
+  const numericColumn = (o: Node[]): boolean => resolveColumn(o, ctx.scope)?.column.type === 'numeric';
+  const integer = (o: Node[]): boolean => ['bigint', 'integer', 'smallint', 'boolean'].includes(inferType(o, ctx) ?? '');
+  const column = numericColumn(left) && integer(right) ? left : numericColumn(right) && integer(left) ? right : undefined;
+  if (!column) return undefined;
+  const real = (o: Node[]): Parts => ['CAST(', o, ' AS double precision)'];
+  return tpl(['CASE WHEN ', column, ' = trunc(', column, ') THEN ', left, ` ${op} `, right, ' ELSE CAST(CAST(', ...real(left), ` ${op} `, ...real(right), ' AS text) AS numeric) END'], 'numeric');
+}
+
 export function arithmetic(input: Node[], ctx: Ctx): Node[] {
   const nodes = input.slice();
   // A sign before a text literal (-'3'): the literal is read as a number.
@@ -169,6 +193,13 @@ export function arithmetic(input: Node[], ctx: Ctx): Node[] {
       r = tpl(['NULLIF(', [r], ', 0)'], rightType);
     }
     nodes.splice(rs, right.length, r);
+    const exact = numericColumnWithInteger(nodes, operandStart(nodes, prevSig(nodes, i)), op, nodes.indexOf(r), ctx);
+    if (exact) {
+      const from = operandStart(nodes, prevSig(nodes, i));
+      nodes.splice(from, nodes.indexOf(r) - from + 1, exact);
+      i = from;
+      continue;
+    }
     if (op !== '%') continue;
     // SQLite's % works on the integer parts; the result is real when a side is real.
     let chainStart = operandStart(nodes, prevSig(nodes, i));

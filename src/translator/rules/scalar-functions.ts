@@ -123,7 +123,8 @@ export function hex(call: Call, ctx: Ctx): Tpl {
   const x = call.args[0] ?? [];
   if (inferType(x, ctx) === 'bytea') return tpl(['COALESCE(upper(encode(', x, ", 'hex')), '')"], 'text');
   castParam(x, 'text');
-  return tpl(['COALESCE(upper(encode(convert_to(CAST(', x, " AS text), 'UTF8'), 'hex')), '')"], 'text');
+  // The bytes of the text SQLite gives the value: a REAL's digits, JSON as stored (minified), 0/1.
+  return tpl(['COALESCE(upper(encode(convert_to(CAST(', ...asText(x, ctx), " AS text), 'UTF8'), 'hex')), '')"], 'text');
 }
 
 /** likely(x), unlikely(x), likelihood(x, p): planner hints that return x. */

@@ -1,5 +1,6 @@
 /** SQLite's text functions: substr() positions, ASCII-only case folding, numbers read as text. */
 import type { Ctx } from '../context';
+import { inferType } from '../infer-type';
 import { isType, tpl, type Node, type Tpl } from '../nodes';
 import { asWritten, castParam, renamed, type Call, type Parts } from './call';
 import { asText } from './sqlite-values';
@@ -18,7 +19,11 @@ export function textFunction(call: Call, ctx: Ctx): Tpl {
   const type = call.name === 'LENGTH' ? 'integer' : 'text';
   const [first, ...rest] = call.args;
   const text = first ? asText(first, ctx) : [];
-  if (name === 'substr' && rest.length > 0 && rest.length <= 2) return tpl(sqliteSubstr(text, rest[0], rest[1]), 'text');
+  if (name === 'substr' && rest.length > 0 && rest.length <= 2) {
+    // A blob's substr counts bytes and is a blob; an empty blob gives NULL in SQLite.
+    if (first && inferType(first, ctx) === 'bytea') return tpl(['CASE WHEN length(', first, ') = 0 THEN NULL ELSE ', ...sqliteSubstr([first], rest[0], rest[1], 'length'), ' END'], 'bytea');
+    return tpl(sqliteSubstr(text, rest[0], rest[1]), 'text');
+  }
   if (text.length === 1 && text[0] === first) return renamed(call, name, type);
   return tpl([`${name}(`, ...text, ...rest.flatMap((a) => [', ', a]), ')'], type);
 }
@@ -37,11 +42,11 @@ export function replaceText(call: Call, ctx: Ctx): Tpl {
  * P is SQLite's start as a 1-based position (PostgreSQL's substr clips positions before 1 the same
  * way); with a negative length, k characters end just before P.
  */
-function sqliteSubstr(x: Parts, startArg: Node[], lengthArg: Node[] | undefined): Parts {
+function sqliteSubstr(x: Parts, startArg: Node[], lengthArg: Node[] | undefined, lengthFn = 'char_length'): Parts {
   const positive = (a: Node[] | undefined): boolean => a !== undefined && a.length === 1 && isType(a[0], 'number') && Number(a[0].text) >= 1 && /^\d+$/.test(a[0].text);
   if (positive(startArg) && (lengthArg === undefined || positive(lengthArg))) return ['substr(', ...x, ', ', startArg, ...(lengthArg ? [', ', lengthArg] : []), ')'];
   const start: Parts = ['(', startArg, ')'];
-  const p: Parts = ['CASE WHEN ', ...start, ' < 0 THEN ', ...start, ' + char_length(', ...x, ') + 1 ELSE ', ...start, ' END'];
+  const p: Parts = ['CASE WHEN ', ...start, ' < 0 THEN ', ...start, ` + ${lengthFn}(`, ...x, ') + 1 ELSE ', ...start, ' END'];
   if (lengthArg === undefined) return ['substr(', ...x, ', CAST(', ...p, ' AS integer))'];
   const length: Parts = ['(', lengthArg, ')'];
   const k: Parts = ['CASE WHEN ', ...length, ' < 0 THEN GREATEST(LEAST(-', ...length, ', ', ...p, ' - 1), 0) ELSE 0 END'];
