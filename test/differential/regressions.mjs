@@ -109,6 +109,8 @@ export const REGRESSIONS = [
   { name: 'hex() of a JSON column, a real and a comparison is the hex of SQLite\'s text', sql: 'SELECT id, hex(tags) AS a, hex(0.1) AS b, hex(1 = 1) AS c FROM agents ORDER BY 1', order: { keys: [0] } },
   { name: 'substr() of a blob is a blob of its bytes; of an empty blob NULL', sql: "SELECT substr(x'', 1) AS a, substr(x'4142', 2) AS b, substr(x'4142', -1, 1) AS c, substr(b, 1, 1) AS d FROM mix" },
 
+  { name: 'concat() and concat_ws() take SQLite\'s text of a blob, a real, a comparison and a number bound', sql: "SELECT id, concat_ws(',', x'41', t) AS a, concat(x'41', 1, r) AS b, concat_ws(r, 'a', 'b') AS c, concat(1 = 1, NULL, ?) AS d, concat(?, ?) AS e FROM mix ORDER BY 1", params: [0, null, 0.5], order: { keys: [0] } },
+
   // ---- not fixed yet
   { name: 'a real stored into an INTEGER column', sql: 'UPDATE mix SET i = 1.5 WHERE id = 1', write: 'mix', known: 'UNFIXED.mixedStorage' },
   { name: 'one upsert with the same key twice', sql: "INSERT INTO workflow_runs (id, workflow_id, status) VALUES ('run-1', 'wf-1', 'a'), ('run-1', 'wf-1', 'b') ON CONFLICT(id) DO UPDATE SET status = excluded.status", write: 'workflow_runs', known: 'UNFIXED.sameKeyTwice' },
