@@ -72,7 +72,7 @@ export function operandEnd(nodes: Node[], start: number): number {
  * text literal its numeric prefix; a text value (a column) is read as SQLite reads text as a
  * number — as a real, marked mixed since SQLite keeps integers there (so division is refused).
  */
-function asNumber(operand: Node[], ctx: Ctx): Node {
+function asNumber(operand: Node[], ctx: Ctx, remainder = false): Node {
   const type = inferType(operand, ctx);
   if (type === 'boolean') return tpl(['CAST(', operand, ' AS integer)'], 'integer');
   const sig = operand.filter(isSig);
@@ -81,11 +81,20 @@ function asNumber(operand: Node[], ctx: Ctx): Node {
   const core = sig.slice(signs);
   const prefix = sig.slice(0, signs).map((n) => (n as { text: string }).text).join(' ');
   if (core.length === 1 && isType(core[0], 'string')) {
-    const n = textLiteralAsNumber(core[0].value);
+    // `%` reads text by its integer prefix ('1e3' is 1, '2.5e1' is 2), as SQLite's remainder does.
+    const n = remainder ? integerPrefix(core[0].value) : textLiteralAsNumber(core[0].value);
     return prefix ? tpl([`${prefix} `, [n]], n.type) : n;
   }
   if (type === 'text') return tpl([prefix ? `${prefix} ` : '', '(', ...textAsReal([core]), ')'], MIXED_NUMERIC);
   return operand.length === 1 ? operand[0] : { kind: 'group', items: operand, start: -1, end: -1 };
+}
+
+/** The integer prefix of a text (after spaces and a sign; 0 when none), as SQLite's `%` reads it. */
+function integerPrefix(value: string): Tpl {
+  const m = /^[ \t\n\f\r]*([+-]?\d+)/.exec(value);
+  const v = m ? BigInt(m[1]!) : 0n;
+  const clamped = v > 9223372036854775807n ? 9223372036854775807n : v < -9223372036854775808n ? -9223372036854775808n : v;
+  return tpl([clamped < 0n ? `(${clamped})` : clamped.toString()], 'bigint');
 }
 
 /** The operand changes when read as a number. */
@@ -178,14 +187,14 @@ export function arithmetic(input: Node[], ctx: Ctx): Node[] {
     const leftStart = operandStart(nodes, leftEnd);
     const left = nodes.slice(leftStart, leftEnd + 1);
     if (needsNumber(left, ctx)) {
-      nodes.splice(leftStart, left.length, asNumber(left, ctx));
+      nodes.splice(leftStart, left.length, asNumber(left, ctx, op === '%'));
       i -= left.length - 1;
     }
     const rs = nextSig(nodes, i);
     const re = operandEnd(nodes, rs);
     const right = nodes.slice(rs, re + 1);
     if (op !== '%') realLiteralAsDouble([nodes.slice(operandStart(nodes, prevSig(nodes, i)), i), right]);
-    let r: Node = asNumber(right, ctx);
+    let r: Node = asNumber(right, ctx, op === '%');
     const rightType = needsNumber(right, ctx) ? inferType([r], ctx) : inferType(right, ctx);
     if (op === '/') refuseMixedDivision(nodes.slice(operandStart(nodes, prevSig(nodes, i)), i), right, rightType, ctx);
     if (op === '/' || op === '%') {

@@ -110,17 +110,29 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       }
     } else if (isWord(n, 'IN')) {
       const list = nodes[nextSig(nodes, i)];
-      const col = resolveColumn(operandBefore(nodes, skipNot(nodes, i)), ctx.scope);
-      if (col && isGroup(list) && !isWord(list.items[nextSig(list.items, -1)], 'SELECT', 'WITH', 'VALUES')) {
-        for (const item of splitCommas(list.items)) {
-          coerceValue(item, col, ctx);
-          widenIntegerParam(item, false);
+      const left = operandBefore(nodes, skipNot(nodes, i));
+      const col = resolveColumn(left, ctx.scope);
+      if (isGroup(list) && !isWord(list.items[nextSig(list.items, -1)], 'SELECT', 'WITH', 'VALUES')) {
+        inListAffinity(left, splitCommas(list.items), ctx);
+        if (col) {
+          for (const item of splitCommas(list.items)) {
+            coerceValue(item, col, ctx);
+            widenIntegerParam(item, false);
+          }
         }
       }
     } else if (isWord(n, 'BETWEEN')) {
-      const col = resolveColumn(operandBefore(nodes, skipNot(nodes, i)), ctx.scope);
+      const left = operandBefore(nodes, skipNot(nodes, i));
+      const col = resolveColumn(left, ctx.scope);
       const low = operandAfter(nodes, i, 'AND');
       const andAt = i + low.length + 1;
+      // `x BETWEEN a AND b` is `x >= a AND x <= b`: a literal bound takes x's affinity, or none;
+      // a text x against two numbers with no affinity stays text, above both.
+      literalAffinity(low, left, ctx);
+      const high = isWord(nodes[andAt], 'AND') ? operandAfter(nodes, andAt) : undefined;
+      if (high) literalAffinity(high, left, ctx);
+      const plainNumber = (b: Node[]): boolean => !resolveColumn(b, ctx.scope) && !sigNodes(b).some((x) => isType(x, 'param')) && isNumericType(inferType(b, ctx));
+      if (high && plainNumber(low) && plainNumber(high)) literalAffinity(left, low, ctx);
       if (col) {
         coerceValue(low, col, ctx);
         widenIntegerParam(low, true);
@@ -133,6 +145,22 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       i = andAt; // the AND of BETWEEN is not a boundary of the next comparison
     }
   }
+}
+
+/**
+ * `x IN (a, b)`: SQLite applies x's affinity to the items (a literal item is converted as in
+ * `x = a`), and none when x has none: text x is never equal to a number item, even a numeric
+ * column's (`'1' IN (i)` is false where `'1' = i` is true).
+ */
+function inListAffinity(left: Node[], items: Node[][], ctx: Ctx): void {
+  for (const item of items) literalAffinity(item, left, ctx);
+  const s = withoutAlias(sigNodes(left));
+  if (s.length !== 1 || !isType(s[0], 'string') || items.length === 0) return;
+  const numeric = (item: Node[]): boolean => {
+    const t = resolveColumn(item, ctx.scope)?.column.type ?? inferType(item, ctx);
+    return isNumericType(t) || t === 'boolean';
+  };
+  if (items.every(numeric)) s[0].note = { ...s[0].note, replace: ABOVE_ALL_NUMBERS };
 }
 
 const ORDERING_OPS = ['<', '<=', '>', '>='];

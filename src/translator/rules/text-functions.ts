@@ -15,13 +15,18 @@ export function instr(call: Call, ctx: Ctx): Tpl {
 /** Text functions: a parameter argument is text; a non-text column is read as its text. */
 export function textFunction(call: Call, ctx: Ctx): Tpl {
   const name = call.name === 'SUBSTRING' ? 'substr' : call.name.toLowerCase();
-  call.args.forEach((a, i) => castParam(a, name === 'substr' && i > 0 ? 'bigint' : 'text'));
+  // A blob (a value bound as a Buffer too) before any cast: its substr is a blob.
+  const lone = call.args[0]?.filter((n) => n.kind !== 'token' || (n.type !== 'ws' && n.type !== 'comment'));
+  const boundBlob = lone?.length === 1 && isType(lone[0], 'param') && lone[0].note?.valueClass === 'b' ? lone[0] : undefined;
+  const blob = name === 'substr' && call.args[0] !== undefined && (boundBlob !== undefined || inferType(call.args[0], ctx) === 'bytea');
+  if (blob && boundBlob) boundBlob.note = { ...boundBlob.note, cast: 'bytea' };
+  call.args.forEach((a, i) => castParam(a, name === 'substr' && i > 0 ? 'bigint' : blob ? 'bytea' : 'text'));
   const type = call.name === 'LENGTH' ? 'integer' : 'text';
   const [first, ...rest] = call.args;
+  // A blob's substr counts bytes and is a blob; an empty blob gives NULL in SQLite.
+  if (blob && first && rest.length > 0 && rest.length <= 2) return tpl(['CASE WHEN length(', first, ') = 0 THEN NULL ELSE ', ...sqliteSubstr([first], rest[0]!, rest[1], 'length'), ' END'], 'bytea');
   const text = first ? asText(first, ctx) : [];
   if (name === 'substr' && rest.length > 0 && rest.length <= 2) {
-    // A blob's substr counts bytes and is a blob; an empty blob gives NULL in SQLite.
-    if (first && inferType(first, ctx) === 'bytea') return tpl(['CASE WHEN length(', first, ') = 0 THEN NULL ELSE ', ...sqliteSubstr([first], rest[0], rest[1], 'length'), ' END'], 'bytea');
     return tpl(sqliteSubstr(text, rest[0], rest[1]), 'text');
   }
   if (text.length === 1 && text[0] === first) return renamed(call, name, type);
