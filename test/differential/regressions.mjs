@@ -121,6 +121,8 @@ export const REGRESSIONS = [
   { name: 'text BETWEEN two numbers stays text; a text bound between numbers too', sql: "SELECT '10' BETWEEN 0.5 AND 2147483647 AS a, 2147483647 BETWEEN 0.5 AND ' 7' AS b, '1.5' BETWEEN 0.5 AND 2 AS c" },
   { name: 'coalesce() of text and a blob is refused at prepare', sql: "SELECT coalesce('a', x'') AS a, ifnull(t, b) AS b FROM mix" },
 
+  { name: 'a text literal beside & | ~ is its integer prefix (no hex in text)', sql: "SELECT id, ('0x10' | id) AS a, '12abc' & 7 AS b, ~'3' AS c, 5 | ' 2.5' AS d FROM mix2 ORDER BY 1", order: { keys: [0] } },
+
   // ---- not fixed yet
   { name: 'a real stored into an INTEGER column', sql: 'UPDATE mix SET i = 1.5 WHERE id = 1', write: 'mix', known: 'UNFIXED.mixedStorage' },
   { name: 'one upsert with the same key twice', sql: "INSERT INTO workflow_runs (id, workflow_id, status) VALUES ('run-1', 'wf-1', 'a'), ('run-1', 'wf-1', 'b') ON CONFLICT(id) DO UPDATE SET status = excluded.status", write: 'workflow_runs', known: 'UNFIXED.sameKeyTwice' },

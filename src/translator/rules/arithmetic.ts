@@ -90,7 +90,7 @@ function asNumber(operand: Node[], ctx: Ctx, remainder = false): Node {
 }
 
 /** The integer prefix of a text (after spaces and a sign; 0 when none), as SQLite's `%` reads it. */
-function integerPrefix(value: string): Tpl {
+export function integerPrefix(value: string): Tpl {
   const m = /^[ \t\n\f\r]*([+-]?\d+)/.exec(value);
   const v = m ? BigInt(m[1]!) : 0n;
   const clamped = v > 9223372036854775807n ? 9223372036854775807n : v < -9223372036854775808n ? -9223372036854775808n : v;
