@@ -95,7 +95,11 @@ export const UNFIXED = {
   sameKeyTwice: true,
   /** REPLACE of NULL into a NOT NULL column with a default: SQLite stores the default, PostgreSQL refuses. */
   replaceNotNullDefault: false,
-  /** CAST(blob AS TEXT) of bytes that are not UTF-8 text (x'00', x'FF'): PostgreSQL text cannot hold them. */
+  /**
+   * CAST(blob AS TEXT) of bytes that are not UTF-8 text (x'00', x'FF'): PostgreSQL text cannot hold
+   * them. A blob literal is refused at prepare; a column or a Buffer bound holding such bytes is
+   * still an error when the statement runs (SQLITE_MISMATCH), where SQLite answers.
+   */
   blobAsTextNotUtf8: true,
   /**
    * An unqualified column resolves against every table of the statement, subqueries included: in

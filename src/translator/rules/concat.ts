@@ -9,7 +9,7 @@ import { isOp, isSig, isType, prevSig, nextSig, tpl, type Node, type Tpl } from 
 import { joinArgs, type Call } from './call';
 import { operandEnd, operandStart } from './arithmetic';
 import { inferType } from '../infer-type';
-import { asText } from './sqlite-values';
+import { asText, blobAsText } from './sqlite-values';
 
 /** An operand of `||`, concat() or concat_ws() as the text SQLite concatenates. */
 export function operandText(operand: Node[], ctx: Ctx): Node[] {
@@ -19,7 +19,7 @@ export function operandText(operand: Node[], ctx: Ctx): Node[] {
     return operand;
   }
   // A blob concatenates as the text of its bytes (PostgreSQL's bytea || would give a blob).
-  if (inferType(operand, ctx) === 'bytea') return [tpl(['convert_from(', operand, ", 'UTF8')"], 'text')];
+  if (inferType(operand, ctx) === 'bytea') return [tpl(blobAsText(operand, ctx), 'text')];
   const text = asText(operand, ctx);
   return text.length === 1 && text[0] === operand ? operand : [tpl(text, 'text')];
 }

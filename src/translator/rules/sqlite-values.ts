@@ -2,14 +2,13 @@
  * How SQLite turns values into text and text into numbers, as PostgreSQL expressions: the text of
  * a REAL, the numeric prefix of a text, the text of a number or a boolean for text functions.
  */
-import type { Ctx } from '../context';
+import { fail, quoteIdent, type Ctx } from '../context';
 import { inferType, isRealType, MIXED_NUMERIC } from '../infer-type';
 import { isSig, isType, tpl, type Node, type Tpl } from '../nodes';
 import type { Parts } from './call';
 import { resolveColumn } from '../scope';
 import type { TimestampFormat } from '../../schema/catalog';
 import { realTextFunction } from '../../schema/real-text-function';
-import { quoteIdent } from '../context';
 
 /**
  * A REAL as the text SQLite gives it (`%!.17g` with SQLite's shortening: '0.1', '1.0e+20',
@@ -18,6 +17,29 @@ import { quoteIdent } from '../context';
  */
 export function realAsText(x: Parts, ctx: Ctx): Parts {
   return [`${realTextFunction(quoteIdent(ctx.catalog.schema))}(CAST(`, ...x, ' AS double precision))'];
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A blob read as text (CAST(x AS TEXT), ||, concat()): its bytes as UTF-8 text. A blob literal
+ * whose bytes are not UTF-8 text without NUL (x'00', x'FF') is refused at prepare: SQLite gives
+ * text holding those bytes, which PostgreSQL's text cannot hold (a column or a value bound with such
+ * bytes fails when the statement runs, SQLITE_MISMATCH).
+ */
+export function blobAsText(x: Node[], ctx: Ctx): Parts {
+  const s = x.filter(isSig);
+  if (s.length === 1 && isType(s[0], 'blob')) {
+    const bytes = Buffer.from(s[0].value, 'hex');
+    let text = true;
+    try {
+      UTF8.decode(bytes);
+    } catch {
+      text = false;
+    }
+    if (!text || bytes.includes(0)) fail(ctx, `the blob ${s[0].text} read as text`, 'its bytes are not UTF-8 text without NUL, which PostgreSQL text cannot hold; compare or store it as a blob, or use hex().');
+  }
+  return ['convert_from(', x, ", 'UTF8')"];
 }
 
 /**
