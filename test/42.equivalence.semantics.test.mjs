@@ -21,6 +21,8 @@ const SETUP = [
   'CREATE TABLE big (v INTEGER)',
   'INSERT INTO big (v) VALUES (9223372036854775807), (1)',
   'CREATE TABLE words (w TEXT)',
+  'CREATE TABLE loose (id INTEGER PRIMARY KEY, u, t TEXT)',
+  "INSERT INTO loose (id, u, t) VALUES (1, '10', '10'), (2, 'x', 'x'), (3, NULL, NULL)",
   "INSERT INTO words (w) VALUES ('b'), ('B'), ('_z'), ('a'), ('A'), ('Z')",
 ];
 
@@ -191,6 +193,17 @@ test('a REAL read as text has SQLite\'s digits (up to 17, shortened as SQLite sh
   const expected = answer(sqlite, sql, []);
   t.is(expected.rows[0].a, '0.33333333333333332');
   t.deepEqual(answer(pgdb, sql, []), expected);
+});
+
+test('a column declared without a type: no declared type in columns() and PRAGMA table_info, no affinity in comparisons', (t) => {
+  const { sqlite, pgdb } = open();
+  const sql = 'SELECT id, u, t, u = 10 AS a, t = 10 AS b, u > 5 AS c FROM loose ORDER BY id';
+  const columns = (db) => db.prepare(sql).columns().map((c) => [c.name, c.type]);
+  t.deepEqual(columns(pgdb), columns(sqlite));
+  t.deepEqual(columns(sqlite)[1], ['u', null]);
+  t.deepEqual(answer(pgdb, sql, []), answer(sqlite, sql, []));
+  const info = (db) => db.pragma('table_info(loose)').map((c) => [c.name, c.type]);
+  t.deepEqual(info(pgdb), info(sqlite));
 });
 
 test('SUM beyond 64 bits is SQLite\'s "integer overflow" error', (t) => {
