@@ -38,6 +38,12 @@ export interface ColumnInfo {
   position: number;
   /** For timestamp columns: the text format SQLite held. */
   timestampFormat?: TimestampFormat;
+  /**
+   * Declared without a type in SQLite: no affinity there (a number compared with its text stays a
+   * number), text here (`type` is 'text'). Such a column is created as `character varying`, which
+   * is how the catalog tells it from a TEXT column.
+   */
+  noAffinity?: boolean;
 }
 
 export interface TableInfo {

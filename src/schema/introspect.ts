@@ -6,6 +6,7 @@
 import type { ColumnInfo, SchemaCatalog, TableInfo, TimestampFormat } from './catalog';
 import { driveAsync, driveSync } from './drive';
 import { ROWID_COLUMN, ROWID_COLUMNS_SQL } from './rowid';
+import { NO_AFFINITY_TYPE } from './type-mapping';
 
 /** Anything with pg's query(): a pg.Client, a pg.Pool, a PoolClient. */
 export interface CatalogClient {
@@ -118,9 +119,12 @@ function buildCatalog(schema: string, tableRows: unknown[], columnRows: unknown[
   for (const c of columnRows as ColumnRow[]) {
     const table = byOid.get(String(c.oid));
     if (!table || (table.rowidHidden && c.name === ROWID_COLUMN)) continue;
-    const column: ColumnInfo = { name: c.name, type: c.type, notNull: c.not_null === true || (c.not_null as unknown) === 't' || (c.not_null as unknown) === 1, default: c.dflt ?? null, position: Number(c.position) };
+    // A column declared without a type (created as varchar, see NO_AFFINITY_TYPE) is text with no affinity.
+    const untyped = c.type === NO_AFFINITY_TYPE;
+    const column: ColumnInfo = { name: c.name, type: untyped ? 'text' : c.type, notNull: c.not_null === true || (c.not_null as unknown) === 't' || (c.not_null as unknown) === 1, default: c.dflt ?? null, position: Number(c.position) };
     const format = timestampFormat(c.type, c.comment);
     if (format) column.timestampFormat = format;
+    if (untyped) column.noAffinity = true;
     table.columns.push(column);
   }
   for (const k of keyRows as KeyRow[]) {

@@ -10,6 +10,8 @@ export const SQLITE_TYPE_NAMES: ReadonlyMap<string, string> = new Map([
   ['timestamp with time zone', 'TIMESTAMP'],
   ['double precision', 'REAL'],
   ['date', 'DATE'],
+  // A column declared without a type (created as varchar, see NO_AFFINITY_TYPE): SQLite shows no type.
+  ['character varying', ''],
 ]);
 
 export function declaredType(pgType: string): string {

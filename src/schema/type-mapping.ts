@@ -45,5 +45,17 @@ export function mapDefault(sqliteDefault: string, pgType: PgColumnType): string 
 
 /** Text columns sort and compare as SQLite's BINARY collation does, whatever the server's locale. */
 export function collationFor(pgType: PgColumnType): string {
-  return pgType === 'text' ? ' COLLATE "C"' : '';
+  return pgType === 'text' || pgType === NO_AFFINITY_TYPE ? ' COLLATE "C"' : '';
+}
+
+/**
+ * The type a column declared without a type is created with: text under the name `character
+ * varying`, so that the catalog knows it has no affinity in SQLite (ColumnInfo.noAffinity); the
+ * DDL translator writes no other column as varchar (VARCHAR(n) is TEXT affinity: text).
+ */
+export const NO_AFFINITY_TYPE = 'character varying';
+
+/** The type written in CREATE TABLE for a column of `declared` SQLite type mapped to `pgType`. */
+export function ddlColumnType(declared: string, pgType: PgColumnType): string {
+  return declared.trim() === '' && pgType === 'text' ? NO_AFFINITY_TYPE : pgType;
 }

@@ -23,6 +23,11 @@ export interface Tpl {
   type?: PgColumnType;
   /** A json_extract()/->> result column: jsonb that the row shaper turns into SQLite's value. */
   jsonScalar?: boolean;
+  /**
+   * A json_extract()/->> value inside an expression (SQLite's value as text here): its jsonb, so
+   * that a comparison can compare the JSON value's own type, as SQLite does (no-affinity.ts).
+   */
+  jsonValue?: Array<string | Node[] | Node>;
   /** The source text it replaces ([start, end) offsets), for a result column's name. */
   span?: [number, number];
 }

@@ -4,6 +4,7 @@
  */
 import type { Ctx } from './context';
 import type { Node } from './nodes';
+import { withLevel } from './scope';
 import { arithmetic } from './rules/arithmetic';
 import { byteOrder } from './rules/byte-order';
 import { collate } from './rules/collate';
@@ -16,6 +17,7 @@ import { functionCalls } from './rules/function-calls';
 import { isDistinct } from './rules/is-distinct';
 import { jsonArrows } from './rules/json-arrows';
 import { likeGlob } from './rules/like-glob';
+import { noAffinityComparisons } from './rules/no-affinity';
 import { limit } from './rules/limit';
 import { orderBy } from './rules/order-by';
 import { shifts } from './rules/shifts';
@@ -46,6 +48,7 @@ const RULES: ListRule[] = [
   shifts, // << and >> read integers, shift the other way for a negative amount, 0 from 64 on
   comparisonChains, // a comparison compared again is its 0/1 (a = b = c)
   conditions, // a number as a condition is compared with 0
+  noAffinityComparisons, // json_extract()/->> and untyped columns compare by SQLite's storage class
   paramCasts, // untyped parameters
   byteOrder, // text built from literals compares and sorts by byte
   orderBy, // NULLs first ascending, byte order for text
@@ -57,7 +60,7 @@ export function rewrite(nodes: Node[], ctx: Ctx): Node[] {
   const depth = ctx.depth ?? 0;
   ctx.depth = depth + 1;
   markOrderedAggregates(nodes, ctx);
-  const inner = nodes.map((n): Node => (n.kind === 'group' ? { ...n, items: rewrite(n.items, ctx) } : n));
+  const inner = nodes.map((n): Node => (n.kind === 'group' ? { ...n, items: withLevel(ctx, n.items, () => rewrite(n.items, ctx)) } : n));
   ctx.depth = depth;
   return RULES.reduce((acc, rule) => rule(acc, ctx), inner);
 }

@@ -87,6 +87,29 @@ function readTableList(nodes: Node[], at: number, catalog: SchemaCatalog, scope:
   }
 }
 
+/**
+ * The scope of one level of the statement (the statement itself, a subquery, or any parenthesis
+ * inside them): the tables its own FROM/JOIN/UPDATE/INTO name (not those of the subqueries nested
+ * in it), then the enclosing levels' entries, as SQLite resolves an unqualified column: by the
+ * innermost SELECT that has it. `tables` stays the whole statement's.
+ */
+export function levelScope(nodes: Node[], outer: Scope, catalog: SchemaCatalog): Scope {
+  const shallow = nodes.map((n): Node => (isGroup(n) ? { ...n, items: [] } : n));
+  const own = collectScope(shallow, catalog, { entries: [], tables: outer.tables });
+  return own.entries.length === 0 ? outer : { entries: [...own.entries, ...outer.entries], tables: outer.tables };
+}
+
+/** Runs `fn` with the scope of the level `nodes` (a subquery's own tables first), then restores it. */
+export function withLevel<T>(ctx: { scope: Scope; catalog: SchemaCatalog }, nodes: Node[], fn: () => T): T {
+  const outer = ctx.scope;
+  ctx.scope = levelScope(nodes, outer, ctx.catalog);
+  try {
+    return fn();
+  } finally {
+    ctx.scope = outer;
+  }
+}
+
 /** Resolves `col`, `t.col` or `main.t.col` to a catalog column, when the nodes are exactly that. */
 export function resolveColumn(nodes: Node[], scope: Scope): ResolvedColumn | undefined {
   const s = sigNodes(nodes);

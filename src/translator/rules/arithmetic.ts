@@ -14,6 +14,8 @@ import { isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, tpl, trimTrivia
 import { resolveColumn } from '../scope';
 import { primaryEnd, primaryStart } from './json-arrows';
 import { textAsReal, textLiteralAsNumber } from './sqlite-values';
+import type { Parts } from './call';
+import type { Token } from '../tokenizer';
 
 const OPS = ['+', '-', '*', '/', '%'];
 
@@ -70,7 +72,7 @@ export function operandEnd(nodes: Node[], start: number): number {
  * text literal its numeric prefix; a text value (a column) is read as SQLite reads text as a
  * number — as a real, marked mixed since SQLite keeps integers there (so division is refused).
  */
-function asNumber(operand: Node[], ctx: Ctx): Node {
+function asNumber(operand: Node[], ctx: Ctx, remainder = false): Node {
   const type = inferType(operand, ctx);
   if (type === 'boolean') return tpl(['CAST(', operand, ' AS integer)'], 'integer');
   const sig = operand.filter(isSig);
@@ -79,11 +81,20 @@ function asNumber(operand: Node[], ctx: Ctx): Node {
   const core = sig.slice(signs);
   const prefix = sig.slice(0, signs).map((n) => (n as { text: string }).text).join(' ');
   if (core.length === 1 && isType(core[0], 'string')) {
-    const n = textLiteralAsNumber(core[0].value);
+    // `%` reads text by its integer prefix ('1e3' is 1, '2.5e1' is 2), as SQLite's remainder does.
+    const n = remainder ? integerPrefix(core[0].value) : textLiteralAsNumber(core[0].value);
     return prefix ? tpl([`${prefix} `, [n]], n.type) : n;
   }
   if (type === 'text') return tpl([prefix ? `${prefix} ` : '', '(', ...textAsReal([core]), ')'], MIXED_NUMERIC);
   return operand.length === 1 ? operand[0] : { kind: 'group', items: operand, start: -1, end: -1 };
+}
+
+/** The integer prefix of a text (after spaces and a sign; 0 when none), as SQLite's `%` reads it. */
+export function integerPrefix(value: string): Tpl {
+  const m = /^[ \t\n\f\r]*([+-]?\d+)/.exec(value);
+  const v = m ? BigInt(m[1]!) : 0n;
+  const clamped = v > 9223372036854775807n ? 9223372036854775807n : v < -9223372036854775808n ? -9223372036854775808n : v;
+  return tpl([clamped < 0n ? `(${clamped})` : clamped.toString()], 'bigint');
 }
 
 /** The operand changes when read as a number. */
@@ -115,6 +126,51 @@ function refuseMixedDivision(left: Node[], right: Node[], rightType: string | un
   }
 }
 
+/** The real literal an operand is (`0.5`, `(-2.25)`, `1e20`), or undefined. */
+function realLiteral(operand: Node[]): Token | undefined {
+  const s = operand.filter(isSig);
+  if (s.length === 1 && isGroup(s[0])) return realLiteral(s[0].items);
+  const last = s[s.length - 1];
+  if (!s.slice(0, -1).every((n) => isOp(n, '+', '-')) || !isType(last, 'number') || !/[.eE]/.test(last.text) || /^0[xX]/.test(last.text)) return undefined;
+  return last;
+}
+
+/**
+ * A real literal in arithmetic: SQLite computes in double (`0.1 + 0.2` is 0.30000000000000004), and
+ * converts an integer beside it to a double first, so one beyond 2^53 is rounded
+ * (`9007199254740993 + 0.5` is 9007199254740992.0). PostgreSQL's literal is numeric, exact: it
+ * becomes a double precision, and PostgreSQL converts the other side as SQLite does.
+ */
+function realLiteralAsDouble(operands: Node[][]): void {
+  for (const operand of operands) {
+    const t = realLiteral(operand);
+    if (t && t.note?.replace === undefined) t.note = { ...t.note, replace: `CAST(${t.text} AS double precision)` };
+  }
+}
+
+/**
+ * `n op x` (+ - *) of a NUMERIC column and an integer, alone in its expression: SQLite holds an
+ * integral value of the column as an INTEGER (exact integer arithmetic) and a fraction as a REAL
+ * (the integer converted to a double first, so one beyond 2^53 is rounded). PostgreSQL's numeric
+ * is exact for both: the fraction's rows compute in double precision, brought back to numeric by
+ * their shortest text (exact for that double; numeric's cast from a double keeps 15 digits only).
+ */
+function numericColumnWithInteger(nodes: Node[], from: number, op: string, to: number, ctx: Ctx): Node | undefined {
+  if (!['+', '-', '*'].includes(op)) return undefined;
+  const before = prevSig(nodes, from);
+  const after = nextSig(nodes, to);
+  if ((before !== -1 && isOp(nodes[before], ...OPS, '||', '~')) || (after !== -1 && isOp(nodes[after], ...OPS, '||'))) return undefined;
+  const opAt = nodes.findIndex((n, k) => k > from && k < to && isOp(n, op) && binaryAt(nodes, k));
+  const left = trimTrivia(nodes.slice(from, opAt));
+  const right = trimTrivia(nodes.slice(opAt + 1, to + 1));
+  const numericColumn = (o: Node[]): boolean => resolveColumn(o, ctx.scope)?.column.type === 'numeric';
+  const integer = (o: Node[]): boolean => ['bigint', 'integer', 'smallint', 'boolean'].includes(inferType(o, ctx) ?? '');
+  const column = numericColumn(left) && integer(right) ? left : numericColumn(right) && integer(left) ? right : undefined;
+  if (!column) return undefined;
+  const real = (o: Node[]): Parts => ['CAST(', o, ' AS double precision)'];
+  return tpl(['CASE WHEN ', column, ' = trunc(', column, ') THEN ', left, ` ${op} `, right, ' ELSE CAST(CAST(', ...real(left), ` ${op} `, ...real(right), ' AS text) AS numeric) END'], 'numeric');
+}
+
 export function arithmetic(input: Node[], ctx: Ctx): Node[] {
   const nodes = input.slice();
   // A sign before a text literal (-'3'): the literal is read as a number.
@@ -131,13 +187,14 @@ export function arithmetic(input: Node[], ctx: Ctx): Node[] {
     const leftStart = operandStart(nodes, leftEnd);
     const left = nodes.slice(leftStart, leftEnd + 1);
     if (needsNumber(left, ctx)) {
-      nodes.splice(leftStart, left.length, asNumber(left, ctx));
+      nodes.splice(leftStart, left.length, asNumber(left, ctx, op === '%'));
       i -= left.length - 1;
     }
     const rs = nextSig(nodes, i);
     const re = operandEnd(nodes, rs);
     const right = nodes.slice(rs, re + 1);
-    let r: Node = asNumber(right, ctx);
+    if (op !== '%') realLiteralAsDouble([nodes.slice(operandStart(nodes, prevSig(nodes, i)), i), right]);
+    let r: Node = asNumber(right, ctx, op === '%');
     const rightType = needsNumber(right, ctx) ? inferType([r], ctx) : inferType(right, ctx);
     if (op === '/') refuseMixedDivision(nodes.slice(operandStart(nodes, prevSig(nodes, i)), i), right, rightType, ctx);
     if (op === '/' || op === '%') {
@@ -145,6 +202,13 @@ export function arithmetic(input: Node[], ctx: Ctx): Node[] {
       r = tpl(['NULLIF(', [r], ', 0)'], rightType);
     }
     nodes.splice(rs, right.length, r);
+    const exact = numericColumnWithInteger(nodes, operandStart(nodes, prevSig(nodes, i)), op, nodes.indexOf(r), ctx);
+    if (exact) {
+      const from = operandStart(nodes, prevSig(nodes, i));
+      nodes.splice(from, nodes.indexOf(r) - from + 1, exact);
+      i = from;
+      continue;
+    }
     if (op !== '%') continue;
     // SQLite's % works on the integer parts; the result is real when a side is real.
     let chainStart = operandStart(nodes, prevSig(nodes, i));

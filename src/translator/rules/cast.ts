@@ -10,7 +10,7 @@ import { isType, isWord, sourceSpan, tpl, trimTrivia, type Group, type Node, typ
 import { mapDeclaredType } from '../../schema/type-mapping';
 import { isRealType } from '../infer-type';
 import { castParam, type Parts } from './call';
-import { asText, textAsReal } from './sqlite-values';
+import { asText, blobAsText, textAsReal } from './sqlite-values';
 
 export function castExpression(group: Group, ctx: Ctx): Tpl {
   const items = group.items;
@@ -24,7 +24,7 @@ export function castExpression(group: Group, ctx: Ctx): Tpl {
   const type = mapDeclaredType(declared);
   const from = inferType(value, ctx);
   if (type === 'bigint') return tpl(integerValue(value, ctx), 'bigint');
-  if (from === 'bytea' && type === 'text') return tpl(["convert_from(", value, ", 'UTF8')"], 'text');
+  if (from === 'bytea' && type === 'text') return tpl(blobAsText(value, ctx), 'text');
   if (type === 'bytea' && value.length === 1 && isType(value[0], 'param') && value[0].note?.valueType === 'bytea') {
     // A Buffer bound (a translation specialised to the values bound): CAST to BLOB keeps it as it is.
     castParam(value, 'bytea');

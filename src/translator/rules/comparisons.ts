@@ -8,7 +8,7 @@ import type { Token } from '../tokenizer';
 import { sqliteRealText } from '../../backends/postgres/values/real-text';
 import { OPERAND_BOUNDARIES } from '../keywords';
 import { endOf, isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, type Node } from '../nodes';
-import { resolveColumn } from '../scope';
+import { resolveColumn, withLevel } from '../scope';
 import { coerceValue } from './value-coercion';
 import { classComparison, isComparisonOperator, markCaseConditions, paramAffinity, standsAlone, textVersusNumber } from './param-classes';
 
@@ -82,7 +82,7 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
   markCaseConditions(nodes);
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i];
-    if (isGroup(n)) annotateComparisons(n.items, ctx);
+    if (isGroup(n)) withLevel(ctx, n.items, () => annotateComparisons(n.items, ctx));
     else if (isOp(n, ...COMPARE_OPS) || isWord(n, ...COMPARE_WORDS)) {
       const left = operandBefore(nodes, skipNot(nodes, i));
       let at = i;
@@ -110,17 +110,29 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       }
     } else if (isWord(n, 'IN')) {
       const list = nodes[nextSig(nodes, i)];
-      const col = resolveColumn(operandBefore(nodes, skipNot(nodes, i)), ctx.scope);
-      if (col && isGroup(list) && !isWord(list.items[nextSig(list.items, -1)], 'SELECT', 'WITH', 'VALUES')) {
-        for (const item of splitCommas(list.items)) {
-          coerceValue(item, col, ctx);
-          widenIntegerParam(item, false);
+      const left = operandBefore(nodes, skipNot(nodes, i));
+      const col = resolveColumn(left, ctx.scope);
+      if (isGroup(list) && !isWord(list.items[nextSig(list.items, -1)], 'SELECT', 'WITH', 'VALUES')) {
+        inListAffinity(left, splitCommas(list.items), ctx);
+        if (col) {
+          for (const item of splitCommas(list.items)) {
+            coerceValue(item, col, ctx);
+            widenIntegerParam(item, false);
+          }
         }
       }
     } else if (isWord(n, 'BETWEEN')) {
-      const col = resolveColumn(operandBefore(nodes, skipNot(nodes, i)), ctx.scope);
+      const left = operandBefore(nodes, skipNot(nodes, i));
+      const col = resolveColumn(left, ctx.scope);
       const low = operandAfter(nodes, i, 'AND');
       const andAt = i + low.length + 1;
+      // `x BETWEEN a AND b` is `x >= a AND x <= b`: a literal bound takes x's affinity, or none;
+      // a text x against two numbers with no affinity stays text, above both.
+      literalAffinity(low, left, ctx);
+      const high = isWord(nodes[andAt], 'AND') ? operandAfter(nodes, andAt) : undefined;
+      if (high) literalAffinity(high, left, ctx);
+      const plainNumber = (b: Node[]): boolean => !resolveColumn(b, ctx.scope) && !sigNodes(b).some((x) => isType(x, 'param')) && isNumericType(inferType(b, ctx));
+      if (high && plainNumber(low) && plainNumber(high)) literalAffinity(left, low, ctx);
       if (col) {
         coerceValue(low, col, ctx);
         widenIntegerParam(low, true);
@@ -133,6 +145,22 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       i = andAt; // the AND of BETWEEN is not a boundary of the next comparison
     }
   }
+}
+
+/**
+ * `x IN (a, b)`: SQLite applies x's affinity to the items (a literal item is converted as in
+ * `x = a`), and none when x has none: text x is never equal to a number item, even a numeric
+ * column's (`'1' IN (i)` is false where `'1' = i` is true).
+ */
+function inListAffinity(left: Node[], items: Node[][], ctx: Ctx): void {
+  for (const item of items) literalAffinity(item, left, ctx);
+  const s = withoutAlias(sigNodes(left));
+  if (s.length !== 1 || !isType(s[0], 'string') || items.length === 0) return;
+  const numeric = (item: Node[]): boolean => {
+    const t = resolveColumn(item, ctx.scope)?.column.type ?? inferType(item, ctx);
+    return isNumericType(t) || t === 'boolean';
+  };
+  if (items.every(numeric)) s[0].note = { ...s[0].note, replace: ABOVE_ALL_NUMBERS };
 }
 
 const ORDERING_OPS = ['<', '<=', '>', '>='];
@@ -202,7 +230,8 @@ function literalAffinity(lit: Node[], other: Node[], ctx: Ctx): void {
     }
     return;
   }
-  if (col?.column.type !== 'text') return;
+  // A column declared without a type has no affinity: the number stays a number (no-affinity.ts).
+  if (col?.column.type !== 'text' || col.column.noAffinity) return;
   const negative = s.length === 2 && isOp(s[0], '-') && isType(s[1], 'number');
   const found = s.length === 1 ? s[0] : negative ? s[1] : undefined;
   if (!isType(found, 'number')) return;
@@ -242,8 +271,10 @@ function pair(left: Node[], right: Node[], ctx: Ctx, affinity: boolean, assignme
     paramAffinity(left, right, ctx);
     paramAffinity(right, left, ctx);
   }
-  const lcol = resolveColumn(left, ctx.scope);
+  // Compared with a column declared without a type, a value keeps its class: no target to convert it to.
+  const typed = (col: ReturnType<typeof resolveColumn>) => col && (assignment || !col.column.noAffinity) ? col : undefined;
+  const lcol = typed(resolveColumn(left, ctx.scope));
   if (lcol && coerceValue(right, lcol, ctx)) return;
-  const rcol = resolveColumn(right, ctx.scope);
+  const rcol = typed(resolveColumn(right, ctx.scope));
   if (rcol) coerceValue(left, rcol, ctx);
 }

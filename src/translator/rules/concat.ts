@@ -5,21 +5,33 @@
  * a comparison or BOOLEAN as 0/1.
  */
 import type { Ctx } from '../context';
-import { isOp, isSig, isType, prevSig, nextSig, tpl, type Node } from '../nodes';
+import { isOp, isSig, isType, prevSig, nextSig, tpl, type Node, type Tpl } from '../nodes';
+import { joinArgs, type Call } from './call';
 import { operandEnd, operandStart } from './arithmetic';
 import { inferType } from '../infer-type';
-import { asText } from './sqlite-values';
+import { asText, blobAsText } from './sqlite-values';
 
-function operandText(operand: Node[], ctx: Ctx): Node[] {
+/** An operand of `||`, concat() or concat_ws() as the text SQLite concatenates. */
+export function operandText(operand: Node[], ctx: Ctx): Node[] {
   const s = operand.filter(isSig);
   if (s.length === 1 && isType(s[0], 'param')) {
     if (!s[0].note?.cast) s[0].note = { ...s[0].note, cast: 'text' };
     return operand;
   }
   // A blob concatenates as the text of its bytes (PostgreSQL's bytea || would give a blob).
-  if (inferType(operand, ctx) === 'bytea') return [tpl(['convert_from(', operand, ", 'UTF8')"], 'text')];
+  if (inferType(operand, ctx) === 'bytea') return [tpl(blobAsText(operand, ctx), 'text')];
   const text = asText(operand, ctx);
   return text.length === 1 && text[0] === operand ? operand : [tpl(text, 'text')];
+}
+
+/**
+ * concat(...) and concat_ws(sep, ...): each argument (the separator too) is the text SQLite
+ * concatenates, as for `||`: a blob its bytes read as text, a REAL SQLite's digits, a comparison
+ * 0/1, JSON as stored. NULLs are skipped in both.
+ */
+export function concatCall(call: Call, ctx: Ctx): Tpl {
+  const args = call.args.map((a) => operandText(a, ctx));
+  return tpl([`${call.name.toLowerCase()}(`, ...joinArgs(args), ')'], 'text');
 }
 
 export function concat(input: Node[], ctx: Ctx): Node[] {

@@ -5,7 +5,7 @@
  * taking x's type.
  */
 import type { Ctx } from '../context';
-import { isGroup, isSig, isWord, nextSig, prevSig, tpl, type Node } from '../nodes';
+import { isGroup, isOp, isSig, isWord, nextSig, prevSig, tpl, type Node } from '../nodes';
 import { castParam } from './call';
 import { operandBefore } from './comparisons';
 
@@ -19,7 +19,11 @@ export function emptyIn(nodes: Node[], _ctx: Ctx): Node[] {
     const negated = isWord(nodes[notAt], 'NOT');
     const from = negated ? notAt : i;
     castParam(operandBefore(nodes, from), 'text'); // `? IN ()`: the array needs a type to take
-    nodes = [...nodes.slice(0, from), tpl([negated ? " <> ALL ('{}') " : " = ANY ('{}') "]), ...nodes.slice(listAt + 1)];
+    // IN binds as = does, from the left: `1 = 1 IN ()` is `(1 = 1) IN ()`.
+    let start = from - operandBefore(nodes, from).length;
+    for (let p = prevSig(nodes, start); p !== -1 && isOp(nodes[p], '=', '==', '!=', '<>', '<', '<=', '>', '>='); p = prevSig(nodes, start)) start = p - operandBefore(nodes, p).length;
+    const left = start < from - operandBefore(nodes, from).length ? [tpl(['(', nodes.slice(start, from), ')'])] : nodes.slice(start, from);
+    nodes = [...nodes.slice(0, start), ...left, tpl([negated ? " <> ALL ('{}') " : " = ANY ('{}') "]), ...nodes.slice(listAt + 1)];
   }
   return nodes;
 }

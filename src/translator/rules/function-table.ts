@@ -1,4 +1,5 @@
 /** Every SQLite function the translator knows, by upper-case name. Unknown functions are errors. */
+import { concatCall } from './concat';
 import type { FunctionRule } from './call';
 import { asWritten } from './call';
 import { dateTimeFunction } from './datetime';
@@ -14,7 +15,7 @@ const SAME_IN_POSTGRES: Record<string, string | undefined> = {
   ROW_NUMBER: 'bigint', RANK: 'bigint', DENSE_RANK: 'bigint', NTILE: 'integer', LAG: undefined, LEAD: undefined,
   FIRST_VALUE: undefined, LAST_VALUE: undefined, NTH_VALUE: undefined, PERCENT_RANK: 'double precision',
   CUME_DIST: 'double precision', CEIL: 'numeric', CEILING: 'numeric', FLOOR: 'numeric',
-  OCTET_LENGTH: 'integer', CONCAT: 'text', CONCAT_WS: 'text',
+  OCTET_LENGTH: 'integer',
 };
 
 export const FUNCTION_RULES = new Map<string, FunctionRule>([
@@ -25,6 +26,8 @@ export const FUNCTION_RULES = new Map<string, FunctionRule>([
   ['COALESCE', f.coalesce],
   ['IIF', f.iif],
   ['GROUP_CONCAT', f.groupConcat],
+  ['CONCAT', concatCall],
+  ['CONCAT_WS', concatCall],
   ['INSTR', text.instr],
   ['SUBSTR', text.textFunction],
   ['SUBSTRING', text.textFunction],

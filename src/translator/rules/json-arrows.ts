@@ -50,7 +50,7 @@ export function jsonArrows(nodes: Node[], ctx: Ctx): Node[] {
       v = ['(', ...doc, ' -> ', right, ')'];
     }
     const scalar = (nodes[i] as Token).note?.jsonScalar === true; // a whole result column: shaped as SQLite's value
-    const out = op === '->' || scalar ? { ...tpl(v, 'jsonb'), ...(scalar ? { jsonScalar: true } : {}) } : tpl(['(', ...sqliteJsonValue(v), ')'], 'text');
+    const out = op === '->' || scalar ? { ...tpl(v, 'jsonb'), ...(scalar ? { jsonScalar: true } : {}) } : { ...tpl(['(', ...sqliteJsonValue(v), ')'], 'text'), jsonValue: v };
     nodes = [...nodes.slice(0, leftStart), out, ...nodes.slice(rightEnd + 1)];
     i = leftStart;
   }

@@ -8,7 +8,7 @@ import type { Ctx } from '../context';
 import { quoteIdent } from '../context';
 import { inferType } from '../infer-type';
 import { isGroup, isType, isWord, nextSig, prevSig, sigNodes, tpl, type Group, type Node } from '../nodes';
-import { isColumnRef, nameOf, resolveColumn } from '../scope';
+import { isColumnRef, nameOf, resolveColumn, withLevel } from '../scope';
 import { hasAlias, isStar, listItems, resultList } from '../statements/select-list';
 import type { Token } from '../tokenizer';
 import { jsonAsText } from './sqlite-values';
@@ -64,7 +64,8 @@ export function jsonSubqueries(nodes: Node[], ctx: Ctx): Node[] {
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
     if (!isQuery(n) || !isDerivedTable(nodes, i)) continue;
-    const changed = jsonItemsAsText(n, ctx);
+    // The subquery's items are typed by its own tables.
+    const changed = withLevel(ctx, n.items, () => jsonItemsAsText(n, ctx));
     if (!changed) continue;
     out ??= [...nodes];
     out[i] = changed;

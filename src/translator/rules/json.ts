@@ -20,9 +20,10 @@ function at(call: Call, ctx: Ctx): Parts {
 export function jsonExtract(call: Call, ctx: Ctx): Tpl {
   if (call.args.length !== 2) fail(ctx, 'json_extract() with several paths', 'extract each path separately.');
   if (call.word.note?.jsonScalar) return { ...tpl(['(', ...at(call, ctx), ')'], 'jsonb'), jsonScalar: true }; // shaped as SQLite's value
-  const value = sqliteJsonValue(at(call, ctx));
-  if (call.word.note?.numeric) return tpl(['CAST(', ...value, ' AS numeric)'], 'numeric');
-  return tpl(['(', ...value, ')'], 'text');
+  const v = at(call, ctx);
+  const value = sqliteJsonValue(v);
+  if (call.word.note?.numeric) return { ...tpl(['CAST(', ...value, ' AS numeric)'], 'numeric'), jsonValue: v };
+  return { ...tpl(['(', ...value, ')'], 'text'), jsonValue: v };
 }
 
 /** json(x): the JSON value, minified by SQLite; jsonb here (the shaper prints it as JSON text). */

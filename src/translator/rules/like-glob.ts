@@ -7,7 +7,7 @@
  */
 import type { Ctx } from '../context';
 import { inferType } from '../infer-type';
-import { isType, isWord, nextSig, prevSig, sigNodes, tpl, trimTrivia, type Node } from '../nodes';
+import { isOp, isType, isWord, nextSig, prevSig, sigNodes, tpl, trimTrivia, type Node } from '../nodes';
 import { castParam, type Parts } from './call';
 import { operandAfter, operandBefore } from './comparisons';
 import { asText as valueAsText } from './sqlite-values';
@@ -41,20 +41,26 @@ export function likeGlob(nodes: Node[], ctx: Ctx): Node[] {
     const p = prevSig(nodes, i);
     const negated = isWord(nodes[p], 'NOT');
     const opStart = negated ? p : i;
-    const left = operandBefore(nodes, opStart);
-    const leftStart = opStart - left.length;
+    let left = operandBefore(nodes, opStart);
+    let leftStart = opStart - left.length;
+    // < <= > >= bind tighter than LIKE in SQLite (`0 > 1 NOT LIKE 'a%'` tests the comparison's 0/1),
+    // looser in PostgreSQL: the comparison is the operand.
+    for (let q = prevSig(nodes, leftStart); q !== -1 && isOp(nodes[q], '<', '<=', '>', '>='); q = prevSig(nodes, leftStart)) {
+      leftStart = q - operandBefore(nodes, q).length;
+      left = nodes.slice(leftStart, opStart);
+    }
     const rightAll = operandAfter(nodes, i, 'ESCAPE');
     const right = trimTrivia(rightAll);
     const rightEnd = i + 1 + rightAll.length - (rightAll.length - rightAll.indexOf(right[right.length - 1]) - 1);
     const hasEscape = isWord(nodes[nextSig(nodes, rightEnd - 1)], 'ESCAPE');
-    castParam(left, 'text');
-    castParam(right, 'text');
+    // better-sqlite3's SQLite is built with SQLITE_LIKE_DOESNT_MATCH_BLOBS: LIKE and GLOB with a blob
+    // value on either side (a Buffer bound too) are false (whatever the other side, NULL too); a
+    // NULL blob is NULL.
+    const blobs = n.value === 'REGEXP' ? [] : [left, right].filter((x) => inferType(x, ctx) === 'bytea');
+    for (const x of [left, right]) if (!blobs.includes(x)) castParam(x, 'text');
     const leftParts = asText(left, ctx);
     const rightParts = asText(right, ctx);
     let replaced: Parts;
-    // better-sqlite3's SQLite is built with SQLITE_LIKE_DOESNT_MATCH_BLOBS: LIKE and GLOB with a blob
-    // value on either side are false (whatever the other side, NULL too); a NULL blob is NULL.
-    const blobs = n.value === 'REGEXP' ? [] : [left, right].filter((x) => inferType(x, ctx) === 'bytea');
     const blob = blobs.length > 0;
     const others = [left, right].filter((x) => !blobs.includes(x));
     const constant = negated ? 'true' : 'false';

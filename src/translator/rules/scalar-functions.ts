@@ -12,8 +12,20 @@ import { asText } from './sqlite-values';
  * timestamp beside text (IFNULL(started_at, 'never')) is read as the text SQLite holds, since
  * COALESCE would instead try to read the text as a timestamp.
  */
+/**
+ * A blob beside a value of another class in COALESCE/IFNULL: SQLite returns each row's value with
+ * its own class (`coalesce('a', x'')` is the text 'a'), PostgreSQL's one type would make the text
+ * a blob. Refused at prepare.
+ */
+function refuseBlobBesideOther(call: Call, types: Array<string | undefined>, ctx: Ctx): void {
+  if (types.includes('bytea') && types.some((t) => t !== undefined && t !== 'bytea')) {
+    fail(ctx, `${call.name.toLowerCase()}() of a blob and a value of another type`, 'SQLite keeps each value\'s own type, PostgreSQL gives the result one; CAST the arguments to one type (CAST(x AS TEXT) or CAST(x AS BLOB)).');
+  }
+}
+
 export function ifnull(call: Call, ctx: Ctx): Tpl {
   const types = call.args.map((a) => (a.length === 1 && isType(a[0], 'string') ? 'text' : inferType(a, ctx)));
+  refuseBlobBesideOther(call, types, ctx);
   const typed = types.some((t, i) => t !== undefined && !(call.args[i]!.length === 1 && isType(call.args[i]![0], 'string')));
   if (!typed) for (const a of call.args) castParam(a, 'text');
   if (types.includes('text') && types.some((t) => t !== undefined && t.startsWith('timestamp'))) {
@@ -25,7 +37,9 @@ export function ifnull(call: Call, ctx: Ctx): Tpl {
 
 /** COALESCE(a, b, ...): typed as its arguments (an integer and a real make a mixed value). */
 export function coalesce(call: Call, ctx: Ctx): Tpl {
-  return tpl([call.word.text, call.group], branchType(call.args.map((a) => inferType(a, ctx))));
+  const types = call.args.map((a) => inferType(a, ctx));
+  refuseBlobBesideOther(call, types, ctx);
+  return tpl([call.word.text, call.group], branchType(types));
 }
 
 /** IIF(c, a, b) (SQLite 3.32) is a CASE. */
@@ -123,7 +137,8 @@ export function hex(call: Call, ctx: Ctx): Tpl {
   const x = call.args[0] ?? [];
   if (inferType(x, ctx) === 'bytea') return tpl(['COALESCE(upper(encode(', x, ", 'hex')), '')"], 'text');
   castParam(x, 'text');
-  return tpl(['COALESCE(upper(encode(convert_to(CAST(', x, " AS text), 'UTF8'), 'hex')), '')"], 'text');
+  // The bytes of the text SQLite gives the value: a REAL's digits, JSON as stored (minified), 0/1.
+  return tpl(['COALESCE(upper(encode(convert_to(CAST(', ...asText(x, ctx), " AS text), 'UTF8'), 'hex')), '')"], 'text');
 }
 
 /** likely(x), unlikely(x), likelihood(x, p): planner hints that return x. */

@@ -5,7 +5,8 @@
  * 64, and has no shift for a real or text operand.
  */
 import type { Ctx } from '../context';
-import { isOp, isSig, isWord, prevSig, tpl, type Node } from '../nodes';
+import { isOp, isSig, isType, isWord, nextSig, prevSig, tpl, type Node } from '../nodes';
+import { integerPrefix } from './arithmetic';
 import { CLAUSE_KEYWORDS } from '../keywords';
 import type { Parts } from './call';
 import { integerValue } from './cast';
@@ -72,7 +73,25 @@ function shift(op: '<<' | '>>', a: Parts, b: Parts): Parts {
   ];
 }
 
+/**
+ * A text literal beside `&`, `|` or `~` is its integer prefix (`'0x10' | 1` is 1: SQLite reads no
+ * hex in text; PostgreSQL 16 and later would read '0x10' as 16).
+ */
+function bitwiseTextLiterals(nodes: Node[]): void {
+  nodes.forEach((n, i) => {
+    if (!isOp(n, '&', '|', '~')) return;
+    for (const k of [prevSig(nodes, i), nextSig(nodes, i)]) {
+      const t = nodes[k];
+      if (k === -1 || !isType(t, 'string') || t.note?.replace !== undefined) continue;
+      if (isOp(n, '~') && k < i) continue;
+      const v = integerPrefix(t.value).parts[0] as string;
+      t.note = { ...t.note, replace: v };
+    }
+  });
+}
+
 export function shifts(input: Node[], ctx: Ctx): Node[] {
+  bitwiseTextLiterals(input);
   const nodes = input.slice();
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;

@@ -2,33 +2,44 @@
  * How SQLite turns values into text and text into numbers, as PostgreSQL expressions: the text of
  * a REAL, the numeric prefix of a text, the text of a number or a boolean for text functions.
  */
-import type { Ctx } from '../context';
+import { fail, quoteIdent, type Ctx } from '../context';
 import { inferType, isRealType, MIXED_NUMERIC } from '../infer-type';
 import { isSig, isType, tpl, type Node, type Tpl } from '../nodes';
 import type { Parts } from './call';
 import { resolveColumn } from '../scope';
 import type { TimestampFormat } from '../../schema/catalog';
-
-/** The text PostgreSQL's error carries when a REAL's SQLite text cannot be reproduced (see realAsText). */
-export const REAL_AS_TEXT = 'real as text: ';
+import { realTextFunction } from '../../schema/real-text-function';
 
 /**
- * A REAL as the text SQLite gives it. SQLite prints an integral value below 2^53 with '.0', and
- * otherwise up to 17 significant digits, shortened to the shortest digits that read back as the
- * same double when those are at most 13 or so; PostgreSQL prints the shortest digits. Both agree
- * for an integral value and for a value of at most 13 significant digits, fixed between 1e-4 and
- * 1e15, with an exponent below 1e-4 and from 1e17 (SQLite writes 1.0e+20 where PostgreSQL writes
- * 1e+20); any other value raises an error naming it, rather than give other digits than SQLite.
+ * A REAL as the text SQLite gives it (`%!.17g` with SQLite's shortening: '0.1', '1.0e+20',
+ * '0.30000000000000004', '1000000000000000.0'): the schema's function that reproduces it
+ * (src/schema/real-text-function.ts), created when the backend opens the schema.
  */
-export function realAsText(x: Parts): Parts {
-  const v: Parts = ['CAST(', ...x, ' AS double precision)'];
-  return [
-    'CASE WHEN ', ...v, ' IS NULL THEN NULL WHEN ', ...v, ' = trunc(', ...v, ') AND abs(', ...v, ') < 9007199254740992 THEN CAST(CAST(', ...v, " AS bigint) AS text) || '.0'",
-    ' WHEN abs(', ...v, ') >= 0.0001 AND abs(', ...v, ") < 1e15 AND length(ltrim(replace(replace(CAST(", ...v, " AS text), '-', ''), '.', ''), '0')) <= 13 THEN CAST(", ...v, ' AS text)',
-    ' WHEN (abs(', ...v, ') >= 1e17 OR abs(', ...v, ") < 0.0001) AND length(ltrim(replace(replace(split_part(CAST(", ...v, " AS text), 'e', 1), '-', ''), '.', ''), '0')) <= 13",
-    " THEN regexp_replace(CAST(", ...v, " AS text), '^(-?[0-9]+)e', '\\1.0e')",
-    ` ELSE CAST(CAST('${REAL_AS_TEXT}' || CAST(`, ...v, ' AS text) AS bigint) AS text) END',
-  ];
+export function realAsText(x: Parts, ctx: Ctx): Parts {
+  return [`${realTextFunction(quoteIdent(ctx.catalog.schema))}(CAST(`, ...x, ' AS double precision))'];
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A blob read as text (CAST(x AS TEXT), ||, concat()): its bytes as UTF-8 text. A blob literal
+ * whose bytes are not UTF-8 text without NUL (x'00', x'FF') is refused at prepare: SQLite gives
+ * text holding those bytes, which PostgreSQL's text cannot hold (a column or a value bound with such
+ * bytes fails when the statement runs, SQLITE_MISMATCH).
+ */
+export function blobAsText(x: Node[], ctx: Ctx): Parts {
+  const s = x.filter(isSig);
+  if (s.length === 1 && isType(s[0], 'blob')) {
+    const bytes = Buffer.from(s[0].value, 'hex');
+    let text = true;
+    try {
+      UTF8.decode(bytes);
+    } catch {
+      text = false;
+    }
+    if (!text || bytes.includes(0)) fail(ctx, `the blob ${s[0].text} read as text`, 'its bytes are not UTF-8 text without NUL, which PostgreSQL text cannot hold; compare or store it as a blob, or use hex().');
+  }
+  return ['convert_from(', x, ", 'UTF8')"];
 }
 
 /**
@@ -51,9 +62,9 @@ export function asText(x: Node[], ctx: Ctx): Parts {
   if (type === 'boolean') return ['CAST(CAST(', x, ' AS integer) AS text)'];
   // A NUMERIC column holds an integral value as an INTEGER in SQLite (its text has no '.0').
   if (type === 'numeric' && resolveColumn(x, ctx.scope)?.column.type === 'numeric') {
-    return ['CASE WHEN ', x, ' = trunc(', x, ') AND abs(', x, ') < 9223372036854775808 THEN CAST(CAST(', x, ' AS bigint) AS text) ELSE ', ...realAsText([x]), ' END'];
+    return ['CASE WHEN ', x, ' = trunc(', x, ') AND abs(', x, ') < 9223372036854775808 THEN CAST(CAST(', x, ' AS bigint) AS text) ELSE ', ...realAsText([x], ctx), ' END'];
   }
-  if (isRealType(type) || type === MIXED_NUMERIC) return realAsText([x]);
+  if (isRealType(type) || type === MIXED_NUMERIC) return realAsText([x], ctx);
   if (type === 'jsonb' || type === 'json') return jsonAsText([x]);
   if (type !== undefined && type.startsWith('timestamp')) return timestampAsText([x], resolveColumn(x, ctx.scope)?.column.timestampFormat ?? 'sqlite', type !== 'timestamp without time zone');
   if (type !== undefined && type !== 'text' && type !== 'bytea') return ['CAST(', x, ' AS text)'];

@@ -6,7 +6,7 @@
  * itself) becomes a BIGINT primary key that the rowid trigger numbers as SQLite does
  * (src/schema/rowid.ts).
  */
-import { collationFor, mapDefault, mapDeclaredType } from '../../schema/type-mapping';
+import { collationFor, ddlColumnType, mapDefault, mapDeclaredType } from '../../schema/type-mapping';
 import type { TableInfo } from '../../schema/catalog';
 import { fail, quoteIdent, type Ctx } from '../context';
 import { isGroup, isType, isWord, sigNodes, sourceSpan, tpl, type Node } from '../nodes';
@@ -138,5 +138,5 @@ export function columnDefinition(def: Node[], table: TableInfo, ctx: Ctx): Node[
       if (isWord(s[j], 'STORED', 'VIRTUAL')) j++;
     } else fail(ctx, `column constraint ${w.text ?? '?'}`, 'it is not a SQLite column constraint the translator knows.');
   }
-  return [tpl([`${quoteIdent(shape.name)} ${shape.type}${collationFor(shape.type)}`, ...out])];
+  return [tpl([`${quoteIdent(shape.name)} ${ddlColumnType(shape.declared, shape.type)}${collationFor(shape.type)}`, ...out])];
 }

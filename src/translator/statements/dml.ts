@@ -8,7 +8,7 @@ import { rewrite } from '../rewrite';
 import { annotateComparisons } from '../rules/comparisons';
 import { concatPrecedence } from '../rules/concat-precedence';
 import { widenIntegerLiterals } from '../rules/integer-literals';
-import { collectScope, isName, nameOf } from '../scope';
+import { collectScope, isName, levelScope, nameOf } from '../scope';
 import type { Token } from '../tokenizer';
 import type { StatementKind } from '../types';
 import { annotateInsertSelect, annotateRows, annotateSet } from './assignments';
@@ -130,7 +130,9 @@ export function translateDml(source: Node[], ctx: Ctx): DmlResult {
   const tree = concatPrecedence(source);
   const kind = dmlKind(tree);
   ctx.kind = kind;
-  ctx.scope = collectScope(tree, ctx.catalog);
+  // The statement's own level: its tables, not those of its subqueries (each level resolves its own,
+  // see levelScope); `tables` lists them all.
+  ctx.scope = levelScope(tree, { entries: [], tables: collectScope(tree, ctx.catalog).tables }, ctx.catalog);
   renameRowidReferences(tree, ctx);
   if (kind === 'insert') writeInsertColumns(tree, ctx);
   inlineAliasReferences(tree, ctx);

@@ -7,6 +7,7 @@
 import { findTable } from '../../schema/catalog';
 import type { Ctx } from '../context';
 import { quoteIdent } from '../context';
+import { CLAUSE_KEYWORDS } from '../keywords';
 import { isGroup, sigNodes, sourceSpan, tpl, trimTrivia, type Node } from '../nodes';
 import { isColumnRef, nameOf, resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
@@ -93,7 +94,9 @@ function markJsonScalars(items: Node[][]): number[] {
       continue;
     }
     const arrows = expr.filter((n) => n.kind === 'token' && n.type === 'op' && (n.text === '->>' || n.text === '->'));
-    if (arrows.length === 1 && (arrows[0] as Token).text === '->>' && expr.every((n) => n.kind !== 'token' || n.type !== 'op' || ['->>', '.', '-'].includes(n.text))) {
+    if (arrows.length === 1 && (arrows[0] as Token).text === '->>' && expr.every((n) => n.kind !== 'token' || n.type !== 'op' || ['->>', '.', '-'].includes(n.text))
+      // `x ->> p IS 1` is a comparison, not the JSON value.
+      && !expr.some((n) => n.kind === 'token' && n.type === 'word' && CLAUSE_KEYWORDS.has(n.value))) {
       (arrows[0] as Token).note = { ...(arrows[0] as Token).note, jsonScalar: true };
       marked.push(i);
     }

@@ -13,7 +13,6 @@ import { sqliteError, TranslationError, type SqliteError } from '../../../adapte
 import { findColumn, findTable, type SchemaCatalog, type TableInfo } from '../../../schema/catalog';
 import { redactSecrets } from '../../../adapter/redact';
 import { INTEGER_OVERFLOW } from '../../../translator/rules/aggregates';
-import { REAL_AS_TEXT } from '../../../translator/rules/sqlite-values';
 
 export { redactSecrets, redactUrl } from '../../../adapter/redact';
 
@@ -79,11 +78,6 @@ export function isConnectionLost(err: unknown): boolean {
 function translate(e: PgErrorLike, code: string, pg: string, context: PgErrorContext): [string, string] {
   // SUM() beyond 64 bits: the translation casts a text naming the overflow (SQLite's own error).
   if (code === '22P02' && pg.includes(`"${INTEGER_OVERFLOW}`)) return ['integer overflow', 'SQLITE_ERROR'];
-  // A REAL turned into text whose SQLite digits the translation cannot reproduce exactly.
-  const real = code === '22P02' && pg.includes(`"${REAL_AS_TEXT}`) ? /: "[^:]*: (.*)"$/.exec(pg) : null;
-  if (real) {
-    return [`cannot give the REAL value ${real[1]} as SQLite's text on PostgreSQL (SQLite prints up to 17 digits where PostgreSQL prints the shortest); round it (round(x, 2)) or format it in the application`, 'SQLITE_ERROR'];
-  }
   switch (code) {
     case '23505':
       return uniqueViolation(e, context.catalog);

@@ -1,6 +1,6 @@
 /**
- * What opening the PostgreSQL backend creates when it is missing: the schema and the write lock's
- * objects. Several processes may open an empty schema at the same moment (the engine's start-up),
+ * What opening the PostgreSQL backend creates when it is missing: the schema, the write lock's
+ * objects and the function that writes a REAL as SQLite's text (real-text-function.ts). Several processes may open an empty schema at the same moment (the engine's start-up),
  * and `CREATE ... IF NOT EXISTS` racing another session can still fail on PostgreSQL's catalog
  * (`duplicate key value violates unique constraint "pg_type_typname_nsp_index"`), so the creation
  * runs under the same advisory lock as the CLI's schema creation, in one transaction.
@@ -8,6 +8,7 @@
 import { SCHEMA_LOCK_CLASS } from '../../../schema/registry';
 import { quoteIdent } from '../../../policy/identifiers';
 import { writeLockDdl, writeLockExistsSql } from './write-lock';
+import { realTextFunction, realTextFunctionDdl } from '../../../schema/real-text-function';
 
 export interface EnsureSchemaSql {
   /** One row, one boolean: the schema and the lock's objects exist. */
@@ -20,11 +21,12 @@ export function ensureSchemaSql(schema: string): EnsureSchemaSql {
   const quoted = quoteIdent(schema);
   const literal = schema.replace(/'/g, "''");
   return {
-    exists: writeLockExistsSql(quoted),
+    exists: `${writeLockExistsSql(quoted)} AND to_regprocedure('${realTextFunction(quoted).replace(/'/g, "''")}(double precision)') IS NOT NULL`,
     create: [
       `SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_CLASS}, hashtext('${literal}'))`,
       `CREATE SCHEMA IF NOT EXISTS ${quoted}`,
       ...writeLockDdl(quoted),
+      realTextFunctionDdl(quoted),
     ].join(';\n'),
   };
 }

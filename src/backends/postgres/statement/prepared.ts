@@ -230,7 +230,8 @@ export function columnDefinitions(prepared: PreparedStatement, catalog: SchemaCa
       column: column?.name ?? null,
       table: table?.name ?? null,
       database: table ? 'main' : null,
-      type: column ? declaredType(column.type) : null,
+      // A column declared without a type has none in SQLite (better-sqlite3 gives null).
+      type: column && !column.noAffinity ? declaredType(column.type) : null,
     };
   });
 }
