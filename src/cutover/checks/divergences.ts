@@ -1,4 +1,10 @@
-/** "No divergence in the window": the shadow divergence log, summarised as `report` does. */
+/**
+ * "No divergence in the window": the shadow divergence log, summarised as `report` does. A log that
+ * cannot be written (its folder missing, no permission) fails at once: shadow mode would have
+ * nowhere to record a divergence, and "none" would mean nothing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
 import { LogReadError, summarizeDivergences } from '../../shadow/report';
 import { failed, passed, type CheckResult } from '../stage';
 
@@ -14,6 +20,8 @@ export interface DivergenceCheckOptions {
 }
 
 export function checkDivergences(options: DivergenceCheckOptions): CheckResult {
+  const unwritable = whyUnwritable(options.log);
+  if (unwritable) return failed('divergences', TITLE, `The divergence log ${options.log} cannot be written (${unwritable}): shadow mode cannot record a divergence there. Create the folder or fix its permissions, or point REGISTRY_DIVERGENCE_LOG (and --log) at a writable file.`, { log: options.log });
   let summary;
   try {
     summary = summarizeDivergences(options.log, { since: options.since, samples: 0, databaseUrl: options.databaseUrl });
@@ -32,4 +40,20 @@ export function checkDivergences(options: DivergenceCheckOptions): CheckResult {
   ].filter(Boolean).join(', ');
   const gapFix = t.mirrorGaps ? ', and run swarm-registry verify --repair for the gaps' : '';
   return failed('divergences', TITLE, `${found} in ${options.windowLabel}: run swarm-registry report --since ${options.window} to see them, then fix what they show: a statement that answers differently (rewrite it, or override it in REGISTRY_SQL_OVERRIDES), or rows that differ (changed outside the adapter: swarm-registry verify --repair)${gapFix}; then status with a --window that starts after the fix.`, details);
+}
+
+/** Why `file` cannot be appended to, or undefined when it can. */
+export function whyUnwritable(file: string): string | undefined {
+  const dir = path.dirname(path.resolve(file));
+  try {
+    if (!fs.statSync(dir).isDirectory()) return `${dir} is not a folder`;
+  } catch {
+    return `the folder ${dir} does not exist`;
+  }
+  try {
+    fs.accessSync(fs.existsSync(file) ? file : dir, fs.constants.W_OK);
+  } catch {
+    return fs.existsSync(file) ? 'no permission to write the file' : `no permission to create a file in ${dir}`;
+  }
+  return undefined;
 }

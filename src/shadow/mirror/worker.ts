@@ -17,6 +17,7 @@ import { DivergenceLog } from './divergence-log';
 import { compareOp } from './compare-op';
 import { DEFAULT_TIMESTAMP_TOLERANCE_MS } from './compare';
 import { ProgressTable } from './progress';
+import { LogLoop } from './changelog-loop';
 import { ForwardingRecorder, setMetricsRecorder } from '../../metrics';
 import { knownSecrets, learnStatement } from '../../policy';
 
@@ -52,8 +53,40 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
   let overflowReported = 0;
   let lastProgress = 0;
 
+  /** With the change log: writes come from the log, reads from this process (changelog-loop.ts). */
+  const logLoop = config.changeLog
+    ? new LogLoop(config, applier, progressPool, stats, {
+        check: (op, result) => {
+          try {
+            finishOp(op, result);
+          } catch {
+            stats[S.workerErrors]!++;
+          }
+        },
+        learn: (op) => {
+          if (op.meta && !metaBySql.has(op.sql)) metaBySql.set(op.sql, op.meta);
+        },
+        down,
+        resumed,
+        noteLag,
+        workerError: () => {
+          stats[S.workerErrors]!++;
+        },
+        // Statements of a group run pipelined in one transaction: each counts at the group's time per statement.
+        timed: (count, ms) => metrics.statement(config.secondarySide, 'secondary', ms / 1000 / count, count),
+      })
+    : undefined;
+  if (logLoop) void logLoop.run().then(finishClose, finishClose);
+
   const onMessage = (message: ToMirror): void => {
-    if (message.type === 'ops') {
+    if (logLoop && message.type === 'ops') {
+      const reads: MirrorOp[] = [];
+      decoder.decode(message.ops, reads);
+      for (const op of reads) if (op.meta) metaBySql.set(op.sql, op.meta);
+      logLoop.add(reads.map(withMeta), message.logged);
+    } else if (logLoop && message.type === 'close') {
+      logLoop.close(message.deadline);
+    } else if (message.type === 'ops') {
       const from = queue.length;
       decoder.decode(message.ops, queue);
       for (let i = from; i < queue.length; i++) {
@@ -130,14 +163,15 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
   function takeGroup(): MirrorOp[] {
     let end = Math.min(queue.length, head + config.groupSize);
     while (end < queue.length && queue[end - 1]!.more) end++;
-    const group = queue.slice(head, end);
-    for (const op of group) {
-      if (!op.notMirrorable) {
-        const meta = metaBySql.get(op.sql);
-        if (meta?.notMirrorable) op.notMirrorable = meta.notMirrorable;
-      }
+    return queue.slice(head, end).map(withMeta);
+  }
+
+  function withMeta(op: MirrorOp): MirrorOp {
+    if (!op.notMirrorable) {
+      const meta = metaBySql.get(op.sql);
+      if (meta?.notMirrorable) op.notMirrorable = meta.notMirrorable;
     }
-    return group;
+    return op;
   }
 
   /**
@@ -165,7 +199,7 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
       }
       return;
     }
-    if (op.write) stats[S.mirroredWrites]!++;
+    if (op.write && !logLoop) stats[S.mirroredWrites]!++; // with the log: counted when the position passes them
     learn(op, result);
     if (op.answer && result.answer) compare(op, op.answer, result.answer, result);
   }

@@ -9,3 +9,6 @@ export * from './secret-params';
 export * from './secret-text';
 export * from './secrets';
 export * from './sqlite-primary-engine';
+export * from './statement-words';
+export * from './changelog-codec';
+export * from './changelog-tables';

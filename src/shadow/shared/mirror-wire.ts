@@ -36,6 +36,7 @@ const F_REGISTER_COLUMNS = 1 << 10;
 interface Extra {
   meta?: StatementMeta;
   notMirrorable?: string[];
+  pos?: [number, number];
 }
 
 /** The caller's end: numbers SQL texts as they are first sent. */
@@ -84,7 +85,7 @@ export class WireEncoder {
         op.args,
         answer === undefined ? null : answer.type === 'run' ? answer.changes : answer.type === 'rows' ? answer.rows : answer,
         op.now ?? null,
-        op.meta || op.notMirrorable ? extraOf(op) : null,
+        op.meta || op.notMirrorable || op.pos ? extraOf(op) : null,
         columns,
       );
     }
@@ -110,6 +111,7 @@ function extraOf(op: MirrorOp): Extra {
   const extra: Extra = {};
   if (op.meta) extra.meta = op.meta;
   if (op.notMirrorable) extra.notMirrorable = op.notMirrorable;
+  if (op.pos) extra.pos = op.pos;
   return extra;
 }
 
@@ -155,6 +157,7 @@ export class WireDecoder {
       if (extra) {
         if (extra.meta) op.meta = extra.meta;
         if (extra.notMirrorable) op.notMirrorable = extra.notMirrorable;
+        if (extra.pos) op.pos = extra.pos;
       }
       into.push(op);
     }
