@@ -137,3 +137,19 @@ test('a divergence log that cannot be written is an error when the database open
   t.is(error.name, 'ConfigurationError');
   t.regex(error.message, /REGISTRY_DIVERGENCE_LOG=.*missing.*cannot be used: the folder .* does not exist/);
 });
+
+test('status fails at once on a divergence log that cannot be written', async (t) => {
+  const { url } = await createTestDatabase(t);
+  const dir = tempDir(t);
+  const file = path.join(dir, 'registry.db');
+  const db = new BetterSqlite3(file);
+  db.exec(REGISTRY_SQLITE_DDL);
+  db.close();
+  const env = { REGISTRY_DB: file, DATABASE_URL: url, REGISTRY_BACKEND: 'shadow', REGISTRY_DIVERGENCE_LOG: path.join(dir, 'missing', 'divergence.jsonl') };
+  t.is((await cli(['init'], env)).code, 0);
+  const status = await cli(['status', '--json'], env);
+  t.is(status.code, 1);
+  const line = status.json.checks.find((c) => c.id === 'divergences');
+  t.is(line.status, 'failed');
+  t.regex(line.reason, /cannot be written \(the folder .*missing does not exist\)/);
+});
