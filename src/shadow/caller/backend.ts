@@ -217,6 +217,7 @@ export class ShadowBackend implements Backend {
   close(): void {
     const primary = this.#primary.backend;
     if (!primary.open) return primary.close();
+    this.#channel.flush(); // reads' change log positions are settled on the open primary
     primary.close();
     this.#stopMetrics();
     this.#session.tx.abandon(); // closing rolls back an open transaction

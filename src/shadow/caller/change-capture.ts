@@ -6,9 +6,10 @@
  * is the largest plus one, and pruning always keeps the last row, so a `seq` is never reused
  * (AUTOINCREMENT would do the same at the cost of one more page written by every commit).
  *
- * It also tells the log position a read saw: the largest `seq` committed. Reading it costs a
- * `PRAGMA data_version` (which changes only when another connection commits) and, only then, one
- * look at the end of the log.
+ * It also tells the log position a read saw: the largest `seq` committed. This connection's own
+ * commits are known without asking; other connections' are seen by `refresh()`, a `PRAGMA
+ * data_version` (which changes only when another connection commits) and, only then, one look at
+ * the end of the log. The session calls it once per batch of reads, not once per read.
  */
 import { CHANGES_TABLE, encodeOps, type MirrorOp } from '../shared';
 
@@ -70,6 +71,7 @@ export class ChangeCapture {
     this.#max = db.prepare(`SELECT max(seq) FROM ${CHANGES_TABLE}`).pluck().safeIntegers(false);
     this.#begin = db.prepare('BEGIN IMMEDIATE');
     this.#commit = db.prepare('COMMIT');
+    this.refresh();
   }
 
   /**
@@ -80,15 +82,20 @@ export class ChangeCapture {
     return this.#position;
   }
 
-  /** The last committed log position this connection can see. */
-  position(): number {
+  /**
+   * Catches up with other connections' commits: true when one appended to the log since the last
+   * call (then `known` is the log's end now), false when none did (every snapshot taken since the
+   * last call was at `known` as it was then, or at this connection's own commits).
+   */
+  refresh(): boolean {
     const version = this.#version.get() as number;
-    if (version !== this.#seenVersion) {
-      this.#seenVersion = version;
-      const max = this.#max.get() as number | null;
-      if (max !== null && max > this.#position) this.#position = max;
-    }
-    return this.#position;
+    if (version === this.#seenVersion) return false;
+    this.#seenVersion = version;
+    // Another connection's commit that appended nothing (the applier pruning the log) moves no position.
+    const max = this.#max.get() as number | null;
+    if (max === null || max <= this.#position) return false;
+    this.#position = max;
+    return true;
   }
 
   /** Appends one transaction's write ops (inside the open transaction); returns its `seq`. */

@@ -160,8 +160,12 @@ export class MirrorChannel {
     if (op.write) this.stats[S.overflowWrites] = this.stats[S.overflowWrites]! + 1;
   }
 
+  /** Called just before queued ops are posted (the change log settles its reads' positions). */
+  beforePost: (() => void) | undefined;
+
   flush(): void {
     if (this.#pending.length === 0 && this.#logged.length === 0) return;
+    this.beforePost?.();
     const ops = this.#pending;
     this.#pending = [];
     this.#postOps(ops);

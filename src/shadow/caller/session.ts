@@ -37,6 +37,11 @@ export class ShadowSession {
   /** The log position when the open transaction began, and before the running read. */
   #txStart = 0;
   #readFrom = 0;
+  /**
+   * Reads sent with a provisional upper bound (their lower one): settled when the channel posts
+   * them, by one look at whether another connection committed meanwhile.
+   */
+  #unsettled: MirrorOp[] = [];
 
   constructor(
     readonly channel: MirrorChannel,
@@ -45,6 +50,7 @@ export class ShadowSession {
     readonly capture?: ChangeCapture,
   ) {
     this.tx = new MirrorTransaction((ops) => (capture ? this.#committedToLog(ops) : channel.pushUnit(ops)));
+    if (capture) channel.beforePost = () => this.#settle();
   }
 
   /** Whether this read is compared (REGISTRY_SHADOW_SAMPLE). */
@@ -61,7 +67,7 @@ export class ShadowSession {
 
   /**
    * Before a compared read runs on the primary: the log position its snapshot is at least at (the
-   * position last read will do: it only grows; the exact one is read once, after the read).
+   * position last known will do: it only grows). Its upper bound is settled later (#settle).
    */
   markRead(): void {
     if (this.capture && !this.tx.active) this.#readFrom = this.capture.known;
@@ -73,7 +79,8 @@ export class ShadowSession {
     if (!capture) return this.channel.push(op);
     if (logged(op)) return this.#logAlone(op);
     if (!op.answer) return; // a pragma that reads: nothing to apply or compare
-    op.pos = [this.#readFrom, capture.position()];
+    op.pos = [this.#readFrom, this.#readFrom];
+    this.#unsettled.push(op);
     this.channel.push(op);
   }
 
@@ -103,7 +110,7 @@ export class ShadowSession {
     }
     if (starts && capture) {
       this.#recorded = undefined;
-      this.#txStart = capture.position();
+      this.#txStart = capture.known;
     }
     this.sync();
     return result;
@@ -148,6 +155,27 @@ export class ShadowSession {
     }
   }
 
+  /**
+   * Just before reads leave for the worker: when no other connection committed since the last
+   * look, each read's snapshot was at its lower bound (this connection's own commits are known at
+   * once); else its upper bound is the log's end now.
+   */
+  #settle(): void {
+    const reads = this.#unsettled;
+    if (reads.length === 0) return;
+    this.#unsettled = [];
+    const capture = this.capture!;
+    let end: number;
+    try {
+      if (!capture.refresh()) return;
+      end = capture.known;
+      for (const op of reads) if (op.pos![0] > end) end = op.pos![0];
+    } catch {
+      end = Number.MAX_SAFE_INTEGER; // cannot tell: never compared
+    }
+    for (const op of reads) op.pos![1] = end;
+  }
+
   registerName(member: string, name: unknown): void {
     if (typeof name !== 'string') return;
     this.appNames.set(name.toLowerCase(), `db.${member}("${name}")`);
@@ -161,7 +189,6 @@ export class ShadowSession {
    * reads saw one snapshot between its start and its end.
    */
   #committedToLog(ops: MirrorOp[]): void {
-    const capture = this.capture!;
     const seq = this.#committingSeq;
     this.#recorded = undefined;
     const reads: MirrorOp[] = [];
@@ -175,7 +202,10 @@ export class ShadowSession {
         if (op.write) writes++;
         writeAfter = true;
       } else if (op.answer) {
-        op.pos = seq === undefined ? [this.#txStart, capture.position()] : [writeAfter ? seq - 1 : seq, seq];
+        if (seq === undefined) {
+          op.pos = [this.#txStart, this.#txStart];
+          this.#unsettled.push(op);
+        } else op.pos = [writeAfter ? seq - 1 : seq, seq];
         reads.push(op);
       }
     }

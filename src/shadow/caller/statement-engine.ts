@@ -226,6 +226,7 @@ export class ShadowStatementEngine implements StatementEngine<ShadowBound> {
       meta,
       notMirrorable: this.#notMirrorable(),
       columns,
+      pos: undefined,
     };
     session.mirror(op);
   }
