@@ -153,3 +153,44 @@ test('status fails at once on a divergence log that cannot be written', async (t
   t.is(line.status, 'failed');
   t.regex(line.reason, /cannot be written \(the folder .*missing does not exist\)/);
 });
+
+test('rows the operator skipped in the backfill: a difference on them is acknowledged, never a divergence, in the log, report and status', async (t) => {
+  t.timeout(120_000);
+  const { url } = await createTestDatabase(t);
+  const dir = tempDir(t);
+  const file = path.join(dir, 'registry.db');
+  const log = path.join(dir, 'divergence.jsonl');
+  const { seedRegistry } = require('../dist/migrate/index.js');
+  seedRegistry(file, { rows: 200, orphans: true });
+  const env = { REGISTRY_DB: file, DATABASE_URL: url, REGISTRY_DIVERGENCE_LOG: log, REGISTRY_BACKEND: 'shadow' };
+  t.is((await cli(['init'], env)).code, 0);
+  const backfill = await cli(['backfill', '--orphans=skip'], env);
+  t.is(backfill.code, 0, backfill.stderr);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  t.teardown(() => client.end());
+  const { rows: [skipped] } = await client.query("SELECT table_name, row_key FROM engine_registry._registry_backfill_exceptions WHERE column_name = '' ORDER BY 1, 2 LIMIT 1");
+  t.truthy(skipped, 'the seeded orphans were skipped');
+
+  const { default: Database } = await import('swarm-registry-adapter');
+  const db = new Database(file, { backend: 'shadow', primary: 'sqlite', databaseUrl: url, divergenceLog: log, shadowSample: 1 });
+  t.teardown(() => db.open && db.close());
+  await sleep(500);
+  const key = db.pragma(`table_info(${skipped.table_name})`).find((c) => c.pk === 1).name;
+  t.is(db.prepare(`SELECT count(*) FROM ${skipped.table_name} WHERE ${key} = ?`).pluck().get(skipped.row_key), 1);
+  t.is(db.prepare(`DELETE FROM ${skipped.table_name} WHERE ${key} = ?`).run(skipped.row_key).changes, 1);
+  db.close();
+  const stats = db.shadowStats();
+  t.is(stats.diverged, 0);
+  t.is(stats.acknowledged, 2);
+  const records = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  t.deepEqual(records.map((r) => [r.kind, r.difference]).sort(), [['acknowledged_exception', 'changes'], ['acknowledged_exception', 'rows']]);
+  t.like(records[0].exception, { table: skipped.table_name, key: skipped.row_key });
+  const report = await cli(['report', '--json'], env);
+  t.is(report.json.totals.divergences, 0);
+  t.is(report.json.totals.acknowledged, 2);
+  const status = await cli(['status', '--json'], env);
+  const line = status.json.checks.find((c) => c.id === 'divergences');
+  t.is(line.status, 'passed', line.reason);
+  t.regex(line.reason, /2 difference\(s\) on rows the backfill skipped by your choice, acknowledged/);
+});

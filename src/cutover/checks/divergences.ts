@@ -31,7 +31,8 @@ export function checkDivergences(options: DivergenceCheckOptions): CheckResult {
   }
   const details = { log: options.log, exists: summary.exists, totals: summary.totals, byKind: summary.byKind };
   if (!summary.exists) return passed('divergences', TITLE, `No divergence log at ${options.log} yet: shadow mode has recorded nothing.`, details);
-  if (summary.clean) return passed('divergences', TITLE, `None in ${options.windowLabel} (${options.log}).`, details);
+  const acknowledged = summary.totals.acknowledged > 0 ? `; ${summary.totals.acknowledged} difference(s) on rows the backfill skipped by your choice, acknowledged` : '';
+  if (summary.clean) return passed('divergences', TITLE, `None in ${options.windowLabel} (${options.log})${acknowledged}.`, details);
   const t = summary.totals;
   const found = [
     t.divergences ? `${t.divergences} divergence(s)` : '',

@@ -39,6 +39,8 @@ export interface ShadowStats {
   /** Change log: the applied position last seen, and whether this process is the applier now. */
   appliedPosition: number;
   applier: boolean;
+  /** Differences on rows the backfill skipped by the operator's choice: acknowledged, not divergences. */
+  acknowledged: number;
 }
 
 export function readShadowStats(channel: MirrorChannel, sides: { primary: SideName; secondary: SideName }): ShadowStats {
@@ -73,5 +75,6 @@ export function readShadowStats(channel: MirrorChannel, sides: { primary: SideNa
     inconclusive: s[S.inconclusive]!,
     appliedPosition: s[S.appliedPosition]!,
     applier: s[S.leader]! > 0,
+    acknowledged: s[S.acknowledged]!,
   };
 }

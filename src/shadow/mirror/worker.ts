@@ -12,12 +12,13 @@ import {
 import { CommitUnknown, SecondaryDown, type Applier, type OpResult } from './applier';
 import { PostgresApplier, mirrorPool } from './apply-postgres';
 import { SqliteApplier } from './apply-sqlite';
-import { mirrorGap, mirrorOutage, mirrorResumed, notMirrorable, statementDivergence } from './divergence';
+import { acknowledged, mirrorGap, mirrorOutage, mirrorResumed, notMirrorable, statementDivergence } from './divergence';
 import { DivergenceLog } from './divergence-log';
 import { compareOp } from './compare-op';
 import { DEFAULT_TIMESTAMP_TOLERANCE_MS } from './compare';
 import { ProgressTable } from './progress';
 import { LogLoop } from './changelog-loop';
+import { BackfillExceptions } from './backfill-exceptions';
 import { ForwardingRecorder, setMetricsRecorder } from '../../metrics';
 import { knownSecrets, learnStatement } from '../../policy';
 
@@ -39,6 +40,9 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
   }
   const progressPool = applier instanceof PostgresApplier ? applier.pool : mirrorPool(config, 1);
   const progress = new ProgressTable(progressPool, config);
+  // Rows the operator chose to skip in the backfill are in SQLite only: differences on them are acknowledged.
+  const exceptions = config.secondarySide === 'postgres' ? new BackfillExceptions(progressPool, config.pgSchema) : undefined;
+  exceptions?.refresh();
 
   const metaBySql = new Map<string, StatementMeta>();
   const decoder = new WireDecoder();
@@ -105,6 +109,7 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
   const timer = setInterval(() => {
     metrics.flush(parentPort);
     reportOverflow();
+    exceptions?.refresh();
     void writeProgress(false);
   }, 1000);
   timer.unref();
@@ -213,14 +218,18 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
       stats[S.matched]!++;
       return;
     }
-    stats[S.diverged]!++;
-    const kind = DIFFERENCE_KINDS.indexOf(compared.difference.kind);
-    if (kind >= 0) stats[S.byKind + kind]!++;
     const slots = result.slots ?? meta?.slots;
     const tables = result.tables ?? meta?.tables;
     const columnNames = result.columnNames ?? meta?.columnNames;
+    const exception = exceptions?.find(op, tables, primary);
+    if (exception) stats[S.acknowledged]!++;
+    else {
+      stats[S.diverged]!++;
+      const kind = DIFFERENCE_KINDS.indexOf(compared.difference.kind);
+      if (kind >= 0) stats[S.byKind + kind]!++;
+    }
     try {
-      log.write(statementDivergence({
+      const record = statementDivergence({
         statement: op.sql,
         params: op.args,
         primary,
@@ -231,7 +240,8 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
         ...(slots ? { slots } : {}),
         ...(meta?.stack ? { stack: meta.stack } : {}),
         secretsContext: { ...(tables ? { tables } : {}), ...(columnNames ? { columnNames } : {}), databaseUrl: config.databaseUrl },
-      }));
+      });
+      log.write(exception ? acknowledged(record, exception) : record);
     } catch {
       stats[S.workerErrors]!++;
     }

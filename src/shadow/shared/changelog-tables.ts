@@ -12,6 +12,8 @@ import { quoteIdent } from '../../policy';
 export const CHANGES_TABLE = '_registry_changes';
 export const APPLIED_TABLE = '_registry_applied';
 export const APPLIER_TABLE = '_registry_applier';
+/** The rows the operator chose to leave out of the backfill (written by `backfill`, read by the comparator). */
+export const BACKFILL_EXCEPTIONS_TABLE = '_registry_backfill_exceptions';
 /** The log of a SQLite primary (the registry file's `_registry_changes`). */
 export const SQLITE_LOG = 'sqlite';
 

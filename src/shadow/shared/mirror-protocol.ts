@@ -119,8 +119,10 @@ export const S = {
   leader: 30,
   /** Change log: logged transactions applied by this process's applier. */
   appliedTxns: 31,
+  /** Differences explained by rows the backfill skipped by the operator's choice (not divergences). */
+  acknowledged: 32,
 } as const;
-export const STATS_SLOTS = 32;
+export const STATS_SLOTS = 33;
 
 /** Int32 slots of `control`. */
 export const C_CLOSED = 0;
