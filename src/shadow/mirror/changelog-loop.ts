@@ -309,7 +309,9 @@ export class LogLoop {
     this.#stats[S.appliedPosition] = last;
     this.#stats[S.appliedTxns] = this.#stats[S.appliedTxns]! + txns;
     this.hooks.noteLag(Date.now() - rows[0]!.at);
-    this.#stats[S.lagMs] = txns < rows.length ? Date.now() - rows[txns]!.at : 0;
+    // The age of the oldest transaction still waiting: the next row read, or (all rows read applied,
+    // and a full read: more may wait) at least the last one's.
+    this.#stats[S.lagMs] = txns < rows.length ? Date.now() - rows[txns]!.at : rows.length === ROWS ? Date.now() - rows[rows.length - 1]!.at : 0;
     ops.forEach((op, i) => this.hooks.check(op, results[i] ?? {}));
     return true;
   }
