@@ -106,9 +106,14 @@ test('status reads the change log: green while the applier lives, FAILED within 
   t.is((await cli(['init'], env)).code, 0);
   const writer = start(file, url, 'status');
   await writer.ready;
-  await sleep(1500);
-  const alive = await cli(['status', '--json'], env);
   const line = (result) => result.json.checks.find((c) => c.id === 'changelog');
+  // The writer's applier starts within a second or two (seconds more on a loaded machine).
+  let alive;
+  const until = Date.now() + 30_000;
+  do {
+    await sleep(1000);
+    alive = await cli(['status', '--json'], env);
+  } while (line(alive).status !== 'passed' && Date.now() < until);
   t.is(line(alive).status, 'passed', JSON.stringify(line(alive)));
   t.regex(line(alive).reason, /applier alive/);
 
@@ -193,4 +198,32 @@ test('rows the operator skipped in the backfill: a difference on them is acknowl
   const line = status.json.checks.find((c) => c.id === 'divergences');
   t.is(line.status, 'passed', line.reason);
   t.regex(line.reason, /2 difference\(s\) on rows the backfill skipped by your choice, acknowledged/);
+});
+
+test('a divergence log that stops being writable while the engine runs: status fails on the mirror line within seconds', async (t) => {
+  t.timeout(60_000);
+  const { url } = await createTestDatabase(t);
+  const dir = tempDir(t);
+  const file = path.join(dir, 'registry.db');
+  const logDir = path.join(dir, 'logs');
+  fs.mkdirSync(logDir);
+  const log = path.join(logDir, 'divergence.jsonl');
+  const sqlite = new BetterSqlite3(file);
+  sqlite.exec(REGISTRY_SQLITE_DDL);
+  sqlite.close();
+  const env = { REGISTRY_DB: file, DATABASE_URL: url, REGISTRY_BACKEND: 'shadow', REGISTRY_DIVERGENCE_LOG: path.join(dir, 'status.jsonl') };
+  t.is((await cli(['init'], env)).code, 0);
+  const { default: Database } = await import('swarm-registry-adapter');
+  const db = new Database(file, { backend: 'shadow', primary: 'sqlite', databaseUrl: url, divergenceLog: log });
+  t.teardown(() => db.open && db.close());
+  await sleep(1500);
+  const mirror = async () => (await cli(['status', '--json'], env)).json.checks.find((c) => c.id === 'mirror');
+  t.not((await mirror()).status, 'failed');
+  fs.rmSync(logDir, { recursive: true });
+  const removed = Date.now();
+  await sleep(1500);
+  const line = await mirror();
+  t.is(line.status, 'failed', line.reason);
+  t.regex(line.reason, /divergence log of the mirror of pid \d+ .* cannot be written \(.*does not exist\)/);
+  t.true(Date.now() - removed < 10_000);
 });

@@ -3,8 +3,7 @@
  * cannot be written (its folder missing, no permission) fails at once: shadow mode would have
  * nowhere to record a divergence, and "none" would mean nothing.
  */
-import fs from 'node:fs';
-import path from 'node:path';
+import { whyUnwritable } from '../../shadow/shared';
 import { LogReadError, summarizeDivergences } from '../../shadow/report';
 import { failed, passed, type CheckResult } from '../stage';
 
@@ -43,18 +42,3 @@ export function checkDivergences(options: DivergenceCheckOptions): CheckResult {
   return failed('divergences', TITLE, `${found} in ${options.windowLabel}: run swarm-registry report --since ${options.window} to see them, then fix what they show: a statement that answers differently (rewrite it, or override it in REGISTRY_SQL_OVERRIDES), or rows that differ (changed outside the adapter: swarm-registry verify --repair)${gapFix}; then status with a --window that starts after the fix.`, details);
 }
 
-/** Why `file` cannot be appended to, or undefined when it can. */
-export function whyUnwritable(file: string): string | undefined {
-  const dir = path.dirname(path.resolve(file));
-  try {
-    if (!fs.statSync(dir).isDirectory()) return `${dir} is not a folder`;
-  } catch {
-    return `the folder ${dir} does not exist`;
-  }
-  try {
-    fs.accessSync(fs.existsSync(file) ? file : dir, fs.constants.W_OK);
-  } catch {
-    return fs.existsSync(file) ? 'no permission to write the file' : `no permission to create a file in ${dir}`;
-  }
-  return undefined;
-}

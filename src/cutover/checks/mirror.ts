@@ -38,6 +38,11 @@ export async function checkMirror(client: PgClient, options: MirrorCheckOptions)
   const live = mirrors.filter((m) => !m.closed && now - m.updatedAt.getTime() < STALE_MS);
   const dead = inWindow.filter((m) => !m.closed && now - m.updatedAt.getTime() >= STALE_MS);
 
+  const unlogged = live.filter((m) => m.logError !== null);
+  if (unlogged.length > 0) {
+    const m = unlogged[0]!;
+    return failed('mirror', TITLE, `The divergence log of the ${who(m)} cannot be written (${m.logError}): its divergences are lost. Create the folder or fix its permissions (or point REGISTRY_DIVERGENCE_LOG at a writable file and restart the engine).`, details);
+  }
   const withGaps = inWindow.filter((m) => m.gaps > 0 || m.overflow > 0);
   if (withGaps.length > 0) {
     const lost = withGaps.reduce((n, m) => n + m.gaps, 0);

@@ -7,9 +7,7 @@
  * caller's cost is an enqueue or one more INSERT in its transaction: nothing the secondary does
  * (slow, down, failing, a full queue) can slow, fail or change the primary's answer.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import crypto from 'node:crypto';
 import {
   ConfigurationError, type ControlStatement, createTransaction, type DatabaseOptions, type OpenPlan,
@@ -17,7 +15,7 @@ import {
 } from '../../adapter';
 import { capabilities, type Backend, type BackendCapabilities, type ConnectionState, type SqliteOnlyMember, type TransactionFunction } from '../../contracts';
 import { splitStatements } from '../../translator';
-import type { SideName } from '../shared';
+import { type SideName, whyUnwritable } from '../shared';
 import { ChangeCapture, type CaptureDatabase } from './change-capture';
 import { MirrorChannel } from './mirror-channel';
 import { fillNowDefaults } from './now-defaults';
@@ -41,14 +39,8 @@ const NOT_IN_TRANSACTION = /^\s*(PRAGMA|VACUUM|ATTACH|DETACH)\b/i;
  * not be written would let `status` say there was none.
  */
 function requireWritableLog(file: string): void {
-  const dir = path.dirname(path.resolve(file));
-  try {
-    fs.accessSync(dir, fs.constants.W_OK);
-    if (fs.existsSync(file)) fs.accessSync(file, fs.constants.W_OK);
-  } catch (error) {
-    const reason = (error as { code?: string }).code === 'ENOENT' ? `the folder ${dir} does not exist` : `it cannot be written (${(error as Error).message})`;
-    throw new ConfigurationError(`REGISTRY_DIVERGENCE_LOG=${file} cannot be used: ${reason}. Create the folder or point REGISTRY_DIVERGENCE_LOG at a writable file.`, 'REGISTRY_DIVERGENCE_LOG');
-  }
+  const why = whyUnwritable(file);
+  if (why) throw new ConfigurationError(`REGISTRY_DIVERGENCE_LOG=${file} cannot be used: ${why}. Create the folder or point REGISTRY_DIVERGENCE_LOG at a writable file.`, 'REGISTRY_DIVERGENCE_LOG');
 }
 
 /** The change log's capture on the primary's own connection. */

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   type Answer, C_CLOSED, C_EXITED, C_METRICS, DIFFERENCE_KINDS, learnAnswer, type MirrorConfig, type MirrorOp,
-  S, type StatementMeta, type ToMirror, WireDecoder,
+  S, type StatementMeta, type ToMirror, WireDecoder, whyUnwritable,
 } from '../shared';
 import { CommitUnknown, SecondaryDown, type Applier, type OpResult } from './applier';
 import { PostgresApplier, mirrorPool } from './apply-postgres';
@@ -315,6 +315,13 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
     }
   }
 
+  /** Why the divergence log cannot be written now (its folder or its file), or null. */
+  function logProblem(): string | null {
+    const why = whyUnwritable(config.divergenceLog);
+    if (why) return `${config.divergenceLog}: ${why}`;
+    return null;
+  }
+
   async function writeProgress(closed: boolean): Promise<void> {
     lastProgress = Date.now();
     await progress.write({
@@ -326,6 +333,7 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
       overflow: stats[S.overflowOps]!,
       outages: stats[S.outages]!,
       closed,
+      logError: logProblem(),
     });
   }
 

@@ -1,5 +1,6 @@
 export * from './answer';
 export * from './difference';
+export * from './log-access';
 export * from './log-rotation';
 export * from './mirror-protocol';
 export * from './mirror-wire';
