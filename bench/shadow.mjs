@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'swarm-registry-adapter';
-import { compare, printTable } from './lib.mjs';
+import { compare, mainThreadCpuMicros, printTable } from './lib.mjs';
 import { startEmbeddedPostgres } from '../test/helpers/embedded-server.mjs';
 
 const require = (await import('node:module')).createRequire(import.meta.url);
@@ -61,8 +61,26 @@ export async function benchShadow(databaseUrl = process.env.DATABASE_URL) {
     await settled(shadow.db);
     // Between rounds (untimed) the mirror catches up: each round's 4,000 statements fit its queue, so
     // the caller's time is measured with the mirror working beside it, never with a dropping queue.
-    const results = await compare({ 'sqlite mode': sqlite.mixed, 'shadow (sample 1)': shadow.mixed }, { ops: 4000, rounds: 15, between: () => settled(shadow.db) });
-    printTable('Shadow mode: the caller\'s time on an engine-like mix (3 reads : 1 write), sqlite mode vs shadow with every read compared (median of 15 alternating rounds)', [{ name: 'engine-like mix', results }], 'sqlite mode');
+    // The caller's thread CPU per op besides the wall time: on a loaded machine it moves much less.
+    const cpuRun = async (contenders, ops) => {
+      const cpu = Object.fromEntries(Object.keys(contenders).map((n) => [n, 0]));
+      let last = mainThreadCpuMicros();
+      const results = await compare(contenders, { ops, rounds: 15, between: async (name) => {
+        const now = mainThreadCpuMicros();
+        if (now !== null) cpu[name] += now - last;
+        await settled(shadow.db);
+        last = mainThreadCpuMicros();
+      } });
+      return { results, cpu: Object.fromEntries(Object.entries(cpu).map(([n, us]) => [n, us / ops / 17])) };
+    };
+    const mix = await cpuRun({ 'sqlite mode': sqlite.mixed, 'shadow (sample 1)': shadow.mixed }, 4000);
+    const writes = await cpuRun({ 'sqlite mode': sqlite.write, 'shadow (sample 1)': shadow.write }, 2000);
+    const results = mix.results;
+    printTable('Shadow mode: the caller\'s time on an engine-like mix (3 reads : 1 write), sqlite mode vs shadow with every read compared (median of 15 alternating rounds)', [{ name: 'engine-like mix', results }, { name: 'autocommit write', results: writes.results }], 'sqlite mode');
+    if (mainThreadCpuMicros() !== null) {
+      const line = (name, { cpu }) => `${name}: ${cpu['sqlite mode'].toFixed(2)} vs ${cpu['shadow (sample 1)'].toFixed(2)} µs/op = ${(cpu['shadow (sample 1)'] / cpu['sqlite mode']).toFixed(3)}×`;
+      console.log(`caller's thread CPU (all 17 rounds), sqlite mode vs shadow: ${line('engine-like mix', mix)}; ${line('autocommit write', writes)}; load average ${os.loadavg()[0].toFixed(2)}`);
+    }
     await settled(shadow.db);
     const mixStats = shadow.db.shadowStats();
     console.log(`mirror after the mix: ${mixStats.compared} answers compared, ${mixStats.diverged} diverged, ${mixStats.gaps} gaps`);

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { MigrationError } from '../migrate';
-import { checkCode, checkCounts, checkData, checkDivergences, checkMirror, checkReachable, checkTables } from './checks';
+import { checkChangeLog, checkCode, checkCounts, checkData, checkDivergences, checkMirror, checkReachable, checkTables } from './checks';
 import { type CheckResult, type CutoverStage, nextStep, skipped } from './stage';
 
 export interface StatusOptions {
@@ -42,7 +42,7 @@ export async function runStatus(options: StatusOptions): Promise<StatusResult> {
   try {
     if (client === null) {
       const why = 'PostgreSQL is not reachable.';
-      checks.push(skipped('tables', `All 8 tables in ${options.pgSchema}`, why), skipped('counts', 'Row counts equal', why), skipped('mirror', 'Mirror lag and gaps', why));
+      checks.push(skipped('tables', `All 8 tables in ${options.pgSchema}`, why), skipped('counts', 'Row counts equal', why), skipped('mirror', 'Mirror lag and gaps', why), skipped('changelog', 'Change log applied', why));
     } else {
       const tables = await checkTables(client, options.pgSchema, options.databaseUrl);
       checks.push(tables);
@@ -50,6 +50,7 @@ export async function runStatus(options: StatusOptions): Promise<StatusResult> {
         ? await checkCounts(client, options.pgSchema, options.registryDb, options.stage)
         : skipped('counts', 'Row counts equal', `The schema is incomplete.`));
       checks.push(await checkMirror(client, { schema: options.pgSchema, stage: options.stage, since: options.since, windowLabel: options.windowLabel, now: options.now ?? new Date() }));
+      checks.push(await checkChangeLog(client, options.pgSchema, options.registryDb, options.now ?? new Date()));
     }
   } finally {
     await client?.end().catch(() => undefined);

@@ -40,7 +40,7 @@ export interface ParamSlot {
   targetColumn?: { table: string; column: string };
   /**
    * The parameter is a whole result column (`SELECT ?`): SQLite returns it as bound, so its value
-   * travels tagged with its JS type (see values-params' echo) and the row shaper restores that type.
+   * travels tagged with its JS type (see values/params.ts, echo) and the row shaper restores that type.
    */
   echo?: boolean;
 }

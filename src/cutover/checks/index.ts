@@ -7,3 +7,4 @@ export * from './mirror-rows';
 export * from './postgres';
 export * from './row-counts';
 export * from './walk';
+export * from './changelog';

@@ -38,13 +38,20 @@ export async function checkMirror(client: PgClient, options: MirrorCheckOptions)
   const live = mirrors.filter((m) => !m.closed && now - m.updatedAt.getTime() < STALE_MS);
   const dead = inWindow.filter((m) => !m.closed && now - m.updatedAt.getTime() >= STALE_MS);
 
+  const unlogged = live.filter((m) => m.logError !== null);
+  if (unlogged.length > 0) {
+    const m = unlogged[0]!;
+    return failed('mirror', TITLE, `The divergence log of the ${who(m)} cannot be written (${m.logError}): its divergences are lost. Create the folder or fix its permissions (or point REGISTRY_DIVERGENCE_LOG at a writable file and restart the engine).`, details);
+  }
   const withGaps = inWindow.filter((m) => m.gaps > 0 || m.overflow > 0);
   if (withGaps.length > 0) {
     const lost = withGaps.reduce((n, m) => n + m.gaps, 0);
     const overflow = withGaps.reduce((n, m) => n + m.overflow, 0);
     return failed('mirror', TITLE, `${lost} gap(s)${overflow ? ` and ${overflow} overflowed write(s)` : ''} in ${options.windowLabel} (${withGaps.map(who).join(', ')}): writes never reached ${secondaryOf(withGaps[0]!)}; run ${repairCommand(withGaps[0]!)}, then status with a --window that starts after the repair.`, details);
   }
-  const lostQueue = dead.filter((m) => m.queueDepth > 0);
+  // With SQLite answering, the writes of a process that died wait in the change log, not in its
+  // memory: none is lost, and "Change log applied" says whether they are applied.
+  const lostQueue = dead.filter((m) => m.queueDepth > 0 && m.primarySide !== 'sqlite');
   if (lostQueue.length > 0) {
     const m = lostQueue[0]!;
     return failed('mirror', TITLE, `${who(m)} stopped reporting at ${displayTime(m.updatedAt.toISOString())} UTC without closing, with ${m.queueDepth} write(s) queued that may never have reached ${secondaryOf(m)}: run ${repairCommand(m)}.`, details);

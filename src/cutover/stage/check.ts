@@ -3,7 +3,7 @@
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
 export interface CheckResult {
-  /** Stable key for machines: `postgres`, `tables`, `counts`, `mirror`, `divergences`, `code`, `data`. */
+  /** Stable key for machines: `postgres`, `tables`, `counts`, `mirror`, `changelog`, `divergences`, `code`, `data`. */
   id: string;
   title: string;
   status: CheckStatus;

@@ -16,6 +16,7 @@ import { connectPostgres, type PgClient, requireRegistrySchema } from '../postgr
 import { asMigrationError, type BackfillResult, MigrationError, type TableBackfill } from '../results';
 import type { Choices, RegistryProfile } from '../profile';
 import { SnapshotReader, SNAPSHOT_CACHE_KIB } from '../snapshot';
+import { positionSql, SQLITE_LOG } from '../../shadow/shared';
 export type { TableBackfill, BackfillResult };
 
 export interface BackfillOptions {
@@ -48,7 +49,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   try {
     await requireRegistrySchema(client, options.pgSchema, options.databaseUrl);
     const started = process.hrtime.bigint();
-    const { journalMode } = await reader.request({ type: 'open', registryDb: options.registryDb, cacheKib: SNAPSHOT_CACHE_KIB }, 'opened');
+    const { journalMode, logPosition } = await reader.request({ type: 'open', registryDb: options.registryDb, cacheKib: SNAPSHOT_CACHE_KIB }, 'opened');
     const { profile, exceptions, refusal } = await reader.request({ type: 'profile', choices: options.choices ?? {} }, 'profiled');
     options.onProfile?.(profile);
     if (refusal) throw new MigrationError(refusal, 1, { details: { profile } });
@@ -73,11 +74,13 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     const tables = MIGRATION_TABLES.map((t) => copied.flat().find((r) => r.table === t.name)!);
     if (!rowTriggers) await restoreRowTriggers(client);
     const dangling = await danglingReferences(client, options.pgSchema);
+    // Shadow mode's applier starts from this snapshot: what was logged after it, and only that.
+    await handOver(client, options.pgSchema, logPosition ?? 0);
     await reader.close();
 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const total = tables.reduce((n, t) => n + t.copied, 0);
-    return { profile, journalMode, timestampFormats, exceptions, tables, copied: total, rowTriggers, danglingReferences: dangling, seconds, rowsPerSecond: total / seconds };
+    return { profile, journalMode, logPosition: logPosition ?? 0, timestampFormats, exceptions, tables, copied: total, rowTriggers, danglingReferences: dangling, seconds, rowsPerSecond: total / seconds };
   } catch (error) {
     throw asMigrationError(error, options.databaseUrl, 'The backfill');
   } finally {
@@ -85,6 +88,13 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     await client.end().catch(() => undefined);
     await second?.end().catch(() => undefined);
   }
+}
+
+/** Where the change log's applier starts: the log position of the snapshot copied (never moved back). */
+async function handOver(client: PgClient, schema: string, position: number): Promise<void> {
+  const sql = positionSql(schema);
+  await client.query(sql.create);
+  await client.query(sql.handoff, [SQLITE_LOG, position]);
 }
 
 /** A second connection that also skips per-row triggers, or undefined (then one lane copies everything). */

@@ -5,12 +5,13 @@
  * exactly once. `_registry_backfill_exceptions` lists the rows the operator chose to skip or whose
  * values were nulled, so that `verify` tells them apart from rows that went missing.
  */
+import { BACKFILL_EXCEPTIONS_TABLE } from '../../shadow/shared';
 import { quoteSchema } from '../../schema';
 import type { PgClient } from '../postgres';
 import type { RowException } from '../profile';
 
 export const PROGRESS_TABLE = '_registry_backfill';
-export const EXCEPTIONS_TABLE = '_registry_backfill_exceptions';
+export const EXCEPTIONS_TABLE = BACKFILL_EXCEPTIONS_TABLE;
 
 export function backfillStateDdl(schema: string): string[] {
   const s = quoteSchema(schema);

@@ -52,6 +52,17 @@ export function endSnapshot(db: SqliteDatabase): void {
   if (db.open && db.inTransaction) db.exec('COMMIT');
 }
 
+/**
+ * The change log's position in the snapshot (the last transaction shadow mode logged before it),
+ * or null when shadow mode never ran on this file. The table is shadow mode's change log
+ * (`CHANGES_TABLE` of src/shadow/shared/changelog-tables.ts).
+ */
+export function logPosition(db: SqliteDatabase): number | null {
+  const present = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_registry_changes'").get();
+  if (!present) return null;
+  return Number(db.prepare('SELECT max(seq) FROM _registry_changes').pluck().get() ?? 0);
+}
+
 /** `wal` lets the engine keep writing during a long read; other modes make it wait. */
 export function journalMode(db: SqliteDatabase): string {
   return String(db.pragma('journal_mode', { simple: true }));

@@ -75,6 +75,8 @@ export interface TableBackfill {
 export interface BackfillResult {
   profile: RegistryProfile;
   journalMode: string;
+  /** The change log's position of the snapshot copied (0 when shadow mode never ran on the file): shadow mode applies what follows. */
+  logPosition: number;
   timestampFormats: Record<string, TimestampFormat>;
   exceptions: RowException[];
   tables: TableBackfill[];

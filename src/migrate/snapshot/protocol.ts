@@ -23,7 +23,7 @@ export type WorkerRequest =
   | { type: 'close' };
 
 export type WorkerReply =
-  | { type: 'opened'; journalMode: string }
+  | { type: 'opened'; journalMode: string; logPosition: number | null }
   | { type: 'profiled'; profile: RegistryProfile; exceptions: RowException[]; refusal?: string }
   | { type: 'copy-chunk'; chunk: Chunk | undefined; data: Uint8Array | undefined }
   | { type: 'verify-chunk'; chunk: VerifyChunk }

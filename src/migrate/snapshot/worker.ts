@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { ChunkReader } from './chunk-reader';
-import { beginSnapshot, endSnapshot, findMigrationTable, journalMode, openRegistryFile, type SqliteDatabase } from '../core';
+import { beginSnapshot, endSnapshot, findMigrationTable, journalMode, logPosition, openRegistryFile, type SqliteDatabase } from '../core';
 import { MigrationError } from '../results';
 import { emptyPlan, type ExceptionPlan, planExceptions, profileRegistry } from '../profile';
 import { VerifyChunkReader } from './verify-reader';
@@ -25,7 +25,7 @@ function handle(request: WorkerRequest): WorkerReply {
       db = openRegistryFile(request.registryDb);
       db.pragma(`cache_size = -${request.cacheKib}`);
       beginSnapshot(db);
-      return { type: 'opened', journalMode: journalMode(db) };
+      return { type: 'opened', journalMode: journalMode(db), logPosition: logPosition(db) };
     }
     case 'profile': {
       const profile = profileRegistry(db!);

@@ -2,18 +2,21 @@
  * Shadow mode (docs/shadow-mode.md): a backend around two backends. The primary (REGISTRY_PRIMARY) answers the
  * caller, on the caller's thread; the secondary gets every write in the primary's order and the
  * sampled reads, through a mirror worker thread that applies them, compares the answers and logs
- * divergences. The caller's cost is an enqueue: nothing the secondary does (slow, down, failing,
- * a full queue) can slow, fail or change the primary's answer.
+ * divergences. With a SQLite primary on a file, writes reach the worker through the change log in
+ * the registry file itself (change-capture.ts), written in the caller's own transactions. The
+ * caller's cost is an enqueue or one more INSERT in its transaction: nothing the secondary does
+ * (slow, down, failing, a full queue) can slow, fail or change the primary's answer.
  */
 import os from 'node:os';
 import crypto from 'node:crypto';
 import {
-  type ControlStatement, createTransaction, type DatabaseOptions, type OpenPlan,
+  ConfigurationError, type ControlStatement, createTransaction, type DatabaseOptions, type OpenPlan,
   Statement,
 } from '../../adapter';
 import { capabilities, type Backend, type BackendCapabilities, type ConnectionState, type SqliteOnlyMember, type TransactionFunction } from '../../contracts';
 import { splitStatements } from '../../translator';
-import type { SideName } from '../shared';
+import { type SideName, whyUnwritable } from '../shared';
+import { ChangeCapture, type CaptureDatabase } from './change-capture';
 import { MirrorChannel } from './mirror-channel';
 import { fillNowDefaults } from './now-defaults';
 import { postgresPrimary, sqlitePrimary, type PrimarySide } from './primary';
@@ -28,6 +31,28 @@ import { transactionOp } from '../../policy';
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
 
 const REGISTERING: ReadonlySet<SqliteOnlyMember> = new Set(['function', 'aggregate', 'table']);
+/** Statements SQLite refuses inside a transaction: never wrapped with their log row. */
+const NOT_IN_TRANSACTION = /^\s*(PRAGMA|VACUUM|ATTACH|DETACH)\b/i;
+
+/**
+ * The divergence log must be writable from the start: a divergence dropped because its file could
+ * not be written would let `status` say there was none.
+ */
+function requireWritableLog(file: string): void {
+  const why = whyUnwritable(file);
+  if (why) throw new ConfigurationError(`REGISTRY_DIVERGENCE_LOG=${file} cannot be used: ${why}. Create the folder or point REGISTRY_DIVERGENCE_LOG at a writable file.`, 'REGISTRY_DIVERGENCE_LOG');
+}
+
+/** The change log's capture on the primary's own connection. */
+function openCapture(primary: Backend, database: object): ChangeCapture {
+  return new ChangeCapture({
+    prepare: (sql) => primary.prepare(sql, database) as ReturnType<CaptureDatabase['prepare']>,
+    exec: (sql) => primary.exec(sql),
+    get inTransaction() {
+      return primary.inTransaction;
+    },
+  });
+}
 
 export class ShadowBackend implements Backend {
   readonly capabilities: BackendCapabilities;
@@ -42,6 +67,7 @@ export class ShadowBackend implements Backend {
 
   constructor(plan: ManagedPlan, filename: string, options: DatabaseOptions & ShadowOptions, database: object) {
     const settings = shadowSettings(options);
+    requireWritableLog(plan.divergenceLog);
     const primarySide: SideName = plan.primary;
     const secondarySide: SideName = primarySide === 'sqlite' ? 'postgres' : 'sqlite';
     this.#sides = { primary: primarySide, secondary: secondarySide };
@@ -50,6 +76,7 @@ export class ShadowBackend implements Backend {
     this.#primary = primarySide === 'sqlite' ? sqlitePrimary(filename, options, database, session) : postgresPrimary(plan, filename, options, session);
     const primary = this.#primary.backend;
     this.capabilities = capabilities({ ...primary.capabilities, shadowStats: true });
+    const capture = primarySide === 'sqlite' && !primary.memory && !primary.readonly ? openCapture(primary, database) : undefined;
     this.#channel = new MirrorChannel(
       {
         primarySide,
@@ -64,10 +91,11 @@ export class ShadowBackend implements Backend {
         mirrorId: `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`,
         groupSize: settings.groupSize,
         ...(settings.applierWrapper ? { applierWrapper: settings.applierWrapper } : {}),
+        ...(capture ? { changeLog: true } : {}),
       },
       settings.queueSize,
     );
-    this.#session = new ShadowSession(this.#channel, plan.shadowSample, () => primary.inTransaction);
+    this.#session = new ShadowSession(this.#channel, plan.shadowSample, () => primary.inTransaction, capture);
     const side = this.#primary;
     this.#state = {
       get open() {
@@ -132,21 +160,28 @@ export class ShadowBackend implements Backend {
         this.#session.control(control, () => primary.exec(sql));
         continue;
       }
-      const run = this.#primary.execSql(sql);
-      if (run.usesNow) this.#session.stampNow();
-      const op = { sql, method: 'exec' as const, args: [], shape: 'object' as const, safeIntegers: false, write: true, t: Date.now(), ...(run.usesNow ? { now: this.#session.now } : {}) };
-      try {
-        primary.exec(run.sql);
-      } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (typeof code === 'string') {
-          this.#session.sync();
-          this.#session.mirror({ ...op, answer: { type: 'error', code, message: (error as Error).message } });
-        }
-        throw error;
-      }
-      this.#session.mirror({ ...op, answer: { type: 'run', changes: 0 } });
+      if (NOT_IN_TRANSACTION.test(sql)) this.#execOne(sql);
+      else this.#session.autocommit(() => this.#execOne(sql));
     }
+  }
+
+  /** One statement of exec() that is not a transaction statement. */
+  #execOne(sql: string): void {
+    const primary = this.#primary.backend;
+    const run = this.#primary.execSql(sql);
+    if (run.usesNow) this.#session.stampNow();
+    const op = { sql, method: 'exec' as const, args: [], shape: 'object' as const, safeIntegers: false, write: true, t: Date.now(), ...(run.usesNow ? { now: this.#session.now } : {}) };
+    try {
+      primary.exec(run.sql);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string') {
+        this.#session.sync();
+        this.#session.mirror({ ...op, answer: { type: 'error', code, message: (error as Error).message } });
+      }
+      throw error;
+    }
+    this.#session.mirror({ ...op, answer: { type: 'run', changes: 0 } });
   }
 
   pragma(source: string, simple: boolean, database: object): unknown {
@@ -174,6 +209,7 @@ export class ShadowBackend implements Backend {
   close(): void {
     const primary = this.#primary.backend;
     if (!primary.open) return primary.close();
+    this.#channel.flush(); // reads' change log positions are settled on the open primary
     primary.close();
     this.#stopMetrics();
     this.#session.tx.abandon(); // closing rolls back an open transaction

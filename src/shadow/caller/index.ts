@@ -9,6 +9,6 @@ export * from './row-copy';
 export * from './session';
 export * from './settings';
 export * from './statement-engine';
-export * from './statement-words';
 export * from './stats';
 export * from './unholdable-args';
+export * from './change-capture';

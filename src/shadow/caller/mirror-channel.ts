@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { isMetricsBatch, metricsRecorder, replayMetrics } from '../../metrics';
 import {
-  C_CLOSED, C_EXITED, C_METRICS, C_NATIVE, C_STOP, CONTROL_SLOTS, type MirrorConfig, type MirrorOp, S,
+  C_CLOSED, C_EXITED, C_METRICS, C_NATIVE, C_READS_RECEIVED, C_READS_SENT, C_STOP, CONTROL_SLOTS, type MirrorConfig, type MirrorOp, S,
   STATS_SLOTS, WireEncoder,
 } from '../shared';
 
@@ -69,6 +69,8 @@ export class MirrorChannel {
   readonly #control: Int32Array;
   readonly #worker: Worker | null;
   #pending: MirrorOp[] = [];
+  /** Change log rows this process committed, not yet told to the worker: [seq, ops, writes, ...]. */
+  #logged: number[] = [];
   readonly #encoder = new WireEncoder();
   #scheduled = false;
   /** stats[S.processed] as last read (see #full). */
@@ -116,6 +118,7 @@ export class MirrorChannel {
   /** Enqueues one op (an autocommit statement). */
   push(op: MirrorOp): void {
     if (!this.#admit(1, op.write ? 1 : 0)) return;
+    if (op.pos) Atomics.add(this.#control, C_READS_SENT, 1);
     this.#pending.push(op);
     if (this.#pending.length >= GROUP) this.flush();
     else this.#schedule();
@@ -127,13 +130,42 @@ export class MirrorChannel {
     let writes = 0;
     for (const op of ops) if (op.write) writes++;
     if (!this.#admit(ops.length, writes)) return;
+    let reads = 0;
+    for (const op of ops) if (op.pos) reads++;
+    if (reads > 0) Atomics.add(this.#control, C_READS_SENT, reads);
     for (let i = 0; i < ops.length - 1; i++) ops[i]!.more = true;
     for (const op of ops) this.#pending.push(op);
     this.flush();
   }
 
+  /**
+   * A transaction this process committed to the change log (row `seq`, `ops` ops, `writes` of them
+   * writes): never dropped (it is in the log); the worker counts it done once it is applied.
+   */
+  logged(seq: number, ops: number, writes: number): void {
+    const stats = this.stats;
+    stats[S.enqueued] = stats[S.enqueued]! + ops;
+    stats[S.enqueuedWrites] = stats[S.enqueuedWrites]! + writes;
+    if (this.#dead || this.#closed) {
+      stats[S.processed] = stats[S.processed]! + ops; // no worker left to wait for it: another process applies it
+      return;
+    }
+    this.#logged.push(seq, ops, writes);
+    this.#schedule();
+  }
+
+  /** A write that could not be logged: a gap, reported like an overflow. */
+  lost(op: MirrorOp): void {
+    this.stats[S.overflowOps] = this.stats[S.overflowOps]! + 1;
+    if (op.write) this.stats[S.overflowWrites] = this.stats[S.overflowWrites]! + 1;
+  }
+
+  /** Called just before queued ops are posted (the change log settles its reads' positions). */
+  beforePost: (() => void) | undefined;
+
   flush(): void {
-    if (this.#pending.length === 0) return;
+    if (this.#pending.length === 0 && this.#logged.length === 0) return;
+    this.beforePost?.();
     const ops = this.#pending;
     this.#pending = [];
     this.#postOps(ops);
@@ -224,12 +256,18 @@ export class MirrorChannel {
         // The worker is gone.
       }
     }
+    let logged: number[] | undefined;
+    if (this.#logged.length > 0) {
+      logged = this.#logged;
+      this.#logged = [];
+    }
     try {
-      this.#worker.postMessage({ type: 'ops', ops: encoder.encode(ops) });
+      this.#worker.postMessage(logged ? { type: 'ops', ops: encoder.encode(ops), logged } : { type: 'ops', ops: encoder.encode(ops) });
       encoder.commit();
       return;
     } catch {
       encoder.rollback();
+      if (logged) this.#worker.postMessage({ type: 'ops', ops: [], logged });
     }
     // A value that cannot cross threads (an exotic object among the parameters): send what can.
     for (let i = 0; i < ops.length; i++) {
@@ -238,6 +276,7 @@ export class MirrorChannel {
         encoder.commit();
       } catch {
         encoder.rollback();
+        if (ops[i]!.pos) Atomics.add(this.#control, C_READS_RECEIVED, 1); // never on its way
         this.stats[S.overflowOps] = this.stats[S.overflowOps]! + 1;
         if (ops[i]!.write) this.stats[S.overflowWrites] = this.stats[S.overflowWrites]! + 1;
         this.stats[S.enqueued] = this.stats[S.enqueued]! - 1;

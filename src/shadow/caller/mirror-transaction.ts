@@ -57,6 +57,14 @@ export class MirrorTransaction {
     }
   }
 
+  /** The ops `op` would commit when the primary runs it, or undefined when it would not commit. */
+  committing(op: TransactionOp): readonly MirrorOp[] | undefined {
+    if (!this.active) return undefined;
+    if (op.op === 'commit') return this.#ops;
+    if (op.op === 'release' && this.#startedBySavepoint && this.#find(op.name) === 0) return this.#ops;
+    return undefined;
+  }
+
   /** The primary's transaction ended without a COMMIT (rolled back, or closed): nothing is mirrored. */
   abandon(): void {
     this.active = false;

@@ -6,7 +6,7 @@
 import type { ColumnDefinition, ReadMode, RowIterator, RowShape, RunResult, StatementEngine } from '../../contracts';
 import type { TransactionOp } from '../../translator';
 import type { Answer, MirrorMethod, MirrorOp, StatementMeta } from '../shared';
-import { referencedNames } from './statement-words';
+import { referencedNames } from '../shared';
 import { columnsOf, copyArgs, copyRow, copyRows, flattenRows } from './row-copy';
 import type { ShadowSession } from './session';
 
@@ -68,6 +68,10 @@ export class ShadowStatementEngine implements StatementEngine<ShadowBound> {
     const control = this.info.control;
     if (control) return this.session.control(control, () => this.primary.run(bound.primary));
     if (this.primary.readonly) return this.primary.run(bound.primary);
+    return this.session.autocommit(() => this.#run(bound));
+  }
+
+  #run(bound: ShadowBound): RunResult {
     this.#stamp();
     let result: RunResult;
     try {
@@ -81,7 +85,15 @@ export class ShadowStatementEngine implements StatementEngine<ShadowBound> {
   }
 
   get(bound: ShadowBound, mode: ReadMode): unknown {
-    if (this.primary.readonly && !this.session.sampled()) return this.primary.get(bound.primary, mode);
+    if (this.primary.readonly) {
+      if (!this.session.sampled()) return this.primary.get(bound.primary, mode);
+      this.session.markRead();
+      return this.#get(bound, mode);
+    }
+    return this.session.autocommit(() => this.#get(bound, mode));
+  }
+
+  #get(bound: ShadowBound, mode: ReadMode): unknown {
     this.#stamp();
     let row: unknown;
     try {
@@ -95,7 +107,15 @@ export class ShadowStatementEngine implements StatementEngine<ShadowBound> {
   }
 
   all(bound: ShadowBound, mode: ReadMode): unknown[] {
-    if (this.primary.readonly && !this.session.sampled()) return this.primary.all(bound.primary, mode);
+    if (this.primary.readonly) {
+      if (!this.session.sampled()) return this.primary.all(bound.primary, mode);
+      this.session.markRead();
+      return this.#all(bound, mode);
+    }
+    return this.session.autocommit(() => this.#all(bound, mode));
+  }
+
+  #all(bound: ShadowBound, mode: ReadMode): unknown[] {
     this.#stamp();
     let rows: unknown[];
     try {
@@ -109,7 +129,10 @@ export class ShadowStatementEngine implements StatementEngine<ShadowBound> {
   }
 
   iterate(bound: ShadowBound, mode: ReadMode): RowIterator {
-    if (this.primary.readonly && !this.session.sampled()) return this.primary.iterate(bound.primary, mode);
+    if (this.primary.readonly) {
+      if (!this.session.sampled()) return this.primary.iterate(bound.primary, mode);
+      this.session.markRead();
+    }
     this.#stamp();
     let source: RowIterator;
     try {
@@ -203,6 +226,7 @@ export class ShadowStatementEngine implements StatementEngine<ShadowBound> {
       meta,
       notMirrorable: this.#notMirrorable(),
       columns,
+      pos: undefined,
     };
     session.mirror(op);
   }

@@ -34,6 +34,13 @@ export interface ShadowStats {
   /** Writes the secondary never received (overflow, outages, close timeout): run `swarm-registry verify`. */
   gaps: number;
   workerErrors: number;
+  /** Change log: compared reads left uncompared because a logged write in between touched their tables. */
+  inconclusive: number;
+  /** Change log: the applied position last seen, and whether this process is the applier now. */
+  appliedPosition: number;
+  applier: boolean;
+  /** Differences on rows the backfill skipped by the operator's choice: acknowledged, not divergences. */
+  acknowledged: number;
 }
 
 export function readShadowStats(channel: MirrorChannel, sides: { primary: SideName; secondary: SideName }): ShadowStats {
@@ -65,5 +72,9 @@ export function readShadowStats(channel: MirrorChannel, sides: { primary: SideNa
     overflowWrites: s[S.overflowWrites]!,
     gaps: s[S.gaps]! + s[S.overflowWrites]!,
     workerErrors: s[S.workerErrors]!,
+    inconclusive: s[S.inconclusive]!,
+    appliedPosition: s[S.appliedPosition]!,
+    applier: s[S.leader]! > 0,
+    acknowledged: s[S.acknowledged]!,
   };
 }

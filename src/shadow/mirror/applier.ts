@@ -18,9 +18,22 @@ export interface OpResult {
   columnNames?: string[];
 }
 
+/**
+ * Statements of the applier's own around a group, in the same secondary transaction (the change
+ * log's position): `first` runs before the ops, `last` after them; a `check` that throws rolls the
+ * whole group back. The answer of `first` is left in `firstRows`.
+ */
+export interface GroupFrame {
+  /** Run the group as one snapshot (reads compared at a known applied position). */
+  snapshot?: boolean;
+  first?: { text: string; values: unknown[] };
+  last?: { text: string; values: unknown[]; check?: (rowCount: number) => void };
+  firstRows?: Array<Array<string | null>>;
+}
+
 export interface Applier {
   /** Applies `ops` in one secondary transaction. Throws SecondaryDown (nothing applied) or CommitUnknown. */
-  applyGroup(ops: MirrorOp[]): Promise<OpResult[]>;
+  applyGroup(ops: MirrorOp[], frame?: GroupFrame): Promise<OpResult[]>;
   close(): Promise<void>;
 }
 

@@ -11,7 +11,7 @@ import { classKeyOf, nowSlotsOf, sqliteChanges, systemClock, translateVariant, w
 import type { SchemaCatalog } from '../../schema';
 import { createTranslator, type Translation, type Translator } from '../../translator';
 import type { Answer, MirrorConfig, MirrorOp } from '../shared';
-import { CommitUnknown, errorAnswer, reviveArgs, SecondaryDown, type Applier, type OpResult } from './applier';
+import { CommitUnknown, errorAnswer, reviveArgs, SecondaryDown, type Applier, type GroupFrame, type OpResult } from './applier';
 
 /** Statements per round trip at most. */
 const BATCH = 200;
@@ -53,7 +53,7 @@ export class PostgresApplier implements Applier {
     this.#translator = createTranslator(() => this.#catalog!, { overrides: new Map(config.sqlOverrides) });
   }
 
-  async applyGroup(ops: MirrorOp[]): Promise<OpResult[]> {
+  async applyGroup(ops: MirrorOp[], frame?: GroupFrame): Promise<OpResult[]> {
     let conn: PgConnection;
     try {
       conn = await this.pool.acquire();
@@ -63,8 +63,16 @@ export class PostgresApplier implements Applier {
     let committing = false;
     try {
       if (!this.#catalog) await this.#loadCatalog(conn);
-      await must(conn, { simple: this.pool.beginText('BEGIN') });
+      await must(conn, { simple: this.pool.beginText(frame?.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ' : 'BEGIN') });
+      if (frame?.first) {
+        const q = await must(conn, { steps: [{ ...frame.first, target: true }] });
+        frame.firstRows = q.results[0]!.rows;
+      }
       const results = await this.#applyAll(conn, ops);
+      if (frame?.last) {
+        const q = await must(conn, { steps: [{ text: frame.last.text, values: frame.last.values }] });
+        frame.last.check?.(q.results[0]!.rowCount);
+      }
       committing = true;
       await must(conn, { simple: 'COMMIT' });
       return results;

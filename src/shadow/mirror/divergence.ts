@@ -85,8 +85,26 @@ export interface LogSummaryRecord extends RecordBase {
   ioFailures: number;
 }
 
+/**
+ * A difference explained by a row the operator chose to leave out of the backfill
+ * (`_registry_backfill_exceptions`): the statement's parameters or answer name it. Reported, never
+ * counted as a divergence.
+ */
+export interface AcknowledgedRecord extends Omit<StatementDivergence, 'kind'> {
+  kind: 'acknowledged_exception';
+  /** The kind of the difference (`changes`, `rows`, ...). */
+  difference: DifferenceKind;
+  /** The skipped row: its table and key, and why the backfill left it out. */
+  exception: { table: string; key: string; reason: string };
+}
+
+export function acknowledged(record: StatementDivergence, exception: AcknowledgedRecord['exception']): AcknowledgedRecord {
+  return { ...record, kind: 'acknowledged_exception', difference: record.kind, exception };
+}
+
 export type DivergenceRecord =
   | StatementDivergence
+  | AcknowledgedRecord
   | NotMirrorableRecord
   | MirrorGapRecord
   | MirrorOutageRecord

@@ -46,6 +46,7 @@ export class ProgressTable {
       conn = await this.pool.acquire();
       if (!this.#created) {
         const ddl = `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.config.pgSchema)}; CREATE TABLE IF NOT EXISTS ${this.#table} (mirror_id text PRIMARY KEY, host text, pid integer, primary_side text, started_at timestamptz, updated_at timestamptz, enqueued bigint, applied bigint, lag_ms bigint, queue_depth integer, gaps bigint, overflow bigint, outages bigint, closed boolean);
+          ALTER TABLE ${this.#table} ADD COLUMN IF NOT EXISTS log_error text;
           CREATE TABLE IF NOT EXISTS ${this.#lagTable} (mirror_id text NOT NULL, at timestamptz NOT NULL, lag_ms bigint, queue_depth integer, applied bigint, gaps bigint);
           CREATE INDEX IF NOT EXISTS ${LAG_TABLE}_at ON ${this.#lagTable} (at);
           DELETE FROM ${this.#lagTable} WHERE at < now() - interval '${LAG_KEEP_DAYS} days'`;
@@ -53,13 +54,13 @@ export class ProgressTable {
         if (error) throw error;
         this.#created = true;
       }
-      const text = `INSERT INTO ${this.#table} (mirror_id, host, pid, primary_side, started_at, updated_at, enqueued, applied, lag_ms, queue_depth, gaps, overflow, outages, closed)
-        VALUES ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9, $10, $11, $12, $13)
+      const text = `INSERT INTO ${this.#table} (mirror_id, host, pid, primary_side, started_at, updated_at, enqueued, applied, lag_ms, queue_depth, gaps, overflow, outages, closed, log_error)
+        VALUES ($1, $2, $3, $4, $5, now(), $6, $7, $8, $9, $10, $11, $12, $13, $14)
         ON CONFLICT (mirror_id) DO UPDATE SET updated_at = now(), enqueued = EXCLUDED.enqueued, applied = EXCLUDED.applied, lag_ms = EXCLUDED.lag_ms,
-          queue_depth = EXCLUDED.queue_depth, gaps = EXCLUDED.gaps, overflow = EXCLUDED.overflow, outages = EXCLUDED.outages, closed = EXCLUDED.closed`;
+          queue_depth = EXCLUDED.queue_depth, gaps = EXCLUDED.gaps, overflow = EXCLUDED.overflow, outages = EXCLUDED.outages, closed = EXCLUDED.closed, log_error = EXCLUDED.log_error`;
       const p = progress;
       const values = [this.config.mirrorId, os.hostname(), process.pid, this.config.primarySide, this.#startedAt,
-        Math.round(p.enqueued), Math.round(p.applied), Math.round(p.lagMs), Math.round(p.queueDepth), Math.round(p.gaps), Math.round(p.overflow), Math.round(p.outages), p.closed];
+        Math.round(p.enqueued), Math.round(p.applied), Math.round(p.lagMs), Math.round(p.queueDepth), Math.round(p.gaps), Math.round(p.overflow), Math.round(p.outages), p.closed, p.logError];
       const steps = [{ text, values }];
       if (p.closed || Date.now() - this.#lastSample >= LAG_SAMPLE_MS) {
         this.#lastSample = Date.now();

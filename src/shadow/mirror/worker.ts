@@ -7,16 +7,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   type Answer, C_CLOSED, C_EXITED, C_METRICS, DIFFERENCE_KINDS, learnAnswer, type MirrorConfig, type MirrorOp,
-  S, type StatementMeta, type ToMirror, WireDecoder,
+  S, type StatementMeta, type ToMirror, WireDecoder, whyUnwritable,
 } from '../shared';
 import { CommitUnknown, SecondaryDown, type Applier, type OpResult } from './applier';
 import { PostgresApplier, mirrorPool } from './apply-postgres';
 import { SqliteApplier } from './apply-sqlite';
-import { mirrorGap, mirrorOutage, mirrorResumed, notMirrorable, statementDivergence } from './divergence';
+import { acknowledged, mirrorGap, mirrorOutage, mirrorResumed, notMirrorable, statementDivergence } from './divergence';
 import { DivergenceLog } from './divergence-log';
 import { compareOp } from './compare-op';
 import { DEFAULT_TIMESTAMP_TOLERANCE_MS } from './compare';
 import { ProgressTable } from './progress';
+import { LogLoop } from './changelog-loop';
+import { BackfillExceptions } from './backfill-exceptions';
 import { ForwardingRecorder, setMetricsRecorder } from '../../metrics';
 import { knownSecrets, learnStatement } from '../../policy';
 
@@ -38,6 +40,9 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
   }
   const progressPool = applier instanceof PostgresApplier ? applier.pool : mirrorPool(config, 1);
   const progress = new ProgressTable(progressPool, config);
+  // Rows the operator chose to skip in the backfill are in SQLite only: differences on them are acknowledged.
+  const exceptions = config.secondarySide === 'postgres' ? new BackfillExceptions(progressPool, config.pgSchema) : undefined;
+  exceptions?.refresh();
 
   const metaBySql = new Map<string, StatementMeta>();
   const decoder = new WireDecoder();
@@ -52,8 +57,40 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
   let overflowReported = 0;
   let lastProgress = 0;
 
+  /** With the change log: writes come from the log, reads from this process (changelog-loop.ts). */
+  const logLoop = config.changeLog
+    ? new LogLoop(config, applier, progressPool, stats, {
+        check: (op, result) => {
+          try {
+            finishOp(op, result);
+          } catch {
+            stats[S.workerErrors]!++;
+          }
+        },
+        learn: (op) => {
+          if (op.meta && !metaBySql.has(op.sql)) metaBySql.set(op.sql, op.meta);
+        },
+        down,
+        resumed,
+        noteLag,
+        workerError: () => {
+          stats[S.workerErrors]!++;
+        },
+        // Statements of a group run pipelined in one transaction: each counts at the group's time per statement.
+        timed: (count, ms) => metrics.statement(config.secondarySide, 'secondary', ms / 1000 / count, count),
+      })
+    : undefined;
+  if (logLoop) void logLoop.run().then(finishClose, finishClose);
+
   const onMessage = (message: ToMirror): void => {
-    if (message.type === 'ops') {
+    if (logLoop && message.type === 'ops') {
+      const reads: MirrorOp[] = [];
+      decoder.decode(message.ops, reads);
+      for (const op of reads) if (op.meta) metaBySql.set(op.sql, op.meta);
+      logLoop.add(reads.map(withMeta), message.logged);
+    } else if (logLoop && message.type === 'close') {
+      logLoop.close(message.deadline);
+    } else if (message.type === 'ops') {
       const from = queue.length;
       decoder.decode(message.ops, queue);
       for (let i = from; i < queue.length; i++) {
@@ -72,6 +109,7 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
   const timer = setInterval(() => {
     metrics.flush(parentPort);
     reportOverflow();
+    exceptions?.refresh();
     void writeProgress(false);
   }, 1000);
   timer.unref();
@@ -130,14 +168,15 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
   function takeGroup(): MirrorOp[] {
     let end = Math.min(queue.length, head + config.groupSize);
     while (end < queue.length && queue[end - 1]!.more) end++;
-    const group = queue.slice(head, end);
-    for (const op of group) {
-      if (!op.notMirrorable) {
-        const meta = metaBySql.get(op.sql);
-        if (meta?.notMirrorable) op.notMirrorable = meta.notMirrorable;
-      }
+    return queue.slice(head, end).map(withMeta);
+  }
+
+  function withMeta(op: MirrorOp): MirrorOp {
+    if (!op.notMirrorable) {
+      const meta = metaBySql.get(op.sql);
+      if (meta?.notMirrorable) op.notMirrorable = meta.notMirrorable;
     }
-    return group;
+    return op;
   }
 
   /**
@@ -165,7 +204,7 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
       }
       return;
     }
-    if (op.write) stats[S.mirroredWrites]!++;
+    if (op.write && !logLoop) stats[S.mirroredWrites]!++; // with the log: counted when the position passes them
     learn(op, result);
     if (op.answer && result.answer) compare(op, op.answer, result.answer, result);
   }
@@ -179,14 +218,18 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
       stats[S.matched]!++;
       return;
     }
-    stats[S.diverged]!++;
-    const kind = DIFFERENCE_KINDS.indexOf(compared.difference.kind);
-    if (kind >= 0) stats[S.byKind + kind]!++;
     const slots = result.slots ?? meta?.slots;
     const tables = result.tables ?? meta?.tables;
     const columnNames = result.columnNames ?? meta?.columnNames;
+    const exception = exceptions?.find(op, tables, primary);
+    if (exception) stats[S.acknowledged]!++;
+    else {
+      stats[S.diverged]!++;
+      const kind = DIFFERENCE_KINDS.indexOf(compared.difference.kind);
+      if (kind >= 0) stats[S.byKind + kind]!++;
+    }
     try {
-      log.write(statementDivergence({
+      const record = statementDivergence({
         statement: op.sql,
         params: op.args,
         primary,
@@ -197,7 +240,8 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
         ...(slots ? { slots } : {}),
         ...(meta?.stack ? { stack: meta.stack } : {}),
         secretsContext: { ...(tables ? { tables } : {}), ...(columnNames ? { columnNames } : {}), databaseUrl: config.databaseUrl },
-      }));
+      });
+      log.write(exception ? acknowledged(record, exception) : record);
     } catch {
       stats[S.workerErrors]!++;
     }
@@ -271,6 +315,13 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
     }
   }
 
+  /** Why the divergence log cannot be written now (its folder or its file), or null. */
+  function logProblem(): string | null {
+    const why = whyUnwritable(config.divergenceLog);
+    if (why) return `${config.divergenceLog}: ${why}`;
+    return null;
+  }
+
   async function writeProgress(closed: boolean): Promise<void> {
     lastProgress = Date.now();
     await progress.write({
@@ -282,6 +333,7 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
       overflow: stats[S.overflowOps]!,
       outages: stats[S.outages]!,
       closed,
+      logError: logProblem(),
     });
   }
 

@@ -23,6 +23,7 @@ export function formatSummary(summary: DivergenceSummary, windowLabel: string): 
     for (const statement of statements) out.push(...statementLines(statement), '');
   }
   out.push(...mirrorLines(summary));
+  if (summary.totals.acknowledged > 0) out.push(`${summary.totals.acknowledged} difference(s) on rows the backfill skipped by your choice (_registry_backfill_exceptions): acknowledged, not divergences.`);
   if (summary.totals.suppressed > 0) out.push(`${summary.totals.suppressed} of these were left out of the log by its rate limit (counted, not shown).`);
   if (summary.totals.ioFailures > 0) out.push(`${summary.totals.ioFailures} lines could not be written to the log (disk or permission problem): the counts above may be low.`);
   if (summary.malformedLines > 0) out.push(`Skipped ${summary.malformedLines} malformed line${summary.malformedLines === 1 ? '' : 's'} of the log.`);

@@ -1,5 +1,6 @@
 export * from './answer';
 export * from './difference';
+export * from './log-access';
 export * from './log-rotation';
 export * from './mirror-protocol';
 export * from './mirror-wire';
@@ -9,3 +10,6 @@ export * from './secret-params';
 export * from './secret-text';
 export * from './secrets';
 export * from './sqlite-primary-engine';
+export * from './statement-words';
+export * from './changelog-codec';
+export * from './changelog-tables';

@@ -48,11 +48,17 @@ export interface MirrorOp {
   columns?: string[];
   /** Date.now() when the caller enqueued it (lag). */
   t: number;
+  /**
+   * A read, with the change log on: the log positions before and after the primary answered it
+   * (its snapshot lies between). It is compared against a secondary state at exactly the second
+   * one, or where no logged transaction in between touched its tables.
+   */
+  pos?: [number, number];
 }
 
 export type ToMirror =
   /** Ops encoded by mirror-wire.ts (eight slots each). */
-  | { type: 'ops'; ops: unknown[] }
+  | { type: 'ops'; ops: unknown[]; logged?: number[] }
   /** Fingerprints of secrets the caller's thread has seen (KnownSecrets.drainFresh()). */
   | { type: 'secrets'; entries: Array<[number, number, string]> }
   | { type: 'close'; deadline: number }
@@ -79,6 +85,8 @@ export interface MirrorConfig {
   control: SharedArrayBuffer;
   /** Test seam: a module whose default export wraps the applier (slow or failing secondary). */
   applierWrapper?: string;
+  /** Writes travel through the change log in the primary (SQLite primary on a file). */
+  changeLog?: boolean;
 }
 
 /** Float64 slots of `stats`. Slots below CALLER_SLOTS are written by the worker only. */
@@ -103,8 +111,18 @@ export const S = {
   overflowWrites: 25,
   enqueued: 26,
   enqueuedWrites: 27,
+  /** Change log: reads not compared because a logged write in between touched their tables. */
+  inconclusive: 28,
+  /** Change log: the applied position last seen in the secondary. */
+  appliedPosition: 29,
+  /** Change log: 1 while this process holds the applier's lease. */
+  leader: 30,
+  /** Change log: logged transactions applied by this process's applier. */
+  appliedTxns: 31,
+  /** Differences explained by rows the backfill skipped by the operator's choice (not divergences). */
+  acknowledged: 32,
 } as const;
-export const STATS_SLOTS = 28;
+export const STATS_SLOTS = 33;
 
 /** Int32 slots of `control`. */
 export const C_CLOSED = 0;
@@ -120,4 +138,11 @@ export const C_METRICS = 2;
 export const C_NATIVE = 3;
 /** Set by the caller's thread: the worker starts no further SQLite call. */
 export const C_STOP = 4;
-export const CONTROL_SLOTS = 5;
+/**
+ * Change log: compared reads the caller's thread has sampled, and those the worker has received.
+ * While they differ a read is on its way, and the applier of this process waits for it (bounded)
+ * before applying past the position that read saw, so that it is compared at exactly that state.
+ */
+export const C_READS_SENT = 5;
+export const C_READS_RECEIVED = 6;
+export const CONTROL_SLOTS = 7;

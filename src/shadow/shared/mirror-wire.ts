@@ -9,7 +9,8 @@
  * - sql: the registered number, or the text (registered under the next number when F_REGISTER);
  * - flags: method, row shape, safeIntegers, write, more (bits below);
  * - answer: null (none), a number (`run`: changes), an array (`rows`), or the error answer object;
- * - now: the statement's 'now' or null; extra: null or { meta?, notMirrorable? } (rare);
+ * - now: the statement's 'now' or null; extra: null, or a read's change log position alone (a
+ *   number when its two bounds are equal, else the pair), or { meta?, notMirrorable?, pos? } (rare);
  * - columns: null, or (F_COLUMNS) the column names of object rows sent flat in `answer` — their
  *   values, `columns.length` per row — which the worker rebuilds into objects. A column list
  *   crosses once like a SQL text: its number, or the list itself (registered when F_REGISTER_COLUMNS).
@@ -36,6 +37,7 @@ const F_REGISTER_COLUMNS = 1 << 10;
 interface Extra {
   meta?: StatementMeta;
   notMirrorable?: string[];
+  pos?: [number, number];
 }
 
 /** The caller's end: numbers SQL texts as they are first sent. */
@@ -84,7 +86,7 @@ export class WireEncoder {
         op.args,
         answer === undefined ? null : answer.type === 'run' ? answer.changes : answer.type === 'rows' ? answer.rows : answer,
         op.now ?? null,
-        op.meta || op.notMirrorable ? extraOf(op) : null,
+        op.meta || op.notMirrorable ? extraOf(op) : op.pos ? (op.pos[0] === op.pos[1] ? op.pos[0] : op.pos) : null,
         columns,
       );
     }
@@ -110,6 +112,7 @@ function extraOf(op: MirrorOp): Extra {
   const extra: Extra = {};
   if (op.meta) extra.meta = op.meta;
   if (op.notMirrorable) extra.notMirrorable = op.notMirrorable;
+  if (op.pos) extra.pos = op.pos;
   return extra;
 }
 
@@ -151,10 +154,13 @@ export class WireDecoder {
       const now = body[k + 5];
       if (now !== null) op.now = now as string;
       if (flags & F_MORE) op.more = true;
-      const extra = body[k + 6] as Extra | null;
-      if (extra) {
+      const extra = body[k + 6] as Extra | number | [number, number] | null;
+      if (typeof extra === 'number') op.pos = [extra, extra];
+      else if (Array.isArray(extra)) op.pos = extra;
+      else if (extra) {
         if (extra.meta) op.meta = extra.meta;
         if (extra.notMirrorable) op.notMirrorable = extra.notMirrorable;
+        if (extra.pos) op.pos = extra.pos;
       }
       into.push(op);
     }

@@ -15,6 +15,8 @@ export interface MirrorProgress {
   overflow: number;
   outages: number;
   closed: boolean;
+  /** Why the divergence log cannot be written now (null: it can). */
+  logError: string | null;
 }
 
 /** A mirror's whole progress row: which process, on which side, since when, and its counters. */

@@ -52,7 +52,7 @@ export function textAsReal(x: Parts): Parts {
 
 /** A value as SQLite's text functions read it: numbers and JSON as their text, 0/1 for booleans. */
 export function asText(x: Node[], ctx: Ctx): Parts {
-  // A bound value is sent as the text SQLite gives it (a number as its REAL text, see values-params).
+  // A bound value is sent as the text SQLite gives it (a number as its REAL text, see values/params.ts).
   const only = x.filter(isSig);
   if (only.length === 1 && isType(only[0], 'param') && !only[0].note?.target && (!only[0].note?.cast || only[0].note.cast === only[0].note.valueType)) {
     only[0].note = { ...only[0].note, cast: 'text' };

@@ -172,7 +172,7 @@ export class WireQuery implements Submittable {
     this.finish(null);
   }
 
-  // --- messages the connection emits that pg's Client ignores (see worker-connections) ---
+  // --- messages the connection emits that pg's Client ignores (see connections.ts) ---
 
   onParseComplete(): void {
     const parsed = this.parses[this.parsesDone++];

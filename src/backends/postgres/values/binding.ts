@@ -96,7 +96,7 @@ export class BindingPlan {
     return key;
   }
 
-  /** Like `bind`, then each value converted as SQLite would have stored it (see values-params). */
+  /** Like `bind`, then each value converted as SQLite would have stored it (see values/params.ts). */
   pgValues(args: ArrayLike<unknown>, now?: Date): PgParam[] {
     const anonymous = new Array<unknown>(this.anonymousCount);
     const named = new Array<unknown>(this.names.length);

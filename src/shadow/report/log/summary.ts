@@ -47,6 +47,8 @@ export interface DivergenceSummary {
     suppressed: number;
     /** Lines a writer could not write (from its summary at close). */
     ioFailures: number;
+    /** Differences explained by rows the operator skipped in the backfill (not divergences). */
+    acknowledged: number;
   };
   byKind: Record<string, number>;
   /** Most frequent first. */
@@ -96,7 +98,7 @@ function emptySummary(path: string, options: SummarizeOptions): DivergenceSummar
     since: options.since ? options.since.toISOString() : null,
     until: (options.now ?? new Date()).toISOString(),
     clean: true,
-    totals: { divergences: 0, notMirrorable: 0, mirrorGaps: 0, droppedWrites: 0, mirrorOutages: 0, mirrorResumed: 0, suppressed: 0, ioFailures: 0 },
+    totals: { divergences: 0, notMirrorable: 0, mirrorGaps: 0, droppedWrites: 0, mirrorOutages: 0, mirrorResumed: 0, suppressed: 0, ioFailures: 0, acknowledged: 0 },
     byKind: {},
     byStatement: [],
     firstSeen: null,
@@ -133,6 +135,7 @@ function countTotals(summary: DivergenceSummary, kind: string, count: number): v
   else if (kind === 'mirror_gap') totals.mirrorGaps += count;
   else if (kind === 'mirror_outage') totals.mirrorOutages += count;
   else if (kind === 'mirror_resumed') totals.mirrorResumed += count;
+  else if (kind === 'acknowledged_exception') totals.acknowledged += count;
   else totals.divergences += count; // a kind this version does not know: count it rather than hide it
 }
 

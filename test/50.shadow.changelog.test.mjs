@@ -1,0 +1,229 @@
+// The change log under faults, with real processes: two engine processes in shadow mode (SQLite
+// primary) write the same rows at a high rate and are SIGKILLed at random points, round after
+// round (the applier among them, in the middle of its groups). After a restart catches up,
+// `verify` is clean without --repair and the applied count is the committed count.
+// CHANGELOG_FAULT_ROUNDS / CHANGELOG_FAULT_RATE / CHANGELOG_FAULT_MS make it longer (the full run:
+// 10 rounds at 20000 writes/s).
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import test from 'ava';
+import pg from 'pg';
+import { tempDir } from './helpers/backends.mjs';
+import { createTestDatabase } from './helpers/pg.mjs';
+import { cli } from './60.migrate-helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const BetterSqlite3 = require('better-sqlite3');
+const { REGISTRY_SQLITE_DDL } = require('../dist/schema/index.js');
+const WRITER = path.resolve('test/fixtures/changelog-writer.cjs');
+const ROUNDS = Number(process.env.CHANGELOG_FAULT_ROUNDS ?? 3);
+const RATE = Number(process.env.CHANGELOG_FAULT_RATE ?? 2000); // writes/s per process
+const ROUND_MS = Number(process.env.CHANGELOG_FAULT_MS ?? 1500);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function start(file, url, tag, mode = 'write') {
+  const child = spawn(process.execPath, [WRITER, file, url, tag, mode, String(RATE)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.output = '';
+  let ready;
+  child.ready = new Promise((resolve) => (ready = resolve));
+  child.stdout.on('data', (d) => {
+    child.output += d;
+    if (child.output.includes('ready')) ready();
+  });
+  child.stderr.on('data', (d) => (child.output += d));
+  child.done = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  child.done.then(ready);
+  return child;
+}
+
+test('SIGKILLed writers and applier, round after round: after catch-up verify is clean and every committed transaction was applied once', async (t) => {
+  t.timeout(600_000);
+  const { url } = await createTestDatabase(t);
+  const dir = tempDir(t);
+  const file = path.join(dir, 'registry.db');
+  const db = new BetterSqlite3(file);
+  db.pragma('journal_mode = WAL');
+  db.exec(REGISTRY_SQLITE_DDL);
+  db.close();
+  const env = { REGISTRY_DB: file, DATABASE_URL: url };
+  const init = await cli(['init', '--json'], env);
+  t.is(init.code, 0, init.stderr);
+
+  let killed = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const writers = [start(file, url, `a${round}`), start(file, url, `b${round}`)];
+    // Each dies at its own random moment: mid-write, mid-commit, mid-group for the applier.
+    await Promise.all(writers.map(async (child) => {
+      await child.ready; // writing: from now on it dies at a random point
+      await sleep(ROUND_MS / 2 + Math.random() * ROUND_MS);
+      child.kill('SIGKILL');
+      const { signal } = await child.done;
+      t.is(signal, 'SIGKILL', child.output);
+      killed++;
+    }));
+  }
+  t.is(killed, ROUNDS * 2);
+
+  const catchUp = start(file, url, 'c', 'catch-up');
+  const { code } = await catchUp.done;
+  t.is(code, 0, catchUp.output);
+
+  const sqlite = new BetterSqlite3(file, { readonly: true });
+  const committed = sqlite.prepare('SELECT max(seq) FROM _registry_changes').pluck().get();
+  const bumps = sqlite.prepare('SELECT sum(total_vm_time_ms) FROM workflow_runs').pluck().get();
+  sqlite.close();
+  t.true(committed > ROUNDS * 10, `${committed} transactions committed`);
+  t.true(bumps > 0);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  t.teardown(() => client.end());
+  const { rows } = await client.query("SELECT position::int AS position, applied_txns::int AS applied FROM engine_registry._registry_applied WHERE source = 'sqlite'");
+  t.deepEqual(rows, [{ position: committed, applied: committed }], 'every committed transaction applied, once');
+  const pgBumps = (await client.query('SELECT sum(total_vm_time_ms)::int AS n FROM engine_registry.workflow_runs')).rows[0].n;
+  t.is(pgBumps, bumps, 'the counters every transaction incremented are equal: none lost, none applied twice');
+
+  const verify = await cli(['verify', '--json'], env);
+  t.is(verify.code, 0, verify.stdout + verify.stderr);
+  t.true(verify.json.clean);
+  const log = `${file}.divergence.jsonl`;
+  const records = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  t.deepEqual(records.filter((r) => r.kind !== 'mirror_outage' && r.kind !== 'mirror_resumed'), []);
+  t.log(`${ROUNDS} rounds, ${killed} processes killed, ${committed} transactions committed and applied once`);
+});
+
+test('status reads the change log: green while the applier lives, FAILED within 10 s of its death with transactions waiting', async (t) => {
+  t.timeout(120_000);
+  const { url } = await createTestDatabase(t);
+  const dir = tempDir(t);
+  const file = path.join(dir, 'registry.db');
+  const db = new BetterSqlite3(file);
+  db.pragma('journal_mode = WAL');
+  db.exec(REGISTRY_SQLITE_DDL);
+  db.close();
+  const env = { REGISTRY_DB: file, DATABASE_URL: url, REGISTRY_BACKEND: 'shadow', REGISTRY_PRIMARY: 'sqlite' };
+  t.is((await cli(['init'], env)).code, 0);
+  const writer = start(file, url, 'status');
+  await writer.ready;
+  const line = (result) => result.json.checks.find((c) => c.id === 'changelog');
+  // The writer's applier starts within a second or two (seconds more on a loaded machine).
+  let alive;
+  const until = Date.now() + 30_000;
+  do {
+    await sleep(1000);
+    alive = await cli(['status', '--json'], env);
+  } while (line(alive).status !== 'passed' && Date.now() < until);
+  t.is(line(alive).status, 'passed', JSON.stringify(line(alive)));
+  t.regex(line(alive).reason, /applier alive/);
+
+  writer.kill('SIGKILL');
+  await writer.done;
+  const killedAt = Date.now();
+  // A transaction committed after the applier's death (as by a process that does not apply).
+  const sqlite = new BetterSqlite3(file);
+  sqlite.prepare("INSERT INTO _registry_changes (seq, at, pid, writes, ops) VALUES ((SELECT max(seq) + 1 FROM _registry_changes), ?, 0, 0, '[]')").run(Date.now());
+  sqlite.close();
+  let result;
+  do {
+    await sleep(1000);
+    result = await cli(['status', '--json'], env);
+  } while (line(result).status !== 'failed' && Date.now() - killedAt < 30_000);
+  t.is(result.code, 1);
+  t.is(line(result).status, 'failed');
+  t.regex(line(result).reason, /No applier is running and PostgreSQL is \d+ transaction\(s\) behind .*Start the engine .* in shadow mode/);
+  t.true(Date.now() - killedAt < 10_000 + 8_000, `FAILED ${Date.now() - killedAt} ms after the death (10 s heartbeat rule, plus one status run)`);
+});
+
+test('a divergence log that cannot be written is an error when the database opens, never a silent drop', async (t) => {
+  const dir = tempDir(t);
+  const { default: Database } = await import('swarm-registry-adapter');
+  const error = t.throws(() => new Database(path.join(dir, 'registry.db'), { backend: 'shadow', primary: 'sqlite', databaseUrl: 'postgres://localhost:1/none', divergenceLog: path.join(dir, 'missing', 'divergence.jsonl') }));
+  t.is(error.name, 'ConfigurationError');
+  t.regex(error.message, /REGISTRY_DIVERGENCE_LOG=.*missing.*cannot be used: the folder .* does not exist/);
+});
+
+test('status fails at once on a divergence log that cannot be written', async (t) => {
+  const { url } = await createTestDatabase(t);
+  const dir = tempDir(t);
+  const file = path.join(dir, 'registry.db');
+  const db = new BetterSqlite3(file);
+  db.exec(REGISTRY_SQLITE_DDL);
+  db.close();
+  const env = { REGISTRY_DB: file, DATABASE_URL: url, REGISTRY_BACKEND: 'shadow', REGISTRY_DIVERGENCE_LOG: path.join(dir, 'missing', 'divergence.jsonl') };
+  t.is((await cli(['init'], env)).code, 0);
+  const status = await cli(['status', '--json'], env);
+  t.is(status.code, 1);
+  const line = status.json.checks.find((c) => c.id === 'divergences');
+  t.is(line.status, 'failed');
+  t.regex(line.reason, /cannot be written \(the folder .*missing does not exist\)/);
+});
+
+test('rows the operator skipped in the backfill: a difference on them is acknowledged, never a divergence, in the log, report and status', async (t) => {
+  t.timeout(120_000);
+  const { url } = await createTestDatabase(t);
+  const dir = tempDir(t);
+  const file = path.join(dir, 'registry.db');
+  const log = path.join(dir, 'divergence.jsonl');
+  const { seedRegistry } = require('../dist/migrate/index.js');
+  seedRegistry(file, { rows: 200, orphans: true });
+  const env = { REGISTRY_DB: file, DATABASE_URL: url, REGISTRY_DIVERGENCE_LOG: log, REGISTRY_BACKEND: 'shadow' };
+  t.is((await cli(['init'], env)).code, 0);
+  const backfill = await cli(['backfill', '--orphans=skip'], env);
+  t.is(backfill.code, 0, backfill.stderr);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  t.teardown(() => client.end());
+  const { rows: [skipped] } = await client.query("SELECT table_name, row_key FROM engine_registry._registry_backfill_exceptions WHERE column_name = '' ORDER BY 1, 2 LIMIT 1");
+  t.truthy(skipped, 'the seeded orphans were skipped');
+
+  const { default: Database } = await import('swarm-registry-adapter');
+  const db = new Database(file, { backend: 'shadow', primary: 'sqlite', databaseUrl: url, divergenceLog: log, shadowSample: 1 });
+  t.teardown(() => db.open && db.close());
+  await sleep(500);
+  const key = db.pragma(`table_info(${skipped.table_name})`).find((c) => c.pk === 1).name;
+  t.is(db.prepare(`SELECT count(*) FROM ${skipped.table_name} WHERE ${key} = ?`).pluck().get(skipped.row_key), 1);
+  t.is(db.prepare(`DELETE FROM ${skipped.table_name} WHERE ${key} = ?`).run(skipped.row_key).changes, 1);
+  db.close();
+  const stats = db.shadowStats();
+  t.is(stats.diverged, 0);
+  t.is(stats.acknowledged, 2);
+  const records = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  t.deepEqual(records.map((r) => [r.kind, r.difference]).sort(), [['acknowledged_exception', 'changes'], ['acknowledged_exception', 'rows']]);
+  t.like(records[0].exception, { table: skipped.table_name, key: skipped.row_key });
+  const report = await cli(['report', '--json'], env);
+  t.is(report.json.totals.divergences, 0);
+  t.is(report.json.totals.acknowledged, 2);
+  const status = await cli(['status', '--json'], env);
+  const line = status.json.checks.find((c) => c.id === 'divergences');
+  t.is(line.status, 'passed', line.reason);
+  t.regex(line.reason, /2 difference\(s\) on rows the backfill skipped by your choice, acknowledged/);
+});
+
+test('a divergence log that stops being writable while the engine runs: status fails on the mirror line within seconds', async (t) => {
+  t.timeout(60_000);
+  const { url } = await createTestDatabase(t);
+  const dir = tempDir(t);
+  const file = path.join(dir, 'registry.db');
+  const logDir = path.join(dir, 'logs');
+  fs.mkdirSync(logDir);
+  const log = path.join(logDir, 'divergence.jsonl');
+  const sqlite = new BetterSqlite3(file);
+  sqlite.exec(REGISTRY_SQLITE_DDL);
+  sqlite.close();
+  const env = { REGISTRY_DB: file, DATABASE_URL: url, REGISTRY_BACKEND: 'shadow', REGISTRY_DIVERGENCE_LOG: path.join(dir, 'status.jsonl') };
+  t.is((await cli(['init'], env)).code, 0);
+  const { default: Database } = await import('swarm-registry-adapter');
+  const db = new Database(file, { backend: 'shadow', primary: 'sqlite', databaseUrl: url, divergenceLog: log });
+  t.teardown(() => db.open && db.close());
+  await sleep(1500);
+  const mirror = async () => (await cli(['status', '--json'], env)).json.checks.find((c) => c.id === 'mirror');
+  t.not((await mirror()).status, 'failed');
+  fs.rmSync(logDir, { recursive: true });
+  const removed = Date.now();
+  await sleep(1500);
+  const line = await mirror();
+  t.is(line.status, 'failed', line.reason);
+  t.regex(line.reason, /divergence log of the mirror of pid \d+ .* cannot be written \(.*does not exist\)/);
+  t.true(Date.now() - removed < 10_000);
+});
