@@ -166,3 +166,18 @@ export interface Translation {
   /** The text came from REGISTRY_SQL_OVERRIDES rather than from the translator's rules. */
   overridden?: boolean;
 }
+
+/**
+ * The target type of a text bound and compared with a column SQLite declares with NUMERIC affinity
+ * but holds text in (JSON, TIMESTAMP): sent as the text, or NULL when the affinity reads it as a
+ * number (then below every text; see rules/param-text-stored.ts).
+ */
+export const TEXT_NOT_NUMBER = 'sqlite text not read as a number';
+
+/**
+ * The target type of a text bound and compared with a TIMESTAMP column: sent as the time when the
+ * text is exactly the column's own form of it (`YYYY-MM-DD HH:MM:SS[.SSS]`, milliseconds shown when
+ * not 0; ISO-8601 `YYYY-MM-DDTHH:MM:SS.sssZ` for TIMESTAMP_TEXT_ISO), else NULL.
+ */
+export const TIMESTAMP_TEXT_SQLITE = 'sqlite timestamp text';
+export const TIMESTAMP_TEXT_ISO = 'iso timestamp text';

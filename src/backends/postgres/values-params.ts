@@ -28,7 +28,7 @@
  * 'now' slot is sent as ISO-8601 text. Typed arrays other than Buffer are sent as their bytes.
  */
 import type { PgColumnType } from '../../schema/catalog';
-import { CONDITION_OPERAND, INTEGER_OPERAND, INTEGER_VALUE, TEXT_OPERAND, TEXT_VS_NUMBER, type ParamSlot } from '../../translator/types';
+import { CONDITION_OPERAND, INTEGER_OPERAND, INTEGER_VALUE, TEXT_NOT_NUMBER, TEXT_OPERAND, TEXT_VS_NUMBER, TIMESTAMP_TEXT_ISO, TIMESTAMP_TEXT_SQLITE, type ParamSlot } from '../../translator/types';
 import { sqliteError } from '../../adapter/errors';
 import { sqliteRealText } from './values-real-text';
 import { timestampParamText } from './values-timestamps';
@@ -69,6 +69,12 @@ function coercerFor(targetType: PgColumnType | undefined): ParamCoercer {
       return toNumberOrAbove;
     case INTEGER_VALUE:
       return toIntegerValue;
+    case TEXT_NOT_NUMBER:
+      return toTextNotNumber;
+    case TIMESTAMP_TEXT_SQLITE:
+      return toSqliteTimestampText;
+    case TIMESTAMP_TEXT_ISO:
+      return toIsoTimestampText;
   }
   const typed = typedCoercer(targetType);
   return (value, slot) => (ArrayBuffer.isView(value) ? bytesRefused(targetType, slot) : typed(value, slot));
@@ -164,6 +170,43 @@ function toNumberOrAbove(value: unknown): PgParam {
   if (typeof value !== 'string') return toPlain(value);
   const m = NUMERIC_TEXT.exec(value);
   return m ? m[1]! : 'Infinity';
+}
+
+/** A text compared with a JSON or TIMESTAMP column (TEXT_NOT_NUMBER): NULL when numeric affinity reads it as a number. */
+function toTextNotNumber(value: unknown): PgParam {
+  if (typeof value !== 'string') return toPlain(value);
+  return NUMERIC_TEXT.test(value) ? null : value;
+}
+
+const SQLITE_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?$/;
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z$/;
+
+/**
+ * The time of a text in exactly the form a TIMESTAMP column's values print in (TIMESTAMP_TEXT_SQLITE:
+ * `YYYY-MM-DD HH:MM:SS`, `.SSS` only when not 0; TIMESTAMP_TEXT_ISO: `YYYY-MM-DDTHH:MM:SS.sssZ`),
+ * as UTC text for PostgreSQL; NULL for any other value.
+ */
+function canonicalTime(value: unknown, form: RegExp, fractionAlways: boolean): PgParam {
+  if (typeof value !== 'string') return null;
+  const m = form.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (!fractionAlways && m[7] === '000') return null;
+  const days = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !leapYear(year) ? 1 : 0);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return null;
+  return `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}.${m[7] ?? '000'}Z`;
+}
+
+function leapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+function toSqliteTimestampText(value: unknown): PgParam {
+  return canonicalTime(value, SQLITE_TIMESTAMP, false);
+}
+
+function toIsoTimestampText(value: unknown): PgParam {
+  return canonicalTime(value, ISO_TIMESTAMP, true);
 }
 
 /** SQLite's integer of a value (INTEGER_VALUE): reals truncated and clamped to 64 bits, text by its integer prefix. */

@@ -11,7 +11,8 @@
  *   reads as one, else it stays text, above every number (the value layer sends the number or
  *   'Infinity', TEXT_VS_NUMBER);
  * - a text or blob bound, compared with a number that has no affinity (an expression, a literal):
- *   above every number.
+ *   above every number;
+ * - a number or text bound, compared with a JSON or TIMESTAMP column: see param-text-stored.ts.
  */
 import type { Ctx } from '../context';
 import { inferType, isNumericType } from '../infer-type';
@@ -19,6 +20,7 @@ import { isOp, isType, isWord, nextSig, prevSig, sigNodes, tpl, type Node } from
 import { resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import { CONDITION_OPERAND, TEXT_VS_NUMBER } from '../types';
+import { textStoredComparison, textStoredType } from './param-text-stored';
 
 /** Sorts after every number: how SQLite orders any text against a number. */
 export const ABOVE_ALL_NUMBERS = "CAST('Infinity' AS double precision)";
@@ -85,6 +87,10 @@ export function classComparison(op: Token, isNot: boolean, left: Node[], right: 
   const rank = cls === undefined ? undefined : RANK[cls];
   if (rank === undefined) return undefined;
   const other = lp ? right : left;
+  if (textStoredType(other, ctx)) {
+    const compared = textStoredComparison(op, isNot, param, lp !== undefined, other, cls!, ctx);
+    if (compared) return compared;
+  }
   const o = otherRank(other, ctx);
   if (!o) return undefined;
   if (o.type === 'boolean' && (rank === 1 || cls === 't')) {
@@ -93,10 +99,6 @@ export function classComparison(op: Token, isNot: boolean, left: Node[], right: 
     const col = tpl(['CAST(', sigNodes(other), ' AS integer)']);
     const sides = lp ? [[param] as Node[], [col]] : [[col], [param] as Node[]];
     return tpl(['(', sides[0]!, ` ${pgOperator(op, isNot)} `, sides[1]!, ')'], 'boolean');
-  }
-  if (rank === 1 && o.type?.startsWith('timestamp') && isEquality(op)) {
-    // A number's text (SQLite's TEXT affinity converts it) is never the text of a time.
-    return fixed(fixedAnswer(op, isNot, 1), o.column && !isWord(op, 'IS') ? sigNodes(other) : undefined);
   }
   if (rank === o.rank || (rank !== 3 && o.rank !== 3)) return undefined;
   const sign = lp ? Math.sign(rank - o.rank) : Math.sign(o.rank - rank);
@@ -107,10 +109,6 @@ export function classComparison(op: Token, isNot: boolean, left: Node[], right: 
 function fixed(answer: boolean, column: Node[] | undefined): Node {
   const text = answer ? 'true' : 'false';
   return column ? tpl(['(CASE WHEN ', column, ` IS NULL THEN NULL ELSE ${text} END)`], 'boolean') : tpl([`(${text})`], 'boolean');
-}
-
-function isEquality(op: Token): boolean {
-  return isWord(op, 'IS') || isOp(op, '=', '==', '!=', '<>');
 }
 
 /**
