@@ -10,7 +10,7 @@ import { OPERAND_BOUNDARIES } from '../keywords';
 import { endOf, isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, type Node } from '../nodes';
 import { resolveColumn } from '../scope';
 import { coerceValue } from './value-coercion';
-import { classComparison, isComparisonOperator, markCaseConditions, paramAffinity, standsAlone, textVersusNumber } from './param-classes';
+import { classComparison, isComparisonOperator, markCaseConditions, nullInBoundList, paramAffinity, standsAlone, textVersusNumber, typeNullBounds } from './param-classes';
 
 const COMPARE_OPS = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
 const COMPARE_WORDS = ['LIKE', 'GLOB', 'REGEXP', 'IS'];
@@ -110,7 +110,19 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       }
     } else if (isWord(n, 'IN')) {
       const list = nodes[nextSig(nodes, i)];
-      const col = resolveColumn(operandBefore(nodes, skipNot(nodes, i)), ctx.scope);
+      const inLeft = operandBefore(nodes, skipNot(nodes, i));
+      const nullIn = inLeft.length > 0 ? nullInBoundList(inLeft, list) : undefined;
+      if (nullIn) {
+        const first = nodes.indexOf(sigNodes(inLeft)[0]!);
+        const last = nextSig(nodes, i);
+        if (standsAlone(nodes, first, last)) {
+          if (nullIn.kind === 'tpl') nullIn.span = [startOf(nodes[first]!), endOf(nodes[last]!)];
+          nodes.splice(first, last - first + 1, nullIn);
+          i = first;
+          continue;
+        }
+      }
+      const col = resolveColumn(inLeft, ctx.scope);
       if (col && isGroup(list) && !isWord(list.items[nextSig(list.items, -1)], 'SELECT', 'WITH', 'VALUES')) {
         for (const item of splitCommas(list.items)) {
           coerceValue(item, col, ctx);
@@ -118,9 +130,11 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
         }
       }
     } else if (isWord(n, 'BETWEEN')) {
-      const col = resolveColumn(operandBefore(nodes, skipNot(nodes, i)), ctx.scope);
+      const betweenLeft = operandBefore(nodes, skipNot(nodes, i));
+      const col = resolveColumn(betweenLeft, ctx.scope);
       const low = operandAfter(nodes, i, 'AND');
       const andAt = i + low.length + 1;
+      if (!col) typeNullBounds(nodes, betweenLeft, isWord(nodes[andAt], 'AND') ? [low, operandAfter(nodes, andAt)] : [low]);
       if (col) {
         coerceValue(low, col, ctx);
         widenIntegerParam(low, true);

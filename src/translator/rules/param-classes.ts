@@ -16,7 +16,7 @@
  */
 import type { Ctx } from '../context';
 import { inferType, isNumericType } from '../infer-type';
-import { isOp, isType, isWord, nextSig, prevSig, sigNodes, tpl, type Node } from '../nodes';
+import { endOf, isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, tpl, type Node } from '../nodes';
 import { resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import { CONDITION_OPERAND, TEXT_VS_NUMBER } from '../types';
@@ -87,6 +87,7 @@ export function classComparison(op: Token, isNot: boolean, left: Node[], right: 
   const rank = cls === undefined ? undefined : RANK[cls];
   if (rank === undefined) return undefined;
   const other = lp ? right : left;
+  if (cls !== 'n' && surelyNull(other)) return tpl([isWord(op, 'IS') ? `(${isNot ? 'true' : 'false'})` : 'CAST(NULL AS boolean)'], 'boolean');
   if (textStoredType(other, ctx)) {
     const compared = textStoredComparison(op, isNot, param, lp !== undefined, other, cls!, ctx);
     if (compared) return compared;
@@ -171,5 +172,74 @@ export function markCaseConditions(nodes: Node[]): void {
         p.note = { ...p.note, target: { table: '', column: 'condition', type: CONDITION_OPERAND }, cast: 'boolean' };
       }
     }
+  }
+}
+
+/**
+ * An expression whose value is NULL whatever the row: NULL, NULLIF(NULL, x), COALESCE/IFNULL of
+ * such. PostgreSQL types it as text (an unknown NULL resolved), which it cannot compare with a number
+ * or a bytea bound; SQLite's answer is NULL (IS: false), fixed here.
+ */
+export function surelyNull(nodes: Node[]): boolean {
+  const s = sigNodes(nodes);
+  if (s.length === 1) return isWord(s[0], 'NULL') || (isGroup(s[0]) && surelyNull(s[0].items)) || (isType(s[0], 'param') && s[0].note?.valueClass === 'n' && !s[0].note.target && !s[0].note.echo);
+  if (isWord(s[0], 'CASE') && isWord(s[s.length - 1], 'END')) return caseBranches(s).every(surelyNull);
+  if (s.length !== 2 || !isWord(s[0], 'NULLIF', 'COALESCE', 'IFNULL') || !isGroup(s[1])) return false;
+  const args = splitCommas(s[1].items);
+  if (isWord(s[0], 'NULLIF')) return args.length === 2 && surelyNull(args[0]!);
+  return args.length >= 1 && args.every(surelyNull);
+}
+
+/**
+ * `x IN (list)` with x surely NULL and a value bound in the list, in a translation specialised to
+ * the values bound: NULL as in SQLite (the empty list has its own rule), instead of a text
+ * PostgreSQL cannot compare with a number or a Buffer bound.
+ */
+export function nullInBoundList(left: Node[], list: Node): Node | undefined {
+  if (!isGroup(list) || !surelyNull(left) || sigNodes(left).every((n) => isWord(n, 'NULL'))) return undefined;
+  const items = splitCommas(list.items);
+  const bound = (item: Node[]): boolean => {
+    const p = loneParam(item);
+    return p !== undefined && p.note?.valueClass !== undefined && p.note.valueClass !== 'n' && p.note.valueClass !== 't';
+  };
+  return items.length > 0 && items.some(bound) ? tpl(['CAST(NULL AS boolean)'], 'boolean') : undefined;
+}
+
+/** The THEN and ELSE values of `CASE ... END` (sig nodes), a missing ELSE as NULL. */
+function caseBranches(s: Node[]): Node[][] {
+  const out: Node[][] = [];
+  let depth = 0;
+  let current: Node[] | undefined;
+  let hasElse = false;
+  for (const n of s) {
+    if (depth === 1 && isWord(n, 'WHEN', 'THEN', 'ELSE', 'END')) {
+      if (current) out.push(current);
+      current = isWord(n, 'THEN', 'ELSE') ? [] : undefined;
+      if (isWord(n, 'ELSE')) hasElse = true;
+    } else if (current) current.push(n);
+    if (isWord(n, 'CASE')) depth++;
+    else if (isWord(n, 'END')) depth--;
+  }
+  if (!hasElse) out.push([{ kind: 'token', type: 'word', text: 'NULL', value: 'NULL', start: -1 }]);
+  return out;
+}
+
+/**
+ * `? BETWEEN low AND high`, a value bound typed by its class: a bound that is surely NULL (which
+ * PostgreSQL would type as text) is given the value's type. The answer is SQLite's (NULL or false).
+ */
+export function typeNullBounds(nodes: Node[], left: Node[], bounds: Node[][]): void {
+  const p = loneParam(left);
+  const type = p?.note?.valueType;
+  if (!p || !type || p.note?.target || p.note?.valueClass === 'n') return;
+  for (const b of bounds) {
+    const s = sigNodes(b);
+    if (s.length === 0 || !surelyNull(b)) continue;
+    const first = nodes.indexOf(s[0]!);
+    const last = nodes.indexOf(s[s.length - 1]!);
+    if (first === -1 || last === -1) continue;
+    const typed = tpl(['CAST(', nodes.slice(first, last + 1), ` AS ${type})`], type);
+    typed.span = [startOf(nodes[first]!), endOf(nodes[last]!)]; // a result column keeps its source text as its name
+    nodes.splice(first, last - first + 1, typed);
   }
 }
