@@ -120,14 +120,14 @@ export const UNFIXED = {
    * statement specialised to the value's class (a number is a double precision), PostgreSQL's
    * boolean does not compare with it; the first call fails with a TranslationError.
    */
-  comparisonVsBoundValue: true,
+  comparisonVsBoundValue: false,
   /**
    * A value bound compared with a view's column (`SELECT .. FROM v_mix WHERE ? = id` bound to a
    * Buffer or a real against text): the catalog has no types for a view's columns, so the statement
    * specialised to the value's class gives PostgreSQL types it cannot compare (a TranslationError
    * at the first call) where SQLite compares the classes.
    */
-  viewColumnVsBoundValue: true,
+  viewColumnVsBoundValue: false,
   /**
    * An integer beyond 2^53 in arithmetic with a real literal (`9007199254740993 + 0.5`, a literal or
    * a bigint bound): SQLite rounds the integer to a double first, PostgreSQL computes in exact

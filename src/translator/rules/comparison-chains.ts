@@ -8,8 +8,9 @@
  * (0/1 as false/true).
  */
 import type { Ctx } from '../context';
-import { inferType } from '../infer-type';
-import { isOp, isWord, nextSig, prevSig, tpl, trimTrivia, type Node } from '../nodes';
+import { inferType, isNumericType } from '../infer-type';
+import { isGroup, isOp, isSig, isType, isWord, joinCommas, nextSig, prevSig, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
+import { ABOVE_ALL_NUMBERS } from './param-classes';
 import { resolveColumn } from '../scope';
 import { operandAfter, operandBefore } from './comparisons';
 
@@ -67,9 +68,82 @@ function groupOrderings(input: Node[], ctx: Ctx): Node[] {
   return nodes;
 }
 
+/**
+ * `a IS b`, `a IS NOT b`: IS is a comparison of the same level as `=` in SQLite (`a = b IS c` is
+ * `(a = b) IS c`; PostgreSQL's IS binds tighter), and a comparison on one side only is its 0/1.
+ */
+function isChain(nodes: Node[], i: number, ctx: Ctx): { nodes: Node[]; at: number } | undefined {
+  const not = isWord(nodes[nextSig(nodes, i)], 'NOT') ? nextSig(nodes, i) : i;
+  if (isWord(nodes[nextSig(nodes, not)], 'NULL', 'TRUE', 'FALSE', 'DISTINCT', 'UNKNOWN')) return undefined;
+  const left = operandBefore(nodes, i);
+  const leftStart = i - left.length;
+  const before = prevSig(nodes, leftStart);
+  const right = operandAfter(nodes, not);
+  const rightBool = right.length > 0 && isComparisonValue(right, ctx);
+  let leftBool = isComparisonValue(left, ctx);
+  let out = nodes;
+  let at = i;
+  if (before !== -1 && isOp(nodes[before], ...COMPARE_OPS)) {
+    // `a = b IS c`: the comparison ending here is the left operand.
+    const first = operandBefore(nodes, before);
+    const r = replaceSpan(nodes, before - first.length, i, asInteger);
+    out = r.nodes;
+    at = r.at;
+    leftBool = false;
+  } else if (leftBool && !rightBool) {
+    const r = replaceSpan(nodes, leftStart, i, asInteger);
+    return { nodes: r.nodes, at: r.at };
+  }
+  if (!rightBool || leftBool) return at === i ? undefined : { nodes: out, at };
+  const k = out.indexOf(right.find((n) => isSig(n))!);
+  const r = replaceSpan(out, k, k + trimTrivia(right).length, asInteger);
+  return { nodes: r.nodes, at };
+}
+
+/**
+ * `x IN (a, b)` with comparisons among the values and other values: each comparison is its 0/1.
+ * A text or Buffer bound tested against only numbers and comparisons is above them all (SQLite
+ * never finds a text or blob equal to a number).
+ */
+function inChain(nodes: Node[], i: number, ctx: Ctx): Node[] {
+  const list = nodes[nextSig(nodes, i)];
+  if (!isGroup(list) || isWord(list.items[nextSig(list.items, -1)], 'SELECT', 'WITH', 'VALUES')) return nodes;
+  const notAt = prevSig(nodes, i);
+  const end = notAt !== -1 && isWord(nodes[notAt], 'NOT') ? notAt : i;
+  const left = operandBefore(nodes, end);
+  const items = splitCommas(list.items);
+  if (left.length === 0 || items.some((x) => trimTrivia(x).length === 0)) return nodes;
+  const leftBool = isComparisonValue(left, ctx);
+  const itemBool = items.map((x) => isComparisonValue(x, ctx));
+  if (!itemBool.some(Boolean) && !leftBool) return nodes;
+  let out = nodes;
+  if (itemBool.some((b) => b !== leftBool)) {
+    const newItems = items.map((x, k) => (itemBool[k] && !leftBool ? [asInteger(trimTrivia(x))] : x));
+    out = out.map((n) => (n === list ? { ...list, items: joinCommas(newItems) } : n));
+    if (leftBool && !itemBool.every(Boolean)) out = replaceSpan(out, end - left.length, end, asInteger).nodes;
+  }
+  const t = trimTrivia(left);
+  const p = t.length === 1 && isType(t[0], 'param') ? t[0] : undefined;
+  const numbersOnly = items.every((x, k) => itemBool[k] || isNumericType(inferType(x, ctx)));
+  if (p && !p.note?.target && (p.note?.valueClass === 't' || p.note?.valueClass === 'b') && numbersOnly) p.note = { ...p.note, replace: ABOVE_ALL_NUMBERS };
+  return out;
+}
+
 export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
   let nodes = groupOrderings(input, ctx);
   for (let i = 0; i < nodes.length; i++) {
+    if (isWord(nodes[i], 'IS')) {
+      const r = isChain(nodes, i, ctx);
+      if (r) {
+        nodes = r.nodes;
+        i = r.at;
+      }
+      continue;
+    }
+    if (isWord(nodes[i], 'IN')) {
+      nodes = inChain(nodes, i, ctx);
+      continue;
+    }
     if (!isOp(nodes[i], ...COMPARE_OPS)) continue;
     const left = operandBefore(nodes, i);
     const leftStart = i - left.length;

@@ -10,7 +10,7 @@ import { OPERAND_BOUNDARIES } from '../keywords';
 import { endOf, isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, type Node } from '../nodes';
 import { resolveColumn } from '../scope';
 import { coerceValue } from './value-coercion';
-import { classComparison, isComparisonOperator, markCaseConditions, nullInBoundList, paramAffinity, standsAlone, textVersusNumber, typeNullBounds } from './param-classes';
+import { booleanInList, classComparison, isComparisonOperator, markCaseConditions, nullInBoundList, paramAffinity, standsAlone, textVersusNumber, typeNullBounds } from './param-classes';
 
 const COMPARE_OPS = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
 const COMPARE_WORDS = ['LIKE', 'GLOB', 'REGEXP', 'IS'];
@@ -121,6 +121,11 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
           i = first;
           continue;
         }
+      }
+      const moved = booleanInList(nodes, inLeft, list, ctx);
+      if (moved >= 0) {
+        i -= moved;
+        continue;
       }
       const col = resolveColumn(inLeft, ctx.scope);
       if (col && isGroup(list) && !isWord(list.items[nextSig(list.items, -1)], 'SELECT', 'WITH', 'VALUES')) {

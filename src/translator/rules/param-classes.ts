@@ -243,3 +243,35 @@ export function typeNullBounds(nodes: Node[], left: Node[], bounds: Node[][]): v
     nodes.splice(first, last - first + 1, typed);
   }
 }
+
+/**
+ * `boolean_column IN (list)` with values bound in the list, in a translation specialised to the
+ * values bound: SQLite's BOOLEAN column holds INTEGER 0/1 under NUMERIC affinity, so the column is
+ * compared as its integer; a number bound as a number (0.5 and 2 match nothing), a text as the
+ * number its affinity reads (else above every number), a Buffer above every number. Returns how many
+ * nodes the column's place lost (the caller's index moves back by that), or -1 when not applied.
+ */
+export function booleanInList(nodes: Node[], left: Node[], list: Node, ctx: Ctx): number {
+  if (!isGroup(list)) return -1;
+  const col = resolveColumn(left, ctx.scope);
+  if (col?.column.type !== 'boolean') return -1;
+  const items = splitCommas(list.items);
+  const bound = items.map(loneParam);
+  // The answer depends on the class of the value bound: the statement is specialised per call.
+  for (const p of bound) if (p && !p.note?.target) p.note = { ...p.note, valueSensitive: true };
+  if (!bound.some((p) => p?.note?.valueClass !== undefined && p.note.valueClass !== 'n' && !p.note.target)) return -1;
+  for (const p of bound) {
+    const cls = p?.note?.valueClass;
+    if (!p || p.note?.target || cls === undefined) continue;
+    if (cls === 't') p.note = { ...p.note, cast: 'numeric', target: { table: col.table.name, column: col.column.name, type: TEXT_VS_NUMBER } };
+    else if (cls === 'b') p.note = { ...p.note, replace: ABOVE_ALL_NUMBERS };
+  }
+  const s = sigNodes(left);
+  const first = nodes.indexOf(s[0]!);
+  const last = nodes.indexOf(s[s.length - 1]!);
+  if (first === -1 || last === -1) return -1;
+  const asInteger = tpl(['CAST(', nodes.slice(first, last + 1), ' AS integer)'], 'integer');
+  asInteger.span = [startOf(nodes[first]!), endOf(nodes[last]!)];
+  nodes.splice(first, last - first + 1, asInteger);
+  return last - first;
+}
