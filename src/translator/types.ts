@@ -43,6 +43,12 @@ export interface ParamSlot {
    * travels tagged with its JS type (see values-params' echo) and the row shaper restores that type.
    */
   echo?: boolean;
+  /**
+   * The value is stored into the target column (INSERT values, `SET x = ?`), not compared: the value
+   * layer applies the column's SQLite affinity and refuses what SQLite would keep in a storage class
+   * the PostgreSQL column cannot hold (see values-store.ts).
+   */
+  store?: boolean;
 }
 
 /**

@@ -209,8 +209,10 @@ function valueFor(g, c, table) {
     bool: fc.constantFrom(node('0', 'int'), node('1', 'int')),
   };
   const base = conform[c.kind === 'any' ? 'text' : c.kind] ?? conform.text;
-  if (UNFIXED.mixedStorage) return base;
-  return fc.oneof({ weight: 3, arbitrary: base }, { weight: 1, arbitrary: g.expr('any', 1) }, { weight: 1, arbitrary: param('any') });
+  const other = [];
+  if (!UNFIXED.mixedStorageExpressions) other.push({ weight: 1, arbitrary: g.expr('any', 1) });
+  if (!UNFIXED.mixedStorage) other.push({ weight: 1, arbitrary: param('any') });
+  return other.length ? fc.oneof({ weight: 3, arbitrary: base }, ...other) : base;
 }
 
 function keyLit(table) {
@@ -259,7 +261,7 @@ function updateStatement() {
     return fc.tuple(fc.subarray(all, { minLength: 1, maxLength: 2 }), fc.option(g.expr('bool', 2), { nil: undefined }), fc.boolean()).chain(([cols, where, twice]) => {
       const set = [...cols];
       if (twice && !KNOWN.updateSetTwice) set.push(cols[0]);
-      return fc.tuple(...set.map((c) => (UNFIXED.mixedStorage ? valueFor(g, c, table) : fc.oneof(valueFor(g, c, table), g.expr('any', 2))))).map((values) => {
+      return fc.tuple(...set.map((c) => (UNFIXED.mixedStorageExpressions ? valueFor(g, c, table) : fc.oneof(valueFor(g, c, table), g.expr('any', 2))))).map((values) => {
         const n = cat('any', `UPDATE ${table} SET `, ...join(set.map((c, i) => cat('any', `${c.name} = `, values[i]))), ...(where ? [' WHERE ', where] : []));
         return { sql: n.s, params: n.p, write: table };
       });

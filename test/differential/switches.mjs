@@ -68,8 +68,18 @@ export const KNOWN = {
 export const UNFIXED = {
   /** Arithmetic, LIKE, || ... on operands PostgreSQL types differently (text + 1, blob || 1). */
   looseOperandTypes: true,
-  /** A value of another storage class stored into a typed column (text into INTEGER: SQLite keeps it). */
-  mixedStorage: true,
+  /**
+   * A value bound of another storage class stored into a typed column: SQLite's affinity converts it
+   * ('12' into an INTEGER column is 12) or keeps it ('abc'), which PostgreSQL's column cannot hold:
+   * refused at bind with SQLITE_MISMATCH naming the column (compare.mjs, refusedStore).
+   */
+  mixedStorage: false,
+  /**
+   * A literal or an expression of another storage class stored into a typed column (`SET i = 1.5`,
+   * `SET i = r`, `SET b = 'x'`): SQLite keeps the value's class, PostgreSQL converts it (a real is
+   * rounded into a bigint) or fails at run.
+   */
+  mixedStorageExpressions: true,
   /**
    * JSON columns are jsonb: the text read back is re-formatted (`["a","b"]` → `["a", "b"]`). Fixed for
    * JSON written minified with keys in jsonb's order; other input text is a documented difference.

@@ -292,7 +292,7 @@ function toPlain(value: unknown): PgParam {
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 /** SQLite's text-to-number conversion: optional blanks around a decimal number (no hex). */
-const NUMERIC_TEXT = /^[ \t\n\v\f\r]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t\n\v\f\r]*$/;
+export const NUMERIC_TEXT = /^[ \t\n\v\f\r]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t\n\v\f\r]*$/;
 const INTEGER_TEXT = /^[+-]?\d+$/;
 
 function mismatch(): never {

@@ -148,6 +148,15 @@ export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
     const left = operandBefore(nodes, i);
     const leftStart = i - left.length;
     const before = prevSig(nodes, leftStart);
+    const is = isWord(nodes[before], 'NOT') && isWord(nodes[prevSig(nodes, before)], 'IS') ? prevSig(nodes, before) : before;
+    if (is !== -1 && isWord(nodes[is], 'IS') && !isWord(nodes[before], 'NULL')) {
+      // `a IS b = c`: `(a IS b) = c`, the same level in SQLite (PostgreSQL's IS binds tighter).
+      const first = operandBefore(nodes, is);
+      const r = replaceSpan(nodes, is - first.length, i, asInteger);
+      nodes = r.nodes;
+      i = r.at;
+      continue;
+    }
     if (before !== -1 && isOp(nodes[before], ...COMPARE_OPS)) {
       // `a = b = c`: the comparison ending here is the left operand of this one.
       const first = operandBefore(nodes, before);
