@@ -126,14 +126,14 @@ function toJsonColumn(value: unknown, slot: SlotFacts | undefined): unknown {
   if (typeof value !== 'string') return value;
   // JSON's declared type has NUMERIC affinity in SQLite: numeric text is stored as a number.
   if (numberOfText(value) !== undefined) return refuse(value, 'a number', 'JSON', slot, fix);
-  try {
-    JSON.parse(value);
-  } catch {
-    return refuse(value, 'TEXT that is not JSON', 'JSON', slot, fix);
-  }
-  // PostgreSQL's jsonb cannot hold the character U+0000, even escaped.
-  return /\\u0000/i.test(value) ? refuse(value, 'TEXT', 'JSON', slot, fix) : value;
+  // Text that cannot begin any JSON but a number is refused here; malformed JSON that begins like
+  // JSON ('[1,') is left to PostgreSQL's own check (SQLITE_MISMATCH, invalid input syntax for type
+  // json): parsing every stored document here would cost as much again as PostgreSQL's parse.
+  return JSON_START.test(value) ? value : refuse(value, 'TEXT that is not JSON', 'JSON', slot, fix);
 }
+
+/** The beginning of any JSON text that is not a number: an object, array or string, or true/false/null alone. */
+const JSON_START = /^[ \t\n\r]*(?:[{["]|(?:true|false|null)[ \t\n\r]*$)/;
 
 /** YYYY-MM-DD, then optionally (spaces or T) HH:MM[:SS[.SSS]] and a zone (Z, ±HH:MM): text both read as a time. */
 const TIME_TEXT = /^\d{4}-\d{2}-\d{2}(?:(?:[ \t]+|T)\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[ \t]*(?:[Zz]|[+-]\d{2}:\d{2})?)?[ \t]*$/;
