@@ -44,6 +44,11 @@ export function coerceParam(value: unknown, slot: Pick<ParamSlot, 'targetType'> 
   return paramCoercer(slot.targetType)(value, slot);
 }
 
+/** The coercion for one target type without the refusals of values-unholdable (the caller makes them). */
+export function bareCoercer(targetType: PgColumnType | undefined): ParamCoercer {
+  return coercerFor(targetType);
+}
+
 /** The coercion for one target type, chosen once per statement slot. */
 export function paramCoercer(targetType: PgColumnType | undefined): ParamCoercer {
   const coerce = coercerFor(targetType);

@@ -16,20 +16,20 @@
  */
 import type { PgColumnType } from '../../schema/catalog';
 import { sqliteError } from '../../adapter/errors';
-import { NUMERIC_TEXT, paramCoercer, type ParamCoercer } from './values-params';
+import { bareCoercer, NUMERIC_TEXT, paramCoercer, type ParamCoercer } from './values-params';
 import { refuseUnholdable, type SlotFacts } from './values-unholdable';
 
 type Affinity = (value: unknown, slot: SlotFacts | undefined) => unknown;
 
 /** The coercion of a value stored into a column of `targetType`. */
 export function storeCoercer(targetType: PgColumnType | undefined): ParamCoercer {
-  const plain = paramCoercer(targetType);
   const affinity = affinityOf(targetType);
-  if (!affinity) return plain;
+  if (!affinity) return paramCoercer(targetType);
+  const bare = bareCoercer(targetType);
   return (value, slot) => {
-    // Text PostgreSQL cannot hold at all (a NUL, 'infinity' for a time) is refused as such first.
-    if (typeof value === 'string') refuseUnholdable(value, targetType, slot);
-    return plain(affinity(value, slot), slot);
+    // What PostgreSQL cannot hold at all (a NUL, 'infinity' for a time, 2^63) is refused as such first.
+    refuseUnholdable(value, targetType, slot);
+    return bare(affinity(value, slot), slot);
   };
 }
 
