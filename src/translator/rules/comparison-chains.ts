@@ -78,8 +78,15 @@ function isChain(nodes: Node[], i: number, ctx: Ctx): { nodes: Node[]; at: numbe
   const left = operandBefore(nodes, i);
   const leftStart = i - left.length;
   const before = prevSig(nodes, leftStart);
-  const right = operandAfter(nodes, not);
-  const rightBool = right.length > 0 && isComparisonValue(right, ctx);
+  // < <= > >= bind tighter than IS in both: `a IS 0 > 1` is `a IS (0 > 1)`.
+  let end = not + 1 + operandAfter(nodes, not).length;
+  let ordered = false;
+  for (let op = nextSig(nodes, end - 1); op !== -1 && isOp(nodes[op], ...ORDERING_OPS); op = nextSig(nodes, end - 1)) {
+    end = op + 1 + operandAfter(nodes, op).length;
+    ordered = true;
+  }
+  const right = nodes.slice(not + 1, end);
+  const rightBool = right.length > 0 && (ordered || isComparisonValue(right, ctx));
   let leftBool = isComparisonValue(left, ctx);
   let out = nodes;
   let at = i;
@@ -96,7 +103,8 @@ function isChain(nodes: Node[], i: number, ctx: Ctx): { nodes: Node[]; at: numbe
   }
   if (!rightBool || leftBool) return at === i ? undefined : { nodes: out, at };
   const k = out.indexOf(right.find((n) => isSig(n))!);
-  const r = replaceSpan(out, k, k + trimTrivia(right).length, asInteger);
+  // The orderings taken in are a chain of their own (`a IS 0 > 1 > 0`).
+  const r = replaceSpan(out, k, k + trimTrivia(right).length, (span) => asInteger(ordered ? comparisonChains(span, ctx) : span));
   return { nodes: r.nodes, at };
 }
 
@@ -149,7 +157,7 @@ export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
     const leftStart = i - left.length;
     const before = prevSig(nodes, leftStart);
     const is = isWord(nodes[before], 'NOT') && isWord(nodes[prevSig(nodes, before)], 'IS') ? prevSig(nodes, before) : before;
-    if (is !== -1 && isWord(nodes[is], 'IS') && !isWord(nodes[before], 'NULL')) {
+    if (is !== -1 && isWord(nodes[is], 'IS') && !isOp(nodes[i], ...ORDERING_OPS)) {
       // `a IS b = c`: `(a IS b) = c`, the same level in SQLite (PostgreSQL's IS binds tighter).
       const first = operandBefore(nodes, is);
       const r = replaceSpan(nodes, is - first.length, i, asInteger);

@@ -10,7 +10,7 @@ import { OPERAND_BOUNDARIES } from '../keywords';
 import { endOf, isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, type Node } from '../nodes';
 import { resolveColumn } from '../scope';
 import { coerceValue } from './value-coercion';
-import { booleanInList, classComparison, isComparisonOperator, markCaseConditions, nullInBoundList, paramAffinity, standsAlone, textVersusNumber, typeNullBounds } from './param-classes';
+import { booleanInList, boundBetween, classComparison, isComparisonOperator, markCaseConditions, nullInBoundList, paramAffinity, standsAlone, textVersusNumber } from './param-classes';
 
 const COMPARE_OPS = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
 const COMPARE_WORDS = ['LIKE', 'GLOB', 'REGEXP', 'IS'];
@@ -136,10 +136,14 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       }
     } else if (isWord(n, 'BETWEEN')) {
       const betweenLeft = operandBefore(nodes, skipNot(nodes, i));
+      const leftAt = betweenLeft.length ? nodes.indexOf(sigNodes(betweenLeft)[0]!) : -1;
+      if (leftAt !== -1 && boundBetween(nodes, i, skipNot(nodes, i), betweenLeft, ctx)) {
+        i = leftAt - 1; // the group it became is annotated next
+        continue;
+      }
       const col = resolveColumn(betweenLeft, ctx.scope);
       const low = operandAfter(nodes, i, 'AND');
       const andAt = i + low.length + 1;
-      if (!col) typeNullBounds(nodes, betweenLeft, isWord(nodes[andAt], 'AND') ? [low, operandAfter(nodes, andAt)] : [low]);
       if (col) {
         coerceValue(low, col, ctx);
         widenIntegerParam(low, true);

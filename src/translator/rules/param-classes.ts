@@ -16,7 +16,8 @@
  */
 import type { Ctx } from '../context';
 import { inferType, isNumericType } from '../infer-type';
-import { endOf, isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, tpl, type Node } from '../nodes';
+import { endOf, isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, tpl, trimTrivia, type Node } from '../nodes';
+import { operandAfter } from './comparisons';
 import { resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import { CONDITION_OPERAND, TEXT_VS_NUMBER } from '../types';
@@ -225,26 +226,6 @@ function caseBranches(s: Node[]): Node[][] {
 }
 
 /**
- * `? BETWEEN low AND high`, a value bound typed by its class: a bound that is surely NULL (which
- * PostgreSQL would type as text) is given the value's type. The answer is SQLite's (NULL or false).
- */
-export function typeNullBounds(nodes: Node[], left: Node[], bounds: Node[][]): void {
-  const p = loneParam(left);
-  const type = p?.note?.valueType;
-  if (!p || !type || p.note?.target || p.note?.valueClass === 'n') return;
-  for (const b of bounds) {
-    const s = sigNodes(b);
-    if (s.length === 0 || !surelyNull(b)) continue;
-    const first = nodes.indexOf(s[0]!);
-    const last = nodes.indexOf(s[s.length - 1]!);
-    if (first === -1 || last === -1) continue;
-    const typed = tpl(['CAST(', nodes.slice(first, last + 1), ` AS ${type})`], type);
-    typed.span = [startOf(nodes[first]!), endOf(nodes[last]!)]; // a result column keeps its source text as its name
-    nodes.splice(first, last - first + 1, typed);
-  }
-}
-
-/**
  * `boolean_column IN (list)` with values bound in the list, in a translation specialised to the
  * values bound: SQLite's BOOLEAN column holds INTEGER 0/1 under NUMERIC affinity, so the column is
  * compared as its integer; a number bound as a number (0.5 and 2 match nothing), a text as the
@@ -274,4 +255,44 @@ export function booleanInList(nodes: Node[], left: Node[], list: Node, ctx: Ctx)
   asInteger.span = [startOf(nodes[first]!), endOf(nodes[last]!)];
   nodes.splice(first, last - first + 1, asInteger);
   return last - first;
+}
+
+const token = (type: Token['type'], text: string): Token => ({ kind: 'token', type, text, value: type === 'word' ? text.toUpperCase() : text, start: -1 });
+
+/** A lone parameter, in parentheses or not (`?`, `(?)`). */
+function boundOperand(slice: Node[]): Token | undefined {
+  const s = sigNodes(slice);
+  if (s.length === 1 && isGroup(s[0])) return boundOperand(s[0].items);
+  return loneParam(slice);
+}
+
+/**
+ * `? [NOT] BETWEEN low AND high`, in a translation specialised to the values bound: SQLite's
+ * `x >= low AND x <= high` (NOT: `x < low OR x > high`), each comparison on its own, as SQLite
+ * applies each bound's affinity to the value on its own (a text against an INTEGER column is read
+ * as a number, against an expression stays text). `at` is the BETWEEN; returns whether it was
+ * rewritten (then as one group in place of the whole, named by its source text).
+ */
+export function boundBetween(nodes: Node[], at: number, notAt: number, left: Node[], ctx: Ctx): boolean {
+  const p = boundOperand(left);
+  if (!p || p.note?.target || p.note?.valueClass === undefined || left.length === 0) return false;
+  const low = operandAfter(nodes, at, 'AND');
+  const andAt = at + low.length + 1;
+  if (!isWord(nodes[andAt], 'AND')) return false;
+  const high = operandAfter(nodes, andAt);
+  const first = nodes.indexOf(sigNodes(left)[0]!);
+  const hs = sigNodes(high);
+  const last = hs.length ? nodes.indexOf(hs[hs.length - 1]!) : -1;
+  if (first === -1 || last === -1 || sigNodes(low).length === 0) return false;
+  const source = ctx.params.sources.get(p);
+  const again: Token = { ...p, note: { ...p.note } };
+  if (source) ctx.params.sources.set(again, source);
+  const not = notAt !== at;
+  const ws = (): Token => token('ws', ' ');
+  const items: Node[] = [
+    p, ws(), token('op', not ? '<' : '>='), ws(), ...trimTrivia(low), ws(), token('word', not ? 'OR' : 'AND'), ws(),
+    again, ws(), token('op', not ? '>' : '<='), ws(), ...trimTrivia(high),
+  ];
+  nodes.splice(first, last - first + 1, { kind: 'group', items, start: startOf(nodes[first]!), end: endOf(nodes[last]!) - 1 });
+  return true;
 }
