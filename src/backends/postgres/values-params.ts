@@ -276,6 +276,7 @@ function toBytea(value: unknown): PgParam {
 
 function toTimestamp(value: unknown, slot?: SlotFacts): PgParam {
   if (typeof value === 'string') return timestampParamText(value);
+  if (value !== value) return null; // NaN binds as NULL
   if ((typeof value === 'number' && value === value) || typeof value === 'bigint') {
     const column = slot?.targetColumn ? `${slot.targetColumn.table}.${slot.targetColumn.column}` : 'a timestamp column';
     throw sqliteError(

@@ -178,15 +178,17 @@ export function markCaseConditions(nodes: Node[]): void {
 
 /**
  * An expression whose value is NULL whatever the row: NULL, NULLIF(NULL, x), COALESCE/IFNULL of
- * such. PostgreSQL types it as text (an unknown NULL resolved), which it cannot compare with a number
+ * such, scalar MIN/MAX with such an argument. PostgreSQL types it as text (an unknown NULL resolved), which it cannot compare with a number
  * or a bytea bound; SQLite's answer is NULL (IS: false), fixed here.
  */
 export function surelyNull(nodes: Node[]): boolean {
   const s = sigNodes(nodes);
   if (s.length === 1) return isWord(s[0], 'NULL') || (isGroup(s[0]) && surelyNull(s[0].items)) || (isType(s[0], 'param') && s[0].note?.valueClass === 'n' && !s[0].note.target && !s[0].note.echo);
   if (isWord(s[0], 'CASE') && isWord(s[s.length - 1], 'END')) return caseBranches(s).every(surelyNull);
-  if (s.length !== 2 || !isWord(s[0], 'NULLIF', 'COALESCE', 'IFNULL') || !isGroup(s[1])) return false;
+  if (s.length !== 2 || !isWord(s[0], 'NULLIF', 'COALESCE', 'IFNULL', 'MIN', 'MAX') || !isGroup(s[1])) return false;
   const args = splitCommas(s[1].items);
+  // Scalar min() and max() (two arguments or more) are NULL when any argument is.
+  if (isWord(s[0], 'MIN', 'MAX')) return args.length >= 2 && args.some(surelyNull);
   if (isWord(s[0], 'NULLIF')) return args.length === 2 && surelyNull(args[0]!);
   return args.length >= 1 && args.every(surelyNull);
 }
