@@ -81,6 +81,12 @@ export const UNFIXED = {
    */
   mixedStorageExpressions: true,
   /**
+   * A value bound as a branch of a CASE whose other branches are of another class (`CASE WHEN c THEN
+   * ? ELSE '10' END` bound to a number): SQLite returns each branch's own value, PostgreSQL's CASE has
+   * one type (the number makes '10' a number, or the types cannot be matched).
+   */
+  caseBranchClasses: true,
+  /**
    * JSON columns are jsonb: the text read back is re-formatted (`["a","b"]` → `["a", "b"]`). Fixed for
    * JSON written minified with keys in jsonb's order; other input text is a documented difference.
    */

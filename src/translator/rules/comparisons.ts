@@ -96,8 +96,11 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
         // The class of the value bound decides the comparison (param-classes.ts); a result column
         // keeps the comparison's text as its name.
         if (fixed.kind === 'tpl') fixed.span = [startOf(nodes[first]!), endOf(nodes[last]!)];
+        if (fixed.kind === 'group') [fixed.start, fixed.end] = [startOf(nodes[first]!), endOf(nodes[last]!) - 1];
+        // An expression kept in the answer (a group) is annotated here when it was the right operand.
+        const revisit = fixed.kind === 'group' && sigNodes(left).length === 1 && isType(sigNodes(left)[0], 'param');
         nodes.splice(first, last - first + 1, fixed);
-        i = first;
+        i = revisit ? first - 1 : first;
         continue;
       }
       pair(left, right, ctx, !isWord(n, 'LIKE', 'GLOB', 'REGEXP'), assignment);
@@ -137,7 +140,9 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
     } else if (isWord(n, 'BETWEEN')) {
       const betweenLeft = operandBefore(nodes, skipNot(nodes, i));
       const leftAt = betweenLeft.length ? nodes.indexOf(sigNodes(betweenLeft)[0]!) : -1;
-      if (leftAt !== -1 && boundBetween(nodes, i, skipNot(nodes, i), betweenLeft, ctx)) {
+      const bLow = operandAfter(nodes, i, 'AND');
+      const bAnd = i + bLow.length + 1;
+      if (leftAt !== -1 && boundBetween(nodes, i, betweenLeft, bLow, isWord(nodes[bAnd], 'AND') ? operandAfter(nodes, bAnd) : undefined, ctx)) {
         i = leftAt - 1; // the group it became is annotated next
         continue;
       }

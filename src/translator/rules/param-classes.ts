@@ -17,8 +17,7 @@
 import type { Ctx } from '../context';
 import { inferType, isNumericType } from '../infer-type';
 import { endOf, isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, tpl, trimTrivia, type Node } from '../nodes';
-import { operandAfter } from './comparisons';
-import { resolveColumn } from '../scope';
+import { isColumnRef, resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import { CONDITION_OPERAND, TEXT_VS_NUMBER } from '../types';
 import { textStoredComparison, textStoredType } from './param-text-stored';
@@ -34,7 +33,7 @@ function loneParam(slice: Node[]): Token | undefined {
 }
 
 /** SQLite's class rank of the other operand when it is a column or a literal, and whether it is a column. */
-function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; type?: string } | undefined {
+function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; type?: string; expression?: boolean } | undefined {
   const col = resolveColumn(other, ctx.scope);
   if (col) {
     const type = col.column.type;
@@ -42,11 +41,25 @@ function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; ty
     return { rank, column: true, type };
   }
   const s = sigNodes(other);
-  if (s.length !== 1) return undefined;
-  if (isType(s[0], 'string')) return { rank: 2, column: false };
-  if (isType(s[0], 'blob')) return { rank: 3, column: false };
-  if (isType(s[0], 'number')) return { rank: 1, column: false };
-  return undefined;
+  if (s.length === 1 && isType(s[0], 'string')) return { rank: 2, column: false };
+  if (s.length === 1 && isType(s[0], 'blob')) return { rank: 3, column: false };
+  if (s.length === 1 && isType(s[0], 'number')) return { rank: 1, column: false };
+  if (!withoutAffinity(s)) return undefined;
+  // An expression with no affinity (a function's value, ||, arithmetic, CASE): its class, NULL where it is.
+  const type = inferType(other, ctx);
+  const rank = type === 'text' ? 2 : type === 'bytea' ? 3 : isNumericType(type) || type === 'boolean' ? 1 : undefined;
+  return rank === undefined ? undefined : { rank, column: false, expression: true };
+}
+
+/**
+ * An expression SQLite gives no affinity: not a column (in parentheses or not), not a CAST (which
+ * has its type's affinity), nothing COLLATE passes a column's affinity through.
+ */
+function withoutAffinity(s: Node[]): boolean {
+  let t = s;
+  while (t.length === 1 && isGroup(t[0])) t = sigNodes(t[0].items);
+  if (t.length === 0 || isColumnRef(t) || isWord(t[0], 'CAST') || isType(t[0], 'param')) return false;
+  return !t.some((n) => isWord(n, 'COLLATE', 'SELECT'));
 }
 
 /** The operator as PostgreSQL writes it. */
@@ -102,9 +115,26 @@ export function classComparison(op: Token, isNot: boolean, left: Node[], right: 
     const sides = lp ? [[param] as Node[], [col]] : [[col], [param] as Node[]];
     return tpl(['(', sides[0]!, ` ${pgOperator(op, isNot)} `, sides[1]!, ')'], 'boolean');
   }
-  if (rank === o.rank || (rank !== 3 && o.rank !== 3)) return undefined;
+  // A text against a number with no affinity is left to paramAffinity (above every number).
+  const numberVsText = o.expression === true && rank === 1 && o.rank === 2;
+  if (rank === o.rank || (rank !== 3 && o.rank !== 3 && !numberVsText)) return undefined;
   const sign = lp ? Math.sign(rank - o.rank) : Math.sign(o.rank - rank);
-  return fixed(fixedAnswer(op, isNot, sign), o.column && !isWord(op, 'IS') ? sigNodes(other) : undefined);
+  const answer = fixedAnswer(op, isNot, sign);
+  if (o.expression && !isWord(op, 'IS')) return fixedOverExpression(answer, other);
+  return fixed(answer, o.column && !isWord(op, 'IS') ? sigNodes(other) : undefined);
+}
+
+/**
+ * A comparison's fixed answer, NULL where the expression is NULL: `CASE WHEN (expr) IS NULL THEN
+ * NULL ELSE answer END` as tokens and a group, which the rewrite rules still translate (a template's
+ * parts they do not see). Its place in the source is set by the caller.
+ */
+function fixedOverExpression(answer: boolean, expression: Node[]): Node {
+  const ws = (): Token => token('ws', ' ');
+  const w = (text: string): Token => token('word', text);
+  const inner: Node = { kind: 'group', items: trimTrivia(expression), start: -1, end: -1 };
+  const items: Node[] = [w('CASE'), ws(), w('WHEN'), ws(), inner, ws(), w('IS'), ws(), w('NULL'), ws(), w('THEN'), ws(), w('NULL'), ws(), w('ELSE'), ws(), w(answer ? 'TRUE' : 'FALSE'), ws(), w('END')];
+  return { kind: 'group', items, start: -1, end: -1 };
 }
 
 /** A comparison's fixed answer; NULL where `column` (when given) is NULL, as any comparison with NULL. */
@@ -272,16 +302,13 @@ function boundOperand(slice: Node[]): Token | undefined {
  * `? [NOT] BETWEEN low AND high`, in a translation specialised to the values bound: SQLite's
  * `x >= low AND x <= high` (NOT: `x < low OR x > high`), each comparison on its own, as SQLite
  * applies each bound's affinity to the value on its own (a text against an INTEGER column is read
- * as a number, against an expression stays text). `at` is the BETWEEN; returns whether it was
+ * as a number, against an expression stays text). `at` is the BETWEEN, `high` undefined without
+ * its AND; returns whether it was
  * rewritten (then as one group in place of the whole, named by its source text).
  */
-export function boundBetween(nodes: Node[], at: number, notAt: number, left: Node[], ctx: Ctx): boolean {
+export function boundBetween(nodes: Node[], at: number, left: Node[], low: Node[], high: Node[] | undefined, ctx: Ctx): boolean {
   const p = boundOperand(left);
-  if (!p || p.note?.target || p.note?.valueClass === undefined || left.length === 0) return false;
-  const low = operandAfter(nodes, at, 'AND');
-  const andAt = at + low.length + 1;
-  if (!isWord(nodes[andAt], 'AND')) return false;
-  const high = operandAfter(nodes, andAt);
+  if (!p || p.note?.target || p.note?.valueClass === undefined || left.length === 0 || !high) return false;
   const first = nodes.indexOf(sigNodes(left)[0]!);
   const hs = sigNodes(high);
   const last = hs.length ? nodes.indexOf(hs[hs.length - 1]!) : -1;
@@ -289,7 +316,7 @@ export function boundBetween(nodes: Node[], at: number, notAt: number, left: Nod
   const source = ctx.params.sources.get(p);
   const again: Token = { ...p, note: { ...p.note } };
   if (source) ctx.params.sources.set(again, source);
-  const not = notAt !== at;
+  const not = isWord(nodes[prevSig(nodes, at)], 'NOT');
   const ws = (): Token => token('ws', ' ');
   const items: Node[] = [
     p, ws(), token('op', not ? '<' : '>='), ws(), ...trimTrivia(low), ws(), token('word', not ? 'OR' : 'AND'), ws(),
