@@ -69,8 +69,8 @@ function groupOrderings(input: Node[], ctx: Ctx): Node[] {
 }
 
 /**
- * `a IS b`, `a IS NOT b`: IS is a comparison of the same level as `=` in SQLite (`a = b IS c` is
- * `(a = b) IS c`; PostgreSQL's IS binds tighter), and a comparison on one side only is its 0/1.
+ * `a IS b`, `a IS NOT b`: IS is a comparison of the same level as `=` in SQLite, grouped from the
+ * left (`a = b IS c` is `(a = b) IS c`), and a comparison on one side only is its 0/1.
  */
 function isChain(nodes: Node[], i: number, ctx: Ctx): { nodes: Node[]; at: number } | undefined {
   const not = isWord(nodes[nextSig(nodes, i)], 'NOT') ? nextSig(nodes, i) : i;
@@ -158,7 +158,8 @@ export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
     const before = prevSig(nodes, leftStart);
     const is = isWord(nodes[before], 'NOT') && isWord(nodes[prevSig(nodes, before)], 'IS') ? prevSig(nodes, before) : before;
     if (is !== -1 && isWord(nodes[is], 'IS') && !isOp(nodes[i], ...ORDERING_OPS)) {
-      // `a IS b = c`: `(a IS b) = c`, the same level in SQLite (PostgreSQL's IS binds tighter).
+      // `a IS b = c`: `(a IS b) = c`, the same level in SQLite (PostgreSQL's IS binds more loosely
+      // than =, which would make it `a IS (b = c)`).
       const first = operandBefore(nodes, is);
       const r = replaceSpan(nodes, is - first.length, i, asInteger);
       nodes = r.nodes;
