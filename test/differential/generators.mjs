@@ -296,10 +296,10 @@ function bindStyle(c) {
     // NaN and undefined bind as NULL: not into a REPLACE while a NULL replaced by a default differs.
     const nanAllowed = !(UNFIXED.replaceNotNullDefault && /REPLACE/.test(c.sql));
     // While caseBranchClasses is on: no value of another class (±Infinity for a text, an array that
-    // shifts the values after it) in a statement with a CASE.
+    // shifts the values after it) in a statement with a CASE or a compound SELECT.
     const classOf = (v) => (v === null || v === undefined || Number.isNaN(v) ? 'null' : Buffer.isBuffer(v) ? 'blob' : typeof v);
     const bindable = (bad) => Array.isArray(bad) || (typeof bad === 'number' && !Number.isNaN(bad));
-    const sameClass = (at, bad) => !UNFIXED.caseBranchClasses || !/\bCASE\b/i.test(c.sql) || !bindable(bad) || (!Array.isArray(bad) && classOf(bad) === classOf(c.params[at]));
+    const sameClass = (at, bad) => !UNFIXED.caseBranchClasses || !/\b(CASE|UNION|INTERSECT|EXCEPT)\b/i.test(c.sql) || !bindable(bad) || (!Array.isArray(bad) && classOf(bad) === classOf(c.params[at]));
     styles.push(fc.tuple(fc.nat(count - 1), invalidParam()).filter(([at, bad]) => (nanAllowed || !(bad === undefined || Number.isNaN(bad))) && sameClass(at, bad)).map(([at, bad]) => ({ ...c, params: c.params.map((v, j) => (j === at ? bad : v)) })));
   }
   styles.push(fc.constant({ ...c, params: [...c.params, 1] })); // one value too many

@@ -81,9 +81,11 @@ export const UNFIXED = {
    */
   mixedStorageExpressions: true,
   /**
-   * A value bound as a branch of a CASE whose other branches are of another class (`CASE WHEN c THEN
-   * ? ELSE '10' END` bound to a number): SQLite returns each branch's own value, PostgreSQL's CASE has
-   * one type (the number makes '10' a number, or the types cannot be matched).
+   * A value bound as a branch of a CASE, or a column of one SELECT of a UNION, beside values of
+   * another class (`CASE WHEN c THEN ? ELSE '10' END` bound to a number, `SELECT ? UNION SELECT ?`
+   * bound to a number and a text): SQLite returns each value as it is, PostgreSQL's CASE and UNION
+   * have one type per column (the number makes '10' a number, or the types cannot be matched: a
+   * TranslationError at the first call, docs/api.md).
    */
   caseBranchClasses: true,
   /**
