@@ -102,6 +102,8 @@ export const REGRESSIONS = [
   { name: '`? IS 1 = 1` is `(? IS 1) = 1`: IS is a comparison of the same level as =', sql: 'SELECT id IS 2147483647 FROM mix WHERE ? IS 1 = 1 ORDER BY 1', params: ['a'], order: { keys: [0] } },
   { name: '`? IS NOT 0 > 1` is `? IS NOT (0 > 1)`: the ordering binds tighter', sql: 'SELECT b FROM mix WHERE ? IS NOT 0 > 1 ORDER BY 1', params: ['a'], order: { keys: [0] } },
   { name: 'a value bound BETWEEN a comparison and a column: each bound compares on its own (x >= a AND x <= b)', sql: 'UPDATE workflow_runs SET total_api_tokens = NULL WHERE (?) BETWEEN (0 > 1) AND total_api_tokens OR ? NOT BETWEEN (1 = 1) AND total_vm_time_ms', params: [-2n, '5'], write: 'workflow_runs' },
+  { name: 'a value bound after a unary + BETWEEN a comparison and an expression', sql: 'UPDATE mix2 SET i = NULL WHERE + ? BETWEEN (1 = 1) AND (id + ?)', params: [0.5, 1n], write: 'mix2' },
+  { name: 'values bound as the bounds of BETWEEN: each compared with the operand on its own', sql: 'SELECT id FROM mix WHERE i BETWEEN 0 AND ? OR i NOT BETWEEN ? AND 2 ORDER BY 1', params: ['a', Buffer.from('A')], order: { keys: [0] } },
   { name: 'a BOOLEAN column IN a list of values bound: compared as its 0/1', sql: 'SELECT id FROM workflows WHERE enabled IN (?, ?) OR enabled NOT IN (?) ORDER BY 1', params: [0.5, 'a', Buffer.from('A')], order: { keys: [0] } },
   { name: 'a text bound into INTEGER, REAL and NUMERIC columns is the number their affinity reads', sql: 'UPDATE mix SET i = ?, r = ?, n = ? WHERE id = 1', params: ['1e3', ' 7 ', '2.0'], write: 'mix' },
   { name: 'a text bound into an INTEGER column that SQLite keeps as text is refused at bind', sql: 'UPDATE mix SET i = ? WHERE id = 1', params: ['abc'], write: 'mix' },

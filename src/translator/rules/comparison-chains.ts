@@ -137,6 +137,28 @@ function inChain(nodes: Node[], i: number, ctx: Ctx): Node[] {
   return out;
 }
 
+/** `x BETWEEN a AND b` with comparisons among the three and other values: each comparison is its 0/1. */
+function betweenChain(nodes: Node[], i: number, ctx: Ctx): Node[] {
+  const notAt = prevSig(nodes, i);
+  const left = operandBefore(nodes, notAt !== -1 && isWord(nodes[notAt], 'NOT') ? notAt : i);
+  const low = operandAfter(nodes, i, 'AND');
+  const andAt = i + low.length + 1;
+  if (!isWord(nodes[andAt], 'AND')) return nodes;
+  const high = operandAfter(nodes, andAt);
+  const parts = [left, low, high].map(trimTrivia);
+  if (parts.some((p) => p.length === 0)) return nodes;
+  const bools = parts.map((p) => isComparisonValue(p, ctx));
+  if (bools.every((b) => b === bools[0])) return nodes;
+  let out = nodes;
+  // Right to left, so that the earlier places stay where they are.
+  for (let k = 2; k >= 0; k--) {
+    if (!bools[k]) continue;
+    const at = out.indexOf(parts[k]![0]!);
+    out = replaceSpan(out, at, at + parts[k]!.length, asInteger).nodes;
+  }
+  return out;
+}
+
 export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
   let nodes = groupOrderings(input, ctx);
   for (let i = 0; i < nodes.length; i++) {
@@ -150,6 +172,10 @@ export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
     }
     if (isWord(nodes[i], 'IN')) {
       nodes = inChain(nodes, i, ctx);
+      continue;
+    }
+    if (isWord(nodes[i], 'BETWEEN')) {
+      nodes = betweenChain(nodes, i, ctx);
       continue;
     }
     if (!isOp(nodes[i], ...COMPARE_OPS)) continue;

@@ -158,6 +158,8 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
           widenIntegerParam(high, true);
         }
       }
+      // The lower bound is skipped below: comparisons inside its parentheses are annotated here.
+      for (const g of low) if (isGroup(g)) annotateComparisons(g.items, ctx);
       i = andAt; // the AND of BETWEEN is not a boundary of the next comparison
     }
   }

@@ -291,15 +291,26 @@ export function booleanInList(nodes: Node[], left: Node[], list: Node, ctx: Ctx)
 
 const token = (type: Token['type'], text: string): Token => ({ kind: 'token', type, text, value: type === 'word' ? text.toUpperCase() : text, start: -1 });
 
-/** A lone parameter, in parentheses or not (`?`, `(?)`). */
+/** An operand that gives the same value read twice, cheaply: columns, literals, operators (no call, no subquery). */
+function repeatable(nodes: Node[]): boolean {
+  const s = sigNodes(nodes);
+  return s.length > 0 && s.every((n, k) => {
+    if (isGroup(n)) return !isWord(n.items[nextSig(n.items, -1)], 'SELECT', 'WITH', 'VALUES') && !(k > 0 && isWord(s[k - 1])) && repeatable(n.items);
+    return n.kind === 'token' && !isType(n, 'param');
+  });
+}
+
+/** A lone parameter, in parentheses or not, with SQLite's no-op unary + or not (`?`, `(?)`, `+ ?`). */
 function boundOperand(slice: Node[]): Token | undefined {
   const s = sigNodes(slice);
   if (s.length === 1 && isGroup(s[0])) return boundOperand(s[0].items);
+  if (s.length === 2 && isOp(s[0], '+') && isType(s[1], 'param')) return s[1];
   return loneParam(slice);
 }
 
 /**
- * `? [NOT] BETWEEN low AND high`, in a translation specialised to the values bound: SQLite's
+ * `? [NOT] BETWEEN low AND high` (or `column BETWEEN ? AND ?`), in a translation specialised to
+ * the values bound: SQLite's
  * `x >= low AND x <= high` (NOT: `x < low OR x > high`), each comparison on its own, as SQLite
  * applies each bound's affinity to the value on its own (a text against an INTEGER column is read
  * as a number, against an expression stays text). `at` is the BETWEEN, `high` undefined without
@@ -307,20 +318,37 @@ function boundOperand(slice: Node[]): Token | undefined {
  * rewritten (then as one group in place of the whole, named by its source text).
  */
 export function boundBetween(nodes: Node[], at: number, left: Node[], low: Node[], high: Node[] | undefined, ctx: Ctx): boolean {
+  if (left.length === 0 || !high) return false;
+  const bound = (x: Node[]): boolean => {
+    const q = boundOperand(x);
+    return q !== undefined && !q.note?.target && q.note?.valueClass !== undefined;
+  };
+  // A value bound on the left, or as a bound of an operand that can be read twice (`i BETWEEN ? AND ?`).
   const p = boundOperand(left);
-  if (!p || p.note?.target || p.note?.valueClass === undefined || left.length === 0 || !high) return false;
+  if (!(bound(left) || (repeatable(left) && (bound(low) || bound(high))))) return false;
   const first = nodes.indexOf(sigNodes(left)[0]!);
   const hs = sigNodes(high);
   const last = hs.length ? nodes.indexOf(hs[hs.length - 1]!) : -1;
   if (first === -1 || last === -1 || sigNodes(low).length === 0) return false;
-  const source = ctx.params.sources.get(p);
-  const again: Token = { ...p, note: { ...p.note } };
-  if (source) ctx.params.sources.set(again, source);
+  // The left operand twice: a parameter as two tokens of one source, a column as two references.
+  let again: Node[];
+  if (p) {
+    const copy: Token = { ...p, note: { ...p.note } };
+    const source = ctx.params.sources.get(p);
+    if (source) ctx.params.sources.set(copy, source);
+    again = [copy];
+  } else {
+    again = trimTrivia(left).map((n) => (n.kind === 'token' ? { ...n, note: n.note && { ...n.note } } : n));
+  }
+  const once: Node[] = p ? [p] : trimTrivia(left);
   const not = isWord(nodes[prevSig(nodes, at)], 'NOT');
   const ws = (): Token => token('ws', ' ');
+  // Each comparison in its own parentheses: the whole reads as a condition (an operand that begins
+  // with CASE would read as the CASE's value).
+  const group = (items: Node[]): Node => ({ kind: 'group', items, start: -1, end: -1 });
   const items: Node[] = [
-    p, ws(), token('op', not ? '<' : '>='), ws(), ...trimTrivia(low), ws(), token('word', not ? 'OR' : 'AND'), ws(),
-    again, ws(), token('op', not ? '>' : '<='), ws(), ...trimTrivia(high),
+    group([...once, ws(), token('op', not ? '<' : '>='), ws(), ...trimTrivia(low)]), ws(), token('word', not ? 'OR' : 'AND'), ws(),
+    group([...again, ws(), token('op', not ? '>' : '<='), ws(), ...trimTrivia(high)]),
   ];
   nodes.splice(first, last - first + 1, { kind: 'group', items, start: startOf(nodes[first]!), end: endOf(nodes[last]!) - 1 });
   return true;
