@@ -208,8 +208,9 @@ export function markCaseConditions(nodes: Node[]): void {
 
 /**
  * An expression whose value is NULL whatever the row: NULL, NULLIF(NULL, x), COALESCE/IFNULL of
- * such, scalar MIN/MAX with such an argument. PostgreSQL types it as text (an unknown NULL resolved), which it cannot compare with a number
- * or a bytea bound; SQLite's answer is NULL (IS: false), fixed here.
+ * such, scalar MIN/MAX with such an argument, a CASE of such, a NULL bound. PostgreSQL types it as
+ * text (an unknown NULL resolved), which it cannot compare with a number or a bytea bound; SQLite's
+ * answer is NULL (IS: false), fixed here.
  */
 export function surelyNull(nodes: Node[]): boolean {
   const s = sigNodes(nodes);
