@@ -115,8 +115,10 @@ export function classComparison(op: Token, isNot: boolean, left: Node[], right: 
     const sides = lp ? [[param] as Node[], [col]] : [[col], [param] as Node[]];
     return tpl(['(', sides[0]!, ` ${pgOperator(op, isNot)} `, sides[1]!, ')'], 'boolean');
   }
-  // A text against a number with no affinity is left to paramAffinity (above every number).
-  const numberVsText = o.expression === true && rank === 1 && o.rank === 2;
+  // A text bound against a number with no affinity is left to paramAffinity (above every number);
+  // a number bound against a text literal or expression is below it (not by a stand-in value above
+  // every number, which an infinity bound would equal).
+  const numberVsText = !o.column && rank === 1 && o.rank === 2;
   if (rank === o.rank || (rank !== 3 && o.rank !== 3 && !numberVsText)) return undefined;
   const sign = lp ? Math.sign(rank - o.rank) : Math.sign(o.rank - rank);
   const answer = fixedAnswer(op, isNot, sign);
@@ -296,8 +298,17 @@ const token = (type: Token['type'], text: string): Token => ({ kind: 'token', ty
 function repeatable(nodes: Node[]): boolean {
   const s = sigNodes(nodes);
   return s.length > 0 && s.every((n, k) => {
-    if (isGroup(n)) return !isWord(n.items[nextSig(n.items, -1)], 'SELECT', 'WITH', 'VALUES') && !(k > 0 && isWord(s[k - 1])) && repeatable(n.items);
+    if (isGroup(n)) return !isWord(n.items[nextSig(n.items, -1)], 'SELECT', 'WITH', 'VALUES') && !(k > 0 && isWord(s[k - 1]) && !isWord(s[k - 1], 'CAST')) && repeatable(n.items);
     return n.kind === 'token' && !isType(n, 'param');
+  });
+}
+
+/** A copy of nodes that rules may annotate or rewrite apart from the originals (groups copied too). */
+function copyNodes(nodes: Node[]): Node[] {
+  return nodes.map((n): Node => {
+    if (n.kind === 'token') return { ...n, note: n.note && { ...n.note } };
+    if (n.kind === 'group') return { ...n, items: copyNodes(n.items) };
+    return n;
   });
 }
 
@@ -327,7 +338,14 @@ export function boundBetween(nodes: Node[], at: number, left: Node[], low: Node[
   // A value bound on the left, or as a bound of an operand that can be read twice (`i BETWEEN ? AND ?`).
   const p = boundOperand(left);
   if (!(bound(left) || (repeatable(left) && (bound(low) || bound(high))))) return false;
-  const first = nodes.indexOf(sigNodes(left)[0]!);
+  let first = nodes.indexOf(sigNodes(left)[0]!);
+  let operand = trimTrivia(left);
+  // `CAST(x AS t) BETWEEN ...`: the operand found is only CAST's parentheses; CAST belongs to it.
+  if (!p && isWord(nodes[prevSig(nodes, first)], 'CAST')) {
+    first = prevSig(nodes, first);
+    operand = [nodes[first]!, ...operand];
+    if (!repeatable(operand)) return false;
+  }
   const hs = sigNodes(high);
   const last = hs.length ? nodes.indexOf(hs[hs.length - 1]!) : -1;
   if (first === -1 || last === -1 || sigNodes(low).length === 0) return false;
@@ -339,9 +357,9 @@ export function boundBetween(nodes: Node[], at: number, left: Node[], low: Node[
     if (source) ctx.params.sources.set(copy, source);
     again = [copy];
   } else {
-    again = trimTrivia(left).map((n) => (n.kind === 'token' ? { ...n, note: n.note && { ...n.note } } : n));
+    again = copyNodes(operand);
   }
-  const once: Node[] = p ? [p] : trimTrivia(left);
+  const once: Node[] = p ? [p] : operand;
   const not = isWord(nodes[prevSig(nodes, at)], 'NOT');
   const ws = (): Token => token('ws', ' ');
   // Each comparison in its own parentheses: the whole reads as a condition (an operand that begins
