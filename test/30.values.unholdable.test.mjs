@@ -13,6 +13,9 @@ const CASES = [
   { what: "'infinity' for a timestamp", sql: 'UPDATE t SET at = @at WHERE id = @id', args: [{ at: 'infinity', id: 'x' }], message: /parameter "at" \(for t\.at\) holds the timestamp word 'infinity', which PostgreSQL would store as an infinite time/ },
   { what: "'-Infinity' in a named insert", sql: 'INSERT INTO t (id, at) VALUES (:id, :at)', args: [{ id: 'b', at: ' -Infinity' }], message: /parameter "at" \(for t\.at\) holds the timestamp word '-Infinity'/ },
   { what: 'an integer beyond 64 bits', sql: 'INSERT INTO t (id, n) VALUES (?, ?)', args: ['c', 1e20], message: /parameter 2 \(for t\.n\) holds 100000000000000000000, beyond the 64-bit integer range/ },
+  // What a column's affinity keeps in a class PostgreSQL's column cannot hold (values/store.ts).
+  { what: 'text an INTEGER column keeps as text', sql: 'UPDATE t SET n = ? WHERE id = ?', args: ['abc', 'x'], message: /a text stored into t\.n would be kept by SQLite as TEXT \(the INTEGER column's affinity does not convert it\)/ },
+  { what: 'a string into a BLOB column', sql: 'INSERT INTO t (id, b) VALUES (?, ?)', args: ['d', 'a\0b'], message: /a text stored into t\.b would be kept by SQLite as TEXT/ },
 ];
 
 const DDL = 'CREATE TABLE t (id TEXT PRIMARY KEY, note TEXT, at TIMESTAMP, n INTEGER, b BLOB)';
@@ -27,8 +30,8 @@ for (const backend of [postgres, ...shadows]) {
       t.is(error.code, 'SQLITE_MISMATCH', c.what);
       t.regex(error.message, c.message, c.what);
     }
-    // Ordinary values still go through, and a NUL in a string bound for a BLOB is bytes, which PostgreSQL holds.
-    db.prepare('INSERT INTO t (id, note, at, n, b) VALUES (?, ?, ?, ?, ?)').run('ok', 'infinity and beyond', '2024-01-02 03:04:05', 2 ** 62, 'a\0b');
+    // Ordinary values still go through, and a NUL in a Buffer bound for a BLOB is bytes, which PostgreSQL holds.
+    db.prepare('INSERT INTO t (id, note, at, n, b) VALUES (?, ?, ?, ?, ?)').run('ok', 'infinity and beyond', '2024-01-02 03:04:05', 2 ** 62, Buffer.from('a\0b'));
     t.deepEqual(db.prepare('SELECT id, note FROM t ORDER BY id').all(), [{ id: 'ok', note: 'infinity and beyond' }, { id: 'x', note: 'kept' }]);
     db.close();
     if (backend.logs) {

@@ -56,7 +56,11 @@ for (const primary of ['sqlite', 'postgres']) test(`${primary} answering: marker
   insert.run('t-m4', wf, '/m4', marker('gone'));
   const secret = db.prepare('INSERT INTO secrets (id, workflow_id, name, encrypted_value) VALUES (?, ?, ?, ?)');
   secret.run('s-m1', wf, 'hook-blob', Buffer.from(marker('blob')));
-  secret.run('s-m2', wf, 'hook-text', marker('text'));
+  // A text into the BLOB column: SQLite keeps a text there, PostgreSQL's bytea cannot hold one, so
+  // the adapter refuses it when binding (values/store.ts), with a message that never quotes the value.
+  const refused = t.throws(() => secret.run('s-m2', wf, 'hook-text', marker('text')), { any: true });
+  t.is(refused?.code, 'SQLITE_MISMATCH');
+  t.false(String(refused?.message).includes(marker('text')), 'the refusal does not quote the secret');
   await settled(db);
 
   // Behind the adapter's back: values it never saw, a row it will update, a unique index it does not know.

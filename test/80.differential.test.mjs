@@ -64,6 +64,28 @@ test('the kept assignment of a column assigned twice is bound for its column', (
   t.deepEqual(pair.pg.prepare('SELECT t FROM mix2 WHERE id = 1').get(), { t: 'a' });
 });
 
+// A value bound into a typed column is stored as SQLite's affinity stores it; what the affinity keeps
+// in a class the PostgreSQL column cannot hold is refused at bind, naming the column and the fix.
+test('a value bound into a typed column: converted by the column\'s affinity, or refused with SQLITE_MISMATCH naming the column', (t) => {
+  const refusal = (sql, value) => {
+    try {
+      pair.pg.prepare(sql).run(value);
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  };
+  const text = refusal('UPDATE mix2 SET i = ? WHERE id = 1', 'abc');
+  t.is(text?.code, 'SQLITE_MISMATCH');
+  t.regex(text.message, /a text stored into mix2\.i would be kept by SQLite as TEXT .*; bind an integer/);
+  t.notRegex(text.message, /abc/); // the value itself is never quoted
+  const flag = refusal("UPDATE workflows SET enabled = ? WHERE id = 'wf-1'", 2);
+  t.regex(flag?.message ?? '', /the number 2 stored into workflows\.enabled would be kept by SQLite as an INTEGER .*; bind 0 or 1/);
+  pair.pg.prepare('UPDATE mix2 SET i = ? WHERE id = 1').run(' 1e1 ');
+  t.deepEqual(pair.pg.prepare('SELECT i FROM mix2 WHERE id = 1').get(), { i: 10 });
+  pair.pg.prepare('UPDATE mix2 SET i = 1 WHERE id = 1').run();
+});
+
 let ran = 0;
 testProp('generated statements answer as on SQLite, or are refused at prepare', [caseArbitrary()], (t, c) => {
   ran++;

@@ -70,6 +70,14 @@ export interface TableInfo {
   rowidOtherTriggers?: boolean;
 }
 
+export interface ViewInfo {
+  name: string;
+  /** pg_get_viewdef: the view's SELECT. */
+  definition: string;
+  /** Its columns in order, with PostgreSQL's types. */
+  columns: ColumnInfo[];
+}
+
 export interface SchemaCatalog {
   /** The PostgreSQL schema all unqualified names resolve to (REGISTRY_PG_SCHEMA). */
   schema: string;
@@ -77,6 +85,12 @@ export interface SchemaCatalog {
   tables: Map<string, TableInfo>;
   /** Lower-case names of the schema's views (SQLite refuses writes through them). */
   views?: Set<string>;
+  /**
+   * The schema's views by lower-case name: their definition as PostgreSQL prints it and their
+   * columns (PostgreSQL's types), from which the translator learns which view columns are a table's
+   * column, with that column's type and affinity (an expression's column has none in SQLite).
+   */
+  viewInfo?: Map<string, ViewInfo>;
   /**
    * server_version_num of the server the catalog was read from (160004 for 16.4). Undefined for a
    * catalog built without a server: translations then target the oldest supported major, 14.

@@ -3,7 +3,7 @@
  * types as format_type prints them, keys, foreign keys, oids), and each timestamp column's SQLite
  * text format from its COMMENT (`sqlite-format=iso` or `sqlite-format=sqlite`; default sqlite).
  */
-import type { ColumnInfo, SchemaCatalog, TableInfo, TimestampFormat } from './catalog';
+import type { ColumnInfo, SchemaCatalog, TableInfo, TimestampFormat, ViewInfo } from './catalog';
 import { driveAsync, driveSync } from './drive';
 import { ROWID_COLUMN, ROWID_COLUMNS_SQL } from './rowid';
 import { NO_AFFINITY_TYPE } from './type-mapping';
@@ -13,7 +13,7 @@ export interface CatalogClient {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
-interface TableRow { oid: string; name: string; kind: string }
+interface TableRow { oid: string; name: string; kind: string; definition?: string | null }
 interface ColumnRow { oid: string; name: string; type: string; not_null: boolean; dflt: string | null; position: number; comment: string | null }
 interface KeyRow { oid: string; kind: string; columns: string[] | string; references: string | null; ref_columns: string[] | string | null }
 
@@ -24,7 +24,8 @@ function names(value: string[] | string | null): string[] {
 }
 
 const TABLES_SQL = `
-SELECT c.oid::int8 AS oid, c.relname AS name, c.relkind::text AS kind
+SELECT c.oid::int8 AS oid, c.relname AS name, c.relkind::text AS kind,
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END AS definition
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm')`;
 
@@ -35,7 +36,7 @@ SELECT a.attrelid::int8 AS oid, a.attname AS name, format_type(a.atttypid, a.att
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum`;
 
 /** Constraints, and unique indexes that are not constraints (plain, non-partial, on columns only). */
@@ -100,9 +101,11 @@ function buildCatalog(schema: string, tableRows: unknown[], columnRows: unknown[
   const catalog: SchemaCatalog = { schema, tables: new Map(), views: new Set() };
   const version = Number((versionRows[0] as { version?: unknown } | undefined)?.version);
   if (Number.isInteger(version) && version > 0) catalog.serverVersionNum = version;
+  const views = new Map<string, ViewInfo>();
   for (const t of tableRows as TableRow[]) {
     if (t.kind === 'v' || t.kind === 'm') {
       catalog.views!.add(String(t.name).toLowerCase());
+      views.set(String(t.oid), { name: t.name, definition: t.definition ?? '', columns: [] });
       continue;
     }
     const table: TableInfo = { name: t.name, oid: Number(t.oid), columns: [], primaryKey: [], uniqueKeys: [], foreignKeys: [] };
@@ -117,7 +120,9 @@ function buildCatalog(schema: string, tableRows: unknown[], columnRows: unknown[
     if (r.rowid === ROWID_COLUMN) table.rowidHidden = true;
   }
   for (const c of columnRows as ColumnRow[]) {
+    const view = views.get(String(c.oid));
     const table = byOid.get(String(c.oid));
+    if (view) view.columns.push({ name: c.name, type: c.type, notNull: false, default: null, position: Number(c.position) });
     if (!table || (table.rowidHidden && c.name === ROWID_COLUMN)) continue;
     // A column declared without a type (created as varchar, see NO_AFFINITY_TYPE) is text with no affinity.
     const untyped = c.type === NO_AFFINITY_TYPE;
@@ -127,6 +132,7 @@ function buildCatalog(schema: string, tableRows: unknown[], columnRows: unknown[
     if (untyped) column.noAffinity = true;
     table.columns.push(column);
   }
+  if (views.size > 0) catalog.viewInfo = new Map([...views.values()].map((v) => [v.name.toLowerCase(), v]));
   for (const k of keyRows as KeyRow[]) {
     const table = byOid.get(String(k.oid));
     if (!table) continue;

@@ -68,7 +68,8 @@ export function inferType(nodes: Node[], ctx: Ctx): PgColumnType | undefined {
   if (s.length === 0) return undefined;
   if (isWord(s[0], 'SELECT', 'WITH', 'VALUES')) return undefined; // a subquery
   const hasCase = s.some((n) => isWord(n, 'CASE'));
-  if (!hasCase && s.some((n) => isOp(n, ...COMPARISON_OPS) || isWord(n, ...BOOLEAN_WORDS))) return 'boolean';
+  // A comparison outside any CASE ... END (`CASE ... END >= 1`): the words inside a CASE do not count.
+  if (outsideCase(s).some((n) => isOp(n, ...COMPARISON_OPS) || isWord(n, ...BOOLEAN_WORDS))) return 'boolean';
   if (s.some((n) => isOp(n, '||'))) return 'text';
   // Bitwise operators bind more loosely than + - * / % and always give a 64-bit integer.
   if (!hasCase && s.some((n, i) => i > 0 && isOp(n, '<<', '>>', '&', '|'))) return 'bigint';
@@ -93,6 +94,19 @@ export function inferType(nodes: Node[], ctx: Ctx): PgColumnType | undefined {
   if (!hasCase && s.some((_, i) => isBinaryArithmetic(s, i))) return arithmeticType(s, ctx);
   if (s.length === 2 && isWord(s[0]) && isGroup(s[1]) && TEXT_FUNCTIONS.has(s[0].value)) return 'text';
   return resolveColumn(nodes, ctx.scope)?.column.type;
+}
+
+/** The nodes of `s` not inside a CASE ... END (the CASE and END words excluded). */
+function outsideCase(s: Node[]): Node[] {
+  let depth = 0;
+  return s.filter((n) => {
+    if (isWord(n, 'CASE')) depth++;
+    else if (isWord(n, 'END') && depth > 0) {
+      depth--;
+      return false;
+    }
+    return depth === 0;
+  });
 }
 
 /** The type of a + - * / % chain: integer when every operand is, real when one is real. */

@@ -10,7 +10,7 @@
  * binds from key "1" too. One source is one `$n`, however often it is used.
  */
 import type { PgColumnType } from '../schema/catalog';
-import { CONDITION_OPERAND, INTEGER_VALUE, TEXT_VS_NUMBER, type ParamSlot, type ParamSource, type ValueClass, type ValueClasses } from './types';
+import { CONDITION_OPERAND, INTEGER_VALUE, TEXT_NOT_NUMBER, TEXT_VS_NUMBER, TIMESTAMP_TEXT_ISO, TIMESTAMP_TEXT_SQLITE, type ParamSlot, type ParamSource, type ValueClass, type ValueClasses } from './types';
 import type { Token } from './tokenizer';
 
 export interface ParamInfo {
@@ -60,6 +60,9 @@ export function readParams(tokens: Token[]): ParamInfo {
   return { sources, namedParams: named, positionalCount: anonymousPosition.size };
 }
 
+/** Target types that send another form of the value than the plain one. */
+const OWN_SLOT = new Set<string>([CONDITION_OPERAND, TEXT_VS_NUMBER, INTEGER_VALUE, TEXT_NOT_NUMBER, TIMESTAMP_TEXT_SQLITE, TIMESTAMP_TEXT_ISO]);
+
 function keyOf(source: ParamSource): string {
   if (source.kind === 'positional') return `p:${source.index}`;
   if (source.kind === 'named') return `n:${source.name}`;
@@ -73,10 +76,11 @@ export class SlotTable {
   valueTyped = false;
   private readonly byKey = new Map<string, number>();
 
-  slotFor(source: ParamSource, target?: { table: string; column: string; type: PgColumnType }, echo = false): number {
+  slotFor(source: ParamSource, target?: { table: string; column: string; type: PgColumnType }, echo = false, store = false): number {
     // A parameter echoed as a result column travels tagged: its own `$n`, never shared with a comparison.
     // A parameter used as a condition travels as SQLite's truth of its value: its own `$n` too.
-    const key = echo ? `echo:${keyOf(source)}` : target?.type === CONDITION_OPERAND ? `cond:${keyOf(source)}` : target?.type === TEXT_VS_NUMBER ? `num:${keyOf(source)}` : target?.type === INTEGER_VALUE ? `int:${keyOf(source)}` : keyOf(source);
+    // A parameter sent in another form of its value (a number, NULL where the form does not apply): its own `$n` per form.
+    const key = echo ? `echo:${keyOf(source)}` : target && OWN_SLOT.has(target.type) ? `${target.type}:${keyOf(source)}` : keyOf(source);
     let n = this.byKey.get(key);
     if (n === undefined) {
       this.slots.push(echo ? { source, echo } : { source });
@@ -87,6 +91,7 @@ export class SlotTable {
     if (target && slot.targetType === undefined) {
       slot.targetType = target.type;
       slot.targetColumn = { table: target.table, column: target.column };
+      if (store) slot.store = true;
     }
     return n;
   }

@@ -6,10 +6,13 @@ import { findColumn, findTable, type ColumnInfo, type SchemaCatalog, type TableI
 import { CLAUSE_KEYWORDS, VALUE_KEYWORDS } from './keywords';
 import { isGroup, isOp, isToken, isType, isWord, nextSig, sigNodes, type Node, type TokenOf } from './nodes';
 import type { Token } from './tokenizer';
+import { viewTable } from './view-columns';
 
 export interface ScopeEntry {
   alias: string;
   table?: TableInfo;
+  /** A view: its columns that are a table's column (see view-columns.ts). */
+  view?: TableInfo;
 }
 
 export interface Scope {
@@ -41,8 +44,9 @@ export function nameOf(t: Token): string {
 export function addTable(scope: Scope, catalog: SchemaCatalog, name: string, alias?: string): void {
   const table = findTable(catalog, name);
   if (table) scope.tables.add(table.name.toLowerCase());
-  scope.entries.push({ alias: (alias ?? name).toLowerCase(), table });
-  if (alias) scope.entries.push({ alias: name.toLowerCase(), table });
+  const view = table ? undefined : viewTable(catalog, name, resolveIn);
+  scope.entries.push({ alias: (alias ?? name).toLowerCase(), table, ...(view ? { view } : {}) });
+  if (alias) scope.entries.push({ alias: name.toLowerCase(), table, ...(view ? { view } : {}) });
 }
 
 /** Reads the tables after FROM / JOIN / UPDATE / INTO anywhere in the statement. */
@@ -122,14 +126,21 @@ export function resolveColumn(nodes: Node[], scope: Scope): ResolvedColumn | und
 function lookup(scope: Scope, qualifier: string | undefined, column: string): ResolvedColumn | undefined {
   if (qualifier !== undefined) {
     const entry = scope.entries.find((e) => e.alias === qualifier.toLowerCase());
-    const col = entry?.table && findColumn(entry.table, column);
-    return col ? { table: entry!.table!, column: col } : undefined;
+    const table = entry?.table ?? entry?.view;
+    const col = table && findColumn(table, column);
+    return col ? { table: table!, column: col } : undefined;
   }
   for (const e of scope.entries) {
-    const col = e.table && findColumn(e.table, column);
-    if (col) return { table: e.table!, column: col };
+    const table = e.table ?? e.view;
+    const col = table && findColumn(table, column);
+    if (col) return { table: table!, column: col };
   }
   return undefined;
+}
+
+/** A view's column `ref` resolved among the tables its definition's FROM clause names (see view-columns.ts). */
+function resolveIn(ref: Node[], from: Node[], catalog: SchemaCatalog): ColumnInfo | undefined {
+  return isColumnRef(ref) ? resolveColumn(ref, collectScope(from, catalog))?.column : undefined;
 }
 
 export function isColumnRef(nodes: Node[]): boolean {

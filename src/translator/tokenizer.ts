@@ -61,6 +61,8 @@ export interface TokenNote {
   replace?: string;
   /** A parameter that is a whole result column, returned with the JS type it was bound with. */
   echo?: boolean;
+  /** A parameter stored into its target column (INSERT values, SET x = ?): SQLite's affinity of the column applies. */
+  store?: boolean;
   /** Rendered before the token (the name of the result column that ends just before it). */
   prefix?: string;
   /** A date/time function or CURRENT_TIMESTAMP whose value goes into a TIMESTAMPTZ column. */

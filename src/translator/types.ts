@@ -43,6 +43,12 @@ export interface ParamSlot {
    * travels tagged with its JS type (see values/params.ts, echo) and the row shaper restores that type.
    */
   echo?: boolean;
+  /**
+   * The value is stored into the target column (INSERT values, `SET x = ?`), not compared: the value
+   * layer applies the column's SQLite affinity and refuses what SQLite would keep in a storage class
+   * the PostgreSQL column cannot hold (see values/store.ts).
+   */
+  store?: boolean;
 }
 
 /**
@@ -166,3 +172,18 @@ export interface Translation {
   /** The text came from REGISTRY_SQL_OVERRIDES rather than from the translator's rules. */
   overridden?: boolean;
 }
+
+/**
+ * The target type of a text bound and compared with a column SQLite declares with NUMERIC affinity
+ * but holds text in (JSON, TIMESTAMP): sent as the text, or NULL when the affinity reads it as a
+ * number (then below every text; see rules/param-text-stored.ts).
+ */
+export const TEXT_NOT_NUMBER = 'sqlite text not read as a number';
+
+/**
+ * The target type of a text bound and compared with a TIMESTAMP column: sent as the time when the
+ * text is exactly the column's own form of it (`YYYY-MM-DD HH:MM:SS[.SSS]`, milliseconds shown when
+ * not 0; ISO-8601 `YYYY-MM-DDTHH:MM:SS.sssZ` for TIMESTAMP_TEXT_ISO), else NULL.
+ */
+export const TIMESTAMP_TEXT_SQLITE = 'sqlite timestamp text';
+export const TIMESTAMP_TEXT_ISO = 'iso timestamp text';

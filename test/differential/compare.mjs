@@ -128,11 +128,67 @@ export function refusedBlobIntoText(c, pg) {
   return assigned || (insertColumns !== undefined && column.test(insertColumns));
 }
 
+const BUFFER_INTO_TYPED = /^datatype mismatch: a Buffer cannot be bound for (\w+)\.(\w+) on PostgreSQL, where the column is /;
+const KEPT_AS = /^datatype mismatch: (?:(?:the number \S+|the integer \S+|a text) stored into (\w+)\.(\w+) would be kept by SQLite as |parameter \S+ \(for (\w+)\.(\w+)\) holds \S+, beyond the 64-bit integer range)/;
+const NUMERIC_TEXT = /^[ \t\n\v\f\r]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t\n\v\f\r]*$/;
+
+function isJson(text) {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether SQLite stores `v` into a column of `kind` in a storage class that column's PostgreSQL
+ * type cannot hold (the column's affinity leaves it so): this harness's own account of SQLite's
+ * affinity rules (https://sqlite.org/datatype3.html), independent of the adapter's.
+ */
+function keptUnholdable(kind, v) {
+  if (v === null || v === undefined || Buffer.isBuffer(v) || (typeof v === 'number' && Number.isNaN(v))) return false;
+  const numeric = typeof v === 'string' ? NUMERIC_TEXT.exec(v) : null;
+  const n = typeof v === 'string' ? (numeric ? Number(numeric[1]) : undefined) : Number(v);
+  switch (kind) {
+    case 'int': return n === undefined || !Number.isInteger(n) || Math.abs(n) >= 2 ** 63;
+    case 'real': case 'num': return n === undefined;
+    case 'bool': return n !== 0 && n !== 1;
+    case 'json': return typeof v !== 'string' || numeric !== null || !isJson(v);
+    case 'ts': return typeof v !== 'string' || numeric !== null || !/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(v);
+    case 'blob': return true;
+    default: return false;
+  }
+}
+
+/**
+ * A value bound and stored into a typed column that SQLite keeps in a storage class the PostgreSQL
+ * column cannot hold (text in an INTEGER column, a Buffer in a BOOLEAN one, a number in a JSON or
+ * BLOB one): the adapter refuses the call when it binds it, SQLITE_MISMATCH naming the column
+ * (docs/api.md, differences). Allowed for exactly that case: the case writes that table, assigns
+ * that column, and binds a value SQLite would keep so (a Buffer for the Buffer refusal).
+ */
+export function refusedStore(c, pg) {
+  if (!pg.error || pg.phase !== 'run' || pg.name !== 'SqliteError' || pg.code !== 'SQLITE_MISMATCH') return false;
+  const buffer = BUFFER_INTO_TYPED.exec(pg.message);
+  const kept = KEPT_AS.exec(pg.message);
+  const m = buffer ?? (kept && (kept[1] ? kept : [kept[0], kept[3], kept[4]]));
+  if (!m || m[1] !== c.write) return false;
+  const kind = TABLES[m[1]]?.columns[m[2]];
+  if (kind === undefined || kind === 'text' || kind === 'any') return false;
+  const values = c.params.length === 1 && c.params[0] && typeof c.params[0] === 'object' && !Buffer.isBuffer(c.params[0]) ? Object.values(c.params[0]) : c.params;
+  if (!values.some((v) => (buffer ? Buffer.isBuffer(v) && kind !== 'blob' : keptUnholdable(kind, v)))) return false;
+  const column = new RegExp(`\\b${m[2]}\\b`, 'i');
+  const insertColumns = /^\s*(?:INSERT|REPLACE)\b[^(]*\(([^)]*)\)/i.exec(c.sql)?.[1];
+  const assigned = new RegExp(`\\bSET\\b[\\s\\S]*\\b${m[2]}\\s*=`, 'i').test(c.sql);
+  return assigned || (insertColumns !== undefined && column.test(insertColumns));
+}
+
 /** Compares the answers of one case: undefined when they agree, else { kind, detail }. */
 export function compareAnswers(c, { sqlite, pg }) {
   // Refused at prepare with a TranslationError: an allowed answer whatever SQLite does.
   if (pg.error && pg.phase === 'prepare' && pg.name === 'TranslationError') return undefined;
-  if (refusedBlobIntoText(c, pg)) return undefined;
+  if (refusedBlobIntoText(c, pg) || refusedStore(c, pg)) return undefined;
   const main = compareResult(sqlite, pg, c.order);
   if (main) return main;
   if (c.write) {

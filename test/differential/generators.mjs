@@ -214,8 +214,10 @@ function valueFor(g, c, table) {
     bool: fc.constantFrom(node('0', 'int'), node('1', 'int')),
   };
   const base = conform[c.kind === 'any' ? 'text' : c.kind] ?? conform.text;
-  if (UNFIXED.mixedStorage) return base;
-  return fc.oneof({ weight: 3, arbitrary: base }, { weight: 1, arbitrary: g.expr('any', 1) }, { weight: 1, arbitrary: param('any') });
+  const other = [];
+  if (!UNFIXED.mixedStorageExpressions) other.push({ weight: 1, arbitrary: g.expr('any', 1) });
+  if (!UNFIXED.mixedStorage) other.push({ weight: 1, arbitrary: param('any') });
+  return other.length ? fc.oneof({ weight: 3, arbitrary: base }, ...other) : base;
 }
 
 function keyLit(table) {
@@ -264,7 +266,7 @@ function updateStatement() {
     return fc.tuple(fc.subarray(all, { minLength: 1, maxLength: 2 }), fc.option(g.expr('bool', 2), { nil: undefined }), fc.boolean()).chain(([cols, where, twice]) => {
       const set = [...cols];
       if (twice && !KNOWN.updateSetTwice) set.push(cols[0]);
-      return fc.tuple(...set.map((c) => (UNFIXED.mixedStorage ? valueFor(g, c, table) : fc.oneof(valueFor(g, c, table), g.expr('any', 2))))).map((values) => {
+      return fc.tuple(...set.map((c) => (UNFIXED.mixedStorageExpressions ? valueFor(g, c, table) : fc.oneof(valueFor(g, c, table), g.expr('any', 2))))).map((values) => {
         const n = cat('any', `UPDATE ${table} SET `, ...join(set.map((c, i) => cat('any', `${c.name} = `, values[i]))), ...(where ? [' WHERE ', where] : []));
         return { sql: n.s, params: n.p, write: table };
       });
@@ -298,7 +300,12 @@ function bindStyle(c) {
     }));
     // NaN and undefined bind as NULL: not into a REPLACE while a NULL replaced by a default differs.
     const nanAllowed = !(UNFIXED.replaceNotNullDefault && /REPLACE/.test(c.sql));
-    styles.push(fc.tuple(fc.nat(count - 1), invalidParam()).filter(([, bad]) => nanAllowed || !(bad === undefined || Number.isNaN(bad))).map(([at, bad]) => ({ ...c, params: c.params.map((v, j) => (j === at ? bad : v)) })));
+    // While caseBranchClasses is on: no value of another class (±Infinity for a text, an array that
+    // shifts the values after it) in a statement with a CASE or a compound SELECT.
+    const classOf = (v) => (v === null || v === undefined || Number.isNaN(v) ? 'null' : Buffer.isBuffer(v) ? 'blob' : typeof v);
+    const bindable = (bad) => Array.isArray(bad) || (typeof bad === 'number' && !Number.isNaN(bad));
+    const sameClass = (at, bad) => !UNFIXED.caseBranchClasses || !/\b(CASE|UNION|INTERSECT|EXCEPT)\b/i.test(c.sql) || !bindable(bad) || (!Array.isArray(bad) && classOf(bad) === classOf(c.params[at]));
+    styles.push(fc.tuple(fc.nat(count - 1), invalidParam()).filter(([at, bad]) => (nanAllowed || !(bad === undefined || Number.isNaN(bad))) && sameClass(at, bad)).map(([at, bad]) => ({ ...c, params: c.params.map((v, j) => (j === at ? bad : v)) })));
   }
   styles.push(fc.constant({ ...c, params: [...c.params, 1] })); // one value too many
   return fc.oneof({ weight: 12, arbitrary: styles[0] }, ...styles.slice(1).map((s) => ({ weight: 1, arbitrary: s })));

@@ -74,8 +74,26 @@ export const UNFIXED = {
    * comparison chained into an empty IN (`1 = 1 IN ()`, a syntax error at prepare).
    */
   looseOperandTypes: true,
-  /** A value of another storage class stored into a typed column (text into INTEGER: SQLite keeps it). */
-  mixedStorage: true,
+  /**
+   * A value bound of another storage class stored into a typed column: SQLite's affinity converts it
+   * ('12' into an INTEGER column is 12) or keeps it ('abc'), which PostgreSQL's column cannot hold:
+   * refused at bind with SQLITE_MISMATCH naming the column (compare.mjs, refusedStore).
+   */
+  mixedStorage: false,
+  /**
+   * A literal or an expression of another storage class stored into a typed column (`SET i = 1.5`,
+   * `SET i = r`, `SET b = 'x'`): SQLite keeps the value's class, PostgreSQL converts it (a real is
+   * rounded into a bigint) or fails at run.
+   */
+  mixedStorageExpressions: true,
+  /**
+   * A value bound as a branch of a CASE, or a column of one SELECT of a UNION, beside values of
+   * another class (`CASE WHEN c THEN ? ELSE '10' END` bound to a number, `SELECT ? UNION SELECT ?`
+   * bound to a number and a text): SQLite returns each value as it is, PostgreSQL's CASE and UNION
+   * have one type per column (the number makes '10' a number, or the types cannot be matched: a
+   * TranslationError at the first call, docs/api.md).
+   */
+  caseBranchClasses: true,
   /**
    * JSON columns are jsonb: the text read back is re-formatted (`["a","b"]` → `["a", "b"]`). Fixed for
    * JSON written minified with keys in jsonb's order; other input text is a documented difference.
@@ -138,14 +156,14 @@ export const UNFIXED = {
    * statement specialised to the value's class (a number is a double precision), PostgreSQL's
    * boolean does not compare with it; the first call fails with a TranslationError.
    */
-  comparisonVsBoundValue: true,
+  comparisonVsBoundValue: false,
   /**
    * A value bound compared with a view's column (`SELECT .. FROM v_mix WHERE ? = id` bound to a
    * Buffer or a real against text): the catalog has no types for a view's columns, so the statement
    * specialised to the value's class gives PostgreSQL types it cannot compare (a TranslationError
    * at the first call) where SQLite compares the classes.
    */
-  viewColumnVsBoundValue: true,
+  viewColumnVsBoundValue: false,
   /**
    * An integer beyond 2^53 in arithmetic with a real literal (`9007199254740993 + 0.5`, a literal or
    * a bigint bound): SQLite rounds the integer to a double first, PostgreSQL computes in exact

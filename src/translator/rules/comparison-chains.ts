@@ -8,8 +8,9 @@
  * (0/1 as false/true).
  */
 import type { Ctx } from '../context';
-import { inferType } from '../infer-type';
-import { isOp, isWord, nextSig, prevSig, tpl, trimTrivia, type Node } from '../nodes';
+import { inferType, isNumericType } from '../infer-type';
+import { isGroup, isOp, isSig, isType, isWord, joinCommas, nextSig, prevSig, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
+import { ABOVE_ALL_NUMBERS } from './param-classes';
 import { resolveColumn } from '../scope';
 import { operandAfter, operandBefore } from './comparisons';
 
@@ -67,13 +68,130 @@ function groupOrderings(input: Node[], ctx: Ctx): Node[] {
   return nodes;
 }
 
+/**
+ * `a IS b`, `a IS NOT b`: IS is a comparison of the same level as `=` in SQLite, grouped from the
+ * left (`a = b IS c` is `(a = b) IS c`), and a comparison on one side only is its 0/1.
+ */
+function isChain(nodes: Node[], i: number, ctx: Ctx): { nodes: Node[]; at: number } | undefined {
+  const not = isWord(nodes[nextSig(nodes, i)], 'NOT') ? nextSig(nodes, i) : i;
+  if (isWord(nodes[nextSig(nodes, not)], 'NULL', 'TRUE', 'FALSE', 'DISTINCT', 'UNKNOWN')) return undefined;
+  const left = operandBefore(nodes, i);
+  const leftStart = i - left.length;
+  const before = prevSig(nodes, leftStart);
+  // < <= > >= bind tighter than IS in both: `a IS 0 > 1` is `a IS (0 > 1)`.
+  let end = not + 1 + operandAfter(nodes, not).length;
+  let ordered = false;
+  for (let op = nextSig(nodes, end - 1); op !== -1 && isOp(nodes[op], ...ORDERING_OPS); op = nextSig(nodes, end - 1)) {
+    end = op + 1 + operandAfter(nodes, op).length;
+    ordered = true;
+  }
+  const right = nodes.slice(not + 1, end);
+  const rightBool = right.length > 0 && (ordered || isComparisonValue(right, ctx));
+  let leftBool = isComparisonValue(left, ctx);
+  let out = nodes;
+  let at = i;
+  if (before !== -1 && isOp(nodes[before], ...COMPARE_OPS)) {
+    // `a = b IS c`: the comparison ending here is the left operand.
+    const first = operandBefore(nodes, before);
+    const r = replaceSpan(nodes, before - first.length, i, asInteger);
+    out = r.nodes;
+    at = r.at;
+    leftBool = false;
+  } else if (leftBool && !rightBool) {
+    const r = replaceSpan(nodes, leftStart, i, asInteger);
+    return { nodes: r.nodes, at: r.at };
+  }
+  if (!rightBool || leftBool) return at === i ? undefined : { nodes: out, at };
+  const k = out.indexOf(right.find((n) => isSig(n))!);
+  // The orderings taken in are a chain of their own (`a IS 0 > 1 > 0`).
+  const r = replaceSpan(out, k, k + trimTrivia(right).length, (span) => asInteger(ordered ? comparisonChains(span, ctx) : span));
+  return { nodes: r.nodes, at };
+}
+
+/**
+ * `x IN (a, b)` with comparisons among the values and other values: each comparison is its 0/1.
+ * A text or Buffer bound tested against only numbers and comparisons is above them all (SQLite
+ * never finds a text or blob equal to a number).
+ */
+function inChain(nodes: Node[], i: number, ctx: Ctx): Node[] {
+  const list = nodes[nextSig(nodes, i)];
+  if (!isGroup(list) || isWord(list.items[nextSig(list.items, -1)], 'SELECT', 'WITH', 'VALUES')) return nodes;
+  const notAt = prevSig(nodes, i);
+  const end = notAt !== -1 && isWord(nodes[notAt], 'NOT') ? notAt : i;
+  const left = operandBefore(nodes, end);
+  const items = splitCommas(list.items);
+  if (left.length === 0 || items.some((x) => trimTrivia(x).length === 0)) return nodes;
+  const leftBool = isComparisonValue(left, ctx);
+  const itemBool = items.map((x) => isComparisonValue(x, ctx));
+  if (!itemBool.some(Boolean) && !leftBool) return nodes;
+  let out = nodes;
+  if (itemBool.some((b) => b !== leftBool)) {
+    const newItems = items.map((x, k) => (itemBool[k] && !leftBool ? [asInteger(trimTrivia(x))] : x));
+    out = out.map((n) => (n === list ? { ...list, items: joinCommas(newItems) } : n));
+    if (leftBool && !itemBool.every(Boolean)) out = replaceSpan(out, end - left.length, end, asInteger).nodes;
+  }
+  const t = trimTrivia(left);
+  const p = t.length === 1 && isType(t[0], 'param') ? t[0] : undefined;
+  const numbersOnly = items.every((x, k) => itemBool[k] || isNumericType(inferType(x, ctx)));
+  if (p && !p.note?.target && (p.note?.valueClass === 't' || p.note?.valueClass === 'b') && numbersOnly) p.note = { ...p.note, replace: ABOVE_ALL_NUMBERS };
+  return out;
+}
+
+/** `x BETWEEN a AND b` with comparisons among the three and other values: each comparison is its 0/1. */
+function betweenChain(nodes: Node[], i: number, ctx: Ctx): Node[] {
+  const notAt = prevSig(nodes, i);
+  const left = operandBefore(nodes, notAt !== -1 && isWord(nodes[notAt], 'NOT') ? notAt : i);
+  const low = operandAfter(nodes, i, 'AND');
+  const andAt = i + low.length + 1;
+  if (!isWord(nodes[andAt], 'AND')) return nodes;
+  const high = operandAfter(nodes, andAt);
+  const parts = [left, low, high].map(trimTrivia);
+  if (parts.some((p) => p.length === 0)) return nodes;
+  const bools = parts.map((p) => isComparisonValue(p, ctx));
+  if (bools.every((b) => b === bools[0])) return nodes;
+  let out = nodes;
+  // Right to left, so that the earlier places stay where they are.
+  for (let k = 2; k >= 0; k--) {
+    if (!bools[k]) continue;
+    const at = out.indexOf(parts[k]![0]!);
+    out = replaceSpan(out, at, at + parts[k]!.length, asInteger).nodes;
+  }
+  return out;
+}
+
 export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
   let nodes = groupOrderings(input, ctx);
   for (let i = 0; i < nodes.length; i++) {
+    if (isWord(nodes[i], 'IS')) {
+      const r = isChain(nodes, i, ctx);
+      if (r) {
+        nodes = r.nodes;
+        i = r.at;
+      }
+      continue;
+    }
+    if (isWord(nodes[i], 'IN')) {
+      nodes = inChain(nodes, i, ctx);
+      continue;
+    }
+    if (isWord(nodes[i], 'BETWEEN')) {
+      nodes = betweenChain(nodes, i, ctx);
+      continue;
+    }
     if (!isOp(nodes[i], ...COMPARE_OPS)) continue;
     const left = operandBefore(nodes, i);
     const leftStart = i - left.length;
     const before = prevSig(nodes, leftStart);
+    const is = isWord(nodes[before], 'NOT') && isWord(nodes[prevSig(nodes, before)], 'IS') ? prevSig(nodes, before) : before;
+    if (is !== -1 && isWord(nodes[is], 'IS') && !isOp(nodes[i], ...ORDERING_OPS)) {
+      // `a IS b = c`: `(a IS b) = c`, the same level in SQLite (PostgreSQL's IS binds more loosely
+      // than =, which would make it `a IS (b = c)`).
+      const first = operandBefore(nodes, is);
+      const r = replaceSpan(nodes, is - first.length, i, asInteger);
+      nodes = r.nodes;
+      i = r.at;
+      continue;
+    }
     if (before !== -1 && isOp(nodes[before], ...COMPARE_OPS)) {
       // `a = b = c`: the comparison ending here is the left operand of this one.
       const first = operandBefore(nodes, before);

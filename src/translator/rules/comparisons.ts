@@ -10,7 +10,7 @@ import { OPERAND_BOUNDARIES } from '../keywords';
 import { endOf, isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, type Node } from '../nodes';
 import { resolveColumn, withLevel } from '../scope';
 import { coerceValue } from './value-coercion';
-import { classComparison, isComparisonOperator, markCaseConditions, paramAffinity, standsAlone, textVersusNumber } from './param-classes';
+import { booleanInList, boundBetween, classComparison, isComparisonOperator, markCaseConditions, nullInBoundList, paramAffinity, standsAlone, textVersusNumber } from './param-classes';
 
 const COMPARE_OPS = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
 const COMPARE_WORDS = ['LIKE', 'GLOB', 'REGEXP', 'IS'];
@@ -96,8 +96,11 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
         // The class of the value bound decides the comparison (param-classes.ts); a result column
         // keeps the comparison's text as its name.
         if (fixed.kind === 'tpl') fixed.span = [startOf(nodes[first]!), endOf(nodes[last]!)];
+        if (fixed.kind === 'group') [fixed.start, fixed.end] = [startOf(nodes[first]!), endOf(nodes[last]!) - 1];
+        // An expression kept in the answer (a group) is annotated here when it was the right operand.
+        const revisit = fixed.kind === 'group' && sigNodes(left).length === 1 && isType(sigNodes(left)[0], 'param');
         nodes.splice(first, last - first + 1, fixed);
-        i = first;
+        i = revisit ? first - 1 : first;
         continue;
       }
       pair(left, right, ctx, !isWord(n, 'LIKE', 'GLOB', 'REGEXP'), assignment);
@@ -110,10 +113,26 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
       }
     } else if (isWord(n, 'IN')) {
       const list = nodes[nextSig(nodes, i)];
-      const left = operandBefore(nodes, skipNot(nodes, i));
-      const col = resolveColumn(left, ctx.scope);
+      const inLeft = operandBefore(nodes, skipNot(nodes, i));
+      const nullIn = inLeft.length > 0 ? nullInBoundList(inLeft, list) : undefined;
+      if (nullIn) {
+        const first = nodes.indexOf(sigNodes(inLeft)[0]!);
+        const last = nextSig(nodes, i);
+        if (standsAlone(nodes, first, last)) {
+          if (nullIn.kind === 'tpl') nullIn.span = [startOf(nodes[first]!), endOf(nodes[last]!)];
+          nodes.splice(first, last - first + 1, nullIn);
+          i = first;
+          continue;
+        }
+      }
+      const moved = booleanInList(nodes, inLeft, list, ctx);
+      if (moved >= 0) {
+        i -= moved;
+        continue;
+      }
+      const col = resolveColumn(inLeft, ctx.scope);
       if (isGroup(list) && !isWord(list.items[nextSig(list.items, -1)], 'SELECT', 'WITH', 'VALUES')) {
-        inListAffinity(left, splitCommas(list.items), ctx);
+        inListAffinity(inLeft, splitCommas(list.items), ctx);
         if (col) {
           for (const item of splitCommas(list.items)) {
             coerceValue(item, col, ctx);
@@ -122,8 +141,16 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
         }
       }
     } else if (isWord(n, 'BETWEEN')) {
-      const left = operandBefore(nodes, skipNot(nodes, i));
-      const col = resolveColumn(left, ctx.scope);
+      const betweenLeft = operandBefore(nodes, skipNot(nodes, i));
+      const leftAt = betweenLeft.length ? nodes.indexOf(sigNodes(betweenLeft)[0]!) : -1;
+      const bLow = operandAfter(nodes, i, 'AND');
+      const bAnd = i + bLow.length + 1;
+      if (leftAt !== -1 && boundBetween(nodes, i, betweenLeft, bLow, isWord(nodes[bAnd], 'AND') ? operandAfter(nodes, bAnd) : undefined, ctx)) {
+        i = leftAt - 1; // the group it became is annotated next
+        continue;
+      }
+      const left = betweenLeft;
+      const col = resolveColumn(betweenLeft, ctx.scope);
       const low = operandAfter(nodes, i, 'AND');
       const andAt = i + low.length + 1;
       // `x BETWEEN a AND b` is `x >= a AND x <= b`: a literal bound takes x's affinity, or none;
@@ -142,6 +169,8 @@ export function annotateComparisons(nodes: Node[], ctx: Ctx): void {
           widenIntegerParam(high, true);
         }
       }
+      // The lower bound is skipped below: comparisons inside its parentheses are annotated here.
+      for (const g of low) if (isGroup(g)) annotateComparisons(g.items, ctx);
       i = andAt; // the AND of BETWEEN is not a boundary of the next comparison
     }
   }

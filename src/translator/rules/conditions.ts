@@ -78,14 +78,28 @@ function withoutAlias(nodes: Node[], end: Node | undefined): Node[] {
 
 export function conditions(input: Node[], ctx: Ctx): Node[] {
   const nodes = input.slice();
+  let betweenAnd: Node | undefined;
   let start = 0;
   let startedBy: Token | undefined;
   let startAt = -1;
   for (let i = 0; i <= nodes.length; i++) {
     if (i < nodes.length && !isBoundary(nodes, i)) continue;
     const segment = nodes.slice(start, i);
+    // BETWEEN CASE ... END AND b: the CASE is the lower bound (its own WHENs are conditions as any),
+    // and the AND after its END is the BETWEEN's.
+    if (isWord(nodes[i], 'CASE') && isWord(nodes[prevSig(nodes, i)], 'BETWEEN')) {
+      let depth = 0;
+      let e = i;
+      for (; e < nodes.length; e++) {
+        if (isWord(nodes[e], 'CASE')) depth++;
+        else if (isWord(nodes[e], 'END') && --depth === 0) break;
+      }
+      const after = e < nodes.length ? nextSig(nodes, e) : -1;
+      if (after !== -1 && isWord(nodes[after], 'AND')) betweenAnd = nodes[after]!;
+    }
     // BETWEEN a AND b: that AND belongs to the BETWEEN.
-    if (i < nodes.length && isWord(nodes[i], 'AND') && segment.some((n) => isWord(n, 'BETWEEN')) && !segment.some((n) => isWord(n, 'AND'))) {
+    const ofBetween = i < nodes.length && isWord(nodes[i], 'AND') && ((segment.some((n) => isWord(n, 'BETWEEN')) && !segment.some((n) => isWord(n, 'AND'))) || nodes[i] === betweenAnd);
+    if (ofBetween) {
       const andAt = i;
       i = nextSig(nodes, andAt);
       if (i === -1) break;

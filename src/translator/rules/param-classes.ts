@@ -11,14 +11,16 @@
  *   reads as one, else it stays text, above every number (the value layer sends the number or
  *   'Infinity', TEXT_VS_NUMBER);
  * - a text or blob bound, compared with a number that has no affinity (an expression, a literal):
- *   above every number.
+ *   above every number;
+ * - a number or text bound, compared with a JSON or TIMESTAMP column: see param-text-stored.ts.
  */
 import type { Ctx } from '../context';
 import { inferType, isNumericType } from '../infer-type';
-import { isOp, isType, isWord, nextSig, prevSig, sigNodes, tpl, type Node } from '../nodes';
-import { resolveColumn } from '../scope';
+import { endOf, isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, tpl, trimTrivia, type Node } from '../nodes';
+import { isColumnRef, resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import { CONDITION_OPERAND, TEXT_VS_NUMBER } from '../types';
+import { textStoredComparison, textStoredType } from './param-text-stored';
 
 /** Sorts after every number: how SQLite orders any text against a number. */
 export const ABOVE_ALL_NUMBERS = "CAST('Infinity' AS double precision)";
@@ -31,7 +33,7 @@ function loneParam(slice: Node[]): Token | undefined {
 }
 
 /** SQLite's class rank of the other operand when it is a column or a literal, and whether it is a column. */
-function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; type?: string } | undefined {
+function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; type?: string; expression?: boolean } | undefined {
   const col = resolveColumn(other, ctx.scope);
   if (col) {
     const type = col.column.type;
@@ -39,11 +41,25 @@ function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; ty
     return { rank, column: true, type };
   }
   const s = sigNodes(other);
-  if (s.length !== 1) return undefined;
-  if (isType(s[0], 'string')) return { rank: 2, column: false };
-  if (isType(s[0], 'blob')) return { rank: 3, column: false };
-  if (isType(s[0], 'number')) return { rank: 1, column: false };
-  return undefined;
+  if (s.length === 1 && isType(s[0], 'string')) return { rank: 2, column: false };
+  if (s.length === 1 && isType(s[0], 'blob')) return { rank: 3, column: false };
+  if (s.length === 1 && isType(s[0], 'number')) return { rank: 1, column: false };
+  if (!withoutAffinity(s)) return undefined;
+  // An expression with no affinity (a function's value, ||, arithmetic, CASE): its class, NULL where it is.
+  const type = inferType(other, ctx);
+  const rank = type === 'text' ? 2 : type === 'bytea' ? 3 : isNumericType(type) || type === 'boolean' ? 1 : undefined;
+  return rank === undefined ? undefined : { rank, column: false, expression: true };
+}
+
+/**
+ * An expression SQLite gives no affinity: not a column (in parentheses or not), not a CAST (which
+ * has its type's affinity), nothing COLLATE passes a column's affinity through.
+ */
+function withoutAffinity(s: Node[]): boolean {
+  let t = s;
+  while (t.length === 1 && isGroup(t[0])) t = sigNodes(t[0].items);
+  if (t.length === 0 || isColumnRef(t) || isWord(t[0], 'CAST') || isType(t[0], 'param')) return false;
+  return !t.some((n) => isWord(n, 'COLLATE', 'SELECT'));
 }
 
 /** The operator as PostgreSQL writes it. */
@@ -85,6 +101,11 @@ export function classComparison(op: Token, isNot: boolean, left: Node[], right: 
   const rank = cls === undefined ? undefined : RANK[cls];
   if (rank === undefined) return undefined;
   const other = lp ? right : left;
+  if (cls !== 'n' && surelyNull(other)) return tpl([isWord(op, 'IS') ? `(${isNot ? 'true' : 'false'})` : 'CAST(NULL AS boolean)'], 'boolean');
+  if (textStoredType(other, ctx)) {
+    const compared = textStoredComparison(op, isNot, param, lp !== undefined, other, cls!, ctx);
+    if (compared) return compared;
+  }
   const o = otherRank(other, ctx);
   if (!o) return undefined;
   if (o.type === 'boolean' && (rank === 1 || cls === 't')) {
@@ -94,23 +115,34 @@ export function classComparison(op: Token, isNot: boolean, left: Node[], right: 
     const sides = lp ? [[param] as Node[], [col]] : [[col], [param] as Node[]];
     return tpl(['(', sides[0]!, ` ${pgOperator(op, isNot)} `, sides[1]!, ')'], 'boolean');
   }
-  if (rank === 1 && o.type?.startsWith('timestamp') && isEquality(op)) {
-    // A number's text (SQLite's TEXT affinity converts it) is never the text of a time.
-    return fixed(fixedAnswer(op, isNot, 1), o.column && !isWord(op, 'IS') ? sigNodes(other) : undefined);
-  }
-  if (rank === o.rank || (rank !== 3 && o.rank !== 3)) return undefined;
+  // A text bound against a number with no affinity is left to paramAffinity (above every number);
+  // a number bound against a text literal or expression is below it (not by a stand-in value above
+  // every number, which an infinity bound would equal).
+  const numberVsText = !o.column && rank === 1 && o.rank === 2;
+  if (rank === o.rank || (rank !== 3 && o.rank !== 3 && !numberVsText)) return undefined;
   const sign = lp ? Math.sign(rank - o.rank) : Math.sign(o.rank - rank);
-  return fixed(fixedAnswer(op, isNot, sign), o.column && !isWord(op, 'IS') ? sigNodes(other) : undefined);
+  const answer = fixedAnswer(op, isNot, sign);
+  if (o.expression && !isWord(op, 'IS')) return fixedOverExpression(answer, other);
+  return fixed(answer, o.column && !isWord(op, 'IS') ? sigNodes(other) : undefined);
+}
+
+/**
+ * A comparison's fixed answer, NULL where the expression is NULL: `CASE WHEN (expr) IS NULL THEN
+ * NULL ELSE answer END` as tokens and a group, which the rewrite rules still translate (a template's
+ * parts they do not see). Its place in the source is set by the caller.
+ */
+function fixedOverExpression(answer: boolean, expression: Node[]): Node {
+  const ws = (): Token => token('ws', ' ');
+  const w = (text: string): Token => token('word', text);
+  const inner: Node = { kind: 'group', items: trimTrivia(expression), start: -1, end: -1 };
+  const items: Node[] = [w('CASE'), ws(), w('WHEN'), ws(), inner, ws(), w('IS'), ws(), w('NULL'), ws(), w('THEN'), ws(), w('NULL'), ws(), w('ELSE'), ws(), w(answer ? 'TRUE' : 'FALSE'), ws(), w('END')];
+  return { kind: 'group', items, start: -1, end: -1 };
 }
 
 /** A comparison's fixed answer; NULL where `column` (when given) is NULL, as any comparison with NULL. */
 function fixed(answer: boolean, column: Node[] | undefined): Node {
   const text = answer ? 'true' : 'false';
   return column ? tpl(['(CASE WHEN ', column, ` IS NULL THEN NULL ELSE ${text} END)`], 'boolean') : tpl([`(${text})`], 'boolean');
-}
-
-function isEquality(op: Token): boolean {
-  return isWord(op, 'IS') || isOp(op, '=', '==', '!=', '<>');
 }
 
 /**
@@ -174,4 +206,169 @@ export function markCaseConditions(nodes: Node[]): void {
       }
     }
   }
+}
+
+/**
+ * An expression whose value is NULL whatever the row: NULL, NULLIF(NULL, x), COALESCE/IFNULL of
+ * such, scalar MIN/MAX with such an argument, a CASE of such, a NULL bound. PostgreSQL types it as
+ * text (an unknown NULL resolved), which it cannot compare with a number or a bytea bound; SQLite's
+ * answer is NULL (IS: false), fixed here.
+ */
+export function surelyNull(nodes: Node[]): boolean {
+  const s = sigNodes(nodes);
+  if (s.length === 1) return isWord(s[0], 'NULL') || (isGroup(s[0]) && surelyNull(s[0].items)) || (isType(s[0], 'param') && s[0].note?.valueClass === 'n' && !s[0].note.target && !s[0].note.echo);
+  if (isWord(s[0], 'CASE') && isWord(s[s.length - 1], 'END')) return caseBranches(s).every(surelyNull);
+  if (s.length !== 2 || !isWord(s[0], 'NULLIF', 'COALESCE', 'IFNULL', 'MIN', 'MAX') || !isGroup(s[1])) return false;
+  const args = splitCommas(s[1].items);
+  // Scalar min() and max() (two arguments or more) are NULL when any argument is.
+  if (isWord(s[0], 'MIN', 'MAX')) return args.length >= 2 && args.some(surelyNull);
+  if (isWord(s[0], 'NULLIF')) return args.length === 2 && surelyNull(args[0]!);
+  return args.length >= 1 && args.every(surelyNull);
+}
+
+/**
+ * `x IN (list)` with x surely NULL and a value bound in the list, in a translation specialised to
+ * the values bound: NULL as in SQLite (the empty list has its own rule), instead of a text
+ * PostgreSQL cannot compare with a number or a Buffer bound.
+ */
+export function nullInBoundList(left: Node[], list: Node): Node | undefined {
+  if (!isGroup(list) || !surelyNull(left) || sigNodes(left).every((n) => isWord(n, 'NULL'))) return undefined;
+  const items = splitCommas(list.items);
+  const bound = (item: Node[]): boolean => {
+    const p = loneParam(item);
+    return p !== undefined && p.note?.valueClass !== undefined && p.note.valueClass !== 'n' && p.note.valueClass !== 't';
+  };
+  return items.length > 0 && items.some(bound) ? tpl(['CAST(NULL AS boolean)'], 'boolean') : undefined;
+}
+
+/** The THEN and ELSE values of `CASE ... END` (sig nodes), a missing ELSE as NULL. */
+function caseBranches(s: Node[]): Node[][] {
+  const out: Node[][] = [];
+  let depth = 0;
+  let current: Node[] | undefined;
+  let hasElse = false;
+  for (const n of s) {
+    if (depth === 1 && isWord(n, 'WHEN', 'THEN', 'ELSE', 'END')) {
+      if (current) out.push(current);
+      current = isWord(n, 'THEN', 'ELSE') ? [] : undefined;
+      if (isWord(n, 'ELSE')) hasElse = true;
+    } else if (current) current.push(n);
+    if (isWord(n, 'CASE')) depth++;
+    else if (isWord(n, 'END')) depth--;
+  }
+  if (!hasElse) out.push([{ kind: 'token', type: 'word', text: 'NULL', value: 'NULL', start: -1 }]);
+  return out;
+}
+
+/**
+ * `boolean_column IN (list)` with values bound in the list, in a translation specialised to the
+ * values bound: SQLite's BOOLEAN column holds INTEGER 0/1 under NUMERIC affinity, so the column is
+ * compared as its integer; a number bound as a number (0.5 and 2 match nothing), a text as the
+ * number its affinity reads (else above every number), a Buffer above every number. Returns how many
+ * nodes the column's place lost (the caller's index moves back by that), or -1 when not applied.
+ */
+export function booleanInList(nodes: Node[], left: Node[], list: Node, ctx: Ctx): number {
+  if (!isGroup(list)) return -1;
+  const col = resolveColumn(left, ctx.scope);
+  if (col?.column.type !== 'boolean') return -1;
+  const items = splitCommas(list.items);
+  const bound = items.map(loneParam);
+  // The answer depends on the class of the value bound: the statement is specialised per call.
+  for (const p of bound) if (p && !p.note?.target) p.note = { ...p.note, valueSensitive: true };
+  if (!bound.some((p) => p?.note?.valueClass !== undefined && p.note.valueClass !== 'n' && !p.note.target)) return -1;
+  for (const p of bound) {
+    const cls = p?.note?.valueClass;
+    if (!p || p.note?.target || cls === undefined) continue;
+    if (cls === 't') p.note = { ...p.note, cast: 'numeric', target: { table: col.table.name, column: col.column.name, type: TEXT_VS_NUMBER } };
+    else if (cls === 'b') p.note = { ...p.note, replace: ABOVE_ALL_NUMBERS };
+  }
+  const s = sigNodes(left);
+  const first = nodes.indexOf(s[0]!);
+  const last = nodes.indexOf(s[s.length - 1]!);
+  if (first === -1 || last === -1) return -1;
+  const asInteger = tpl(['CAST(', nodes.slice(first, last + 1), ' AS integer)'], 'integer');
+  asInteger.span = [startOf(nodes[first]!), endOf(nodes[last]!)];
+  nodes.splice(first, last - first + 1, asInteger);
+  return last - first;
+}
+
+const token = (type: Token['type'], text: string): Token => ({ kind: 'token', type, text, value: type === 'word' ? text.toUpperCase() : text, start: -1 });
+
+/** An operand that gives the same value read twice, cheaply: columns, literals, operators (no call, no subquery). */
+function repeatable(nodes: Node[]): boolean {
+  const s = sigNodes(nodes);
+  return s.length > 0 && s.every((n, k) => {
+    if (isGroup(n)) return !isWord(n.items[nextSig(n.items, -1)], 'SELECT', 'WITH', 'VALUES') && !(k > 0 && isWord(s[k - 1]) && !isWord(s[k - 1], 'CAST')) && repeatable(n.items);
+    return n.kind === 'token' && !isType(n, 'param');
+  });
+}
+
+/** A copy of nodes that rules may annotate or rewrite apart from the originals (groups copied too). */
+function copyNodes(nodes: Node[]): Node[] {
+  return nodes.map((n): Node => {
+    if (n.kind === 'token') return { ...n, note: n.note && { ...n.note } };
+    if (n.kind === 'group') return { ...n, items: copyNodes(n.items) };
+    return n;
+  });
+}
+
+/** A lone parameter, in parentheses or not, with SQLite's no-op unary + or not (`?`, `(?)`, `+ ?`). */
+function boundOperand(slice: Node[]): Token | undefined {
+  const s = sigNodes(slice);
+  if (s.length === 1 && isGroup(s[0])) return boundOperand(s[0].items);
+  if (s.length === 2 && isOp(s[0], '+') && isType(s[1], 'param')) return s[1];
+  return loneParam(slice);
+}
+
+/**
+ * `? [NOT] BETWEEN low AND high` (or `column BETWEEN ? AND ?`), in a translation specialised to
+ * the values bound: SQLite's
+ * `x >= low AND x <= high` (NOT: `x < low OR x > high`), each comparison on its own, as SQLite
+ * applies each bound's affinity to the value on its own (a text against an INTEGER column is read
+ * as a number, against an expression stays text). `at` is the BETWEEN, `high` undefined without
+ * its AND; returns whether it was
+ * rewritten (then as one group in place of the whole, named by its source text).
+ */
+export function boundBetween(nodes: Node[], at: number, left: Node[], low: Node[], high: Node[] | undefined, ctx: Ctx): boolean {
+  if (left.length === 0 || !high) return false;
+  const bound = (x: Node[]): boolean => {
+    const q = boundOperand(x);
+    return q !== undefined && !q.note?.target && q.note?.valueClass !== undefined;
+  };
+  // A value bound on the left, or as a bound of an operand that can be read twice (`i BETWEEN ? AND ?`).
+  const p = boundOperand(left);
+  if (!(bound(left) || (repeatable(left) && (bound(low) || bound(high))))) return false;
+  let first = nodes.indexOf(sigNodes(left)[0]!);
+  let operand = trimTrivia(left);
+  // `CAST(x AS t) BETWEEN ...`: the operand found is only CAST's parentheses; CAST belongs to it.
+  if (!p && isWord(nodes[prevSig(nodes, first)], 'CAST')) {
+    first = prevSig(nodes, first);
+    operand = [nodes[first]!, ...operand];
+    if (!repeatable(operand)) return false;
+  }
+  const hs = sigNodes(high);
+  const last = hs.length ? nodes.indexOf(hs[hs.length - 1]!) : -1;
+  if (first === -1 || last === -1 || sigNodes(low).length === 0) return false;
+  // The left operand twice: a parameter as two tokens of one source, a column as two references.
+  let again: Node[];
+  if (p) {
+    const copy: Token = { ...p, note: { ...p.note } };
+    const source = ctx.params.sources.get(p);
+    if (source) ctx.params.sources.set(copy, source);
+    again = [copy];
+  } else {
+    again = copyNodes(operand);
+  }
+  const once: Node[] = p ? [p] : operand;
+  const not = isWord(nodes[prevSig(nodes, at)], 'NOT');
+  const ws = (): Token => token('ws', ' ');
+  // Each comparison in its own parentheses: the whole reads as a condition (an operand that begins
+  // with CASE would read as the CASE's value).
+  const group = (items: Node[]): Node => ({ kind: 'group', items, start: -1, end: -1 });
+  const items: Node[] = [
+    group([...once, ws(), token('op', not ? '<' : '>='), ws(), ...trimTrivia(low)]), ws(), token('word', not ? 'OR' : 'AND'), ws(),
+    group([...again, ws(), token('op', not ? '>' : '<='), ws(), ...trimTrivia(high)]),
+  ];
+  nodes.splice(first, last - first + 1, { kind: 'group', items, start: startOf(nodes[first]!), end: endOf(nodes[last]!) - 1 });
+  return true;
 }

@@ -263,6 +263,9 @@ function referencedColumns(nodes: Node[], sel: number, item: FromItem): Set<stri
       if (i < from) return;
       if (isGroup(n)) {
         if (!isQueryGroup(n)) walk(n.items, 0);
+      } else if (n.kind === 'tpl') {
+        // A rule's template (a comparison rewritten for the value bound) still names the columns it embeds.
+        for (const part of n.parts) if (typeof part !== 'string') walk(part, 0);
       } else if (isName(n) && columns.has(nameOf(n as Token).toLowerCase()) && !isGroup(list[nextSig(list, i)])) {
         found.add(nameOf(n as Token).toLowerCase());
       }

@@ -61,7 +61,7 @@ export async function describeTypedAsync<F>(translator: Translator, translation:
 /** Two translations that run as the same prepared statement with the same binding. */
 export function sameStatement(a: Translation, b: Translation): boolean {
   if (a.text !== b.text || a.slots.length !== b.slots.length) return false;
-  return a.slots.every((slot, i) => slot.targetType === b.slots[i]!.targetType && slot.echo === b.slots[i]!.echo);
+  return a.slots.every((slot, i) => slot.targetType === b.slots[i]!.targetType && slot.echo === b.slots[i]!.echo && slot.store === b.slots[i]!.store);
 }
 
 /** A bounded cache of one statement's variants by class key. */

@@ -6,3 +6,4 @@ export * from './real-text';
 export * from './rows';
 export * from './timestamps';
 export * from './unholdable';
+export * from './store';

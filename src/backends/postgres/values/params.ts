@@ -18,7 +18,7 @@
  *   (a number against 0, text and blobs by their numeric prefix, NULL and NaN unknown).
  * - unknown target: numbers and bigints in JavaScript's own text.
  * Values PostgreSQL cannot hold as SQLite did (a NUL in text, 'infinity' for a timestamp, integers
- * beyond 64 bits) are refused first, with a SQLITE_MISMATCH error (values-unholdable.ts).
+ * beyond 64 bits) are refused first, with a SQLITE_MISMATCH error (values/unholdable.ts).
  * - any other known column type (integers, boolean, timestamps, reals, numeric, JSON): a Buffer
  *   is refused with a SQLITE_MISMATCH error naming the column. SQLite would keep the BLOB (or
  *   compare it as unequal to every number); `pg` would send the bytes in binary format, which
@@ -28,7 +28,7 @@
  * 'now' slot is sent as ISO-8601 text. Typed arrays other than Buffer are sent as their bytes.
  */
 import type { PgColumnType } from '../../../schema/catalog';
-import { CONDITION_OPERAND, INTEGER_OPERAND, INTEGER_VALUE, TEXT_OPERAND, TEXT_VS_NUMBER, type ParamSlot } from '../../../translator/types';
+import { CONDITION_OPERAND, INTEGER_OPERAND, INTEGER_VALUE, TEXT_NOT_NUMBER, TEXT_OPERAND, TEXT_VS_NUMBER, TIMESTAMP_TEXT_ISO, TIMESTAMP_TEXT_SQLITE, type ParamSlot } from '../../../translator/types';
 import { sqliteError } from '../../../adapter/errors';
 import { sqliteRealText } from './real-text';
 import { timestampParamText } from './timestamps';
@@ -42,6 +42,11 @@ export type ParamCoercer = (value: unknown, slot?: SlotFacts) => PgParam;
 /** Converts one bound value for a `$n` whose target is described by `slot`. */
 export function coerceParam(value: unknown, slot: Pick<ParamSlot, 'targetType'> & SlotFacts): PgParam {
   return paramCoercer(slot.targetType)(value, slot);
+}
+
+/** The coercion for one target type without the refusals of values/unholdable.ts (the caller makes them). */
+export function bareCoercer(targetType: PgColumnType | undefined): ParamCoercer {
+  return coercerFor(targetType);
 }
 
 /** The coercion for one target type, chosen once per statement slot. */
@@ -69,6 +74,12 @@ function coercerFor(targetType: PgColumnType | undefined): ParamCoercer {
       return toNumberOrAbove;
     case INTEGER_VALUE:
       return toIntegerValue;
+    case TEXT_NOT_NUMBER:
+      return toTextNotNumber;
+    case TIMESTAMP_TEXT_SQLITE:
+      return toSqliteTimestampText;
+    case TIMESTAMP_TEXT_ISO:
+      return toIsoTimestampText;
   }
   const typed = typedCoercer(targetType);
   return (value, slot) => (ArrayBuffer.isView(value) ? bytesRefused(targetType, slot) : typed(value, slot));
@@ -166,6 +177,43 @@ function toNumberOrAbove(value: unknown): PgParam {
   return m ? m[1]! : 'Infinity';
 }
 
+/** A text compared with a JSON or TIMESTAMP column (TEXT_NOT_NUMBER): NULL when numeric affinity reads it as a number. */
+function toTextNotNumber(value: unknown): PgParam {
+  if (typeof value !== 'string') return toPlain(value);
+  return NUMERIC_TEXT.test(value) ? null : value;
+}
+
+const SQLITE_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?$/;
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z$/;
+
+/**
+ * The time of a text in exactly the form a TIMESTAMP column's values print in (TIMESTAMP_TEXT_SQLITE:
+ * `YYYY-MM-DD HH:MM:SS`, `.SSS` only when not 0; TIMESTAMP_TEXT_ISO: `YYYY-MM-DDTHH:MM:SS.sssZ`),
+ * as UTC text for PostgreSQL; NULL for any other value.
+ */
+function canonicalTime(value: unknown, form: RegExp, fractionAlways: boolean): PgParam {
+  if (typeof value !== 'string') return null;
+  const m = form.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (!fractionAlways && m[7] === '000') return null;
+  const days = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !leapYear(year) ? 1 : 0);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return null;
+  return `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}.${m[7] ?? '000'}Z`;
+}
+
+function leapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+function toSqliteTimestampText(value: unknown): PgParam {
+  return canonicalTime(value, SQLITE_TIMESTAMP, false);
+}
+
+function toIsoTimestampText(value: unknown): PgParam {
+  return canonicalTime(value, ISO_TIMESTAMP, true);
+}
+
 /** SQLite's integer of a value (INTEGER_VALUE): reals truncated and clamped to 64 bits, text by its integer prefix. */
 function toIntegerValue(value: unknown): PgParam {
   if (value === null || value === undefined) return null;
@@ -228,6 +276,7 @@ function toBytea(value: unknown): PgParam {
 
 function toTimestamp(value: unknown, slot?: SlotFacts): PgParam {
   if (typeof value === 'string') return timestampParamText(value);
+  if (value !== value) return null; // NaN binds as NULL
   if ((typeof value === 'number' && value === value) || typeof value === 'bigint') {
     const column = slot?.targetColumn ? `${slot.targetColumn.table}.${slot.targetColumn.column}` : 'a timestamp column';
     throw sqliteError(
@@ -249,7 +298,7 @@ function toPlain(value: unknown): PgParam {
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 /** SQLite's text-to-number conversion: optional blanks around a decimal number (no hex). */
-const NUMERIC_TEXT = /^[ \t\n\v\f\r]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t\n\v\f\r]*$/;
+export const NUMERIC_TEXT = /^[ \t\n\v\f\r]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t\n\v\f\r]*$/;
 const INTEGER_TEXT = /^[+-]?\d+$/;
 
 function mismatch(): never {
