@@ -76,7 +76,7 @@ export class SlotTable {
   valueTyped = false;
   private readonly byKey = new Map<string, number>();
 
-  slotFor(source: ParamSource, target?: { table: string; column: string; type: PgColumnType }, echo = false, store = false): number {
+  slotFor(source: ParamSource, target?: { table: string; column: string; type: PgColumnType }, echo = false, store = false, storeUntyped = false): number {
     // A parameter echoed as a result column travels tagged: its own `$n`, never shared with a comparison.
     // A parameter used as a condition travels as SQLite's truth of its value: its own `$n` too.
     // A parameter sent in another form of its value (a number, NULL where the form does not apply): its own `$n` per form.
@@ -92,6 +92,7 @@ export class SlotTable {
       slot.targetType = target.type;
       slot.targetColumn = { table: target.table, column: target.column };
       if (store) slot.store = true;
+      if (store && storeUntyped) slot.storeUntyped = true;
     }
     return n;
   }

@@ -68,7 +68,7 @@ function tokenText(t: Token, env: RenderEnv): string {
       // (A guessed text cast dropped: `NULL IS ?` is no text; a number's kept: `- NULL` needs a type.)
       if (note?.valueClass === 'n' && !note.echo && !note.target) return note.cast && note.cast !== 'text' ? `NULL::${note.cast}` : 'NULL';
       const target = note?.target ?? (note?.cast === 'text' && !note.echo ? TEXT_TARGET : undefined);
-      const n = env.slots.slotFor(source, target, note?.echo === true, note?.store === true && note.target !== undefined);
+      const n = env.slots.slotFor(source, target, note?.echo === true, note?.store === true && note.target !== undefined, note?.storeUntyped === true);
       const cast = note?.cast ?? (note?.target ? undefined : note?.valueType);
       return cast ? `$${n}::${cast}` : `$${n}`;
     }

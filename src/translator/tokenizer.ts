@@ -63,6 +63,8 @@ export interface TokenNote {
   echo?: boolean;
   /** A parameter stored into its target column (INSERT values, SET x = ?): SQLite's affinity of the column applies. */
   store?: boolean;
+  /** A stored parameter whose column was declared without a type (no affinity: SQLite keeps a number as a number). */
+  storeUntyped?: boolean;
   /** Rendered before the token (the name of the result column that ends just before it). */
   prefix?: string;
   /** A date/time function or CURRENT_TIMESTAMP whose value goes into a TIMESTAMPTZ column. */

@@ -49,6 +49,8 @@ export interface ParamSlot {
    * the PostgreSQL column cannot hold (see values/store.ts).
    */
   store?: boolean;
+  /** Stored into a column declared without a type: no affinity, so a number stays a number (values/store.ts refuses it). */
+  storeUntyped?: boolean;
 }
 
 /**

@@ -157,6 +157,8 @@ function keptUnholdable(kind, v) {
     case 'json': return typeof v !== 'string' || numeric !== null || !isJson(v);
     case 'ts': return typeof v !== 'string' || numeric !== null || !/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(v);
     case 'blob': return true;
+    // No affinity: a number stays a number, which PostgreSQL's text column cannot hold as one.
+    case 'any': return typeof v === 'number' || typeof v === 'bigint';
     default: return false;
   }
 }
@@ -175,7 +177,7 @@ export function refusedStore(c, pg) {
   const m = buffer ?? (kept && (kept[1] ? kept : [kept[0], kept[3], kept[4]]));
   if (!m || m[1] !== c.write) return false;
   const kind = TABLES[m[1]]?.columns[m[2]];
-  if (kind === undefined || kind === 'text' || kind === 'any') return false;
+  if (kind === undefined || kind === 'text' || (kind === 'any' && buffer)) return false;
   const values = c.params.length === 1 && c.params[0] && typeof c.params[0] === 'object' && !Buffer.isBuffer(c.params[0]) ? Object.values(c.params[0]) : c.params;
   if (!values.some((v) => (buffer ? Buffer.isBuffer(v) && kind !== 'blob' : keptUnholdable(kind, v)))) return false;
   const column = new RegExp(`\\b${m[2]}\\b`, 'i');

@@ -195,4 +195,7 @@ export const REGRESSIONS = [
   { name: 'a number bound into json_array() is a JSON number, as SQLite writes a REAL', sql: "SELECT json_array(?, 'a') AS c0, json_object('k', ?) AS c1", params: [0, 1.5] },
   { name: 'a BigInt, text and NULL bound into json_array()', sql: 'SELECT json_array(?, ?, ?) AS c0', params: [5n, 'x', null] },  { name: "an expression of the rowid keeps its written text as its name ('- rowid')", sql: 'SELECT - rowid, 0.5 FROM agents ORDER BY 2', order: { keys: [1] } },
   { name: 'rowid, oid and _rowid_ of a table with an INTEGER PRIMARY KEY and of one without, in every clause', sql: 'SELECT rowid, oid + 1, m._rowid_ FROM mix AS m WHERE oid > ? AND rowid IN (SELECT _rowid_ FROM agents) ORDER BY _rowid_ DESC', params: [1] },
+  { name: 'a number bound into a column declared without a type is refused at bind (SQLite keeps it a number; the column is text)', sql: 'INSERT INTO mix (u) VALUES (?)', params: [0.5], write: 'mix' },
+  { name: 'a BigInt bound into a column declared without a type, beside literals into typed ones', sql: "INSERT INTO mix (r, t, n, u) VALUES (2147483647, 'a', 0, ?) ON CONFLICT DO NOTHING", params: [1n], write: 'mix' },
+  { name: 'text bound into a column declared without a type is stored as text', sql: 'REPLACE INTO mix (id, u) VALUES (2, ?)', params: ['0.5'], write: 'mix' },
 ];

@@ -18,7 +18,7 @@ export function assignValue(parent: Node[], value: Node[], table: TableInfo, col
   const v = trimTrivia(value);
   coerceValue(v, resolved, ctx);
   const s = sigNodes(v);
-  if (s.length === 1 && isType(s[0], 'param')) s[0].note = { ...s[0].note, store: true };
+  if (s.length === 1 && isType(s[0], 'param')) s[0].note = { ...s[0].note, store: true, ...(col.noAffinity ? { storeUntyped: true } : {}) };
   if (castParams && s.length === 1 && isType(s[0], 'param')) s[0].note = { ...s[0].note, cast: col.type };
   castAssigned(parent, v, resolved);
 }

@@ -12,6 +12,7 @@
 import { INTEGER_OPERAND, type ParamSlot, type ValueClass } from '../../../translator/types';
 import { echoParam, paramCoercer, type ParamCoercer, type PgParam } from './params';
 import { storeCoercer } from './store';
+import { NO_AFFINITY_TYPE } from '../../../schema/type-mapping';
 
 /** What binding needs from a Translation. */
 export interface BindingShape {
@@ -64,7 +65,7 @@ export class BindingPlan {
         this.sourceKinds[i] = SOURCE_NOW;
       }
     });
-    this.coercers = shape.slots.map((slot) => (slot.echo ? echoParam : slot.store ? storeCoercer(slot.targetType) : paramCoercer(slot.targetType)));
+    this.coercers = shape.slots.map((slot) => (slot.echo ? echoParam : slot.store ? storeCoercer(slot.storeUntyped ? NO_AFFINITY_TYPE : slot.targetType) : paramCoercer(slot.targetType)));
   }
 
   /** Each `$n`'s slot: where its value comes from and the column it is for. */

@@ -9,12 +9,13 @@
  *   REAL or NUMERIC column, a fraction in an INTEGER column, a number other than 0/1 in a BOOLEAN
  *   column, a number (or numeric text, which NUMERIC affinity makes a number) or text that is not
  *   JSON in a JSON column, a number or text that is no time in a TIMESTAMP column, text or a
- *   number in a BLOB column. SQLite would store it as it came; `backfill` finds such values in an
+ *   number in a BLOB column, a number in a column declared without a type. SQLite would store it as it came; `backfill` finds such values in an
  *   existing SQLite file.
  * A Buffer into any column but BLOB is refused by the column's own coercion (values/params.ts).
  * The value's text is never quoted in the message (a stored value may be a secret).
  */
 import type { PgColumnType } from '../../../schema/catalog';
+import { NO_AFFINITY_TYPE } from '../../../schema/type-mapping';
 import { sqliteError } from '../../../adapter/errors';
 import { bareCoercer, NUMERIC_TEXT, paramCoercer, type ParamCoercer } from './params';
 import { refuseUnholdable, type SlotFacts } from './unholdable';
@@ -25,10 +26,12 @@ type Affinity = (value: unknown, slot: SlotFacts | undefined) => unknown;
 export function storeCoercer(targetType: PgColumnType | undefined): ParamCoercer {
   const affinity = affinityOf(targetType);
   if (!affinity) return paramCoercer(targetType);
-  const bare = bareCoercer(targetType);
+  // A column declared without a type is text on PostgreSQL: its values are sent as a TEXT column's.
+  const pgType = targetType === NO_AFFINITY_TYPE ? 'text' : targetType;
+  const bare = bareCoercer(pgType);
   return (value, slot) => {
     // What PostgreSQL cannot hold at all (a NUL, 'infinity' for a time, 2^63) is refused as such first.
-    refuseUnholdable(value, targetType, slot);
+    refuseUnholdable(value, pgType, slot);
     return bare(affinity(value, slot), slot);
   };
 }
@@ -54,6 +57,8 @@ function affinityOf(targetType: PgColumnType | undefined): Affinity | undefined 
       return toTimestampColumn;
     case 'bytea':
       return toBlobColumn;
+    case NO_AFFINITY_TYPE:
+      return toUntypedColumn;
     default:
       return undefined;
   }
@@ -153,11 +158,22 @@ function toBlobColumn(value: unknown, slot: SlotFacts | undefined): unknown {
   return value;
 }
 
-function refuse(value: unknown, kept: string, declared: string, slot: SlotFacts | undefined, fix: string): never {
+/**
+ * A column declared without a type has no affinity: SQLite keeps a number as a number there, and
+ * PostgreSQL's column (text, `character varying`) cannot hold one as a number.
+ */
+function toUntypedColumn(value: unknown, slot: SlotFacts | undefined): unknown {
+  const fix = "bind text (String(x)), or declare the column's type (INTEGER, REAL) so that PostgreSQL holds numbers";
+  if (typeof value === 'bigint') return refuse(value, 'an INTEGER', 'untyped', slot, fix, 'a column declared without a type converts nothing');
+  if (typeof value === 'number' && value === value) return refuse(value, 'a REAL', 'untyped', slot, fix, 'a column declared without a type converts nothing');
+  return value;
+}
+
+function refuse(value: unknown, kept: string, declared: string, slot: SlotFacts | undefined, fix: string, why = `the ${declared} column's affinity does not convert it`): never {
   const column = slot?.targetColumn ? `${slot.targetColumn.table}.${slot.targetColumn.column}` : 'a column';
   const what = typeof value === 'number' ? `the number ${value}` : typeof value === 'bigint' ? `the integer ${value}` : 'a text';
   throw sqliteError(
-    `datatype mismatch: ${what} stored into ${column} would be kept by SQLite as ${kept} (the ${declared} column's affinity does not convert it), ` +
+    `datatype mismatch: ${what} stored into ${column} would be kept by SQLite as ${kept} (${why}), ` +
       `which the PostgreSQL column cannot hold; ${fix}`,
     'SQLITE_MISMATCH',
   );
