@@ -198,4 +198,5 @@ export const REGRESSIONS = [
   { name: 'a number bound into a column declared without a type is refused at bind (SQLite keeps it a number; the column is text)', sql: 'INSERT INTO mix (u) VALUES (?)', params: [0.5], write: 'mix' },
   { name: 'a BigInt bound into a column declared without a type, beside literals into typed ones', sql: "INSERT INTO mix (r, t, n, u) VALUES (2147483647, 'a', 0, ?) ON CONFLICT DO NOTHING", params: [1n], write: 'mix' },
   { name: 'text bound into a column declared without a type is stored as text', sql: 'REPLACE INTO mix (id, u) VALUES (2, ?)', params: ['0.5'], write: 'mix' },
+  { name: 'group_concat over a range of a UNIQUE column aggregates in that index order, as SQLite reads it', sql: "SELECT group_concat(id) AS a0 FROM workflows WHERE name < 'é'" },
 ];

@@ -209,6 +209,25 @@ function equalityColumn(term: Node[], item: FromItem): string | undefined {
   return item.table!.columns.some((c) => c.name.toLowerCase() === name) ? name : undefined;
 }
 
+/** The column a term bounds (`col < x`, `x >= col`, `col BETWEEN x AND y`, x a parameter or literal), lower case. */
+function rangeColumn(term: Node[], item: FromItem): string | undefined {
+  const s = sigNodes(term);
+  const isValue = (n: Node | undefined): boolean => isType(n, 'param') || isType(n, 'string') || isType(n, 'number');
+  const column = (at: number): string | undefined => {
+    let i = at;
+    if (isName(s[i]) && isOp(s[i + 1], '.') && nameOf(s[i] as Token).toLowerCase() === item.alias.toLowerCase()) i += 2;
+    if (!isName(s[i])) return undefined;
+    const name = nameOf(s[i] as Token).toLowerCase();
+    return item.table!.columns.some((c) => c.name.toLowerCase() === name) ? name : undefined;
+  };
+  const end = (at: number): number => (isName(s[at]) && isOp(s[at + 1], '.') ? at + 3 : at + 1);
+  const after = end(0);
+  if (isOp(s[after], '<', '<=', '>', '>=') && s.length === after + 2 && isValue(s[after + 1])) return column(0);
+  if (isWord(s[after], 'BETWEEN') && s.length === after + 4 && isValue(s[after + 1]) && isWord(s[after + 2], 'AND') && isValue(s[after + 3])) return column(0);
+  if (isValue(s[0]) && isOp(s[1], '<', '<=', '>', '>=') && end(2) === s.length) return column(2);
+  return undefined;
+}
+
 /** The keys SQLite has an index for (automatic ones: the primary key, then each UNIQUE in order). */
 function indexedKeys(table: TableInfo): string[][] {
   return [table.primaryKey, ...table.uniqueKeys].filter((k) => k.length > 0).map((k) => k.map((c) => c.toLowerCase()));
@@ -220,6 +239,8 @@ function indexedKeys(table: TableInfo): string[][] {
  * it is the rowid's, or undefined when the WHERE finds one row at most.
  * - `a = x AND ...` with `a` leading a key: the key's index, so rows come ordered by the key's
  *   columns after those the WHERE fixes (a fully fixed key is one row).
+ * - `a < x` (>, <=, >=, BETWEEN) with `a` leading a key and no key looked up: the key's index,
+ *   rows ordered by the key's columns.
  * - `k = x OR a = y` with `k` a one-column key and `a` leading a key (SQLite's MULTI-INDEX OR):
  *   the row found by `k` first, then those of `a` in its index's order.
  */
@@ -237,7 +258,12 @@ function lookupOrder(nodes: Node[], sel: number, item: FromItem): Array<string |
   if (ors.length === 1) {
     const fixed = new Set((whereTerms(nodes, sel, 'AND') ?? []).map((t) => equalityColumn(t, item)).filter((c): c is string => c !== undefined));
     const key = keys.find((k) => fixed.has(k[0]!));
-    if (!key) return ordered(coveringKey(nodes, sel, item, keys) ?? []);
+    if (!key) {
+      // `a < x` (or >, <=, >=, BETWEEN) with `a` leading a key: SQLite reads the range through the key's index.
+      const ranged = new Set((whereTerms(nodes, sel, 'AND') ?? []).map((t) => rangeColumn(t, item)).filter((c): c is string => c !== undefined));
+      const rangeKey = keys.find((k) => ranged.has(k[0]!));
+      return ordered(rangeKey ?? coveringKey(nodes, sel, item, keys) ?? []);
+    }
     const after = rest(key, fixed);
     return after.length === 0 ? undefined : ordered(after);
   }
