@@ -105,6 +105,12 @@ function compareResult(a, b, order) {
   return rows;
 }
 
+/** The values a case binds, as better-sqlite3 takes them: an array's elements, a named object's values. */
+function boundValues(c) {
+  if (c.params.length === 1 && c.params[0] && typeof c.params[0] === 'object' && !Buffer.isBuffer(c.params[0]) && !Array.isArray(c.params[0])) return Object.values(c.params[0]);
+  return c.params.flatMap((p) => (Array.isArray(p) ? p : [p]));
+}
+
 const BLOB_INTO_TEXT = /^datatype mismatch: a Buffer \(a blob\) bound for (\w+)\.(\w+) cannot be stored in or compared with that TEXT column on PostgreSQL; bind the text instead/;
 
 /**
@@ -120,7 +126,7 @@ export function refusedBlobIntoText(c, pg) {
   if (!m || m[1] !== c.write) return false;
   const kind = TABLES[m[1]]?.columns[m[2]];
   if (kind !== 'text' && kind !== 'any') return false;
-  const values = c.params.length === 1 && c.params[0] && typeof c.params[0] === 'object' && !Buffer.isBuffer(c.params[0]) ? Object.values(c.params[0]) : c.params;
+  const values = boundValues(c);
   if (!values.some((v) => Buffer.isBuffer(v))) return false;
   const column = new RegExp(`\\b${m[2]}\\b`, 'i');
   const insertColumns = /^\s*(?:INSERT|REPLACE)\b[^(]*\(([^)]*)\)/i.exec(c.sql)?.[1];
@@ -178,7 +184,7 @@ export function refusedStore(c, pg) {
   if (!m || m[1] !== c.write) return false;
   const kind = TABLES[m[1]]?.columns[m[2]];
   if (kind === undefined || kind === 'text' || (kind === 'any' && buffer)) return false;
-  const values = c.params.length === 1 && c.params[0] && typeof c.params[0] === 'object' && !Buffer.isBuffer(c.params[0]) ? Object.values(c.params[0]) : c.params;
+  const values = boundValues(c);
   if (!values.some((v) => (buffer ? Buffer.isBuffer(v) && kind !== 'blob' : keptUnholdable(kind, v)))) return false;
   const column = new RegExp(`\\b${m[2]}\\b`, 'i');
   const insertColumns = /^\s*(?:INSERT|REPLACE)\b[^(]*\(([^)]*)\)/i.exec(c.sql)?.[1];
