@@ -13,7 +13,7 @@ for (const part of named) if (!PARTS.includes(part)) throw new Error(`Unknown be
 const runs = (part) => named.includes(part) || (named.length === 0 && part !== 'pooler');
 
 const embedded = process.env.DATABASE_URL || !(runs('postgres') || runs('open')) ? null : await startEmbeddedPostgres();
-const url = process.env.DATABASE_URL ?? embedded.url;
+const url = process.env.DATABASE_URL ?? embedded?.url;
 try {
   if (runs('sqlite')) {
     const sqliteRows = await benchSqlite();
