@@ -172,3 +172,22 @@ function jsonValues(row) {
     return [k, JSON.parse(v)];
   }));
 }
+
+test("'now' is read per execution on every path: a statement run, exec(), and AsyncDatabase's exec() and run()", async (t) => {
+  const { db, options } = await open(t);
+  db.exec('CREATE TABLE stamps (via TEXT PRIMARY KEY, at TEXT NOT NULL)');
+  const before = Date.now() - 2000;
+  db.prepare("INSERT INTO stamps VALUES ('run', datetime('now'))").run();
+  db.exec("INSERT INTO stamps VALUES ('exec', datetime('now'))");
+  const adb = new AsyncDatabase(path.join(tempDir(t), 'async.db'), options);
+  t.teardown(() => adb.close());
+  await adb.exec("INSERT INTO stamps VALUES ('async exec', datetime('now'))");
+  await (await adb.prepare("INSERT INTO stamps VALUES ('async run', datetime('now'))")).run();
+  const rows = db.prepare('SELECT via, at FROM stamps ORDER BY via').all();
+  t.deepEqual(rows.map((r) => r.via), ['async exec', 'async run', 'exec', 'run']);
+  for (const { via, at } of rows) {
+    t.regex(at, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, via);
+    const ms = Date.parse(`${at.replace(' ', 'T')}Z`);
+    t.true(ms >= before && ms <= Date.now() + 2000, `${via}: ${at}`);
+  }
+});

@@ -23,6 +23,17 @@ const RATE = Number(process.env.CHANGELOG_FAULT_RATE ?? 2000); // writes/s per p
 const ROUND_MS = Number(process.env.CHANGELOG_FAULT_MS ?? 1500);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A test database, and an empty registry file in WAL mode with the engine's tables. */
+async function emptyRegistry(t) {
+  const { url } = await createTestDatabase(t);
+  const file = path.join(tempDir(t), 'registry.db');
+  const db = new BetterSqlite3(file);
+  db.pragma('journal_mode = WAL');
+  db.exec(REGISTRY_SQLITE_DDL);
+  db.close();
+  return { url, file };
+}
+
 function start(file, url, tag, mode = 'write') {
   const child = spawn(process.execPath, [WRITER, file, url, tag, mode, String(RATE)], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.output = '';
@@ -40,13 +51,7 @@ function start(file, url, tag, mode = 'write') {
 
 test('SIGKILLed writers and applier, round after round: after catch-up verify is clean and every committed transaction was applied once', async (t) => {
   t.timeout(600_000);
-  const { url } = await createTestDatabase(t);
-  const dir = tempDir(t);
-  const file = path.join(dir, 'registry.db');
-  const db = new BetterSqlite3(file);
-  db.pragma('journal_mode = WAL');
-  db.exec(REGISTRY_SQLITE_DDL);
-  db.close();
+  const { url, file } = await emptyRegistry(t);
   const env = { REGISTRY_DB: file, DATABASE_URL: url };
   const init = await cli(['init', '--json'], env);
   t.is(init.code, 0, init.stderr);
@@ -95,13 +100,7 @@ test('SIGKILLed writers and applier, round after round: after catch-up verify is
 
 test('status reads the change log: green while the applier lives, FAILED within 10 s of its death with transactions waiting', async (t) => {
   t.timeout(120_000);
-  const { url } = await createTestDatabase(t);
-  const dir = tempDir(t);
-  const file = path.join(dir, 'registry.db');
-  const db = new BetterSqlite3(file);
-  db.pragma('journal_mode = WAL');
-  db.exec(REGISTRY_SQLITE_DDL);
-  db.close();
+  const { url, file } = await emptyRegistry(t);
   const env = { REGISTRY_DB: file, DATABASE_URL: url, REGISTRY_BACKEND: 'shadow', REGISTRY_PRIMARY: 'sqlite' };
   t.is((await cli(['init'], env)).code, 0);
   const writer = start(file, url, 'status');

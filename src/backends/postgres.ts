@@ -11,7 +11,7 @@ import { createTranslator, splitStatements, type Translator } from '../translato
 import { capabilities, type Backend, type BackendCapabilities, type ClockedStatement, type StatementFacts, type TransactionFunction } from '../contracts';
 import { PgConnection } from './postgres/sync/connection';
 import { PreparedCache, translateOne } from './postgres/statement/prepared-cache';
-import { isDescribable, PgStatementEngine, preparedStatement, type PreparedStatement, type Specialise } from './postgres/statement/prepared';
+import { isDescribable, PgStatementEngine, preparedStatement, systemClock, withNow, type PreparedStatement, type Specialise } from './postgres/statement/prepared';
 import { describeTyped, sameStatement, translateVariant } from './postgres/statement/variants';
 
 type ManagedPlan = Extract<OpenPlan, { managed: true }>;
@@ -78,7 +78,7 @@ export class PostgresBackend implements Backend {
     if (this.#state.iterating > 0) throw new TypeError('This database connection is busy executing a query');
     for (const sql of splitStatements(source)) {
       const prepared = this.#prepare(sql, { describe: false });
-      this.#connection.execute(prepared, prepared.plan.pgValues([]));
+      this.#connection.execute(prepared, withNow(prepared.plan.pgValues([]), prepared.nowSlots, systemClock));
     }
   }
 

@@ -98,7 +98,11 @@ export class BindingPlan {
     return key;
   }
 
-  /** Like `bind`, then each value converted as SQLite would have stored it (see values/params.ts). */
+  /**
+   * Like `bind`, then each value converted as SQLite would have stored it (see values/params.ts).
+   * Without `now`, the statement's 'now' is left NULL: the paths that run a statement read it once
+   * per execution and fill it in with `withNow` (statement/prepared.ts).
+   */
   pgValues(args: ArrayLike<unknown>, now?: Date): PgParam[] {
     const anonymous = new Array<unknown>(this.anonymousCount);
     const named = new Array<unknown>(this.names.length);
@@ -111,6 +115,10 @@ export class BindingPlan {
       // SQLite stops at a LIMIT of 0 before it reads the OFFSET: a bad OFFSET is then no error.
       if (clause?.column === 'OFFSET' && clause.table === zeroLimit) {
         out[i] = '0';
+        continue;
+      }
+      if (this.sourceKinds[i] === SOURCE_NOW && now === undefined) {
+        out[i] = null;
         continue;
       }
       out[i] = this.coercers[i]!(this.pick(i, anonymous, named, now), slot);
