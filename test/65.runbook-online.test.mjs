@@ -16,7 +16,7 @@ const { runInMode } = require('../dist/demo/index.js');
 const WRITER = path.resolve('test/fixtures/changelog-writer.cjs');
 const check = (result, id) => result.json.checks.find((c) => c.id === id);
 
-function engine(file, url, tag, rate) {
+function engine(t, file, url, tag, rate) {
   const child = spawn(process.execPath, [WRITER, file, url, tag, 'write', String(rate)], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.output = '';
   child.ready = new Promise((resolve) => child.stdout.on('data', (d) => {
@@ -25,7 +25,17 @@ function engine(file, url, tag, rate) {
   }));
   child.stderr.on('data', (d) => (child.output += d));
   child.done = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  t.teardown(() => child.kill('SIGKILL')); // a failed test leaves no writer behind
   return child;
+}
+
+/** A shadow process that applies what waits in the log, then exits. */
+async function catchUp(t, file, url) {
+  const child = spawn(process.execPath, [WRITER, file, url, 'catch-up', 'catch-up', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let caught = '';
+  child.stdout.on('data', (d) => (caught += d));
+  child.stderr.on('data', (d) => (caught += d));
+  t.is(await new Promise((resolve) => child.on('exit', resolve)), 0, caught);
 }
 
 test('init → shadow → backfill while the engine writes → canary: no divergence, verify clean, status green', async (t) => {
@@ -38,7 +48,7 @@ test('init → shadow → backfill while the engine writes → canary: no diverg
 
   // 1. init, then the engine in shadow mode: its writes wait in the change log.
   t.is((await cli(['init'], env)).code, 0);
-  const writer = engine(file, url, 'online', 400);
+  const writer = engine(t, file, url, 'online', 400);
   await writer.ready;
   await new Promise((resolve) => setTimeout(resolve, 500));
   const before = await withClient(url, async (c) => {
@@ -61,11 +71,7 @@ test('init → shadow → backfill while the engine writes → canary: no diverg
   t.deepEqual(run.result.unexpectedErrors, []);
   // close() waits 5 s for the process's own transactions to be applied; on a loaded machine some
   // may still wait in the log, for the next shadow process: one that only catches up.
-  const catchUp = spawn(process.execPath, [WRITER, file, url, 'catch-up', 'catch-up', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let caught = '';
-  catchUp.stdout.on('data', (d) => (caught += d));
-  catchUp.stderr.on('data', (d) => (caught += d));
-  t.is(await new Promise((resolve) => catchUp.on('exit', resolve)), 0, caught);
+  await catchUp(t, file, url);
   const report = await cli(['report', '--json'], env);
   t.is(report.code, 0);
   t.is(report.json.totals.divergences, 0, JSON.stringify(report.json.byStatement.map((s) => s.samples[0]), null, 1));
@@ -75,4 +81,47 @@ test('init → shadow → backfill while the engine writes → canary: no diverg
   const status = await cli(['status', '--json'], { ...env, REGISTRY_BACKEND: 'shadow', REGISTRY_PRIMARY: 'sqlite' });
   t.is(status.code, 0, JSON.stringify(status.json.checks, null, 1));
   t.is(check(status, 'counts').status, 'passed');
+});
+
+test('a backfill stopped and run again while the engine writes copies one snapshot: no write lost, verify clean', async (t) => {
+  t.timeout(300_000);
+  const { url } = await createTestDatabase(t);
+  const dir = tempDir(t);
+  const file = path.join(dir, 'registry.db');
+  seedRegistry(file, { rows: 20000, orphans: true });
+  const env = { REGISTRY_DB: file, DATABASE_URL: url };
+  t.is((await cli(['init'], env)).code, 0);
+  const writer = engine(t, file, url, 'resume', 400);
+  await writer.ready;
+
+  // The first run is stopped once it has copied part of workflow_runs, which the engine keeps updating.
+  const first = spawn(process.execPath, [path.resolve('bin/swarm-registry.js'), 'backfill', '--orphans=skip', '--chunk-rows', '20'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const firstExit = new Promise((resolve) => first.on('exit', (code) => resolve(code)));
+  t.teardown(() => first.kill('SIGKILL'));
+  await withClient(url, async (c) => {
+    const copiedRuns = "SELECT 1 FROM engine_registry._registry_backfill WHERE table_name = 'workflow_runs' AND rows > 0";
+    while (first.exitCode === null && (await c.query(copiedRuns).catch(() => ({ rows: [] }))).rows.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  });
+  first.kill('SIGTERM');
+  t.is(await firstExit, 143, 'the first run was stopped before it finished');
+  await new Promise((resolve) => setTimeout(resolve, 700)); // the engine updates copied rows meanwhile
+
+  const resumed = await cli(['backfill', '--orphans=skip', '--json'], env);
+  t.is(resumed.code, 0, resumed.stderr);
+  t.regex(resumed.json.start ?? '', /again from this snapshot/);
+  writer.kill('SIGTERM');
+  t.deepEqual(await writer.done, { code: 0, signal: null }, writer.output);
+  await catchUp(t, file, url);
+  const verify = await cli(['verify', '--json'], env);
+  t.is(verify.code, 0, JSON.stringify(verify.json?.tables?.filter((x) => x.missing || x.extra || x.different), null, 1));
+  t.true(verify.json.clean);
+
+  // Run again once handed over: nothing copied, the position is not moved past unapplied writes.
+  const again = await cli(['backfill', '--orphans=skip', '--json'], env);
+  t.is(again.code, 0, again.stderr);
+  t.is(again.json.copied, 0);
+  t.regex(again.json.start ?? '', /Nothing copied/);
+  const restart = await cli(['backfill', '--orphans=skip', '--restart'], env);
+  t.is(restart.code, 1);
+  t.regex(restart.stderr, /Refusing to copy again.*verify --repair/s);
 });

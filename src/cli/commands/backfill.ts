@@ -64,6 +64,7 @@ function describeBackfill(result: BackfillResult): string {
   const exceptions = result.exceptions.slice(0, 20).map((e) => `  ${e.column ? 'nulled ' + e.table + '.' + e.column : 'skipped ' + e.table} ${e.key}: ${e.reason}`);
   if (result.exceptions.length > 20) exceptions.push(`  ... and ${result.exceptions.length - 20} more (all in ${'_registry_backfill_exceptions'}, and in --json)`);
   return [
+    ...(result.start ? [result.start] : []),
     `Copied ${count(result.copied)} rows in ${result.seconds.toFixed(1)} s (${count(result.rowsPerSecond)} rows/s):`,
     ...lines,
     ...(exceptions.length ? ['As you chose:', ...exceptions] : []),

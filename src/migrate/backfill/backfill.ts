@@ -10,13 +10,13 @@
 import { setTimestampFormats } from '../../schema';
 import { danglingReferences, restoreRowTriggers, skipRowTriggers } from './checks';
 import { commitChunk, isAlreadyPresent, type CopyMode } from './copy';
-import { advanceProgress, ensureBackfillState, readProgress, recordExceptions, resetProgress } from './state';
+import { advanceProgress, clearExceptions, ensureBackfillState, readProgress, recordExceptions, resetProgress } from './state';
+import { emptyTables, handOver, startingPoint, type StartingPoint } from './hand-off';
 import { MIGRATION_TABLES, type MigrationTable, requireRegistryFile } from '../core';
 import { connectPostgres, type PgClient, requireRegistrySchema } from '../postgres';
 import { asMigrationError, type BackfillResult, MigrationError, type TableBackfill } from '../results';
 import type { Choices, RegistryProfile } from '../profile';
 import { SnapshotReader, SNAPSHOT_CACHE_KIB } from '../snapshot';
-import { positionSql, SQLITE_LOG } from '../../shadow/shared';
 export type { TableBackfill, BackfillResult };
 
 export interface BackfillOptions {
@@ -56,31 +56,42 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
 
     const timestampFormats = Object.fromEntries(profile.timestamps.map((t) => [`${t.table}.${t.column}`, t.format]));
     await ensureBackfillState(client, options.pgSchema);
-    if (options.restart) await resetProgress(client, options.pgSchema);
-    await setTimestampFormats(client, options.pgSchema, timestampFormats);
-    await recordExceptions(client, options.pgSchema, exceptions);
+    const start = await startingPoint(client, options.pgSchema, logPosition, options.restart === true);
+    if (start.action === 'recopy') {
+      // Rows of another snapshot miss what was logged since: the copy starts over from this one.
+      await emptyTables(client, options.pgSchema);
+      await clearExceptions(client, options.pgSchema);
+    }
+    if (options.restart || start.action === 'recopy') await resetProgress(client, options.pgSchema);
+    const copying = start.action === 'copy' || start.action === 'recopy';
+    if (copying) {
+      await setTimestampFormats(client, options.pgSchema, timestampFormats);
+      await recordExceptions(client, options.pgSchema, exceptions);
+    }
 
-    const rowTriggers = !(await skipRowTriggers(client));
+    const rowTriggers = copying ? !(await skipRowTriggers(client)) : false;
     const progress = { done: 0, total: profile.totalRows };
     // With per-row foreign-key checks, parents must be committed before their children: one lane.
     if (!rowTriggers) second = await secondLane(options.databaseUrl);
-    const lanes = second ? splitLanes(profile.rowsByTable) : [MIGRATION_TABLES];
+    const lanes = !copying ? [] : second ? splitLanes(profile.rowsByTable) : [MIGRATION_TABLES];
     const copied = await Promise.all(lanes.map(async (laneTables, i) => {
       const laneClient = i === 0 ? client : second!;
       const out: TableBackfill[] = [];
-      for (const table of laneTables) out.push(await copyTable(laneClient, reader, table, options, progress));
+      for (const table of laneTables) out.push(await copyTable(laneClient, reader, table, options, progress, logPosition));
       return out;
     }));
-    const tables = MIGRATION_TABLES.map((t) => copied.flat().find((r) => r.table === t.name)!);
-    if (!rowTriggers) await restoreRowTriggers(client);
-    const dangling = await danglingReferences(client, options.pgSchema);
-    // Shadow mode's applier starts from this snapshot: what was logged after it, and only that.
-    await handOver(client, options.pgSchema, logPosition ?? 0);
+    const tables = MIGRATION_TABLES.map((t) => copied.flat().find((r) => r.table === t.name) ?? { table: t.name, copied: 0, alreadyPresent: 0, skipped: 0, copiedEarlier: 0 });
+    if (copying && !rowTriggers) await restoreRowTriggers(client);
+    const dangling = copying ? await danglingReferences(client, options.pgSchema) : [];
+    // Shadow mode's applier starts from the snapshot copied: what was logged after it, and only that.
+    if (start.action === 'hand-over-earlier') await handOver(client, options.pgSchema, start.position);
+    else if (copying) await handOver(client, options.pgSchema, logPosition ?? 0);
     await reader.close();
 
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const total = tables.reduce((n, t) => n + t.copied, 0);
-    return { profile, journalMode, logPosition: logPosition ?? 0, timestampFormats, exceptions, tables, copied: total, rowTriggers, danglingReferences: dangling, seconds, rowsPerSecond: total / seconds };
+    const handedOverAt = start.action === 'copy' || start.action === 'recopy' ? logPosition ?? 0 : start.position;
+    return { profile, journalMode, logPosition: handedOverAt, start: describeStart(start, logPosition), timestampFormats, exceptions, tables, copied: total, rowTriggers, danglingReferences: dangling, seconds, rowsPerSecond: total / seconds };
   } catch (error) {
     throw asMigrationError(error, options.databaseUrl, 'The backfill');
   } finally {
@@ -90,11 +101,18 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   }
 }
 
-/** Where the change log's applier starts: the log position of the snapshot copied (never moved back). */
-async function handOver(client: PgClient, schema: string, position: number): Promise<void> {
-  const sql = positionSql(schema);
-  await client.query(sql.create);
-  await client.query(sql.handoff, [SQLITE_LOG, position]);
+/** What this run did with the earlier runs' progress, in one sentence (null: a first or same-snapshot run). */
+function describeStart(start: StartingPoint, logPosition: number | null): string | null {
+  switch (start.action) {
+    case 'copy':
+      return null;
+    case 'recopy':
+      return `Copied every table again from this snapshot (change log position ${logPosition}): an earlier run had copied rows from another one (${start.earlier.map((p) => (p < 0 ? 'unknown' : String(p))).join(', ')}), which miss the writes logged since.`;
+    case 'hand-over-earlier':
+      return `Every table was copied by an earlier run (change log position ${start.position}); handed over there, nothing copied.`;
+    case 'handed-over':
+      return `Nothing copied: shadow mode's change log has been applied since position ${start.position} (set by ${start.setBy ?? 'the applier'}), which keeps PostgreSQL up to date. swarm-registry verify checks it.`;
+  }
 }
 
 /** A second connection that also skips per-row triggers, or undefined (then one lane copies everything). */
@@ -119,7 +137,7 @@ export function splitLanes(rowsByTable: Readonly<Record<string, number>>): Migra
   return lanes.filter((l) => l.length > 0).map((l) => l.sort((a, b) => order(a) - order(b)));
 }
 
-async function copyTable(client: PgClient, reader: SnapshotReader, table: MigrationTable, options: BackfillOptions, progress: { done: number; total: number }): Promise<TableBackfill> {
+async function copyTable(client: PgClient, reader: SnapshotReader, table: MigrationTable, options: BackfillOptions, progress: { done: number; total: number }, snapshotPosition: number | null): Promise<TableBackfill> {
   const state = await readProgress(client, options.pgSchema, table.name);
   const result: TableBackfill = { table: table.name, copied: 0, alreadyPresent: 0, skipped: 0, copiedEarlier: state.rows };
   if (state.done) {
@@ -139,11 +157,11 @@ async function copyTable(client: PgClient, reader: SnapshotReader, table: Migrat
     const text = data ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.alloc(0);
     let inserted: number;
     try {
-      inserted = await commitChunk(client, options.pgSchema, table, { ...chunk }, text, mode);
+      inserted = await commitChunk(client, options.pgSchema, table, { ...chunk }, text, mode, snapshotPosition);
     } catch (error) {
       if (mode !== 'direct' || !isAlreadyPresent(error)) throw error;
       mode = 'staging'; // rows already there (the shadow mirror wrote them): keep them, add the rest
-      inserted = await commitChunk(client, options.pgSchema, table, chunk, text, mode);
+      inserted = await commitChunk(client, options.pgSchema, table, chunk, text, mode, snapshotPosition);
     }
     result.copied += inserted;
     result.alreadyPresent += chunk.rows - inserted;
@@ -151,6 +169,6 @@ async function copyTable(client: PgClient, reader: SnapshotReader, table: Migrat
     progress.done += chunk.rows + chunk.skipped;
     options.onProgress?.({ table: table.name, ...progress });
   }
-  await advanceProgress(client, options.pgSchema, table.name, null, 0, true);
+  await advanceProgress(client, options.pgSchema, table.name, null, 0, snapshotPosition, true);
   return result;
 }

@@ -23,7 +23,7 @@ export async function copyText(client: PgClient, target: string, columns: string
 }
 
 /** Commits the chunk and its progress; returns how many rows were inserted. */
-export async function commitChunk(client: PgClient, schema: string, table: MigrationTable, chunk: Chunk, text: Buffer, mode: CopyMode): Promise<number> {
+export async function commitChunk(client: PgClient, schema: string, table: MigrationTable, chunk: Chunk, text: Buffer, mode: CopyMode, snapshotPosition: number | null): Promise<number> {
   const target = `${quoteSchema(schema)}.${ident(table.name)}`;
   const columns = table.columns.map((c) => ident(c.name)).join(', ');
   await client.query('BEGIN');
@@ -39,7 +39,7 @@ export async function commitChunk(client: PgClient, schema: string, table: Migra
       const result = await client.query(`INSERT INTO ${target} (${columns}) SELECT ${columns} FROM ${stage} ON CONFLICT DO NOTHING`);
       inserted = result.rowCount ?? 0;
     }
-    await advanceProgress(client, schema, table.name, chunk.lastKey, inserted);
+    await advanceProgress(client, schema, table.name, chunk.lastKey, inserted, snapshotPosition);
     await client.query('COMMIT');
     return inserted;
   } catch (error) {

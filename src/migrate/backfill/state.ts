@@ -22,6 +22,8 @@ export function backfillStateDdl(schema: string): string[] {
       rows BIGINT NOT NULL DEFAULT 0,
       done BOOLEAN NOT NULL DEFAULT false,
       updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW())`,
+    // The change log's position of the snapshot the table's chunks were read from (hand-off.ts).
+    `ALTER TABLE ${s}.${PROGRESS_TABLE} ADD COLUMN IF NOT EXISTS snapshot_position BIGINT`,
     `CREATE TABLE IF NOT EXISTS ${s}.${EXCEPTIONS_TABLE} (
       table_name TEXT COLLATE "C" NOT NULL,
       row_key TEXT COLLATE "C" NOT NULL,
@@ -51,13 +53,16 @@ export async function readProgress(client: PgClient, schema: string, table: stri
   return row ? { lastKey: row.last_key, rows: Number(row.rows), done: row.done } : { lastKey: null, rows: 0, done: false };
 }
 
-/** Adds a committed chunk to the table's progress (call inside the chunk's transaction). */
-export async function advanceProgress(client: PgClient, schema: string, table: string, lastKey: string | null, rows: number, done = false): Promise<void> {
+/**
+ * Adds a committed chunk to the table's progress (call inside the chunk's transaction), with the
+ * change log's position of the snapshot it was read from (null: the file has no change log).
+ */
+export async function advanceProgress(client: PgClient, schema: string, table: string, lastKey: string | null, rows: number, snapshotPosition: number | null, done = false): Promise<void> {
   await client.query(
-    `INSERT INTO ${quoteSchema(schema)}.${PROGRESS_TABLE} AS p (table_name, last_key, rows, done) VALUES ($1, $2, $3, $4)
+    `INSERT INTO ${quoteSchema(schema)}.${PROGRESS_TABLE} AS p (table_name, last_key, rows, done, snapshot_position) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (table_name) DO UPDATE SET last_key = coalesce(EXCLUDED.last_key, p.last_key), rows = p.rows + EXCLUDED.rows,
-       done = EXCLUDED.done, updated_at = NOW()`,
-    [table, lastKey, rows, done],
+       done = EXCLUDED.done, snapshot_position = EXCLUDED.snapshot_position, updated_at = NOW()`,
+    [table, lastKey, rows, done, snapshotPosition],
   );
 }
 
@@ -75,6 +80,11 @@ export async function recordExceptions(client: PgClient, schema: string, excepti
       [batch.map((e) => e.table), batch.map((e) => e.key), batch.map((e) => e.column ?? ''), batch.map((e) => e.reason)],
     );
   }
+}
+
+/** Forgets the recorded exceptions (a copy that starts over records its own). */
+export async function clearExceptions(client: PgClient, schema: string): Promise<void> {
+  await client.query(`DELETE FROM ${quoteSchema(schema)}.${EXCEPTIONS_TABLE}`);
 }
 
 /** The recorded exceptions (none when the table does not exist: no backfill ran with a choice). */

@@ -77,6 +77,12 @@ export interface BackfillResult {
   journalMode: string;
   /** The change log's position of the snapshot copied (0 when shadow mode never ran on the file): shadow mode applies what follows. */
   logPosition: number;
+  /**
+   * What the run did with earlier runs' progress when it was not a plain resume: copied every table
+   * again (rows of another snapshot), handed over an earlier complete copy, or copied nothing (the
+   * change log already applies); null otherwise.
+   */
+  start: string | null;
   timestampFormats: Record<string, TimestampFormat>;
   exceptions: RowException[];
   tables: TableBackfill[];
