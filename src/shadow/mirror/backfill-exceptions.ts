@@ -2,7 +2,8 @@
  * The rows the operator chose to leave out of the backfill (`_registry_backfill_exceptions` in the
  * PostgreSQL schema), as the comparator knows them: a difference on a statement whose parameters
  * or primary answer name such a row of a table it reads or writes is acknowledged, never a
- * divergence (the row is in SQLite only, by choice). Read at start and again every 10 s.
+ * divergence (the row is in SQLite only, by choice). Read before the first comparison, again when
+ * the change log gets its starting point (the backfill recorded them just before), and every 10 s.
  */
 import { settle, type ConnectionPool } from '../../backends/postgres/core';
 import { quoteIdent } from '../../policy';
@@ -22,18 +23,25 @@ export class BackfillExceptions {
   /** table (lower case) → key → reason */
   #byTable = new Map<string, Map<string, string>>();
   #loadedAt = 0;
-  #loading = false;
+  #loading: Promise<void> | undefined;
 
   constructor(private readonly pool: ConnectionPool, private readonly schema: string) {}
 
   /** Reads the table again when it was read more than 10 s ago (in the background; errors keep the last set). */
   refresh(): void {
-    if (this.#loading || Date.now() - this.#loadedAt < REFRESH_MS) return;
-    this.#loading = true;
-    void this.#load().catch(() => undefined).finally(() => {
-      this.#loading = false;
-      this.#loadedAt = Date.now();
-    });
+    if (!this.#loading && Date.now() - this.#loadedAt >= REFRESH_MS) void this.reload();
+  }
+
+  /** Reads the table now (or joins the read under way); resolves when done, also on failure (the last set stays). */
+  reload(): Promise<void> {
+    if (this.#loading) return this.#loading;
+    this.#loading = this.#load()
+      .catch(() => undefined)
+      .finally(() => {
+        this.#loading = undefined;
+        this.#loadedAt = Date.now();
+      });
+    return this.#loading;
   }
 
   /** The skipped row that explains a difference of `op`, if any. */

@@ -63,6 +63,8 @@ export interface LogLoopHooks {
   workerError(error: unknown): void;
   /** A group of `count` statements ran on the secondary in `ms` (the statement-time metric). */
   timed(count: number, ms: number): void;
+  /** The log got its starting point (the backfill handed over): waited for before anything is applied or compared. */
+  started?(): Promise<void>;
 }
 
 export class PositionMoved extends Error {
@@ -192,7 +194,9 @@ export class LogLoop {
       if (await this.#lease.acquire()) this.#position = -1; // read it again as the holder
     }
     this.#stats[S.leader] = this.#lease.held ? 1 : 0;
-    if (this.#position === -1 || (!this.#lease.held && now - this.#lastPositionRead >= POSITION_POLL_MS && (this.#own.length > 0 || this.#reads.length > 0))) {
+    // A standby reads the position while it has reads waiting; the holder, until the backfill has set one.
+    const due = now - this.#lastPositionRead >= POSITION_POLL_MS;
+    if (this.#position === -1 || (due && (this.#lease.held ? this.#position === null : this.#own.length > 0 || this.#reads.length > 0))) {
       await this.#readPosition();
     }
     let busy = false;
@@ -254,8 +258,11 @@ export class LogLoop {
       await this.#query(this.#sql.start, [SQLITE_LOG, 0, 'empty registry']);
       rows = await this.#query(this.#sql.read, [SQLITE_LOG]);
     }
+    const before = this.#position;
     this.#position = rows.length === 0 ? null : Number(rows[0]![0]);
     if (this.#position !== null) this.#stats[S.appliedPosition] = this.#position;
+    // What the backfill recorded before handing over (the rows it skipped) is read before the first comparison.
+    if (before === null && this.#position !== null) await this.hooks.started?.();
   }
 
   /** Applies the next group of logged transactions (up to a waiting read's position). */

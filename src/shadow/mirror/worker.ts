@@ -42,7 +42,8 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
   const progress = new ProgressTable(progressPool, config);
   // Rows the operator chose to skip in the backfill are in SQLite only: differences on them are acknowledged.
   const exceptions = config.secondarySide === 'postgres' ? new BackfillExceptions(progressPool, config.pgSchema) : undefined;
-  exceptions?.refresh();
+  // Nothing is compared before the first read of them.
+  const exceptionsRead = exceptions?.reload();
 
   const metaBySql = new Map<string, StatementMeta>();
   const decoder = new WireDecoder();
@@ -78,9 +79,12 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
         },
         // Statements of a group run pipelined in one transaction: each counts at the group's time per statement.
         timed: (count, ms) => metrics.statement(config.secondarySide, 'secondary', ms / 1000 / count, count),
+        started: async () => {
+          await exceptions?.reload();
+        },
       })
     : undefined;
-  if (logLoop) void logLoop.run().then(finishClose, finishClose);
+  if (logLoop) void Promise.resolve(exceptionsRead).then(() => logLoop.run()).then(finishClose, finishClose);
 
   const onMessage = (message: ToMirror): void => {
     if (logLoop && message.type === 'ops') {
@@ -117,6 +121,7 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
   async function pump(): Promise<void> {
     if (pumping) return;
     pumping = true;
+    await exceptionsRead;
     let backoff = 50;
     try {
       while (head < queue.length) {
