@@ -6,6 +6,7 @@ import { fail, quoteLiteral, type Ctx } from '../context';
 import type { Node } from '../nodes';
 import { resolveColumn } from '../scope';
 import { castParam, stringLiteral, type Parts } from './call';
+import { jsonAsText } from './sqlite-values';
 
 export function jsonbOf(arg: Node[], ctx: Ctx): Parts {
   const col = resolveColumn(arg, ctx.scope);
@@ -62,6 +63,6 @@ export function sqliteJsonType(v: Parts): Parts {
 export function sqliteJsonValue(v: Parts): Parts {
   return [
     'CASE jsonb_typeof(', ...v, ") WHEN 'string' THEN (", ...v, " #>> '{}') WHEN 'null' THEN NULL",
-    " WHEN 'boolean' THEN CASE WHEN (", ...v, ") = 'true'::jsonb THEN '1' ELSE '0' END ELSE (", ...v, ')::text END',
+    " WHEN 'boolean' THEN CASE WHEN (", ...v, ") = 'true'::jsonb THEN '1' ELSE '0' END WHEN 'number' THEN (", ...v, ')::text ELSE ', ...jsonAsText(v), ' END',
   ];
 }

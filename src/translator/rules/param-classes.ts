@@ -46,9 +46,22 @@ function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; ty
   if (s.length === 1 && isType(s[0], 'number')) return { rank: 1, column: false };
   if (!withoutAffinity(s)) return undefined;
   // An expression with no affinity (a function's value, ||, arithmetic, CASE): its class, NULL where it is.
-  const type = inferType(other, ctx);
+  const type = valueType(other, ctx);
   const rank = type === 'text' ? 2 : type === 'bytea' ? 3 : isNumericType(type) || type === 'boolean' ? 1 : undefined;
   return rank === undefined ? undefined : { rank, column: false, expression: true };
+}
+
+/**
+ * The type of an operand's value. date(), time(), datetime() and strftime() give text,
+ * julianday() and unixepoch() a number (or NULL), whatever form their rules give them later (a
+ * datetime() may become a timestamp).
+ */
+function valueType(other: Node[], ctx: Ctx): string | undefined {
+  const s = sigNodes(other);
+  const call = s.length === 2 && isGroup(s[1]) ? s[0] : undefined;
+  if (isWord(call, 'DATE', 'TIME', 'DATETIME', 'STRFTIME')) return 'text';
+  if (isWord(call, 'JULIANDAY', 'UNIXEPOCH')) return 'double precision';
+  return inferType(other, ctx);
 }
 
 /**
@@ -169,7 +182,7 @@ export function paramAffinity(param: Node[], other: Node[], ctx: Ctx): void {
   if (col) p.note = { ...p.note, valueSensitive: true };
   const cls = p.note?.valueClass;
   if (cls !== 'b' && cls !== 't') return;
-  const otherType = col ? col.column.type : inferType(other, ctx);
+  const otherType = col ? col.column.type : valueType(other, ctx);
   if (!isNumericType(otherType) && (col || otherType !== 'boolean')) return;
   if (cls === 'b' || !col) p.note = { ...p.note, replace: ABOVE_ALL_NUMBERS };
   else p.note = { ...p.note, textVsNumber: true };
