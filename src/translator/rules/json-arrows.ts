@@ -12,6 +12,14 @@ import { jsonbOf, pgPath, sqliteJsonValue } from './json-path';
 /** Start index of the primary expression that ends at index end (a name, a.b, f(...), a group). */
 export function primaryStart(nodes: Node[], end: number): number {
   let i = end;
+  // `CASE ... END -> p`: the whole CASE is the operand.
+  if (isWord(nodes[i], 'END')) {
+    for (let depth = 0; i >= 0; i--) {
+      if (isWord(nodes[i], 'END')) depth++;
+      else if (isWord(nodes[i], 'CASE') && --depth === 0) return i;
+    }
+    return end;
+  }
   if (isGroup(nodes[i]) && isWord(nodes[prevSig(nodes, i)])) i = prevSig(nodes, i);
   while (isName(nodes[i]) && isOp(nodes[prevSig(nodes, i)], '.') && isName(nodes[prevSig(nodes, prevSig(nodes, i))])) {
     i = prevSig(nodes, prevSig(nodes, i));

@@ -6,6 +6,8 @@ import { asCondition } from './conditions';
 import { isColumnRef, resolveColumn } from '../scope';
 import { aggregateCall, asWritten, castParam, joinArgs, type Call, type Parts } from './call';
 import { asText } from './sqlite-values';
+import { sqliteJsonValue } from './json-path';
+import { jsonKeyParts } from './no-affinity';
 
 /**
  * IFNULL(a, b) is COALESCE(a, b); with only parameters and literals PostgreSQL needs a type. A
@@ -67,12 +69,33 @@ export function groupConcat(call: Call, ctx: Ctx): Tpl {
 }
 
 /**
+ * min()/max() of a json_extract()/->> value: SQLite compares the values' own classes (NULL
+ * skipped, numbers by value below text by bytes); min()/max() of their text would compare text
+ * ('9' above '10'). The value is picked by that order; as a whole result column it is the JSON
+ * value, shaped as SQLite's (result-names.ts), else its SQL value as text.
+ */
+function jsonValueMinMax(call: Call): Tpl | undefined {
+  const s = sigNodes(call.args[0] ?? []);
+  const e = isWord(s[0], 'DISTINCT') ? s.slice(1) : s;
+  const v = e.length === 1 && e[0].kind === 'tpl' ? e[0].jsonValue : undefined;
+  if (!v || call.tail) return undefined;
+  const [rank, num, text] = jsonKeyParts(v);
+  const dir = call.name === 'MAX' ? ' DESC' : ' ASC';
+  const picked: Parts = ['(array_agg(', ...v, ' ORDER BY ', ...rank, dir, ', ', ...num, dir, ', ', ...text, dir, ') FILTER (WHERE ', ...rank, ' IS NOT NULL))[1]'];
+  call.tailPlaced = true;
+  if (call.word.note?.jsonScalar) return { ...tpl(picked, 'jsonb'), jsonScalar: true };
+  return { ...tpl(['(', ...sqliteJsonValue(picked), ')'], 'text'), jsonValue: picked };
+}
+
+/**
  * MAX/MIN with two or more arguments are SQLite's scalar max/min: GREATEST/LEAST, except that
  * SQLite answers NULL when any argument is NULL (GREATEST skips NULLs), and compares text by byte.
  */
 export function minMax(call: Call, ctx: Ctx): Tpl {
   if (call.args.length < 2) {
     const x = call.args[0] ?? [];
+    const picked = jsonValueMinMax(call);
+    if (picked) return picked;
     const type = inferType(x, ctx);
     // An aggregate over text compares by byte, whatever the database's collation.
     if (type === 'text' && !isColumnRef(x)) return tpl(aggregateCall(call, call.name.toLowerCase(), ['(', x, ') COLLATE "C"']), 'text');
