@@ -105,7 +105,10 @@ function sideOf(nodes: Node[], ctx: Ctx): Side {
   if (json) return { nodes, json };
   const col = resolveColumn(nodes, ctx.scope)?.column;
   if (col?.noAffinity) return { nodes, untyped: true };
-  return { nodes, column: col?.type };
+  // CAST(x AS type) has that type's affinity, as a column of that type.
+  const t = trimTrivia(nodes);
+  const cast = t.length === 1 && t[0].kind === 'tpl' ? t[0].affinity : undefined;
+  return { nodes, column: col?.type ?? cast };
 }
 
 /** A column's numeric affinity (INTEGER, REAL, NUMERIC, BOOLEAN) applies to the other operand. */
