@@ -16,7 +16,8 @@
  */
 import type { Ctx } from '../context';
 import { inferType, isNumericType } from '../infer-type';
-import { endOf, isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, tpl, trimTrivia, type Node } from '../nodes';
+import { endOf, isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, sourceSpan, splitCommas, startOf, tpl, trimTrivia, type Node } from '../nodes';
+import { mapDeclaredType } from '../../schema/type-mapping';
 import { isColumnRef, resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import { CONDITION_OPERAND, TEXT_VS_NUMBER } from '../types';
@@ -33,7 +34,7 @@ function loneParam(slice: Node[]): Token | undefined {
 }
 
 /** SQLite's class rank of the other operand when it is a column or a literal, and whether it is a column. */
-function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; type?: string; expression?: boolean } | undefined {
+function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; type?: string; expression?: boolean; cast?: string } | undefined {
   const col = resolveColumn(other, ctx.scope);
   if (col) {
     const type = col.column.type;
@@ -41,6 +42,8 @@ function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; ty
     return { rank, column: true, type };
   }
   const s = sigNodes(other);
+  const cast = castType(s, ctx);
+  if (cast) return { rank: cast === 'bytea' ? 3 : cast === 'text' ? 2 : 1, column: false, expression: true, cast };
   if (s.length === 1 && isType(s[0], 'string')) return { rank: 2, column: false };
   if (s.length === 1 && isType(s[0], 'blob')) return { rank: 3, column: false };
   if (s.length === 1 && isType(s[0], 'number')) return { rank: 1, column: false };
@@ -49,6 +52,16 @@ function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; ty
   const type = valueType(other, ctx);
   const rank = type === 'text' ? 2 : type === 'bytea' ? 3 : isNumericType(type) || type === 'boolean' ? 1 : undefined;
   return rank === undefined ? undefined : { rank, column: false, expression: true };
+}
+
+/** The type of `CAST(x AS type)` (its value's class, and the affinity SQLite gives it), if `s` is one. */
+function castType(s: Node[], ctx: Ctx): string | undefined {
+  if (s.length !== 2 || !isWord(s[0], 'CAST') || !isGroup(s[1])) return undefined;
+  const items = s[1].items;
+  const as = items.map((n) => isWord(n, 'AS')).lastIndexOf(true);
+  if (as === -1) return undefined;
+  const type = mapDeclaredType(sourceSpan(items.slice(as + 1), ctx.sql) ?? '');
+  return type === 'text' || type === 'bytea' || isNumericType(type) ? type : undefined;
 }
 
 /**
@@ -127,6 +140,17 @@ export function classComparison(op: Token, isNot: boolean, left: Node[], right: 
     const col = tpl(['CAST(', sigNodes(other), ' AS integer)']);
     const sides = lp ? [[param] as Node[], [col]] : [[col], [param] as Node[]];
     return tpl(['(', sides[0]!, ` ${pgOperator(op, isNot)} `, sides[1]!, ')'], 'boolean');
+  }
+  // CAST(x AS type) has that type's affinity: a number bound against a TEXT one is compared as its
+  // text (the value layer sends SQLite's text of it), a text bound against a numeric one is read as
+  // a number when it is one, else stays above every number.
+  if (o.cast === 'text' && rank === 1) {
+    param.note = { ...param.note, cast: 'text' };
+    return undefined;
+  }
+  if (o.cast && o.rank === 1 && cls === 't') {
+    param.note = { ...param.note, cast: 'numeric', target: { table: '', column: '', type: TEXT_VS_NUMBER } };
+    return undefined;
   }
   // A text bound against a number with no affinity is left to paramAffinity (above every number);
   // a number bound against a text literal or expression is below it (not by a stand-in value above
