@@ -7,7 +7,7 @@ import { isGroup, isOp, isType, isWord, nextSig, prevSig, tpl, type Node } from 
 import { isName } from '../scope';
 import type { Token } from '../tokenizer';
 import { castParam, stringLiteral, type Parts } from './call';
-import { jsonbOf, pgPath, sqliteJsonValue } from './json-path';
+import { jsonbOf, jsonValueOf, pgPath, sqliteJsonValue } from './json-path';
 
 /** Start index of the primary expression that ends at index end (a name, a.b, f(...), a group). */
 export function primaryStart(nodes: Node[], end: number): number {
@@ -58,6 +58,7 @@ export function jsonArrows(nodes: Node[], ctx: Ctx): Node[] {
       v = ['(', ...doc, ' -> ', right, ')'];
     }
     const scalar = (nodes[i] as Token).note?.jsonScalar === true; // a whole result column: shaped as SQLite's value
+    if (op === '->>') v = ['(', ...jsonValueOf(v), ')'];
     const out = op === '->' || scalar ? { ...tpl(v, 'jsonb'), ...(scalar ? { jsonScalar: true } : {}) } : { ...tpl(['(', ...sqliteJsonValue(v), ')'], 'text'), jsonValue: v };
     nodes = [...nodes.slice(0, leftStart), out, ...nodes.slice(rightEnd + 1)];
     i = leftStart;

@@ -59,6 +59,14 @@ export function sqliteJsonType(v: Parts): Parts {
   ];
 }
 
+/**
+ * The jsonb of json_extract()/->>, with true/false as the numbers 1/0: SQLite's value of them is
+ * the INTEGER 1/0, equal to 1 and 0 (so grouped, made DISTINCT and sorted with them).
+ */
+export function jsonValueOf(v: Parts): Parts {
+  return ['CASE WHEN jsonb_typeof(', ...v, ") = 'boolean' THEN CASE WHEN ", ...v, " = 'true'::jsonb THEN '1'::jsonb ELSE '0'::jsonb END ELSE ", ...v, ' END'];
+}
+
 /** The SQL value SQLite's json_extract/->> give for a jsonb value: text for strings, 1/0 for booleans. */
 export function sqliteJsonValue(v: Parts): Parts {
   return [

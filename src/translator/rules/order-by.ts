@@ -5,7 +5,7 @@
  */
 import { fail, quoteIdent, type Ctx } from '../context';
 import { inferType } from '../infer-type';
-import { isType, isWord, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
+import { isType, isWord, nextSig, prevSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
 import { isColumnRef, nameOf, resolveColumn } from '../scope';
 import type { Parts } from './call';
 import { jsonKeyParts } from './no-affinity';
@@ -15,7 +15,34 @@ import type { Token } from '../tokenizer';
 
 const END_OF_TERMS = new Set(['LIMIT', 'OFFSET', 'ROWS', 'RANGE', 'GROUPS', 'FETCH', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', 'RETURNING']);
 
-export function orderBy(nodes: Node[], ctx: Ctx): Node[] {
+const END_OF_GROUP = new Set(['HAVING', 'ORDER', 'LIMIT', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', 'RETURNING']);
+
+/**
+ * GROUP BY a json_extract()/->> value: SQLite groups the values by class and value ('1' apart from
+ * 1, 1 with 1.0); their text here would put the string '1' with the number 1. Grouped by the jsonb
+ * value instead, which tells them apart the same way (true and false stay apart from 1 and 0,
+ * which SQLite groups together); expressions of the value remain valid in the select list.
+ */
+function groupByJsonValues(nodes: Node[]): Node[] {
+  const at = nodes.findIndex((n, i) => isWord(n, 'GROUP') && isWord(nodes[nextSig(nodes, i)], 'BY'));
+  if (at === -1) return nodes;
+  const from = nextSig(nodes, at) + 1;
+  let to = from;
+  while (to < nodes.length && !(isWord(nodes[to]) && END_OF_GROUP.has((nodes[to] as Token).value)) && !isType(nodes[to], 'semi')) to++;
+  const out = nodes.slice();
+  for (let k = from; k < to; k++) {
+    const n = out[k]!;
+    if (n.kind !== 'tpl' || !n.jsonValue) continue;
+    const prev = out[prevSig(out, k)];
+    const next = out[nextSig(out, k)];
+    const alone = (k === nextSig(out, from - 1) || isType(prev, 'comma')) && (next === undefined || nextSig(out, k) >= to || isType(next, 'comma'));
+    if (alone) out[k] = tpl(['(', ...n.jsonValue, ')'], 'jsonb');
+  }
+  return out;
+}
+
+export function orderBy(input: Node[], ctx: Ctx): Node[] {
+  let nodes = groupByJsonValues(input);
   const collateAllowed = !nodes.some((n) => isWord(n, 'DISTINCT', 'UNION', 'EXCEPT', 'INTERSECT'));
   for (let i = 0; i < nodes.length; i++) {
     if (!isWord(nodes[i], 'ORDER') || !isWord(nodes[nextSig(nodes, i)], 'BY')) continue;
