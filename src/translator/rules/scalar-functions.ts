@@ -88,6 +88,18 @@ function jsonValueMinMax(call: Call): Tpl | undefined {
 }
 
 /**
+ * count(DISTINCT x) of a json_extract()/->> value: SQLite's values are distinct by class and value
+ * (the string '1' apart from the number 1); their text would count those as one. Counted over
+ * the jsonb value (true/false are 1/0 there already).
+ */
+export function count(call: Call, _ctx: Ctx): Tpl {
+  const s = sigNodes(call.args[0] ?? []);
+  const v = isWord(s[0], 'DISTINCT') && s.length === 2 && s[1].kind === 'tpl' ? s[1].jsonValue : undefined;
+  if (v) return tpl(aggregateCall(call, 'count', ['DISTINCT (', ...v, ')']), 'bigint');
+  return asWritten(call, 'bigint');
+}
+
+/**
  * MAX/MIN with two or more arguments are SQLite's scalar max/min: GREATEST/LEAST, except that
  * SQLite answers NULL when any argument is NULL (GREATEST skips NULLs), and compares text by byte.
  */
