@@ -26,6 +26,8 @@ function refuseBlobBesideOther(call: Call, types: Array<string | undefined>, ctx
 }
 
 export function ifnull(call: Call, ctx: Ctx): Tpl {
+  const known = knownFirst(call);
+  if (known) return known;
   const types = call.args.map((a) => (a.length === 1 && isType(a[0], 'string') ? 'text' : inferType(a, ctx)));
   refuseBlobBesideOther(call, types, ctx);
   const typed = types.some((t, i) => t !== undefined && !(call.args[i]!.length === 1 && isType(call.args[i]![0], 'string')));
@@ -37,8 +39,32 @@ export function ifnull(call: Call, ctx: Ctx): Tpl {
   return tpl(['COALESCE(', ...joinArgs(call.args), ')'], branchType(types));
 }
 
+/**
+ * The argument COALESCE/IFNULL answers when the values bound decide it: the first one that is not
+ * surely NULL, when it is a value bound that is not NULL (the statement is specialised to its
+ * class) or a literal. SQLite returns that value as it is; PostgreSQL would give all arguments one
+ * type (a number bound beside 'x' reads 'x' as a number, an error).
+ */
+function knownFirst(call: Call): Tpl | undefined {
+  for (const a of call.args) {
+    const s = sigNodes(a);
+    if (s.length !== 1) return undefined;
+    const n = s[0]!;
+    if (isWord(n, 'NULL') || (isType(n, 'param') && n.note?.valueClass === 'n' && !n.note.target)) continue;
+    if (isType(n, 'param') && n.note?.valueType && !n.note.target && !n.note.cast) {
+      n.note = { ...n.note, cast: n.note.valueType };
+      return tpl([a], n.note.valueType);
+    }
+    if (isType(n, 'string')) return tpl([a], 'text');
+    return undefined;
+  }
+  return undefined;
+}
+
 /** COALESCE(a, b, ...): typed as its arguments (an integer and a real make a mixed value). */
 export function coalesce(call: Call, ctx: Ctx): Tpl {
+  const known = knownFirst(call);
+  if (known) return known;
   const types = call.args.map((a) => inferType(a, ctx));
   refuseBlobBesideOther(call, types, ctx);
   return tpl([call.word.text, call.group], branchType(types));
