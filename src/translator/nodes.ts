@@ -30,6 +30,8 @@ export interface Tpl {
   jsonValue?: Array<string | Node[] | Node>;
   /** The source text it replaces ([start, end) offsets), for a result column's name. */
   span?: [number, number];
+  /** A CAST's type: SQLite gives the expression that type's affinity, as a column of that type. */
+  affinity?: PgColumnType;
 }
 
 /** The statement's single evaluation of 'now', bound by the adapter (slot kind 'now'). */

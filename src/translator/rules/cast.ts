@@ -13,6 +13,12 @@ import { castParam, type Parts } from './call';
 import { asText, blobAsText, textAsReal } from './sqlite-values';
 
 export function castExpression(group: Group, ctx: Ctx): Tpl {
+  const out = castValue(group, ctx);
+  // BLOB affinity compares as no affinity.
+  return out.type && out.type !== 'bytea' ? { ...out, affinity: out.type } : out;
+}
+
+function castValue(group: Group, ctx: Ctx): Tpl {
   const items = group.items;
   let asAt = -1;
   items.forEach((n, i) => {

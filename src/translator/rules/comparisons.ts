@@ -36,6 +36,8 @@ export function operandBefore(nodes: Node[], i: number): Node[] {
         continue;
       }
     }
+    // CAST(...) is one operand (CAST is a keyword, its group alone is no operand).
+    if (isWord(nodes[j], 'CAST') && isGroup(nodes[nextSig(nodes, j)]) && nextSig(nodes, j) < i) continue;
     if (isBoundary(nodes[j])) break;
   }
   return nodes.slice(j + 1, i);
@@ -52,6 +54,10 @@ export function operandAfter(nodes: Node[], i: number, extraStop?: string): Node
         j = end;
         continue;
       }
+    }
+    if (isWord(nodes[j], 'CAST') && isGroup(nodes[nextSig(nodes, j)])) {
+      j = nextSig(nodes, j);
+      continue;
     }
     if (isBoundary(nodes[j]) || isWord(nodes[j], extraStop ?? '')) break;
   }

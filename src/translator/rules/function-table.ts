@@ -11,7 +11,7 @@ import { strftime } from './strftime';
 
 /** Same name, same meaning in PostgreSQL: kept as written. */
 const SAME_IN_POSTGRES: Record<string, string | undefined> = {
-  NULLIF: undefined, COUNT: 'bigint',
+  NULLIF: undefined,
   ROW_NUMBER: 'bigint', RANK: 'bigint', DENSE_RANK: 'bigint', NTILE: 'integer', LAG: undefined, LEAD: undefined,
   FIRST_VALUE: undefined, LAST_VALUE: undefined, NTH_VALUE: undefined, PERCENT_RANK: 'double precision',
   CUME_DIST: 'double precision', CEIL: 'numeric', CEILING: 'numeric', FLOOR: 'numeric',
@@ -20,6 +20,7 @@ const SAME_IN_POSTGRES: Record<string, string | undefined> = {
 
 export const FUNCTION_RULES = new Map<string, FunctionRule>([
   ...Object.entries(SAME_IN_POSTGRES).map(([name, type]) => [name, (c: Parameters<FunctionRule>[0]) => asWritten(c, type)] as const),
+  ['COUNT', f.count],
   ['IFNULL', f.ifnull],
   ['UPPER', text.caseFold],
   ['LOWER', text.caseFold],

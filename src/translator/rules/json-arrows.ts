@@ -7,11 +7,19 @@ import { isGroup, isOp, isType, isWord, nextSig, prevSig, tpl, type Node } from 
 import { isName } from '../scope';
 import type { Token } from '../tokenizer';
 import { castParam, stringLiteral, type Parts } from './call';
-import { jsonbOf, pgPath, sqliteJsonValue } from './json-path';
+import { jsonbOf, jsonValueOf, pgPath, sqliteJsonValue } from './json-path';
 
 /** Start index of the primary expression that ends at index end (a name, a.b, f(...), a group). */
 export function primaryStart(nodes: Node[], end: number): number {
   let i = end;
+  // `CASE ... END -> p`: the whole CASE is the operand.
+  if (isWord(nodes[i], 'END')) {
+    for (let depth = 0; i >= 0; i--) {
+      if (isWord(nodes[i], 'END')) depth++;
+      else if (isWord(nodes[i], 'CASE') && --depth === 0) return i;
+    }
+    return end;
+  }
   if (isGroup(nodes[i]) && isWord(nodes[prevSig(nodes, i)])) i = prevSig(nodes, i);
   while (isName(nodes[i]) && isOp(nodes[prevSig(nodes, i)], '.') && isName(nodes[prevSig(nodes, prevSig(nodes, i))])) {
     i = prevSig(nodes, prevSig(nodes, i));
@@ -50,6 +58,7 @@ export function jsonArrows(nodes: Node[], ctx: Ctx): Node[] {
       v = ['(', ...doc, ' -> ', right, ')'];
     }
     const scalar = (nodes[i] as Token).note?.jsonScalar === true; // a whole result column: shaped as SQLite's value
+    if (op === '->>') v = ['(', ...jsonValueOf(v), ')'];
     const out = op === '->' || scalar ? { ...tpl(v, 'jsonb'), ...(scalar ? { jsonScalar: true } : {}) } : { ...tpl(['(', ...sqliteJsonValue(v), ')'], 'text'), jsonValue: v };
     nodes = [...nodes.slice(0, leftStart), out, ...nodes.slice(rightEnd + 1)];
     i = leftStart;

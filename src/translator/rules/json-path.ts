@@ -6,6 +6,7 @@ import { fail, quoteLiteral, type Ctx } from '../context';
 import type { Node } from '../nodes';
 import { resolveColumn } from '../scope';
 import { castParam, stringLiteral, type Parts } from './call';
+import { jsonAsText } from './sqlite-values';
 
 export function jsonbOf(arg: Node[], ctx: Ctx): Parts {
   const col = resolveColumn(arg, ctx.scope);
@@ -58,10 +59,18 @@ export function sqliteJsonType(v: Parts): Parts {
   ];
 }
 
+/**
+ * The jsonb of json_extract()/->>, with true/false as the numbers 1/0: SQLite's value of them is
+ * the INTEGER 1/0, equal to 1 and 0 (so grouped, made DISTINCT and sorted with them).
+ */
+export function jsonValueOf(v: Parts): Parts {
+  return ['CASE WHEN jsonb_typeof(', ...v, ") = 'boolean' THEN CASE WHEN ", ...v, " = 'true'::jsonb THEN '1'::jsonb ELSE '0'::jsonb END ELSE ", ...v, ' END'];
+}
+
 /** The SQL value SQLite's json_extract/->> give for a jsonb value: text for strings, 1/0 for booleans. */
 export function sqliteJsonValue(v: Parts): Parts {
   return [
     'CASE jsonb_typeof(', ...v, ") WHEN 'string' THEN (", ...v, " #>> '{}') WHEN 'null' THEN NULL",
-    " WHEN 'boolean' THEN CASE WHEN (", ...v, ") = 'true'::jsonb THEN '1' ELSE '0' END ELSE (", ...v, ')::text END',
+    " WHEN 'boolean' THEN CASE WHEN (", ...v, ") = 'true'::jsonb THEN '1' ELSE '0' END WHEN 'number' THEN (", ...v, ')::text ELSE ', ...jsonAsText(v), ' END',
   ];
 }

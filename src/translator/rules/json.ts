@@ -10,7 +10,7 @@ import { inferType, isRealType, MIXED_NUMERIC } from '../infer-type';
 import { isType, sigNodes, tpl, type Node, type Tpl } from '../nodes';
 import { asText } from './sqlite-values';
 import { castParam, joinArgs, type Call, type Parts } from './call';
-import { jsonbOf, pgPath, sqliteJsonType, sqliteJsonValue } from './json-path';
+import { jsonbOf, jsonValueOf, pgPath, sqliteJsonType, sqliteJsonValue } from './json-path';
 
 function at(call: Call, ctx: Ctx): Parts {
   const doc = jsonbOf(call.args[0] ?? [], ctx);
@@ -19,8 +19,8 @@ function at(call: Call, ctx: Ctx): Parts {
 
 export function jsonExtract(call: Call, ctx: Ctx): Tpl {
   if (call.args.length !== 2) fail(ctx, 'json_extract() with several paths', 'extract each path separately.');
-  if (call.word.note?.jsonScalar) return { ...tpl(['(', ...at(call, ctx), ')'], 'jsonb'), jsonScalar: true }; // shaped as SQLite's value
-  const v = at(call, ctx);
+  const v: Parts = ['(', ...jsonValueOf(at(call, ctx)), ')'];
+  if (call.word.note?.jsonScalar) return { ...tpl(v, 'jsonb'), jsonScalar: true }; // shaped as SQLite's value
   const value = sqliteJsonValue(v);
   if (call.word.note?.numeric) return { ...tpl(['CAST(', ...value, ' AS numeric)'], 'numeric'), jsonValue: v };
   return { ...tpl(['(', ...value, ')'], 'text'), jsonValue: v };

@@ -22,6 +22,7 @@ import { resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import type { Parts } from './call';
 import { operandAfter, operandBefore } from './comparisons';
+import { jsonAsText } from './sqlite-values';
 
 const COMPARE_OPS = ['=', '==', '!=', '<>', '<', '<=', '>', '>='];
 /** Text SQLite's numeric affinity turns into a number (spaces around allowed). */
@@ -39,8 +40,12 @@ function ifNumericText(s: Parts, yes: Parts, no: Parts): Parts {
   return ['CASE WHEN ', ...s, ' IS NULL THEN NULL WHEN ', ...s, ` ~ ${NUMERIC_TEXT} THEN `, ...yes, ' ELSE ', ...no, ' END'];
 }
 
-/** The key of a JSON value: numeric when a column's numeric affinity applies to it. */
-function jsonKey(v: Parts, numeric: boolean): Parts {
+/**
+ * The key of a JSON value as SQLite's value orders: its class (1 a number or true/false, 2 text;
+ * NULL for NULL), its number, its text (an array or object is its minified JSON text). Numeric
+ * when a column's numeric affinity applies to it.
+ */
+export function jsonKeyParts(v: Parts, numeric = false): [Parts, Parts, Parts] {
   const s: Parts = ['(', ...v, " #>> '{}')"];
   const NUM: Parts = ['CAST(', ...v, ' AS numeric)'];
   const typed = (number: Parts, string: Parts, other: Parts): Parts => [
@@ -49,10 +54,15 @@ function jsonKey(v: Parts, numeric: boolean): Parts {
   ];
   const ifNumeric = (yes: Parts, no: Parts): Parts => (numeric ? ifNumericText(s, yes, no) : no);
   return [
-    ...typed(['1'], ifNumeric(['1'], ['2']), ['2']), ', ',
-    ...typed(NUM, ifNumeric(['CAST(', ...s, ' AS numeric)'], ['0']), ['0']), ', ',
-    '(', ...typed(["''"], ifNumeric(["''"], s), ['CAST(', ...v, ' AS text)']), ')', C,
+    typed(['1'], ifNumeric(['1'], ['2']), ['2']),
+    typed(NUM, ifNumeric(['CAST(', ...s, ' AS numeric)'], ['0']), ['0']),
+    ['(', ...typed(["''"], ifNumeric(["''"], s), jsonAsText(v)), ')', C],
   ];
+}
+
+function jsonKey(v: Parts, numeric: boolean): Parts {
+  const [rank, num, text] = jsonKeyParts(v, numeric);
+  return [...rank, ', ', ...num, ', ', ...text];
 }
 
 /** The key of a column declared without a type (text here) under a numeric column's affinity. */
@@ -95,7 +105,10 @@ function sideOf(nodes: Node[], ctx: Ctx): Side {
   if (json) return { nodes, json };
   const col = resolveColumn(nodes, ctx.scope)?.column;
   if (col?.noAffinity) return { nodes, untyped: true };
-  return { nodes, column: col?.type };
+  // CAST(x AS type) has that type's affinity, as a column of that type.
+  const t = trimTrivia(nodes);
+  const cast = t.length === 1 && t[0].kind === 'tpl' ? t[0].affinity : undefined;
+  return { nodes, column: col?.type ?? cast };
 }
 
 /** A column's numeric affinity (INTEGER, REAL, NUMERIC, BOOLEAN) applies to the other operand. */

@@ -5,15 +5,44 @@
  */
 import { fail, quoteIdent, type Ctx } from '../context';
 import { inferType } from '../infer-type';
-import { isType, isWord, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
-import { isColumnRef, resolveColumn } from '../scope';
+import { isType, isWord, nextSig, prevSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
+import { isColumnRef, nameOf, resolveColumn } from '../scope';
+import type { Parts } from './call';
+import { jsonKeyParts } from './no-affinity';
 import { jsonAsText } from './sqlite-values';
 import { hasAlias, isStar, listItems, resultList } from '../statements/select-list';
 import type { Token } from '../tokenizer';
 
 const END_OF_TERMS = new Set(['LIMIT', 'OFFSET', 'ROWS', 'RANGE', 'GROUPS', 'FETCH', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', 'RETURNING']);
 
-export function orderBy(nodes: Node[], ctx: Ctx): Node[] {
+const END_OF_GROUP = new Set(['HAVING', 'ORDER', 'LIMIT', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', 'RETURNING']);
+
+/**
+ * GROUP BY a json_extract()/->> value: SQLite groups the values by class and value ('1' apart from
+ * 1, 1 with 1.0); their text here would put the string '1' with the number 1. Grouped by the jsonb
+ * value instead, which tells them apart the same way (true and false stay apart from 1 and 0,
+ * which SQLite groups together); expressions of the value remain valid in the select list.
+ */
+function groupByJsonValues(nodes: Node[]): Node[] {
+  const at = nodes.findIndex((n, i) => isWord(n, 'GROUP') && isWord(nodes[nextSig(nodes, i)], 'BY'));
+  if (at === -1) return nodes;
+  const from = nextSig(nodes, at) + 1;
+  let to = from;
+  while (to < nodes.length && !(isWord(nodes[to]) && END_OF_GROUP.has((nodes[to] as Token).value)) && !isType(nodes[to], 'semi')) to++;
+  const out = nodes.slice();
+  for (let k = from; k < to; k++) {
+    const n = out[k]!;
+    if (n.kind !== 'tpl' || !n.jsonValue) continue;
+    const prev = out[prevSig(out, k)];
+    const next = out[nextSig(out, k)];
+    const alone = (k === nextSig(out, from - 1) || isType(prev, 'comma')) && (next === undefined || nextSig(out, k) >= to || isType(next, 'comma'));
+    if (alone) out[k] = tpl(['(', ...n.jsonValue, ')'], 'jsonb');
+  }
+  return out;
+}
+
+export function orderBy(input: Node[], ctx: Ctx): Node[] {
+  let nodes = groupByJsonValues(input);
   const collateAllowed = !nodes.some((n) => isWord(n, 'DISTINCT', 'UNION', 'EXCEPT', 'INTERSECT'));
   for (let i = 0; i < nodes.length; i++) {
     if (!isWord(nodes[i], 'ORDER') || !isWord(nodes[nextSig(nodes, i)], 'BY')) continue;
@@ -75,6 +104,43 @@ function jsonItem(items: Node[][], n: number, ctx: Ctx): Node[] | undefined {
   return type === 'jsonb' || type === 'json' ? expr : undefined;
 }
 
+/**
+ * The jsonb value of a sort key that is SQLite's value of json_extract()/->> (the JSON value's
+ * own class: a number, text, NULL): the call inside an expression, or a result column that is
+ * exactly such a call, named by position or by its alias.
+ */
+function jsonValueKey(expr: Node[], items: Node[][]): Parts | undefined {
+  const s = sigNodes(expr);
+  if (s.length === 1 && s[0].kind === 'tpl' && s[0].jsonValue) return s[0].jsonValue;
+  let item: Node[] | undefined;
+  if (s.length === 1 && isType(s[0], 'number')) item = items[Number((s[0] as Token).text) - 1];
+  else if (s.length === 1 && (isType(s[0], 'word') || isType(s[0], 'qident'))) {
+    const name = nameOf(s[0] as Token).toLowerCase();
+    item = items.find((it) => {
+      const t = sigNodes(it);
+      return hasAlias(it) && (isType(t[t.length - 1], 'word') || isType(t[t.length - 1], 'qident')) && nameOf(t[t.length - 1] as Token).toLowerCase() === name;
+    });
+  }
+  if (!item || isStar(item)) return undefined;
+  const t = sigNodes(item);
+  const value = hasAlias(item) ? t.slice(0, isWord(t[t.length - 2], 'AS') ? -2 : -1) : t;
+  return value.length === 1 && value[0].kind === 'tpl' && value[0].jsonScalar ? [value[0]] : undefined;
+}
+
+/**
+ * SQLite sorts such values by class (NULL, numbers, text), numbers by value, text by bytes;
+ * PostgreSQL would sort the text of each (or jsonb's own order): sorted by the key instead.
+ */
+function jsonValueOrder(v: Parts, desc: boolean, nulls: string | undefined): Node[] {
+  const [rank, num, text] = jsonKeyParts(v);
+  const dir = desc ? ' DESC' : ' ASC';
+  return [tpl([' ', ...rank, dir, nulls ?? (desc ? ' NULLS LAST' : ' NULLS FIRST'), ', ', ...num, dir, ', ', ...text, dir, ' '])];
+}
+
+function refuseJsonValueKey(ctx: Ctx): never {
+  return fail(ctx, 'ORDER BY a json_extract() or ->> value in a SELECT DISTINCT or compound SELECT', 'PostgreSQL sorts such a query by its result columns only, here in jsonb\'s order, not by class (numbers before text), number and bytes as SQLite does; sort without DISTINCT or UNION, or select CAST(x AS TEXT) (or AS REAL) and sort that.');
+}
+
 function orderTerm(term: Node[], ctx: Ctx, collateAllowed: boolean, items: Node[][]): Node[] {
   const t = trimTrivia(term);
   const s = sigNodes(t);
@@ -83,6 +149,13 @@ function orderTerm(term: Node[], ctx: Ctx, collateAllowed: boolean, items: Node[
     // NULLS FIRST/LAST written: kept as written; a JSON key still sorts by its text.
     const cut = t.findIndex((n) => isWord(n, 'ASC', 'DESC', 'NULLS'));
     const key = trimTrivia(t.slice(0, cut));
+    const jv = jsonValueKey(key, items);
+    if (jv) {
+      if (!collateAllowed) refuseJsonValueKey(ctx);
+      const tail = sigNodes(t.slice(cut));
+      const n = tail.findIndex((x) => isWord(x, 'NULLS'));
+      return jsonValueOrder(jv, tail.some((x) => isWord(x, 'DESC')), ` NULLS ${(tail[n + 1] as Token).value}`);
+    }
     const ordinal = key.length === 1 && isType(key[0], 'number');
     const keyType = ordinal ? undefined : inferType(key, ctx);
     const json = !collateAllowed || key.some((n) => isWord(n, 'COLLATE')) ? undefined : ordinal ? jsonItem(items, Number((key[0] as Token).text), ctx) : keyType === 'jsonb' || keyType === 'json' ? key : undefined;
@@ -97,6 +170,11 @@ function orderTerm(term: Node[], ctx: Ctx, collateAllowed: boolean, items: Node[
     exprEnd = t.lastIndexOf(last);
   }
   const expr = trimTrivia(t.slice(0, exprEnd));
+  const jv = jsonValueKey(expr, items);
+  if (jv) {
+    if (!collateAllowed) refuseJsonValueKey(ctx);
+    return jsonValueOrder(jv, desc, undefined);
+  }
   const hasCollate = expr.some((n) => isWord(n, 'COLLATE') || (n.kind === 'tpl' && n.parts.some((p) => typeof p === 'string' && p.includes('COLLATE'))));
   const ordinal = expr.length === 1 && isType(expr[0], 'number');
   const type = ordinal ? undefined : inferType(expr, ctx);

@@ -16,7 +16,8 @@
  */
 import type { Ctx } from '../context';
 import { inferType, isNumericType } from '../infer-type';
-import { endOf, isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, tpl, trimTrivia, type Node } from '../nodes';
+import { endOf, isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, sourceSpan, splitCommas, startOf, tpl, trimTrivia, type Node } from '../nodes';
+import { mapDeclaredType } from '../../schema/type-mapping';
 import { isColumnRef, resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import { CONDITION_OPERAND, TEXT_VS_NUMBER } from '../types';
@@ -33,7 +34,7 @@ function loneParam(slice: Node[]): Token | undefined {
 }
 
 /** SQLite's class rank of the other operand when it is a column or a literal, and whether it is a column. */
-function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; type?: string; expression?: boolean } | undefined {
+function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; type?: string; expression?: boolean; cast?: string } | undefined {
   const col = resolveColumn(other, ctx.scope);
   if (col) {
     const type = col.column.type;
@@ -41,14 +42,39 @@ function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; ty
     return { rank, column: true, type };
   }
   const s = sigNodes(other);
+  const cast = castType(s, ctx);
+  if (cast) return { rank: cast === 'bytea' ? 3 : cast === 'text' ? 2 : 1, column: false, expression: true, cast };
   if (s.length === 1 && isType(s[0], 'string')) return { rank: 2, column: false };
   if (s.length === 1 && isType(s[0], 'blob')) return { rank: 3, column: false };
   if (s.length === 1 && isType(s[0], 'number')) return { rank: 1, column: false };
   if (!withoutAffinity(s)) return undefined;
   // An expression with no affinity (a function's value, ||, arithmetic, CASE): its class, NULL where it is.
-  const type = inferType(other, ctx);
+  const type = valueType(other, ctx);
   const rank = type === 'text' ? 2 : type === 'bytea' ? 3 : isNumericType(type) || type === 'boolean' ? 1 : undefined;
   return rank === undefined ? undefined : { rank, column: false, expression: true };
+}
+
+/** The type of `CAST(x AS type)` (its value's class, and the affinity SQLite gives it), if `s` is one. */
+function castType(s: Node[], ctx: Ctx): string | undefined {
+  if (s.length !== 2 || !isWord(s[0], 'CAST') || !isGroup(s[1])) return undefined;
+  const items = s[1].items;
+  const as = items.map((n) => isWord(n, 'AS')).lastIndexOf(true);
+  if (as === -1) return undefined;
+  const type = mapDeclaredType(sourceSpan(items.slice(as + 1), ctx.sql) ?? '');
+  return type === 'text' || type === 'bytea' || isNumericType(type) ? type : undefined;
+}
+
+/**
+ * The type of an operand's value. date(), time(), datetime() and strftime() give text,
+ * julianday() and unixepoch() a number (or NULL), whatever form their rules give them later (a
+ * datetime() may become a timestamp).
+ */
+function valueType(other: Node[], ctx: Ctx): string | undefined {
+  const s = sigNodes(other);
+  const call = s.length === 2 && isGroup(s[1]) ? s[0] : undefined;
+  if (isWord(call, 'DATE', 'TIME', 'DATETIME', 'STRFTIME')) return 'text';
+  if (isWord(call, 'JULIANDAY', 'UNIXEPOCH')) return 'double precision';
+  return inferType(other, ctx);
 }
 
 /**
@@ -115,6 +141,17 @@ export function classComparison(op: Token, isNot: boolean, left: Node[], right: 
     const sides = lp ? [[param] as Node[], [col]] : [[col], [param] as Node[]];
     return tpl(['(', sides[0]!, ` ${pgOperator(op, isNot)} `, sides[1]!, ')'], 'boolean');
   }
+  // CAST(x AS type) has that type's affinity: a number bound against a TEXT one is compared as its
+  // text (the value layer sends SQLite's text of it), a text bound against a numeric one is read as
+  // a number when it is one, else stays above every number.
+  if (o.cast === 'text' && rank === 1) {
+    param.note = { ...param.note, cast: 'text' };
+    return undefined;
+  }
+  if (o.cast && o.rank === 1 && cls === 't') {
+    param.note = { ...param.note, cast: 'numeric', target: { table: '', column: '', type: TEXT_VS_NUMBER } };
+    return undefined;
+  }
   // A text bound against a number with no affinity is left to paramAffinity (above every number);
   // a number bound against a text literal or expression is below it (not by a stand-in value above
   // every number, which an infinity bound would equal).
@@ -169,7 +206,7 @@ export function paramAffinity(param: Node[], other: Node[], ctx: Ctx): void {
   if (col) p.note = { ...p.note, valueSensitive: true };
   const cls = p.note?.valueClass;
   if (cls !== 'b' && cls !== 't') return;
-  const otherType = col ? col.column.type : inferType(other, ctx);
+  const otherType = col ? col.column.type : valueType(other, ctx);
   if (!isNumericType(otherType) && (col || otherType !== 'boolean')) return;
   if (cls === 'b' || !col) p.note = { ...p.note, replace: ABOVE_ALL_NUMBERS };
   else p.note = { ...p.note, textVsNumber: true };

@@ -6,6 +6,8 @@ import { asCondition } from './conditions';
 import { isColumnRef, resolveColumn } from '../scope';
 import { aggregateCall, asWritten, castParam, joinArgs, type Call, type Parts } from './call';
 import { asText } from './sqlite-values';
+import { sqliteJsonValue } from './json-path';
+import { jsonKeyParts } from './no-affinity';
 
 /**
  * IFNULL(a, b) is COALESCE(a, b); with only parameters and literals PostgreSQL needs a type. A
@@ -24,6 +26,8 @@ function refuseBlobBesideOther(call: Call, types: Array<string | undefined>, ctx
 }
 
 export function ifnull(call: Call, ctx: Ctx): Tpl {
+  const known = knownFirst(call);
+  if (known) return known;
   const types = call.args.map((a) => (a.length === 1 && isType(a[0], 'string') ? 'text' : inferType(a, ctx)));
   refuseBlobBesideOther(call, types, ctx);
   const typed = types.some((t, i) => t !== undefined && !(call.args[i]!.length === 1 && isType(call.args[i]![0], 'string')));
@@ -35,8 +39,32 @@ export function ifnull(call: Call, ctx: Ctx): Tpl {
   return tpl(['COALESCE(', ...joinArgs(call.args), ')'], branchType(types));
 }
 
+/**
+ * The argument COALESCE/IFNULL answers when the values bound decide it: the first one that is not
+ * surely NULL, when it is a value bound that is not NULL (the statement is specialised to its
+ * class) or a literal. SQLite returns that value as it is; PostgreSQL would give all arguments one
+ * type (a number bound beside 'x' reads 'x' as a number, an error).
+ */
+function knownFirst(call: Call): Tpl | undefined {
+  for (const a of call.args) {
+    const s = sigNodes(a);
+    if (s.length !== 1) return undefined;
+    const n = s[0]!;
+    if (isWord(n, 'NULL') || (isType(n, 'param') && n.note?.valueClass === 'n' && !n.note.target)) continue;
+    if (isType(n, 'param') && n.note?.valueType && !n.note.target && !n.note.cast) {
+      n.note = { ...n.note, cast: n.note.valueType };
+      return tpl([a], n.note.valueType);
+    }
+    if (isType(n, 'string')) return tpl([a], 'text');
+    return undefined;
+  }
+  return undefined;
+}
+
 /** COALESCE(a, b, ...): typed as its arguments (an integer and a real make a mixed value). */
 export function coalesce(call: Call, ctx: Ctx): Tpl {
+  const known = knownFirst(call);
+  if (known) return known;
   const types = call.args.map((a) => inferType(a, ctx));
   refuseBlobBesideOther(call, types, ctx);
   return tpl([call.word.text, call.group], branchType(types));
@@ -67,12 +95,45 @@ export function groupConcat(call: Call, ctx: Ctx): Tpl {
 }
 
 /**
+ * min()/max() of a json_extract()/->> value: SQLite compares the values' own classes (NULL
+ * skipped, numbers by value below text by bytes); min()/max() of their text would compare text
+ * ('9' above '10'). The value is picked by that order; as a whole result column it is the JSON
+ * value, shaped as SQLite's (result-names.ts), else its SQL value as text.
+ */
+function jsonValueMinMax(call: Call): Tpl | undefined {
+  const s = sigNodes(call.args[0] ?? []);
+  const e = isWord(s[0], 'DISTINCT') ? s.slice(1) : s;
+  const v = e.length === 1 && e[0].kind === 'tpl' ? e[0].jsonValue : undefined;
+  if (!v || call.tail) return undefined;
+  const [rank, num, text] = jsonKeyParts(v);
+  const dir = call.name === 'MAX' ? ' DESC' : ' ASC';
+  const picked: Parts = ['(array_agg(', ...v, ' ORDER BY ', ...rank, dir, ', ', ...num, dir, ', ', ...text, dir, ') FILTER (WHERE ', ...rank, ' IS NOT NULL))[1]'];
+  call.tailPlaced = true;
+  if (call.word.note?.jsonScalar) return { ...tpl(picked, 'jsonb'), jsonScalar: true };
+  return { ...tpl(['(', ...sqliteJsonValue(picked), ')'], 'text'), jsonValue: picked };
+}
+
+/**
+ * count(DISTINCT x) of a json_extract()/->> value: SQLite's values are distinct by class and value
+ * (the string '1' apart from the number 1); their text would count those as one. Counted over
+ * the jsonb value (true/false are 1/0 there already).
+ */
+export function count(call: Call, _ctx: Ctx): Tpl {
+  const s = sigNodes(call.args[0] ?? []);
+  const v = isWord(s[0], 'DISTINCT') && s.length === 2 && s[1].kind === 'tpl' ? s[1].jsonValue : undefined;
+  if (v) return tpl(aggregateCall(call, 'count', ['DISTINCT (', ...v, ')']), 'bigint');
+  return asWritten(call, 'bigint');
+}
+
+/**
  * MAX/MIN with two or more arguments are SQLite's scalar max/min: GREATEST/LEAST, except that
  * SQLite answers NULL when any argument is NULL (GREATEST skips NULLs), and compares text by byte.
  */
 export function minMax(call: Call, ctx: Ctx): Tpl {
   if (call.args.length < 2) {
     const x = call.args[0] ?? [];
+    const picked = jsonValueMinMax(call);
+    if (picked) return picked;
     const type = inferType(x, ctx);
     // An aggregate over text compares by byte, whatever the database's collation.
     if (type === 'text' && !isColumnRef(x)) return tpl(aggregateCall(call, call.name.toLowerCase(), ['(', x, ') COLLATE "C"']), 'text');

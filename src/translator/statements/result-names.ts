@@ -12,6 +12,7 @@ import { isGroup, sigNodes, sourceSpan, tpl, trimTrivia, type Node } from '../no
 import { isColumnRef, nameOf, resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import { hasAlias, isStar, listItems, resultList } from './select-list';
+import { primaryStart } from '../rules/json-arrows';
 
 export interface ResultNames {
   /** The SQLite name of each item, or undefined for `*`, and whether the item needs an alias. */
@@ -93,6 +94,18 @@ function markJsonScalars(items: Node[][]): number[] {
       marked.push(i);
       continue;
     }
+    // min()/max() of such a value: the value SQLite's class order picks, its own type too.
+    if (expr.length === 2 && (isWordNode(expr[0], 'MIN') || isWordNode(expr[0], 'MAX')) && expr[1]!.kind === 'group' && isJsonValueCall(sigNodes(expr[1].items))) {
+      (expr[0] as Token).note = { ...(expr[0] as Token).note, jsonScalar: true };
+      marked.push(i);
+      continue;
+    }
+    const whole = arrowValue(expr);
+    if (whole) {
+      whole.note = { ...whole.note, jsonScalar: true };
+      marked.push(i);
+      continue;
+    }
     const arrows = expr.filter((n) => n.kind === 'token' && n.type === 'op' && (n.text === '->>' || n.text === '->'));
     if (arrows.length === 1 && (arrows[0] as Token).text === '->>' && expr.every((n) => n.kind !== 'token' || n.type !== 'op' || ['->>', '.', '-'].includes(n.text))
       // `x ->> p IS 1` is a comparison, not the JSON value.
@@ -102,6 +115,26 @@ function markJsonScalars(items: Node[][]): number[] {
     }
   }
   return marked;
+}
+
+/** `json_extract(..)` or `x ->> p` (DISTINCT before it allowed), nothing else. */
+function isJsonValueCall(s: Node[]): boolean {
+  const e = isWordNode(s[0], 'DISTINCT') ? s.slice(1) : s;
+  if (e.length === 2 && isWordNode(e[0], 'JSON_EXTRACT') && e[1]!.kind === 'group') return splitArgs(e[1].items) === 2;
+  return arrowValue(e) !== undefined;
+}
+
+/** The `->>` of `x ->> p` when that is the whole expression (x a name, call, group or CASE; p one token or -n). */
+function arrowValue(e: Node[]): Token | undefined {
+  const at = e.findIndex((n) => n.kind === 'token' && n.type === 'op' && (n.text === '->>' || n.text === '->'));
+  if (at <= 0 || (e[at] as Token).text !== '->>' || primaryStart(e, at - 1) !== 0) return undefined;
+  const right = e.slice(at + 1);
+  const one = right.length === 1 || (right.length === 2 && right[0]!.kind === 'token' && right[0].text === '-');
+  return one ? (e[at] as Token) : undefined;
+}
+
+function splitArgs(items: Node[]): number {
+  return items.filter((n) => n.kind === 'token' && n.type === 'comma').length + 1;
 }
 
 export function isWordNode(n: Node | undefined, word: string): boolean {
