@@ -153,12 +153,19 @@ export const REGRESSIONS = [
 
   { name: 'a comparison chained into an empty IN', sql: "SELECT id FROM mix2 WHERE 1 = 1 IN () OR 0 = 1 NOT IN () ORDER BY 1", order: { keys: [0] } },
 
+  // One multi-row INSERT OR REPLACE / upsert applies its rows in turn (one statement per row).
+  { name: 'one upsert with the same key twice', sql: "INSERT INTO workflow_runs (id, workflow_id, status) VALUES ('run-1', 'wf-1', 'a'), ('run-1', 'wf-1', 'b') ON CONFLICT(id) DO UPDATE SET status = excluded.status", write: 'workflow_runs' },
+  { name: 'one INSERT OR REPLACE with the same key twice', sql: 'INSERT OR REPLACE INTO mix (id, i) VALUES (7, 1), (7, 2)', write: 'mix' },
+  { name: 'one INSERT OR REPLACE with the same UNIQUE value twice', sql: "INSERT OR REPLACE INTO mix2 (id, k) VALUES (1, 'x'), (9, 'x')", write: 'mix2' },
+  { name: 'REPLACE with the same UNIQUE value as a literal and as a parameter', sql: "REPLACE INTO mix2 (id, k) VALUES (4, 'x'), (1, ?)", params: ['x'], write: 'mix2' },
+  { name: 'one upsert with the same key twice, values bound and a parameter in DO UPDATE', sql: 'INSERT INTO mix (id, i, t) VALUES (?, ?, ?), (?, ?, ?) ON CONFLICT(id) DO UPDATE SET i = mix.i + excluded.i, t = mix.t || ? WHERE excluded.i > ?', params: [7, 1, 'a', 7, 2n, 'b', '!', 0], write: 'mix' },
+  { name: 'one REPLACE with the same UNIQUE value twice, named parameters used in both rows', sql: 'REPLACE INTO mix2 (id, k, i) VALUES (@a, @k, 1), (@b, @k, 2), (@a, \'k2\', 3)', params: [{ a: 1, b: 9, k: 'x' }], write: 'mix2' },
+  { name: 'one REPLACE whose second row fails changes nothing', sql: "REPLACE INTO workflow_runs (id, workflow_id, status) VALUES ('run-9', 'wf-1', 'a'), ('run-9', 'no-such', 'b')", write: 'workflow_runs' },
+  { name: 'one upsert with the same key three times, without a column list and with RETURNING', sql: "INSERT INTO mix2 VALUES (8, 'q', 1, 'a'), (8, 'q', 2, 'b'), (8, 'q', 3, NULL) ON CONFLICT(id) DO UPDATE SET i = mix2.i * 10 + excluded.i RETURNING id, i, t", write: 'mix2' },
+
   // ---- not fixed yet
   { name: 'a real stored into an INTEGER column', sql: 'UPDATE mix SET i = 1.5 WHERE id = 1', write: 'mix', known: 'UNFIXED.mixedStorageExpressions' },
-  { name: 'one upsert with the same key twice', sql: "INSERT INTO workflow_runs (id, workflow_id, status) VALUES ('run-1', 'wf-1', 'a'), ('run-1', 'wf-1', 'b') ON CONFLICT(id) DO UPDATE SET status = excluded.status", write: 'workflow_runs', known: 'UNFIXED.sameKeyTwice' },
-  { name: 'one INSERT OR REPLACE with the same key twice', sql: 'INSERT OR REPLACE INTO mix (id, i) VALUES (7, 1), (7, 2)', write: 'mix', known: 'UNFIXED.sameKeyTwice' },
   { name: 'REPLACE of NULL into a NOT NULL column with a default', sql: "REPLACE INTO workflow_runs (id, workflow_id, status) VALUES ('run-1', 'wf-1', NULL)", write: 'workflow_runs' },
-  { name: 'one INSERT OR REPLACE with the same UNIQUE value twice', sql: "INSERT OR REPLACE INTO mix2 (id, k) VALUES (1, 'x'), (9, 'x')", write: 'mix2', known: 'UNFIXED.sameKeyTwice' },
   { name: 'JSON text is re-formatted by jsonb', sql: "UPDATE agents SET tags = '[\"a\",\"b\"]' WHERE id = 'ag-1'", write: 'agents' },
   { name: 'LIKE and GLOB with a blob are false (better-sqlite3 builds SQLite with SQLITE_LIKE_DOESNT_MATCH_BLOBS)', sql: "UPDATE mix SET n = 0 WHERE (b LIKE '%1%' AND 1 = 1) OR b GLOB '*x*'", write: 'mix' },
   { name: 'CAST to BLOB takes the bytes of the text of a number', sql: 'SELECT CAST(0 AS BLOB) AS c0, CAST(2.5 AS BLOB) AS c1, CAST(i AS BLOB) AS c2, CAST(t AS BLOB) AS c3 FROM mix' },
@@ -171,7 +178,6 @@ export const REGRESSIONS = [
   { name: "a subquery's table types a column of a view", sql: 'SELECT id = ? AS c0 FROM v_mix WHERE 0.5 IN (SELECT memory_mb FROM agents)', params: [0] },
   { name: 'a TIMESTAMP column read as text in an expression', sql: "SELECT CAST(queued_at AS TEXT) AS c0, queued_at || 'x' AS c1, length(queued_at) AS c2 FROM step_executions" },
   { name: 'a REAL read as text', sql: 'SELECT CAST(r AS TEXT) AS c0, CAST(0.1 + 0.2 AS TEXT) AS c1 FROM mix' },
-  { name: 'REPLACE with the same UNIQUE value as a literal and as a parameter', sql: "REPLACE INTO mix2 (id, k) VALUES (4, 'x'), (1, ?)", params: ['x'], write: 'mix2', known: 'UNFIXED.sameKeyTwice' },
   { name: 'json_array() and json_object() are minified text, keys in the order written', sql: "SELECT json_array(r.total_vm_time_ms, 'a') AS c0, json_object('b', 1, 'a', 'x, y') AS c1 FROM workflow_runs r ORDER BY 1", order: { keys: [0] } },
   { name: 'a JSON column read as text by text functions and ||', sql: "SELECT id, tags || '' AS c0, CAST(capabilities AS TEXT) AS c1, replace(tags, ',', ';') AS c2, instr(tags, ',') AS c3 FROM agents ORDER BY 1", order: { keys: [0] } },
   { name: 'a JSON column sorted by its text, by position and under DISTINCT', sql: 'SELECT DISTINCT tags, CAST(id AS INTEGER) FROM agents ORDER BY 1', order: { keys: [0] } },

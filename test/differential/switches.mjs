@@ -110,7 +110,7 @@ export const UNFIXED = {
    * One INSERT with two rows of the same primary key or UNIQUE value (OR REPLACE, upsert): SQLite
    * applies the rows in turn, PostgreSQL refuses the statement.
    */
-  sameKeyTwice: true,
+  sameKeyTwice: false,
   /** REPLACE of NULL into a NOT NULL column with a default: SQLite stores the default, PostgreSQL refuses. */
   replaceNotNullDefault: false,
   /**
