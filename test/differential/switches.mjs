@@ -83,9 +83,11 @@ export const UNFIXED = {
   /**
    * A literal or an expression of another storage class stored into a typed column (`SET i = 1.5`,
    * `SET i = r`, `SET b = 'x'`): SQLite keeps the value's class, PostgreSQL converts it (a real is
-   * rounded into a bigint) or fails at run.
+   * rounded into a bigint) or fails at run. Fixed: a literal is refused at prepare, an expression
+   * stored through the schema's store functions or refused at run naming the column
+   * (rules/stored-class.ts; compare.mjs, refusedExpressionStore).
    */
-  mixedStorageExpressions: true,
+  mixedStorageExpressions: false,
   /**
    * A value bound as a branch of a CASE, or a column of one SELECT of a UNION, beside values of
    * another class (`CASE WHEN c THEN ? ELSE '10' END` bound to a number, `SELECT ? UNION SELECT ?`
@@ -108,7 +110,8 @@ export const UNFIXED = {
   shiftRange: false,
   /**
    * One INSERT with two rows of the same primary key or UNIQUE value (OR REPLACE, upsert): SQLite
-   * applies the rows in turn, PostgreSQL refuses the statement.
+   * applies the rows in turn, PostgreSQL refuses the statement. Fixed: such a statement runs as one
+   * statement per row (translator/statements/row-steps.ts).
    */
   sameKeyTwice: false,
   /** REPLACE of NULL into a NOT NULL column with a default: SQLite stores the default, PostgreSQL refuses. */
