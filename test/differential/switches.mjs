@@ -93,9 +93,10 @@ export const UNFIXED = {
    * another class (`CASE WHEN c THEN ? ELSE '10' END` bound to a number, `SELECT ? UNION SELECT ?`
    * bound to a number and a text): SQLite returns each value as it is, PostgreSQL's CASE and UNION
    * have one type per column (the number makes '10' a number, or the types cannot be matched: a
-   * TranslationError at the first call, docs/api.md).
+   * TranslationError at the first call, docs/api.md). Fixed: refused at bind with SQLITE_MISMATCH
+   * naming the construct (rules/branch-classes.ts; compare.mjs, refusedBranchClass).
    */
-  caseBranchClasses: true,
+  caseBranchClasses: false,
   /**
    * JSON columns are jsonb: the text read back is re-formatted (`["a","b"]` → `["a", "b"]`). Fixed for
    * JSON written minified with keys in jsonb's order; other input text is a documented difference.

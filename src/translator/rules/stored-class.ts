@@ -99,10 +99,12 @@ function refuse(ctx: Ctx, what: string, column: string, kept: string, fix: strin
 export function guardStored(parent: Node[], v: Node[], table: TableInfo, col: ColumnInfo, ctx: Ctx, recognised = false): boolean {
   const kind = kindOf(col);
   if (!kind) return false;
-  let s = sigNodes(v);
-  // A literal in parentheses is the literal.
+  const raw = sigNodes(v);
+  // The value bound itself is values/store.ts's; a literal in parentheses is the literal.
+  if (raw.length === 1 && isType(raw[0], 'param')) return false;
+  let s = raw;
   while (s.length === 1 && isGroup(s[0]) && !isWord(sigNodes(s[0].items)[0], 'SELECT', 'WITH', 'VALUES')) s = sigNodes(s[0].items);
-  if (s.length === 0 || (s.length === 1 && (isType(s[0], 'param') || isWord(s[0], 'NULL', 'DEFAULT')))) return false;
+  if (s.length === 0 || (s.length === 1 && isWord(s[0], 'NULL', 'DEFAULT'))) return false;
   const column = `${table.name}.${col.name}`;
   const signed = s.length === 2 && isOp(s[0], '-', '+') && isType(s[1], 'number');
   if ((s.length === 1 && isType(s[0], 'number')) || signed) {
