@@ -161,6 +161,8 @@ export const REGRESSIONS = [
   { name: 'one REPLACE whose second row fails changes nothing', sql: "REPLACE INTO workflow_runs (id, workflow_id, status) VALUES ('run-9', 'wf-1', 'a'), ('run-9', 'no-such', 'b')", write: 'workflow_runs' },
   { name: 'one upsert with the same key three times, without a column list and with RETURNING', sql: "INSERT INTO mix2 VALUES (8, 'q', 1, 'a'), (8, 'q', 2, 'b'), (8, 'q', 3, NULL) ON CONFLICT(id) DO UPDATE SET i = mix2.i * 10 + excluded.i RETURNING id, i, t", write: 'mix2' },
 
+  { name: 'an unqualified column in an upsert\'s DO UPDATE SET and WHERE is the target row', sql: "INSERT INTO mix2 (id, k, i, t) VALUES (1, 'k1', 5, 'x'), (9, 'q', 2, 'y') ON CONFLICT(id) DO UPDATE SET i = i * 10 + excluded.i, t = t || excluded.t WHERE i IS NOT NULL AND k = excluded.k RETURNING id, i, t", write: 'mix2' },
+  { name: 'an upsert with an alias for its table', sql: "INSERT INTO mix2 AS m (id, k, i) VALUES (2, 'k2', 7) ON CONFLICT(id) DO UPDATE SET i = i + m.i + excluded.i", write: 'mix2' },
   // A literal or expression of another class stored into a typed column: as SQLite stores it, or refused naming the column.
   { name: 'a real stored into an INTEGER column', sql: 'UPDATE mix SET i = 1.5 WHERE id = 1', write: 'mix' },
   { name: 'a REAL column stored into an INTEGER column: integral values stored, a fraction refused naming the column', sql: 'UPDATE mix SET i = r * 4 WHERE id IN (1, 2, 5)', write: 'mix' },

@@ -11,7 +11,8 @@
  *   a comparison's 0/1), else SQLITE_MISMATCH naming the column when the statement runs.
  * Values bound are values/store.ts's. Not covered: INSERT ... SELECT; expressions into REAL and
  * NUMERIC columns (PostgreSQL refuses text there when the statement is prepared, and converts
- * numbers as SQLite's affinity does).
+ * numbers as SQLite's affinity does); an expression whose type the translator cannot tell, into a TEXT
+ * column (PostgreSQL's text of it).
  */
 import type { ColumnInfo, TableInfo } from '../../schema/catalog';
 import { fail, quoteIdent, quoteLiteral, type Ctx } from '../context';
