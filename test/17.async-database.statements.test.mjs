@@ -31,6 +31,21 @@ for (const backend of asyncBackends(test)) {
     t.deepEqual(await (await db.prepare('UPDATE agents SET memory_mb = 1 WHERE name = ?')).run('name-0'), { changes: 2, lastInsertRowid: 4 });
   });
 
+  test(name('one multi-row REPLACE or upsert applies its rows in turn; a statement whose last row fails keeps none'), async (t) => {
+    const db = await seeded(backend, t);
+    const replace = await db.prepare('REPLACE INTO agents (id, name, version) VALUES (?, ?, ?), (?, ?, ?)');
+    t.deepEqual(await replace.run('x', 'a', '1', 'y', 'a', '1'), { changes: 2, lastInsertRowid: 5 });
+    t.deepEqual(await (await db.prepare("SELECT id FROM agents WHERE name = 'a'")).all(), [{ id: 'y' }]);
+    const upsert = await db.prepare("INSERT INTO agents (id, name, version) VALUES ('z', 'b', '1'), ('z', 'c', '1') ON CONFLICT(id) DO UPDATE SET name = agents.name || excluded.name");
+    t.deepEqual(await upsert.run(), { changes: 2, lastInsertRowid: 6 });
+    t.is((await (await db.prepare("SELECT name FROM agents WHERE id = 'z'")).get()).name, 'bc');
+    await db.transaction(async () => {
+      const failing = await db.prepare("REPLACE INTO runs (id, agent_id) VALUES ('r1', 'x'), ('r1', 'no-such')");
+      await t.throwsAsync(failing.run(), { any: true, code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+      t.is((await (await db.prepare("SELECT count(*) AS n FROM runs")).get()).n, 0);
+    });
+  });
+
   // Parameters no column types take the type of each call's values (one prepared variant per class
   // combination): the same statement answers by the class of what is bound, as on SQLite.
   test(name('a parameter no column types answers by the class of the value bound, call after call'), async (t) => {

@@ -61,6 +61,8 @@ export async function openDatabases() {
   const client = new pg.Client({ connectionString: url, types: { getTypeParser: typeParser } });
   await client.connect();
   await client.query(`CREATE SCHEMA ${SCHEMA}; SET search_path TO ${SCHEMA}; SET TIME ZONE 'UTC'`);
+  // The schema's functions the translations call (SQLite's REAL text, the store functions).
+  await client.query(require('../dist/backends/postgres/core/index.js').ensureSchemaSql(SCHEMA).create);
   let catalog = { schema: SCHEMA, tables: new Map() };
   for (const ddl of REGISTRY_DDL) await client.query(translator.translate(ddl, catalog).text);
   catalog = await loadCatalog(client, SCHEMA);

@@ -6,6 +6,7 @@ import type { Ctx } from './context';
 import type { Node } from './nodes';
 import { withLevel } from './scope';
 import { arithmetic } from './rules/arithmetic';
+import { branchClasses } from './rules/branch-classes';
 import { byteOrder } from './rules/byte-order';
 import { collate } from './rules/collate';
 import { comparisonChains } from './rules/comparison-chains';
@@ -31,6 +32,7 @@ import { sqliteMaster } from './rules/sqlite-master';
 type ListRule = (nodes: Node[], ctx: Ctx) => Node[];
 
 const RULES: ListRule[] = [
+  branchClasses, // a value bound beside CASE branches or compound columns of another class: refused at bind
   dropMainQualifier, // main.t is t: the registry has one database
   sqliteMaster, // the catalog lives in pg_catalog
   hiddenRowid, // `*` without the hidden rowid; which queries come in rowid order

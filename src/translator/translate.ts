@@ -10,6 +10,7 @@ import { splitStatements } from './split';
 import { emptyScope } from './scope';
 import { translateDdl } from './statements/ddl';
 import { translateDml, type DmlResult } from './statements/dml';
+import { rowSources, rowValueClasses, wholeSource, type RowSource } from './statements/row-steps';
 import { translatePragma } from './statements/pragma';
 import { translateTransaction } from './statements/transaction';
 import { isTrivia, tokenize, type Token } from './tokenizer';
@@ -73,6 +74,27 @@ function refuseForeignTokens(tokens: Token[]): void {
   });
 }
 
+/** `whole` run as one statement per VALUES row (Translation.steps). */
+function inSteps(whole: Translation, rows: RowSource[], catalog: SchemaCatalog, options: TranslateOptions): Translation {
+  const steps: NonNullable<Translation['steps']> = [];
+  const slots: Translation['slots'] = [];
+  let valueTyped = false;
+  const notMirrorable = new Set(whole.notMirrorable ?? []);
+  for (const row of rows) {
+    const valueClasses = options.valueClasses && rowValueClasses(row, options.valueClasses);
+    const t = translate(row.sql, catalog, { ...options, ...(valueClasses ? { valueClasses } : {}) });
+    steps.push({ text: t.text, slots: t.slots.length });
+    for (const slot of t.slots) slots.push({ ...slot, source: wholeSource(row, slot.source) });
+    if (t.valueTyped) valueTyped = true;
+    for (const reason of t.notMirrorable ?? []) notMirrorable.add(reason);
+  }
+  const out: Translation = { ...whole, slots, steps };
+  delete out.rowidGiven;
+  if (valueTyped) out.valueTyped = true;
+  if (notMirrorable.size > 0) out.notMirrorable = [...notMirrorable];
+  return out;
+}
+
 export function translate(sql: string, catalog: SchemaCatalog, options: TranslateOptions = {}): Translation {
   const tokens = oneStatement(sql);
   const params = readParams(tokens);
@@ -112,14 +134,16 @@ export function translate(sql: string, catalog: SchemaCatalog, options: Translat
       return finish(d.nodes, { kind: 'ddl', reader: false, readonly: false, ordered: false, tables: d.tables, changesSchema: true });
     }
     case 'SELECT': case 'WITH': case 'VALUES': case 'INSERT': case 'REPLACE': case 'UPDATE': case 'DELETE': {
+      const rows = verb === 'INSERT' || verb === 'REPLACE' ? rowSources(tokens, tree, ctx) : undefined;
       const d = translateDml(tree, ctx);
-      return finish(d.nodes, {
+      const t = finish(d.nodes, {
         kind: d.kind, reader: d.reader, readonly: d.kind === 'select', ordered: d.ordered,
         tables: [...ctx.scope.tables], changesSchema: false, ...(d.columnNames ? { columnNames: d.columnNames } : {}),
         ...(d.jsonScalarColumns ? { jsonScalarColumns: d.jsonScalarColumns } : {}),
         ...(d.echoColumns ? { echoColumns: d.echoColumns } : {}),
         ...(d.rowidReturning ? { rowidReturning: true } : {}),
       }, d.rowidGiven);
+      return rows ? inSteps(t, rows, catalog, options) : t;
     }
     case 'VACUUM': case 'ANALYZE': case 'REINDEX':
       // Storage maintenance of the SQLite file; PostgreSQL's autovacuum does this job.

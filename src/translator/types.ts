@@ -171,6 +171,14 @@ export interface Translation {
   valueTyped?: boolean;
   /** The value classes this translation was specialised to (ValueClasses.key). */
   valueClasses?: string;
+  /**
+   * The statement runs as these statements, in turn, in one batch (a multi-row INSERT OR REPLACE or
+   * upsert, one per VALUES row, as SQLite applies the rows: statements/row-steps.ts). Step k's
+   * `$1..$m` are the next m of `slots` (the steps' slots one after the other); its rows are the
+   * statement's, and `changes` the sum of the steps' counts. `text` is then the statement as one,
+   * for describing its result columns only.
+   */
+  steps?: Array<{ text: string; slots: number }>;
   /** The text came from REGISTRY_SQL_OVERRIDES rather than from the translator's rules. */
   overridden?: boolean;
 }

@@ -106,6 +106,25 @@ export default function (test, backend) {
     t.deepEqual(db.prepare("SELECT id FROM workflows WHERE name = 'Deploy'").pluck().all(), ['wf-9']);
   });
 
+  it('one multi-row INSERT OR REPLACE or upsert applies its rows in turn; a statement whose last row fails keeps none', async (t) => {
+    const db = await backend.open(t);
+    seed(db);
+    const replace = db.prepare('INSERT OR REPLACE INTO vm_assignments (vm_id, ticket_id, assigned_at) VALUES (?, ?, ?), (@v, ?, ?)');
+    const replaced = replace.run('vm-5', 'T-1', '2026-01-01 00:00:00', 'T-2', '2026-01-02 00:00:00', { v: 'vm-5' });
+    t.is(replaced.changes, 2);
+    t.deepEqual(db.prepare("SELECT ticket_id FROM vm_assignments WHERE vm_id = 'vm-5'").pluck().all(), ['T-2']);
+    const upsert = db.prepare("INSERT INTO vm_assignments (vm_id, ticket_id, assigned_at) VALUES ('vm-6', 'T-1', 'x'), ('vm-6', 'T-2', 'y'), ('vm-6', ?, 'z') ON CONFLICT(vm_id) DO UPDATE SET ticket_id = vm_assignments.ticket_id || excluded.ticket_id");
+    const upserted = upsert.run('T-3');
+    t.is(upserted.changes, 3);
+    t.is(upserted.lastInsertRowid, replaced.lastInsertRowid + 1);
+    t.is(db.prepare("SELECT ticket_id FROM vm_assignments WHERE vm_id = 'vm-6'").pluck().get(), 'T-1T-2T-3');
+    db.exec('BEGIN');
+    const failing = t.throws(() => db.prepare("INSERT OR REPLACE INTO workflow_runs (id, workflow_id) VALUES ('run-8', 'wf-1'), ('run-8', 'no-such')").run(), { any: true });
+    t.is(failing.code, 'SQLITE_CONSTRAINT_FOREIGNKEY');
+    t.is(db.prepare("SELECT count(*) FROM workflow_runs WHERE id = 'run-8'").pluck().get(), 0);
+    db.exec('COMMIT');
+  });
+
   it('INSERT OR REPLACE of a parent row keeps its children (foreign keys are checked at the end of the statement)', async (t) => {
     const db = await backend.open(t);
     seed(db);

@@ -83,17 +83,20 @@ export const UNFIXED = {
   /**
    * A literal or an expression of another storage class stored into a typed column (`SET i = 1.5`,
    * `SET i = r`, `SET b = 'x'`): SQLite keeps the value's class, PostgreSQL converts it (a real is
-   * rounded into a bigint) or fails at run.
+   * rounded into a bigint) or fails at run. Fixed: a literal is refused at prepare, an expression
+   * stored through the schema's store functions or refused at run naming the column
+   * (rules/stored-class.ts; compare.mjs, refusedExpressionStore).
    */
-  mixedStorageExpressions: true,
+  mixedStorageExpressions: false,
   /**
    * A value bound as a branch of a CASE, or a column of one SELECT of a UNION, beside values of
    * another class (`CASE WHEN c THEN ? ELSE '10' END` bound to a number, `SELECT ? UNION SELECT ?`
    * bound to a number and a text): SQLite returns each value as it is, PostgreSQL's CASE and UNION
    * have one type per column (the number makes '10' a number, or the types cannot be matched: a
-   * TranslationError at the first call, docs/api.md).
+   * TranslationError at the first call, docs/api.md). Fixed: refused at bind with SQLITE_MISMATCH
+   * naming the construct (rules/branch-classes.ts; compare.mjs, refusedBranchClass).
    */
-  caseBranchClasses: true,
+  caseBranchClasses: false,
   /**
    * JSON columns are jsonb: the text read back is re-formatted (`["a","b"]` → `["a", "b"]`). Fixed for
    * JSON written minified with keys in jsonb's order; other input text is a documented difference.
@@ -108,9 +111,10 @@ export const UNFIXED = {
   shiftRange: false,
   /**
    * One INSERT with two rows of the same primary key or UNIQUE value (OR REPLACE, upsert): SQLite
-   * applies the rows in turn, PostgreSQL refuses the statement.
+   * applies the rows in turn, PostgreSQL refuses the statement. Fixed: such a statement runs as one
+   * statement per row (translator/statements/row-steps.ts).
    */
-  sameKeyTwice: true,
+  sameKeyTwice: false,
   /** REPLACE of NULL into a NOT NULL column with a default: SQLite stores the default, PostgreSQL refuses. */
   replaceNotNullDefault: false,
   /**

@@ -5,9 +5,9 @@
  * when one fails, the savepoint is rolled back, the statements before it run again as a shorter
  * batch, and the failing one runs alone, so it fails alone as it did (or did not) on SQLite.
  */
-import { completedSteps, driveAsync, isConnectionLost, mapPgError, objectRows, openSchemaSteps, run, sessionSetup, settle, ConnectionPool, type PgConnection, type WireBatch, type WireResult, type WireStep } from '../../backends/postgres/core';
+import { combinedResult, completedSteps, driveAsync, isConnectionLost, mapPgError, objectRows, openSchemaSteps, run, sessionSetup, settle, ConnectionPool, type PgConnection, type WireBatch, type WireResult, type WireStep } from '../../backends/postgres/core';
 import { BindingPlan, RowShaper, type PgParam } from '../../backends/postgres/values';
-import { classKeyOf, nowSlotsOf, sqliteChanges, systemClock, translateVariant, withNow } from '../../backends/postgres/statement';
+import { classKeyOf, nowSlotsOf, sqliteChanges, stepsOf, systemClock, translateVariant, withNow } from '../../backends/postgres/statement';
 import type { SchemaCatalog } from '../../schema';
 import { createTranslator, type Translation, type Translator } from '../../translator';
 import type { Answer, MirrorConfig, MirrorOp } from '../shared';
@@ -123,28 +123,33 @@ export class PostgresApplier implements Applier {
         batch.push(j);
       }
       const steps: WireStep[] = [{ text: `SAVEPOINT ${SAVEPOINT}` }];
+      // Where each statement's steps end (a statement run in steps has several: Translation.steps).
+      const ends: number[] = [];
       for (const k of batch) {
         const p = prepared[k] as Extract<Prepared, { kind: 'statement' }>;
         // Columns are described only until the statement's shaper exists (it keeps them): the rest
         // of its runs skip Describe, and PostgreSQL skips sending a RowDescription with each.
-        const step: WireStep = { text: p.translation.text, values: p.values };
-        if (p.name) step.name = p.name;
         const op = ops[k]!;
-        if (op.answer && op.method !== 'run' && op.method !== 'exec' && op.method !== 'pragma' && !this.#shapers.has(p.translation)) step.target = true;
-        steps.push(step);
+        const target = op.answer && op.method !== 'run' && op.method !== 'exec' && op.method !== 'pragma' && !this.#shapers.has(p.translation);
+        const own: WireStep[] = p.translation.steps ? stepsOf(p.translation, p.values as PgParam[], p.name) : [{ text: p.translation.text, values: p.values, ...(p.name ? { name: p.name } : {}) }];
+        for (const step of own) steps.push(target ? { ...step, target: true } : step);
+        ends.push(steps.length - 1);
       }
       steps.push({ text: `RELEASE SAVEPOINT ${SAVEPOINT}` });
       const { error, query } = await settle(conn, { steps });
       if (!error) {
         batch.forEach((k, n) => {
-          results[k] = this.#result(ops[k]!, prepared[k] as Extract<Prepared, { kind: 'statement' }>, query!.results[n + 1]!);
+          const from = n === 0 ? 1 : ends[n - 1]! + 1;
+          results[k] = this.#result(ops[k]!, prepared[k] as Extract<Prepared, { kind: 'statement' }>, combinedResult(query!.results.slice(from, ends[n]! + 1)));
         });
         i += batch.length;
         limit = BATCH;
         continue;
       }
       if (conn.broken || isConnectionLost(error)) throw new SecondaryDown(error);
-      const done = (completedSteps(error) ?? 0) - 1; // statements that completed before the failing one
+      // Statements all of whose steps completed before the failing one.
+      const completed = (completedSteps(error) ?? 0) - 1;
+      const done = ends.filter((end) => end <= completed).length;
       await must(conn, { simple: `ROLLBACK TO SAVEPOINT ${SAVEPOINT}; RELEASE SAVEPOINT ${SAVEPOINT}` });
       if (done <= 0) {
         const p = prepared[i] as Extract<Prepared, { kind: 'statement' }>;

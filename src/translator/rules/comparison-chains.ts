@@ -17,6 +17,11 @@ import { operandAfter, operandBefore } from './comparisons';
 const ORDERING_OPS = ['<', '<=', '>', '>='];
 const COMPARE_OPS = ['=', '==', '!=', '<>', ...ORDERING_OPS];
 
+/** A comparison operator (the `=` of `SET x = ...` assigns: `SET x = a = b` is `x = (a = b)`). */
+function compares(n: Node | undefined): boolean {
+  return isOp(n, ...COMPARE_OPS) && !(n as { note?: { assignment?: boolean } }).note?.assignment;
+}
+
 function asInteger(operand: Node[]): Node {
   return tpl(['CAST((', operand, ') AS integer)'], 'integer');
 }
@@ -53,7 +58,7 @@ function groupOrderings(input: Node[], ctx: Ctx): Node[] {
     const end = i + 1 + right.length;
     const before = prevSig(nodes, start);
     const after = nextSig(nodes, end - 1);
-    if (!(before !== -1 && isOp(nodes[before], ...COMPARE_OPS)) && !(after !== -1 && isOp(nodes[after], ...COMPARE_OPS))) continue;
+    if (!(before !== -1 && compares(nodes[before])) && !(after !== -1 && compares(nodes[after]))) continue;
     if (before !== -1 && isOp(nodes[before], ...ORDERING_OPS)) continue; // grouped with the ordering before it
     // The operands themselves may be comparisons grouped just before (`3 > 2 > 1`).
     const l = trimTrivia(left);
@@ -90,7 +95,7 @@ function isChain(nodes: Node[], i: number, ctx: Ctx): { nodes: Node[]; at: numbe
   let leftBool = isComparisonValue(left, ctx);
   let out = nodes;
   let at = i;
-  if (before !== -1 && isOp(nodes[before], ...COMPARE_OPS)) {
+  if (before !== -1 && compares(nodes[before])) {
     // `a = b IS c`: the comparison ending here is the left operand.
     const first = operandBefore(nodes, before);
     const r = replaceSpan(nodes, before - first.length, i, asInteger);
@@ -178,7 +183,7 @@ export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
       nodes = betweenChain(nodes, i, ctx);
       continue;
     }
-    if (!isOp(nodes[i], ...COMPARE_OPS)) continue;
+    if (!compares(nodes[i])) continue;
     const left = operandBefore(nodes, i);
     const leftStart = i - left.length;
     const before = prevSig(nodes, leftStart);
@@ -192,7 +197,7 @@ export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
       i = r.at;
       continue;
     }
-    if (before !== -1 && isOp(nodes[before], ...COMPARE_OPS)) {
+    if (before !== -1 && compares(nodes[before])) {
       // `a = b = c`: the comparison ending here is the left operand of this one.
       const first = operandBefore(nodes, before);
       const r = replaceSpan(nodes, before - first.length, i, asInteger);

@@ -151,6 +151,8 @@ export function noAffinityComparisons(input: Node[], ctx: Ctx): Node[] {
     const op = nodes[i];
     const isIs = isWord(op, 'IS');
     if (!isOp(op, ...COMPARE_OPS) && !isIs) continue;
+    // `SET u = expr` assigns; it compares nothing.
+    if ((op as Token).note?.assignment === true) continue;
     let at = i;
     const not = isIs && isWord(nodes[nextSig(nodes, i)], 'NOT');
     if (not) at = nextSig(nodes, i);

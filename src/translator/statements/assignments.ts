@@ -8,6 +8,7 @@ import { isOp, isType, isWord, nextSig, sigNodes, splitCommas, trimTrivia, type 
 import { isName, nameOf } from '../scope';
 import type { Token } from '../tokenizer';
 import { castAssigned, coerceValue } from '../rules/value-coercion';
+import { guardStored } from '../rules/stored-class';
 
 const SET_END = ['WHERE', 'FROM', 'RETURNING', 'ORDER', 'LIMIT'];
 
@@ -16,10 +17,12 @@ export function assignValue(parent: Node[], value: Node[], table: TableInfo, col
   if (!col) return;
   const resolved = { table, column: col };
   const v = trimTrivia(value);
-  coerceValue(v, resolved, ctx);
+  const recognised = coerceValue(v, resolved, ctx);
   const s = sigNodes(v);
   if (s.length === 1 && isType(s[0], 'param')) s[0].note = { ...s[0].note, store: true, ...(col.noAffinity ? { storeUntyped: true } : {}) };
   if (castParams && s.length === 1 && isType(s[0], 'param')) s[0].note = { ...s[0].note, cast: col.type };
+  // (An INSERT ... SELECT's item may carry an alias: not wrapped.)
+  if (!castParams && guardStored(parent, v, table, col, ctx, recognised)) return;
   castAssigned(parent, v, resolved);
 }
 

@@ -1,9 +1,9 @@
 /** SELECT, INSERT, UPDATE, DELETE (and WITH ... of each): the expression rules plus the statement's own. */
-import { findTable, type TableInfo } from '../../schema/catalog';
+import { findColumn, findTable, type TableInfo } from '../../schema/catalog';
 import { nextRowidSql } from '../../schema/rowid';
 import { sqliteError } from '../../adapter/errors';
 import { fail, quoteIdent, type Ctx } from '../context';
-import { isOp, isType, isWord, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Group, type Node } from '../nodes';
+import { isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, tpl, trimTrivia, type Group, type Node } from '../nodes';
 import { rewrite } from '../rewrite';
 import { annotateComparisons } from '../rules/comparisons';
 import { concatPrecedence } from '../rules/concat-precedence';
@@ -90,6 +90,34 @@ function dropOverriddenAssignments(nodes: Node[], setAt: number): void {
   nodes.splice(setAt + 1, end - setAt - 1, ...rebuilt);
 }
 
+/** The alias of INSERT INTO t AS x, if any. */
+function insertAlias(nodes: Node[], tableAt: number): string | undefined {
+  const as = nextSig(nodes, tableAt);
+  return isWord(nodes[as], 'AS') && isName(nodes[nextSig(nodes, as)]) ? nameOf(nodes[nextSig(nodes, as)] as Token) : undefined;
+}
+
+/**
+ * An upsert's DO UPDATE SET values and WHERE: an unqualified column is the target table's row in
+ * SQLite; PostgreSQL also sees `excluded` there and calls the name ambiguous. Qualified with the
+ * table (or its alias); subqueries, function names, assigned columns and RETURNING are left alone.
+ */
+function qualifyUpsertColumns(nodes: Node[], table: TableInfo, qualifier: string): void {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (isWord(n, 'RETURNING')) return;
+    if (isGroup(n)) {
+      if (!isWord(sigNodes(n.items)[0], 'SELECT', 'WITH', 'VALUES')) qualifyUpsertColumns(n.items, table, qualifier);
+      continue;
+    }
+    if (!isName(n)) continue;
+    const prev = nodes[prevSig(nodes, i)];
+    const next = nodes[nextSig(nodes, i)];
+    if (isOp(prev, '.') || isOp(next, '.') || isGroup(next) || (isOp(next, '=') && (next as Token).note?.assignment)) continue;
+    if (!findColumn(table, nameOf(n))) continue;
+    n.note = { ...n.note, prefix: `${quoteIdent(qualifier)}.` };
+  }
+}
+
 function annotate(nodes: Node[], kind: StatementKind, ctx: Ctx): void {
   refuseViewWrite(nodes, kind, ctx);
   for (let i = 0; i < nodes.length; i++) if (isWord(nodes[i], 'SET') && kind !== 'select') dropOverriddenAssignments(nodes, i);
@@ -103,6 +131,7 @@ function annotate(nodes: Node[], kind: StatementKind, ctx: Ctx): void {
       if (set !== -1) {
         ctx.scope.entries.unshift({ alias: 'excluded', table: parts.table });
         annotateSet(nodes, set, parts.table, ctx);
+        qualifyUpsertColumns(nodes.slice(set + 1), parts.table, insertAlias(nodes, parts.tableAt) ?? parts.table.name);
       }
     }
   }

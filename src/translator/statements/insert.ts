@@ -13,9 +13,9 @@
  *   only inserted rows (SQLite's `changes` does not count REPLACE's deletions either), and foreign
  *   keys, DEFERRABLE and checked at the end of the statement, see the new parent row: a replaced
  *   parent keeps its children, as SQLite's end-of-statement check allows.
- *   Not kept: two rows of one multi-row VALUES that conflict with each other (SQLite replaces the
- *   first by the second; PostgreSQL reports a unique violation); a unique key a column of which is
- *   omitted from the column list is not checked.
+ *   Two rows of one multi-row VALUES that conflict with each other run as one statement per row
+ *   (row-steps.ts). Not kept: a unique key a column of which is omitted from the column list is
+ *   not checked.
  * - OR IGNORE: ON CONFLICT DO NOTHING, and rows whose NOT NULL columns get NULL are skipped too
  *   (SQLite's IGNORE skips them). CHECK violations still fail (documented difference).
  * - OR ABORT / OR FAIL: a plain INSERT (ABORT is the default; FAIL differs only in keeping the

@@ -7,6 +7,7 @@
  * backend raises for it.
  */
 import { returnedRowid } from '../core/next-rowid';
+import { stepsOf } from '../statement/prepared';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { OpenPlan } from '../../../adapter/config';
 import { sqliteError } from '../../../adapter/errors';
@@ -118,7 +119,10 @@ export class PgAsyncConnection {
     const before = scope?.calls ?? 0;
     const rowid = given && scope ? scope.nextRowid.take(given.table, before) : undefined;
     let result: WireResult;
-    if (rowid !== undefined) {
+    if (translation.steps) {
+      const steps = stepsOf(translation, values, name);
+      result = await this.#request('query', scope, (ctx, session) => session.queryEach(ctx, steps, write));
+    } else if (rowid !== undefined) {
       // The row's rowid is known (next-rowid.ts): given as the last parameter, nothing returned.
       const text = String(rowid);
       const done = await this.#request('query', scope, (ctx, session) => session.query(ctx, given!.text, [...values, text], name && `${name}_rowid`, write));

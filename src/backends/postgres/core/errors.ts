@@ -13,6 +13,7 @@ import { sqliteError, TranslationError, type SqliteError } from '../../../adapte
 import { findColumn, findTable, type SchemaCatalog, type TableInfo } from '../../../schema/catalog';
 import { redactSecrets } from '../../../adapter/redact';
 import { INTEGER_OVERFLOW } from '../../../translator/rules/aggregates';
+import { STORE_MISMATCH_STATE } from '../../../schema/store-functions';
 
 export { redactSecrets, redactUrl } from '../../../adapter/redact';
 
@@ -97,6 +98,8 @@ function translate(e: PgErrorLike, code: string, pg: string, context: PgErrorCon
       return [`no such function: ${(quoted(pg) ?? pg.replace(/^function /, '')).split('(')[0]}`, 'SQLITE_ERROR'];
     case '42P07':
       return [`table ${unqualified(quoted(pg) ?? pg, context.catalog)} already exists`, 'SQLITE_ERROR'];
+    case STORE_MISMATCH_STATE: // an expression SQLite would store in a class the column cannot hold (store-functions.ts)
+      return [pg, 'SQLITE_MISMATCH'];
     case '2201W': // LIMIT must not be negative
     case '2201X': // OFFSET must not be negative
       return ['datatype mismatch', 'SQLITE_MISMATCH'];

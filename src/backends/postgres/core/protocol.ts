@@ -103,6 +103,8 @@ export interface Failure {
 export type Request =
   /** `write`: the statement changes the database, so it runs under the write lock. */
   | { kind: 'query'; id: number; text: string; values: unknown[]; name?: string; write?: boolean }
+  /** Several statements run as one (Translation.steps): one batch, their rows in turn, the sum of their counts. */
+  | { kind: 'queryEach'; id: number; steps: QueryStep[]; write?: boolean }
   | { kind: 'describe'; id: number; text: string }
   | { kind: 'begin'; id: number; mode: TransactionMode }
   | { kind: 'commit'; id: number }
@@ -118,6 +120,13 @@ export type Request =
   | { kind: 'close'; id: number }
   /** A thread parked after a client closed takes a new client's settings (no reply). */
   | { kind: 'configure'; id: number; config: WorkerConfig };
+
+/** One statement of a `queryEach` request. */
+export interface QueryStep {
+  text: string;
+  values: unknown[];
+  name?: string;
+}
 
 export type SavepointAction = 'savepoint' | 'release' | 'rollbackTo';
 

@@ -19,7 +19,7 @@ import { OWN_HEAD, run, type ConnectionPool, type PgConnection } from './connect
 import { SqliteUsageError } from './failures';
 import type { RequestContext } from './request-context';
 import { lastResult, LockStepFailure, Transaction } from './transaction';
-import type { WireBatch } from './wire-query';
+import { combinedResult, type WireBatch, type WireStep } from './wire-query';
 import { staleSnapshotError, WriteLockSql } from './write-lock';
 import { busyTimeout } from './busy-timeout';
 import { quoteIdent } from '../../../policy/identifiers';
@@ -43,14 +43,26 @@ export class Session {
   async query(ctx: RequestContext, text: string, values: unknown[], name?: string, write = false): Promise<WireResult> {
     const batch: WireBatch =
       values.length === 0 && name === undefined ? { simple: text } : { steps: [{ text, values, name, target: true }] };
+    return this.send(ctx, batch, write, lastResult);
+  }
+
+  /**
+   * Runs several statements as one (Translation.steps): one batch, so they succeed or fail
+   * together; the answer has their rows one after the other and the sum of their counts.
+   */
+  async queryEach(ctx: RequestContext, steps: readonly WireStep[], write = false): Promise<WireResult> {
+    return this.send(ctx, { steps: steps.map((step) => ({ ...step, target: true })) }, write, combinedResult);
+  }
+
+  private async send(ctx: RequestContext, batch: WireBatch, write: boolean, pick: (results: WireResult[]) => WireResult): Promise<WireResult> {
     const tx = this.tx;
     const lock = write ? this.lock : null;
     if (tx) {
-      if (!lock) return tx.serial(async () => lastResult((await tx.guarded(ctx, batch)).results));
-      return tx.serial(async () => lastResult((await this.guardedWrite(ctx, tx, lock, batch)).results));
+      if (!lock) return tx.serial(async () => pick((await tx.guarded(ctx, batch)).results));
+      return tx.serial(async () => pick((await this.guardedWrite(ctx, tx, lock, batch)).results));
     }
-    if (!lock) return this.withConnection(async (conn) => lastResult((await this.alone(ctx, conn, batch)).results));
-    return this.withConnection((conn) => this.autocommitWrite(ctx, conn, lock, batch));
+    if (!lock) return this.withConnection(async (conn) => pick((await this.alone(ctx, conn, batch)).results));
+    return this.withConnection(async (conn) => pick(await this.autocommitWrite(ctx, conn, lock, batch)));
   }
 
   /**
@@ -98,10 +110,10 @@ export class Session {
    * implicit transaction (one Sync, or one simple-protocol text) and released when it commits.
    * Behind a transaction pooler the set-up goes in front of it, in the same implicit transaction.
    */
-  private async autocommitWrite(ctx: RequestContext, conn: PgConnection, lock: WriteLockSql, batch: WireBatch): Promise<WireResult> {
+  private async autocommitWrite(ctx: RequestContext, conn: PgConnection, lock: WriteLockSql, batch: WireBatch): Promise<WireResult[]> {
     const wrapped: WireBatch =
       'simple' in batch ? { simple: `${WriteLockSql.simple([lock.autocommit])}${batch.simple}` } : { steps: [lock.autocommit, ...batch.steps] };
-    return lastResult((await this.alone(ctx, conn, wrapped)).results.slice(1));
+    return (await this.alone(ctx, conn, wrapped)).results.slice(1);
   }
 
   async describe(ctx: RequestContext, text: string): Promise<DescribeResult> {

@@ -204,6 +204,19 @@ export function emptyResult(): WireResult {
   return { rows: [], fields: [], rowCount: 0, command: '' };
 }
 
+/** The answer of several statements run as one (Translation.steps): their rows in turn, the sum of their counts. */
+export function combinedResult(results: readonly WireResult[]): WireResult {
+  if (results.length === 1) return results[0]!;
+  const out = emptyResult();
+  for (const r of results) {
+    out.rows.push(...r.rows);
+    out.rowCount += r.rowCount;
+    if (out.fields.length === 0) out.fields = r.fields;
+    out.command = r.command;
+  }
+  return out;
+}
+
 function toFieldInfo(f: FieldInfo): FieldInfo {
   return { name: f.name, dataTypeID: f.dataTypeID, tableID: f.tableID, columnID: f.columnID };
 }

@@ -9,7 +9,7 @@ import type { Translation } from '../../../translator/types';
 import { BindingPlan } from '../values/binding';
 import { classKeyOf, VariantCache } from './variants';
 import { declaredType } from '../../../schema/sqlite-type-names';
-import type { FieldInfo, RawRow } from '../core/protocol';
+import type { FieldInfo, QueryStep, RawRow } from '../core/protocol';
 import { RowShaper, type PgParam } from '../values/rows';
 
 /** What a statement needs from its connection. */
@@ -70,6 +70,19 @@ export function sqliteChanges(translation: Translation, rowCount: number): numbe
 export function runResult(translation: Translation, result: { rows: RawRow[]; rowCount: number }, previousRowid: number): { changes: number; lastInsertRowid: number } {
   const lastInsertRowid = translation.rowidReturning ? lastRowid(result.rows, previousRowid) : previousRowid;
   return { changes: sqliteChanges(translation, result.rowCount), lastInsertRowid };
+}
+
+/**
+ * The statements one execution sends when the translation runs in steps (Translation.steps): each
+ * step's text with its share of the values, named after the statement's name.
+ */
+export function stepsOf(translation: Translation, values: readonly PgParam[], name: string | undefined): QueryStep[] {
+  let at = 0;
+  return translation.steps!.map((step, k) => {
+    const part = values.slice(at, at + step.slots);
+    at += step.slots;
+    return name === undefined ? { text: step.text, values: part } : { text: step.text, values: part, name: `${name}_${k + 1}` };
+  });
 }
 
 /** The positions of the `$n` that take the statement's 'now'. */

@@ -21,7 +21,7 @@ import { describeTarget } from '../core/setup';
 import { objectRows } from '../core/open-schema';
 import type { WriteLockObjects } from '../core/write-lock';
 import type {
-  CursorBatch, CursorOpened, DescribeResult, FieldInfo, RawRow, RawValue, Reply, ReplyValue, Request, WorkerConfig,
+  CursorBatch, CursorOpened, DescribeResult, FieldInfo, QueryStep, RawRow, RawValue, Reply, ReplyValue, Request, WorkerConfig,
   SavepointAction, TransactionMode, WireResult,
 } from '../core/protocol';
 
@@ -139,6 +139,15 @@ export class SyncPgClient {
     const result = this.call(request, 'query') as WireResult;
     if (options.rowMode === 'object') (result as SyncQueryResult<RawRow | RowObject>).rows = objectRows(result).rows;
     return result;
+  }
+
+  /**
+   * Several statements run as one, in one round trip: they succeed or fail together (inside a
+   * transaction, under one statement savepoint); the rows of all of them and the sum of their counts.
+   */
+  queryEach(steps: QueryStep[], options: { write?: boolean } = {}): WireResult {
+    const request: Request = { kind: 'queryEach', id: 0, steps, ...(options.write === true && { write: true }) };
+    return this.call(request, 'query') as WireResult;
   }
 
   /** Parameter types and result columns (null: no rows) of a statement, without running it. */

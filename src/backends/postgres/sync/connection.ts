@@ -12,7 +12,7 @@ import { mapPgError } from '../core/errors';
 import { announce, sessionSetup } from '../core/setup';
 import { quoteIdent } from '../../../policy/identifiers';
 import type { FieldInfo, RawRow } from '../core/protocol';
-import type { PreparedStatement, RowSource, StatementRunner } from '../statement/prepared';
+import { stepsOf, type PreparedStatement, type RowSource, type StatementRunner } from '../statement/prepared';
 import { SyncPgClient } from './client';
 import { driveSync, objectRows, openSchemaSteps } from '../core/open-schema';
 import { NextRowid, returnedRowid } from '../core/next-rowid';
@@ -103,7 +103,9 @@ export class PgConnection implements StatementRunner {
       const given = translation.rowidGiven;
       const before = this.#client.calls;
       const rowid = given && this.#client.inTransaction ? this.#nextRowid.take(given.table, before) : undefined;
-      if (rowid !== undefined) {
+      if (translation.steps) {
+        result = this.#client.queryEach(stepsOf(translation, values, prepared.name), { write });
+      } else if (rowid !== undefined) {
         // The row's rowid is known (next-rowid.ts): given as the last parameter, nothing returned.
         const text = String(rowid);
         const done = this.#client.query(given!.text, [...values, text], { name: prepared.name && `${prepared.name}_rowid`, write });

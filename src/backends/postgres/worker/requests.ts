@@ -43,6 +43,8 @@ export class RequestHandler {
     switch (request.kind) {
       case 'query':
         return this.session.query(ctx, request.text, request.values, request.name, request.write === true);
+      case 'queryEach':
+        return this.session.queryEach(ctx, request.steps, request.write === true);
       case 'describe':
         return this.session.describe(ctx, request.text);
       case 'begin':

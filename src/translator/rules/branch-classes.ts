@@ -1,0 +1,112 @@
+/**
+ * A value bound as a branch of a CASE, or as a column of one SELECT of a compound (UNION,
+ * INTERSECT, EXCEPT), beside values of another storage class: SQLite returns each value as it is
+ * (`CASE WHEN c THEN ? ELSE '10' END` bound to a number gives the number or the text '10'),
+ * PostgreSQL gives a CASE and a compound's column one type (the number would make '10' the number
+ * 10, or the types do not match). In a translation specialised to the values bound, the value's
+ * class is known: when it differs from another branch's (a text beside a number, a blob beside
+ * anything else; NULL and an integer beside a real are no difference), the call is refused when it
+ * binds, SQLITE_MISMATCH naming the construct. A branch whose type the translator cannot tell is
+ * left to PostgreSQL.
+ */
+import { sqliteError } from '../../adapter/errors';
+import type { Ctx } from '../context';
+import { inferType, isNumericType, MIXED_NUMERIC } from '../infer-type';
+import { isGroup, isType, isWord, sigNodes, splitCommas, type Node } from '../nodes';
+
+type Class = 'number' | 'text' | 'blob';
+
+const NAMES: Record<Class, string> = { number: 'a number', text: 'a text', blob: 'a Buffer (a blob)' };
+const KINDS: Record<Class, string> = { number: 'numbers', text: 'text', blob: 'blobs' };
+
+/** A branch's class: its bound value's when it is one parameter, else its type's; undefined when not known or NULL. */
+function classOf(branch: Node[], ctx: Ctx): { cls: Class; bound: boolean } | undefined {
+  let s = sigNodes(branch);
+  while (s.length === 1 && isGroup(s[0]) && !isWord(sigNodes(s[0].items)[0], 'SELECT', 'WITH', 'VALUES')) s = sigNodes(s[0].items);
+  if (s.length === 0 || (s.length === 1 && isWord(s[0], 'NULL'))) return undefined;
+  if (s.length === 1 && isType(s[0], 'param')) {
+    const v = s[0].note?.valueClass;
+    if (v === undefined || v === 'n') return undefined;
+    return { cls: v === 't' ? 'text' : v === 'b' ? 'blob' : 'number', bound: true };
+  }
+  const type = inferType(s, ctx);
+  if (type === 'text') return { cls: 'text', bound: false };
+  if (type === 'bytea') return { cls: 'blob', bound: false };
+  if (isNumericType(type) || type === 'boolean' || type === MIXED_NUMERIC) return { cls: 'number', bound: false };
+  return undefined;
+}
+
+function check(branches: Node[][], construct: string, ctx: Ctx): void {
+  const classes = branches.map((b) => classOf(b, ctx)).filter((c) => c !== undefined);
+  const bound = classes.find((c) => c.bound && classes.some((o) => o.cls !== c.cls));
+  if (!bound) return;
+  const other = classes.find((o) => o.cls !== bound.cls)!;
+  throw sqliteError(
+    `datatype mismatch: ${NAMES[bound.cls]} bound as ${construct} beside ${KINDS[other.cls]}: SQLite returns each value as it is, ` +
+      `PostgreSQL gives the ${construct.includes('CASE') ? 'CASE' : 'column'} one type; bind a value of the same class as the others, or CAST them to one type`,
+    'SQLITE_MISMATCH',
+  );
+}
+
+/** The branches (THEN and ELSE values) of the CASE starting at `at`, and the index after its END. */
+function caseBranches(nodes: Node[], at: number): { branches: Node[][]; end: number } {
+  const branches: Node[][] = [];
+  let depth = 0;
+  let from = -1;
+  for (let i = at; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (isWord(n, 'CASE')) depth++;
+    const top = depth === 1;
+    if (isWord(n, 'END')) depth--;
+    if (!top || !isWord(n, 'WHEN', 'THEN', 'ELSE', 'END')) continue;
+    if (from !== -1) branches.push(nodes.slice(from, i));
+    from = isWord(n, 'THEN', 'ELSE') ? i + 1 : -1;
+    if (depth === 0) return { branches, end: i + 1 };
+  }
+  return { branches, end: nodes.length };
+}
+
+const COMPOUND = ['UNION', 'INTERSECT', 'EXCEPT'];
+const LIST_END = ['FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'WINDOW', ...COMPOUND];
+
+/** The result columns of each SELECT of a compound at this level (aliases left out). */
+function compoundColumns(nodes: Node[]): Node[][][] | undefined {
+  if (!nodes.some((n) => isWord(n, ...COMPOUND))) return undefined;
+  const members: Node[][][] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    if (!isWord(nodes[i], 'SELECT')) continue;
+    let start = i + 1;
+    while (start < nodes.length && (isType(nodes[start], 'ws') || isType(nodes[start], 'comment') || isWord(nodes[start], 'DISTINCT', 'ALL'))) start++;
+    let end = start;
+    while (end < nodes.length && !isWord(nodes[end], ...LIST_END)) end++;
+    members.push(splitCommas(nodes.slice(start, end)).map(withoutAlias));
+    i = end - 1;
+  }
+  return members.length > 1 ? members : undefined;
+}
+
+function withoutAlias(item: Node[]): Node[] {
+  const s = sigNodes(item);
+  const as = s.findIndex((n) => isWord(n, 'AS'));
+  return as === -1 ? item : s.slice(0, as);
+}
+
+export function branchClasses(nodes: Node[], ctx: Ctx): Node[] {
+  // Only a translation specialised to the values bound knows their classes.
+  if (!ctx.params.sources.size || !hasValueClass(nodes)) return nodes;
+  for (let i = 0; i < nodes.length; i++) {
+    if (!isWord(nodes[i], 'CASE')) continue;
+    const { branches } = caseBranches(nodes, i);
+    check(branches, 'a branch of CASE', ctx);
+  }
+  const members = compoundColumns(nodes);
+  if (members) {
+    const width = Math.max(...members.map((m) => m.length));
+    for (let c = 0; c < width; c++) check(members.map((m) => m[c] ?? []), 'a column of a compound SELECT (UNION, INTERSECT, EXCEPT)', ctx);
+  }
+  return nodes;
+}
+
+function hasValueClass(nodes: Node[]): boolean {
+  return nodes.some((n) => (isGroup(n) ? hasValueClass(n.items) : n.kind === 'token' && n.type === 'param' && n.note?.valueClass !== undefined));
+}

@@ -1,0 +1,192 @@
+/**
+ * A literal or an expression stored into a column (INSERT values, `SET x = expr`, upsert DO UPDATE
+ * SET) whose storage class the column's affinity would not convert: SQLite keeps the value's class
+ * (1.5 stays a REAL in an INTEGER column, a blob stays a blob in a TEXT column, a number stays a
+ * number in a column declared without a type), PostgreSQL converts it to the column's type (rounds
+ * the real, writes the blob's hex). Never a converted value:
+ * - a literal SQLite would keep in another class is refused at prepare, naming the column; a real
+ *   literal into a TEXT column is SQLite's text of it ('1.0', '1000.0');
+ * - an expression runs through the schema's store function for the column (store-functions.ts):
+ *   stored as SQLite stores it (an integral real into an INTEGER column, a REAL's text into TEXT,
+ *   a comparison's 0/1), else SQLITE_MISMATCH naming the column when the statement runs.
+ * Values bound are values/store.ts's. Not covered: INSERT ... SELECT; expressions into REAL and
+ * NUMERIC columns (PostgreSQL refuses text there when the statement is prepared, and converts
+ * numbers as SQLite's affinity does); an expression whose type the translator cannot tell, into a TEXT
+ * column (PostgreSQL's text of it).
+ */
+import type { ColumnInfo, TableInfo } from '../../schema/catalog';
+import { fail, quoteIdent, quoteLiteral, type Ctx } from '../context';
+import { inferType, isIntegerType, isRealType, MIXED_NUMERIC } from '../infer-type';
+import { isGroup, isOp, isType, isWord, sigNodes, tpl, type Node } from '../nodes';
+import type { Token } from '../tokenizer';
+import { isName } from '../scope';
+import { sqliteRealText } from '../../backends/postgres/values/real-text';
+import { STORE_BLOB_FUNCTION, STORE_INTEGER_FUNCTION, STORE_JSON_FUNCTION, STORE_TEXT_FUNCTION, STORE_TIMESTAMP_FUNCTION, STORE_UNTYPED_FUNCTION, storeFunction } from '../../schema/store-functions';
+import { asText } from './sqlite-values';
+
+type Kind = 'integer' | 'real' | 'text' | 'untyped' | 'blob' | 'json' | 'timestamp' | 'boolean';
+
+function kindOf(col: ColumnInfo): Kind | undefined {
+  if (col.noAffinity) return 'untyped';
+  if (isIntegerType(col.type)) return 'integer';
+  if (isRealType(col.type)) return 'real';
+  if (col.type === 'text') return 'text';
+  if (col.type === 'bytea') return 'blob';
+  if (col.type === 'jsonb' || col.type === 'json') return 'json';
+  if (col.type.startsWith('timestamp')) return 'timestamp';
+  if (col.type === 'boolean') return 'boolean';
+  return undefined;
+}
+
+/** Text SQLite's numeric affinity reads as a number (the spaces SQLite skips around it). */
+const NUMERIC_TEXT = /^[ \t\n\v\f\r]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t\n\v\f\r]*$/;
+
+/** A time both read as one: YYYY-MM-DD, then optionally (spaces or T) HH:MM[:SS[.SSS]] and a zone (values/store.ts). */
+const TIME_TEXT = /^\d{4}-\d{2}-\d{2}(?:(?:[ \t]+|T)\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[ \t]*(?:[Zz]|[+-]\d{2}:\d{2})?)?[ \t]*$/;
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** The value of a (signed) number literal as SQLite reads it: a bigint for an INTEGER, a number for a REAL. */
+function literalValue(sign: string, text: string): bigint | number {
+  if (/^0[xX]/.test(text)) return BigInt.asIntN(64, BigInt(text)) * (sign === '-' ? -1n : 1n);
+  if (/^\d+$/.test(text)) {
+    const v = BigInt(text) * (sign === '-' ? -1n : 1n);
+    if (v >= INT64_MIN && v <= INT64_MAX) return v;
+  }
+  return Number(text) * (sign === '-' ? -1 : 1);
+}
+
+/** An integer SQLite's INTEGER affinity keeps as one (a REAL that is integral within 64 bits becomes one). */
+function storedAsInteger(v: bigint | number): boolean {
+  if (typeof v === 'bigint') return true;
+  return Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63;
+}
+
+/** The type of `CAST(x AS t)`, by SQLite's affinity of `t` (https://sqlite.org/datatype3.html). */
+function castType(s: Node[]): string | undefined {
+  if (s.length !== 2 || !isWord(s[0], 'CAST') || !isGroup(s[1])) return undefined;
+  const items = sigNodes(s[1].items);
+  let as = items.length - 1;
+  while (as >= 0 && !isWord(items[as], 'AS')) as--;
+  if (as === -1) return undefined;
+  const name = items.slice(as + 1).map((n) => (n.kind === 'token' ? n.value : '')).join(' ').toUpperCase();
+  if (name.includes('INT')) return 'bigint';
+  if (/CHAR|CLOB|TEXT/.test(name)) return 'text';
+  if (name.includes('BLOB') || name === '') return 'bytea';
+  if (/REAL|FLOA|DOUB/.test(name)) return 'double precision';
+  return undefined;
+}
+
+/** Literals, operators and keywords only: no column, parameter, function call or subquery. */
+function constant(s: Node[]): boolean {
+  return s.every((n) => {
+    if (isGroup(n)) return !isWord(sigNodes(n.items)[0], 'SELECT', 'WITH', 'VALUES') && constant(sigNodes(n.items));
+    if (n.kind !== 'token') return false;
+    if (n.type === 'word') return ['NULL', 'NOT', 'AND', 'OR', 'IS', 'TRUE', 'FALSE', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'BETWEEN', 'IN', 'LIKE', 'GLOB'].includes(n.value);
+    return n.type === 'number' || n.type === 'string' || n.type === 'blob' || n.type === 'op' || n.type === 'comma';
+  });
+}
+
+function refuse(ctx: Ctx, what: string, column: string, kept: string, fix: string): never {
+  return fail(ctx, `${what} stored into ${column}`, `SQLite keeps it as ${kept} there, which the PostgreSQL column cannot hold; ${fix}.`);
+}
+
+/**
+ * Applies the rules above to `v`, the value assigned to `col` (its nodes, trimmed, in `parent`);
+ * `recognised`: a construct value-coercion.ts already converts for the column ('now', a time function).
+ * Returns true when it wrapped the value in a store function.
+ */
+export function guardStored(parent: Node[], v: Node[], table: TableInfo, col: ColumnInfo, ctx: Ctx, recognised = false): boolean {
+  const kind = kindOf(col);
+  if (!kind) return false;
+  const raw = sigNodes(v);
+  // The value bound itself is values/store.ts's; a literal in parentheses is the literal.
+  if (raw.length === 1 && isType(raw[0], 'param')) return false;
+  let s = raw;
+  while (s.length === 1 && isGroup(s[0]) && !isWord(sigNodes(s[0].items)[0], 'SELECT', 'WITH', 'VALUES')) s = sigNodes(s[0].items);
+  if (s.length === 0 || (s.length === 1 && isWord(s[0], 'NULL', 'DEFAULT'))) return false;
+  const column = `${table.name}.${col.name}`;
+  const signed = s.length === 2 && isOp(s[0], '-', '+') && isType(s[1], 'number');
+  if ((s.length === 1 && isType(s[0], 'number')) || signed) {
+    const token = s[s.length - 1] as Token;
+    const sign = signed ? (s[0] as Token).text : '';
+    const value = literalValue(sign, token.text);
+    if (kind === 'integer' && !storedAsInteger(value)) refuse(ctx, `the number ${sign}${token.text}`, column, 'a REAL', 'write an integer, or keep fractions in a REAL column');
+    if (kind === 'untyped') refuse(ctx, `the number ${sign}${token.text}`, column, 'a number', "write it as text ('...'), or declare the column's type (INTEGER, REAL)");
+    if (kind === 'blob' || kind === 'json' || kind === 'timestamp') refuse(ctx, `the number ${sign}${token.text}`, column, 'a number', 'write a value of the column\'s type');
+    if (kind === 'text' && typeof value === 'number') {
+      // SQLite's text of the REAL ('1.0', '1000.0'), where PostgreSQL would print the literal as written.
+      const at = parent.indexOf(v[0]!);
+      if (at !== -1) parent.splice(at, v.length, tpl([quoteLiteral(sqliteRealText(value))]));
+    }
+    return false;
+  }
+  if (s.length === 1 && isType(s[0], 'blob')) {
+    if (kind !== 'blob') refuse(ctx, 'a blob literal', column, 'a BLOB', 'write a value of the column\'s type, or keep blobs in a BLOB column');
+    return false;
+  }
+  if (s.length === 1 && isType(s[0], 'string')) {
+    if (kind === 'blob') refuse(ctx, 'a text literal', column, 'TEXT', "write a blob literal (x'...'), or keep text in a TEXT column");
+    if (kind === 'integer' || kind === 'real') {
+      // The affinity reads numeric text as its number ('12', ' 1e3 ', '2.0'); other text stays TEXT.
+      const m = NUMERIC_TEXT.exec(s[0].value);
+      if (!m) refuse(ctx, `the text ${s[0].text}`, column, 'TEXT', 'write a number, or keep text in a TEXT column');
+      if (kind === 'integer' && !storedAsInteger(literalValue('', m[1]!.replace(/^\+/, '')))) refuse(ctx, `the text ${s[0].text}`, column, 'a REAL', 'write an integer, or keep fractions in a REAL column');
+    }
+    if (kind === 'json' && NUMERIC_TEXT.test(s[0].value)) refuse(ctx, `the text ${s[0].text}`, column, 'a number (the JSON column has NUMERIC affinity)', 'write JSON text that is not a bare number, e.g. an array or object');
+    if (kind === 'timestamp' && !TIME_TEXT.test(s[0].value)) refuse(ctx, `the text ${s[0].text}`, column, NUMERIC_TEXT.test(s[0].value) ? 'a number' : 'TEXT that is no time', "write a time ('YYYY-MM-DD HH:MM:SS')");
+    if (kind === 'boolean') {
+      // NUMERIC affinity: '1' and '0' are the numbers; PostgreSQL would also read 't', 'yes', 'on'.
+      const m = NUMERIC_TEXT.exec(s[0].value);
+      if (!m || (Number(m[1]) !== 0 && Number(m[1]) !== 1)) refuse(ctx, `the text ${s[0].text}`, column, m ? 'a number other than 0 and 1' : 'TEXT', 'write 0 or 1');
+    }
+    return false;
+  }
+  if (recognised || (kind === 'json' && isWord(s[0]) && s[0].value.startsWith('JSON'))) return false;
+  const type = castType(s) ?? inferType(v, ctx);
+  // A constant expression whose class no value of the column has: refused as a literal is.
+  if (constant(s) && (type === 'boolean' || type === 'bytea' || isIntegerType(type) || isRealType(type) || type === 'text')) {
+    const never: Record<string, Kind[]> = {
+      boolean: ['timestamp', 'json', 'blob', 'untyped'],
+      bytea: ['integer', 'real', 'text', 'untyped', 'json', 'timestamp', 'boolean'],
+      number: ['timestamp', 'json', 'blob', 'untyped'],
+      text: ['blob'],
+    };
+    const cls = type === 'boolean' || type === 'bytea' || type === 'text' ? type : 'number';
+    if (never[cls]!.includes(kind)) refuse(ctx, `a constant ${cls === 'bytea' ? 'blob' : cls}`, column, cls === 'bytea' ? 'a BLOB' : cls === 'text' ? 'TEXT' : cls === 'boolean' ? 'an INTEGER (0 or 1)' : 'a number', 'write a value of the column\'s type');
+  }
+  const time = type !== undefined && type.startsWith('timestamp');
+  const json = type === 'jsonb' || type === 'json';
+  // (A column only: asText's template is not rewritten by the later rules.)
+  if ((kind === 'text' || kind === 'untyped') && (time || json) && s.length <= 3 && s.every((n) => isName(n) || isOp(n, '.'))) {
+    // The text SQLite holds (the column's own form of a time, JSON as written).
+    const at = parent.indexOf(v[0]!);
+    if (at !== -1) parent.splice(at, v.length, tpl(asText(v.slice(), ctx)));
+    return false;
+  }
+  if (kind === 'real' && type === 'boolean') {
+    // A comparison is SQLite's 0/1, which the REAL column's affinity makes 0.0/1.0.
+    wrap(parent, v, 'CAST(', ' AS integer)');
+    return false;
+  }
+  let fn: string | undefined;
+  if (kind === 'integer' && !isIntegerType(type)) fn = STORE_INTEGER_FUNCTION;
+  const other = type === 'boolean' || type === 'bytea' || type === MIXED_NUMERIC || isRealType(type);
+  if (kind === 'text' && other) fn = STORE_TEXT_FUNCTION;
+  if (kind === 'untyped' && (other || isIntegerType(type))) fn = STORE_UNTYPED_FUNCTION;
+  if (kind === 'blob' && type !== 'bytea') fn = STORE_BLOB_FUNCTION;
+  if (kind === 'json' && !json) fn = STORE_JSON_FUNCTION;
+  if (kind === 'timestamp' && !time) fn = STORE_TIMESTAMP_FUNCTION;
+  if (!fn) return false;
+  return wrap(parent, v, `${storeFunction(quoteIdent(ctx.catalog.schema), fn)}(`, `, ${quoteLiteral(column)})`);
+}
+
+/** `v` (in `parent`) as `before(v)after`, its nodes kept in a group the later rules still rewrite. */
+function wrap(parent: Node[], v: Node[], before: string, after: string): boolean {
+  const at = parent.indexOf(v[0]!);
+  if (at === -1) return false;
+  const group: Node = { kind: 'group', items: v.slice(), start: -1, end: -1 };
+  parent.splice(at, v.length, tpl([before]), group, tpl([after]));
+  return true;
+}
