@@ -1,7 +1,8 @@
-// The change log under faults, with real processes: two engine processes in shadow mode (SQLite
-// primary) write the same rows at a high rate and are SIGKILLed at random points, round after
-// round (the applier among them, in the middle of its groups). After a restart catches up,
-// `verify` is clean without --repair and the applied count is the committed count.
+// The change log under faults, with real processes: two engine processes in shadow mode (with each
+// primary: SQLite answering, then PostgreSQL answering) write the same rows at a high rate and are
+// SIGKILLed at random points, round after round (the applier among them, in the middle of its
+// groups). After a restart catches up, `verify` is clean without --repair and the applied count is
+// the committed count.
 // CHANGELOG_FAULT_ROUNDS / CHANGELOG_FAULT_RATE / CHANGELOG_FAULT_MS make it longer (the full run:
 // 10 rounds at 20000 writes/s).
 import fs from 'node:fs';
@@ -34,8 +35,8 @@ async function emptyRegistry(t) {
   return { url, file };
 }
 
-function start(file, url, tag, mode = 'write') {
-  const child = spawn(process.execPath, [WRITER, file, url, tag, mode, String(RATE)], { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(file, url, tag, mode = 'write', primary = 'sqlite') {
+  const child = spawn(process.execPath, [WRITER, file, url, tag, mode, String(RATE), primary], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.output = '';
   let ready;
   child.ready = new Promise((resolve) => (ready = resolve));
@@ -49,8 +50,25 @@ function start(file, url, tag, mode = 'write') {
   return child;
 }
 
-test('SIGKILLed writers and applier, round after round: after catch-up verify is clean and every committed transaction was applied once', async (t) => {
+/**
+ * Where each primary keeps its log and the secondary its applied position: the log's end (the
+ * committed count) and the position with the applied count, and the counter the writers bump.
+ */
+const SIDES = {
+  sqlite: {
+    committed: async (sqlite) => sqlite.prepare('SELECT max(seq) FROM _registry_changes').pluck().get(),
+    applied: async (sqlite, client) => (await client.query("SELECT position::int AS position, applied_txns::int AS applied FROM engine_registry._registry_applied WHERE source = 'sqlite'")).rows,
+  },
+  postgres: {
+    committed: async (sqlite, client) => (await client.query('SELECT max(seq)::int AS n FROM engine_registry._registry_changes')).rows[0].n,
+    applied: async (sqlite) => sqlite.prepare("SELECT position, applied_txns AS applied FROM _registry_applied WHERE source = 'postgres'").all(),
+  },
+};
+
+for (const primary of ['sqlite', 'postgres']) {
+test(`SIGKILLed writers and applier, round after round (${primary} primary): after catch-up verify is clean and every committed transaction was applied once`, async (t) => {
   t.timeout(600_000);
+  const side = SIDES[primary];
   const { url, file } = await emptyRegistry(t);
   const env = { REGISTRY_DB: file, DATABASE_URL: url };
   const init = await cli(['init', '--json'], env);
@@ -58,7 +76,7 @@ test('SIGKILLed writers and applier, round after round: after catch-up verify is
 
   let killed = 0;
   for (let round = 0; round < ROUNDS; round++) {
-    const writers = [start(file, url, `a${round}`), start(file, url, `b${round}`)];
+    const writers = [start(file, url, `a${round}`, 'write', primary), start(file, url, `b${round}`, 'write', primary)];
     // Each dies at its own random moment: mid-write, mid-commit, mid-group for the applier.
     await Promise.all(writers.map(async (child) => {
       await child.ready; // writing: from now on it dies at a random point
@@ -71,21 +89,21 @@ test('SIGKILLed writers and applier, round after round: after catch-up verify is
   }
   t.is(killed, ROUNDS * 2);
 
-  const catchUp = start(file, url, 'c', 'catch-up');
+  const catchUp = start(file, url, 'c', 'catch-up', primary);
   const { code } = await catchUp.done;
   t.is(code, 0, catchUp.output);
 
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  t.teardown(() => client.end());
   const sqlite = new BetterSqlite3(file, { readonly: true });
-  const committed = sqlite.prepare('SELECT max(seq) FROM _registry_changes').pluck().get();
+  const committed = await side.committed(sqlite, client);
+  const applied = await side.applied(sqlite, client);
   const bumps = sqlite.prepare('SELECT sum(total_vm_time_ms) FROM workflow_runs').pluck().get();
   sqlite.close();
   t.true(committed > ROUNDS * 10, `${committed} transactions committed`);
   t.true(bumps > 0);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  t.teardown(() => client.end());
-  const { rows } = await client.query("SELECT position::int AS position, applied_txns::int AS applied FROM engine_registry._registry_applied WHERE source = 'sqlite'");
-  t.deepEqual(rows, [{ position: committed, applied: committed }], 'every committed transaction applied, once');
+  t.deepEqual(applied, [{ position: committed, applied: committed }], 'every committed transaction applied, once');
   const pgBumps = (await client.query('SELECT sum(total_vm_time_ms)::int AS n FROM engine_registry.workflow_runs')).rows[0].n;
   t.is(pgBumps, bumps, 'the counters every transaction incremented are equal: none lost, none applied twice');
 
@@ -95,8 +113,9 @@ test('SIGKILLed writers and applier, round after round: after catch-up verify is
   const log = `${file}.divergence.jsonl`;
   const records = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
   t.deepEqual(records.filter((r) => r.kind !== 'mirror_outage' && r.kind !== 'mirror_resumed'), []);
-  t.log(`${ROUNDS} rounds, ${killed} processes killed, ${committed} transactions committed and applied once`);
+  t.log(`${primary} primary: ${ROUNDS} rounds, ${killed} processes killed, ${committed} transactions committed and applied once`);
 });
+}
 
 test('status reads the change log: green while the applier lives, FAILED within 10 s of its death with transactions waiting', async (t) => {
   t.timeout(120_000);

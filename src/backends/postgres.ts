@@ -67,6 +67,12 @@ export class PostgresBackend implements Backend {
     return { engine, usesNow: engine.usesNow, facts };
   }
 
+  /** PostgreSQL's own SQL on this connection, in its open transaction (shadow mode's change log; see PgConnection.internal). */
+  internalQuery(text: string, values: unknown[], options: { name?: string; write?: boolean } = {}): Array<Array<string | null>> {
+    this.#requireOpen();
+    return this.#connection.internal(text, values as never, options) as Array<Array<string | null>>;
+  }
+
   /** The columns whose DEFAULT is now(), from the catalog (read at open and again after DDL). */
   nowDefaultColumns(table: string): string[] | undefined {
     return this.#connection.catalog.tables.get(table)?.columns.filter((c) => c.default !== null && /\bnow\(\)/i.test(c.default)).map((c) => c.name.toLowerCase());
@@ -80,6 +86,20 @@ export class PostgresBackend implements Backend {
       const prepared = this.#prepare(sql, { describe: false });
       this.#connection.execute(prepared, withNow(prepared.plan.pgValues([]), prepared.nowSlots, systemClock));
     }
+  }
+
+  /**
+   * One statement of exec() with the caller's 'now' (shadow mode binds the same 'now' on both
+   * sides): whether it reads 'now', and how to run it.
+   */
+  execClocked(source: string, clock: () => string): { usesNow: boolean; run(): void } {
+    const prepared = this.#prepare(source, { describe: false });
+    return {
+      usesNow: prepared.nowSlots.length > 0,
+      run: () => {
+        this.#connection.execute(prepared, withNow(prepared.plan.pgValues([]), prepared.nowSlots, clock));
+      },
+    };
   }
 
   pragma(source: string, simple: boolean, database: object): unknown {

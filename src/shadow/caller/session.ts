@@ -9,7 +9,7 @@
  * reads still cross to the mirror worker, each with the log positions its snapshot lies between.
  */
 import type { TransactionOp } from '../../translator';
-import type { ChangeCapture } from './change-capture';
+import type { LogCapture } from './change-capture';
 import type { MirrorChannel } from './mirror-channel';
 import { type MirrorOp, sqliteNowText } from '../shared';
 import { MirrorTransaction } from './mirror-transaction';
@@ -47,7 +47,7 @@ export class ShadowSession {
     readonly channel: MirrorChannel,
     readonly sample: number,
     private readonly primaryInTransaction: () => boolean,
-    readonly capture?: ChangeCapture,
+    readonly capture?: LogCapture,
   ) {
     this.tx = new MirrorTransaction((ops) => (capture ? this.#committedToLog(ops) : channel.pushUnit(ops)));
     if (capture) channel.beforePost = () => this.#settle();
@@ -128,7 +128,11 @@ export class ShadowSession {
     try {
       result = run();
     } catch (error) {
-      this.#endAutocommit();
+      try {
+        this.#endAutocommit();
+      } catch {
+        // The statement's own error is the answer (ending its transaction rolled it back).
+      }
       throw error;
     }
     this.#endAutocommit();

@@ -119,6 +119,19 @@ export class PgConnection implements StatementRunner {
     return result;
   }
 
+  /**
+   * PostgreSQL's own SQL, untranslated, on this connection (in its open transaction, if any): for
+   * shadow mode's change log, whose table is the adapter's and not the registry's. `write` takes
+   * the write lock as a write statement does. Values come back as PostgreSQL's text.
+   */
+  internal(text: string, values: PgParam[], options: { name?: string; write?: boolean } = {}): RawRow[] {
+    try {
+      return this.#client.query(text, values, { ...options, write: options.write === true && this.#writes }).rows;
+    } catch (error) {
+      throw this.#error(error);
+    }
+  }
+
   openCursor(prepared: PreparedStatement, values: PgParam[]): RowSource {
     let opened;
     try {
