@@ -117,12 +117,13 @@ test(`SIGKILLed writers and applier, round after round (${primary} primary): aft
 });
 }
 
-test('status reads the change log: green while the applier lives, FAILED within 10 s of its death with transactions waiting', async (t) => {
+for (const primary of ['sqlite', 'postgres']) {
+test(`status reads the change log (${primary} primary): green while the applier lives, FAILED within 10 s of its death with transactions waiting`, async (t) => {
   t.timeout(120_000);
   const { url, file } = await emptyRegistry(t);
-  const env = { REGISTRY_DB: file, DATABASE_URL: url, REGISTRY_BACKEND: 'shadow', REGISTRY_PRIMARY: 'sqlite' };
+  const env = { REGISTRY_DB: file, DATABASE_URL: url, REGISTRY_BACKEND: 'shadow', REGISTRY_PRIMARY: primary };
   t.is((await cli(['init'], env)).code, 0);
-  const writer = start(file, url, 'status');
+  const writer = start(file, url, 'status', 'write', primary);
   await writer.ready;
   const line = (result) => result.json.checks.find((c) => c.id === 'changelog');
   // The writer's applier starts within a second or two (seconds more on a loaded machine).
@@ -139,9 +140,16 @@ test('status reads the change log: green while the applier lives, FAILED within 
   await writer.done;
   const killedAt = Date.now();
   // A transaction committed after the applier's death (as by a process that does not apply).
-  const sqlite = new BetterSqlite3(file);
-  sqlite.prepare("INSERT INTO _registry_changes (seq, at, pid, writes, ops) VALUES ((SELECT max(seq) + 1 FROM _registry_changes), ?, 0, 0, '[]')").run(Date.now());
-  sqlite.close();
+  if (primary === 'sqlite') {
+    const sqlite = new BetterSqlite3(file);
+    sqlite.prepare("INSERT INTO _registry_changes (seq, at, pid, writes, ops) VALUES ((SELECT max(seq) + 1 FROM _registry_changes), ?, 0, 0, '[]')").run(Date.now());
+    sqlite.close();
+  } else {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query("INSERT INTO engine_registry._registry_changes (seq, at, pid, writes, ops) SELECT max(seq) + 1, $1, 0, 0, '[]' FROM engine_registry._registry_changes", [Date.now()]);
+    await client.end();
+  }
   let result;
   do {
     await sleep(1000);
@@ -149,9 +157,10 @@ test('status reads the change log: green while the applier lives, FAILED within 
   } while (line(result).status !== 'failed' && Date.now() - killedAt < 30_000);
   t.is(result.code, 1);
   t.is(line(result).status, 'failed');
-  t.regex(line(result).reason, /No applier is running and PostgreSQL is \d+ transaction\(s\) behind .*Start the engine .* in shadow mode/);
+  t.regex(line(result).reason, new RegExp(`No applier is running and ${primary === 'sqlite' ? 'PostgreSQL' : 'SQLite'} is \\d+ transaction\\(s\\) behind .*Start the engine .* in shadow mode`));
   t.true(Date.now() - killedAt < 10_000 + 8_000, `FAILED ${Date.now() - killedAt} ms after the death (10 s heartbeat rule, plus one status run)`);
 });
+}
 
 test('a divergence log that cannot be written is an error when the database opens, never a silent drop', async (t) => {
   const dir = tempDir(t);

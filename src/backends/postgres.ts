@@ -73,6 +73,19 @@ export class PostgresBackend implements Backend {
     return this.#connection.internal(text, values as never, options) as Array<Array<string | null>>;
   }
 
+  /**
+   * PostgreSQL's own SQL sent with the COMMIT that ends the open transaction, in its round trip
+   * (shadow mode's change log row); `committedRows` are its rows once that COMMIT succeeded.
+   */
+  internalOnCommit(text: string, values: unknown[], name?: string): void {
+    this.#requireOpen();
+    this.#connection.internalOnCommit(text, values as never, name);
+  }
+
+  get committedRows(): Array<Array<string | null>> | undefined {
+    return this.#connection.committedRows as Array<Array<string | null>> | undefined;
+  }
+
   /** The columns whose DEFAULT is now(), from the catalog (read at open and again after DDL). */
   nowDefaultColumns(table: string): string[] | undefined {
     return this.#connection.catalog.tables.get(table)?.columns.filter((c) => c.default !== null && /\bnow\(\)/i.test(c.default)).map((c) => c.name.toLowerCase());

@@ -66,6 +66,10 @@ function openPgCapture(primary: Backend, database: object, schema: string): PgCh
   return new PgChangeCapture(
     {
       query: (text, values, options) => pgBackend.internalQuery(text, values, options),
+      onCommit: (text, values, name) => pgBackend.internalOnCommit(text, values, name),
+      get committedRows() {
+        return pgBackend.committedRows;
+      },
       begin: () => void begin.run(),
       commit: () => void commit.run(),
       rollback: () => void rollback.run(),
@@ -75,6 +79,11 @@ function openPgCapture(primary: Backend, database: object, schema: string): PgCh
     },
     schema,
   );
+}
+
+/** A SQLite secondary that lives in the worker's memory only: nothing durable to apply a log to. */
+function secondaryInMemory(filename: string): boolean {
+  return filename === '' || filename === ':memory:' || /^file::memory:/i.test(filename) || /[?&]mode=memory\b/.test(filename);
 }
 
 export class ShadowBackend implements Backend {
@@ -101,7 +110,7 @@ export class ShadowBackend implements Backend {
     this.capabilities = capabilities({ ...primary.capabilities, shadowStats: true });
     const capture = primary.readonly ? undefined
       : primarySide === 'sqlite' ? (primary.memory ? undefined : openCapture(primary, database))
-      : openPgCapture(primary, database, plan.pgSchema);
+      : secondaryInMemory(filename) ? undefined : openPgCapture(primary, database, plan.pgSchema);
     this.#channel = new MirrorChannel(
       {
         primarySide,

@@ -48,6 +48,11 @@ export interface LogCapture {
   refresh(): boolean;
   /** Appends one transaction's write ops inside the open transaction; returns its `seq`. */
   record(ops: readonly MirrorOp[], replacing?: number): number;
+  /**
+   * When the row goes with the COMMIT (PostgreSQL): its `seq`, known once that COMMIT succeeded
+   * (`record` returned a stand-in).
+   */
+  afterCommit?(): number;
   committed(seq: number): void;
   /** Opens the transaction an autocommit write runs in, with its log row. */
   begin(): void;

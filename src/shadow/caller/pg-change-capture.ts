@@ -1,10 +1,10 @@
 /**
  * The caller's end of the change log with PostgreSQL answering (docs/shadow-mode.md, The change
  * log): each committed write transaction becomes one row of `"<schema>"._registry_changes`,
- * inserted in that very transaction just before its COMMIT, so the row commits or rolls back with
- * the data. The insert runs under the write lock (the transaction's writes took it; it is held
- * until COMMIT), and its `seq` is the largest plus one, so `seq` order is the commit order of
- * every process writing the schema.
+ * inserted in that very transaction, sent with its COMMIT in one round trip, so the row commits
+ * or rolls back with the data and costs no round trip of its own. The insert runs under the
+ * write lock (the transaction's writes took it; it is held until COMMIT), and its `seq` is the
+ * largest plus one, so `seq` order is the commit order of every process writing the schema.
  *
  * A read's log position is the largest `seq` committed: this connection's own commits are known
  * without asking; other connections' are read by `refresh()`, once per batch of sampled reads.
@@ -15,6 +15,9 @@ import type { LogCapture } from './change-capture';
 /** What the capture needs of the PostgreSQL backend: its own SQL on the caller's connection, and transaction control. */
 export interface PgCaptureConnection {
   query(text: string, values: unknown[], options?: { name?: string; write?: boolean }): Array<Array<string | null>>;
+  /** Sends a statement with the COMMIT that ends the open transaction; `committedRows` are its rows after it. */
+  onCommit(text: string, values: unknown[], name: string): void;
+  readonly committedRows: Array<Array<string | null>> | undefined;
   begin(): void;
   commit(): void;
   rollback(): void;
@@ -53,11 +56,15 @@ export class PgChangeCapture implements LogCapture {
     return true;
   }
 
-  record(ops: readonly MirrorOp[], replacing?: number): number {
-    const text = encodeOps(ops);
-    // A COMMIT tried again: the row written for it, when still in the transaction, is rewritten.
-    if (replacing !== undefined && this.#conn.query(this.#sql.replace, [ops.length, text, replacing], { name: 'sra_log_replace', write: true }).length === 1) return replacing;
-    const rows = this.#conn.query(this.#sql.append, [Date.now(), process.pid, ops.length, text], { name: 'sra_log_append', write: true });
+  /** Leaves the row for the COMMIT (a failed COMMIT ends the transaction on PostgreSQL: nothing to replace). */
+  record(ops: readonly MirrorOp[]): number {
+    this.#conn.onCommit(this.#sql.append, [Date.now(), process.pid, ops.length, encodeOps(ops)], 'sra_log_append');
+    return -1;
+  }
+
+  afterCommit(): number {
+    const rows = this.#conn.committedRows;
+    if (!rows || rows.length !== 1) throw new Error('the change log row of this COMMIT was not written');
     return Number(rows[0]![0]);
   }
 

@@ -101,6 +101,7 @@ export class ShadowSession {
       throw error;
     }
     const starts = !this.tx.active && (op.op === 'begin' || op.op === 'savepoint');
+    if (seq !== undefined && capture!.afterCommit) seq = capture!.afterCommit();
     if (seq !== undefined) capture!.committed(seq);
     this.#committingSeq = seq;
     try {
@@ -226,8 +227,9 @@ export class ShadowSession {
     }
     try {
       capture.begin();
-      const seq = capture.record([op]);
+      let seq = capture.record([op]);
       capture.commit();
+      if (capture.afterCommit) seq = capture.afterCommit();
       capture.committed(seq);
       this.channel.logged(seq, 1, op.write ? 1 : 0);
     } catch {

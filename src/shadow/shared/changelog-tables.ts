@@ -55,16 +55,14 @@ export function pgLogSql(schema: string) {
     /** Row 0 of a new log: it holds every write since (see changelog-loop.ts for when the applier starts from it). */
     begin: `INSERT INTO ${log} (seq, at, pid, writes, ops) SELECT 0, $1, $2, 0, '[]' WHERE NOT EXISTS (SELECT 1 FROM ${log}) ON CONFLICT (seq) DO NOTHING`,
     append: `INSERT INTO ${log} (seq, at, pid, writes, ops) SELECT coalesce(max(seq), 0) + 1, $1, $2, $3, $4 FROM ${log} RETURNING seq::text`,
-    replace: `UPDATE ${log} SET writes = $1, ops = $2 WHERE seq = $3 RETURNING seq`,
-    end: `SELECT max(seq)::text FROM ${log}`,
+    end: `SELECT max(seq)::text AS max_seq FROM ${log}`,
     // Ordered by the column, not by its text (an output name would win in ORDER BY).
     rows: `SELECT seq::text AS seq_text, at::text AS at_text, ops FROM ${log} WHERE seq > $1 ORDER BY seq LIMIT $2`,
     one: `SELECT ops FROM ${log} WHERE seq = $1`,
     hasStart: `SELECT 1 FROM ${log} WHERE seq = 0`,
     prune: `DELETE FROM ${log} WHERE seq IN (SELECT seq FROM ${log} WHERE seq < $1 AND at < $2 ORDER BY seq LIMIT $3)`,
-    first: `SELECT at::text FROM ${log} WHERE seq > $1 ORDER BY seq LIMIT 1`,
-    count: `SELECT count(*)::text FROM ${log}`,
-    exists: `SELECT to_regclass($1) IS NOT NULL`,
+    first: `SELECT at::text AS at_text FROM ${log} WHERE seq > $1 ORDER BY seq LIMIT 1`,
+    count: `SELECT count(*)::text AS n FROM ${log}`,
   };
 }
 

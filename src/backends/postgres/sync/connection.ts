@@ -132,6 +132,15 @@ export class PgConnection implements StatementRunner {
     }
   }
 
+  /** `internal` SQL sent with the COMMIT that ends the open transaction (SyncPgClient.beforeCommit); its rows by `committedRows`. */
+  internalOnCommit(text: string, values: PgParam[], name?: string): void {
+    this.#client.beforeCommit({ text, values, ...(name !== undefined && { name }) });
+  }
+
+  get committedRows(): RawRow[] | undefined {
+    return this.#client.lastRows;
+  }
+
   openCursor(prepared: PreparedStatement, values: PgParam[]): RowSource {
     let opened;
     try {
