@@ -66,7 +66,8 @@ const SIDES = {
 };
 
 for (const primary of ['sqlite', 'postgres']) {
-test(`SIGKILLed writers and applier, round after round (${primary} primary): after catch-up verify is clean and every committed transaction was applied once`, async (t) => {
+// Serial: four engine processes at full speed at once would starve the timing tests of this file.
+test.serial(`SIGKILLed writers and applier, round after round (${primary} primary): after catch-up verify is clean and every committed transaction was applied once`, async (t) => {
   t.timeout(600_000);
   const side = SIDES[primary];
   const { url, file } = await emptyRegistry(t);
@@ -159,6 +160,102 @@ test(`status reads the change log (${primary} primary): green while the applier 
   t.is(line(result).status, 'failed');
   t.regex(line(result).reason, new RegExp(`No applier is running and ${primary === 'sqlite' ? 'PostgreSQL' : 'SQLite'} is \\d+ transaction\\(s\\) behind .*Start the engine .* in shadow mode`));
   t.true(Date.now() - killedAt < 10_000 + 8_000, `FAILED ${Date.now() - killedAt} ms after the death (10 s heartbeat rule, plus one status run)`);
+});
+}
+
+/**
+ * How to catch each primary's applier in the middle of a group: `hold` keeps it from finishing (or
+ * starting) groups, `midGroup` waits until one is open, its writes applied and not committed.
+ */
+const MID_GROUP = {
+  // The group's last statement, the position's UPDATE in PostgreSQL, waits behind a lock of ours.
+  sqlite: {
+    hold: async ({ client }) => {
+      await client.query('BEGIN');
+      await client.query('LOCK TABLE engine_registry._registry_applied IN SHARE MODE');
+      return { release: () => client.query('ROLLBACK') };
+    },
+    midGroup: async ({ client }, held) => {
+      for (const until = Date.now() + 30_000; Date.now() < until; await sleep(20)) {
+        // (A pipelined statement's text is not always the one shown: any wait for a lock in this database is ours.)
+        const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        if (rows[0].n > 0) return { after: held.release };
+      }
+      throw new Error('the applier never reached the end of a group');
+    },
+  },
+  // The registry file's write lock held by us: the log grows; released, the applier's first
+  // group holds the lock while it applies (seen as SQLITE_BUSY by a probe that does not wait).
+  postgres: {
+    hold: async ({ file }) => {
+      const sqlite = new BetterSqlite3(file, { timeout: 5000 });
+      sqlite.exec('BEGIN IMMEDIATE');
+      return { release: () => sqlite.exec('ROLLBACK'), close: () => sqlite.close() };
+    },
+    midGroup: async ({ file }, held) => {
+      await sleep(1500); // a backlog of transactions: a large first group
+      held.release();
+      held.close();
+      const probe = new BetterSqlite3(file, { timeout: 0 });
+      try {
+        for (const until = Date.now() + 30_000; Date.now() < until;) {
+          try {
+            probe.exec('BEGIN IMMEDIATE');
+            probe.exec('ROLLBACK');
+          } catch (error) {
+            if (error.code === 'SQLITE_BUSY') return { after: async () => {} };
+            throw error;
+          }
+        }
+      } finally {
+        probe.close();
+      }
+      throw new Error('the applier never began a group');
+    },
+  },
+};
+
+for (const primary of ['sqlite', 'postgres']) {
+test.serial(`the applier SIGKILLed in the middle of a group (${primary} primary): the group is applied once, by the next applier`, async (t) => {
+  t.timeout(180_000);
+  const side = SIDES[primary];
+  const { url, file } = await emptyRegistry(t);
+  const env = { REGISTRY_DB: file, DATABASE_URL: url };
+  t.is((await cli(['init', '--json'], env)).code, 0);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  t.teardown(() => client.end());
+  const writer = start(file, url, 'mid', 'write', primary);
+  t.teardown(() => writer.kill('SIGKILL'));
+  await writer.ready;
+  // The applier has started (its position exists) before it is held.
+  const reader = new BetterSqlite3(file, { readonly: true });
+  const positionRow = async () => (await side.applied(reader, client).catch(() => [])).length > 0; // its table may not exist yet
+  for (const until = Date.now() + 30_000; !(await positionRow()) && Date.now() < until;) await sleep(50);
+  t.true(await positionRow(), 'the applier started');
+  const before = (await side.applied(reader, client))[0].position;
+  const held = await MID_GROUP[primary].hold({ client, file });
+  const caught = await MID_GROUP[primary].midGroup({ client, file }, held);
+  writer.kill('SIGKILL');
+  t.is((await writer.done).signal, 'SIGKILL', writer.output);
+  await caught.after();
+  const atKill = (await side.applied(reader, client))[0].position;
+  const logged = await side.committed(reader, client);
+  reader.close();
+  t.true(atKill < logged, `the group was cut: position ${atKill} (was ${before}), ${logged} transactions logged`);
+
+  const catchUp = start(file, url, 'c', 'catch-up', primary);
+  t.is((await catchUp.done).code, 0, catchUp.output);
+  const sqlite = new BetterSqlite3(file, { readonly: true });
+  const committed = await side.committed(sqlite, client);
+  const applied = await side.applied(sqlite, client);
+  const bumps = sqlite.prepare('SELECT sum(total_vm_time_ms) FROM workflow_runs').pluck().get();
+  sqlite.close();
+  t.deepEqual(applied, [{ position: committed, applied: committed }], 'every committed transaction applied, once');
+  t.is((await client.query('SELECT sum(total_vm_time_ms)::int AS n FROM engine_registry.workflow_runs')).rows[0].n, bumps);
+  const verify = await cli(['verify', '--json'], env);
+  t.is(verify.code, 0, verify.stdout + verify.stderr);
+  t.true(verify.json.clean);
 });
 }
 
