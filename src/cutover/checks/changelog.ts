@@ -43,7 +43,7 @@ export async function checkChangeLog(client: PgClient, schema: string, registryD
   if (position === null) {
     const waiting = log.end;
     if (pgPrimary) {
-      return failed('changelog', TITLE, `${waiting} logged transaction(s) wait for a starting point: the applier starts by itself once every transaction of SQLite's own change log (before the flip) is applied to PostgreSQL, or on an empty registry. Check the status of the previous step (REGISTRY_PRIMARY=sqlite): its change log must be applied.`, { end: log.end, position: null });
+      return failed('changelog', TITLE, `${waiting} logged transaction(s) wait for SQLite's own change log (before the flip) to be applied to PostgreSQL: the applier starts after it. Run every process with REGISTRY_PRIMARY=postgres, and check that one of them is running.`, { end: log.end, position: null });
     }
     return failed('changelog', TITLE, `${waiting} logged transaction(s) wait for the backfill's hand-off: run swarm-registry backfill (shadow mode applies what follows its snapshot).`, { end: log.end, position: null });
   }

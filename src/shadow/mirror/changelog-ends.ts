@@ -125,8 +125,10 @@ export class PgLogEnds implements LogEnds {
 
   /**
    * The log's row 0 was written when it was created: it holds every write PostgreSQL answered
-   * since. The registry file held the same rows then when it is empty, or when every transaction
-   * of its own change log (SQLite answering, before the flip) had been applied to PostgreSQL.
+   * since, and the applier starts from it, after the writes SQLite answered before the flip: while
+   * the registry file's own change log has transactions PostgreSQL has not applied yet (processes
+   * still answering with SQLite, or their applier behind), it waits, so that SQLite gets
+   * PostgreSQL's writes after its own.
    */
   async startByItself(): Promise<boolean> {
     if ((await this.access.query(this.#log.hasStart, [])).length === 0) return false;
@@ -134,16 +136,11 @@ export class PgLogEnds implements LogEnds {
       const present = prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '${CHANGES_TABLE}'`).get() !== undefined;
       return present ? Number((prepare(`SELECT max(seq) AS n FROM ${CHANGES_TABLE}`).get() as { n: number | null }).n ?? 0) : null;
     });
-    let why: string;
-    if (sqliteEnd === null) {
-      if (!this.access.sqlite((prepare) => registryEmpty(prepare))) return false;
-      why = 'empty registry';
-    } else {
+    if (sqliteEnd !== null) {
       const applied = await this.access.query(this.#positions.read, [SQLITE_LOG]).catch(() => []);
-      if (applied.length === 0 || Number(applied[0]![0]) < sqliteEnd) return false;
-      why = 'sqlite log applied';
+      if (applied.length > 0 && Number(applied[0]![0]) < sqliteEnd) return false;
     }
-    this.access.sqlite((prepare) => prepare(SQLITE_POSITION_SQL.start).run(POSTGRES_LOG, 0, why));
+    this.access.sqlite((prepare) => prepare(SQLITE_POSITION_SQL.start).run(POSTGRES_LOG, 0, 'flip'));
     return true;
   }
 
@@ -158,13 +155,4 @@ export class PgLogEnds implements LogEnds {
   readFrame() {
     return { text: SQLITE_POSITION_SQL.read, values: [POSTGRES_LOG] };
   }
-}
-
-/** Whether no table of the registry file holds a row (the adapter's own `_registry_` tables aside). */
-function registryEmpty(prepare: (sql: string) => NativeStatement): boolean {
-  const tables = prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_registry\\_%' ESCAPE '\\'`).all() as Array<{ name: string }>;
-  for (const { name } of tables) {
-    if (prepare(`SELECT 1 FROM "${name.replace(/"/g, '""')}" LIMIT 1`).get() !== undefined) return false;
-  }
-  return true;
 }
