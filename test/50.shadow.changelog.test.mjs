@@ -1,7 +1,8 @@
-// The change log under faults, with real processes: two engine processes in shadow mode (SQLite
-// primary) write the same rows at a high rate and are SIGKILLed at random points, round after
-// round (the applier among them, in the middle of its groups). After a restart catches up,
-// `verify` is clean without --repair and the applied count is the committed count.
+// The change log under faults, with real processes: two engine processes in shadow mode (with each
+// primary: SQLite answering, then PostgreSQL answering) write the same rows at a high rate and are
+// SIGKILLed at random points, round after round (the applier among them, in the middle of its
+// groups). After a restart catches up, `verify` is clean without --repair and the applied count is
+// the committed count.
 // CHANGELOG_FAULT_ROUNDS / CHANGELOG_FAULT_RATE / CHANGELOG_FAULT_MS make it longer (the full run:
 // 10 rounds at 20000 writes/s).
 import fs from 'node:fs';
@@ -34,8 +35,8 @@ async function emptyRegistry(t) {
   return { url, file };
 }
 
-function start(file, url, tag, mode = 'write') {
-  const child = spawn(process.execPath, [WRITER, file, url, tag, mode, String(RATE)], { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(file, url, tag, mode = 'write', primary = 'sqlite') {
+  const child = spawn(process.execPath, [WRITER, file, url, tag, mode, String(RATE), primary], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.output = '';
   let ready;
   child.ready = new Promise((resolve) => (ready = resolve));
@@ -49,8 +50,26 @@ function start(file, url, tag, mode = 'write') {
   return child;
 }
 
-test('SIGKILLed writers and applier, round after round: after catch-up verify is clean and every committed transaction was applied once', async (t) => {
+/**
+ * Where each primary keeps its log and the secondary its applied position: the log's end (the
+ * committed count) and the position with the applied count, and the counter the writers bump.
+ */
+const SIDES = {
+  sqlite: {
+    committed: async (sqlite) => sqlite.prepare('SELECT max(seq) FROM _registry_changes').pluck().get(),
+    applied: async (sqlite, client) => (await client.query("SELECT position::int AS position, applied_txns::int AS applied FROM engine_registry._registry_applied WHERE source = 'sqlite'")).rows,
+  },
+  postgres: {
+    committed: async (sqlite, client) => (await client.query('SELECT max(seq)::int AS n FROM engine_registry._registry_changes')).rows[0].n,
+    applied: async (sqlite) => sqlite.prepare("SELECT position, applied_txns AS applied FROM _registry_applied WHERE source = 'postgres'").all(),
+  },
+};
+
+for (const primary of ['sqlite', 'postgres']) {
+// Serial: four engine processes at full speed at once would starve the timing tests of this file.
+test.serial(`SIGKILLed writers and applier, round after round (${primary} primary): after catch-up verify is clean and every committed transaction was applied once`, async (t) => {
   t.timeout(600_000);
+  const side = SIDES[primary];
   const { url, file } = await emptyRegistry(t);
   const env = { REGISTRY_DB: file, DATABASE_URL: url };
   const init = await cli(['init', '--json'], env);
@@ -58,7 +77,7 @@ test('SIGKILLed writers and applier, round after round: after catch-up verify is
 
   let killed = 0;
   for (let round = 0; round < ROUNDS; round++) {
-    const writers = [start(file, url, `a${round}`), start(file, url, `b${round}`)];
+    const writers = [start(file, url, `a${round}`, 'write', primary), start(file, url, `b${round}`, 'write', primary)];
     // Each dies at its own random moment: mid-write, mid-commit, mid-group for the applier.
     await Promise.all(writers.map(async (child) => {
       await child.ready; // writing: from now on it dies at a random point
@@ -71,21 +90,21 @@ test('SIGKILLed writers and applier, round after round: after catch-up verify is
   }
   t.is(killed, ROUNDS * 2);
 
-  const catchUp = start(file, url, 'c', 'catch-up');
+  const catchUp = start(file, url, 'c', 'catch-up', primary);
   const { code } = await catchUp.done;
   t.is(code, 0, catchUp.output);
 
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  t.teardown(() => client.end());
   const sqlite = new BetterSqlite3(file, { readonly: true });
-  const committed = sqlite.prepare('SELECT max(seq) FROM _registry_changes').pluck().get();
+  const committed = await side.committed(sqlite, client);
+  const applied = await side.applied(sqlite, client);
   const bumps = sqlite.prepare('SELECT sum(total_vm_time_ms) FROM workflow_runs').pluck().get();
   sqlite.close();
   t.true(committed > ROUNDS * 10, `${committed} transactions committed`);
   t.true(bumps > 0);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  t.teardown(() => client.end());
-  const { rows } = await client.query("SELECT position::int AS position, applied_txns::int AS applied FROM engine_registry._registry_applied WHERE source = 'sqlite'");
-  t.deepEqual(rows, [{ position: committed, applied: committed }], 'every committed transaction applied, once');
+  t.deepEqual(applied, [{ position: committed, applied: committed }], 'every committed transaction applied, once');
   const pgBumps = (await client.query('SELECT sum(total_vm_time_ms)::int AS n FROM engine_registry.workflow_runs')).rows[0].n;
   t.is(pgBumps, bumps, 'the counters every transaction incremented are equal: none lost, none applied twice');
 
@@ -95,15 +114,17 @@ test('SIGKILLed writers and applier, round after round: after catch-up verify is
   const log = `${file}.divergence.jsonl`;
   const records = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
   t.deepEqual(records.filter((r) => r.kind !== 'mirror_outage' && r.kind !== 'mirror_resumed'), []);
-  t.log(`${ROUNDS} rounds, ${killed} processes killed, ${committed} transactions committed and applied once`);
+  t.log(`${primary} primary: ${ROUNDS} rounds, ${killed} processes killed, ${committed} transactions committed and applied once`);
 });
+}
 
-test('status reads the change log: green while the applier lives, FAILED within 10 s of its death with transactions waiting', async (t) => {
+for (const primary of ['sqlite', 'postgres']) {
+test(`status reads the change log (${primary} primary): green while the applier lives, FAILED within 10 s of its death with transactions waiting`, async (t) => {
   t.timeout(120_000);
   const { url, file } = await emptyRegistry(t);
-  const env = { REGISTRY_DB: file, DATABASE_URL: url, REGISTRY_BACKEND: 'shadow', REGISTRY_PRIMARY: 'sqlite' };
+  const env = { REGISTRY_DB: file, DATABASE_URL: url, REGISTRY_BACKEND: 'shadow', REGISTRY_PRIMARY: primary };
   t.is((await cli(['init'], env)).code, 0);
-  const writer = start(file, url, 'status');
+  const writer = start(file, url, 'status', 'write', primary);
   await writer.ready;
   const line = (result) => result.json.checks.find((c) => c.id === 'changelog');
   // The writer's applier starts within a second or two (seconds more on a loaded machine).
@@ -120,9 +141,16 @@ test('status reads the change log: green while the applier lives, FAILED within 
   await writer.done;
   const killedAt = Date.now();
   // A transaction committed after the applier's death (as by a process that does not apply).
-  const sqlite = new BetterSqlite3(file);
-  sqlite.prepare("INSERT INTO _registry_changes (seq, at, pid, writes, ops) VALUES ((SELECT max(seq) + 1 FROM _registry_changes), ?, 0, 0, '[]')").run(Date.now());
-  sqlite.close();
+  if (primary === 'sqlite') {
+    const sqlite = new BetterSqlite3(file);
+    sqlite.prepare("INSERT INTO _registry_changes (seq, at, pid, writes, ops) VALUES ((SELECT max(seq) + 1 FROM _registry_changes), ?, 0, 0, '[]')").run(Date.now());
+    sqlite.close();
+  } else {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query("INSERT INTO engine_registry._registry_changes (seq, at, pid, writes, ops) SELECT max(seq) + 1, $1, 0, 0, '[]' FROM engine_registry._registry_changes", [Date.now()]);
+    await client.end();
+  }
   let result;
   do {
     await sleep(1000);
@@ -130,9 +158,106 @@ test('status reads the change log: green while the applier lives, FAILED within 
   } while (line(result).status !== 'failed' && Date.now() - killedAt < 30_000);
   t.is(result.code, 1);
   t.is(line(result).status, 'failed');
-  t.regex(line(result).reason, /No applier is running and PostgreSQL is \d+ transaction\(s\) behind .*Start the engine .* in shadow mode/);
+  t.regex(line(result).reason, new RegExp(`No applier is running and ${primary === 'sqlite' ? 'PostgreSQL' : 'SQLite'} is \\d+ transaction\\(s\\) behind .*Start the engine .* in shadow mode`));
   t.true(Date.now() - killedAt < 10_000 + 8_000, `FAILED ${Date.now() - killedAt} ms after the death (10 s heartbeat rule, plus one status run)`);
 });
+}
+
+/**
+ * How to catch each primary's applier in the middle of a group: `hold` keeps it from finishing (or
+ * starting) groups, `midGroup` waits until one is open, its writes applied and not committed.
+ */
+const MID_GROUP = {
+  // The group's last statement, the position's UPDATE in PostgreSQL, waits behind a lock of ours.
+  sqlite: {
+    hold: async ({ client }) => {
+      await client.query('BEGIN');
+      await client.query('LOCK TABLE engine_registry._registry_applied IN SHARE MODE');
+      return { release: () => client.query('ROLLBACK') };
+    },
+    midGroup: async ({ client }, held) => {
+      for (const until = Date.now() + 30_000; Date.now() < until; await sleep(20)) {
+        // (A pipelined statement's text is not always the one shown: any wait for a lock in this database is ours.)
+        const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        if (rows[0].n > 0) return { after: held.release };
+      }
+      throw new Error('the applier never reached the end of a group');
+    },
+  },
+  // The registry file's write lock held by us: the log grows; released, the applier's first
+  // group holds the lock while it applies (seen as SQLITE_BUSY by a probe that does not wait).
+  postgres: {
+    hold: async ({ file }) => {
+      const sqlite = new BetterSqlite3(file, { timeout: 5000 });
+      sqlite.exec('BEGIN IMMEDIATE');
+      return { release: () => sqlite.exec('ROLLBACK'), close: () => sqlite.close() };
+    },
+    midGroup: async ({ file }, held) => {
+      await sleep(1500); // a backlog of transactions: a large first group
+      held.release();
+      held.close();
+      const probe = new BetterSqlite3(file, { timeout: 0 });
+      try {
+        for (const until = Date.now() + 30_000; Date.now() < until;) {
+          try {
+            probe.exec('BEGIN IMMEDIATE');
+            probe.exec('ROLLBACK');
+          } catch (error) {
+            if (error.code === 'SQLITE_BUSY') return { after: async () => {} };
+            throw error;
+          }
+        }
+      } finally {
+        probe.close();
+      }
+      throw new Error('the applier never began a group');
+    },
+  },
+};
+
+for (const primary of ['sqlite', 'postgres']) {
+test.serial(`the applier SIGKILLed in the middle of a group (${primary} primary): the group is applied once, by the next applier`, async (t) => {
+  t.timeout(180_000);
+  const side = SIDES[primary];
+  const { url, file } = await emptyRegistry(t);
+  const env = { REGISTRY_DB: file, DATABASE_URL: url };
+  t.is((await cli(['init', '--json'], env)).code, 0);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  t.teardown(() => client.end());
+  const writer = start(file, url, 'mid', 'write', primary);
+  t.teardown(() => writer.kill('SIGKILL'));
+  await writer.ready;
+  // The applier has started (its position exists) before it is held.
+  const reader = new BetterSqlite3(file, { readonly: true });
+  const positionRow = async () => (await side.applied(reader, client).catch(() => [])).length > 0; // its table may not exist yet
+  for (const until = Date.now() + 30_000; !(await positionRow()) && Date.now() < until;) await sleep(50);
+  t.true(await positionRow(), 'the applier started');
+  const before = (await side.applied(reader, client))[0].position;
+  const held = await MID_GROUP[primary].hold({ client, file });
+  const caught = await MID_GROUP[primary].midGroup({ client, file }, held);
+  writer.kill('SIGKILL');
+  t.is((await writer.done).signal, 'SIGKILL', writer.output);
+  await caught.after();
+  const atKill = (await side.applied(reader, client))[0].position;
+  const logged = await side.committed(reader, client);
+  reader.close();
+  t.true(atKill < logged, `the group was cut: position ${atKill} (was ${before}), ${logged} transactions logged`);
+
+  const catchUp = start(file, url, 'c', 'catch-up', primary);
+  t.is((await catchUp.done).code, 0, catchUp.output);
+  const sqlite = new BetterSqlite3(file, { readonly: true });
+  const committed = await side.committed(sqlite, client);
+  const applied = await side.applied(sqlite, client);
+  const bumps = sqlite.prepare('SELECT sum(total_vm_time_ms) FROM workflow_runs').pluck().get();
+  sqlite.close();
+  t.deepEqual(applied, [{ position: committed, applied: committed }], 'every committed transaction applied, once');
+  t.is((await client.query('SELECT sum(total_vm_time_ms)::int AS n FROM engine_registry.workflow_runs')).rows[0].n, bumps);
+  const verify = await cli(['verify', '--json'], env);
+  t.is(verify.code, 0, verify.stdout + verify.stderr);
+  t.true(verify.json.clean);
+});
+}
 
 test('a divergence log that cannot be written is an error when the database opens, never a silent drop', async (t) => {
   const dir = tempDir(t);

@@ -67,6 +67,25 @@ export class PostgresBackend implements Backend {
     return { engine, usesNow: engine.usesNow, facts };
   }
 
+  /** PostgreSQL's own SQL on this connection, in its open transaction (shadow mode's change log; see PgConnection.internal). */
+  internalQuery(text: string, values: unknown[], options: { name?: string; write?: boolean } = {}): Array<Array<string | null>> {
+    this.#requireOpen();
+    return this.#connection.internal(text, values as never, options) as Array<Array<string | null>>;
+  }
+
+  /**
+   * PostgreSQL's own SQL sent with the COMMIT that ends the open transaction, in its round trip
+   * (shadow mode's change log row); `committedRows` are its rows once that COMMIT succeeded.
+   */
+  internalOnCommit(text: string, values: unknown[], name?: string): void {
+    this.#requireOpen();
+    this.#connection.internalOnCommit(text, values as never, name);
+  }
+
+  get committedRows(): Array<Array<string | null>> | undefined {
+    return this.#connection.committedRows as Array<Array<string | null>> | undefined;
+  }
+
   /** The columns whose DEFAULT is now(), from the catalog (read at open and again after DDL). */
   nowDefaultColumns(table: string): string[] | undefined {
     return this.#connection.catalog.tables.get(table)?.columns.filter((c) => c.default !== null && /\bnow\(\)/i.test(c.default)).map((c) => c.name.toLowerCase());
@@ -80,6 +99,20 @@ export class PostgresBackend implements Backend {
       const prepared = this.#prepare(sql, { describe: false });
       this.#connection.execute(prepared, withNow(prepared.plan.pgValues([]), prepared.nowSlots, systemClock));
     }
+  }
+
+  /**
+   * One statement of exec() with the caller's 'now' (shadow mode binds the same 'now' on both
+   * sides): whether it reads 'now', and how to run it.
+   */
+  execClocked(source: string, clock: () => string): { usesNow: boolean; run(): void } {
+    const prepared = this.#prepare(source, { describe: false });
+    return {
+      usesNow: prepared.nowSlots.length > 0,
+      run: () => {
+        this.#connection.execute(prepared, withNow(prepared.plan.pgValues([]), prepared.nowSlots, clock));
+      },
+    };
   }
 
   pragma(source: string, simple: boolean, database: object): unknown {

@@ -50,7 +50,7 @@ export async function runStatus(options: StatusOptions): Promise<StatusResult> {
         ? await checkCounts(client, options.pgSchema, options.registryDb, options.stage)
         : skipped('counts', 'Row counts equal', `The schema is incomplete.`));
       checks.push(await checkMirror(client, { schema: options.pgSchema, stage: options.stage, since: options.since, windowLabel: options.windowLabel, now: options.now ?? new Date() }));
-      checks.push(await checkChangeLog(client, options.pgSchema, options.registryDb, options.now ?? new Date()));
+      checks.push(await checkChangeLog(client, options.pgSchema, options.registryDb, options.now ?? new Date(), options.stage));
     }
   } finally {
     await client?.end().catch(() => undefined);

@@ -18,6 +18,8 @@ import { splitStatements } from '../../translator';
 import { type SideName, whyUnwritable } from '../shared';
 import { ChangeCapture, type CaptureDatabase } from './change-capture';
 import { MirrorChannel } from './mirror-channel';
+import { PgChangeCapture } from './pg-change-capture';
+import type { PostgresBackend } from '../../backends/postgres';
 import { fillNowDefaults } from './now-defaults';
 import { postgresPrimary, sqlitePrimary, type PrimarySide } from './primary';
 import { ShadowSession } from './session';
@@ -54,6 +56,36 @@ function openCapture(primary: Backend, database: object): ChangeCapture {
   });
 }
 
+/** The change log's capture on a PostgreSQL primary's connection (its table in the registry schema). */
+function openPgCapture(primary: Backend, database: object, schema: string): PgChangeCapture {
+  const pgBackend = primary as PostgresBackend;
+  const control = (sql: string) => primary.prepare(sql, database) as { run(): unknown };
+  const begin = control('BEGIN');
+  const commit = control('COMMIT');
+  const rollback = control('ROLLBACK');
+  return new PgChangeCapture(
+    {
+      query: (text, values, options) => pgBackend.internalQuery(text, values, options),
+      onCommit: (text, values, name) => pgBackend.internalOnCommit(text, values, name),
+      get committedRows() {
+        return pgBackend.committedRows;
+      },
+      begin: () => void begin.run(),
+      commit: () => void commit.run(),
+      rollback: () => void rollback.run(),
+      get inTransaction() {
+        return primary.inTransaction;
+      },
+    },
+    schema,
+  );
+}
+
+/** A SQLite secondary that lives in the worker's memory only: nothing durable to apply a log to. */
+function secondaryInMemory(filename: string): boolean {
+  return filename === '' || filename === ':memory:' || /^file::memory:/i.test(filename) || /[?&]mode=memory\b/.test(filename);
+}
+
 export class ShadowBackend implements Backend {
   readonly capabilities: BackendCapabilities;
   readonly sqliteOnly?: (member: SqliteOnlyMember, database: object, args: unknown[]) => unknown;
@@ -76,7 +108,9 @@ export class ShadowBackend implements Backend {
     this.#primary = primarySide === 'sqlite' ? sqlitePrimary(filename, options, database, session) : postgresPrimary(plan, filename, options, session);
     const primary = this.#primary.backend;
     this.capabilities = capabilities({ ...primary.capabilities, shadowStats: true });
-    const capture = primarySide === 'sqlite' && !primary.memory && !primary.readonly ? openCapture(primary, database) : undefined;
+    const capture = primary.readonly ? undefined
+      : primarySide === 'sqlite' ? (primary.memory ? undefined : openCapture(primary, database))
+      : secondaryInMemory(filename) ? undefined : openPgCapture(primary, database, plan.pgSchema);
     this.#channel = new MirrorChannel(
       {
         primarySide,
@@ -172,7 +206,8 @@ export class ShadowBackend implements Backend {
     if (run.usesNow) this.#session.stampNow();
     const op = { sql, method: 'exec' as const, args: [], shape: 'object' as const, safeIntegers: false, write: true, t: Date.now(), ...(run.usesNow ? { now: this.#session.now } : {}) };
     try {
-      primary.exec(run.sql);
+      if (run.run) run.run();
+      else primary.exec(run.sql);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (typeof code === 'string') {

@@ -40,7 +40,28 @@ export interface CaptureDatabase {
   readonly inTransaction: boolean;
 }
 
-export class ChangeCapture {
+/** The caller's end of a change log, whichever database answers (this file: SQLite; pg-change-capture.ts: PostgreSQL). */
+export interface LogCapture {
+  /** The log position as last read: a lower bound for a snapshot taken after this call. */
+  readonly known: number;
+  /** Catches up with other connections' commits: true when the log's end moved (then `known` is it). */
+  refresh(): boolean;
+  /** Appends one transaction's write ops inside the open transaction; returns its `seq`. */
+  record(ops: readonly MirrorOp[], replacing?: number): number;
+  /**
+   * When the row goes with the COMMIT (PostgreSQL): its `seq`, known once that COMMIT succeeded
+   * (`record` returned a stand-in).
+   */
+  afterCommit?(): number;
+  committed(seq: number): void;
+  /** Opens the transaction an autocommit write runs in, with its log row. */
+  begin(): void;
+  commit(): void;
+  rollback(): void;
+  readonly inTransaction: boolean;
+}
+
+export class ChangeCapture implements LogCapture {
   readonly #db: CaptureDatabase;
   readonly #insert: Native;
   readonly #update: Native;

@@ -23,8 +23,8 @@ export interface PrimaryStatement {
 export interface PrimarySide {
   readonly backend: Backend;
   prepare(source: string, database: object): PrimaryStatement;
-  /** One statement of exec(): the SQL to run on the primary, and whether it reads 'now'. */
-  execSql(source: string): { sql: string; usesNow: boolean };
+  /** One statement of exec(): the SQL to run on the primary, whether it reads 'now', and (PostgreSQL) how to run it with the statement's 'now'. */
+  execSql(source: string): { sql: string; usesNow: boolean; run?: () => void };
   /** The default of safeIntegers for new statements. */
   safeIntegers: boolean;
   /** Columns whose default is the current time, per table (see now-defaults.ts). */
@@ -83,7 +83,7 @@ export function sqlitePrimary(filename: string, options: object, database: objec
 }
 
 export function postgresPrimary(plan: ManagedPlan, filename: string, options: { readonly?: boolean }, session: () => ShadowSession): PrimarySide {
-  const backend: Backend = new PostgresBackend(plan, filename, options);
+  const backend = new PostgresBackend(plan, filename, options);
   if (!backend.capabilities.clockedStatements) throw new Error(`shadow mode needs statements with its own clock from the ${backend.capabilities.dialect} backend`);
   return {
     backend,
@@ -102,6 +102,13 @@ export function postgresPrimary(plan: ManagedPlan, filename: string, options: { 
       });
       return { engine, usesNow, meta };
     },
-    execSql: (source) => ({ sql: source, usesNow: false }),
+    execSql(source) {
+      try {
+        return { sql: source, ...backend.execClocked(source, () => session().now) };
+      } catch (error) {
+        // Refused at translation: exec() reports it as its own failure (and the mirror compares it).
+        return { sql: source, usesNow: false, run: () => { throw error; } };
+      }
+    },
   };
 }

@@ -9,7 +9,7 @@
  * reads still cross to the mirror worker, each with the log positions its snapshot lies between.
  */
 import type { TransactionOp } from '../../translator';
-import type { ChangeCapture } from './change-capture';
+import type { LogCapture } from './change-capture';
 import type { MirrorChannel } from './mirror-channel';
 import { type MirrorOp, sqliteNowText } from '../shared';
 import { MirrorTransaction } from './mirror-transaction';
@@ -47,7 +47,7 @@ export class ShadowSession {
     readonly channel: MirrorChannel,
     readonly sample: number,
     private readonly primaryInTransaction: () => boolean,
-    readonly capture?: ChangeCapture,
+    readonly capture?: LogCapture,
   ) {
     this.tx = new MirrorTransaction((ops) => (capture ? this.#committedToLog(ops) : channel.pushUnit(ops)));
     if (capture) channel.beforePost = () => this.#settle();
@@ -101,6 +101,7 @@ export class ShadowSession {
       throw error;
     }
     const starts = !this.tx.active && (op.op === 'begin' || op.op === 'savepoint');
+    if (seq !== undefined && capture!.afterCommit) seq = capture!.afterCommit();
     if (seq !== undefined) capture!.committed(seq);
     this.#committingSeq = seq;
     try {
@@ -128,7 +129,11 @@ export class ShadowSession {
     try {
       result = run();
     } catch (error) {
-      this.#endAutocommit();
+      try {
+        this.#endAutocommit();
+      } catch {
+        // The statement's own error is the answer (ending its transaction rolled it back).
+      }
       throw error;
     }
     this.#endAutocommit();
@@ -222,8 +227,9 @@ export class ShadowSession {
     }
     try {
       capture.begin();
-      const seq = capture.record([op]);
+      let seq = capture.record([op]);
       capture.commit();
+      if (capture.afterCommit) seq = capture.afterCommit();
       capture.committed(seq);
       this.channel.logged(seq, 1, op.write ? 1 : 0);
     } catch {

@@ -8,7 +8,7 @@ import {
   type Answer, C_NATIVE, C_STOP, type MirrorConfig, type MirrorOp, type NativeStatement, NOW_FUNCTION,
   rewriteNow, sqliteNowText,
 } from '../shared';
-import { errorAnswer, reviveArgs, SecondaryDown, type Applier, type OpResult } from './applier';
+import { errorAnswer, reviveArgs, SecondaryDown, type Applier, type GroupFrame, type OpResult } from './applier';
 
 interface SqliteDatabase {
   prepare(sql: string): NativeStatement;
@@ -31,15 +31,30 @@ export class SqliteApplier implements Applier {
     this.#control = new Int32Array(config.control);
   }
 
-  async applyGroup(ops: MirrorOp[]): Promise<OpResult[]> {
+  /**
+   * `frame` (the change log): its statements run in the group's transaction, `last` after the ops;
+   * a `check` that throws rolls the group back. A snapshot group (reads) takes no write lock.
+   */
+  async applyGroup(ops: MirrorOp[], frame?: GroupFrame): Promise<OpResult[]> {
     return this.#native(() => {
       const db = this.#open();
       try {
-        db.exec('BEGIN IMMEDIATE');
+        db.exec(frame?.snapshot ? 'BEGIN' : 'BEGIN IMMEDIATE');
       } catch (error) {
         throw new SecondaryDown(error); // locked by another process: try again later
       }
-      const results = ops.map((op) => this.#apply(db, op));
+      let results: OpResult[];
+      try {
+        if (frame?.first) frame.firstRows = (this.#statement(db, frame.first.text).raw(true) as NativeStatement).all(...frame.first.values).map((row) => (row as unknown[]).map((v) => (v === null || v === undefined ? null : String(v))));
+        results = ops.map((op) => this.#apply(db, op));
+        if (frame?.last) {
+          const { changes } = this.#statement(db, frame.last.text).run(...frame.last.values);
+          frame.last.check?.(changes);
+        }
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
       try {
         db.exec('COMMIT');
       } catch (error) {
@@ -48,6 +63,12 @@ export class SqliteApplier implements Applier {
       }
       return results;
     });
+  }
+
+  #statement(db: SqliteDatabase, sql: string): NativeStatement {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) this.#statements.set(sql, (stmt = db.prepare(sql)));
+    return stmt;
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,10 @@
 /**
- * The mirror worker's loop with the change log on (SQLite primary; docs/shadow-mode.md, The change
- * log), one per shadow process:
- * - the applier: whoever holds the lease (changelog-lease.ts) tails `_registry_changes` in `seq`
- *   order and applies logged transactions in groups, each group one PostgreSQL transaction that
- *   also moves the position (shared/changelog-tables.ts) from where it was to the group's last
- *   `seq`; then it prunes the log behind the position and beats its heartbeat. The others stand by.
+ * The mirror worker's loop with the change log on (docs/shadow-mode.md, The change log), one per
+ * shadow process, over either primary (changelog-ends.ts: where the log and the position are):
+ * - the applier: whoever holds the lease (changelog-lease.ts) tails the log in `seq` order and
+ *   applies logged transactions in groups, each group one secondary transaction that also moves
+ *   the position (shared/changelog-tables.ts) from where it was to the group's last `seq`; then
+ *   it prunes the log behind the position and beats its heartbeat. The others stand by.
  * - this process's sampled reads: each carries the log positions its snapshot lies between
  *   (lo..hi). It runs on the secondary inside one snapshot together with the position P read
  *   there, once P >= hi, and is compared when P = lo, or when no logged transaction in (lo, P]
@@ -19,11 +19,12 @@ import os from 'node:os';
 import { loadBetterSqlite3 } from '../../adapter';
 import { settle, type ConnectionPool } from '../../backends/postgres/core';
 import {
-  C_NATIVE, C_READS_RECEIVED, C_READS_SENT, C_STOP, CHANGES_TABLE, decodeOps, leaseKey, type MirrorConfig, type MirrorOp,
-  positionSql, referencedNames, S, SQLITE_LOG,
+  C_NATIVE, C_READS_RECEIVED, C_READS_SENT, C_STOP, decodeOps, leaseKey, type MirrorConfig, type MirrorOp,
+  positionSql, referencedNames, S,
 } from '../shared';
 import { CommitUnknown, SecondaryDown, type Applier, type GroupFrame, type OpResult } from './applier';
 import { ApplierLease } from './changelog-lease';
+import { PgLogEnds, SqliteLogEnds, type LogEnds } from './changelog-ends';
 
 /** How long a read may wait for the applied position to reach it. */
 const READ_WAIT_MS = 10_000;
@@ -39,12 +40,6 @@ const IDLE_MAX_MS = 200;
 const ROWS = 500;
 /** How long the applier waits for a read of this process that is on its way. */
 const READ_ARRIVAL_MS = 1000;
-
-interface LogRow {
-  seq: number;
-  at: number;
-  ops: string;
-}
 
 interface NativeDb {
   prepare(sql: string): { all(...args: unknown[]): unknown[]; run(...args: unknown[]): { changes: number }; get(...args: unknown[]): unknown };
@@ -73,6 +68,7 @@ export class PositionMoved extends Error {
 
 export class LogLoop {
   readonly #sql: ReturnType<typeof positionSql>;
+  readonly #ends: LogEnds;
   readonly #lease: ApplierLease;
   readonly #stats: Float64Array;
   #db: NativeDb | undefined;
@@ -108,7 +104,12 @@ export class LogLoop {
     private readonly hooks: LogLoopHooks,
   ) {
     this.#sql = positionSql(config.pgSchema);
-    this.#lease = new ApplierLease(config.databaseUrl, leaseKey(config.pgSchema, SQLITE_LOG), config.pgTimeoutMs);
+    const access = {
+      query: (text: string, values: unknown[]) => this.#query(text, values),
+      sqlite: <T>(work: (prepare: (sql: string) => ReturnType<NativeDb['prepare']>) => T): T => this.#sqlite(() => work((sql) => this.#prepare(sql))),
+    };
+    this.#ends = config.primarySide === 'postgres' ? new PgLogEnds(config.pgSchema, access) : new SqliteLogEnds(config.pgSchema, access);
+    this.#lease = new ApplierLease(config.databaseUrl, leaseKey(config.pgSchema, this.#ends.source), config.pgTimeoutMs);
     this.#stats = stats;
     this.#control = new Int32Array(config.control);
   }
@@ -202,7 +203,7 @@ export class LogLoop {
     let busy = false;
     if (this.#lease.held && this.#position !== null) {
       busy = await this.#applyNext();
-      this.#maintain();
+      await this.#maintain();
     }
     this.#credit();
     if (await this.#compareReads()) busy = true;
@@ -224,6 +225,7 @@ export class LogLoop {
     }
     const BetterSqlite3 = loadBetterSqlite3() as unknown as new (file: string, options?: object) => NativeDb;
     this.#db = this.#sqlite(() => new BetterSqlite3(this.config.sqliteFile, { timeout: 100 }));
+    await this.#ends.setup();
     this.#ready = true;
   }
 
@@ -251,15 +253,12 @@ export class LogLoop {
 
   async #readPosition(): Promise<void> {
     this.#lastPositionRead = Date.now();
-    let rows = await this.#query(this.#sql.read, [SQLITE_LOG]);
-    // No position: `backfill` sets it when it has copied its snapshot. Only a log begun on an empty
-    // registry (its row 0) starts by itself, at its beginning.
-    if (rows.length === 0 && this.#lease.held && this.#sqlite(() => this.#prepare(`SELECT 1 FROM ${CHANGES_TABLE} WHERE seq = 0`).get()) !== undefined) {
-      await this.#query(this.#sql.start, [SQLITE_LOG, 0, 'empty registry']);
-      rows = await this.#query(this.#sql.read, [SQLITE_LOG]);
-    }
+    let position = await this.#ends.readPosition();
+    // No position: `backfill` sets it when it has copied its snapshot; a log begun where both
+    // databases were known to hold the same rows (its row 0) starts by itself, at its beginning.
+    if (position === null && this.#lease.held && (await this.#ends.startByItself())) position = await this.#ends.readPosition();
     const before = this.#position;
-    this.#position = rows.length === 0 ? null : Number(rows[0]![0]);
+    this.#position = position;
     if (this.#position !== null) this.#stats[S.appliedPosition] = this.#position;
     // What the backfill recorded before handing over (the rows it skipped) is read before the first comparison.
     if (before === null && this.#position !== null) await this.hooks.started?.();
@@ -268,7 +267,7 @@ export class LogLoop {
   /** Applies the next group of logged transactions (up to a waiting read's position). */
   async #applyNext(): Promise<boolean> {
     const from = this.#position as number;
-    let rows = this.#sqlite(() => this.#prepare(`SELECT seq, at, ops FROM ${CHANGES_TABLE} WHERE seq > ? ORDER BY seq LIMIT ${ROWS}`).all(from) as LogRow[]);
+    let rows = await this.#ends.rows(from, ROWS);
     if (rows.length === 0) {
       this.#stats[S.lagMs] = 0;
       return false;
@@ -301,8 +300,7 @@ export class LogLoop {
     }
     const frame: GroupFrame = {
       last: {
-        text: this.#sql.advance,
-        values: [last, txns, SQLITE_LOG, from],
+        ...this.#ends.advance(last, txns, from),
         check: (count) => {
           if (count !== 1) throw new PositionMoved('the applied position moved: another applier is at work');
         },
@@ -358,17 +356,18 @@ export class LogLoop {
       return true;
     }
     const group = reads.slice(0, n);
-    const frame: GroupFrame = { snapshot: true, first: { text: this.#sql.read, values: [SQLITE_LOG] } };
+    const frame: GroupFrame = { snapshot: true, first: this.#ends.readFrame() };
     const started = performance.now();
     const results = await this.applier.applyGroup(group, frame);
     this.hooks.timed(group.length, performance.now() - started);
     const at = frame.firstRows?.[0]?.[0];
     const seen = at === undefined || at === null ? -1 : Number(at);
-    group.forEach((op, i) => {
+    for (let i = 0; i < group.length; i++) {
+      const op = group[i]!;
       const result = results[i] ?? {};
-      if (this.#conclusive(op.pos![0], seen, result.tables)) this.hooks.check(op, result);
+      if (await this.#conclusive(op.pos![0], seen, result.tables ?? op.meta?.tables)) this.hooks.check(op, result);
       else this.#stats[S.inconclusive]!++;
-    });
+    }
     this.#done(n, false);
     return true;
   }
@@ -382,7 +381,7 @@ export class LogLoop {
   }
 
   /** Whether no logged transaction in (lo, seen] touched `tables` (unknown: not conclusive). */
-  #conclusive(lo: number, seen: number, tables: readonly string[] | undefined): boolean {
+  async #conclusive(lo: number, seen: number, tables: readonly string[] | undefined): Promise<boolean> {
     if (seen < 0) return false;
     if (seen === lo) return true;
     if (seen < lo || seen - lo > ROWS) return false;
@@ -391,10 +390,10 @@ export class LogLoop {
     for (let seq = lo + 1; seq <= seen; seq++) {
       let names = this.#names.get(seq);
       if (!names) {
-        const row = this.#sqlite(() => this.#prepare(`SELECT ops FROM ${CHANGES_TABLE} WHERE seq = ?`).get(seq)) as { ops: string } | undefined;
-        if (!row) return false; // pruned, or never there: cannot tell
+        const ops = await this.#ends.ops(seq);
+        if (ops === undefined) return false; // pruned, or never there: cannot tell
         names = new Set<string>();
-        for (const op of decodeOps(row.ops)) for (const name of this.#namesOf(op.sql)) names.add(name);
+        for (const op of decodeOps(ops)) for (const name of this.#namesOf(op.sql)) names.add(name);
         this.#names.set(seq, names);
       }
       if (names.has('*')) return false;
@@ -457,14 +456,13 @@ export class LogLoop {
   }
 
   /** The applier's chores, at most once a second: prune the log behind the position, heartbeat. */
-  #maintain(): void {
+  async #maintain(): Promise<void> {
     const now = Date.now();
     if (now - this.#lastPrune >= 1000 && this.#position !== null && this.#position > 0) {
       this.#lastPrune = now;
       try {
         // The last row stays: a new row's seq is the largest plus one, never one used before.
-        const position = this.#position;
-        this.#sqlite(() => this.#prepare(`DELETE FROM ${CHANGES_TABLE} WHERE seq IN (SELECT seq FROM ${CHANGES_TABLE} WHERE seq < ? AND at < ? ORDER BY seq LIMIT ${PRUNE_BATCH})`).run(position, now - RETAIN_MS));
+        await this.#ends.prune(this.#position, now - RETAIN_MS, PRUNE_BATCH);
       } catch {
         // The primary is busy writing: prune next time.
       }
@@ -473,7 +471,7 @@ export class LogLoop {
     }
     if (now - this.#lastBeat >= 1000) {
       this.#lastBeat = now;
-      void this.#query(this.#sql.heartbeat, [SQLITE_LOG, this.config.mirrorId, os.hostname(), process.pid, this.#startedAt, this.#position]).catch(() => undefined);
+      void this.#query(this.#sql.heartbeat, [this.#ends.source, this.config.mirrorId, os.hostname(), process.pid, this.#startedAt, this.#position]).catch(() => undefined);
     }
   }
 

@@ -38,7 +38,8 @@ function runMirror(config: MirrorConfig): { control: Int32Array; stats: Float64A
     const wrap = (require(config.applierWrapper) as { default?: (a: Applier) => Applier } & ((a: Applier) => Applier));
     applier = (wrap.default ?? wrap)(applier);
   }
-  const progressPool = applier instanceof PostgresApplier ? applier.pool : mirrorPool(config, 1);
+  // The change log's applier reads the log and beats its heartbeat on this pool too.
+  const progressPool = applier instanceof PostgresApplier ? applier.pool : mirrorPool(config, config.changeLog ? 2 : 1);
   const progress = new ProgressTable(progressPool, config);
   // Rows the operator chose to skip in the backfill are in SQLite only: differences on them are acknowledged.
   const exceptions = config.secondarySide === 'postgres' ? new BackfillExceptions(progressPool, config.pgSchema) : undefined;

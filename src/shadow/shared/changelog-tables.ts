@@ -39,3 +39,41 @@ export function positionSql(schema: string) {
       ON CONFLICT (source) DO UPDATE SET holder = EXCLUDED.holder, host = EXCLUDED.host, pid = EXCLUDED.pid, started_at = EXCLUDED.started_at, updated_at = now(), position = EXCLUDED.position`,
   };
 }
+
+/** The log of a PostgreSQL primary (`"<schema>"._registry_changes`). */
+export const POSTGRES_LOG = 'postgres';
+
+/**
+ * The change log of a PostgreSQL primary, in its schema: the same rows as the registry file's
+ * (`seq, at, pid, writes, ops`). A new row's `seq` is the largest plus one, taken under the write
+ * lock the appending transaction holds until it commits, so `seq` order is commit order.
+ */
+export function pgLogSql(schema: string) {
+  const log = `${quoteIdent(schema)}.${CHANGES_TABLE}`;
+  return {
+    create: `CREATE TABLE IF NOT EXISTS ${log} (seq bigint PRIMARY KEY, at bigint NOT NULL, pid integer NOT NULL, writes integer NOT NULL, ops text NOT NULL)`,
+    /** Row 0 of a new log: it holds every write since (see changelog-loop.ts for when the applier starts from it). */
+    begin: `INSERT INTO ${log} (seq, at, pid, writes, ops) SELECT 0, $1, $2, 0, '[]' WHERE NOT EXISTS (SELECT 1 FROM ${log}) ON CONFLICT (seq) DO NOTHING`,
+    append: `INSERT INTO ${log} (seq, at, pid, writes, ops) SELECT coalesce(max(seq), 0) + 1, $1, $2, $3, $4 FROM ${log} RETURNING seq::text`,
+    end: `SELECT max(seq)::text AS max_seq FROM ${log}`,
+    // Ordered by the column, not by its text (an output name would win in ORDER BY).
+    rows: `SELECT seq::text AS seq_text, at::text AS at_text, ops FROM ${log} WHERE seq > $1 ORDER BY seq LIMIT $2`,
+    one: `SELECT ops FROM ${log} WHERE seq = $1`,
+    hasStart: `SELECT 1 FROM ${log} WHERE seq = 0`,
+    prune: `DELETE FROM ${log} WHERE seq IN (SELECT seq FROM ${log} WHERE seq < $1 AND at < $2 ORDER BY seq LIMIT $3)`,
+    first: `SELECT at::text AS at_text FROM ${log} WHERE seq > $1 ORDER BY seq LIMIT 1`,
+    count: `SELECT count(*)::text AS n FROM ${log}`,
+  };
+}
+
+/**
+ * The applied position of a PostgreSQL primary's log, in the registry file (the secondary): the
+ * same columns as `"<schema>"._registry_applied`, moved in the SQLite transaction of the group it
+ * covers. The applier's heartbeat stays in PostgreSQL, where its lease is.
+ */
+export const SQLITE_POSITION_SQL = {
+  create: `CREATE TABLE IF NOT EXISTS ${APPLIED_TABLE} (source TEXT PRIMARY KEY, position INTEGER NOT NULL, applied_txns INTEGER NOT NULL DEFAULT 0, applied_at TEXT, set_by TEXT)`,
+  read: `SELECT position FROM ${APPLIED_TABLE} WHERE source = ?`,
+  start: `INSERT INTO ${APPLIED_TABLE} (source, position, applied_at, set_by) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?) ON CONFLICT (source) DO NOTHING`,
+  advance: `UPDATE ${APPLIED_TABLE} SET position = ?, applied_txns = applied_txns + ?, applied_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE source = ? AND position = ?`,
+};

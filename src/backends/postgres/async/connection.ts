@@ -248,7 +248,7 @@ export class PgAsyncConnection {
     if (lost) {
       if (sql === 'COMMIT') throw transactionLostError();
     } else {
-      await this.#request(sql, scope, (ctx) => (sql === 'COMMIT' ? session.commit(ctx) : session.rollback(ctx)));
+      await this.#request(sql, scope, async (ctx) => void (sql === 'COMMIT' ? await session.commit(ctx) : await session.rollback(ctx)));
     }
     // The catalog was read inside the transaction: what it saw of the rolled-back DDL is gone.
     if (sql === 'ROLLBACK' && scope.changedSchema) await this.#readCatalog(undefined);

@@ -107,9 +107,10 @@ export type Request =
   | { kind: 'queryEach'; id: number; steps: QueryStep[]; write?: boolean }
   | { kind: 'describe'; id: number; text: string }
   | { kind: 'begin'; id: number; mode: TransactionMode }
-  | { kind: 'commit'; id: number }
+  /** `last`: a write run just before COMMIT, in its round trip (its rows are the reply); see Session.finish. */
+  | { kind: 'commit'; id: number; last?: LastStatement }
   | { kind: 'rollback'; id: number }
-  | { kind: 'savepoint'; id: number; action: SavepointAction; name: string }
+  | { kind: 'savepoint'; id: number; action: SavepointAction; name: string; last?: LastStatement }
   | { kind: 'openCursor'; id: number; text: string; values: unknown[]; batchSize: number }
   | { kind: 'fetch'; id: number; cursor: number }
   | { kind: 'closeCursor'; id: number; cursor: number }
@@ -129,6 +130,13 @@ export interface QueryStep {
 }
 
 export type SavepointAction = 'savepoint' | 'release' | 'rollbackTo';
+
+/** A statement sent with the COMMIT that ends a transaction (shadow mode's change log row). */
+export interface LastStatement {
+  text: string;
+  values: unknown[];
+  name?: string;
+}
 
 export type Reply =
   | { id: number; ok: true; value: ReplyValue; inTransaction: boolean }

@@ -23,7 +23,7 @@ import { combinedResult, type WireBatch, type WireStep } from './wire-query';
 import { staleSnapshotError, WriteLockSql } from './write-lock';
 import { busyTimeout } from './busy-timeout';
 import { quoteIdent } from '../../../policy/identifiers';
-import type { DescribeResult, SavepointAction, TransactionMode, WireResult, WorkerConfig } from './protocol';
+import type { DescribeResult, LastStatement, SavepointAction, TransactionMode, WireResult, WorkerConfig } from './protocol';
 
 export class Session {
   tx: Transaction | null = null;
@@ -137,9 +137,38 @@ export class Session {
     this.tx!.lockDepth = 0;
   }
 
-  async commit(ctx: RequestContext): Promise<void> {
+  /** Commits; with `last`, that statement runs first in the same round trip, and its result is the answer. */
+  async commit(ctx: RequestContext, last?: LastStatement): Promise<WireResult | null> {
     const tx = this.requireTransaction('cannot commit - no transaction is active');
+    if (last) return this.commitWith(ctx, tx, last);
     await this.finish(ctx, tx, 'COMMIT');
+    return null;
+  }
+
+  /**
+   * `last` (a write: under the write lock, taken in the same round trip when the transaction does
+   * not hold it yet), then COMMIT, in one round trip. When `last` fails, nothing is committed: the
+   * transaction is rolled back, as PostgreSQL ends a transaction whose COMMIT failed.
+   */
+  private async commitWith(ctx: RequestContext, tx: Transaction, last: LastStatement): Promise<WireResult> {
+    const lock = this.lock;
+    const steps: WireStep[] = [];
+    if (lock && tx.lockDepth === null) steps.push(lock.acquire, lock.checkAndRecord);
+    else if (lock && !tx.recorded) steps.push(lock.record);
+    steps.push({ text: last.text, values: last.values, name: last.name, target: true }, { text: 'COMMIT' });
+    try {
+      return await tx.serial(async () => {
+        try {
+          const { query, head } = await tx.send(ctx, { steps });
+          return query.results[head + steps.length - 2]!;
+        } catch (err) {
+          if (!tx.conn.broken && tx.begun) await run(tx.conn, { simple: 'ROLLBACK' }).catch(() => undefined);
+          throw staleSnapshotError(err) ?? err;
+        }
+      });
+    } finally {
+      this.end(tx, false);
+    }
   }
 
   async rollback(ctx: RequestContext): Promise<void> {
@@ -153,25 +182,27 @@ export class Session {
   }
 
   /** SQLite's SAVEPOINT / RELEASE / ROLLBACK TO, including a SAVEPOINT that starts a transaction. */
-  async savepoint(ctx: RequestContext, action: SavepointAction, name: string): Promise<void> {
+  async savepoint(ctx: RequestContext, action: SavepointAction, name: string, last?: LastStatement): Promise<WireResult | null> {
     const quoted = quoteIdent(name);
     if (action === 'savepoint' && !this.tx) {
       await this.open(ctx, `${this.deferredBegin()}; SAVEPOINT ${quoted}`, true);
       this.tx!.savepoints.push(name);
-      return;
+      return null;
     }
     const tx = this.tx;
     const index = tx ? findSavepoint(tx.savepoints, name) : -1;
     if (action === 'savepoint') {
       await tx!.serial(() => tx!.send(ctx, { simple: `SAVEPOINT ${quoted}` }));
       tx!.savepoints.push(name);
-      return;
+      return null;
     }
     // Checked here because PostgreSQL would abort the whole transaction on an unknown savepoint.
     if (!tx || index === -1) throw new SqliteUsageError(`no such savepoint: ${name}`, 'SQLITE_ERROR');
     if (action === 'release' && index === 0 && tx.startedBySavepoint) {
+      // This RELEASE commits: `last` goes with it (a RELEASE that does not commit leaves it for later).
+      if (last) return this.commitWith(ctx, tx, last);
       await this.finish(ctx, tx, 'COMMIT');
-      return;
+      return null;
     }
     const stored = quoteIdent(tx.savepoints[index]!);
     const sql = action === 'release' ? `RELEASE SAVEPOINT ${stored}` : `ROLLBACK TO SAVEPOINT ${stored}`;
@@ -179,6 +210,7 @@ export class Session {
     tx.savepoints.length = action === 'release' ? index : index + 1;
     if (action === 'release') tx.releasedFrom(index);
     else tx.rolledBackTo(index);
+    return null;
   }
 
   /** Runs `op` on a connection of its own, released afterwards (destroyed when it broke). */

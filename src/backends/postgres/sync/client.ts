@@ -21,7 +21,7 @@ import { describeTarget } from '../core/setup';
 import { objectRows } from '../core/open-schema';
 import type { WriteLockObjects } from '../core/write-lock';
 import type {
-  CursorBatch, CursorOpened, DescribeResult, FieldInfo, QueryStep, RawRow, RawValue, Reply, ReplyValue, Request, WorkerConfig,
+  CursorBatch, CursorOpened, DescribeResult, FieldInfo, LastStatement, QueryStep, RawRow, RawValue, Reply, ReplyValue, Request, WorkerConfig,
   SavepointAction, TransactionMode, WireResult,
 } from '../core/protocol';
 
@@ -156,14 +156,33 @@ export class SyncPgClient {
   }
 
   begin(mode: TransactionMode = 'deferred'): void {
+    this.pendingLast = undefined; // never carried into another transaction
     this.call({ kind: 'begin', id: 0, mode }, mode === 'deferred' ? 'BEGIN' : `BEGIN ${mode.toUpperCase()}`);
   }
 
+  /**
+   * `last` runs just before the COMMIT that ends the open transaction (a COMMIT, or the RELEASE
+   * that commits), in the same round trip, as a write; its rows are then `lastRows`. A COMMIT
+   * whose `last` fails commits nothing.
+   */
+  beforeCommit(last: LastStatement): void {
+    this.pendingLast = last;
+    this.lastRows = undefined;
+  }
+
+  /** The rows of the `beforeCommit` statement, once the COMMIT it went with succeeded. */
+  lastRows: RawRow[] | undefined;
+  private pendingLast: LastStatement | undefined;
+
   commit(): void {
-    this.call({ kind: 'commit', id: 0 }, 'COMMIT');
+    const last = this.pendingLast;
+    this.pendingLast = undefined;
+    const value = this.call({ kind: 'commit', id: 0, ...(last && { last }) }, 'COMMIT');
+    if (last) this.lastRows = (value as WireResult).rows;
   }
 
   rollback(): void {
+    this.pendingLast = undefined;
     this.call({ kind: 'rollback', id: 0 }, 'ROLLBACK');
   }
 
@@ -243,7 +262,17 @@ export class SyncPgClient {
 
   private savepointAction(action: SavepointAction, name: string, operation: string): void {
     if (typeof name !== 'string' || name === '') throw new TypeError('Expected a savepoint name (a non-empty string)');
-    this.call({ kind: 'savepoint', id: 0, action, name }, operation);
+    if (!this.inTx) this.pendingLast = undefined; // never carried into another transaction
+    const last = action === 'release' ? this.pendingLast : undefined;
+    try {
+      const value = this.call({ kind: 'savepoint', id: 0, action, name, ...(last && { last }) }, operation);
+      if (value !== null && last) {
+        this.pendingLast = undefined;
+        this.lastRows = (value as WireResult).rows;
+      }
+    } finally {
+      if (!this.inTx) this.pendingLast = undefined;
+    }
   }
 
   private call(request: Request, operation: string): ReplyValue {

@@ -121,6 +121,28 @@ export class PgConnection implements StatementRunner {
     return result;
   }
 
+  /**
+   * PostgreSQL's own SQL, untranslated, on this connection (in its open transaction, if any): for
+   * shadow mode's change log, whose table is the adapter's and not the registry's. `write` takes
+   * the write lock as a write statement does. Values come back as PostgreSQL's text.
+   */
+  internal(text: string, values: PgParam[], options: { name?: string; write?: boolean } = {}): RawRow[] {
+    try {
+      return this.#client.query(text, values, { ...options, write: options.write === true && this.#writes }).rows;
+    } catch (error) {
+      throw this.#error(error);
+    }
+  }
+
+  /** `internal` SQL sent with the COMMIT that ends the open transaction (SyncPgClient.beforeCommit); its rows by `committedRows`. */
+  internalOnCommit(text: string, values: PgParam[], name?: string): void {
+    this.#client.beforeCommit({ text, values, ...(name !== undefined && { name }) });
+  }
+
+  get committedRows(): RawRow[] | undefined {
+    return this.#client.lastRows;
+  }
+
   openCursor(prepared: PreparedStatement, values: PgParam[]): RowSource {
     let opened;
     try {

@@ -51,14 +51,12 @@ export class RequestHandler {
         await this.session.begin(ctx, request.mode);
         return null;
       case 'commit':
-        await this.session.commit(ctx);
-        return null;
+        return this.session.commit(ctx, request.last);
       case 'rollback':
         await this.session.rollback(ctx);
         return null;
       case 'savepoint':
-        await this.session.savepoint(ctx, request.action, request.name);
-        return null;
+        return this.session.savepoint(ctx, request.action, request.name, request.last);
       case 'openCursor':
         return this.cursors.open(ctx, request.text, request.values, request.batchSize);
       case 'fetch':
