@@ -97,7 +97,7 @@ export const UNFIXED = {
   /**
    * A json_extract()/->> column of a FROM subquery or CTE read other than by name or by a `*` over
    * such subqueries only (a `*` beside a table or in another subquery, a scalar subquery's column,
-   * USING, a CTE renamed in FROM): its value comes back as text where SQLite keeps the JSON value's
+   * USING, NATURAL): its value comes back as text where SQLite keeps the JSON value's
    * type (the number 2 reads as '2').
    */
   subqueryJsonValueText: true,

@@ -4,13 +4,13 @@
  * is a column reference (or a `*` of the whole statement over such subqueries only) leaves the
  * subquery as its jsonb value, as a whole result column does; each reference to it is marked so
  * that it reads as json_extract() written in its place (rules/derived-json-refs.ts), and a whole
- * result column is shaped as SQLite's value. Any other use (a `*` inside, USING, NATURAL, a CTE
- * renamed in FROM, a result alias of the same name) leaves that subquery as it was: its value as text.
+ * result column is shaped as SQLite's value. Any other use (a `*` inside, USING, NATURAL, a result
+ * alias of the same name) leaves that subquery as it was: its value as text.
  */
 import { findColumn } from '../../schema/catalog';
 import { quoteIdent, type Ctx } from '../context';
 import { isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, type Group, type Node } from '../nodes';
-import { isColumnRef, isName, levelScope, nameOf, type Scope } from '../scope';
+import { isColumnRef, isName, levelScope, nameOf, type Scope, type ScopeEntry } from '../scope';
 import type { Token } from '../tokenizer';
 import { isDerivedTable, isQuery } from '../rules/json-subqueries';
 import { jsonValueHead, resultExpr } from './result-names';
@@ -50,13 +50,13 @@ function eachDerived(list: Node[], fn: (g: Group, name: { name: string; cte: boo
 }
 
 /** The derived table a column reference names, when it is a JSON value column of one (else undefined). */
-function resolve(ref: Node[], scope: Scope, map: DerivedMap, inside: Set<Derived>, unsafe: Set<string>): Derived | undefined {
+function resolve(ref: Node[], scope: Scope, map: DerivedMap, inside: Set<Derived>, unsafe: Set<string>, renames = new WeakMap<ScopeEntry, Derived>()): Derived | undefined {
   const s = sigNodes(ref);
   const col = nameOf(s[s.length - 1] as Token).toLowerCase();
   const qualifier = s.length === 3 ? nameOf(s[0] as Token) : s.length === 5 ? nameOf(s[2] as Token) : undefined;
   if (qualifier !== undefined) {
     const entry = scope.entries.find((e) => e.alias === qualifier.toLowerCase());
-    const d = entry && !entry.table && !entry.view ? map.get(entry.alias) : undefined;
+    const d = entry && !entry.table && !entry.view ? renames.get(entry) ?? map.get(entry.alias) : undefined;
     return d && !inside.has(d) && d.json.has(col) ? d : undefined;
   }
   for (const e of scope.entries) {
@@ -65,7 +65,7 @@ function resolve(ref: Node[], scope: Scope, map: DerivedMap, inside: Set<Derived
       if (findColumn(table, col)) return undefined;
       continue;
     }
-    const d = map.get(e.alias);
+    const d = renames.get(e) ?? map.get(e.alias);
     if (d && inside.has(d)) continue; // its own definition cannot read its columns
     if (d) {
       if (d.json.has(col)) return d;
@@ -108,8 +108,21 @@ function computeColumns(d: Derived, scope: Scope, map: DerivedMap, unsafe: Set<s
 interface Use { ref: Node[]; d: Derived }
 
 /** Reads one level: references to JSON columns, and uses that make a subquery unsafe to change. */
-function readLevel(list: Node[], scope: Scope, map: DerivedMap, inside: Set<Derived>, top: boolean, uses: Use[], unsafe: Set<string>, ctx: Ctx): void {
+function readLevel(list: Node[], scope: Scope, map: DerivedMap, inside: Set<Derived>, top: boolean, uses: Use[], unsafe: Set<string>, renames: WeakMap<ScopeEntry, Derived>, ctx: Ctx): void {
   const ownEntries = levelScope(list.map((n): Node => (isGroup(n) ? { ...n, items: [] } : n)), { entries: [], tables: scope.tables }, ctx.catalog).entries;
+  // A CTE named in FROM under another name (`FROM c AS x`): x's entry stands for it.
+  list.forEach((n, i) => {
+    const d = isName(n) ? map.get(nameOf(n as Token).toLowerCase()) : undefined;
+    const p = list[prevSig(list, i)];
+    if (!d?.cte || !(isWord(p, 'FROM', 'JOIN') || (isType(p, 'comma') && inFrom(list, i)))) return;
+    let a = nextSig(list, i);
+    if (isWord(list[a], 'AS')) a = nextSig(list, a);
+    if (!isName(list[a])) return;
+    const alias = nameOf(list[a] as Token).toLowerCase();
+    const entry = scope.entries.slice(0, ownEntries.length).find((e) => e.alias === alias && !e.table && !e.view);
+    if (entry && !map.has(alias)) renames.set(entry, d);
+    else unsafe.add(d.name);
+  });
   const own = ownEntries.filter((e) => !e.table && !e.view && map.has(e.alias) && !inside.has(map.get(e.alias)!));
   const ownJson = own.map((e) => map.get(e.alias)!).filter((d) => d.json.size > 0);
   if (ownJson.length > 0 && list.some((n) => isWord(n, 'NATURAL', 'USING'))) for (const d of ownJson) unsafe.add(d.name);
@@ -131,8 +144,10 @@ function readLevel(list: Node[], scope: Scope, map: DerivedMap, inside: Set<Deri
     for (const item of items) {
       if (isStar(item)) {
         const s = sigNodes(item);
-        const entries = s.length === 3 ? scope.entries.filter((e) => e.alias === nameOf(s[0] as Token).toLowerCase()).slice(0, 1) : ownEntries;
-        const ds = entries.map((e) => (!e.table && !e.view ? map.get(e.alias) : undefined));
+        // `FROM c AS x` lists x, then c itself: one table.
+        const mine = scope.entries.slice(0, ownEntries.length).filter((e, k, all) => !(k > 0 && renames.get(all[k - 1]!) !== undefined && renames.get(all[k - 1]!) === map.get(e.alias)));
+        const entries = s.length === 3 ? scope.entries.filter((e) => e.alias === nameOf(s[0] as Token).toLowerCase()).slice(0, 1) : mine;
+        const ds = entries.map((e) => (!e.table && !e.view ? renames.get(e) ?? map.get(e.alias) : undefined));
         if (top && ds.every((d) => d?.columns) && ds.length > 0) {
           (s[s.length - 1] as Token).note = { ...(s[s.length - 1] as Token).note, derivedJsonStar: ds.flatMap((d) => d!.columns!.map((c) => c.name !== undefined && d!.json.has(c.name))) };
         } else for (const d of ownJson) unsafe.add(d.name);
@@ -145,10 +160,6 @@ function readLevel(list: Node[], scope: Scope, map: DerivedMap, inside: Set<Deri
     if (!isName(n)) continue;
     const p = list[prevSig(list, i)];
     if (isOp(p, '.') || isWord(p, 'AS', 'FROM', 'JOIN', 'INTO', 'UPDATE', 'TABLE') || (isGroup(p) && isQuery(p)) || isType(p, 'comma') && inFrom(list, i)) {
-      // A CTE named again in FROM under another name: its references are not followed.
-      const after = list[nextSig(list, i)];
-      const d = map.get(nameOf(n as Token).toLowerCase());
-      if (d?.cte && (isWord(p, 'FROM', 'JOIN') || isType(p, 'comma')) && (isWord(after, 'AS') || isName(after))) unsafe.add(d.name);
       continue;
     }
     let end = i;
@@ -160,7 +171,7 @@ function readLevel(list: Node[], scope: Scope, map: DerivedMap, inside: Set<Deri
     }
     const ref = list.slice(i, end + 1);
     if (isColumnRef(ref)) {
-      const d = resolve(ref, scope, map, inside, unsafe);
+      const d = resolve(ref, scope, map, inside, unsafe, renames);
       if (d && end === i && aliases.has(nameOf(n as Token).toLowerCase())) unsafe.add(d.name);
       else if (d) uses.push({ ref, d });
     }
@@ -170,7 +181,7 @@ function readLevel(list: Node[], scope: Scope, map: DerivedMap, inside: Set<Deri
     if (!isGroup(n)) return;
     const d = isQuery(n) && isDerivedTable(list, i) ? map.get(derivedName(list, i)?.name ?? '') : undefined;
     const within = d && d.group === n ? new Set([...inside, d]) : inside;
-    readLevel(n.items, levelScope(n.items, scope, ctx.catalog), map, within, false, uses, unsafe, ctx);
+    readLevel(n.items, levelScope(n.items, scope, ctx.catalog), map, within, false, uses, unsafe, renames, ctx);
   });
 }
 
@@ -206,7 +217,7 @@ export function markDerivedJson(tree: Node[], ctx: Ctx): void {
     };
     compute(tree, ctx.scope);
     const uses: Use[] = [];
-    readLevel(tree, ctx.scope, map, new Set(), true, uses, unsafe, ctx);
+    readLevel(tree, ctx.scope, map, new Set(), true, uses, unsafe, new WeakMap(), ctx);
     if (unsafe.size > 0) {
       for (const u of unsafe) excluded.add(u);
       clearStars(tree);
