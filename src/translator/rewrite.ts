@@ -24,6 +24,7 @@ import { orderBy } from './rules/order-by';
 import { shifts } from './rules/shifts';
 import { unaryPlus } from './rules/unary-plus';
 import { jsonSubqueries } from './rules/json-subqueries';
+import { derivedJsonRefs } from './rules/derived-json-refs';
 import { paramCasts } from './rules/param-casts';
 import { dropMainQualifier } from './rules/qualifiers';
 import { hiddenRowid, markOrderedAggregates, rowidOrder } from './rules/rowid';
@@ -37,6 +38,7 @@ const RULES: ListRule[] = [
   sqliteMaster, // the catalog lives in pg_catalog
   hiddenRowid, // `*` without the hidden rowid; which queries come in rowid order
   fromSubqueryAlias, // a FROM subquery has a name (PostgreSQL < 16 requires one)
+  derivedJsonRefs, // a json_extract()/->> column of a subquery or CTE read as SQLite's value
   jsonSubqueries, // JSON leaves a FROM subquery or a CTE as SQLite's text
   emptyIn, // x IN () is false, x NOT IN () true
   unaryPlus, // +x is x, whatever its type

@@ -73,6 +73,12 @@ export interface TokenNote {
   numeric?: boolean;
   /** json_extract/->> that is a whole result column: returned as jsonb, shaped as SQLite's value. */
   jsonScalar?: boolean;
+  /** The first token of a reference to a json_extract()/->> column of a FROM subquery or CTE: the reference's node count. */
+  derivedJson?: number;
+  /** Such a reference that is a whole unaliased column of a subquery: the name it keeps (quoted). */
+  derivedJsonAs?: string;
+  /** A `*` over such subqueries only: whether each column it stands for is such a column. */
+  derivedJsonStar?: boolean[];
   /** On a SELECT: the rowid column its rows are ordered by last (SQLite's table scan order). */
   rowidOrder?: string;
 }

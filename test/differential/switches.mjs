@@ -98,6 +98,13 @@ export const UNFIXED = {
    */
   caseBranchClasses: false,
   /**
+   * A json_extract()/->> column of a FROM subquery or CTE read other than by name or by a `*` over
+   * such subqueries only (a `*` beside a table or in another subquery, a scalar subquery's column,
+   * USING, NATURAL): its value comes back as text where SQLite keeps the JSON value's
+   * type (the number 2 reads as '2').
+   */
+  subqueryJsonValueText: true,
+  /**
    * JSON columns are jsonb: the text read back is re-formatted (`["a","b"]` → `["a", "b"]`). Fixed for
    * JSON written minified with keys in jsonb's order; other input text is a documented difference.
    */

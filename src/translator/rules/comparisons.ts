@@ -8,7 +8,7 @@ import type { Token } from '../tokenizer';
 import { sqliteRealText } from '../../backends/postgres/values/real-text';
 import { OPERAND_BOUNDARIES } from '../keywords';
 import { endOf, isGroup, isOp, isSig, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, type Node } from '../nodes';
-import { resolveColumn, withLevel } from '../scope';
+import { isColumnRef, resolveColumn, withLevel } from '../scope';
 import { coerceValue } from './value-coercion';
 import { booleanInList, boundBetween, classComparison, isComparisonOperator, markCaseConditions, nullInBoundList, paramAffinity, standsAlone, textVersusNumber } from './param-classes';
 
@@ -231,6 +231,8 @@ function numericJson(a: Node[], b: Node[]): void {
   const sb = sigNodes(b);
   const isNumber = (sb.length === 1 && isType(sb[0], 'number')) || (sb.length === 2 && isOp(sb[0], '-') && isType(sb[1], 'number'));
   if (isNumber && sa.length === 2 && isWord(sa[0], 'JSON_EXTRACT') && isGroup(sa[1])) sa[0].note = { ...sa[0].note, numeric: true };
+  // A json_extract() column of a FROM subquery or CTE (derived-json-refs.ts) is read the same way.
+  if (isNumber && sa[0]?.kind === 'token' && sa[0].note?.derivedJson !== undefined && isColumnRef(sa)) sa[0].note = { ...sa[0].note, numeric: true };
 }
 
 /** Text SQLite's numeric affinity turns into a number (spaces around allowed). */

@@ -15,7 +15,7 @@ import { jsonAsText } from './sqlite-values';
 
 const FROM_END = ['SELECT', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT', 'WINDOW', 'RETURNING', 'SET', 'VALUES', 'ON', 'USING'];
 
-function isQuery(n: Node): n is Group {
+export function isQuery(n: Node): n is Group {
   return isGroup(n) && isWord(n.items[nextSig(n.items, -1)], 'SELECT', 'WITH');
 }
 
@@ -28,7 +28,7 @@ function commaInFrom(nodes: Node[], i: number): boolean {
 }
 
 /** The group at index i is a FROM subquery or the body of a CTE (`name AS (...)` in WITH). */
-function isDerivedTable(nodes: Node[], i: number): boolean {
+export function isDerivedTable(nodes: Node[], i: number): boolean {
   const p = prevSig(nodes, i);
   if (isWord(nodes[p], 'FROM', 'JOIN') || (isType(nodes[p], 'comma') && commaInFrom(nodes, p))) return true;
   return isWord(nodes[p], 'AS') && nodes.slice(0, p).some((n) => isWord(n, 'WITH'));

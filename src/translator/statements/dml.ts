@@ -16,6 +16,7 @@ import { applyConflictClause } from './insert';
 import { readInsert, valuesRows, writeInsertColumns } from './insert-parts';
 import { inlineAliasReferences, quoteAliases } from './aliases';
 import { markEchoColumns } from './echo-columns';
+import { markDerivedJson } from './derived-json';
 import { applyResultNames, readResultNames } from './result-names';
 import { renameRowidReferences } from './rowid-names';
 
@@ -165,6 +166,7 @@ export function translateDml(source: Node[], ctx: Ctx): DmlResult {
   renameRowidReferences(tree, ctx);
   if (kind === 'insert') writeInsertColumns(tree, ctx);
   inlineAliasReferences(tree, ctx);
+  markDerivedJson(tree, ctx);
   annotate(tree, kind, ctx);
   quoteAliases(tree, ctx);
   widenIntegerLiterals(tree);

@@ -47,7 +47,8 @@ export function readResultNames(nodes: Node[], ctx: Ctx): ResultNames | undefine
         // The hidden rowid is named `rowid` whatever name of it was written (rowid-names.ts).
         const name = col ? (col.table.rowidHidden && col.column.name === col.table.rowid ? 'rowid' : col.column.name) : written;
         const pgName = col ? col.column.name : (s[s.length - 1] as Token).type === 'qident' ? written : written.toLowerCase();
-        return { name, alias: pgName !== name };
+        // A JSON value column of a subquery is read through an expression, which needs its name.
+        return { name, alias: pgName !== name || (ref[0]?.kind === 'token' && ref[0].note?.derivedJson !== undefined) };
       }
       return { name: expressionSpan(item, ctx.sql), alias: true };
     }),
@@ -84,43 +85,56 @@ export function expressionSpan(item: Node[], sql: string): string {
  */
 function markJsonScalars(items: Node[][]): number[] {
   const marked: number[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    if (isStar(item)) break;
-    const s = sigNodes(item);
-    const expr = hasAlias(item) ? s.slice(0, isWordNode(s[s.length - 2], 'AS') ? -2 : -1) : s;
-    if (expr.length === 2 && isWordNode(expr[0], 'JSON_EXTRACT') && expr[1]!.kind === 'group') {
-      (expr[0] as Token).note = { ...(expr[0] as Token).note, jsonScalar: true };
-      marked.push(i);
+  let pos = 0;
+  for (const item of items) {
+    if (isStar(item)) {
+      // A `*` over FROM subqueries or CTEs whose columns are known (derived-json.ts).
+      const flags = (sigNodes(item)[0] as Token).note?.derivedJsonStar;
+      if (!flags) break;
+      flags.forEach((json, k) => json && marked.push(pos + k));
+      pos += flags.length;
       continue;
     }
-    // min()/max() of such a value: the value SQLite's class order picks, its own type too.
-    if (expr.length === 2 && (isWordNode(expr[0], 'MIN') || isWordNode(expr[0], 'MAX')) && expr[1]!.kind === 'group' && isJsonValueCall(sigNodes(expr[1].items))) {
-      (expr[0] as Token).note = { ...(expr[0] as Token).note, jsonScalar: true };
-      marked.push(i);
-      continue;
+    const head = jsonValueHead(resultExpr(item));
+    if (head) {
+      head.note = { ...head.note, jsonScalar: true };
+      marked.push(pos);
     }
-    const whole = arrowValue(expr);
-    if (whole) {
-      whole.note = { ...whole.note, jsonScalar: true };
-      marked.push(i);
-      continue;
-    }
-    const arrows = expr.filter((n) => n.kind === 'token' && n.type === 'op' && (n.text === '->>' || n.text === '->'));
-    if (arrows.length === 1 && (arrows[0] as Token).text === '->>' && expr.every((n) => n.kind !== 'token' || n.type !== 'op' || ['->>', '.', '-'].includes(n.text))
-      // `x ->> p IS 1` is a comparison, not the JSON value.
-      && !expr.some((n) => n.kind === 'token' && n.type === 'word' && CLAUSE_KEYWORDS.has(n.value))) {
-      (arrows[0] as Token).note = { ...(arrows[0] as Token).note, jsonScalar: true };
-      marked.push(i);
-    }
+    pos++;
   }
   return marked;
+}
+
+/** A select-list item without its alias. */
+export function resultExpr(item: Node[]): Node[] {
+  const s = sigNodes(item);
+  return hasAlias(item) ? s.slice(0, isWordNode(s[s.length - 2], 'AS') ? -2 : -1) : s;
+}
+
+/**
+ * The token that makes `expr` SQLite's JSON value when it is exactly json_extract(), `x ->> p`,
+ * min()/max() of such a value, or a reference to such a column of a FROM subquery or CTE.
+ */
+export function jsonValueHead(expr: Node[]): Token | undefined {
+  if (expr.length === 2 && isWordNode(expr[0], 'JSON_EXTRACT') && expr[1]!.kind === 'group') return expr[0] as Token;
+  // min()/max() of such a value: the value SQLite's class order picks, its own type too.
+  if (expr.length === 2 && (isWordNode(expr[0], 'MIN') || isWordNode(expr[0], 'MAX')) && expr[1]!.kind === 'group' && isJsonValueCall(sigNodes(expr[1].items))) return expr[0] as Token;
+  const ref = expr[0]?.kind === 'token' ? expr[0].note?.derivedJson : undefined;
+  if (ref !== undefined && isColumnRef(expr)) return expr[0] as Token;
+  const whole = arrowValue(expr);
+  if (whole) return whole;
+  const arrows = expr.filter((n) => n.kind === 'token' && n.type === 'op' && (n.text === '->>' || n.text === '->'));
+  if (arrows.length === 1 && (arrows[0] as Token).text === '->>' && expr.every((n) => n.kind !== 'token' || n.type !== 'op' || ['->>', '.', '-'].includes(n.text))
+    // `x ->> p IS 1` is a comparison, not the JSON value.
+    && !expr.some((n) => n.kind === 'token' && n.type === 'word' && CLAUSE_KEYWORDS.has(n.value))) return arrows[0] as Token;
+  return undefined;
 }
 
 /** `json_extract(..)` or `x ->> p` (DISTINCT before it allowed), nothing else. */
 function isJsonValueCall(s: Node[]): boolean {
   const e = isWordNode(s[0], 'DISTINCT') ? s.slice(1) : s;
   if (e.length === 2 && isWordNode(e[0], 'JSON_EXTRACT') && e[1]!.kind === 'group') return splitArgs(e[1].items) === 2;
+  if (e[0]?.kind === 'token' && e[0].note?.derivedJson !== undefined && isColumnRef(e)) return true;
   return arrowValue(e) !== undefined;
 }
 
