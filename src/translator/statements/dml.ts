@@ -66,9 +66,11 @@ function refuseViewWrite(nodes: Node[], kind: StatementKind, ctx: Ctx): void {
 
 /**
  * `SET x = 3, x = 4`: SQLite ignores every assignment of a column but the rightmost; PostgreSQL
- * rejects the repeat. The earlier ones are dropped (names compared as SQLite does, ignoring case).
+ * rejects the repeat. The earlier ones are dropped (names compared as SQLite does, ignoring case)
+ * when they are literals or parameters; SQLite still prepares an ignored expression (an unknown
+ * function or column fails there), which a dropped one would not be: refused at prepare.
  */
-function dropOverriddenAssignments(nodes: Node[], setAt: number): void {
+function dropOverriddenAssignments(nodes: Node[], setAt: number, ctx: Ctx): void {
   let end = setAt + 1;
   while (end < nodes.length && !isWord(nodes[end], 'WHERE', 'FROM', 'RETURNING', 'ORDER', 'LIMIT')) end++;
   const items = splitCommas(nodes.slice(setAt + 1, end));
@@ -80,6 +82,13 @@ function dropOverriddenAssignments(nodes: Node[], setAt: number): void {
   const names = items.map(target);
   const kept = items.filter((_, i) => names[i] === undefined || names.indexOf(names[i], i + 1) === -1);
   if (kept.length === items.length) return;
+  for (const [i, item] of items.entries()) {
+    if (kept.includes(item)) continue;
+    const value = sigNodes(item.slice(item.findIndex((n) => isOp(n, '=')) + 1));
+    if (!value.every((n) => isType(n, 'string') || isType(n, 'number') || isType(n, 'blob') || isType(n, 'param') || isWord(n, 'NULL') || isOp(n, '-') || isOp(n, '+'))) {
+      fail(ctx, `SET ${names[i]} twice`, `SQLite ignores all but the last assignment of ${names[i]} (still checking the others' functions and columns), PostgreSQL refuses the repeat; remove the earlier assignment`);
+    }
+  }
   // The source's own comma tokens separate the kept items: the assignment rules that run next
   // split the list at comma tokens (a comma inside a template would join two assignments into one).
   // Spaces as whitespace tokens, which the assignment rules skip as they skip the source's own.
@@ -121,7 +130,7 @@ function qualifyUpsertColumns(nodes: Node[], table: TableInfo, qualifier: string
 
 function annotate(nodes: Node[], kind: StatementKind, ctx: Ctx): void {
   refuseViewWrite(nodes, kind, ctx);
-  for (let i = 0; i < nodes.length; i++) if (isWord(nodes[i], 'SET') && kind !== 'select') dropOverriddenAssignments(nodes, i);
+  for (let i = 0; i < nodes.length; i++) if (isWord(nodes[i], 'SET') && kind !== 'select') dropOverriddenAssignments(nodes, i, ctx);
   if (kind === 'insert') {
     const parts = readInsert(nodes, ctx);
     if (parts.table) {
