@@ -221,11 +221,12 @@ export function refusedExpressionStore(c, pg, sqlite) {
   return assigned || (insertColumns !== undefined && column.test(insertColumns));
 }
 
-const BRANCH_CLASS = /^datatype mismatch: (a number|a text|a Buffer \(a blob\)) bound as (a branch of CASE|a column of a compound SELECT \(UNION, INTERSECT, EXCEPT\)) beside (numbers|text|blobs): /;
+const BRANCH_CLASS = /^datatype mismatch: (a number|a text|a Buffer \(a blob\)) bound as (a branch of CASE|a column of a compound SELECT \(UNION, INTERSECT, EXCEPT\)|an argument of (?:COALESCE|IFNULL|NULLIF)|a branch of IIF) beside (numbers|text|blobs): /;
 
 /**
- * A value bound as a CASE branch or a compound SELECT's column beside values of another class:
- * SQLite returns each as it is, PostgreSQL gives the CASE or column one type, so the call is refused
+ * A value bound as a CASE branch, a compound SELECT's column or an argument of COALESCE, IFNULL,
+ * IIF or NULLIF beside values of another class: SQLite returns each as it is, PostgreSQL gives the
+ * CASE, column or function one type, so the call is refused
  * when it binds, SQLITE_MISMATCH naming the construct (docs/api.md, differences). Allowed for
  * exactly that case: the SQL has that construct and the case binds a value of the named class.
  */
@@ -233,7 +234,8 @@ export function refusedBranchClass(c, pg) {
   if (!pg.error || pg.phase !== 'run' || pg.name !== 'SqliteError' || pg.code !== 'SQLITE_MISMATCH') return false;
   const m = BRANCH_CLASS.exec(pg.message);
   if (!m || m[1] === undefined) return false;
-  const construct = m[2].startsWith('a branch') ? /\bCASE\b/i : /\b(UNION|INTERSECT|EXCEPT)\b/i;
+  const fn = /^(?:an argument|a branch) of (COALESCE|IFNULL|NULLIF|IIF)$/.exec(m[2]);
+  const construct = fn ? new RegExp(`\\b${fn[1]}\\s*\\(`, 'i') : m[2].startsWith('a branch') ? /\bCASE\b/i : /\b(UNION|INTERSECT|EXCEPT)\b/i;
   if (!construct.test(c.sql)) return false;
   const isClass = { 'a number': (v) => (typeof v === 'number' && !Number.isNaN(v)) || typeof v === 'bigint', 'a text': (v) => typeof v === 'string', 'a Buffer (a blob)': (v) => Buffer.isBuffer(v) }[m[1]];
   const otherClass = m[3] === 'numbers' ? 'a number' : m[3] === 'text' ? 'a text' : 'a Buffer (a blob)';

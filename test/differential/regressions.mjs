@@ -257,4 +257,11 @@ export const REGRESSIONS = [
   { name: 'coalesce() of a number bound and a text answers the number (no common type needed)', sql: `SELECT DISTINCT ' 7' AS "Mixed 0", coalesce(?, 'ß') AS "Mixed 1" FROM v_mix ORDER BY 2`, params: [1], order: { keys: [1] } },
   { name: 'coalesce() of a text literal first and a number bound answers the text', sql: "SELECT ?, coalesce('back\\slash', ?), NULL AS c2", params: [Buffer.alloc(0), 1] },
   { name: 'coalesce() and ifnull() of values bound of each class beside other classes', sql: "SELECT coalesce(?, 'b') GLOB 'A' AS a, ifnull(?, 'x') AS b, coalesce(?, ?, 'z') AS c, coalesce(NULL, ?, 2) AS d, ifnull(?, 3) AS e, coalesce(?, t) AS f, coalesce(?, ?) AS g FROM mix", params: [1, 2.5, null, 7n, 'q', null, Buffer.from('a'), 1, 'x'] },
+  { name: 'ifnull()/coalesce() of a column and a value bound of another class: refused at bind, or the value as SQLite returns it', sql: 'SELECT ifnull(a.u, ?) AS c0, coalesce(t, ?) AS c1 FROM mix AS a', params: [1, 2] },
+  { name: 'coalesce() of an INTEGER column and a text bound', sql: 'SELECT coalesce(i, ?) AS c0 FROM mix', params: ['x'] },
+  { name: 'coalesce()/ifnull() of a column and a value bound of its class', sql: 'SELECT coalesce(t, ?) AS c0, ifnull(i, ?) AS c1, ifnull(u, ?) AS c2, coalesce(r, ?) AS c3 FROM mix', params: ['x', 2, 'y', 3n] },
+  { name: 'iif() and nullif() with a value bound beside a column of another class', sql: 'SELECT iif(id > 2, t, ?) AS c0, nullif(t, ?) AS c1 FROM mix', params: [1, 2] },
+  { name: 'a parenthesized value bound compared with an all-NULL CASE (no row)', sql: 'UPDATE agents SET name = ? WHERE (?) = CASE WHEN NULL THEN NULL ELSE NULL END', params: ['z', 1], write: 'agents' },
+  { name: 'a parenthesized value bound compared with NULL-typed expressions in SELECT', sql: 'SELECT (?) = CASE WHEN NULL THEN NULL END AS a, ((?)) < NULL AS b, (?) IS CASE WHEN 1 THEN NULL END AS c', params: ['x', 2, 3] },
+  { name: 'a parenthesized value bound compared with a column takes its affinity, as a bare one', sql: 'SELECT id, (?) = memory_mb AS a, name < ((?)) AS b, (?) IS memory_mb AS c FROM agents WHERE ((?)) <> id', params: ['512', 3, 1.5, 'x'] },
 ];

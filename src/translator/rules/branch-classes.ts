@@ -1,8 +1,9 @@
 /**
  * A value bound as a branch of a CASE, or as a column of one SELECT of a compound (UNION,
- * INTERSECT, EXCEPT), beside values of another storage class: SQLite returns each value as it is
+ * INTERSECT, EXCEPT), or as an argument of COALESCE, IFNULL, IIF (its two values) or NULLIF, beside
+ * values of another storage class: SQLite returns each value as it is
  * (`CASE WHEN c THEN ? ELSE '10' END` bound to a number gives the number or the text '10'),
- * PostgreSQL gives a CASE and a compound's column one type (the number would make '10' the number
+ * PostgreSQL gives a CASE, a compound's column and these functions one type (the number would make '10' the number
  * 10, or the types do not match). In a translation specialised to the values bound, the value's
  * class is known: when it differs from another branch's (a text beside a number, a blob beside
  * anything else; NULL and an integer beside a real are no difference), the call is refused when it
@@ -36,14 +37,14 @@ function classOf(branch: Node[], ctx: Ctx): { cls: Class; bound: boolean } | und
   return undefined;
 }
 
-function check(branches: Node[][], construct: string, ctx: Ctx): void {
+function check(branches: Node[][], construct: string, what: string, ctx: Ctx): void {
   const classes = branches.map((b) => classOf(b, ctx)).filter((c) => c !== undefined);
   const bound = classes.find((c) => c.bound && classes.some((o) => o.cls !== c.cls));
   if (!bound) return;
   const other = classes.find((o) => o.cls !== bound.cls)!;
   throw sqliteError(
     `datatype mismatch: ${NAMES[bound.cls]} bound as ${construct} beside ${KINDS[other.cls]}: SQLite returns each value as it is, ` +
-      `PostgreSQL gives the ${construct.includes('CASE') ? 'CASE' : 'column'} one type; bind a value of the same class as the others, or CAST them to one type`,
+      `PostgreSQL gives the ${what} one type; bind a value of the same class as the others, or CAST them to one type`,
     'SQLITE_MISMATCH',
   );
 }
@@ -64,6 +65,28 @@ function caseBranches(nodes: Node[], at: number): { branches: Node[][]; end: num
     if (depth === 0) return { branches, end: i + 1 };
   }
   return { branches, end: nodes.length };
+}
+
+const FUNCTIONS: Record<string, string> = {
+  COALESCE: 'an argument of COALESCE',
+  IFNULL: 'an argument of IFNULL',
+  IIF: 'a branch of IIF',
+  NULLIF: 'an argument of NULLIF',
+};
+
+/**
+ * COALESCE/IFNULL whose first argument not surely NULL is a value bound or a text literal: that
+ * value is the answer, whatever the others (rules/scalar-functions.ts, knownFirst).
+ */
+function answeredByFirst(args: Node[][]): boolean {
+  for (const a of args) {
+    const s = sigNodes(a);
+    if (s.length !== 1) return false;
+    const n = s[0]!;
+    if (isWord(n, 'NULL') || (isType(n, 'param') && n.note?.valueClass === 'n')) continue;
+    return isType(n, 'string') || (isType(n, 'param') && n.note?.valueClass !== undefined);
+  }
+  return false;
 }
 
 const COMPOUND = ['UNION', 'INTERSECT', 'EXCEPT'];
@@ -97,12 +120,20 @@ export function branchClasses(nodes: Node[], ctx: Ctx): Node[] {
   for (let i = 0; i < nodes.length; i++) {
     if (!isWord(nodes[i], 'CASE')) continue;
     const { branches } = caseBranches(nodes, i);
-    check(branches, 'a branch of CASE', ctx);
+    check(branches, 'a branch of CASE', 'CASE', ctx);
+  }
+  for (let i = 0; i < nodes.length; i++) {
+    const name = isWord(nodes[i], ...Object.keys(FUNCTIONS)) ? (nodes[i] as { text: string }).text.toUpperCase() : undefined;
+    const group = nodes.slice(i + 1).find((n) => !isType(n, 'ws') && !isType(n, 'comment'));
+    if (!name || !group || !isGroup(group)) continue;
+    const args = splitCommas(group.items);
+    if ((name === 'COALESCE' || name === 'IFNULL') && answeredByFirst(args)) continue;
+    check(name === 'IIF' ? args.slice(1) : args, FUNCTIONS[name]!, `${name.toLowerCase()}() result`, ctx);
   }
   const members = compoundColumns(nodes);
   if (members) {
     const width = Math.max(...members.map((m) => m.length));
-    for (let c = 0; c < width; c++) check(members.map((m) => m[c] ?? []), 'a column of a compound SELECT (UNION, INTERSECT, EXCEPT)', ctx);
+    for (let c = 0; c < width; c++) check(members.map((m) => m[c] ?? []), 'a column of a compound SELECT (UNION, INTERSECT, EXCEPT)', 'column', ctx);
   }
   return nodes;
 }

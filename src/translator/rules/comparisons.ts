@@ -209,7 +209,7 @@ const INTEGER_TYPES = ['bigint', 'integer', 'smallint'];
  * the values bound): 255.5 is then equal to no integer, as in SQLite, instead of an error.
  */
 function widenIntegerParam(slice: Node[], ordering: boolean): void {
-  const s = sigNodes(slice);
+  const s = sigNodes(unparenthesizedParam(slice));
   if (s.length !== 1 || !isType(s[0], 'param')) return;
   const note = s[0].note;
   if (!note?.target || !INTEGER_TYPES.includes(note.target.type) || note.cast) return;
@@ -297,7 +297,10 @@ function sqliteNumberText(literal: string, negative: boolean): string | undefine
   return Number.isFinite(v) ? sqliteRealText(v) : undefined;
 }
 
-function pair(left: Node[], right: Node[], ctx: Ctx, affinity: boolean, assignment: boolean): void {
+function pair(l: Node[], r: Node[], ctx: Ctx, affinity: boolean, assignment: boolean): void {
+  // A value bound in parentheses is compared as the value itself (SQLite drops the parentheses).
+  const left = assignment ? l : unparenthesizedParam(l);
+  const right = assignment ? r : unparenthesizedParam(r);
   numericJson(left, right);
   numericJson(right, left);
   if (affinity) {
@@ -314,4 +317,13 @@ function pair(left: Node[], right: Node[], ctx: Ctx, affinity: boolean, assignme
   if (lcol && coerceValue(right, lcol, ctx)) return;
   const rcol = typed(resolveColumn(right, ctx.scope));
   if (rcol) coerceValue(left, rcol, ctx);
+}
+
+/** `(?)`, `((?))` as `?`; any other operand as it is. */
+function unparenthesizedParam(slice: Node[]): Node[] {
+  const s = sigNodes(slice);
+  if (s.length !== 1 || !isGroup(s[0])) return slice;
+  const inner = unparenthesizedParam(s[0].items);
+  const i = sigNodes(inner);
+  return i.length === 1 && isType(i[0], 'param') ? inner : slice;
 }

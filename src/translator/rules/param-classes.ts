@@ -28,8 +28,10 @@ export const ABOVE_ALL_NUMBERS = "CAST('Infinity' AS double precision)";
 
 const RANK: Record<string, number> = { i: 1, r: 1, f: 1, t: 2, b: 3 };
 
+/** The parameter an operand consists of, inside any parentheses (`?`, `(?)`: the same value, no affinity). */
 function loneParam(slice: Node[]): Token | undefined {
   const s = sigNodes(slice);
+  if (s.length === 1 && isGroup(s[0])) return loneParam(s[0].items);
   return s.length === 1 && isType(s[0], 'param') ? s[0] : undefined;
 }
 
