@@ -176,6 +176,14 @@ export const REGRESSIONS = [
   { name: 'text that is no time into a TIMESTAMP column, numeric text into a JSON column', sql: 'UPDATE agents SET created_at = upper(id), tags = CAST(memory_mb AS TEXT)', write: 'agents' },
   { name: 'a time and JSON stored into TEXT columns are the text SQLite holds', sql: 'UPDATE agents SET description = created_at, author = tags', write: 'agents' },
   { name: 'a literal in parentheses stored into an INTEGER column', sql: 'INSERT OR IGNORE INTO workflow_runs (id, workflow_id, total_api_tokens) VALUES (\'run-1\', \'wf-1\', (-2.25))', write: 'workflow_runs' },
+  { name: 'JSON functions stored into TEXT columns are their minified text, keys in the order written', sql: "UPDATE agents SET description = json_object('b', 1, 'a', json_array(1, 'x, y', r.total_vm_time_ms), 'c', json('{\"z\": [1, {\"a\": 3, \"bc\": 2}]}')), author = json_array(memory_mb, name, 0.5) FROM workflow_runs r WHERE r.id = 'run-1'", write: 'agents' },
+  { name: 'json() and json_array() inserted into TEXT columns are their minified text', sql: "INSERT INTO agents (id, name, version, path, description, author) VALUES ('ag-9', 'n', 'v', 'p', json(' { \"a\" : 1, \"bc\" : \"x y\" } '), json_array(1, 'x')), ('ag-8', 'n', 'w', 'p', json_object('k', json('[1, 2]')), json(?))", params: ['[ 1 , {"x": 1, "yz": 2} ]'], write: 'agents' },
+  { name: 'a REAL through a function the translator cannot type, stored into a TEXT column, is its SQLite text', sql: 'UPDATE mix SET t = likely(r) WHERE id < 6', write: 'mix' },
+  { name: 'round() of a REAL stored into a TEXT column, and an INTEGER through likely()', sql: 'UPDATE mix2 SET t = round(i * 1e15, 1), k = likely(i) || k', write: 'mix2' },
+  { name: 'round() of a REAL and ifnull() of a REAL stored into a TEXT column', sql: 'UPDATE mix SET t = round(r, 1), u = ifnull(t, ?) WHERE id <> 4', params: ['z'], write: 'mix' },
+  { name: 'an INTEGER through likely() into a column declared without a type is refused naming the column; JSON there is its text', sql: 'UPDATE mix SET u = likely(i), t = json_array(t, ?) WHERE id = 1', params: ['q'], write: 'mix' },
+  { name: 'json_object() with a value bound, and a REAL through likely(), stored by an upsert into TEXT columns', sql: "INSERT INTO mix2 (id, k, t) VALUES (1, 'k1', json_object('p', ?)) ON CONFLICT(id) DO UPDATE SET t = json_object('p', excluded.k, 'q', ?), k = likely(0.5)", params: ['x', 2.5], write: 'mix2' },
+  { name: 'COALESCE()/IFNULL() of a TEXT column and a value bound stored into a TEXT column', sql: 'UPDATE agents SET description = COALESCE(description, ?), author = IFNULL(author, ?)', params: ['d', 'a'], write: 'agents' },
 
   // A value bound as a CASE branch or a compound column beside another class: refused at bind, naming the construct.
   { name: 'a number bound as a CASE branch beside a text branch', sql: "SELECT CASE WHEN 0 > 1 THEN ? ELSE '10' END AS c0", params: [Infinity] },

@@ -203,8 +203,9 @@ export function hex(call: Call, ctx: Ctx): Tpl {
 }
 
 /** likely(x), unlikely(x), likelihood(x, p): planner hints that return x. */
-export function hint(call: Call, _ctx: Ctx): Tpl {
-  return tpl(['(', call.args[0] ?? [], ')']);
+export function hint(call: Call, ctx: Ctx): Tpl {
+  // likely(x) is x, of x's type.
+  return tpl(['(', call.args[0] ?? [], ')'], inferType(call.args[0] ?? [], ctx));
 }
 
 export function unsupported(call: Call, ctx: Ctx): Tpl {

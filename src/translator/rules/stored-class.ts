@@ -11,8 +11,9 @@
  *   a comparison's 0/1), else SQLITE_MISMATCH naming the column when the statement runs.
  * Values bound are values/store.ts's. Not covered: INSERT ... SELECT; expressions into REAL and
  * NUMERIC columns (PostgreSQL refuses text there when the statement is prepared, and converts
- * numbers as SQLite's affinity does); an expression whose type the translator cannot tell, into a TEXT
- * column (PostgreSQL's text of it).
+ * numbers as SQLite's affinity does); a scalar subquery into a TEXT column (PostgreSQL's text of it).
+ * Into a TEXT column or one without a type, a function call is typed only once it is rewritten:
+ * storedAfterRewrite applies the rules then (JSON as its minified text, a REAL as SQLite's text).
  */
 import type { ColumnInfo, TableInfo } from '../../schema/catalog';
 import { fail, quoteIdent, quoteLiteral, type Ctx } from '../context';
@@ -178,8 +179,36 @@ export function guardStored(parent: Node[], v: Node[], table: TableInfo, col: Co
   if (kind === 'blob' && type !== 'bytea') fn = STORE_BLOB_FUNCTION;
   if (kind === 'json' && !json) fn = STORE_JSON_FUNCTION;
   if (kind === 'timestamp' && !time) fn = STORE_TIMESTAMP_FUNCTION;
+  if (!fn && (kind === 'text' || kind === 'untyped') && (type === undefined || time || json)) {
+    // A function call's type (likely(r), json_object()) is known once the later rules rewrote it.
+    const at = parent.indexOf(v[0]!);
+    if (at === -1) return false;
+    parent.splice(at, v.length, { kind: 'group', items: v.slice(), start: -1, end: -1, store: { kind, column } });
+    return true;
+  }
   if (!fn) return false;
   return wrap(parent, v, `${storeFunction(quoteIdent(ctx.catalog.schema), fn)}(`, `, ${quoteLiteral(column)})`);
+}
+
+/**
+ * The values guardStored left for after the rewrite (a group with `store`), now that their type is
+ * known: JSON is its minified text and a time the column's form of it, as SQLite holds them; a REAL,
+ * NUMERIC, comparison or blob goes through the column's store function. Text, an integer into a
+ * TEXT column and a type still unknown (a subquery, COALESCE(t, ?)) stay as written.
+ */
+export function storedAfterRewrite(nodes: Node[], ctx: Ctx): Node[] {
+  if (!nodes.some((n) => isGroup(n) && n.store)) return nodes;
+  return nodes.flatMap((n): Node[] => {
+    if (!isGroup(n) || !n.store) return [n];
+    const { kind, column } = n.store;
+    const v = n.items;
+    const type = inferType(v, ctx);
+    if (type === 'jsonb' || type === 'json' || (type !== undefined && type.startsWith('timestamp'))) return [tpl(asText(v, ctx), 'text')];
+    const other = type === 'boolean' || type === 'bytea' || type === MIXED_NUMERIC || isRealType(type);
+    const fn = kind === 'text' ? (other ? STORE_TEXT_FUNCTION : undefined) : other || isIntegerType(type) ? STORE_UNTYPED_FUNCTION : undefined;
+    if (!fn) return v;
+    return [tpl([`${storeFunction(quoteIdent(ctx.catalog.schema), fn)}(`, v, `, ${quoteLiteral(column)})`], 'text')];
+  });
 }
 
 /** `v` (in `parent`) as `before(v)after`, its nodes kept in a group the later rules still rewrite. */
