@@ -185,6 +185,8 @@ export const REGRESSIONS = [
   { name: 'json_object() with a value bound, and a REAL through likely(), stored by an upsert into TEXT columns', sql: "INSERT INTO mix2 (id, k, t) VALUES (1, 'k1', json_object('p', ?)) ON CONFLICT(id) DO UPDATE SET t = json_object('p', excluded.k, 'q', ?), k = likely(0.5)", params: ['x', 2.5], write: 'mix2' },
   { name: 'a JSON number read as text is the text of SQLite\'s value (1.50 is 1.5, a number beyond 64 bits a REAL), stored or concatenated', sql: "UPDATE mix2 SET t = json_extract('[1.50, 99999999999999999999, -7, 2.0]', '$[' || (id - 1) || ']'), k = ('[0.10]' ->> '$[0]') || k", write: 'mix2' },
   { name: 'json_each() values and json_extract() of a number in an expression', sql: "SELECT value || '' AS v, atom || 'x' AS a FROM json_each('[1.50, 3, -0.25, 0.30000000000000004]')" },
+  { name: 'json_extract() of a number into a column declared without a type is refused naming the column (SQLite keeps the number); of a string it is the text', sql: "UPDATE mix SET u = json_extract(CASE WHEN id = 1 THEN '[1.50]' ELSE '[\"s\"]' END, '$[0]') WHERE id < 3", write: 'mix' },
+  { name: 'json_extract() of a string into a column declared without a type is its text', sql: "UPDATE mix SET u = json_array(t) ->> '$[0]' WHERE id = 2 OR t IS NULL", write: 'mix' },
   { name: 'COALESCE()/IFNULL() of a TEXT column and a value bound stored into a TEXT column', sql: 'UPDATE agents SET description = COALESCE(description, ?), author = IFNULL(author, ?)', params: ['d', 'a'], write: 'agents' },
 
   // A value bound as a CASE branch or a compound column beside another class: refused at bind, naming the construct.

@@ -206,6 +206,13 @@ export function storedAfterRewrite(nodes: Node[], ctx: Ctx): Node[] {
     if (type === 'jsonb' || type === 'json' || (type !== undefined && type.startsWith('timestamp'))) return [tpl(asText(v, ctx), 'text')];
     const other = type === 'boolean' || type === 'bytea' || type === MIXED_NUMERIC || isRealType(type);
     const fn = kind === 'text' ? (other ? STORE_TEXT_FUNCTION : undefined) : other || isIntegerType(type) ? STORE_UNTYPED_FUNCTION : undefined;
+    const only = sigNodes(v);
+    const json = only.length === 1 && only[0]!.kind === 'tpl' ? only[0].jsonValue : undefined;
+    if (!fn && kind === 'untyped' && json) {
+      // json_extract()/->> of a number or true/false is SQLite's number, which a column without a type keeps.
+      const refused = [`${storeFunction(quoteIdent(ctx.catalog.schema), STORE_UNTYPED_FUNCTION)}(CAST(0 AS numeric), ${quoteLiteral(column)})`];
+      return [tpl(['CASE WHEN jsonb_typeof(', ...json, ") IN ('number', 'boolean') THEN ", ...refused, ' ELSE ', v, ' END'], 'text')];
+    }
     if (!fn) return v;
     return [tpl([`${storeFunction(quoteIdent(ctx.catalog.schema), fn)}(`, v, `, ${quoteLiteral(column)})`], 'text')];
   });
