@@ -105,7 +105,12 @@ export function guardStored(parent: Node[], v: Node[], table: TableInfo, col: Co
   // The value bound itself is values/store.ts's; a literal in parentheses is the literal.
   if (raw.length === 1 && isType(raw[0], 'param')) return false;
   let s = raw;
-  while (s.length === 1 && isGroup(s[0]) && !isWord(sigNodes(s[0].items)[0], 'SELECT', 'WITH', 'VALUES')) s = sigNodes(s[0].items);
+  // The list that holds the expression's own nodes (a group's items when it is in parentheses).
+  let holder = v;
+  while (s.length === 1 && isGroup(s[0]) && !isWord(sigNodes(s[0].items)[0], 'SELECT', 'WITH', 'VALUES')) {
+    holder = s[0].items;
+    s = sigNodes(s[0].items);
+  }
   if (s.length === 0 || (s.length === 1 && isWord(s[0], 'NULL', 'DEFAULT'))) return false;
   const column = `${table.name}.${col.name}`;
   const signed = s.length === 2 && isOp(s[0], '-', '+') && isType(s[1], 'number');
@@ -171,6 +176,14 @@ export function guardStored(parent: Node[], v: Node[], table: TableInfo, col: Co
     wrap(parent, v, 'CAST(', ' AS integer)');
     return false;
   }
+  if (kind === 'text' && type === MIXED_NUMERIC && isWord(s[0], 'CASE')) {
+    // An INTEGER branch beside a REAL one: PostgreSQL's CASE makes both REAL ('1200.0'); each
+    // branch becomes SQLite's text of its own value first.
+    const nodes = holder === v ? parent : holder;
+    const from = holder === v ? parent.indexOf(v[0]!) : 0;
+    const to = holder === v ? from + v.length : holder.length;
+    if (from !== -1 && wrapCaseBranches(nodes, from, to, `${storeFunction(quoteIdent(ctx.catalog.schema), STORE_TEXT_FUNCTION)}(`, `, ${quoteLiteral(column)})`)) return true;
+  }
   let fn: string | undefined;
   if (kind === 'integer' && !isIntegerType(type)) fn = STORE_INTEGER_FUNCTION;
   const other = type === 'boolean' || type === 'bytea' || type === MIXED_NUMERIC || isRealType(type);
@@ -216,6 +229,33 @@ export function storedAfterRewrite(nodes: Node[], ctx: Ctx): Node[] {
     if (!fn) return v;
     return [tpl([`${storeFunction(quoteIdent(ctx.catalog.schema), fn)}(`, v, `, ${quoteLiteral(column)})`], 'text')];
   });
+}
+
+/**
+ * Each THEN and ELSE branch of the CASE ... END at nodes[from, to) as `before(branch)after`, from
+ * the last one back so that the indexes stay valid. False when the nodes are not one CASE ... END.
+ */
+function wrapCaseBranches(nodes: Node[], from: number, to: number, before: string, after: string): boolean {
+  const branches: Array<[number, number]> = [];
+  let depth = 0;
+  let start = -1;
+  let end = -1;
+  for (let i = from; i < to; i++) {
+    const n = nodes[i];
+    if (isWord(n, 'CASE')) depth++;
+    const atTop = depth === 1 && isWord(n, 'WHEN', 'THEN', 'ELSE', 'END');
+    if (isWord(n, 'END')) depth--;
+    if (!atTop) continue;
+    if (start !== -1) branches.push([start, i]);
+    start = isWord(n, 'THEN', 'ELSE') ? i + 1 : -1;
+    if (isWord(n, 'END') && depth === 0) end = i;
+  }
+  if (end === -1 || sigNodes(nodes.slice(end + 1, to)).length > 0 || !isWord(sigNodes(nodes.slice(from, to))[0], 'CASE')) return false;
+  for (const [a, b] of branches.reverse()) {
+    const group: Node = { kind: 'group', items: nodes.slice(a, b), start: -1, end: -1 };
+    nodes.splice(a, b - a, tpl([` ${before}`]), group, tpl([`${after} `]));
+  }
+  return true;
 }
 
 /** `v` (in `parent`) as `before(v)after`, its nodes kept in a group the later rules still rewrite. */
