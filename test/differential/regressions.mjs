@@ -55,6 +55,8 @@ export const REGRESSIONS = [
   { name: 'a number compared with a column declared without a type', sql: "SELECT upper('a') FROM mix a WHERE 2147483647 > a.u ORDER BY 1", order: { keys: [0] } },
   { name: 'iif() of a parameter, a text and a number tests them as SQLite does', sql: 'SELECT iif(?, 1, 2) AS a, iif(name, 1, 2) AS b, iif(memory_mb, 1, 2) AS c FROM agents ORDER BY id', params: [2] },
   { name: 'round() with bound digits beyond 32 bits', sql: 'SELECT round(0.5, ?) AS a, round(2.345, ?) AS b', params: [9007199254740993n, 1.9] },
+  { name: 'an unknown function in an assignment a later one overrides is refused at prepare, as SQLite refuses it', sql: 'UPDATE mix2 SET k = nvl(id, (SELECT sqrt(2))), t = \'a\', k = ? WHERE 1 = 1', params: [null], write: 'mix2' },
+  { name: 'known functions, CAST and a subquery in an overridden assignment are dropped with it', sql: "UPDATE mix2 SET t = upper(CAST(i AS TEXT)) || (SELECT max(k) FROM mix2 WHERE k IN ('k1')), t = 'b' WHERE id = 1", write: 'mix2' },
   { name: 'the kept assignment of a column assigned twice still has its column (a Buffer for TEXT is refused)', sql: 'UPDATE workflow_runs SET status = ?, status = ? WHERE 1 = 1', params: ['a', 'b'], write: 'workflow_runs' },
   { name: 'a negative zero compares as zero', sql: 'SELECT DISTINCT NULL AS c0, (total_api_tokens / (-2.25)) AS c1 FROM workflow_runs WHERE NOT (0 > 1) ORDER BY 1', order: { keys: [0] } },
   { name: 'a division of a NUMERIC column (an integer on some rows, a real on others) is refused at prepare', sql: 'SELECT (n / id), NULL FROM mix ORDER BY 2', order: { keys: [1] } },

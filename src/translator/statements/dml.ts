@@ -7,6 +7,7 @@ import { isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, splitCommas,
 import { rewrite } from '../rewrite';
 import { annotateComparisons } from '../rules/comparisons';
 import { concatPrecedence } from '../rules/concat-precedence';
+import { unknownCall } from '../rules/function-calls';
 import { widenIntegerLiterals } from '../rules/integer-literals';
 import { collectScope, isName, levelScope, nameOf } from '../scope';
 import type { Token } from '../tokenizer';
@@ -67,7 +68,7 @@ function refuseViewWrite(nodes: Node[], kind: StatementKind, ctx: Ctx): void {
  * `SET x = 3, x = 4`: SQLite ignores every assignment of a column but the rightmost; PostgreSQL
  * rejects the repeat. The earlier ones are dropped (names compared as SQLite does, ignoring case).
  */
-function dropOverriddenAssignments(nodes: Node[], setAt: number): void {
+function dropOverriddenAssignments(nodes: Node[], setAt: number, ctx: Ctx): void {
   let end = setAt + 1;
   while (end < nodes.length && !isWord(nodes[end], 'WHERE', 'FROM', 'RETURNING', 'ORDER', 'LIMIT')) end++;
   const items = splitCommas(nodes.slice(setAt + 1, end));
@@ -79,6 +80,11 @@ function dropOverriddenAssignments(nodes: Node[], setAt: number): void {
   const names = items.map(target);
   const kept = items.filter((_, i) => names[i] === undefined || names.indexOf(names[i], i + 1) === -1);
   if (kept.length === items.length) return;
+  // SQLite still prepares a dropped value: an unknown function there is refused as anywhere.
+  for (const item of items.filter((it) => !kept.includes(it))) {
+    const call = unknownCall(item);
+    if (call) fail(ctx, `the function ${call.text}()`, 'PostgreSQL has no function with the same meaning known to the translator; add an override (REGISTRY_SQL_OVERRIDES).');
+  }
   // The source's own comma tokens separate the kept items: the assignment rules that run next
   // split the list at comma tokens (a comma inside a template would join two assignments into one).
   // Spaces as whitespace tokens, which the assignment rules skip as they skip the source's own.
@@ -120,7 +126,7 @@ function qualifyUpsertColumns(nodes: Node[], table: TableInfo, qualifier: string
 
 function annotate(nodes: Node[], kind: StatementKind, ctx: Ctx): void {
   refuseViewWrite(nodes, kind, ctx);
-  for (let i = 0; i < nodes.length; i++) if (isWord(nodes[i], 'SET') && kind !== 'select') dropOverriddenAssignments(nodes, i);
+  for (let i = 0; i < nodes.length; i++) if (isWord(nodes[i], 'SET') && kind !== 'select') dropOverriddenAssignments(nodes, i, ctx);
   if (kind === 'insert') {
     const parts = readInsert(nodes, ctx);
     if (parts.table) {
