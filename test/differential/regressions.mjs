@@ -190,6 +190,7 @@ export const REGRESSIONS = [
   { name: 'json_extract() of a number into a column declared without a type is refused naming the column (SQLite keeps the number); of a string it is the text', sql: "UPDATE mix SET u = json_extract(CASE WHEN id = 1 THEN '[1.50]' ELSE '[\"s\"]' END, '$[0]') WHERE id < 3", write: 'mix' },
   { name: 'json_extract() of a string into a column declared without a type is its text', sql: "UPDATE mix SET u = json_array(t) ->> '$[0]' WHERE id = 2 OR t IS NULL", write: 'mix' },
   { name: 'a CASE of an INTEGER and a REAL stored into a TEXT column: each branch is the text of its own value', sql: 'UPDATE workflow_runs SET error = CASE WHEN ? THEN total_vm_time_ms ELSE ? END, status = (CASE total_api_tokens WHEN 0 THEN 0.5 WHEN 7 THEN total_api_tokens * 1.5 ELSE total_api_tokens END) WHERE 1 = 1', params: [1n, 0.5], write: 'workflow_runs' },
+  { name: 'scalar max() of a REAL bound and an INTEGER stored into a TEXT column', sql: 'UPDATE agents SET name = max(?, 2147483647)', params: [0.5], write: 'agents' },
   { name: 'COALESCE()/IFNULL() of a TEXT column and a value bound stored into a TEXT column', sql: 'UPDATE agents SET description = COALESCE(description, ?), author = IFNULL(author, ?)', params: ['d', 'a'], write: 'agents' },
 
   // A value bound as a CASE branch or a compound column beside another class: refused at bind, naming the construct.

@@ -217,8 +217,10 @@ export function storedAfterRewrite(nodes: Node[], ctx: Ctx): Node[] {
     const v = n.items;
     const type = inferType(v, ctx);
     if (type === 'jsonb' || type === 'json' || (type !== undefined && type.startsWith('timestamp'))) return [tpl(asText(v, ctx), 'text')];
-    const other = type === 'boolean' || type === 'bytea' || type === MIXED_NUMERIC || isRealType(type);
-    const fn = kind === 'text' ? (other ? STORE_TEXT_FUNCTION : undefined) : other || isIntegerType(type) ? STORE_UNTYPED_FUNCTION : undefined;
+    // (An INTEGER or a REAL by row, max(?, 1) bound to 0.5: PostgreSQL's value is a REAL either way,
+    // and its text of an integral one is the INTEGER's; left to it.)
+    const other = type === 'boolean' || type === 'bytea' || isRealType(type);
+    const fn = kind === 'text' ? (other ? STORE_TEXT_FUNCTION : undefined) : other || isIntegerType(type) || type === MIXED_NUMERIC ? STORE_UNTYPED_FUNCTION : undefined;
     const only = sigNodes(v);
     const json = only.length === 1 && only[0]!.kind === 'tpl' ? only[0].jsonValue : undefined;
     if (!fn && kind === 'untyped' && json) {
