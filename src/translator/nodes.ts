@@ -13,6 +13,11 @@ export interface Group {
   /** Offset of `(` and of `)` in the source (-1 for generated groups). */
   start: number;
   end: number;
+  /**
+   * A value stored into a TEXT column or one declared without a type, whose type is known only
+   * once its nodes are rewritten (rules/stored-class.ts, storedAfterRewrite).
+   */
+  store?: { kind: 'text' | 'untyped'; column: string };
 }
 
 /** Generated SQL: text pieces and embedded node lists. */

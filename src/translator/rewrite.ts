@@ -29,10 +29,12 @@ import { paramCasts } from './rules/param-casts';
 import { dropMainQualifier } from './rules/qualifiers';
 import { hiddenRowid, markOrderedAggregates, rowidOrder } from './rules/rowid';
 import { sqliteMaster } from './rules/sqlite-master';
+import { storedAfterRewrite } from './rules/stored-class';
 
 type ListRule = (nodes: Node[], ctx: Ctx) => Node[];
 
 const RULES: ListRule[] = [
+  storedAfterRewrite, // a value stored into a TEXT column, typed once rewritten: SQLite's text of it
   branchClasses, // a value bound beside CASE branches or compound columns of another class: refused at bind
   dropMainQualifier, // main.t is t: the registry has one database
   sqliteMaster, // the catalog lives in pg_catalog

@@ -8,7 +8,7 @@ import { tpl, type Node } from '../nodes';
 import type { Token } from '../tokenizer';
 import { sqliteJsonValue } from './json-path';
 
-export function derivedJsonRefs(nodes: Node[], _ctx: Ctx): Node[] {
+export function derivedJsonRefs(nodes: Node[], ctx: Ctx): Node[] {
   let out: Node[] | undefined;
   for (let i = 0; i < (out ?? nodes).length; i++) {
     const list = out ?? nodes;
@@ -21,8 +21,8 @@ export function derivedJsonRefs(nodes: Node[], _ctx: Ctx): Node[] {
     const value = note.jsonScalar
       ? { ...tpl(v, 'jsonb'), jsonScalar: true }
       : note.numeric
-        ? { ...tpl(['CAST(', ...sqliteJsonValue(v), ' AS numeric)'], 'numeric'), jsonValue: v }
-        : { ...tpl(['(', ...sqliteJsonValue(v), ')'], 'text'), jsonValue: v };
+        ? { ...tpl(['CAST(', ...sqliteJsonValue(v, ctx), ' AS numeric)'], 'numeric'), jsonValue: v }
+        : { ...tpl(['(', ...sqliteJsonValue(v, ctx), ')'], 'text'), jsonValue: v };
     const named = note.derivedJsonAs ? [value, tpl([` AS ${note.derivedJsonAs}`])] : [value];
     out = [...list.slice(0, i), ...named, ...list.slice(i + n)];
   }

@@ -14,6 +14,25 @@ import { currentTime } from './datetime';
 import { FUNCTION_RULES } from './function-table';
 import { jsonEach } from './json-each';
 
+/**
+ * A call in `nodes` (at any depth) that functionCalls would refuse as unknown: for nodes that are
+ * dropped before the rules run (an assignment a later one overrides), which SQLite still prepares.
+ */
+export function unknownCall(nodes: Node[]): Token | undefined {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
+    if (isGroup(n)) {
+      const found = unknownCall(n.items);
+      if (found) return found;
+      continue;
+    }
+    if (!isWord(n) || !isGroup(nodes[nextSig(nodes, i)]) || n.value === 'CAST' || NOT_FUNCTIONS.has(n.value) || isTableOrCte(nodes, i)) continue;
+    if (n.value === 'FILTER' || n.value === 'OVER' || n.value === 'JSON_EACH' || n.value === 'JSON_TREE') continue;
+    if (!FUNCTION_RULES.has(n.value)) return n;
+  }
+  return undefined;
+}
+
 function isTableOrCte(nodes: Node[], i: number): boolean {
   const p = prevSig(nodes, i);
   if (isWord(nodes[p], 'INTO', 'TABLE', 'REFERENCES') || isOp(nodes[p], '.')) return true;

@@ -59,7 +59,7 @@ export function jsonArrows(nodes: Node[], ctx: Ctx): Node[] {
     }
     const scalar = (nodes[i] as Token).note?.jsonScalar === true; // a whole result column: shaped as SQLite's value
     if (op === '->>') v = ['(', ...jsonValueOf(v), ')'];
-    const out = op === '->' || scalar ? { ...tpl(v, 'jsonb'), ...(scalar ? { jsonScalar: true } : {}) } : { ...tpl(['(', ...sqliteJsonValue(v), ')'], 'text'), jsonValue: v };
+    const out = op === '->' || scalar ? { ...tpl(v, 'jsonb'), ...(scalar ? { jsonScalar: true } : {}) } : { ...tpl(['(', ...sqliteJsonValue(v, ctx), ')'], 'text'), jsonValue: v };
     nodes = [...nodes.slice(0, leftStart), out, ...nodes.slice(rightEnd + 1)];
     i = leftStart;
   }

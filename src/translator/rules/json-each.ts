@@ -17,8 +17,8 @@ export function jsonEach(call: Call, ctx: Ctx, alias: string | undefined): Tpl {
   if (call.args[1]) doc = ['(', ...doc, ' #> ', ...pgPath(call.args[1], ctx, 'json_each'), ')'];
   const v: Parts = ['"_je".v'];
   const parts: Parts = [
-    'LATERAL (SELECT "_je".k AS key, ', ...sqliteJsonValue(v), ' AS value, ', ...sqliteJsonType(v), ' AS type, ',
-    `CASE WHEN jsonb_typeof("_je".v) IN ('object', 'array') THEN NULL ELSE `, ...sqliteJsonValue(v), ' END AS atom, ',
+    'LATERAL (SELECT "_je".k AS key, ', ...sqliteJsonValue(v, ctx), ' AS value, ', ...sqliteJsonType(v), ' AS type, ',
+    `CASE WHEN jsonb_typeof("_je".v) IN ('object', 'array') THEN NULL ELSE `, ...sqliteJsonValue(v, ctx), ' END AS atom, ',
     `"_je".n AS id, NULL::bigint AS parent, CASE WHEN "_je".a THEN '${base}[' || "_je".k || ']' ELSE '${base}.' || "_je".k END AS fullkey, '${base}'::text AS path`,
     ' FROM (SELECT CAST("_ja".n - 1 AS text) AS k, "_ja".v, "_ja".n, true AS a FROM jsonb_array_elements(CASE jsonb_typeof(', ...doc,
     ") WHEN 'array' THEN ", ...doc, ' END) WITH ORDINALITY AS "_ja"(v, n)',

@@ -6,7 +6,7 @@ import { fail, quoteLiteral, type Ctx } from '../context';
 import type { Node } from '../nodes';
 import { resolveColumn } from '../scope';
 import { castParam, stringLiteral, type Parts } from './call';
-import { jsonAsText } from './sqlite-values';
+import { jsonAsText, realAsText } from './sqlite-values';
 
 export function jsonbOf(arg: Node[], ctx: Ctx): Parts {
   const col = resolveColumn(arg, ctx.scope);
@@ -68,9 +68,16 @@ export function jsonValueOf(v: Parts): Parts {
 }
 
 /** The SQL value SQLite's json_extract/->> give for a jsonb value: text for strings, 1/0 for booleans. */
-export function sqliteJsonValue(v: Parts): Parts {
+export function sqliteJsonValue(v: Parts, ctx: Ctx): Parts {
+  // A number with a point, or beyond 64 bits, is SQLite's REAL, whose text is SQLite's ('1.50' is
+  // '1.5', 1e20 '1.0e+20'); jsonb keeps the digits written.
+  const n: Parts = ['CAST((', ...v, ')::text AS numeric)'];
+  const number: Parts = [
+    'CASE WHEN (', ...v, ")::text ~ '[.eE]' OR ", ...n, ' NOT BETWEEN -9223372036854775808 AND 9223372036854775807 THEN ',
+    ...realAsText(n, ctx), ' ELSE (', ...v, ')::text END',
+  ];
   return [
     'CASE jsonb_typeof(', ...v, ") WHEN 'string' THEN (", ...v, " #>> '{}') WHEN 'null' THEN NULL",
-    " WHEN 'boolean' THEN CASE WHEN (", ...v, ") = 'true'::jsonb THEN '1' ELSE '0' END WHEN 'number' THEN (", ...v, ')::text ELSE ', ...jsonAsText(v), ' END',
+    " WHEN 'boolean' THEN CASE WHEN (", ...v, ") = 'true'::jsonb THEN '1' ELSE '0' END WHEN 'number' THEN ", ...number, ' ELSE ', ...jsonAsText(v), ' END',
   ];
 }

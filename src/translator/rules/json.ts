@@ -21,7 +21,7 @@ export function jsonExtract(call: Call, ctx: Ctx): Tpl {
   if (call.args.length !== 2) fail(ctx, 'json_extract() with several paths', 'extract each path separately.');
   const v: Parts = ['(', ...jsonValueOf(at(call, ctx)), ')'];
   if (call.word.note?.jsonScalar) return { ...tpl(v, 'jsonb'), jsonScalar: true }; // shaped as SQLite's value
-  const value = sqliteJsonValue(v);
+  const value = sqliteJsonValue(v, ctx);
   if (call.word.note?.numeric) return { ...tpl(['CAST(', ...value, ' AS numeric)'], 'numeric'), jsonValue: v };
   return { ...tpl(['(', ...value, ')'], 'text'), jsonValue: v };
 }

@@ -100,7 +100,7 @@ export function groupConcat(call: Call, ctx: Ctx): Tpl {
  * ('9' above '10'). The value is picked by that order; as a whole result column it is the JSON
  * value, shaped as SQLite's (result-names.ts), else its SQL value as text.
  */
-function jsonValueMinMax(call: Call): Tpl | undefined {
+function jsonValueMinMax(call: Call, ctx: Ctx): Tpl | undefined {
   const s = sigNodes(call.args[0] ?? []);
   const e = isWord(s[0], 'DISTINCT') ? s.slice(1) : s;
   const v = e.length === 1 && e[0].kind === 'tpl' ? e[0].jsonValue : undefined;
@@ -110,7 +110,7 @@ function jsonValueMinMax(call: Call): Tpl | undefined {
   const picked: Parts = ['(array_agg(', ...v, ' ORDER BY ', ...rank, dir, ', ', ...num, dir, ', ', ...text, dir, ') FILTER (WHERE ', ...rank, ' IS NOT NULL))[1]'];
   call.tailPlaced = true;
   if (call.word.note?.jsonScalar) return { ...tpl(picked, 'jsonb'), jsonScalar: true };
-  return { ...tpl(['(', ...sqliteJsonValue(picked), ')'], 'text'), jsonValue: picked };
+  return { ...tpl(['(', ...sqliteJsonValue(picked, ctx), ')'], 'text'), jsonValue: picked };
 }
 
 /**
@@ -132,7 +132,7 @@ export function count(call: Call, _ctx: Ctx): Tpl {
 export function minMax(call: Call, ctx: Ctx): Tpl {
   if (call.args.length < 2) {
     const x = call.args[0] ?? [];
-    const picked = jsonValueMinMax(call);
+    const picked = jsonValueMinMax(call, ctx);
     if (picked) return picked;
     const type = inferType(x, ctx);
     // An aggregate over text compares by byte, whatever the database's collation.
@@ -203,8 +203,9 @@ export function hex(call: Call, ctx: Ctx): Tpl {
 }
 
 /** likely(x), unlikely(x), likelihood(x, p): planner hints that return x. */
-export function hint(call: Call, _ctx: Ctx): Tpl {
-  return tpl(['(', call.args[0] ?? [], ')']);
+export function hint(call: Call, ctx: Ctx): Tpl {
+  // likely(x) is x, of x's type.
+  return tpl(['(', call.args[0] ?? [], ')'], inferType(call.args[0] ?? [], ctx));
 }
 
 export function unsupported(call: Call, ctx: Ctx): Tpl {

@@ -11,8 +11,9 @@
  *   a comparison's 0/1), else SQLITE_MISMATCH naming the column when the statement runs.
  * Values bound are values/store.ts's. Not covered: INSERT ... SELECT; expressions into REAL and
  * NUMERIC columns (PostgreSQL refuses text there when the statement is prepared, and converts
- * numbers as SQLite's affinity does); an expression whose type the translator cannot tell, into a TEXT
- * column (PostgreSQL's text of it).
+ * numbers as SQLite's affinity does); a scalar subquery into a TEXT column (PostgreSQL's text of it).
+ * Into a TEXT column or one without a type, a function call is typed only once it is rewritten:
+ * storedAfterRewrite applies the rules then (JSON as its minified text, a REAL as SQLite's text).
  */
 import type { ColumnInfo, TableInfo } from '../../schema/catalog';
 import { fail, quoteIdent, quoteLiteral, type Ctx } from '../context';
@@ -104,7 +105,12 @@ export function guardStored(parent: Node[], v: Node[], table: TableInfo, col: Co
   // The value bound itself is values/store.ts's; a literal in parentheses is the literal.
   if (raw.length === 1 && isType(raw[0], 'param')) return false;
   let s = raw;
-  while (s.length === 1 && isGroup(s[0]) && !isWord(sigNodes(s[0].items)[0], 'SELECT', 'WITH', 'VALUES')) s = sigNodes(s[0].items);
+  // The list that holds the expression's own nodes (a group's items when it is in parentheses).
+  let holder = v;
+  while (s.length === 1 && isGroup(s[0]) && !isWord(sigNodes(s[0].items)[0], 'SELECT', 'WITH', 'VALUES')) {
+    holder = s[0].items;
+    s = sigNodes(s[0].items);
+  }
   if (s.length === 0 || (s.length === 1 && isWord(s[0], 'NULL', 'DEFAULT'))) return false;
   const column = `${table.name}.${col.name}`;
   const signed = s.length === 2 && isOp(s[0], '-', '+') && isType(s[1], 'number');
@@ -170,6 +176,14 @@ export function guardStored(parent: Node[], v: Node[], table: TableInfo, col: Co
     wrap(parent, v, 'CAST(', ' AS integer)');
     return false;
   }
+  if (kind === 'text' && type === MIXED_NUMERIC && isWord(s[0], 'CASE')) {
+    // An INTEGER branch beside a REAL one: PostgreSQL's CASE makes both REAL ('1200.0'); each
+    // branch becomes SQLite's text of its own value first.
+    const nodes = holder === v ? parent : holder;
+    const from = holder === v ? parent.indexOf(v[0]!) : 0;
+    const to = holder === v ? from + v.length : holder.length;
+    if (from !== -1 && wrapCaseBranches(nodes, from, to, `${storeFunction(quoteIdent(ctx.catalog.schema), STORE_TEXT_FUNCTION)}(`, `, ${quoteLiteral(column)})`)) return true;
+  }
   let fn: string | undefined;
   if (kind === 'integer' && !isIntegerType(type)) fn = STORE_INTEGER_FUNCTION;
   const other = type === 'boolean' || type === 'bytea' || type === MIXED_NUMERIC || isRealType(type);
@@ -178,8 +192,72 @@ export function guardStored(parent: Node[], v: Node[], table: TableInfo, col: Co
   if (kind === 'blob' && type !== 'bytea') fn = STORE_BLOB_FUNCTION;
   if (kind === 'json' && !json) fn = STORE_JSON_FUNCTION;
   if (kind === 'timestamp' && !time) fn = STORE_TIMESTAMP_FUNCTION;
+  if (!fn && (kind === 'text' || kind === 'untyped') && (type === undefined || time || json)) {
+    // A function call's type (likely(r), json_object()) is known once the later rules rewrote it.
+    const at = parent.indexOf(v[0]!);
+    if (at === -1) return false;
+    parent.splice(at, v.length, { kind: 'group', items: v.slice(), start: -1, end: -1, store: { kind, column } });
+    return true;
+  }
   if (!fn) return false;
   return wrap(parent, v, `${storeFunction(quoteIdent(ctx.catalog.schema), fn)}(`, `, ${quoteLiteral(column)})`);
+}
+
+/**
+ * The values guardStored left for after the rewrite (a group with `store`), now that their type is
+ * known: JSON is its minified text and a time the column's form of it, as SQLite holds them; a REAL,
+ * NUMERIC, comparison or blob goes through the column's store function. Text, an integer into a
+ * TEXT column and a type still unknown (a subquery, COALESCE(t, ?)) stay as written.
+ */
+export function storedAfterRewrite(nodes: Node[], ctx: Ctx): Node[] {
+  if (!nodes.some((n) => isGroup(n) && n.store)) return nodes;
+  return nodes.flatMap((n): Node[] => {
+    if (!isGroup(n) || !n.store) return [n];
+    const { kind, column } = n.store;
+    const v = n.items;
+    const type = inferType(v, ctx);
+    if (type === 'jsonb' || type === 'json' || (type !== undefined && type.startsWith('timestamp'))) return [tpl(asText(v, ctx), 'text')];
+    // (An INTEGER or a REAL by row, max(?, 1) bound to 0.5: PostgreSQL's value is a REAL either way,
+    // and its text of an integral one is the INTEGER's; left to it.)
+    const other = type === 'boolean' || type === 'bytea' || isRealType(type);
+    const fn = kind === 'text' ? (other ? STORE_TEXT_FUNCTION : undefined) : other || isIntegerType(type) || type === MIXED_NUMERIC ? STORE_UNTYPED_FUNCTION : undefined;
+    const only = sigNodes(v);
+    const json = only.length === 1 && only[0]!.kind === 'tpl' ? only[0].jsonValue : undefined;
+    if (!fn && kind === 'untyped' && json) {
+      // json_extract()/->> of a number or true/false is SQLite's number, which a column without a type keeps.
+      const refused = [`${storeFunction(quoteIdent(ctx.catalog.schema), STORE_UNTYPED_FUNCTION)}(CAST(0 AS numeric), ${quoteLiteral(column)})`];
+      return [tpl(['CASE WHEN jsonb_typeof(', ...json, ") IN ('number', 'boolean') THEN ", ...refused, ' ELSE ', v, ' END'], 'text')];
+    }
+    if (!fn) return v;
+    return [tpl([`${storeFunction(quoteIdent(ctx.catalog.schema), fn)}(`, v, `, ${quoteLiteral(column)})`], 'text')];
+  });
+}
+
+/**
+ * Each THEN and ELSE branch of the CASE ... END at nodes[from, to) as `before(branch)after`, from
+ * the last one back so that the indexes stay valid. False when the nodes are not one CASE ... END.
+ */
+function wrapCaseBranches(nodes: Node[], from: number, to: number, before: string, after: string): boolean {
+  const branches: Array<[number, number]> = [];
+  let depth = 0;
+  let start = -1;
+  let end = -1;
+  for (let i = from; i < to; i++) {
+    const n = nodes[i];
+    if (isWord(n, 'CASE')) depth++;
+    const atTop = depth === 1 && isWord(n, 'WHEN', 'THEN', 'ELSE', 'END');
+    if (isWord(n, 'END')) depth--;
+    if (!atTop) continue;
+    if (start !== -1) branches.push([start, i]);
+    start = isWord(n, 'THEN', 'ELSE') ? i + 1 : -1;
+    if (isWord(n, 'END') && depth === 0) end = i;
+  }
+  if (end === -1 || sigNodes(nodes.slice(end + 1, to)).length > 0 || !isWord(sigNodes(nodes.slice(from, to))[0], 'CASE')) return false;
+  for (const [a, b] of branches.reverse()) {
+    const group: Node = { kind: 'group', items: nodes.slice(a, b), start: -1, end: -1 };
+    nodes.splice(a, b - a, tpl([` ${before}`]), group, tpl([`${after} `]));
+  }
+  return true;
 }
 
 /** `v` (in `parent`) as `before(v)after`, its nodes kept in a group the later rules still rewrite. */
