@@ -38,18 +38,22 @@ async function catchUp(t, file, url) {
   t.is(await new Promise((resolve) => child.on('exit', resolve)), 0, caught);
 }
 
-test('init → shadow → backfill while the engine writes → canary: no divergence, verify clean, status green', async (t) => {
-  t.timeout(300_000);
+/** A seeded registry with the schema initialised and an engine writing to it in shadow mode. */
+async function writingRegistry(t, tag) {
   const { url } = await createTestDatabase(t);
-  const dir = tempDir(t);
-  const file = path.join(dir, 'registry.db');
+  const file = path.join(tempDir(t), 'registry.db');
   seedRegistry(file, { rows: 20000, orphans: true });
   const env = { REGISTRY_DB: file, DATABASE_URL: url };
-
-  // 1. init, then the engine in shadow mode: its writes wait in the change log.
   t.is((await cli(['init'], env)).code, 0);
-  const writer = engine(t, file, url, 'online', 400);
+  const writer = engine(t, file, url, tag, 400);
   await writer.ready;
+  return { url, file, env, writer };
+}
+
+test('init → shadow → backfill while the engine writes → canary: no divergence, verify clean, status green', async (t) => {
+  t.timeout(300_000);
+  // 1. init, then the engine in shadow mode: its writes wait in the change log.
+  const { url, file, env, writer } = await writingRegistry(t, 'online');
   await new Promise((resolve) => setTimeout(resolve, 500));
   const before = await withClient(url, async (c) => {
     const table = await c.query("SELECT to_regclass('engine_registry._registry_applied') IS NOT NULL AS present");
@@ -85,14 +89,7 @@ test('init → shadow → backfill while the engine writes → canary: no diverg
 
 test('a backfill stopped and run again while the engine writes copies one snapshot: no write lost, verify clean', async (t) => {
   t.timeout(300_000);
-  const { url } = await createTestDatabase(t);
-  const dir = tempDir(t);
-  const file = path.join(dir, 'registry.db');
-  seedRegistry(file, { rows: 20000, orphans: true });
-  const env = { REGISTRY_DB: file, DATABASE_URL: url };
-  t.is((await cli(['init'], env)).code, 0);
-  const writer = engine(t, file, url, 'resume', 400);
-  await writer.ready;
+  const { url, file, env, writer } = await writingRegistry(t, 'resume');
 
   // The first run is stopped once it has copied part of workflow_runs, which the engine keeps updating.
   const first = spawn(process.execPath, [path.resolve('bin/swarm-registry.js'), 'backfill', '--orphans=skip', '--chunk-rows', '20'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
