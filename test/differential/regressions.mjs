@@ -193,6 +193,10 @@ export const REGRESSIONS = [
   { name: 'json_extract() of a string into a column declared without a type is its text', sql: "UPDATE mix SET u = json_array(t) ->> '$[0]' WHERE id = 2 OR t IS NULL", write: 'mix' },
   { name: 'a CASE of an INTEGER and a REAL stored into a TEXT column: each branch is the text of its own value', sql: 'UPDATE workflow_runs SET error = CASE WHEN ? THEN total_vm_time_ms ELSE ? END, status = (CASE total_api_tokens WHEN 0 THEN 0.5 WHEN 7 THEN total_api_tokens * 1.5 ELSE total_api_tokens END) WHERE 1 = 1', params: [1n, 0.5], write: 'workflow_runs' },
   { name: 'scalar max() of a REAL bound and an INTEGER stored into a TEXT column', sql: 'UPDATE agents SET name = max(?, 2147483647)', params: [0.5], write: 'agents' },
+  { name: 'floor()/ceil()/abs()/sign() keep SQLite\'s class stored into a TEXT column (floor(0.5) is the REAL 0.0, floor(i) an INTEGER, sign() an INTEGER)', sql: 'UPDATE mix2 SET k = (NULL || \'a\'), t = floor(0.5) || \'/\' || floor(i) || \'/\' || ceil(-0.5) || \'/\' || abs(-2.0) || \'/\' || sign(i) || \'/\' || sign(-2.5)', write: 'mix2' },
+  { name: 'typeof() of floor()/ceil()/abs()/sign() by their argument\'s class; of a NUMERIC column by row', sql: 'SELECT typeof(floor(i)) AS a, typeof(abs(i)) AS b, typeof(sign(0.5)) AS c, typeof(floor(0.5)) AS d, floor(n) AS e, ceil(n) AS f, typeof(ceil(r)) AS g, floor(1 = 1) AS h FROM mix' },
+  { name: 'floor() of a NUMERIC column stored into a TEXT column: a REAL row keeps its point', sql: 'UPDATE mix SET t = floor(n), b = NULL WHERE id <> 4', write: 'mix' },
+  { name: 'a number bound compared with replace() of a JSON column (replace( is a call, not REPLACE INTO)', sql: "DELETE FROM agents WHERE ? != replace(tags, ',', ';')", params: [1], write: 'agents' },
   { name: 'COALESCE()/IFNULL() of a TEXT column and a value bound stored into a TEXT column', sql: 'UPDATE agents SET description = COALESCE(description, ?), author = IFNULL(author, ?)', params: ['d', 'a'], write: 'agents' },
 
   // A value bound as a CASE branch or a compound column beside another class: refused at bind, naming the construct.

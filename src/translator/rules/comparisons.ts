@@ -36,8 +36,8 @@ export function operandBefore(nodes: Node[], i: number): Node[] {
         continue;
       }
     }
-    // CAST(...) is one operand (CAST is a keyword, its group alone is no operand).
-    if (isWord(nodes[j], 'CAST') && isGroup(nodes[nextSig(nodes, j)]) && nextSig(nodes, j) < i) continue;
+    // CAST(...) is one operand (CAST is a keyword, its group alone is no operand); so is replace(...).
+    if (isWord(nodes[j], 'CAST', 'REPLACE') && isGroup(nodes[nextSig(nodes, j)]) && nextSig(nodes, j) < i) continue;
     if (isBoundary(nodes[j])) break;
   }
   return nodes.slice(j + 1, i);
@@ -55,7 +55,7 @@ export function operandAfter(nodes: Node[], i: number, extraStop?: string): Node
         continue;
       }
     }
-    if (isWord(nodes[j], 'CAST') && isGroup(nodes[nextSig(nodes, j)])) {
+    if (isWord(nodes[j], 'CAST', 'REPLACE') && isGroup(nodes[nextSig(nodes, j)])) {
       j = nextSig(nodes, j);
       continue;
     }

@@ -14,7 +14,7 @@ const SAME_IN_POSTGRES: Record<string, string | undefined> = {
   NULLIF: undefined,
   ROW_NUMBER: 'bigint', RANK: 'bigint', DENSE_RANK: 'bigint', NTILE: 'integer', LAG: undefined, LEAD: undefined,
   FIRST_VALUE: undefined, LAST_VALUE: undefined, NTH_VALUE: undefined, PERCENT_RANK: 'double precision',
-  CUME_DIST: 'double precision', CEIL: 'numeric', CEILING: 'numeric', FLOOR: 'numeric',
+  CUME_DIST: 'double precision',
   OCTET_LENGTH: 'integer',
 };
 
@@ -46,6 +46,9 @@ export const FUNCTION_RULES = new Map<string, FunctionRule>([
   ['ROUND', f.round],
   ['ABS', f.numericFunction],
   ['SIGN', f.numericFunction],
+  ['CEIL', f.numericFunction],
+  ['CEILING', f.numericFunction],
+  ['FLOOR', f.numericFunction],
   ['TYPEOF', f.typeOf],
   ['HEX', f.hex],
   ['LIKELY', f.hint],

@@ -1,6 +1,6 @@
 /** SQLite scalar and aggregate functions whose PostgreSQL counterpart has another name or shape. */
 import { fail, type Ctx } from '../context';
-import { branchType, inferType, MIXED_NUMERIC } from '../infer-type';
+import { branchType, inferType, isIntegerType, MIXED_NUMERIC } from '../infer-type';
 import { isType, isWord, sigNodes, tpl, trimTrivia, type Tpl } from '../nodes';
 import { asCondition } from './conditions';
 import { isColumnRef, resolveColumn } from '../scope';
@@ -167,8 +167,27 @@ export function round(call: Call, _ctx: Ctx): Tpl {
 }
 
 /** ABS, SIGN... of a parameter: numeric. */
-export function numericFunction(call: Call, _ctx: Ctx): Tpl {
+/**
+ * abs(x), sign(x), ceil(x), floor(x) with SQLite's storage class: sign() is an INTEGER; the others
+ * keep x's (floor(3) is the INTEGER 3, floor(0.5) the REAL 0.0), where PostgreSQL's overloads give
+ * a double for a bigint and a numeric for a real literal, whose text then differs ('1.0' for
+ * floor(i), '0' for floor(0.5)). A NUMERIC column's value is an INTEGER when integral, else a REAL:
+ * its ceil()/floor() keeps a point (scale 1) exactly when it was a REAL, which is how the text of
+ * a numeric tells the two apart (store-functions.ts). Of any other type, as written.
+ */
+export function numericFunction(call: Call, ctx: Ctx): Tpl {
   for (const a of call.args) castParam(a, 'numeric');
+  const x = call.args[0];
+  if (call.args.length !== 1 || !x) return asWritten(call, 'numeric');
+  const type = inferType(x, ctx);
+  const name = call.word.text;
+  if (call.name === 'SIGN') return tpl(['CAST(', asWritten(call), ' AS bigint)'], 'bigint');
+  if (type === 'boolean') return call.name === 'ABS' || call.name === 'CEIL' || call.name === 'CEILING' || call.name === 'FLOOR' ? tpl(['CAST((', x, ') AS integer)'], 'integer') : asWritten(call, 'numeric');
+  if (isIntegerType(type)) return call.name === 'ABS' ? tpl([name, '(CAST((', x, ') AS bigint))'], 'bigint') : tpl(['CAST((', x, ') AS bigint)'], 'bigint');
+  if (type === 'double precision' || type === 'real') return tpl([name, '(CAST((', x, ') AS double precision))'], 'double precision');
+  if (type === 'numeric' && call.name !== 'ABS') {
+    return tpl(['CASE WHEN (', x, ') = trunc(', x, ') THEN trunc(', x, ') ELSE round(', name, '(', x, '), 1) END'], 'numeric');
+  }
   return asWritten(call, 'numeric');
 }
 
