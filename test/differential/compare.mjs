@@ -113,6 +113,14 @@ function boundValues(c) {
 
 const BLOB_INTO_TEXT = /^datatype mismatch: a Buffer \(a blob\) bound for (\w+)\.(\w+) cannot be stored in or compared with that TEXT column on PostgreSQL; bind the text instead/;
 
+/** Whether the statement assigns `name`: `SET name =`, an INSERT naming it, or an INSERT without a column list (every column). */
+function assignsColumn(sql, name) {
+  const column = new RegExp(`\\b${name}\\b`, 'i');
+  const insert = /^\s*(?:INSERT|REPLACE)\b(?:\s+OR\s+\w+)?(?:\s+INTO)?\s+\w+\s*(?:\(([^)]*)\))?/i.exec(sql);
+  const assigned = new RegExp(`\\bSET\\b[\\s\\S]*\\b${name}\\s*=`, 'i').test(sql);
+  return assigned || (insert !== null && (insert[1] === undefined || column.test(insert[1])));
+}
+
 /**
  * A Buffer bound into a TEXT column (or one declared without a type, TEXT on PostgreSQL): SQLite
  * stores a blob there, PostgreSQL's text cannot hold one, and only the value tells, so the adapter
@@ -128,10 +136,7 @@ export function refusedBlobIntoText(c, pg) {
   if (kind !== 'text' && kind !== 'any') return false;
   const values = boundValues(c);
   if (!values.some((v) => Buffer.isBuffer(v))) return false;
-  const column = new RegExp(`\\b${m[2]}\\b`, 'i');
-  const insertColumns = /^\s*(?:INSERT|REPLACE)\b[^(]*\(([^)]*)\)/i.exec(c.sql)?.[1];
-  const assigned = new RegExp(`\\bSET\\b[\\s\\S]*\\b${m[2]}\\s*=`, 'i').test(c.sql);
-  return assigned || (insertColumns !== undefined && column.test(insertColumns));
+  return assignsColumn(c.sql, m[2]);
 }
 
 const BUFFER_INTO_TYPED = /^datatype mismatch: a Buffer cannot be bound for (\w+)\.(\w+) on PostgreSQL, where the column is /;
@@ -186,10 +191,7 @@ export function refusedStore(c, pg) {
   if (kind === undefined || kind === 'text' || (kind === 'any' && buffer)) return false;
   const values = boundValues(c);
   if (!values.some((v) => (buffer ? Buffer.isBuffer(v) && kind !== 'blob' : keptUnholdable(kind, v)))) return false;
-  const column = new RegExp(`\\b${m[2]}\\b`, 'i');
-  const insertColumns = /^\s*(?:INSERT|REPLACE)\b[^(]*\(([^)]*)\)/i.exec(c.sql)?.[1];
-  const assigned = new RegExp(`\\bSET\\b[\\s\\S]*\\b${m[2]}\\s*=`, 'i').test(c.sql);
-  return assigned || (insertColumns !== undefined && column.test(insertColumns));
+  return assignsColumn(c.sql, m[2]);
 }
 
 const EXPRESSION_KEPT = /^datatype mismatch: an expression's value stored into (\w+)\.(\w+) would be kept by SQLite as /;
@@ -215,10 +217,7 @@ export function refusedExpressionStore(c, pg, sqlite) {
   // PostgreSQL computes the stored value first): both refuse it, neither writes.
   const bothRefused = sqlite.error && sqlite.phase === 'run' && /^SQLITE_CONSTRAINT/.test(sqlite.code ?? '');
   if (!bothRefused && !sqlite.table.rows.some((row) => unholdable(row[at]))) return false;
-  const column = new RegExp(`\\b${m[2]}\\b`, 'i');
-  const insertColumns = /^\s*(?:INSERT|REPLACE)\b[^(]*\(([^)]*)\)/i.exec(c.sql)?.[1];
-  const assigned = new RegExp(`\\bSET\\b[\\s\\S]*\\b${m[2]}\\s*=`, 'i').test(c.sql);
-  return assigned || (insertColumns !== undefined && column.test(insertColumns));
+  return assignsColumn(c.sql, m[2]);
 }
 
 const BRANCH_CLASS = /^datatype mismatch: (a number|a text|a Buffer \(a blob\)) bound as (a branch of CASE|a column of a compound SELECT \(UNION, INTERSECT, EXCEPT\)|an argument of (?:COALESCE|IFNULL|NULLIF)|a branch of IIF) beside (numbers|text|blobs): /;

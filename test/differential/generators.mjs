@@ -247,6 +247,16 @@ function insertStatement() {
       const keyOf = (r, u) => JSON.stringify(u.map((n) => valueOf(r[cols.findIndex((c) => c.name === n)])));
       const distinct = (rows) => uniques.every((u) => new Set(rows.map((r) => keyOf(r, u))).size === rows.length);
       const rowsArb = fc.array(row(), { minLength: count, maxLength: count }).filter((rows) => !UNFIXED.sameKeyTwice || distinct(rows));
+      if (verb === 'INSERT' && count === 2) {
+        // INSERT ... SELECT: the values come from another table's rows, each stored as a value assigned is.
+        const source = table === 'mix2' ? 'mix' : 'mix2';
+        const sg = genFor(source, colsOf(source));
+        const item = (c) => (c.name === key ? keyLit(table) : fc.oneof({ weight: 2, arbitrary: valueFor(sg, c, table) }, { weight: 3, arbitrary: sg.expr('any', 1) }));
+        return fc.tuple(fc.tuple(...cols.map(item)), fc.option(sg.expr('bool', 1), { nil: undefined })).map(([items, where]) => {
+          const n = cat('any', `INSERT INTO ${table} (${cols.map((c) => c.name).join(', ')})`, c1, 'SELECT ', ...join(items), ` FROM ${source}`, ...(where ? [' WHERE ', where] : []), ' LIMIT 1');
+          return { sql: n.s, params: n.p, write: table };
+        });
+      }
       return fc.tuple(rowsArb, fc.constantFrom(...opt.length ? opt : cols)).map(([rows, setCol]) => {
         const head = verb === 'upsert' || verb === 'nothing' ? 'INSERT' : verb;
         const parts = [`${head} INTO ${table} (${cols.map((c) => c.name).join(', ')})`, c1, 'VALUES ', ...join(rows.map((r) => cat('any', '(', ...join(r), ')')))];
@@ -266,7 +276,10 @@ function updateStatement() {
     return fc.tuple(fc.subarray(all, { minLength: 1, maxLength: 2 }), fc.option(g.expr('bool', 2), { nil: undefined }), fc.boolean()).chain(([cols, where, twice]) => {
       const set = [...cols];
       if (twice && !KNOWN.updateSetTwice) set.push(cols[0]);
-      return fc.tuple(...set.map((c) => (UNFIXED.mixedStorageExpressions ? valueFor(g, c, table) : fc.oneof(valueFor(g, c, table), g.expr('any', 2))))).map((values) => {
+      // A value of the row, an expression, or a scalar subquery's value.
+      const sg = genFor('mix', colsOf('mix'));
+      const scalar = sg.expr('any', 1).map((e) => cat('any', '(SELECT ', e, ' FROM mix WHERE id = 2)'));
+      return fc.tuple(...set.map((c) => (UNFIXED.mixedStorageExpressions ? valueFor(g, c, table) : fc.oneof({ weight: 3, arbitrary: valueFor(g, c, table) }, { weight: 3, arbitrary: g.expr('any', 2) }, { weight: 1, arbitrary: scalar })))).map((values) => {
         const n = cat('any', `UPDATE ${table} SET `, ...join(set.map((c, i) => cat('any', `${c.name} = `, values[i]))), ...(where ? [' WHERE ', where] : []));
         return { sql: n.s, params: n.p, write: table };
       });

@@ -103,7 +103,7 @@ export const UNFIXED = {
    * USING, NATURAL): its value comes back as text where SQLite keeps the JSON value's
    * type (the number 2 reads as '2').
    */
-  subqueryJsonValueText: true,
+  subqueryJsonValueText: false,
   /**
    * JSON columns are jsonb: the text read back is re-formatted (`["a","b"]` → `["a", "b"]`). Fixed for
    * JSON written minified with keys in jsonb's order; other input text is a documented difference.

@@ -9,6 +9,7 @@ import { isName, nameOf } from '../scope';
 import type { Token } from '../tokenizer';
 import { castAssigned, coerceValue } from '../rules/value-coercion';
 import { guardStored } from '../rules/stored-class';
+import { resultExpr } from './result-names';
 
 const SET_END = ['WHERE', 'FROM', 'RETURNING', 'ORDER', 'LIMIT'];
 
@@ -21,8 +22,13 @@ export function assignValue(parent: Node[], value: Node[], table: TableInfo, col
   const s = sigNodes(v);
   if (s.length === 1 && isType(s[0], 'param')) s[0].note = { ...s[0].note, store: true, ...(col.noAffinity ? { storeUntyped: true } : {}) };
   if (castParams && s.length === 1 && isType(s[0], 'param')) s[0].note = { ...s[0].note, cast: col.type };
-  // (An INSERT ... SELECT's item may carry an alias: not wrapped.)
-  if (!castParams && guardStored(parent, v, table, col, ctx, recognised)) return;
+  if (castParams) {
+    // An INSERT ... SELECT's item, without its alias: stored as a value assigned is.
+    const expr = resultExpr(v);
+    const first = expr.length > 0 ? parent.indexOf(expr[0]!) : -1;
+    const last = expr.length > 0 ? parent.indexOf(expr[expr.length - 1]!) : -1;
+    if (first !== -1 && last >= first && !(expr.length === 1 && isType(expr[0], 'param')) && guardStored(parent, parent.slice(first, last + 1), table, col, ctx, recognised)) return;
+  } else if (guardStored(parent, v, table, col, ctx, recognised)) return;
   castAssigned(parent, v, resolved);
 }
 

@@ -8,7 +8,7 @@
  * alias of the same name) leaves that subquery as it was: its value as text.
  */
 import { findColumn } from '../../schema/catalog';
-import { quoteIdent, type Ctx } from '../context';
+import { fail, quoteIdent, type Ctx } from '../context';
 import { isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, type Group, type Node } from '../nodes';
 import { isColumnRef, isName, levelScope, nameOf, type Scope, type ScopeEntry } from '../scope';
 import type { Token } from '../tokenizer';
@@ -108,7 +108,7 @@ function computeColumns(d: Derived, scope: Scope, map: DerivedMap, unsafe: Set<s
 interface Use { ref: Node[]; d: Derived }
 
 /** Reads one level: references to JSON columns, and uses that make a subquery unsafe to change. */
-function readLevel(list: Node[], scope: Scope, map: DerivedMap, inside: Set<Derived>, top: boolean, uses: Use[], unsafe: Set<string>, renames: WeakMap<ScopeEntry, Derived>, ctx: Ctx): void {
+function readLevel(list: Node[], scope: Scope, map: DerivedMap, inside: Set<Derived>, top: boolean, uses: Use[], unsafe: Set<string>, renames: WeakMap<ScopeEntry, Derived>, ctx: Ctx, valueOf = false): void {
   const ownEntries = levelScope(list.map((n): Node => (isGroup(n) ? { ...n, items: [] } : n)), { entries: [], tables: scope.tables }, ctx.catalog).entries;
   // A CTE named in FROM under another name (`FROM c AS x`): x's entry stands for it.
   list.forEach((n, i) => {
@@ -129,8 +129,12 @@ function readLevel(list: Node[], scope: Scope, map: DerivedMap, inside: Set<Deri
   const sel = list.findIndex((n) => isWord(n, 'SELECT'));
   // Result aliases of this level that are another value: a reference by that name may mean the alias.
   const aliases = new Set<string>();
+  // The first node of each result column that is a column reference alone.
+  const wholeResults = new Set<Node>();
   if (sel !== -1) {
     for (const item of listItems(list, listAfter(list, sel))) {
+      const e = sigNodes(resultExpr(item));
+      if (isColumnRef(e)) wholeResults.add(e[0]!);
       if (!hasAlias(item)) continue;
       const s = sigNodes(item);
       const last = s[s.length - 1] as Token;
@@ -173,7 +177,10 @@ function readLevel(list: Node[], scope: Scope, map: DerivedMap, inside: Set<Deri
     if (isColumnRef(ref)) {
       const d = resolve(ref, scope, map, inside, unsafe, renames);
       if (d && end === i && aliases.has(nameOf(n as Token).toLowerCase())) unsafe.add(d.name);
-      else if (d) uses.push({ ref, d });
+      else if (d && valueOf && wholeResults.has(n)) {
+        // The value of a scalar or IN subquery: SQLite's JSON value, where PostgreSQL's would be text.
+        fail(ctx, `the json_extract() value ${d.name}.${nameOf(list[end] as Token)} as the value of a subquery`, `SQLite keeps the JSON value's type (the number 2, not the text '2'), which a subquery's value does not carry on PostgreSQL; join ${d.name} in FROM and select the column by name, or CAST it to the type you want.`);
+      } else if (d) uses.push({ ref, d });
     }
     i = end;
   }
@@ -181,7 +188,8 @@ function readLevel(list: Node[], scope: Scope, map: DerivedMap, inside: Set<Deri
     if (!isGroup(n)) return;
     const d = isQuery(n) && isDerivedTable(list, i) ? map.get(derivedName(list, i)?.name ?? '') : undefined;
     const within = d && d.group === n ? new Set([...inside, d]) : inside;
-    readLevel(n.items, levelScope(n.items, scope, ctx.catalog), map, within, false, uses, unsafe, renames, ctx);
+    const value = isQuery(n) && !isDerivedTable(list, i) && !isWord(list[prevSig(list, i)], 'EXISTS');
+    readLevel(n.items, levelScope(n.items, scope, ctx.catalog), map, within, false, uses, unsafe, renames, ctx, value);
   });
 }
 
@@ -199,6 +207,15 @@ export function markDerivedJson(tree: Node[], ctx: Ctx): void {
   eachDerived(tree, (_g, { name }) => seen.set(name, (seen.get(name) ?? 0) + 1));
   if (seen.size === 0) return;
   const excluded = new Set<string>([...seen].filter(([, k]) => k > 1).map(([n]) => n));
+  // JSON value columns of subqueries left as they were (text), where the statement may read them.
+  const lost = new Map<string, Derived>();
+  const refuseLost = (): void => {
+    for (const d of lost.values()) {
+      const column = [...d.json].find((c) => readOutside(tree, d.group, c));
+      if (column === undefined) continue;
+      fail(ctx, `the json_extract() value ${d.name}.${column} read through a \`*\` beside a table, USING, NATURAL or a name used twice`, `SQLite keeps the JSON value's type (the number 2, not the text '2') through a subquery or CTE; PostgreSQL keeps it only where each use selects the column by name (or a \`*\` over such subqueries alone); select ${d.name}.${column} by name, or CAST it to the type you want.`);
+    }
+  };
   for (let round = 0; round < 8; round++) {
     const map: DerivedMap = new Map();
     const unsafe = new Set<string>();
@@ -219,7 +236,11 @@ export function markDerivedJson(tree: Node[], ctx: Ctx): void {
     const uses: Use[] = [];
     readLevel(tree, ctx.scope, map, new Set(), true, uses, unsafe, new WeakMap(), ctx);
     if (unsafe.size > 0) {
-      for (const u of unsafe) excluded.add(u);
+      for (const u of unsafe) {
+        const d = map.get(u);
+        if (d && d.json.size > 0) lost.set(u, d);
+        excluded.add(u);
+      }
       clearStars(tree);
       continue;
     }
@@ -228,9 +249,24 @@ export function markDerivedJson(tree: Node[], ctx: Ctx): void {
       const first = u.ref[0] as Token;
       first.note = { ...first.note, derivedJson: u.ref.length };
     }
+    refuseLost();
     return;
   }
   clearStars(tree);
+  refuseLost();
+}
+
+/**
+ * Whether the statement may read `column` of the derived table `group` outside its definition: a
+ * name of that spelling, or a `*` in a select list.
+ */
+function readOutside(list: Node[], group: Group, column: string): boolean {
+  return list.some((n, i) => {
+    if (n === group) return false;
+    if (isGroup(n)) return readOutside(n.items, group, column);
+    if (isName(n) && nameOf(n as Token).toLowerCase() === column) return true;
+    return isOp(n, '*') && (isWord(list[prevSig(list, i)], 'SELECT', 'DISTINCT', 'ALL') || isType(list[prevSig(list, i)], 'comma') || isOp(list[prevSig(list, i)], '.'));
+  });
 }
 
 function clearStars(list: Node[]): void {

@@ -172,6 +172,17 @@ export function translateDml(source: Node[], ctx: Ctx): DmlResult {
   // The statement's own level: its tables, not those of its subqueries (each level resolves its own,
   // see levelScope); `tables` lists them all.
   ctx.scope = levelScope(tree, { entries: [], tables: collectScope(tree, ctx.catalog).tables }, ctx.catalog);
+  if (kind === 'insert') {
+    // INSERT ... SELECT: the SELECT's names are its own tables' (SQLite's SELECT does not see the
+    // table written); the target stays last, for the upsert's DO UPDATE.
+    const target = readInsert(tree, ctx).table;
+    const at = ctx.scope.entries.findIndex((e) => e.table === target);
+    if (target && at !== -1 && ctx.scope.entries.length > 1) {
+      const entries = [...ctx.scope.entries];
+      entries.push(...entries.splice(at, 1));
+      ctx.scope = { ...ctx.scope, entries };
+    }
+  }
   renameRowidReferences(tree, ctx);
   if (kind === 'insert') writeInsertColumns(tree, ctx);
   inlineAliasReferences(tree, ctx);

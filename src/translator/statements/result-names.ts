@@ -89,7 +89,8 @@ function markJsonScalars(items: Node[][]): number[] {
   for (const item of items) {
     if (isStar(item)) {
       // A `*` over FROM subqueries or CTEs whose columns are known (derived-json.ts).
-      const flags = (sigNodes(item)[0] as Token).note?.derivedJsonStar;
+      const star = sigNodes(item);
+      const flags = (star[star.length - 1] as Token).note?.derivedJsonStar; // `*` or `s.*`
       if (!flags) break;
       flags.forEach((json, k) => json && marked.push(pos + k));
       pos += flags.length;
