@@ -87,7 +87,8 @@ export function storeFunctionsDdl(quotedSchema: string): string[] {
     fn(text, 'integer', 'text', '  RETURN CAST(v AS text);'),
     // A REAL is SQLite's text of it ('1.0', '1.0e+20'); an integral numeric without a point is an integer's.
     fn(text, 'double precision', 'text', `  RETURN ${realText}(v);`),
-    fn(text, 'numeric', 'text', `  IF CAST(v AS text) ~ '^-?[0-9]+$' THEN RETURN CAST(v AS text); END IF;\n  RETURN ${realText}(CAST(v AS double precision));`),
+    // (Beyond 64 bits an integral value is a REAL in SQLite: 1e20 is '1.0e+20'.)
+    fn(text, 'numeric', 'text', `  IF CAST(v AS text) ~ '^-?[0-9]+$' AND ${INT64} THEN RETURN CAST(v AS text); END IF;\n  RETURN ${realText}(CAST(v AS double precision));`),
     fn(text, 'boolean', 'text', "  RETURN CASE WHEN v THEN '1' ELSE '0' END;"),
     fn(text, 'bytea', 'text', `  ${refuse('BLOB', textWhy, textFix)};`),
     fn(blob, 'bytea', 'bytea', '  RETURN v;'),
@@ -118,4 +119,13 @@ export function storeFunctionsDdl(quotedSchema: string): string[] {
 /** The regprocedure text of one of the functions, to tell whether the schema has them. */
 export function storeFunctionSignature(quotedSchema: string): string {
   return `${storeFunction(quotedSchema, STORE_UNTYPED_FUNCTION)}(bytea, text)`;
+}
+
+/**
+ * A condition that is true when the schema's functions are this version's: the body of the text
+ * store of a numeric, the last one changed (a schema made by an older version gets them again).
+ */
+export function storeFunctionsCurrentSql(quotedSchema: string): string {
+  const signature = `${storeFunction(quotedSchema, STORE_TEXT_FUNCTION)}(numeric, text)`.replace(/'/g, "''");
+  return `COALESCE((SELECT prosrc LIKE '%9223372036854775808%' FROM pg_proc WHERE oid = to_regprocedure('${signature}')), false)`;
 }

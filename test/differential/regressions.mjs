@@ -204,6 +204,12 @@ export const REGRESSIONS = [
   { name: 'INSERT ... SELECT of a REAL with a fraction into an INTEGER column is refused naming the column (never rounded)', sql: "INSERT INTO mix2 (id, k, i, t) SELECT id + 10, 'q' || id, r, t FROM mix WHERE id <> 4", write: 'mix2' },
   { name: 'INSERT ... SELECT without a column list: a blob into a TEXT column is refused naming the column', sql: "INSERT INTO mix2 SELECT id + 10, 'q' || id, i, b FROM mix WHERE id = 1", write: 'mix2' },
   { name: 'INSERT ... SELECT: an unqualified column of the SELECT is its FROM table\'s, not the table written', sql: "INSERT INTO agents (id, name, version, path, created_at, updated_at, memory_mb) SELECT 'ag-9', id, 'a', 'p', NULL, NULL, id FROM mix2 WHERE id = ? LIMIT 1", params: [2], write: 'agents' },
+  { name: '% of a REAL beyond 64 bits works on SQLite\'s INTEGER of it, clamped (1e20 % 4 is 3.0)', sql: 'SELECT (1e20 % 4) AS a, (-1e20 % 7) AS b, (5.5 % 2) AS c, (7 % 2.5) AS d, (NULL % 2.0) AS e, (1e300 % 1e300) AS f, (4 % 1e20) AS g, r % 3 AS h FROM mix' },
+  { name: 'a text literal beside a number in ifnull()/coalesce()/iif()/CASE/UNION is refused at prepare (PostgreSQL would read it as the number)', sql: "SELECT max(ifnull(i, '  3  ')) AS a0, count(DISTINCT t) AS a1 FROM mix" },
+  { name: 'a text literal beside a number in a CASE is refused at prepare', sql: "SELECT max(CASE WHEN i > 1 THEN i ELSE '  3  ' END) AS a FROM mix" },
+  { name: 'a text literal beside a number in a UNION column is refused at prepare', sql: "SELECT i FROM mix UNION SELECT '3'" },
+  { name: 'json_array() of a JSON column embeds its text as a string, of a TIMESTAMP column the text SQLite holds', sql: 'SELECT json_array(steps, id) AS a, json_object(\'at\', created_at) AS b FROM workflows' },
+  { name: 'a scalar subquery\'s REAL beyond 64 bits stored into a TEXT column is SQLite\'s REAL text', sql: 'UPDATE agents SET description = (SELECT 1e20 FROM mix WHERE id = 2), name = (SELECT (-9.3e18) FROM mix WHERE id = 2)', write: 'agents' },
   { name: 'COALESCE()/IFNULL() of a TEXT column and a value bound stored into a TEXT column', sql: 'UPDATE agents SET description = COALESCE(description, ?), author = IFNULL(author, ?)', params: ['d', 'a'], write: 'agents' },
 
   // A value bound as a CASE branch or a compound column beside another class: refused at bind, naming the construct.

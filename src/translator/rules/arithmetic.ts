@@ -15,6 +15,7 @@ import { resolveColumn } from '../scope';
 import { primaryEnd, primaryStart } from './json-arrows';
 import { textAsReal, textLiteralAsNumber } from './sqlite-values';
 import type { Parts } from './call';
+import { clampInt64 } from './cast';
 import type { Token } from '../tokenizer';
 
 const OPS = ['+', '-', '*', '/', '%'];
@@ -219,7 +220,9 @@ export function arithmetic(input: Node[], ctx: Ctx): Node[] {
     const inexact = (t: string | undefined): boolean => isRealType(t) || t === MIXED_NUMERIC;
     if (!inexact(inferType(chain, ctx)) && !inexact(rightType)) continue;
     const divisor = (r as Tpl).parts[1] as Node[];
-    const replaced = tpl(['CAST(mod(trunc(CAST(', chain, ' AS numeric)), NULLIF(trunc(CAST(', divisor, ' AS numeric)), 0)) AS double precision)'], 'double precision');
+    // Each side as SQLite's INTEGER of it: truncated, a REAL beyond 64 bits clamped (1e20 % 4 is 3.0).
+    const integer = (x: Node[]): Parts => clampInt64(['trunc(CAST(', x, ' AS numeric))']);
+    const replaced = tpl(['CAST(mod(', ...integer(chain), ', NULLIF(', ...integer(divisor), ', 0)) AS double precision)'], 'double precision');
     nodes.splice(chainStart, nodes.indexOf(r) - chainStart + 1, replaced);
     i = chainStart;
   }

@@ -11,7 +11,8 @@
  * left to PostgreSQL.
  */
 import { sqliteError } from '../../adapter/errors';
-import type { Ctx } from '../context';
+import { fail, type Ctx } from '../context';
+import type { Token } from '../tokenizer';
 import { inferType, isNumericType, MIXED_NUMERIC } from '../infer-type';
 import { isGroup, isType, isWord, sigNodes, splitCommas, type Node } from '../nodes';
 
@@ -114,7 +115,22 @@ function withoutAlias(item: Node[]): Node[] {
   return as === -1 ? item : s.slice(0, as);
 }
 
+/**
+ * A text literal beside a number (not a value bound) as a CASE branch or a compound's column:
+ * SQLite returns the text as text on the rows that take it, PostgreSQL reads the literal as the
+ * number's type (`CASE WHEN c THEN i ELSE ' 3 ' END` gives 3) or refuses it. Refused at prepare.
+ */
+function checkLiterals(branches: Node[][], construct: string, ctx: Ctx): void {
+  const literal = branches.map((b) => sigNodes(b)).find((s) => s.length === 1 && isType(s[0], 'string'));
+  if (!literal) return;
+  if (!branches.some((b) => { const c = classOf(b, ctx); return c !== undefined && !c.bound && c.cls === 'number'; })) return;
+  fail(ctx, `${construct} of a number beside the text ${(literal[0] as Token).text}`, 'SQLite keeps each value\'s own type (the text stays text), PostgreSQL gives the result the number\'s type; CAST the values to one type (CAST(x AS TEXT)), or use a number.');
+}
+
 export function branchClasses(nodes: Node[], ctx: Ctx): Node[] {
+  for (let i = 0; i < nodes.length; i++) if (isWord(nodes[i], 'CASE')) checkLiterals(caseBranches(nodes, i).branches, 'a CASE', ctx);
+  const compound = compoundColumns(nodes);
+  if (compound) for (let c = 0; c < Math.max(...compound.map((m) => m.length)); c++) checkLiterals(compound.map((m) => m[c] ?? []), 'a column of a compound SELECT', ctx);
   // Only a translation specialised to the values bound knows their classes.
   if (!ctx.params.sources.size || !hasValueClass(nodes)) return nodes;
   for (let i = 0; i < nodes.length; i++) {

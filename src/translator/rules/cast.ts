@@ -87,8 +87,8 @@ export function integerValue(value: Node[], ctx: Ctx): Parts {
   return ['CAST(', ...clampInt64(textAsInteger(from === 'text' ? [value] : ['CAST(', value, ' AS text)'])), ' AS bigint)'];
 }
 
-/** A numeric value clamped to SQLite's 64-bit integer range. */
-function clampInt64(x: Parts): Parts {
+/** A numeric value clamped to SQLite's 64-bit integer range (how SQLite converts a REAL beyond it). */
+export function clampInt64(x: Parts): Parts {
   return ['CASE WHEN ', ...x, ' > 9223372036854775807 THEN 9223372036854775807 WHEN ', ...x, ' < -9223372036854775808 THEN -9223372036854775808 ELSE ', ...x, ' END'];
 }
 

@@ -7,7 +7,8 @@
  */
 import { fail, type Ctx } from '../context';
 import { inferType, isRealType, MIXED_NUMERIC } from '../infer-type';
-import { isType, sigNodes, tpl, type Node, type Tpl } from '../nodes';
+import { isType, sigNodes, tpl, trimTrivia, type Node, type Tpl } from '../nodes';
+import { resolveColumn } from '../scope';
 import { asText } from './sqlite-values';
 import { castParam, joinArgs, type Call, type Parts } from './call';
 import { jsonbOf, jsonValueOf, pgPath, sqliteJsonType, sqliteJsonValue } from './json-path';
@@ -80,6 +81,10 @@ export function jsonBuild(call: Call, ctx: Ctx): Tpl {
     if (type === 'bytea') fail(ctx, `a BLOB in ${call.name.toLowerCase()}()`, 'SQLite refuses it ("JSON cannot hold BLOB values"); pass hex(x) or CAST(x AS TEXT).');
     if (type === 'boolean') return [tpl(['CAST(', a, ' AS integer)'])];
     if (isRealType(type) || type === 'numeric' || type === MIXED_NUMERIC) return [tpl(['CAST(', ...asText(a, ctx), ' AS json)'])];
+    // A TIMESTAMP column is the text SQLite holds ('2026-01-02 03:04:05', not jsonb's ISO form); a
+    // JSON column's value is TEXT to SQLite (only a JSON function's value nests as JSON): a string.
+    if (type !== undefined && type.startsWith('timestamp')) return [tpl(['CAST(', ...asText(a, ctx), ' AS text)'], 'text')];
+    if ((type === 'jsonb' || type === 'json') && resolveColumn(trimTrivia(a), ctx.scope)) return [tpl(['CAST(', ...asText(a, ctx), ' AS text)'], 'text')];
     return a;
   });
   return tpl([call.name === 'JSON_OBJECT' ? 'json_build_object(' : 'json_build_array(', ...joinArgs(args), ')'], 'json');

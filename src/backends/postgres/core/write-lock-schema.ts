@@ -9,7 +9,7 @@ import { SCHEMA_LOCK_CLASS } from '../../../schema/registry';
 import { quoteIdent } from '../../../policy/identifiers';
 import { writeLockDdl, writeLockExistsSql } from './write-lock';
 import { realTextFunction, realTextFunctionDdl } from '../../../schema/real-text-function';
-import { storeFunctionSignature, storeFunctionsDdl } from '../../../schema/store-functions';
+import { storeFunctionsCurrentSql, storeFunctionSignature, storeFunctionsDdl } from '../../../schema/store-functions';
 
 export interface EnsureSchemaSql {
   /** One row, one boolean: the schema and the lock's objects exist. */
@@ -22,7 +22,7 @@ export function ensureSchemaSql(schema: string): EnsureSchemaSql {
   const quoted = quoteIdent(schema);
   const literal = schema.replace(/'/g, "''");
   return {
-    exists: `${writeLockExistsSql(quoted)} AND to_regprocedure('${realTextFunction(quoted).replace(/'/g, "''")}(double precision)') IS NOT NULL AND to_regprocedure('${storeFunctionSignature(quoted).replace(/'/g, "''")}') IS NOT NULL`,
+    exists: `${writeLockExistsSql(quoted)} AND to_regprocedure('${realTextFunction(quoted).replace(/'/g, "''")}(double precision)') IS NOT NULL AND to_regprocedure('${storeFunctionSignature(quoted).replace(/'/g, "''")}') IS NOT NULL AND ${storeFunctionsCurrentSql(quoted)}`,
     create: [
       `SELECT pg_advisory_xact_lock(${SCHEMA_LOCK_CLASS}, hashtext('${literal}'))`,
       `CREATE SCHEMA IF NOT EXISTS ${quoted}`,
