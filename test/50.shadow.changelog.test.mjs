@@ -267,6 +267,43 @@ test('a divergence log that cannot be written is an error when the database open
   t.regex(error.message, /REGISTRY_DIVERGENCE_LOG=.*missing.*cannot be used: the folder .* does not exist/);
 });
 
+test('a rollback to SQLite before PostgreSQL\'s change log reached the registry file: status FAILED with SQLite answering, green again once a PostgreSQL-primary process applied it', async (t) => {
+  t.timeout(120_000);
+  const { url, file } = await emptyRegistry(t);
+  const flipped = { REGISTRY_DB: file, DATABASE_URL: url, REGISTRY_BACKEND: 'shadow', REGISTRY_PRIMARY: 'postgres' };
+  const rolledBack = { ...flipped, REGISTRY_PRIMARY: 'sqlite' };
+  t.is((await cli(['init'], flipped)).code, 0);
+  const line = (result) => result.json.checks.find((c) => c.id === 'changelog');
+  const writer = start(file, url, 'rollback', 'write', 'postgres');
+  await writer.ready;
+  let alive;
+  const end = Date.now() + 30_000;
+  do {
+    await sleep(1000);
+    alive = await cli(['status', '--json'], flipped);
+  } while (line(alive).status !== 'passed' && Date.now() < end);
+  t.is(line(alive).status, 'passed', line(alive).reason);
+  writer.kill('SIGKILL');
+  await writer.done;
+  // A transaction PostgreSQL committed after its applier died: not in the registry file.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query("INSERT INTO engine_registry._registry_changes (seq, at, pid, writes, ops) SELECT max(seq) + 1, $1, 0, 0, '[]' FROM engine_registry._registry_changes", [Date.now()]);
+  await client.end();
+
+  const back = await cli(['status', '--json'], rolledBack);
+  t.is(back.code, 1);
+  t.is(line(back).status, 'failed');
+  t.regex(line(back).reason, /PostgreSQL's change log holds [1-9]\d* transaction\(s\).*SQLite has not received.*REGISTRY_PRIMARY=postgres/);
+
+  // PostgreSQL answering again (a process that writes nothing): its applier passes the waiting
+  // transactions on, then it exits; the rollback is safe.
+  const again = start(file, url, 'rollback-2', 'catch-up', 'postgres');
+  t.deepEqual(await again.done, { code: 0, signal: null }, again.output);
+  const safe = await cli(['status', '--json'], rolledBack);
+  t.not(line(safe).reason.includes('has not received'), true, line(safe).reason);
+});
+
 test('status fails at once on a divergence log that cannot be written', async (t) => {
   const { url } = await createTestDatabase(t);
   const dir = tempDir(t);

@@ -39,6 +39,19 @@ export async function checkChangeLog(client: PgClient, schema: string, registryD
   } catch (error) {
     return skipped('changelog', TITLE, `Cannot read the change log ${pgPrimary ? `in ${schema}` : `in REGISTRY_DB=${registryDb}`}: ${(error as Error).message}`);
   }
+  if (stage === undefined || stage === 'sqlite' || stage === 'shadow-sqlite') {
+    // A rollback (SQLite answering again) before PostgreSQL's log reached the registry file: those
+    // writes are only in PostgreSQL, and SQLite answers without them.
+    try {
+      const pgLog = await readPgLog(client, schema, 0);
+      const applied = pgLog === null ? 0 : readFilePosition(registryDb) ?? 0;
+      if (pgLog !== null && pgLog.end > applied) {
+        return failed('changelog', TITLE, `PostgreSQL's change log holds ${pgLog.end - applied} transaction(s), written while PostgreSQL answered, that SQLite has not received: SQLite answers without them. Run the engine with REGISTRY_BACKEND=shadow REGISTRY_PRIMARY=postgres again (its applier passes them on) until this line passes, then roll back.`, { pgLogEnd: pgLog.end, position: applied });
+      }
+    } catch (error) {
+      return skipped('changelog', TITLE, `Cannot read PostgreSQL's change log in ${schema}: ${(error as Error).message}`);
+    }
+  }
   if (log === null) return skipped('changelog', TITLE, `Shadow mode (${pgPrimary ? 'PostgreSQL' : 'SQLite'} answering) has not run on this registry: no change log yet.`);
   if (position === null) {
     const waiting = log.end;
