@@ -210,6 +210,8 @@ export const REGRESSIONS = [
   { name: 'a text literal beside a number in a UNION column is refused at prepare', sql: "SELECT i FROM mix UNION SELECT '3'" },
   { name: 'json_array() of a JSON column embeds its text as a string, of a TIMESTAMP column the text SQLite holds', sql: 'SELECT json_array(steps, id) AS a, json_object(\'at\', created_at) AS b FROM workflows' },
   { name: 'a scalar subquery\'s REAL beyond 64 bits stored into a TEXT column is SQLite\'s REAL text', sql: 'UPDATE agents SET description = (SELECT 1e20 FROM mix WHERE id = 2), name = (SELECT (-9.3e18) FROM mix WHERE id = 2)', write: 'agents' },
+  { name: 'octet_length() of a number bound is the bytes of SQLite\'s text of the REAL (it failed at run: no octet_length(double precision))', sql: 'SELECT max(octet_length(?)) AS a0 FROM workflow_runs WHERE NOT (NULL)', params: [1] },
+  { name: 'octet_length() of values bound and of columns of every class', sql: 'SELECT octet_length(?) AS a, octet_length(?) AS b, octet_length(?) AS c, octet_length(i) AS d, octet_length(r) AS e, octet_length(b) AS f, octet_length(n) AS g FROM mix', params: [1, '\u00e9', Buffer.from([1, 2, 3])] },
   { name: 'COALESCE()/IFNULL() of a TEXT column and a value bound stored into a TEXT column', sql: 'UPDATE agents SET description = COALESCE(description, ?), author = IFNULL(author, ?)', params: ['d', 'a'], write: 'agents' },
 
   // A value bound as a CASE branch or a compound column beside another class: refused at bind, naming the construct.

@@ -15,7 +15,6 @@ const SAME_IN_POSTGRES: Record<string, string | undefined> = {
   ROW_NUMBER: 'bigint', RANK: 'bigint', DENSE_RANK: 'bigint', NTILE: 'integer', LAG: undefined, LEAD: undefined,
   FIRST_VALUE: undefined, LAST_VALUE: undefined, NTH_VALUE: undefined, PERCENT_RANK: 'double precision',
   CUME_DIST: 'double precision',
-  OCTET_LENGTH: 'integer',
 };
 
 export const FUNCTION_RULES = new Map<string, FunctionRule>([
@@ -51,6 +50,7 @@ export const FUNCTION_RULES = new Map<string, FunctionRule>([
   ['FLOOR', f.numericFunction],
   ['TYPEOF', f.typeOf],
   ['HEX', f.hex],
+  ['OCTET_LENGTH', f.octetLength],
   ['LIKELY', f.hint],
   ['UNLIKELY', f.hint],
   ['LIKELIHOOD', f.hint],

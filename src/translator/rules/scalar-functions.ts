@@ -239,6 +239,14 @@ export function hex(call: Call, ctx: Ctx): Tpl {
   return tpl(['COALESCE(upper(encode(convert_to(CAST(', ...asText(x, ctx), " AS text), 'UTF8'), 'hex')), '')"], 'text');
 }
 
+/** octet_length(x): the bytes of a blob, else of the text SQLite gives the value (a REAL's digits, `1.0` for a number bound). */
+export function octetLength(call: Call, ctx: Ctx): Tpl {
+  const x = call.args[0] ?? [];
+  if (inferType(x, ctx) === 'bytea') return tpl(['octet_length(', x, ')'], 'integer');
+  castParam(x, 'text');
+  return tpl(['octet_length(CAST(', ...asText(x, ctx), ' AS text))'], 'integer');
+}
+
 /** likely(x), unlikely(x), likelihood(x, p): planner hints that return x. */
 export function hint(call: Call, ctx: Ctx): Tpl {
   // likely(x) is x, of x's type.
