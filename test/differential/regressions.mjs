@@ -212,6 +212,7 @@ export const REGRESSIONS = [
   { name: 'a scalar subquery\'s REAL beyond 64 bits stored into a TEXT column is SQLite\'s REAL text', sql: 'UPDATE agents SET description = (SELECT 1e20 FROM mix WHERE id = 2), name = (SELECT (-9.3e18) FROM mix WHERE id = 2)', write: 'agents' },
   { name: 'octet_length() of a number bound is the bytes of SQLite\'s text of the REAL (it failed at run: no octet_length(double precision))', sql: 'SELECT max(octet_length(?)) AS a0 FROM workflow_runs WHERE NOT (NULL)', params: [1] },
   { name: 'octet_length() of values bound and of columns of every class', sql: 'SELECT octet_length(?) AS a, octet_length(?) AS b, octet_length(?) AS c, octet_length(i) AS d, octet_length(r) AS e, octet_length(b) AS f, octet_length(n) AS g FROM mix', params: [1, '\u00e9', Buffer.from([1, 2, 3])] },
+  { name: 'a REAL expression stored into a NUMERIC column keeps all its digits (PostgreSQL\'s double to numeric rounds to 15: -1000002147483649 became ...650)', sql: "UPDATE mix SET n = ((-2147483649) - r), u = 'a' WHERE 1 = 1", write: 'mix' },
   { name: 'COALESCE()/IFNULL() of a TEXT column and a value bound stored into a TEXT column', sql: 'UPDATE agents SET description = COALESCE(description, ?), author = IFNULL(author, ?)', params: ['d', 'a'], write: 'agents' },
 
   // A value bound as a CASE branch or a compound column beside another class: refused at bind, naming the construct.

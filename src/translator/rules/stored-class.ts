@@ -171,6 +171,12 @@ export function guardStored(parent: Node[], v: Node[], table: TableInfo, col: Co
     if (at !== -1) parent.splice(at, v.length, tpl(asText(v.slice(), ctx)));
     return false;
   }
+  if (col.type === 'numeric' && (type === 'double precision' || type === 'real')) {
+    // PostgreSQL converts a double to numeric with 15 significant digits (-1000002147483649.0 would
+    // be stored as -1000002147483650); the double's shortest exact text is SQLite's value.
+    wrap(parent, v, 'CAST(CAST(', ' AS text) AS numeric)');
+    return true;
+  }
   if (kind === 'real' && type === 'boolean') {
     // A comparison is SQLite's 0/1, which the REAL column's affinity makes 0.0/1.0.
     wrap(parent, v, 'CAST(', ' AS integer)');
