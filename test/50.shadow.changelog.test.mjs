@@ -118,6 +118,28 @@ test.serial(`SIGKILLed writers and applier, round after round (${primary} primar
 });
 }
 
+/** The "Change log applied" line of a `status --json` run. */
+const changelogLine = (result) => result.json.checks.find((c) => c.id === 'changelog');
+
+/** Runs `status --json` every second until `done(line)` holds or `ms` pass; the last run. */
+async function pollStatus(env, done, ms = 30_000) {
+  const until = Date.now() + ms;
+  let result;
+  do {
+    await sleep(1000);
+    result = await cli(['status', '--json'], env);
+  } while (!done(changelogLine(result)) && Date.now() < until);
+  return result;
+}
+
+/** Commits one more (empty) transaction to PostgreSQL's change log, as a process that does not apply it. */
+async function appendPgLogRow(url) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query("INSERT INTO engine_registry._registry_changes (seq, at, pid, writes, ops) SELECT max(seq) + 1, $1, 0, 0, '[]' FROM engine_registry._registry_changes", [Date.now()]);
+  await client.end();
+}
+
 for (const primary of ['sqlite', 'postgres']) {
 test(`status reads the change log (${primary} primary): green while the applier lives, FAILED within 10 s of its death with transactions waiting`, async (t) => {
   t.timeout(120_000);
@@ -126,14 +148,9 @@ test(`status reads the change log (${primary} primary): green while the applier 
   t.is((await cli(['init'], env)).code, 0);
   const writer = start(file, url, 'status', 'write', primary);
   await writer.ready;
-  const line = (result) => result.json.checks.find((c) => c.id === 'changelog');
+  const line = changelogLine;
   // The writer's applier starts within a second or two (seconds more on a loaded machine).
-  let alive;
-  const until = Date.now() + 30_000;
-  do {
-    await sleep(1000);
-    alive = await cli(['status', '--json'], env);
-  } while (line(alive).status !== 'passed' && Date.now() < until);
+  const alive = await pollStatus(env, (l) => l.status === 'passed');
   t.is(line(alive).status, 'passed', JSON.stringify(line(alive)));
   t.regex(line(alive).reason, /applier alive/);
 
@@ -146,16 +163,9 @@ test(`status reads the change log (${primary} primary): green while the applier 
     sqlite.prepare("INSERT INTO _registry_changes (seq, at, pid, writes, ops) VALUES ((SELECT max(seq) + 1 FROM _registry_changes), ?, 0, 0, '[]')").run(Date.now());
     sqlite.close();
   } else {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query("INSERT INTO engine_registry._registry_changes (seq, at, pid, writes, ops) SELECT max(seq) + 1, $1, 0, 0, '[]' FROM engine_registry._registry_changes", [Date.now()]);
-    await client.end();
+    await appendPgLogRow(url);
   }
-  let result;
-  do {
-    await sleep(1000);
-    result = await cli(['status', '--json'], env);
-  } while (line(result).status !== 'failed' && Date.now() - killedAt < 30_000);
+  const result = await pollStatus(env, (l) => l.status === 'failed', 30_000 - (Date.now() - killedAt));
   t.is(result.code, 1);
   t.is(line(result).status, 'failed');
   t.regex(line(result).reason, new RegExp(`No applier is running and ${primary === 'sqlite' ? 'PostgreSQL' : 'SQLite'} is \\d+ transaction\\(s\\) behind .*Start the engine .* in shadow mode`));
@@ -273,23 +283,15 @@ test('a rollback to SQLite before PostgreSQL\'s change log reached the registry 
   const flipped = { REGISTRY_DB: file, DATABASE_URL: url, REGISTRY_BACKEND: 'shadow', REGISTRY_PRIMARY: 'postgres' };
   const rolledBack = { ...flipped, REGISTRY_PRIMARY: 'sqlite' };
   t.is((await cli(['init'], flipped)).code, 0);
-  const line = (result) => result.json.checks.find((c) => c.id === 'changelog');
+  const line = changelogLine;
   const writer = start(file, url, 'rollback', 'write', 'postgres');
   await writer.ready;
-  let alive;
-  const end = Date.now() + 30_000;
-  do {
-    await sleep(1000);
-    alive = await cli(['status', '--json'], flipped);
-  } while (line(alive).status !== 'passed' && Date.now() < end);
+  const alive = await pollStatus(flipped, (l) => l.status === 'passed');
   t.is(line(alive).status, 'passed', line(alive).reason);
   writer.kill('SIGKILL');
   await writer.done;
   // A transaction PostgreSQL committed after its applier died: not in the registry file.
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query("INSERT INTO engine_registry._registry_changes (seq, at, pid, writes, ops) SELECT max(seq) + 1, $1, 0, 0, '[]' FROM engine_registry._registry_changes", [Date.now()]);
-  await client.end();
+  await appendPgLogRow(url);
 
   const back = await cli(['status', '--json'], rolledBack);
   t.is(back.code, 1);
@@ -301,7 +303,7 @@ test('a rollback to SQLite before PostgreSQL\'s change log reached the registry 
   const again = start(file, url, 'rollback-2', 'catch-up', 'postgres');
   t.deepEqual(await again.done, { code: 0, signal: null }, again.output);
   const safe = await cli(['status', '--json'], rolledBack);
-  t.not(line(safe).reason.includes('has not received'), true, line(safe).reason);
+  t.false(line(safe).reason.includes('has not received'), line(safe).reason);
 });
 
 test('status fails at once on a divergence log that cannot be written', async (t) => {

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import { openRegistryFile, type PgClient } from '../../migrate';
 import { quoteIdent } from '../../policy';
 import { APPLIED_TABLE, APPLIER_TABLE, CHANGES_TABLE, pgLogSql, POSTGRES_LOG, SQLITE_LOG, SQLITE_POSITION_SQL } from '../../shadow/shared';
-import { failed, passed, skipped, type CheckResult, type CutoverStage } from '../stage';
+import { failed, passed, skipped, sqliteFrozen, type CheckResult, type CutoverStage } from '../stage';
 
 const TITLE = 'Change log applied';
 /** An applier whose heartbeat is older than this is dead. */
@@ -39,14 +39,14 @@ export async function checkChangeLog(client: PgClient, schema: string, registryD
   } catch (error) {
     return skipped('changelog', TITLE, `Cannot read the change log ${pgPrimary ? `in ${schema}` : `in REGISTRY_DB=${registryDb}`}: ${(error as Error).message}`);
   }
-  if (stage === undefined || stage === 'sqlite' || stage === 'shadow-sqlite') {
+  if (!pgPrimary && (stage === undefined || !sqliteFrozen(stage))) {
     // A rollback (SQLite answering again) before PostgreSQL's log reached the registry file: those
     // writes are only in PostgreSQL, and SQLite answers without them.
     try {
-      const pgLog = await readPgLog(client, schema, 0);
-      const applied = pgLog === null ? 0 : readFilePosition(registryDb) ?? 0;
-      if (pgLog !== null && pgLog.end > applied) {
-        return failed('changelog', TITLE, `PostgreSQL's change log holds ${pgLog.end - applied} transaction(s), written while PostgreSQL answered, that SQLite has not received: SQLite answers without them. Run the engine with REGISTRY_BACKEND=shadow REGISTRY_PRIMARY=postgres again (its applier passes them on) until this line passes, then roll back.`, { pgLogEnd: pgLog.end, position: applied });
+      const pgEnd = (await readPgLog(client, schema, 0))?.end;
+      const applied = pgEnd === undefined ? 0 : readFilePosition(registryDb) ?? 0;
+      if (pgEnd !== undefined && pgEnd > applied) {
+        return failed('changelog', TITLE, `PostgreSQL's change log holds ${pgEnd - applied} transaction(s), written while PostgreSQL answered, that SQLite has not received: SQLite answers without them. Run the engine with REGISTRY_BACKEND=shadow REGISTRY_PRIMARY=postgres again (its applier passes them on) until this line passes, then roll back.`, { pgLogEnd: pgEnd, position: applied });
       }
     } catch (error) {
       return skipped('changelog', TITLE, `Cannot read PostgreSQL's change log in ${schema}: ${(error as Error).message}`);

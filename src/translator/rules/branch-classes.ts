@@ -116,9 +116,10 @@ function withoutAlias(item: Node[]): Node[] {
 }
 
 /**
- * A text literal beside a number (not a value bound) as a CASE branch or a compound's column:
- * SQLite returns the text as text on the rows that take it, PostgreSQL reads the literal as the
- * number's type (`CASE WHEN c THEN i ELSE ' 3 ' END` gives 3) or refuses it. Refused at prepare.
+ * A text literal beside a number (not a value bound) as a CASE branch, a compound's column or an
+ * argument of COALESCE, IFNULL or IIF (its two values): SQLite returns the text as text on the rows
+ * that take it, PostgreSQL reads the literal as the number's type (`CASE WHEN c THEN i ELSE ' 3 '
+ * END` and `ifnull(i, ' 3 ')` give 3) or refuses it. Refused at prepare.
  */
 function checkLiterals(branches: Node[][], construct: string, ctx: Ctx): void {
   const literal = branches.map((b) => sigNodes(b)).find((s) => s.length === 1 && isType(s[0], 'string'));
@@ -127,10 +128,27 @@ function checkLiterals(branches: Node[][], construct: string, ctx: Ctx): void {
   fail(ctx, `${construct} of a number beside the text ${(literal[0] as Token).text}`, 'SQLite keeps each value\'s own type (the text stays text), PostgreSQL gives the result the number\'s type; CAST the values to one type (CAST(x AS TEXT)), or use a number.');
 }
 
+/** The calls of FUNCTIONS at this level whose value may be any of `values` (IIF's two, COALESCE/IFNULL's unless the first answers). */
+function functionValues(nodes: Node[]): Array<{ name: string; values: Node[][] }> {
+  const calls: Array<{ name: string; values: Node[][] }> = [];
+  for (let i = 0; i < nodes.length; i++) {
+    const name = isWord(nodes[i], ...Object.keys(FUNCTIONS)) ? (nodes[i] as { text: string }).text.toUpperCase() : undefined;
+    const group = nodes.slice(i + 1).find((n) => !isType(n, 'ws') && !isType(n, 'comment'));
+    if (!name || !group || !isGroup(group)) continue;
+    const args = splitCommas(group.items);
+    if ((name === 'COALESCE' || name === 'IFNULL') && answeredByFirst(args)) continue;
+    calls.push({ name, values: name === 'IIF' ? args.slice(1) : args });
+  }
+  return calls;
+}
+
 export function branchClasses(nodes: Node[], ctx: Ctx): Node[] {
   for (let i = 0; i < nodes.length; i++) if (isWord(nodes[i], 'CASE')) checkLiterals(caseBranches(nodes, i).branches, 'a CASE', ctx);
   const compound = compoundColumns(nodes);
   if (compound) for (let c = 0; c < Math.max(...compound.map((m) => m.length)); c++) checkLiterals(compound.map((m) => m[c] ?? []), 'a column of a compound SELECT', ctx);
+  const calls = functionValues(nodes);
+  // NULLIF answers its first argument or NULL, never the literal compared.
+  for (const { name, values } of calls) if (name !== 'NULLIF') checkLiterals(values, `${name.toLowerCase()}()`, ctx);
   // Only a translation specialised to the values bound knows their classes.
   if (!ctx.params.sources.size || !hasValueClass(nodes)) return nodes;
   for (let i = 0; i < nodes.length; i++) {
@@ -138,14 +156,7 @@ export function branchClasses(nodes: Node[], ctx: Ctx): Node[] {
     const { branches } = caseBranches(nodes, i);
     check(branches, 'a branch of CASE', 'CASE', ctx);
   }
-  for (let i = 0; i < nodes.length; i++) {
-    const name = isWord(nodes[i], ...Object.keys(FUNCTIONS)) ? (nodes[i] as { text: string }).text.toUpperCase() : undefined;
-    const group = nodes.slice(i + 1).find((n) => !isType(n, 'ws') && !isType(n, 'comment'));
-    if (!name || !group || !isGroup(group)) continue;
-    const args = splitCommas(group.items);
-    if ((name === 'COALESCE' || name === 'IFNULL') && answeredByFirst(args)) continue;
-    check(name === 'IIF' ? args.slice(1) : args, FUNCTIONS[name]!, `${name.toLowerCase()}() result`, ctx);
-  }
+  for (const { name, values } of calls) check(values, FUNCTIONS[name]!, `${name.toLowerCase()}() result`, ctx);
   const members = compoundColumns(nodes);
   if (members) {
     const width = Math.max(...members.map((m) => m.length));

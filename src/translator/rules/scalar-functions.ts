@@ -1,6 +1,6 @@
 /** SQLite scalar and aggregate functions whose PostgreSQL counterpart has another name or shape. */
 import { fail, type Ctx } from '../context';
-import { branchType, inferType, isIntegerType, isRealType, MIXED_NUMERIC } from '../infer-type';
+import { branchType, inferType, isIntegerType, MIXED_NUMERIC } from '../infer-type';
 import { isType, isWord, sigNodes, tpl, trimTrivia, type Node, type Tpl } from '../nodes';
 import { asCondition } from './conditions';
 import { isColumnRef, resolveColumn } from '../scope';
@@ -25,23 +25,11 @@ function refuseBlobBesideOther(call: Call, types: Array<string | undefined>, ctx
   }
 }
 
-/**
- * A text literal beside a number in COALESCE/IFNULL/IIF: SQLite returns the text as text on the
- * rows that take it (`max(ifnull(i, ' 3 '))` is ' 3 ', above every number), PostgreSQL reads the
- * literal as the number's type (3) or refuses it. Refused at prepare.
- */
-function refuseTextLiteralBesideNumber(name: string, args: Node[][], types: Array<string | undefined>, ctx: Ctx): void {
-  const literal = args.find((a) => { const s = sigNodes(a); return s.length === 1 && isType(s[0], 'string'); });
-  const number = types.some((t) => t === 'boolean' || t === MIXED_NUMERIC || isIntegerType(t) || isRealType(t));
-  if (literal && number) fail(ctx, `${name} of a number and the text ${sigNodes(literal)[0]!.kind === 'token' ? (sigNodes(literal)[0] as { text: string }).text : ''}`, 'SQLite keeps each value\'s own type (the text stays text), PostgreSQL gives the result the number\'s type; CAST the arguments to one type (CAST(x AS TEXT)), or use a number.');
-}
-
 export function ifnull(call: Call, ctx: Ctx): Tpl {
   const known = knownFirst(call);
   if (known) return known;
   const types = call.args.map((a) => (a.length === 1 && isType(a[0], 'string') ? 'text' : inferType(a, ctx)));
   refuseBlobBesideOther(call, types, ctx);
-  refuseTextLiteralBesideNumber('ifnull()', call.args, types, ctx);
   const typed = types.some((t, i) => t !== undefined && !(call.args[i]!.length === 1 && isType(call.args[i]![0], 'string')));
   if (!typed) for (const a of call.args) castParam(a, 'text');
   if (types.includes('text') && types.some((t) => t !== undefined && t.startsWith('timestamp'))) {
@@ -79,7 +67,6 @@ export function coalesce(call: Call, ctx: Ctx): Tpl {
   if (known) return known;
   const types = call.args.map((a) => inferType(a, ctx));
   refuseBlobBesideOther(call, types, ctx);
-  refuseTextLiteralBesideNumber('coalesce()', call.args, types, ctx);
   return tpl([call.word.text, call.group], branchType(types));
 }
 
@@ -91,7 +78,6 @@ export function iif(call: Call, ctx: Ctx): Tpl {
   // PostgreSQL would type such a CASE as text, which no number compares with.
   const isNull = (a: Node[] | undefined): boolean => { const s = sigNodes(a ?? []); return s.length === 1 && isWord(s[0], 'NULL'); };
   if (isNull(call.args[1]) && isNull(call.args[2])) return tpl(['NULL']);
-  refuseTextLiteralBesideNumber('iif()', call.args.slice(1), call.args.slice(1).map((a) => inferType(a, ctx)), ctx);
   const asBool = asCondition(trimTrivia(call.args[0]), ctx);
   const cond = asBool ? [asBool] : [call.args[0]];
   return tpl(['CASE WHEN ', ...cond, ' THEN ', call.args[1], ' ELSE ', call.args[2], ' END'], branchType([inferType(call.args[1], ctx), inferType(call.args[2], ctx)]));
@@ -184,7 +170,6 @@ export function round(call: Call, _ctx: Ctx): Tpl {
   return tpl(['CAST(round(CAST(', call.args[0] ?? [], ' AS numeric)', ...digits, ') AS double precision)'], 'double precision');
 }
 
-/** ABS, SIGN... of a parameter: numeric. */
 /**
  * abs(x), sign(x), ceil(x), floor(x) with SQLite's storage class: sign() is an INTEGER; the others
  * keep x's (floor(3) is the INTEGER 3, floor(0.5) the REAL 0.0), where PostgreSQL's overloads give
@@ -200,7 +185,7 @@ export function numericFunction(call: Call, ctx: Ctx): Tpl {
   const type = inferType(x, ctx);
   const name = call.word.text;
   if (call.name === 'SIGN') return tpl(['CAST(', asWritten(call), ' AS bigint)'], 'bigint');
-  if (type === 'boolean') return call.name === 'ABS' || call.name === 'CEIL' || call.name === 'CEILING' || call.name === 'FLOOR' ? tpl(['CAST((', x, ') AS integer)'], 'integer') : asWritten(call, 'numeric');
+  if (type === 'boolean') return tpl(['CAST((', x, ') AS integer)'], 'integer');
   if (isIntegerType(type)) return call.name === 'ABS' ? tpl([name, '(CAST((', x, ') AS bigint))'], 'bigint') : tpl(['CAST((', x, ') AS bigint)'], 'bigint');
   if (type === 'double precision' || type === 'real') return tpl([name, '(CAST((', x, ') AS double precision))'], 'double precision');
   if (type === 'numeric' && call.name !== 'ABS') {

@@ -226,13 +226,13 @@ export function storedAfterRewrite(nodes: Node[], ctx: Ctx): Node[] {
     // (An INTEGER or a REAL by row, max(?, 1) bound to 0.5: PostgreSQL's value is a REAL either way,
     // and its text of an integral one is the INTEGER's; left to it.)
     const other = type === 'boolean' || type === 'bytea' || isRealType(type);
-    // A type the translator does not know (a scalar subquery, a column of a view): the store
-    // function's overload for the value's PostgreSQL type decides, as for an INTEGER column.
-    const fn = type === undefined && !(sigNodes(v).length === 1 && sigNodes(v)[0]!.kind === 'tpl' && (sigNodes(v)[0] as { jsonValue?: unknown }).jsonValue)
-      ? (kind === 'text' ? STORE_TEXT_FUNCTION : STORE_UNTYPED_FUNCTION)
-      : kind === 'text' ? (other ? STORE_TEXT_FUNCTION : undefined) : other || isIntegerType(type) || type === MIXED_NUMERIC ? STORE_UNTYPED_FUNCTION : undefined;
     const only = sigNodes(v);
     const json = only.length === 1 && only[0]!.kind === 'tpl' ? only[0].jsonValue : undefined;
+    // A type the translator does not know (a scalar subquery, a column of a view): the store
+    // function's overload for the value's PostgreSQL type decides, as for an INTEGER column.
+    const fn = type === undefined && !json
+      ? (kind === 'text' ? STORE_TEXT_FUNCTION : STORE_UNTYPED_FUNCTION)
+      : kind === 'text' ? (other ? STORE_TEXT_FUNCTION : undefined) : other || isIntegerType(type) || type === MIXED_NUMERIC ? STORE_UNTYPED_FUNCTION : undefined;
     if (!fn && kind === 'untyped' && json) {
       // json_extract()/->> of a number or true/false is SQLite's number, which a column without a type keeps.
       const refused = [`${storeFunction(quoteIdent(ctx.catalog.schema), STORE_UNTYPED_FUNCTION)}(CAST(0 AS numeric), ${quoteLiteral(column)})`];
