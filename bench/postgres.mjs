@@ -24,9 +24,12 @@ const PG_SQL = Object.fromEntries(Object.entries(SQL).map(([k, v]) => { let n = 
 
 const TX_INSERTS = 10;
 
-/** Creates the schema through the facade (SQLite DDL → engine_registry mapping) and fills it. */
-export function seed(url, schema, file) {
-  const db = new Database(file, { backend: 'postgres', databaseUrl: url, pgSchema: schema });
+/**
+ * Creates the schema through the facade (SQLite DDL → engine_registry mapping) and fills it;
+ * `Facade`: another build's Database class (bench/builds.mjs), this checkout's by default.
+ */
+export function seed(url, schema, file, Facade = Database) {
+  const db = new Facade(file, { backend: 'postgres', databaseUrl: url, pgSchema: schema });
   db.exec(`DROP TABLE IF EXISTS vm_assignments; DROP TABLE IF EXISTS agents; ${DDL}`);
   const insert = db.prepare('INSERT INTO agents (id, name, version, path, capabilities) VALUES (?, ?, ?, ?, ?)');
   db.transaction(() => {
