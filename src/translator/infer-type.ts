@@ -109,7 +109,11 @@ function outsideCase(s: Node[]): Node[] {
   });
 }
 
-/** The type of a + - * / % chain: integer when every operand is, real when one is real. */
+/**
+ * The type of a + - * / % chain: real when one operand is a real; else integer when every operand
+ * is; else mixed when one is a NUMERIC value or text read as a number (an INTEGER or a REAL by row
+ * in SQLite).
+ */
 function arithmeticType(s: Node[], ctx: Ctx): PgColumnType | undefined {
   const operands: Node[][] = [[]];
   s.forEach((n, i) => {
@@ -117,12 +121,14 @@ function arithmeticType(s: Node[], ctx: Ctx): PgColumnType | undefined {
     else operands[operands.length - 1].push(n);
   });
   let real = false;
+  let mixed = false;
   for (const o of operands) {
     const t = inferType(o, ctx);
-    if (isRealType(t)) real = true;
+    if (t === 'numeric' || t === MIXED_NUMERIC || t === 'text') mixed = true;
+    else if (isRealType(t)) real = true;
     else if (!isIntegerType(t) && t !== 'boolean') return undefined;
   }
-  return real ? 'double precision' : 'bigint';
+  return real ? 'double precision' : mixed ? MIXED_NUMERIC : 'bigint';
 }
 
 /** CASE ... THEN x ... ELSE y END: the type of its branches. */

@@ -140,3 +140,8 @@ export function startOf(n: Node): number {
 export function endOf(n: Node): number {
   return n.kind === 'token' ? n.start + n.text.length : n.kind === 'group' && n.end >= 0 ? n.end + 1 : n.kind === 'tpl' ? (n.span?.[1] ?? -1) : -1;
 }
+
+/** Whether a parameter occurs anywhere in `nodes`, inside groups and templates too. */
+export function containsParam(nodes: readonly Node[]): boolean {
+  return nodes.some((n) => (n.kind === 'token' ? n.type === 'param' : n.kind === 'group' ? containsParam(n.items) : n.kind === 'tpl' ? n.parts.some((p) => typeof p !== 'string' && containsParam(p)) : false));
+}

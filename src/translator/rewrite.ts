@@ -30,10 +30,12 @@ import { dropMainQualifier } from './rules/qualifiers';
 import { hiddenRowid, markOrderedAggregates, rowidOrder } from './rules/rowid';
 import { sqliteMaster } from './rules/sqlite-master';
 import { storedAfterRewrite } from './rules/stored-class';
+import { surelyNullValues } from './rules/surely-null';
 
 type ListRule = (nodes: Node[], ctx: Ctx) => Node[];
 
 const RULES: ListRule[] = [
+  surelyNullValues, // a CASE, IIF, COALESCE ... that is NULL whatever the row is the NULL literal
   storedAfterRewrite, // a value stored into a TEXT column, typed once rewritten: SQLite's text of it
   branchClasses, // a value bound beside CASE branches or compound columns of another class: refused at bind
   dropMainQualifier, // main.t is t: the registry has one database

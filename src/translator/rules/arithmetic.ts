@@ -169,7 +169,7 @@ function numericColumnWithInteger(nodes: Node[], from: number, op: string, to: n
   const column = numericColumn(left) && integer(right) ? left : numericColumn(right) && integer(left) ? right : undefined;
   if (!column) return undefined;
   const real = (o: Node[]): Parts => ['CAST(', o, ' AS double precision)'];
-  return tpl(['CASE WHEN ', column, ' = trunc(', column, ') THEN ', left, ` ${op} `, right, ' ELSE CAST(CAST(', ...real(left), ` ${op} `, ...real(right), ' AS text) AS numeric) END'], 'numeric');
+  return tpl(['CASE WHEN ', column, ' = trunc(', column, ') THEN ', left, ` ${op} `, right, ' ELSE CAST(CAST(', ...real(left), ` ${op} `, ...real(right), ' AS text) AS numeric) END'], MIXED_NUMERIC);
 }
 
 export function arithmetic(input: Node[], ctx: Ctx): Node[] {

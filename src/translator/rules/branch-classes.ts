@@ -15,6 +15,7 @@ import { fail, type Ctx } from '../context';
 import type { Token } from '../tokenizer';
 import { inferType, isNumericType, MIXED_NUMERIC } from '../infer-type';
 import { isGroup, isType, isWord, sigNodes, splitCommas, type Node } from '../nodes';
+import { caseBranches } from './surely-null';
 
 type Class = 'number' | 'text' | 'blob';
 
@@ -50,23 +51,6 @@ function check(branches: Node[][], construct: string, what: string, ctx: Ctx): v
   );
 }
 
-/** The branches (THEN and ELSE values) of the CASE starting at `at`, and the index after its END. */
-function caseBranches(nodes: Node[], at: number): { branches: Node[][]; end: number } {
-  const branches: Node[][] = [];
-  let depth = 0;
-  let from = -1;
-  for (let i = at; i < nodes.length; i++) {
-    const n = nodes[i]!;
-    if (isWord(n, 'CASE')) depth++;
-    const top = depth === 1;
-    if (isWord(n, 'END')) depth--;
-    if (!top || !isWord(n, 'WHEN', 'THEN', 'ELSE', 'END')) continue;
-    if (from !== -1) branches.push(nodes.slice(from, i));
-    from = isWord(n, 'THEN', 'ELSE') ? i + 1 : -1;
-    if (depth === 0) return { branches, end: i + 1 };
-  }
-  return { branches, end: nodes.length };
-}
 
 const FUNCTIONS: Record<string, string> = {
   COALESCE: 'an argument of COALESCE',

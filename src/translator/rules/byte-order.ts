@@ -12,12 +12,13 @@
  */
 import type { Ctx } from '../context';
 import { inferType } from '../infer-type';
-import { isType, isWord, nextSig, prevSig, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
+import { isType, isWord, nextSig, prevSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
 import { CLAUSE_KEYWORDS, VALUE_KEYWORDS } from '../keywords';
 import { resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import { operandAfter, operandBefore } from './comparisons';
 import { jsonAsText } from './sqlite-values';
+import { caseBranches } from './surely-null';
 
 const LIST_END = new Set(['FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT', 'WINDOW', 'INTO']);
 const ORDERING = ['<', '<=', '>', '>='];
@@ -56,20 +57,9 @@ function mentionsColumn(nodes: Node[]): boolean {
 }
 
 /** The THEN/ELSE branches of a CASE (its value comes from them only). */
-function caseBranches(expr: Node[]): Node[] | undefined {
-  const s = expr.filter((n) => !(n.kind === 'token' && (n.type === 'ws' || n.type === 'comment')));
-  if (!isWord(s[0], 'CASE')) return undefined;
-  const out: Node[] = [];
-  let depth = 0;
-  let inBranch = false;
-  for (const n of s) {
-    const top = depth === 1;
-    if (isWord(n, 'CASE')) depth++;
-    if (isWord(n, 'END')) depth--;
-    if (top && isWord(n, 'WHEN', 'THEN', 'ELSE', 'END')) inBranch = isWord(n, 'THEN', 'ELSE');
-    else if (inBranch) out.push(n);
-  }
-  return out;
+function branchNodes(expr: Node[]): Node[] | undefined {
+  const s = sigNodes(expr);
+  return isWord(s[0], 'CASE') ? caseBranches(s, 0).branches.flat() : undefined;
 }
 
 function selectItems(nodes: Node[], ctx: Ctx): Node[] {
@@ -85,7 +75,7 @@ function selectItems(nodes: Node[], ctx: Ctx): Node[] {
     const items = splitCommas(out.slice(from, to));
     for (const item of items) {
       const expr = itemExpression(item);
-      if (expr.length > 0 && !mentionsColumn(caseBranches(expr) ?? expr) && !hasCollate(expr) && inferType(expr, ctx) === 'text') {
+      if (expr.length > 0 && !mentionsColumn(branchNodes(expr) ?? expr) && !hasCollate(expr) && inferType(expr, ctx) === 'text') {
         const at = out.indexOf(expr[0], offset);
         out.splice(at, expr.length, collated(expr));
         to -= expr.length - 1;

@@ -5,10 +5,9 @@
  * bytes read as UTF-8 text in SQLite; PostgreSQL's bytea → text cast would give the '\x..' escape.
  */
 import { fail, type Ctx } from '../context';
-import { inferType } from '../infer-type';
 import { isType, isWord, sourceSpan, tpl, trimTrivia, type Group, type Node, type Tpl } from '../nodes';
 import { mapDeclaredType } from '../../schema/type-mapping';
-import { isRealType } from '../infer-type';
+import { inferType, isRealType, MIXED_NUMERIC } from '../infer-type';
 import { castParam, type Parts } from './call';
 import { asText, blobAsText, textAsReal } from './sqlite-values';
 
@@ -43,7 +42,7 @@ function castValue(group: Group, ctx: Ctx): Tpl {
   }
   // SQLite's CAST to BLOB takes the bytes of the value's text ('0' is x'30'); PostgreSQL would send
   // a number's binary form, or refuse.
-  if (type === 'bytea' && (from === 'text' || from === 'bigint' || from === 'integer' || isRealType(from))) {
+  if (type === 'bytea' && (from === 'text' || from === 'bigint' || from === 'integer' || isRealType(from) || from === MIXED_NUMERIC)) {
     castParam(value, 'text');
     return tpl(['convert_to(', ...(from === 'text' ? [value] : asText(value, ctx)), ", 'UTF8')"], 'bytea');
   }
@@ -66,7 +65,7 @@ function castValue(group: Group, ctx: Ctx): Tpl {
     castParam(value, 'text');
     return tpl(textAsReal(from === 'text' ? [value] : ['CAST(', value, ' AS text)']), 'double precision');
   }
-  if (type === 'text' && (isRealType(from) || from === 'boolean' || from === 'jsonb' || from === 'json' || (from !== undefined && from.startsWith('timestamp')))) return tpl(asText(value, ctx), 'text');
+  if (type === 'text' && (isRealType(from) || from === MIXED_NUMERIC || from === 'boolean' || from === 'jsonb' || from === 'json' || (from !== undefined && from.startsWith('timestamp')))) return tpl(asText(value, ctx), 'text');
   castParam(value, 'text');
   const source: Node[] = value;
   return tpl(['CAST(', source, ` AS ${type})`], type);

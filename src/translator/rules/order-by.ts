@@ -5,7 +5,8 @@
  */
 import { fail, quoteIdent, type Ctx } from '../context';
 import { inferType } from '../infer-type';
-import { isType, isWord, nextSig, prevSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
+import { isType, isWord, joinCommas, nextSig, prevSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
+import { isIntegerLiteral } from './integer-literals';
 import { isColumnRef, nameOf, resolveColumn } from '../scope';
 import type { Parts } from './call';
 import { jsonKeyParts } from './no-affinity';
@@ -41,9 +42,44 @@ function groupByJsonValues(nodes: Node[]): Node[] {
   return out;
 }
 
+/**
+ * A constant sort or group key other than an integer (NULL, 'a', 1.5): SQLite sorts or groups by
+ * it as by any constant (it changes nothing), PostgreSQL refuses it as written ("non-integer
+ * constant in ORDER BY"). Written as a cast, which PostgreSQL takes for an expression.
+ */
+function constantKey(expr: Node[]): Node[] | undefined {
+  const s = sigNodes(expr);
+  const n = s[0];
+  if (s.length !== 1) return undefined;
+  if (isWord(n, 'NULL') || (n.kind === 'tpl' && n.parts.length === 1 && n.parts[0] === 'NULL')) return [tpl(['CAST(NULL AS text)'], 'text')];
+  if (isType(n, 'string')) return [tpl(['CAST(', [n], ' AS text)'], 'text')];
+  if (isType(n, 'number') && !isIntegerLiteral(n)) return [tpl(['CAST(', [n], ' AS double precision)'], 'double precision')];
+  return undefined;
+}
+
+/** The key of an ORDER BY term, without ASC/DESC and NULLS FIRST/LAST. */
+function sortKey(term: Node[]): Node[] {
+  const cut = term.findIndex((n) => isWord(n, 'ASC', 'DESC', 'NULLS'));
+  return cut === -1 ? term : term.slice(0, cut);
+}
+
+/** GROUP BY's constant keys written as casts (constantKey). */
+function groupByConstants(nodes: Node[]): Node[] {
+  const at = nodes.findIndex((n, i) => isWord(n, 'GROUP') && isWord(nodes[nextSig(nodes, i)], 'BY'));
+  if (at === -1) return nodes;
+  const from = nextSig(nodes, at) + 1;
+  let to = from;
+  while (to < nodes.length && !(isWord(nodes[to]) && END_OF_GROUP.has((nodes[to] as Token).value)) && !isType(nodes[to], 'semi')) to++;
+  const keys = splitCommas(nodes.slice(from, to));
+  const constants = keys.map(constantKey);
+  if (constants.every((c) => c === undefined)) return nodes;
+  return [...nodes.slice(0, from), ...joinCommas(keys.map((k, i) => constants[i] ?? k)), ...nodes.slice(to)];
+}
+
 export function orderBy(input: Node[], ctx: Ctx): Node[] {
-  let nodes = groupByJsonValues(input);
+  let nodes = groupByConstants(groupByJsonValues(input));
   const collateAllowed = !nodes.some((n) => isWord(n, 'DISTINCT', 'UNION', 'EXCEPT', 'INTERSECT'));
+  const compound = nodes.some((n) => isWord(n, 'UNION', 'EXCEPT', 'INTERSECT'));
   for (let i = 0; i < nodes.length; i++) {
     if (!isWord(nodes[i], 'ORDER') || !isWord(nodes[nextSig(nodes, i)], 'BY')) continue;
     const from = nextSig(nodes, i) + 1;
@@ -52,7 +88,15 @@ export function orderBy(input: Node[], ctx: Ctx): Node[] {
     const range = resultList(nodes);
     const items = range ? listItems(nodes, range) : [];
     if (!collateAllowed) nodes = jsonKeysAsText(nodes, nodes.slice(from, to), items, ctx);
-    const terms = splitCommas(nodes.slice(from, to)).map((t) => orderTerm(t, ctx, collateAllowed, items));
+    let written = splitCommas(nodes.slice(from, to));
+    // SELECT DISTINCT sorts by result columns only: a constant key, which changes no order, is
+    // left out (the whole clause when every key is one). A compound SELECT's is an error in both.
+    if (!collateAllowed && !compound) written = written.filter((t) => !constantKey(sortKey(t)));
+    if (written.length === 0) {
+      nodes = [...nodes.slice(0, i), tpl([' ']), ...nodes.slice(to)];
+      continue;
+    }
+    const terms = written.map((t) => orderTerm(t, ctx, collateAllowed, items));
     const rewritten: Node[] = [];
     terms.forEach((t, k) => rewritten.push(...(k > 0 ? [tpl([','])] : []), ...t));
     const trailing = nodes.slice(from, to).length > 0 && !sigNodes([nodes[to - 1]]).length ? [tpl([' '])] : [];
@@ -149,6 +193,8 @@ function orderTerm(term: Node[], ctx: Ctx, collateAllowed: boolean, items: Node[
     // NULLS FIRST/LAST written: kept as written; a JSON key still sorts by its text.
     const cut = t.findIndex((n) => isWord(n, 'ASC', 'DESC', 'NULLS'));
     const key = trimTrivia(t.slice(0, cut));
+    const constant = constantKey(key);
+    if (constant) return [tpl([' ']), ...constant, tpl([' ']), ...t.slice(cut)];
     const jv = jsonValueKey(key, items);
     if (jv) {
       if (!collateAllowed) refuseJsonValueKey(ctx);
@@ -170,6 +216,8 @@ function orderTerm(term: Node[], ctx: Ctx, collateAllowed: boolean, items: Node[
     exprEnd = t.lastIndexOf(last);
   }
   const expr = trimTrivia(t.slice(0, exprEnd));
+  const constant = constantKey(expr);
+  if (constant) return [tpl([' ']), ...constant, ...t.slice(exprEnd)];
   const jv = jsonValueKey(expr, items);
   if (jv) {
     if (!collateAllowed) refuseJsonValueKey(ctx);

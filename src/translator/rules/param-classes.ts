@@ -22,6 +22,7 @@ import { isColumnRef, resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import { CONDITION_OPERAND, TEXT_VS_NUMBER } from '../types';
 import { textStoredComparison, textStoredType } from './param-text-stored';
+import { surelyNull } from './surely-null';
 
 /** Sorts after every number: how SQLite orders any text against a number. */
 export const ABOVE_ALL_NUMBERS = "CAST('Infinity' AS double precision)";
@@ -248,24 +249,6 @@ export function markCaseConditions(nodes: Node[]): void {
 }
 
 /**
- * An expression whose value is NULL whatever the row: NULL, NULLIF(NULL, x), COALESCE/IFNULL of
- * such, scalar MIN/MAX with such an argument, a CASE of such, a NULL bound. PostgreSQL types it as
- * text (an unknown NULL resolved), which it cannot compare with a number or a bytea bound; SQLite's
- * answer is NULL (IS: false), fixed here.
- */
-export function surelyNull(nodes: Node[]): boolean {
-  const s = sigNodes(nodes);
-  if (s.length === 1) return isWord(s[0], 'NULL') || (isGroup(s[0]) && surelyNull(s[0].items)) || (isType(s[0], 'param') && s[0].note?.valueClass === 'n' && !s[0].note.target && !s[0].note.echo);
-  if (isWord(s[0], 'CASE') && isWord(s[s.length - 1], 'END')) return caseBranches(s).every(surelyNull);
-  if (s.length !== 2 || !isWord(s[0], 'NULLIF', 'COALESCE', 'IFNULL', 'MIN', 'MAX') || !isGroup(s[1])) return false;
-  const args = splitCommas(s[1].items);
-  // Scalar min() and max() (two arguments or more) are NULL when any argument is.
-  if (isWord(s[0], 'MIN', 'MAX')) return args.length >= 2 && args.some(surelyNull);
-  if (isWord(s[0], 'NULLIF')) return args.length === 2 && surelyNull(args[0]!);
-  return args.length >= 1 && args.every(surelyNull);
-}
-
-/**
  * `x IN (list)` with x surely NULL and a value bound in the list, in a translation specialised to
  * the values bound: NULL as in SQLite (the empty list has its own rule), instead of a text
  * PostgreSQL cannot compare with a number or a Buffer bound.
@@ -280,24 +263,6 @@ export function nullInBoundList(left: Node[], list: Node): Node | undefined {
   return items.length > 0 && items.some(bound) ? tpl(['CAST(NULL AS boolean)'], 'boolean') : undefined;
 }
 
-/** The THEN and ELSE values of `CASE ... END` (sig nodes), a missing ELSE as NULL. */
-function caseBranches(s: Node[]): Node[][] {
-  const out: Node[][] = [];
-  let depth = 0;
-  let current: Node[] | undefined;
-  let hasElse = false;
-  for (const n of s) {
-    if (depth === 1 && isWord(n, 'WHEN', 'THEN', 'ELSE', 'END')) {
-      if (current) out.push(current);
-      current = isWord(n, 'THEN', 'ELSE') ? [] : undefined;
-      if (isWord(n, 'ELSE')) hasElse = true;
-    } else if (current) current.push(n);
-    if (isWord(n, 'CASE')) depth++;
-    else if (isWord(n, 'END')) depth--;
-  }
-  if (!hasElse) out.push([{ kind: 'token', type: 'word', text: 'NULL', value: 'NULL', start: -1 }]);
-  return out;
-}
 
 /**
  * `boolean_column IN (list)` with values bound in the list, in a translation specialised to the

@@ -1,7 +1,7 @@
 /** SQLite scalar and aggregate functions whose PostgreSQL counterpart has another name or shape. */
 import { fail, type Ctx } from '../context';
 import { branchType, inferType, isIntegerType, MIXED_NUMERIC } from '../infer-type';
-import { isType, isWord, sigNodes, tpl, trimTrivia, type Node, type Tpl } from '../nodes';
+import { isType, isWord, sigNodes, tpl, trimTrivia, type Tpl } from '../nodes';
 import { asCondition } from './conditions';
 import { isColumnRef, resolveColumn } from '../scope';
 import { aggregateCall, asWritten, castParam, joinArgs, type Call, type Parts } from './call';
@@ -74,10 +74,7 @@ export function coalesce(call: Call, ctx: Ctx): Tpl {
 export function iif(call: Call, ctx: Ctx): Tpl {
   if (call.args.length !== 3) fail(ctx, 'iif()', 'it takes exactly three arguments.');
   // A number, text or a parameter as a condition has SQLite's truth (not 0), as in WHERE.
-  // Both branches NULL: the value is NULL whatever the condition (which has no effect to keep);
-  // PostgreSQL would type such a CASE as text, which no number compares with.
-  const isNull = (a: Node[] | undefined): boolean => { const s = sigNodes(a ?? []); return s.length === 1 && isWord(s[0], 'NULL'); };
-  if (isNull(call.args[1]) && isNull(call.args[2])) return tpl(['NULL']);
+  // Both branches NULL: the NULL literal already (rules/surely-null.ts).
   const asBool = asCondition(trimTrivia(call.args[0]), ctx);
   const cond = asBool ? [asBool] : [call.args[0]];
   return tpl(['CASE WHEN ', ...cond, ' THEN ', call.args[1], ' ELSE ', call.args[2], ' END'], branchType([inferType(call.args[1], ctx), inferType(call.args[2], ctx)]));

@@ -4,7 +4,7 @@
  */
 import { fail, quoteIdent, type Ctx } from '../context';
 import { inferType, isRealType, MIXED_NUMERIC } from '../infer-type';
-import { isSig, isType, tpl, type Node, type Tpl } from '../nodes';
+import { containsParam, isSig, isType, tpl, type Node, type Tpl } from '../nodes';
 import type { Parts } from './call';
 import { resolveColumn } from '../scope';
 import type { TimestampFormat } from '../../schema/catalog';
@@ -50,6 +50,17 @@ export function textAsReal(x: Parts): Parts {
   return ['CASE WHEN ', ...x, " IS NULL THEN NULL ELSE CAST(COALESCE(substring(", ...x, " FROM '^[ \\t\\n\\f\\r]*([+-]?(?:[0-9]+[.]?[0-9]*|[.][0-9]+)(?:[eE][+-]?[0-9]+)?)'), '0') AS double precision) END"];
 }
 
+/**
+ * A value that is an INTEGER on some rows and a REAL on others (a NUMERIC column in arithmetic,
+ * COALESCE, IFNULL or max()/min() of an integer and a real, text used as a number), read as text:
+ * SQLite writes each row's own text ('2' or '2.0'), PostgreSQL's value has one type and so one
+ * form for both. Refused at prepare.
+ */
+export function refuseMixedText(ctx: Ctx, use: string): never {
+  return fail(ctx, `${use} a value that is an integer on some rows and a real on others (a NUMERIC column in arithmetic, COALESCE, IFNULL or max()/min() of an integer and a real, or text used as a number)`,
+    "SQLite writes each row's own text ('2' or '2.0'), PostgreSQL gives the expression one type. CAST the value AS INTEGER or AS REAL.");
+}
+
 /** A value as SQLite's text functions read it: numbers and JSON as their text, 0/1 for booleans. */
 export function asText(x: Node[], ctx: Ctx): Parts {
   // A bound value is sent as the text SQLite gives it (a number as its REAL text, see values/params.ts).
@@ -64,6 +75,7 @@ export function asText(x: Node[], ctx: Ctx): Parts {
   if (type === 'numeric' && resolveColumn(x, ctx.scope)?.column.type === 'numeric') {
     return ['CASE WHEN ', x, ' = trunc(', x, ') AND abs(', x, ') < 9223372036854775808 THEN CAST(CAST(', x, ' AS bigint) AS text) ELSE ', ...realAsText([x], ctx), ' END'];
   }
+  if (type === MIXED_NUMERIC && !containsParam(x)) refuseMixedText(ctx, 'the text of');
   if (isRealType(type) || type === MIXED_NUMERIC) return realAsText([x], ctx);
   if (type === 'jsonb' || type === 'json') return jsonAsText([x]);
   if (type !== undefined && type.startsWith('timestamp')) return timestampAsText([x], resolveColumn(x, ctx.scope)?.column.timestampFormat ?? 'sqlite', type !== 'timestamp without time zone');

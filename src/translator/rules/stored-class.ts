@@ -18,12 +18,13 @@
 import type { ColumnInfo, TableInfo } from '../../schema/catalog';
 import { fail, quoteIdent, quoteLiteral, type Ctx } from '../context';
 import { inferType, isIntegerType, isRealType, MIXED_NUMERIC } from '../infer-type';
-import { isGroup, isOp, isType, isWord, sigNodes, tpl, type Node } from '../nodes';
+import { containsParam, isGroup, isOp, isType, isWord, sigNodes, tpl, type Node } from '../nodes';
 import type { Token } from '../tokenizer';
 import { isName } from '../scope';
 import { sqliteRealText } from '../../backends/postgres/values/real-text';
 import { STORE_BLOB_FUNCTION, STORE_INTEGER_FUNCTION, STORE_JSON_FUNCTION, STORE_TEXT_FUNCTION, STORE_TIMESTAMP_FUNCTION, STORE_UNTYPED_FUNCTION, storeFunction } from '../../schema/store-functions';
-import { asText } from './sqlite-values';
+import { asText, refuseMixedText } from './sqlite-values';
+import { hasAlias, listAfter, listItems } from '../statements/select-list';
 
 type Kind = 'integer' | 'real' | 'text' | 'untyped' | 'blob' | 'json' | 'timestamp' | 'boolean';
 
@@ -190,6 +191,9 @@ export function guardStored(parent: Node[], v: Node[], table: TableInfo, col: Co
     const to = holder === v ? from + v.length : holder.length;
     if (from !== -1 && wrapCaseBranches(nodes, from, to, `${storeFunction(quoteIdent(ctx.catalog.schema), STORE_TEXT_FUNCTION)}(`, `, ${quoteLiteral(column)})`)) return true;
   }
+  // (Mixed by the class of a value bound: the statement is specialised to it, so this would be an
+  // error when it runs; PostgreSQL's text of its value is left to stand.)
+  if (kind === 'text' && type === MIXED_NUMERIC && !containsParam(v)) refuseMixedText(ctx, `${column}, a TEXT column, given`);
   let fn: string | undefined;
   if (kind === 'integer' && !isIntegerType(type)) fn = STORE_INTEGER_FUNCTION;
   const other = type === 'boolean' || type === 'bytea' || type === MIXED_NUMERIC || isRealType(type);
@@ -210,6 +214,21 @@ export function guardStored(parent: Node[], v: Node[], table: TableInfo, col: Co
 }
 
 /**
+ * The type of a scalar subquery's one result column when the rewrite typed it (`(SELECT max(i, r)
+ * FROM t)` is mixed), where the subquery's own scope is gone.
+ */
+function subqueryValueType(v: Node[]): string | undefined {
+  const s = sigNodes(v);
+  const g = s.length === 1 && isGroup(s[0]) ? s[0].items : undefined;
+  if (!g || !isWord(sigNodes(g)[0], 'SELECT') || g.some((n) => isWord(n, 'UNION', 'EXCEPT', 'INTERSECT'))) return undefined;
+  const items = listItems(g, listAfter(g, g.indexOf(sigNodes(g)[0]!)));
+  if (items.length !== 1) return undefined;
+  const only = sigNodes(items[0]!);
+  const value = hasAlias(items[0]!) ? only.slice(0, isWord(only[only.length - 2], 'AS') ? -2 : -1) : only;
+  return value.length === 1 && value[0]!.kind === 'tpl' ? value[0].type : undefined;
+}
+
+/**
  * The values guardStored left for after the rewrite (a group with `store`), now that their type is
  * known: JSON is its minified text and a time the column's form of it, as SQLite holds them; a REAL,
  * NUMERIC, comparison or blob goes through the column's store function. Text, an integer into a
@@ -221,10 +240,9 @@ export function storedAfterRewrite(nodes: Node[], ctx: Ctx): Node[] {
     if (!isGroup(n) || !n.store) return [n];
     const { kind, column } = n.store;
     const v = n.items;
-    const type = inferType(v, ctx);
+    const type = inferType(v, ctx) ?? subqueryValueType(v);
     if (type === 'jsonb' || type === 'json' || (type !== undefined && type.startsWith('timestamp'))) return [tpl(asText(v, ctx), 'text')];
-    // (An INTEGER or a REAL by row, max(?, 1) bound to 0.5: PostgreSQL's value is a REAL either way,
-    // and its text of an integral one is the INTEGER's; left to it.)
+    if (kind === 'text' && type === MIXED_NUMERIC && !containsParam(v)) refuseMixedText(ctx, `${column}, a TEXT column, given`);
     const other = type === 'boolean' || type === 'bytea' || isRealType(type);
     const only = sigNodes(v);
     const json = only.length === 1 && only[0]!.kind === 'tpl' ? only[0].jsonValue : undefined;
