@@ -311,4 +311,7 @@ export const REGRESSIONS = [
   { name: 'a scalar subquery of an INTEGER or a REAL by row stored into TEXT', sql: 'UPDATE mix SET t = (SELECT max(i, r) FROM mix2 LIMIT 1)', write: 'mix' },
   { name: 'the text and typeof() of a NUMERIC column in arithmetic with an integer', sql: 'SELECT id, CAST(n * 2 AS TEXT) AS c FROM mix ORDER BY id' },
   { name: 'typeof() of a NUMERIC column in arithmetic with an integer', sql: 'SELECT id, typeof(n + 1) AS c FROM mix ORDER BY id' },
+  { name: 'time() stored into a TIMESTAMP column: SQLite keeps its text, PostgreSQL stored the whole date and time (refused at prepare)', sql: "UPDATE workflow_runs SET error = ?, created_at = time('2026-01-02 03:04:05'), error = 'a' WHERE ?", params: [Buffer.alloc(0), -2n], write: 'workflow_runs' },
+  { name: 'date() and strftime() of another format stored into a TIMESTAMP column', sql: "UPDATE workflow_runs SET created_at = date('2026-01-02 03:04:05'), started_at = strftime('%H:%M', created_at)", write: 'workflow_runs' },
+  { name: 'datetime() and strftime() of SQLite\'s own format stored into a TIMESTAMP column', sql: "UPDATE workflow_runs SET created_at = datetime(created_at, '+1 day'), completed_at = strftime('%Y-%m-%d %H:%M:%S', '2026-01-02T03:04:05Z')", write: 'workflow_runs' },
 ];

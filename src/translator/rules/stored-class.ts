@@ -18,7 +18,7 @@
 import type { ColumnInfo, TableInfo } from '../../schema/catalog';
 import { fail, quoteIdent, quoteLiteral, type Ctx } from '../context';
 import { inferType, isIntegerType, isRealType, MIXED_NUMERIC } from '../infer-type';
-import { containsParam, isGroup, isOp, isType, isWord, sigNodes, tpl, type Node } from '../nodes';
+import { containsParam, isGroup, isOp, isType, isWord, sigNodes, splitCommas, tpl, type Node } from '../nodes';
 import type { Token } from '../tokenizer';
 import { isName } from '../scope';
 import { sqliteRealText } from '../../backends/postgres/values/real-text';
@@ -95,6 +95,25 @@ function refuse(ctx: Ctx, what: string, column: string, kept: string, fix: strin
 }
 
 /**
+ * A time function whose value is not a date and time, stored into a TIMESTAMP column: time(),
+ * date(), CURRENT_TIME, CURRENT_DATE, strftime() of another format ('03:04:05', '2026-01-02':
+ * SQLite keeps that text, which a timestamp cannot hold, or would read back as
+ * '2026-01-02 00:00:00'), julianday() and unixepoch() (numbers). Refused at prepare.
+ */
+function refuseTimeValue(s: Node[], column: string, ctx: Ctx): void {
+  const word = s[0];
+  const fix = 'store datetime(...), or keep other times in a TEXT column';
+  if (s.length === 1 && isWord(word, 'CURRENT_DATE', 'CURRENT_TIME')) refuse(ctx, word.value, column, 'TEXT that is no date and time', fix);
+  if (s.length !== 2 || !isWord(word, 'TIME', 'DATE', 'JULIANDAY', 'UNIXEPOCH', 'STRFTIME') || !isGroup(s[1])) return;
+  if (isWord(word, 'STRFTIME')) {
+    const format = sigNodes(splitCommas(s[1].items)[0] ?? []);
+    if (format.length === 1 && isType(format[0], 'string') && format[0].value === '%Y-%m-%d %H:%M:%S') return;
+  }
+  const number = isWord(word, 'JULIANDAY', 'UNIXEPOCH');
+  refuse(ctx, `${word.value.toLowerCase()}()`, column, number ? 'a number' : 'TEXT that is no date and time', fix);
+}
+
+/**
  * Applies the rules above to `v`, the value assigned to `col` (its nodes, trimmed, in `parent`);
  * `recognised`: a construct value-coercion.ts already converts for the column ('now', a time function).
  * Returns true when it wrapped the value in a store function.
@@ -114,6 +133,7 @@ export function guardStored(parent: Node[], v: Node[], table: TableInfo, col: Co
   }
   if (s.length === 0 || (s.length === 1 && isWord(s[0], 'NULL', 'DEFAULT'))) return false;
   const column = `${table.name}.${col.name}`;
+  if (kind === 'timestamp') refuseTimeValue(s, column, ctx);
   const signed = s.length === 2 && isOp(s[0], '-', '+') && isType(s[1], 'number');
   if ((s.length === 1 && isType(s[0], 'number')) || signed) {
     const token = s[s.length - 1] as Token;
