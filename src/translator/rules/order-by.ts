@@ -5,7 +5,7 @@
  */
 import { fail, quoteIdent, type Ctx } from '../context';
 import { inferType } from '../infer-type';
-import { isType, isWord, joinCommas, nextSig, prevSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
+import { isType, isWord, joinCommas, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
 import { isIntegerLiteral } from './integer-literals';
 import { isColumnRef, nameOf, resolveColumn } from '../scope';
 import type { Parts } from './call';
@@ -19,27 +19,29 @@ const END_OF_TERMS = new Set(['LIMIT', 'OFFSET', 'ROWS', 'RANGE', 'GROUPS', 'FET
 const END_OF_GROUP = new Set(['HAVING', 'ORDER', 'LIMIT', 'WINDOW', 'UNION', 'EXCEPT', 'INTERSECT', 'RETURNING']);
 
 /**
- * GROUP BY a json_extract()/->> value: SQLite groups the values by class and value ('1' apart from
- * 1, 1 with 1.0); their text here would put the string '1' with the number 1. Grouped by the jsonb
- * value instead, which tells them apart the same way (true and false stay apart from 1 and 0,
- * which SQLite groups together); expressions of the value remain valid in the select list.
+ * The GROUP BY keys rewritten: each key (its nodes) for which `rewrite` returns a replacement.
  */
-function groupByJsonValues(nodes: Node[]): Node[] {
+function rewriteGroupKeys(nodes: Node[], rewrite: (key: Node[]) => Node[] | undefined): Node[] {
   const at = nodes.findIndex((n, i) => isWord(n, 'GROUP') && isWord(nodes[nextSig(nodes, i)], 'BY'));
   if (at === -1) return nodes;
   const from = nextSig(nodes, at) + 1;
   let to = from;
   while (to < nodes.length && !(isWord(nodes[to]) && END_OF_GROUP.has((nodes[to] as Token).value)) && !isType(nodes[to], 'semi')) to++;
-  const out = nodes.slice();
-  for (let k = from; k < to; k++) {
-    const n = out[k]!;
-    if (n.kind !== 'tpl' || !n.jsonValue) continue;
-    const prev = out[prevSig(out, k)];
-    const next = out[nextSig(out, k)];
-    const alone = (k === nextSig(out, from - 1) || isType(prev, 'comma')) && (next === undefined || nextSig(out, k) >= to || isType(next, 'comma'));
-    if (alone) out[k] = tpl(['(', ...n.jsonValue, ')'], 'jsonb');
-  }
-  return out;
+  const keys = splitCommas(nodes.slice(from, to));
+  const replaced = keys.map(rewrite);
+  if (replaced.every((r) => r === undefined)) return nodes;
+  return [...nodes.slice(0, from), tpl([' ']), ...joinCommas(keys.map((k, i) => replaced[i] ?? k)), tpl([' ']), ...nodes.slice(to)];
+}
+
+/**
+ * GROUP BY a json_extract()/->> value: SQLite groups the values by class and value ('1' apart from
+ * 1, 1 with 1.0); their text here would put the string '1' with the number 1. Grouped by the jsonb
+ * value instead, which tells them apart the same way (true and false stay apart from 1 and 0,
+ * which SQLite groups together); expressions of the value remain valid in the select list.
+ */
+function groupJsonValue(key: Node[]): Node[] | undefined {
+  const s = sigNodes(key);
+  return s.length === 1 && s[0]!.kind === 'tpl' && s[0].jsonValue ? [tpl(['(', ...s[0].jsonValue, ')'], 'jsonb')] : undefined;
 }
 
 /**
@@ -63,21 +65,8 @@ function sortKey(term: Node[]): Node[] {
   return cut === -1 ? term : term.slice(0, cut);
 }
 
-/** GROUP BY's constant keys written as casts (constantKey). */
-function groupByConstants(nodes: Node[]): Node[] {
-  const at = nodes.findIndex((n, i) => isWord(n, 'GROUP') && isWord(nodes[nextSig(nodes, i)], 'BY'));
-  if (at === -1) return nodes;
-  const from = nextSig(nodes, at) + 1;
-  let to = from;
-  while (to < nodes.length && !(isWord(nodes[to]) && END_OF_GROUP.has((nodes[to] as Token).value)) && !isType(nodes[to], 'semi')) to++;
-  const keys = splitCommas(nodes.slice(from, to));
-  const constants = keys.map(constantKey);
-  if (constants.every((c) => c === undefined)) return nodes;
-  return [...nodes.slice(0, from), ...joinCommas(keys.map((k, i) => constants[i] ?? k)), ...nodes.slice(to)];
-}
-
 export function orderBy(input: Node[], ctx: Ctx): Node[] {
-  let nodes = groupByConstants(groupByJsonValues(input));
+  let nodes = rewriteGroupKeys(input, (key) => groupJsonValue(key) ?? constantKey(key));
   const collateAllowed = !nodes.some((n) => isWord(n, 'DISTINCT', 'UNION', 'EXCEPT', 'INTERSECT'));
   const compound = nodes.some((n) => isWord(n, 'UNION', 'EXCEPT', 'INTERSECT'));
   for (let i = 0; i < nodes.length; i++) {
