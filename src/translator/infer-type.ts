@@ -5,7 +5,7 @@
  */
 import type { PgColumnType } from '../schema/catalog';
 import type { Ctx } from './context';
-import { isGroup, isOp, isType, isWord, sigNodes, type Node } from './nodes';
+import { caseBranches, isGroup, isOp, isType, isWord, sigNodes, type Node } from './nodes';
 import { resolveColumn } from './scope';
 
 const TEXT_FUNCTIONS = new Set(['LOWER', 'UPPER', 'TRIM', 'LTRIM', 'RTRIM', 'BTRIM', 'REPLACE', 'SUBSTR', 'SUBSTRING', 'CONCAT', 'CONCAT_WS', 'HEX', 'CHR']);
@@ -133,17 +133,5 @@ function arithmeticType(s: Node[], ctx: Ctx): PgColumnType | undefined {
 
 /** CASE ... THEN x ... ELSE y END: the type of its branches. */
 function caseType(s: Node[], ctx: Ctx): PgColumnType | undefined {
-  let depth = 0;
-  let from = -1;
-  const types: Array<PgColumnType | undefined> = [];
-  for (let i = 0; i < s.length; i++) {
-    const n = s[i];
-    const atTop = depth === 1;
-    if (isWord(n, 'CASE')) depth++;
-    if (isWord(n, 'END')) depth--;
-    if (!atTop || !isWord(n, 'WHEN', 'THEN', 'ELSE', 'END')) continue;
-    if (from !== -1) types.push(inferType(s.slice(from, i), ctx));
-    from = isWord(n, 'THEN', 'ELSE') ? i + 1 : -1;
-  }
-  return branchType(types);
+  return branchType(caseBranches(s, 0).branches.map((b) => inferType(b, ctx)));
 }

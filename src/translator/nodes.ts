@@ -145,3 +145,33 @@ export function endOf(n: Node): number {
 export function containsParam(nodes: readonly Node[]): boolean {
   return nodes.some((n) => (n.kind === 'token' ? n.type === 'param' : n.kind === 'group' ? containsParam(n.items) : n.kind === 'tpl' ? n.parts.some((p) => typeof p !== 'string' && containsParam(p)) : false));
 }
+
+/**
+ * The branches (THEN and ELSE values) of the CASE at `nodes[at]`, the index after its END, and
+ * whether it has an ELSE (without one, a CASE no WHEN matches is NULL).
+ */
+export function caseBranches(nodes: Node[], at: number): { branches: Node[][]; end: number; hasElse: boolean } {
+  const branches: Node[][] = [];
+  let depth = 0;
+  let from = -1;
+  let hasElse = false;
+  for (let i = at; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (isWord(n, 'CASE')) depth++;
+    const top = depth === 1;
+    if (isWord(n, 'END')) depth--;
+    if (!top || !isWord(n, 'WHEN', 'THEN', 'ELSE', 'END')) continue;
+    if (from !== -1) branches.push(nodes.slice(from, i));
+    from = isWord(n, 'THEN', 'ELSE') ? i + 1 : -1;
+    if (isWord(n, 'ELSE')) hasElse = true;
+    if (depth === 0) return { branches, end: i + 1, hasElse };
+  }
+  return { branches, end: nodes.length, hasElse };
+}
+
+/** The parameter an operand consists of, inside any parentheses (`?`, `((?))`), if it is one. */
+export function loneParam(operand: Node[]): Token | undefined {
+  const s = sigNodes(operand);
+  if (s.length === 1 && isGroup(s[0])) return loneParam(s[0].items);
+  return s.length === 1 && isType(s[0], 'param') ? s[0] : undefined;
+}

@@ -14,8 +14,7 @@ import { sqliteError } from '../../adapter/errors';
 import { fail, type Ctx } from '../context';
 import type { Token } from '../tokenizer';
 import { inferType, isNumericType, MIXED_NUMERIC } from '../infer-type';
-import { isGroup, isType, isWord, sigNodes, splitCommas, type Node } from '../nodes';
-import { caseBranches } from './surely-null';
+import { caseBranches, isGroup, isType, isWord, sigNodes, splitCommas, type Node } from '../nodes';
 
 type Class = 'number' | 'text' | 'blob';
 

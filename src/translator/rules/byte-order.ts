@@ -12,13 +12,12 @@
  */
 import type { Ctx } from '../context';
 import { inferType } from '../infer-type';
-import { isType, isWord, nextSig, prevSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
+import { caseBranches, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
 import { CLAUSE_KEYWORDS, VALUE_KEYWORDS } from '../keywords';
 import { resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
 import { operandAfter, operandBefore } from './comparisons';
 import { jsonAsText } from './sqlite-values';
-import { caseBranches } from './surely-null';
 
 const LIST_END = new Set(['FROM', 'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT', 'WINDOW', 'INTO']);
 const ORDERING = ['<', '<=', '>', '>='];

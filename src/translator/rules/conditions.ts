@@ -4,7 +4,7 @@
  */
 import type { Ctx } from '../context';
 import { inferType, isNumericType, MIXED_NUMERIC } from '../infer-type';
-import { isGroup, isSig, isType, isWord, nextSig, prevSig, tpl, trimTrivia, type Node } from '../nodes';
+import { loneParam, isType, isWord, nextSig, prevSig, tpl, trimTrivia, type Node } from '../nodes';
 import { CONDITION_OPERAND } from '../types';
 import type { Token } from '../tokenizer';
 import { textAsReal } from './sqlite-values';
@@ -41,14 +41,6 @@ function isSearchedWhen(nodes: Node[], i: number): boolean {
   return false;
 }
 
-/** The parameter token an operand consists of, inside any parentheses (`?`, `((?))`), if it is one. */
-function loneParam(operand: Node[]): Token | undefined {
-  const s = operand.filter(isSig);
-  if (s.length !== 1) return undefined;
-  const only = s[0];
-  if (isType(only, 'param')) return only;
-  return isGroup(only) ? loneParam(only.items) : undefined;
-}
 
 /** The operand as a PostgreSQL boolean with SQLite's truth, or undefined when it is one already. */
 export function asCondition(operand: Node[], ctx: Ctx): Node | undefined {

@@ -16,7 +16,7 @@
  */
 import type { Ctx } from '../context';
 import { inferType, isNumericType } from '../infer-type';
-import { endOf, isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, sourceSpan, splitCommas, startOf, tpl, trimTrivia, type Node } from '../nodes';
+import { endOf, isGroup, isOp, isType, isWord, loneParam, nextSig, prevSig, sigNodes, sourceSpan, splitCommas, startOf, tpl, trimTrivia, type Node } from '../nodes';
 import { mapDeclaredType } from '../../schema/type-mapping';
 import { isColumnRef, resolveColumn } from '../scope';
 import type { Token } from '../tokenizer';
@@ -29,12 +29,6 @@ export const ABOVE_ALL_NUMBERS = "CAST('Infinity' AS double precision)";
 
 const RANK: Record<string, number> = { i: 1, r: 1, f: 1, t: 2, b: 3 };
 
-/** The parameter an operand consists of, inside any parentheses (`?`, `(?)`: the same value, no affinity). */
-function loneParam(slice: Node[]): Token | undefined {
-  const s = sigNodes(slice);
-  if (s.length === 1 && isGroup(s[0])) return loneParam(s[0].items);
-  return s.length === 1 && isType(s[0], 'param') ? s[0] : undefined;
-}
 
 /** SQLite's class rank of the other operand when it is a column or a literal, and whether it is a column. */
 function otherRank(other: Node[], ctx: Ctx): { rank: number; column: boolean; type?: string; expression?: boolean; cast?: string } | undefined {

@@ -8,30 +8,8 @@
  * the answer; an error one of them would raise is not raised).
  */
 import type { Ctx } from '../context';
-import { endOf, isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, tpl, type Node } from '../nodes';
+import { caseBranches, endOf, isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, tpl, type Node } from '../nodes';
 
-/**
- * The branches (THEN and ELSE values) of the CASE at `nodes[at]`, the index after its END, and
- * whether it has an ELSE (without one, a CASE no WHEN matches is NULL).
- */
-export function caseBranches(nodes: Node[], at: number): { branches: Node[][]; end: number; hasElse: boolean } {
-  const branches: Node[][] = [];
-  let depth = 0;
-  let from = -1;
-  let hasElse = false;
-  for (let i = at; i < nodes.length; i++) {
-    const n = nodes[i]!;
-    if (isWord(n, 'CASE')) depth++;
-    const top = depth === 1;
-    if (isWord(n, 'END')) depth--;
-    if (!top || !isWord(n, 'WHEN', 'THEN', 'ELSE', 'END')) continue;
-    if (from !== -1) branches.push(nodes.slice(from, i));
-    from = isWord(n, 'THEN', 'ELSE') ? i + 1 : -1;
-    if (isWord(n, 'ELSE')) hasElse = true;
-    if (depth === 0) return { branches, end: i + 1, hasElse };
-  }
-  return { branches, end: nodes.length, hasElse };
-}
 
 const NULL_FUNCTIONS = ['NULLIF', 'COALESCE', 'IFNULL', 'MIN', 'MAX', 'IIF'];
 
