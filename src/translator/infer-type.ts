@@ -32,8 +32,11 @@ export function branchType(types: Array<PgColumnType | undefined>): PgColumnType
   const known = types.filter((t): t is PgColumnType => t !== undefined);
   if (known.includes(MIXED_NUMERIC)) return MIXED_NUMERIC;
   const integer = known.some((t) => isIntegerType(t) || t === 'boolean');
-  const real = known.some(isRealType);
-  if (integer && real) return MIXED_NUMERIC;
+  // A NUMERIC value is an INTEGER on the rows where it is integral: beside a REAL, mixed too.
+  const numeric = known.includes('numeric');
+  const real = known.some((t) => isRealType(t) && t !== 'numeric');
+  if ((integer || numeric) && real) return MIXED_NUMERIC;
+  if (integer && numeric) return MIXED_NUMERIC;
   return known[0];
 }
 

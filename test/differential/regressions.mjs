@@ -314,4 +314,5 @@ export const REGRESSIONS = [
   { name: 'time() stored into a TIMESTAMP column: SQLite keeps its text, PostgreSQL stored the whole date and time (refused at prepare)', sql: "UPDATE workflow_runs SET error = ?, created_at = time('2026-01-02 03:04:05'), error = 'a' WHERE ?", params: [Buffer.alloc(0), -2n], write: 'workflow_runs' },
   { name: 'date() and strftime() of another format stored into a TIMESTAMP column', sql: "UPDATE workflow_runs SET created_at = date('2026-01-02 03:04:05'), started_at = strftime('%H:%M', created_at)", write: 'workflow_runs' },
   { name: 'datetime() and strftime() of SQLite\'s own format stored into a TIMESTAMP column', sql: "UPDATE workflow_runs SET created_at = datetime(created_at, '+1 day'), completed_at = strftime('%Y-%m-%d %H:%M:%S', '2026-01-02T03:04:05Z')", write: 'workflow_runs' },
+  { name: 'a CASE of a REAL column and a NUMERIC one stored into TEXT: each branch\'s own text (the NUMERIC column\'s integral values are INTEGERs)', sql: 'UPDATE mix SET t = ?, n = ?, t = CASE WHEN NULL THEN r ELSE n END WHERE NOT (u >= ?)', params: [NaN, '1e3', "it's"], write: 'mix' },
 ];
