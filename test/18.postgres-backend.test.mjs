@@ -191,3 +191,17 @@ test("'now' is read per execution on every path: a statement run, exec(), and As
     t.true(ms >= before && ms <= Date.now() + 2000, `${via}: ${at}`);
   }
 });
+
+test('a Buffer bound where PostgreSQL reads a number is SQLITE_MISMATCH, and the connection and its transaction go on', async (t) => {
+  const { db } = await open(t);
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)');
+  const floor = db.prepare('SELECT floor(?) AS a');
+  db.exec('BEGIN');
+  db.prepare('INSERT INTO t (id, x) VALUES (1, 1)').run();
+  // PostgreSQL answers an ERROR (08P01, "insufficient data left in message"), which once read as a
+  // lost connection: the transaction and its first row were gone.
+  t.throws(() => floor.get(Buffer.alloc(0)), { any: true, code: 'SQLITE_MISMATCH', message: /insufficient data left in message/ });
+  db.prepare('INSERT INTO t (id, x) VALUES (2, 2)').run();
+  db.exec('COMMIT');
+  t.deepEqual(db.prepare('SELECT id FROM t ORDER BY id').pluck().all(), [1, 2]);
+});

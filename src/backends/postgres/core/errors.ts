@@ -38,7 +38,8 @@ interface PgErrorLike {
 const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08007']);
 const CANNOT_CONNECT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', '08001', '08004', '28000', '28P01', '3D000']);
 const BUSY = new Set(['40001', '40P01', '55P03']);
-const MISMATCH = new Set(['22P02', '22007', '22008', '22003', '22021']);
+// (08P01 at ERROR severity and 22P03: a value bound whose bytes the server cannot read as the parameter's type.)
+const MISMATCH = new Set(['22P02', '22007', '22008', '22003', '22021', '22P03', '08P01']);
 
 export function mapPgError(err: unknown, context: PgErrorContext = {}): SqliteError {
   const e: PgErrorLike = typeof err === 'object' && err !== null ? (err as PgErrorLike) : { message: String(err) };

@@ -44,8 +44,14 @@ function isServerError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && typeof (err as { severity?: unknown }).severity === 'string';
 }
 
+/**
+ * The server ends the session with a FATAL or PANIC error. An ERROR leaves it usable, whatever its
+ * code: a value bound that the server cannot read (08P01 "insufficient data left in message") is
+ * such an ERROR.
+ */
 function endsConnection(pg: SerializedPgError): boolean {
   const code = pg.code ?? '';
+  if (pg.severity === 'ERROR') return false;
   return pg.severity === 'FATAL' || pg.severity === 'PANIC' || code.startsWith('08') || code.startsWith('57P0');
 }
 
