@@ -5,7 +5,7 @@
  */
 import type { PgColumnType } from '../schema/catalog';
 import type { Ctx } from './context';
-import { caseBranches, isGroup, isOp, isType, isWord, sigNodes, type Node } from './nodes';
+import { caseBranches, isGroup, isOp, isType, isWord, sigNodes, splitCommas, type Node } from './nodes';
 import { resolveColumn } from './scope';
 
 const TEXT_FUNCTIONS = new Set(['LOWER', 'UPPER', 'TRIM', 'LTRIM', 'RTRIM', 'BTRIM', 'REPLACE', 'SUBSTR', 'SUBSTRING', 'CONCAT', 'CONCAT_WS', 'HEX', 'CHR']);
@@ -96,7 +96,44 @@ export function inferType(nodes: Node[], ctx: Ctx): PgColumnType | undefined {
   }
   if (!hasCase && s.some((_, i) => isBinaryArithmetic(s, i))) return arithmeticType(s, ctx);
   if (s.length === 2 && isWord(s[0]) && isGroup(s[1]) && TEXT_FUNCTIONS.has(s[0].value)) return 'text';
+  if (s.length === 2 && isWord(s[0]) && isGroup(s[1])) {
+    const type = functionType(s[0].value, splitCommas(s[1].items), ctx);
+    if (type !== undefined) return type;
+  }
   return resolveColumn(nodes, ctx.scope)?.column.type;
+}
+
+/**
+ * The type of a number-valued SQLite function's value, before the rules rewrite the call (a rule
+ * that reads the source, such as a text literal's comparison affinity, sees the call as written).
+ */
+function functionType(name: string, args: Node[][], ctx: Ctx): PgColumnType | undefined {
+  switch (name) {
+    case 'LENGTH': case 'OCTET_LENGTH': case 'INSTR': case 'UNICODE': case 'SIGN': case 'COUNT': case 'UNIXEPOCH':
+      return 'bigint';
+    case 'ROUND': case 'TOTAL': case 'AVG': case 'JULIANDAY':
+      return 'double precision';
+    case 'ABS': case 'CEIL': case 'CEILING': case 'FLOOR': {
+      const type = args.length === 1 ? inferType(args[0]!, ctx) : undefined;
+      return isNumericType(type) || type === MIXED_NUMERIC ? type : undefined;
+    }
+    case 'COALESCE': case 'IFNULL':
+      return numericBranches(args, ctx);
+    case 'IIF':
+      return args.length === 3 ? numericBranches(args.slice(1), ctx) : undefined;
+    case 'MAX': case 'MIN':
+      return args.length >= 2 ? numericBranches(args, ctx) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The one type of numeric branches (NULL aside, every one typed and a number), else unknown. */
+function numericBranches(args: Node[][], ctx: Ctx): PgColumnType | undefined {
+  const values = args.filter((a) => !(sigNodes(a).length === 1 && isWord(sigNodes(a)[0], 'NULL')));
+  const types = values.map((a) => inferType(a, ctx));
+  if (types.length === 0 || !types.every((t) => isNumericType(t) || t === MIXED_NUMERIC || t === 'boolean')) return undefined;
+  return branchType(types);
 }
 
 /** The nodes of `s` not inside a CASE ... END (the CASE and END words excluded). */

@@ -14,7 +14,7 @@ import { sqliteError } from '../../adapter/errors';
 import { fail, type Ctx } from '../context';
 import type { Token } from '../tokenizer';
 import { inferType, isNumericType, MIXED_NUMERIC } from '../infer-type';
-import { caseBranches, isGroup, isType, isWord, sigNodes, splitCommas, type Node } from '../nodes';
+import { caseBranches, isGroup, isType, isWord, nextSig, sigNodes, splitCommas, type Node } from '../nodes';
 
 type Class = 'number' | 'text' | 'blob';
 
@@ -100,7 +100,7 @@ function withoutAlias(item: Node[]): Node[] {
 
 /**
  * A text literal beside a number (not a value bound) as a CASE branch, a compound's column or an
- * argument of COALESCE, IFNULL or IIF (its two values): SQLite returns the text as text on the rows
+ * argument of COALESCE, IFNULL, IIF (its two values) or scalar MAX/MIN: SQLite returns the text as text on the rows
  * that take it, PostgreSQL reads the literal as the number's type (`CASE WHEN c THEN i ELSE ' 3 '
  * END` and `ifnull(i, ' 3 ')` give 3) or refuses it. Refused at prepare.
  */
@@ -132,6 +132,14 @@ export function branchClasses(nodes: Node[], ctx: Ctx): Node[] {
   const calls = functionValues(nodes);
   // NULLIF answers its first argument or NULL, never the literal compared.
   for (const { name, values } of calls) if (name !== 'NULLIF') checkLiterals(values, `${name.toLowerCase()}()`, ctx);
+  // Scalar max()/min(): SQLite orders text above every number (max('10', 0.5) is '10'), PostgreSQL
+  // would read the literal as a number.
+  for (let i = 0; i < nodes.length; i++) {
+    const group = nodes[nextSig(nodes, i)];
+    if (!isWord(nodes[i], 'MAX', 'MIN') || !isGroup(group)) continue;
+    const args = splitCommas(group.items);
+    if (args.length >= 2) checkLiterals(args, `${(nodes[i] as Token).value.toLowerCase()}()`, ctx);
+  }
   // Only a translation specialised to the values bound knows their classes.
   if (!ctx.params.sources.size || !hasValueClass(nodes)) return nodes;
   for (let i = 0; i < nodes.length; i++) {

@@ -3,7 +3,7 @@
  * the parameter learns its target column for the binder. Runs on the source tree, before rewrites.
  */
 import { fail, quoteLiteral, type Ctx } from '../context';
-import { inferType, isIntegerType, isNumericType } from '../infer-type';
+import { inferType, isIntegerType, isNumericType, MIXED_NUMERIC } from '../infer-type';
 import type { Token } from '../tokenizer';
 import { sqliteRealText } from '../../backends/postgres/values/real-text';
 import { OPERAND_BOUNDARIES } from '../keywords';
@@ -261,7 +261,7 @@ function literalAffinity(lit: Node[], other: Node[], ctx: Ctx): void {
     if (col && isNumericType(col.column.type)) {
       if (!NUMERIC_TEXT.test(value)) s[0].note = { ...s[0].note, replace: ABOVE_ALL_NUMBERS };
       else if (isIntegerType(col.column.type) && !/^\s*[+-]?\d+\s*$/.test(value)) s[0].note = { ...s[0].note, replace: `CAST(${quoteLiteral(value)} AS numeric)` };
-    } else if (!col && (isNumericType(inferType(other, ctx)) || inferType(other, ctx) === 'boolean')) {
+    } else if (!col && [inferType(other, ctx)].some((t) => isNumericType(t) || t === 'boolean' || t === MIXED_NUMERIC)) {
       // A comparison is a number (0/1) in SQLite: text against it stays text too.
       s[0].note = { ...s[0].note, replace: ABOVE_ALL_NUMBERS };
     }

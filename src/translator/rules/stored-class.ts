@@ -213,10 +213,12 @@ export function guardStored(parent: Node[], v: Node[], table: TableInfo, col: Co
   }
   // (Mixed by the class of a value bound: the statement is specialised to it, so this would be an
   // error when it runs; PostgreSQL's text of its value is left to stand.)
-  if (kind === 'text' && type === MIXED_NUMERIC && !containsParam(v)) refuseMixedText(ctx, `${column}, a TEXT column, given`);
+  const mixedByValue = type === MIXED_NUMERIC && containsParam(v);
+  if (kind === 'text' && type === MIXED_NUMERIC && !mixedByValue) refuseMixedText(ctx, `${column}, a TEXT column, given`);
   let fn: string | undefined;
   if (kind === 'integer' && !isIntegerType(type)) fn = STORE_INTEGER_FUNCTION;
-  const other = type === 'boolean' || type === 'bytea' || type === MIXED_NUMERIC || isRealType(type);
+  // (Mixed by a value bound: PostgreSQL's text of its double, which has no '.0' for the integer.)
+  const other = type === 'boolean' || type === 'bytea' || (type === MIXED_NUMERIC && !(mixedByValue && kind === 'text')) || isRealType(type);
   if (kind === 'text' && other) fn = STORE_TEXT_FUNCTION;
   if (kind === 'untyped' && (other || isIntegerType(type))) fn = STORE_UNTYPED_FUNCTION;
   if (kind === 'blob' && type !== 'bytea') fn = STORE_BLOB_FUNCTION;
