@@ -1,5 +1,5 @@
 /**
- * `<schema>._sqlite_store_integer / _text / _untyped(value, 'table.column')`: an expression stored
+ * `<schema>._sqlite_store_integer / _real / _text / _untyped / ...(value, 'table.column')`: an expression stored
  * into a column (INSERT values, `SET x = expr`) as SQLite's column affinity stores it, or, where
  * SQLite would keep a storage class the PostgreSQL column cannot hold (a fraction in an INTEGER
  * column, a blob in a TEXT column, a number in a column declared without a type), an error with
@@ -18,6 +18,8 @@ export const STORE_UNTYPED_FUNCTION = '_sqlite_store_untyped';
 export const STORE_BLOB_FUNCTION = '_sqlite_store_blob';
 export const STORE_JSON_FUNCTION = '_sqlite_store_json';
 export const STORE_TIMESTAMP_FUNCTION = '_sqlite_store_timestamp';
+export const STORE_REAL_FUNCTION = '_sqlite_store_real';
+export const STORE_NUMERIC_FUNCTION = '_sqlite_store_numeric';
 
 /** The function's schema-qualified name (`quotedSchema` already quoted). */
 export function storeFunction(quotedSchema: string, name: string): string {
@@ -50,6 +52,8 @@ export function storeFunctionsDdl(quotedSchema: string): string[] {
   const blob = storeFunction(quotedSchema, STORE_BLOB_FUNCTION);
   const json = storeFunction(quotedSchema, STORE_JSON_FUNCTION);
   const time = storeFunction(quotedSchema, STORE_TIMESTAMP_FUNCTION);
+  const real = storeFunction(quotedSchema, STORE_REAL_FUNCTION);
+  const numericFn = storeFunction(quotedSchema, STORE_NUMERIC_FUNCTION);
   const blobWhy = 'a BLOB column converts nothing';
   const blobFix = "store a blob (CAST(x AS BLOB)), or keep other values in a column of their type";
   const jsonWhy = "the JSON column's NUMERIC affinity keeps it so";
@@ -62,6 +66,8 @@ export function storeFunctionsDdl(quotedSchema: string): string[] {
     [['text', 'TEXT'], ['bigint', 'INTEGER'], ['integer', 'INTEGER'], ['double precision', 'REAL'], ['numeric', 'a number'], ['boolean', 'INTEGER'], ['bytea', 'BLOB']]
       .filter(([arg]) => arg !== except)
       .map(([arg, kept]) => fn(f, arg!, returns, `  ${refuse(kept!, why, fix)};`));
+  const realWhy = "the REAL or NUMERIC column's affinity does not convert it";
+  const realFix = 'store a number (CAST(x AS REAL)), or keep text in a TEXT column';
   const intWhy = "the INTEGER column's affinity does not convert it";
   const intFix = 'store an integer (CAST(x AS INTEGER), round(x)), or keep fractions in a REAL column';
   const textWhy = "the TEXT column's affinity does not convert a blob";
@@ -82,6 +88,15 @@ export function storeFunctionsDdl(quotedSchema: string): string[] {
   d := CAST(m[1] AS double precision);
   IF d = trunc(d) AND d >= -9223372036854775808 AND d < 9223372036854775808 THEN RETURN CAST(d AS bigint); END IF;
   ${refuse('REAL', intWhy, intFix)};`, 'm text[]; d double precision;'),
+    // Text into a REAL or NUMERIC column: the number it reads as (' 12 ', '1e3'); other text stays TEXT.
+    fn(real, 'text', 'double precision', `  m := regexp_match(v, '^[ \\t\\n\\v\\f\\r]*([+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?)[ \\t\\n\\v\\f\\r]*$');
+  IF m IS NULL THEN ${refuse('TEXT', realWhy, realFix)}; END IF;
+  RETURN CAST(m[1] AS double precision);`, 'm text[];'),
+    // Into a NUMERIC column an integer's text is exact (within 64 bits), other numbers are doubles.
+    fn(numericFn, 'text', 'numeric', `  m := regexp_match(v, '^[ \\t\\n\\v\\f\\r]*([+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?)[ \\t\\n\\v\\f\\r]*$');
+  IF m IS NULL THEN ${refuse('TEXT', realWhy, realFix)}; END IF;
+  IF m[1] ~ '^[+-]?[0-9]+$' AND CAST(m[1] AS numeric) BETWEEN -9223372036854775808 AND 9223372036854775807 THEN RETURN CAST(m[1] AS numeric); END IF;
+  RETURN CAST(CAST(CAST(m[1] AS double precision) AS text) AS numeric);`, 'm text[];'),
     fn(text, 'text', 'text', '  RETURN v;'),
     fn(text, 'bigint', 'text', '  RETURN CAST(v AS text);'),
     fn(text, 'integer', 'text', '  RETURN CAST(v AS text);'),
@@ -127,5 +142,6 @@ export function storeFunctionSignature(quotedSchema: string): string {
  */
 export function storeFunctionsCurrentSql(quotedSchema: string): string {
   const signature = `${storeFunction(quotedSchema, STORE_TEXT_FUNCTION)}(numeric, text)`.replace(/'/g, "''");
-  return `COALESCE((SELECT prosrc LIKE '%9223372036854775808%' FROM pg_proc WHERE oid = to_regprocedure('${signature}')), false)`;
+  const numeric = `${storeFunction(quotedSchema, STORE_NUMERIC_FUNCTION)}(text, text)`.replace(/'/g, "''");
+  return `COALESCE((SELECT prosrc LIKE '%9223372036854775808%' FROM pg_proc WHERE oid = to_regprocedure('${signature}')), false) AND to_regprocedure('${numeric}') IS NOT NULL`;
 }

@@ -318,4 +318,7 @@ export const REGRESSIONS = [
   { name: 'a number with no affinity (CASE, coalesce(), max(), abs(), iif(), text used as a number) compared with a text literal is below it, as SQLite compares classes', sql: "SELECT upper(NULL) FROM mix WHERE CASE WHEN 0 > 1 THEN 0.5 ELSE i END BETWEEN (? + 0) AND '10' ORDER BY 1", params: [1n] },
   { name: 'function values with no affinity against text literals', sql: "SELECT id, coalesce(i, r) < '10' AS a, max(i, r) = '1' AS b, abs(i) BETWEEN 0 AND '10' AS c, iif(id > 2, i, r) IN ('1', 2) AS d, t + 1 < '10' AS e, length(t) = '1' AS f FROM mix ORDER BY id" },
   { name: 'scalar max() of a text literal and a number: SQLite answers the text (refused at prepare)', sql: "SELECT 0.5 IN () FROM step_executions WHERE 2147483647 < max('10', 0.5) ORDER BY 1" },
+  { name: 'values bound as text stored through a CASE into a NUMERIC column (no row matched): PostgreSQL refused the text type at the first call', sql: 'UPDATE mix SET t = @p1, n = CASE WHEN 1 = 1 THEN @p2 ELSE @p3 END WHERE r IN ()', params: { p1: null, p2: 'a', p3: 'a' }, write: 'mix' },
+  { name: 'text expressions stored into REAL and NUMERIC columns are the numbers they read as (an integer\'s text exact in NUMERIC)', sql: "UPDATE mix SET n = ? || '', r = CASE WHEN id > 2 THEN ? ELSE ' 1e3 ' END WHERE id IN (1, 4)", params: ['9007199254740993', '0.1'], write: 'mix' },
+  { name: 'text that reads as no number stored into a REAL column: refused when it runs', sql: 'UPDATE mix SET r = upper(t) WHERE id = 4', write: 'mix' },
 ];

@@ -22,7 +22,7 @@ import { containsParam, isGroup, isOp, isType, isWord, sigNodes, splitCommas, tp
 import type { Token } from '../tokenizer';
 import { isName } from '../scope';
 import { sqliteRealText } from '../../backends/postgres/values/real-text';
-import { STORE_BLOB_FUNCTION, STORE_INTEGER_FUNCTION, STORE_JSON_FUNCTION, STORE_TEXT_FUNCTION, STORE_TIMESTAMP_FUNCTION, STORE_UNTYPED_FUNCTION, storeFunction } from '../../schema/store-functions';
+import { STORE_BLOB_FUNCTION, STORE_INTEGER_FUNCTION, STORE_JSON_FUNCTION, STORE_NUMERIC_FUNCTION, STORE_REAL_FUNCTION, STORE_TEXT_FUNCTION, STORE_TIMESTAMP_FUNCTION, STORE_UNTYPED_FUNCTION, storeFunction } from '../../schema/store-functions';
 import { asText, refuseMixedText } from './sqlite-values';
 import { hasAlias, listAfter, listItems } from '../statements/select-list';
 
@@ -224,6 +224,11 @@ export function guardStored(parent: Node[], v: Node[], table: TableInfo, col: Co
   if (kind === 'blob' && type !== 'bytea') fn = STORE_BLOB_FUNCTION;
   if (kind === 'json' && !json) fn = STORE_JSON_FUNCTION;
   if (kind === 'timestamp' && !time) fn = STORE_TIMESTAMP_FUNCTION;
+  if (kind === 'real' && type === 'text') {
+    // Text (a text function, ||, values bound as text): the number it reads as, else refused.
+    const name = col.type === 'numeric' ? STORE_NUMERIC_FUNCTION : STORE_REAL_FUNCTION;
+    return wrap(parent, v, `${storeFunction(quoteIdent(ctx.catalog.schema), name)}(`, `, ${quoteLiteral(column)})`);
+  }
   if (!fn && (kind === 'text' || kind === 'untyped') && (type === undefined || time || json)) {
     // A function call's type (likely(r), json_object()) is known once the later rules rewrote it.
     const at = parent.indexOf(v[0]!);
