@@ -321,4 +321,7 @@ export const REGRESSIONS = [
   { name: 'values bound as text stored through a CASE into a NUMERIC column (no row matched): PostgreSQL refused the text type at the first call', sql: 'UPDATE mix SET t = @p1, n = CASE WHEN 1 = 1 THEN @p2 ELSE @p3 END WHERE r IN ()', params: { p1: null, p2: 'a', p3: 'a' }, write: 'mix' },
   { name: 'text expressions stored into REAL and NUMERIC columns are the numbers they read as (an integer\'s text exact in NUMERIC)', sql: "UPDATE mix SET n = ? || '', r = CASE WHEN id > 2 THEN ? ELSE ' 1e3 ' END WHERE id IN (1, 4)", params: ['9007199254740993', '0.1'], write: 'mix' },
   { name: 'text that reads as no number stored into a REAL column: refused when it runs', sql: 'UPDATE mix SET r = upper(t) WHERE id = 4', write: 'mix' },
+  { name: 'nullif() is its first argument as it is (an INTEGER beside a REAL bound stays an INTEGER)', sql: 'UPDATE mix2 SET t = ?, t = nullif(id, ?)', params: [null, 0.5], write: 'mix2' },
+  { name: 'nullif() of a number and a text literal is refused at prepare (SQLite never finds them equal)', sql: "SELECT nullif('1', 1) AS a, nullif(1, '1') AS b" },
+  { name: 'round() of text reads its leading number, as SQLite reads text as a REAL', sql: 'SELECT round(r.id, 0) AS a, round(\' 2.5x\') AS b FROM workflow_runs r ORDER BY 1' },
 ];

@@ -130,8 +130,9 @@ export function branchClasses(nodes: Node[], ctx: Ctx): Node[] {
   const compound = compoundColumns(nodes);
   if (compound) for (let c = 0; c < Math.max(...compound.map((m) => m.length)); c++) checkLiterals(compound.map((m) => m[c] ?? []), 'a column of a compound SELECT', ctx);
   const calls = functionValues(nodes);
-  // NULLIF answers its first argument or NULL, never the literal compared.
-  for (const { name, values } of calls) if (name !== 'NULLIF') checkLiterals(values, `${name.toLowerCase()}()`, ctx);
+  // (NULLIF too: SQLite compares the text with the number by class, never equal; PostgreSQL reads
+  // the literal as the number: nullif('1', 1) is '1' in SQLite, NULL there.)
+  for (const { name, values } of calls) checkLiterals(values, `${name.toLowerCase()}()`, ctx);
   // Scalar max()/min(): SQLite orders text above every number (max('10', 0.5) is '10'), PostgreSQL
   // would read the literal as a number.
   for (let i = 0; i < nodes.length; i++) {

@@ -11,7 +11,6 @@ import { strftime } from './strftime';
 
 /** Same name, same meaning in PostgreSQL: kept as written. */
 const SAME_IN_POSTGRES: Record<string, string | undefined> = {
-  NULLIF: undefined,
   ROW_NUMBER: 'bigint', RANK: 'bigint', DENSE_RANK: 'bigint', NTILE: 'integer', LAG: undefined, LEAD: undefined,
   FIRST_VALUE: undefined, LAST_VALUE: undefined, NTH_VALUE: undefined, PERCENT_RANK: 'double precision',
   CUME_DIST: 'double precision',
@@ -25,6 +24,7 @@ export const FUNCTION_RULES = new Map<string, FunctionRule>([
   ['LOWER', text.caseFold],
   ['COALESCE', f.coalesce],
   ['IIF', f.iif],
+  ['NULLIF', f.nullif],
   ['GROUP_CONCAT', f.groupConcat],
   ['CONCAT', concatCall],
   ['CONCAT_WS', concatCall],

@@ -1,11 +1,11 @@
 /** SQLite scalar and aggregate functions whose PostgreSQL counterpart has another name or shape. */
 import { fail, type Ctx } from '../context';
-import { branchType, inferType, isIntegerType, MIXED_NUMERIC } from '../infer-type';
+import { branchType, inferType, isIntegerType, isNumericType, MIXED_NUMERIC } from '../infer-type';
 import { isType, isWord, sigNodes, tpl, trimTrivia, type Tpl } from '../nodes';
 import { asCondition } from './conditions';
 import { isColumnRef, resolveColumn } from '../scope';
 import { aggregateCall, asWritten, castParam, joinArgs, type Call, type Parts } from './call';
-import { asText } from './sqlite-values';
+import { asText, textAsReal } from './sqlite-values';
 import { sqliteJsonValue } from './json-path';
 import { jsonKeyParts } from './no-affinity';
 
@@ -68,6 +68,18 @@ export function coalesce(call: Call, ctx: Ctx): Tpl {
   const types = call.args.map((a) => inferType(a, ctx));
   refuseBlobBesideOther(call, types, ctx);
   return tpl([call.word.text, call.group], branchType(types));
+}
+
+/**
+ * NULLIF(a, b) is a, as it is, or NULL: of a's type. PostgreSQL's NULLIF takes the type common to
+ * both, so an INTEGER beside a REAL became a REAL (nullif(id, 0.5) stored into TEXT wrote '1.0').
+ */
+export function nullif(call: Call, ctx: Ctx): Tpl {
+  const [a, b] = call.args;
+  const type = a && call.args.length === 2 ? inferType(a, ctx) : undefined;
+  const other = b ? inferType(b, ctx) : undefined;
+  if (type && other && type !== other && isNumericType(type) && isNumericType(other)) return tpl(['CAST(', asWritten(call), ` AS ${type})`], type);
+  return asWritten(call, type);
 }
 
 /** IIF(c, a, b) (SQLite 3.32) is a CASE. */
@@ -157,14 +169,16 @@ export function random(call: Call, ctx: Ctx): Tpl {
 }
 
 /** ROUND rounds half away from zero in SQLite; PostgreSQL's round(double) rounds half to even. */
-export function round(call: Call, _ctx: Ctx): Tpl {
+export function round(call: Call, ctx: Ctx): Tpl {
   castParam(call.args[0], 'numeric');
   castParam(call.args[1], 'numeric');
   const d = call.args[1];
+  // Text is read as SQLite reads it as a REAL: its leading number, else 0 (round('run-1') is 0.0).
+  const x = call.args[0] && inferType(call.args[0], ctx) === 'text' ? textAsReal([call.args[0]]) : [call.args[0] ?? []];
   // SQLite reads the digits as an integer between 0 and 30; PostgreSQL's round() takes an integer
   // only (a 64-bit literal would not match, 1e300 would not fit).
   const digits = d ? [', CAST(CASE WHEN ', d, ' IS NULL THEN NULL ELSE LEAST(GREATEST(trunc(CAST(', d, ' AS numeric)), 0), 30) END AS integer)'] : [];
-  return tpl(['CAST(round(CAST(', call.args[0] ?? [], ' AS numeric)', ...digits, ') AS double precision)'], 'double precision');
+  return tpl(['CAST(round(CAST(', ...x, ' AS numeric)', ...digits, ') AS double precision)'], 'double precision');
 }
 
 /**
