@@ -37,6 +37,11 @@ export interface Tpl {
   span?: [number, number];
   /** A CAST's type: SQLite gives the expression that type's affinity, as a column of that type. */
   affinity?: PgColumnType;
+  /**
+   * A numeric that SQLite holds as an INTEGER when integral (within 64 bits), else a REAL, as a
+   * NUMERIC column's values: CAST(text AS NUMERIC).
+   */
+  integralInteger?: boolean;
 }
 
 /** The statement's single evaluation of 'now', bound by the adapter (slot kind 'now'). */

@@ -324,4 +324,6 @@ export const REGRESSIONS = [
   { name: 'nullif() is its first argument as it is (an INTEGER beside a REAL bound stays an INTEGER)', sql: 'UPDATE mix2 SET t = ?, t = nullif(id, ?)', params: [null, 0.5], write: 'mix2' },
   { name: 'nullif() of a number and a text literal is refused at prepare (SQLite never finds them equal)', sql: "SELECT nullif('1', 1) AS a, nullif(1, '1') AS b" },
   { name: 'round() of text reads its leading number, as SQLite reads text as a REAL', sql: 'SELECT round(r.id, 0) AS a, round(\' 2.5x\') AS b FROM workflow_runs r ORDER BY 1' },
+  { name: 'CAST of a REAL to NUMERIC changes nothing (-2.0 stays the REAL -2.0) stored into TEXT', sql: 'UPDATE mix SET t = CAST(r AS NUMERIC)', write: 'mix' },
+  { name: 'CAST to NUMERIC of a REAL, an INTEGER and text: typeof() and text as SQLite', sql: "SELECT CAST(r AS NUMERIC) AS a, typeof(CAST(r AS NUMERIC)) AS b, typeof(CAST(i AS NUMERIC)) AS d, CAST(CAST(r AS NUMERIC) AS TEXT) AS f, typeof(CAST('2.0' AS NUMERIC)) AS g, CAST(CAST(' 2.0' AS NUMERIC) AS TEXT) AS h FROM mix ORDER BY id" },
 ];

@@ -7,7 +7,7 @@
 import { fail, type Ctx } from '../context';
 import { isType, isWord, sourceSpan, tpl, trimTrivia, type Group, type Node, type Tpl } from '../nodes';
 import { mapDeclaredType } from '../../schema/type-mapping';
-import { inferType, isRealType, MIXED_NUMERIC } from '../infer-type';
+import { inferType, isIntegerType, isRealType, MIXED_NUMERIC } from '../infer-type';
 import { castParam, type Parts } from './call';
 import { asText, blobAsText, textAsReal } from './sqlite-values';
 
@@ -59,12 +59,15 @@ function castValue(group: Group, ctx: Ctx): Tpl {
   if (type === 'numeric' && viaText) {
     // SQLite reads the longest numeric prefix of the text ('12abc' is 12, 'a' is 0).
     castParam(value, 'text');
-    return tpl(textAsNumeric(from === 'text' ? [value] : ['CAST(', value, ' AS text)']), 'numeric');
+    return { ...tpl(textAsNumeric(from === 'text' ? [value] : ['CAST(', value, ' AS text)']), 'numeric'), integralInteger: true };
   }
   if (type === 'double precision' && viaText) {
     castParam(value, 'text');
     return tpl(textAsReal(from === 'text' ? [value] : ['CAST(', value, ' AS text)']), 'double precision');
   }
+  // CAST of a REAL or an INTEGER to NUMERIC changes nothing in SQLite (-2.0 stays the REAL -2.0;
+  // PostgreSQL's numeric -2 would read as the INTEGER).
+  if (type === 'numeric' && (from === 'double precision' || from === 'real' || isIntegerType(from))) return tpl(['(', value, ')'], from);
   if (type === 'text' && (isRealType(from) || from === MIXED_NUMERIC || from === 'boolean' || from === 'jsonb' || from === 'json' || (from !== undefined && from.startsWith('timestamp')))) return tpl(asText(value, ctx), 'text');
   castParam(value, 'text');
   const source: Node[] = value;

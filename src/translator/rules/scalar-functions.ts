@@ -3,9 +3,9 @@ import { fail, type Ctx } from '../context';
 import { branchType, inferType, isIntegerType, isNumericType, MIXED_NUMERIC } from '../infer-type';
 import { isType, isWord, sigNodes, tpl, trimTrivia, type Tpl } from '../nodes';
 import { asCondition } from './conditions';
-import { isColumnRef, resolveColumn } from '../scope';
+import { isColumnRef } from '../scope';
 import { aggregateCall, asWritten, castParam, joinArgs, type Call, type Parts } from './call';
-import { asText, textAsReal } from './sqlite-values';
+import { asText, integralInteger, textAsReal } from './sqlite-values';
 import { sqliteJsonValue } from './json-path';
 import { jsonKeyParts } from './no-affinity';
 
@@ -209,7 +209,7 @@ export function numericFunction(call: Call, ctx: Ctx): Tpl {
 export function typeOf(call: Call, ctx: Ctx): Tpl {
   const x = call.args[0] ?? [];
   const type = inferType(x, ctx);
-  if (type === 'numeric' && resolveColumn(trimTrivia(x), ctx.scope)?.column.type === 'numeric') {
+  if (type === 'numeric' && integralInteger(trimTrivia(x), ctx)) {
     // A NUMERIC column holds an integral value as an INTEGER in SQLite, a fraction as a REAL.
     return tpl(['CASE WHEN ', x, " IS NULL THEN 'null' WHEN ", x, ' = trunc(', x, ') AND abs(', x, ") < 9223372036854775808 THEN 'integer' ELSE 'real' END"], 'text');
   }

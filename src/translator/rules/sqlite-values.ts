@@ -61,6 +61,16 @@ export function refuseMixedText(ctx: Ctx, use: string): never {
     "SQLite writes each row's own text ('2' or '2.0'), PostgreSQL gives the expression one type. CAST the value AS INTEGER or AS REAL.");
 }
 
+/**
+ * A NUMERIC value SQLite holds as an INTEGER when integral and as a REAL otherwise: a NUMERIC
+ * column's, or CAST(text AS NUMERIC).
+ */
+export function integralInteger(x: Node[], ctx: Ctx): boolean {
+  const s = x.filter(isSig);
+  if (s.length === 1 && s[0]!.kind === 'tpl' && s[0].integralInteger) return true;
+  return resolveColumn(x, ctx.scope)?.column.type === 'numeric';
+}
+
 /** A value as SQLite's text functions read it: numbers and JSON as their text, 0/1 for booleans. */
 export function asText(x: Node[], ctx: Ctx): Parts {
   // A bound value is sent as the text SQLite gives it (a number as its REAL text, see values/params.ts).
@@ -72,7 +82,7 @@ export function asText(x: Node[], ctx: Ctx): Parts {
   const type = inferType(x, ctx);
   if (type === 'boolean') return ['CAST(CAST(', x, ' AS integer) AS text)'];
   // A NUMERIC column holds an integral value as an INTEGER in SQLite (its text has no '.0').
-  if (type === 'numeric' && resolveColumn(x, ctx.scope)?.column.type === 'numeric') {
+  if (type === 'numeric' && integralInteger(x, ctx)) {
     return ['CASE WHEN ', x, ' = trunc(', x, ') AND abs(', x, ') < 9223372036854775808 THEN CAST(CAST(', x, ' AS bigint) AS text) ELSE ', ...realAsText([x], ctx), ' END'];
   }
   if (type === MIXED_NUMERIC && !containsParam(x)) refuseMixedText(ctx, 'the text of');
