@@ -326,4 +326,6 @@ export const REGRESSIONS = [
   { name: 'round() of text reads its leading number, as SQLite reads text as a REAL', sql: 'SELECT round(r.id, 0) AS a, round(\' 2.5x\') AS b FROM workflow_runs r ORDER BY 1' },
   { name: 'CAST of a REAL to NUMERIC changes nothing (-2.0 stays the REAL -2.0) stored into TEXT', sql: 'UPDATE mix SET t = CAST(r AS NUMERIC)', write: 'mix' },
   { name: 'CAST to NUMERIC of a REAL, an INTEGER and text: typeof() and text as SQLite', sql: "SELECT CAST(r AS NUMERIC) AS a, typeof(CAST(r AS NUMERIC)) AS b, typeof(CAST(i AS NUMERIC)) AS d, CAST(CAST(r AS NUMERIC) AS TEXT) AS f, typeof(CAST('2.0' AS NUMERIC)) AS g, CAST(CAST(' 2.0' AS NUMERIC) AS TEXT) AS h FROM mix ORDER BY id" },
+  { name: 'sum() of REALs sums as SQLite does (compensated: -1249999999999999.8, where a plain sum gives -1250000000000000.0)', sql: 'SELECT sum((? * r)) AS a0 FROM mix', params: [-1.25] },
+  { name: 'sum(), avg() and total() of REALs, DISTINCT, grouped and over no row', sql: 'SELECT i, sum(r * 0.1) AS a, avg(? * r) AS b, total(DISTINCT r) AS c, sum(r) FILTER (WHERE id > 100) AS d FROM mix GROUP BY i ORDER BY i', params: [0.1] },
 ];

@@ -1,9 +1,15 @@
 /** sum(), avg() and total() with SQLite's types: integers stay integers, text is read as numbers. */
-import type { Ctx } from '../context';
+import { quoteIdent, type Ctx } from '../context';
 import { inferType, isIntegerType } from '../infer-type';
 import { isWord, sigNodes, tpl, type Tpl } from '../nodes';
 import { aggregateCall, asWritten, type Call, type Parts } from './call';
 import { textAsReal } from './sqlite-values';
+import { REAL_AVG_AGGREGATE, REAL_SUM_AGGREGATE, realAggregate } from '../../schema/real-sum-aggregate';
+
+/** sum/avg of REALs: the schema's aggregates that sum as SQLite does (schema/real-sum-aggregate.ts). */
+function realAggregateName(type: string | undefined, name: string, ctx: Ctx): string | undefined {
+  return type === 'double precision' || type === 'real' ? realAggregate(quoteIdent(ctx.catalog.schema), name) : undefined;
+}
 
 /** The argument of sum/avg/total: DISTINCT kept apart, booleans as 0/1, text as SQLite reads it. */
 function aggregateArg(call: Call, ctx: Ctx): { distinct: boolean; value: Parts; type: string | undefined } {
@@ -31,8 +37,9 @@ export const INTEGER_OVERFLOW = 'integer overflow: ';
 
 /** TOTAL(x) is SUM that answers 0.0 instead of NULL, always a real. */
 export function total(call: Call, ctx: Ctx): Tpl {
-  const { distinct, value } = aggregateArg(call, ctx);
-  return tpl(['CAST(COALESCE(', ...aggregateCall(call, 'sum', [distinct ? 'DISTINCT ' : '', ...value]), ', 0) AS double precision)'], 'double precision');
+  const { distinct, value, type } = aggregateArg(call, ctx);
+  const sum = realAggregateName(type, REAL_SUM_AGGREGATE, ctx) ?? 'sum';
+  return tpl(['CAST(COALESCE(', ...aggregateCall(call, sum, [distinct ? 'DISTINCT ' : '', ...value]), ', 0) AS double precision)'], 'double precision');
 }
 
 /**
@@ -44,12 +51,13 @@ export function sumAvg(call: Call, ctx: Ctx): Tpl {
   const { distinct, value, type } = aggregateArg(call, ctx);
   const d = distinct ? 'DISTINCT ' : '';
   const integer = isIntegerType(type);
-  const sum = aggregateCall(call, 'sum', [d, ...value]);
-  if (call.name === 'SUM') {
-    if (integer) return tpl(integerSum(sum), 'bigint');
-    return tpl(sum, type);
+  if (call.name === 'SUM' && !integer) {
+    const real = realAggregateName(type, REAL_SUM_AGGREGATE, ctx);
+    return tpl(aggregateCall(call, real ?? 'sum', [d, ...value]), real ? 'double precision' : type);
   }
+  const sum = aggregateCall(call, 'sum', [d, ...value]);
+  if (call.name === 'SUM') return tpl(integerSum(sum), 'bigint');
   if (integer) return tpl(['(CAST(', ...sum, ' AS double precision) / ', ...aggregateCall(call, 'count', [d, ...value]), ')'], 'double precision');
-  return tpl(['CAST(', ...aggregateCall(call, 'avg', [d, ...value]), ' AS double precision)'], 'double precision');
+  return tpl(['CAST(', ...aggregateCall(call, realAggregateName(type, REAL_AVG_AGGREGATE, ctx) ?? 'avg', [d, ...value]), ' AS double precision)'], 'double precision');
 }
 
