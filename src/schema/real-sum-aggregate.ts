@@ -23,9 +23,17 @@ export function realSumAggregateDdl(quotedSchema: string): string[] {
   // SQLite's kahanBabuskaNeumaierStep: t = s + r; the error gains what t lost of the smaller one.
   const total = "CASE WHEN s[2] IN ('Infinity', '-Infinity', 'NaN') THEN s[1] ELSE s[1] + s[2] END";
   return [
+    // PL/pgSQL updates the state in place: about 1 µs a row, where a SQL function building a new
+    // array each row took about 5 (PostgreSQL's own sum() of doubles: 0.05).
     `CREATE OR REPLACE FUNCTION ${step}(s double precision[], r double precision) RETURNS double precision[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $sra$
-SELECT ARRAY[s[1] + r, s[2] + CASE WHEN abs(s[1]) > abs(r) THEN (s[1] - (s[1] + r)) + r ELSE (r - (s[1] + r)) + s[1] END, s[3] + 1]
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $sra$
+DECLARE t double precision := s[1] + r;
+BEGIN
+  IF abs(s[1]) > abs(r) THEN s[2] := s[2] + ((s[1] - t) + r); ELSE s[2] := s[2] + ((r - t) + s[1]); END IF;
+  s[1] := t;
+  s[3] := s[3] + 1;
+  RETURN s;
+END
 $sra$`,
     `CREATE OR REPLACE FUNCTION ${step}_sum(s double precision[]) RETURNS double precision
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $sra$
