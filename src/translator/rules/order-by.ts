@@ -7,6 +7,7 @@ import { fail, quoteIdent, type Ctx } from '../context';
 import { inferType } from '../infer-type';
 import { isType, isWord, joinCommas, nextSig, sigNodes, splitCommas, tpl, trimTrivia, type Node } from '../nodes';
 import { isIntegerLiteral } from './integer-literals';
+import { isNullValue } from './surely-null';
 import { isColumnRef, nameOf, resolveColumn } from '../scope';
 import type { Parts } from './call';
 import { jsonKeyParts } from './no-affinity';
@@ -53,7 +54,7 @@ function constantKey(expr: Node[]): Node[] | undefined {
   const s = sigNodes(expr);
   const n = s[0];
   if (s.length !== 1) return undefined;
-  if (isWord(n, 'NULL') || (n.kind === 'tpl' && n.parts.length === 1 && n.parts[0] === 'NULL')) return [tpl(['CAST(NULL AS text)'], 'text')];
+  if (isWord(n, 'NULL') || isNullValue(n)) return [tpl(['CAST(NULL AS text)'], 'text')];
   if (isType(n, 'string')) return [tpl(['CAST(', [n], ' AS text)'], 'text')];
   if (isType(n, 'number') && !isIntegerLiteral(n)) return [tpl(['CAST(', [n], ' AS double precision)'], 'double precision')];
   return undefined;
@@ -104,8 +105,7 @@ function jsonKeysAsText(nodes: Node[], keys: Node[], items: Node[][], ctx: Ctx):
   const compound = nodes.some((n) => isWord(n, 'UNION', 'EXCEPT', 'INTERSECT'));
   for (const term of splitCommas(keys)) {
     const all = sigNodes(term);
-    const cut = all.findIndex((n) => isWord(n, 'ASC', 'DESC', 'NULLS'));
-    const s = cut === -1 ? all : all.slice(0, cut);
+    const s = sortKey(all);
     if (s.some((n) => isWord(n, 'COLLATE'))) continue;
     const ordinal = s.length === 1 && isType(s[0], 'number');
     const json = ordinal ? jsonItem(items, Number((s[0] as Token).text), ctx) : ['jsonb', 'json'].includes(inferType(s, ctx) ?? '') ? s : undefined;

@@ -10,7 +10,6 @@
 import type { Ctx } from '../context';
 import { caseBranches, endOf, isGroup, isOp, isType, isWord, nextSig, prevSig, sigNodes, splitCommas, startOf, tpl, type Node } from '../nodes';
 
-
 const NULL_FUNCTIONS = ['NULLIF', 'COALESCE', 'IFNULL', 'MIN', 'MAX', 'IIF'];
 
 /** Whether the expression `nodes` is NULL whatever the row (see the top of this file). */
@@ -32,7 +31,7 @@ export function surelyNull(nodes: Node[]): boolean {
 }
 
 /** The NULL literal this rule leaves in place of a surely-NULL value. */
-function isNullValue(n: Node | undefined): boolean {
+export function isNullValue(n: Node | undefined): boolean {
   return n?.kind === 'tpl' && n.parts.length === 1 && n.parts[0] === 'NULL';
 }
 
