@@ -38,7 +38,10 @@ export class PgChangeCapture implements LogCapture {
         conn.query(this.#sql.create, []);
         break;
       } catch (error) {
-        if (attempt >= 5 || !/already exists|duplicate key/i.test((error as Error).message)) throw error;
+        // The error is SQLite's by now (UNIQUE constraint failed: pg_type...): PostgreSQL's code is its cause's.
+        const code = (error as { cause?: { code?: unknown } }).cause?.code;
+        const lostRace = code === '23505' || code === '42P07' || /already exists|duplicate key/i.test((error as Error).message);
+        if (attempt >= 5 || !lostRace) throw error;
       }
     }
     conn.query(this.#sql.begin, [Date.now(), process.pid], { write: true });
