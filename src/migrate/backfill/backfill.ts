@@ -15,8 +15,8 @@ import { emptyTables, handOver, startingPoint, type StartingPoint } from './hand
 import { MIGRATION_TABLES, type MigrationTable, requireRegistryFile } from '../core';
 import { connectPostgres, type PgClient, requireRegistrySchema } from '../postgres';
 import { asMigrationError, type BackfillResult, MigrationError, type TableBackfill } from '../results';
-import type { Choices, RegistryProfile } from '../profile';
-import { SnapshotReader, SNAPSHOT_CACHE_KIB } from '../snapshot';
+import { type Choices, mergeProfiles, type RegistryProfile } from '../profile';
+import { openSecondReader, SnapshotReader, SNAPSHOT_CACHE_KIB } from '../snapshot';
 export type { TableBackfill, BackfillResult };
 
 export interface BackfillOptions {
@@ -45,14 +45,24 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   requireRegistryFile(options.registryDb);
   const client = await connectPostgres(options.databaseUrl, { asyncCommit: true });
   const reader = new SnapshotReader();
-  let second: PgClient | undefined;
+  let helper: SnapshotReader | undefined;
+  let secondLaneClient: PgClient | undefined;
   try {
     await requireRegistrySchema(client, options.pgSchema, options.databaseUrl);
     const started = process.hrtime.bigint();
-    const { journalMode, logPosition } = await reader.request({ type: 'open', registryDb: options.registryDb, cacheKib: SNAPSHOT_CACHE_KIB }, 'opened');
-    const { profile, exceptions, refusal } = await reader.request({ type: 'profile', choices: options.choices ?? {} }, 'profiled');
+    const opened = await reader.request({ type: 'open', registryDb: options.registryDb, cacheKib: SNAPSHOT_CACHE_KIB }, 'opened');
+    const { journalMode } = opened;
+    // A second reader of the same snapshot profiles half of the tables, while nothing else runs.
+    // It stops before the copy: there, PostgreSQL's two connections keep both cores busy already.
+    const second = await openSecondReader(options.registryDb, reader);
+    if (second) helper = second.helper;
+    const logPosition = second ? second.logPosition : opened.logPosition;
+    const profile = mergeProfiles(await profileTables(helper ? [reader, helper] : [reader]));
+    await helper?.close();
+    const planned = await reader.request({ type: 'plan', profile, choices: options.choices ?? {} }, 'planned');
+    const exceptions = planned.plan.exceptions;
     options.onProfile?.(profile);
-    if (refusal) throw new MigrationError(refusal, 1, { details: { profile } });
+    if (planned.refusal) throw new MigrationError(planned.refusal, 1, { details: { profile } });
 
     const timestampFormats = Object.fromEntries(profile.timestamps.map((t) => [`${t.table}.${t.column}`, t.format]));
     await ensureBackfillState(client, options.pgSchema);
@@ -72,10 +82,10 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     const rowTriggers = copying ? !(await skipRowTriggers(client)) : false;
     const progress = { done: 0, total: profile.totalRows };
     // With per-row foreign-key checks, parents must be committed before their children: one lane.
-    if (!rowTriggers) second = await secondLane(options.databaseUrl);
-    const lanes = !copying ? [] : second ? splitLanes(profile.rowsByTable) : [MIGRATION_TABLES];
+    if (!rowTriggers) secondLaneClient = await secondLane(options.databaseUrl);
+    const lanes = !copying ? [] : secondLaneClient ? splitLanes(profile.rowsByTable) : [MIGRATION_TABLES];
     const copied = await Promise.all(lanes.map(async (laneTables, i) => {
-      const laneClient = i === 0 ? client : second!;
+      const laneClient = i === 0 ? client : secondLaneClient!;
       const out: TableBackfill[] = [];
       for (const table of laneTables) out.push(await copyTable(laneClient, reader, table, options, progress, logPosition));
       return out;
@@ -96,8 +106,9 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     throw asMigrationError(error, options.databaseUrl, 'The backfill');
   } finally {
     await reader.close();
+    await helper?.close();
     await client.end().catch(() => undefined);
-    await second?.end().catch(() => undefined);
+    await secondLaneClient?.end().catch(() => undefined);
   }
 }
 
@@ -113,6 +124,22 @@ function describeStart(start: StartingPoint, logPosition: number | null): string
     case 'handed-over':
       return `Nothing copied: shadow mode's change log has been applied since position ${start.position} (set by ${start.setBy ?? 'the applier'}), which keeps PostgreSQL up to date. swarm-registry verify checks it.`;
   }
+}
+
+/**
+ * Every table's profile, each table asked of the first reader free: the readers hold the same
+ * snapshot, and the parts come back in the tables' order.
+ */
+async function profileTables(readers: readonly SnapshotReader[]): Promise<RegistryProfile[]> {
+  const parts: RegistryProfile[] = [];
+  let next = 0;
+  await Promise.all(readers.map(async (reader) => {
+    while (next < MIGRATION_TABLES.length) {
+      const i = next++;
+      parts[i] = (await reader.request({ type: 'profile-table', table: MIGRATION_TABLES[i]!.name }, 'profiled-table')).profile;
+    }
+  }));
+  return parts;
 }
 
 /** A second connection that also skips per-row triggers, or undefined (then one lane copies everything). */
@@ -147,7 +174,12 @@ async function copyTable(client: PgClient, reader: SnapshotReader, table: Migrat
   }
   progress.done += state.rows;
   const chunkRows = options.chunkRows ?? 10000;
-  const ask = (afterKey: string | null) => reader.request({ type: 'copy-chunk', table: table.name, afterKey, chunkRows }, 'copy-chunk');
+  // The buffers of chunks PostgreSQL has stored go back to the reader to be written over.
+  const spare: ArrayBuffer[] = [];
+  const ask = (afterKey: string | null) => {
+    const buffer = spare.pop();
+    return reader.request({ type: 'copy-chunk', table: table.name, afterKey, chunkRows, buffer }, 'copy-chunk', buffer ? [buffer] : []);
+  };
   let mode: CopyMode = 'direct';
   let pending = ask(state.lastKey);
   for (;;) {
@@ -163,6 +195,7 @@ async function copyTable(client: PgClient, reader: SnapshotReader, table: Migrat
       mode = 'staging'; // rows already there (the shadow mirror wrote them): keep them, add the rest
       inserted = await commitChunk(client, options.pgSchema, table, chunk, text, mode, snapshotPosition);
     }
+    if (data) spare.push(data.buffer as ArrayBuffer); // stored: nothing reads these bytes any more
     result.copied += inserted;
     result.alreadyPresent += chunk.rows - inserted;
     result.skipped += chunk.skipped;

@@ -1,6 +1,6 @@
 /** Messages between the main thread and the snapshot worker (worker.ts). */
 import type { Chunk } from './chunk-reader';
-import type { Choices, RegistryProfile, RowException } from '../profile';
+import type { Choices, ExceptionPlan, RegistryProfile, RowException } from '../profile';
 import type { CanonicalRow, VerifyChunk } from './verify-reader';
 import type { TableChecksums } from './checksum-reader';
 
@@ -13,8 +13,11 @@ export const SNAPSHOT_CACHE_KIB = 8192;
 
 export type WorkerRequest =
   | { type: 'open'; registryDb: string; cacheKib: number }
-  | { type: 'profile'; choices: Choices }
-  | { type: 'copy-chunk'; table: string; afterKey: string | null; chunkRows: number }
+  | { type: 'profile-table'; table: string }
+  | { type: 'plan'; profile: RegistryProfile; choices: Choices }
+  | { type: 'use-plan'; plan: ExceptionPlan }
+  /** `buffer`: an earlier chunk's bytes, handed back to be written over (memory stays flat). */
+  | { type: 'copy-chunk'; table: string; afterKey: string | null; chunkRows: number; buffer?: ArrayBuffer }
   | { type: 'verify-chunk'; table: string; afterKey: string | null; chunkRows: number; exceptions?: RowException[] }
   | { type: 'verify-rows'; table: string; afterKey: string | null; upToKey: string | null; exceptions?: RowException[] }
   | { type: 'checksum-bounds'; table: string; chunkRows: number }
@@ -24,12 +27,14 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { type: 'opened'; journalMode: string; logPosition: number | null }
-  | { type: 'profiled'; profile: RegistryProfile; exceptions: RowException[]; refusal?: string }
+  | { type: 'profiled-table'; profile: RegistryProfile }
+  | { type: 'planned'; plan: ExceptionPlan; refusal?: string }
+  | { type: 'plan-used' }
   | { type: 'copy-chunk'; chunk: Chunk | undefined; data: Uint8Array | undefined }
   | { type: 'verify-chunk'; chunk: VerifyChunk }
   | { type: 'verify-rows'; rows: CanonicalRow[] }
   | { type: 'checksum-bounds'; bounds: string[] }
-  | { type: 'snapshot-restarted' }
+  | { type: 'snapshot-restarted'; logPosition: number | null }
   | { type: 'checksum-table'; checksums: TableChecksums }
   | { type: 'closed' }
   | { type: 'error'; message: string; migration: boolean; code: string | undefined };

@@ -8,7 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { ChunkReader } from './chunk-reader';
 import { beginSnapshot, endSnapshot, findMigrationTable, journalMode, logPosition, openRegistryFile, type SqliteDatabase } from '../core';
 import { MigrationError } from '../results';
-import { emptyPlan, type ExceptionPlan, planExceptions, profileRegistry } from '../profile';
+import { emptyPlan, type ExceptionPlan, planExceptions, profileTable } from '../profile';
 import { VerifyChunkReader } from './verify-reader';
 import { ChecksumTableReader } from './checksum-reader';
 import type { WorkerRequest, WorkerReply } from './protocol';
@@ -27,22 +27,25 @@ function handle(request: WorkerRequest): WorkerReply {
       beginSnapshot(db);
       return { type: 'opened', journalMode: journalMode(db), logPosition: logPosition(db) };
     }
-    case 'profile': {
-      const profile = profileRegistry(db!);
+    case 'profile-table':
+      return { type: 'profiled-table', profile: profileTable(db!, findMigrationTable(request.table)) };
+    case 'plan': {
       try {
-        plan = planExceptions(db!, profile, request.choices);
+        plan = planExceptions(db!, request.profile, request.choices);
       } catch (error) {
-        if (error instanceof MigrationError) return { type: 'profiled', profile, refusal: error.message, exceptions: [] };
+        if (error instanceof MigrationError) return { type: 'planned', plan: emptyPlan(), refusal: error.message };
         throw error;
       }
-      return { type: 'profiled', profile, exceptions: plan.exceptions };
+      return { type: 'planned', plan };
     }
+    case 'use-plan':
+      plan = request.plan;
+      return { type: 'plan-used' };
     case 'copy-chunk': {
       let reader = copyReaders.get(request.table);
       if (!reader) copyReaders.set(request.table, (reader = new ChunkReader(db!, findMigrationTable(request.table), plan, request.chunkRows)));
       const chunk = reader.read(request.afterKey);
-      // A fresh Uint8Array owns its ArrayBuffer, so it can be transferred rather than copied.
-      return { type: 'copy-chunk', chunk: chunk && { ...chunk, text: '' }, data: chunk ? new TextEncoder().encode(chunk.text) : undefined };
+      return { type: 'copy-chunk', chunk: chunk && { ...chunk, text: '' }, data: chunk ? encodeChunk(chunk.text, request.buffer) : undefined };
     }
     case 'verify-chunk': {
       let reader = verifyReaders.get(request.table);
@@ -64,7 +67,7 @@ function handle(request: WorkerRequest): WorkerReply {
     case 'snapshot-restart': {
       endSnapshot(db!);
       beginSnapshot(db!);
-      return { type: 'snapshot-restarted' };
+      return { type: 'snapshot-restarted', logPosition: logPosition(db!) };
     }
     case 'verify-rows': {
       // The operator's exceptions apply to the rows compared (skipped rows left out, nulled values NULL).
@@ -80,6 +83,22 @@ function handle(request: WorkerRequest): WorkerReply {
       return { type: 'closed' };
     }
   }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A chunk's COPY data as UTF-8, written over `reuse` when it is large enough. The main thread hands
+ * each chunk's buffer back once PostgreSQL has stored it, so a copy cycles through a few buffers
+ * instead of leaving a new one per chunk for the garbage collector (tens of MB of dead buffers
+ * between two collections). A fresh buffer is only this thread's, so it is transferred, not copied.
+ */
+function encodeChunk(text: string, reuse: ArrayBuffer | undefined): Uint8Array {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  const buffer = reuse && reuse.byteLength >= bytes ? reuse : new ArrayBuffer(Math.max(bytes + (bytes >> 2), 64 * 1024));
+  const view = new Uint8Array(buffer, 0, bytes);
+  encoder.encodeInto(text, view);
+  return view;
 }
 
 parentPort!.on('message', (request: WorkerRequest) => {

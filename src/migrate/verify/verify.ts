@@ -22,7 +22,7 @@ import { connectPostgres, type PgClient, requireRegistrySchema } from '../postgr
 import { asMigrationError, type TableVerify, type VerifyResult } from '../results';
 import { readExceptions } from '../backfill';
 import type { RowException } from '../profile';
-import { addChecksums, type CanonicalRow, indexExceptions, SnapshotReader, SNAPSHOT_CACHE_KIB, type TableChecksums } from '../snapshot';
+import { addChecksums, type CanonicalRow, indexExceptions, openSecondReader, SnapshotReader, SNAPSHOT_CACHE_KIB, type TableChecksums } from '../snapshot';
 import { diffRows, postgresRowProblem, type RowProblem, sqliteRowProblems } from '../compare';
 import { PostgresRowStream } from './postgres-rows';
 import { repairRanges, type KeyRange, type RepairDirection } from '../repair';
@@ -84,7 +84,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     // The checksums' queries get their own connection, so that rows of differing chunks need not wait for them.
     if (checksums) {
       sums = await connectPostgres(options.databaseUrl);
-      helper = await secondReader(options.registryDb, reader);
+      helper = (await openSecondReader(options.registryDb, reader))?.helper;
     }
     const plans = sums ? planChecksums(sums, reader, helper, options, MIGRATION_TABLES, exceptions) : new Map<string, ChecksumPlan>();
     for (const table of MIGRATION_TABLES) {
@@ -243,31 +243,6 @@ async function compareByChecksums(
   result.sqliteRows += sqlite.skipped;
   keepRanges(ranges);
   return result;
-}
-
-/**
- * A second SQLite reader thread whose snapshot is the first one's, or none. SQLite cannot hand a
- * snapshot to another connection, so both begin theirs between two readings of PRAGMA data_version
- * on a third connection: unchanged, no write was committed between, and both see the same state.
- * The first reader's snapshot is taken again for that; it has read nothing verify uses yet.
- */
-async function secondReader(registryDb: string, reader: SnapshotReader): Promise<SnapshotReader | undefined> {
-  const helper = new SnapshotReader();
-  const probe = openRegistryFile(registryDb);
-  try {
-    await helper.request({ type: 'open', registryDb, cacheKib: SNAPSHOT_CACHE_KIB }, 'opened');
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const before = probe.pragma('data_version', { simple: true });
-      await Promise.all([reader.request({ type: 'snapshot-restart' }, 'snapshot-restarted'), helper.request({ type: 'snapshot-restart' }, 'snapshot-restarted')]);
-      if (probe.pragma('data_version', { simple: true }) === before) return helper;
-    }
-  } catch {
-    // One reader does the work alone.
-  } finally {
-    probe.close();
-  }
-  await helper.close();
-  return undefined;
 }
 
 /** PostgreSQL's canonical rows of one key range, in key order. */
