@@ -15,7 +15,6 @@ export type WorkerRequest =
   | { type: 'open'; registryDb: string; cacheKib: number }
   | { type: 'profile-table'; table: string }
   | { type: 'plan'; profile: RegistryProfile; choices: Choices }
-  | { type: 'use-plan'; plan: ExceptionPlan }
   /** `buffer`: an earlier chunk's bytes, handed back to be written over (memory stays flat). */
   | { type: 'copy-chunk'; table: string; afterKey: string | null; chunkRows: number; buffer?: ArrayBuffer }
   | { type: 'verify-chunk'; table: string; afterKey: string | null; chunkRows: number; exceptions?: RowException[] }
@@ -29,7 +28,6 @@ export type WorkerReply =
   | { type: 'opened'; journalMode: string; logPosition: number | null }
   | { type: 'profiled-table'; profile: RegistryProfile }
   | { type: 'planned'; plan: ExceptionPlan; refusal?: string }
-  | { type: 'plan-used' }
   | { type: 'copy-chunk'; chunk: Chunk | undefined; data: Uint8Array | undefined }
   | { type: 'verify-chunk'; chunk: VerifyChunk }
   | { type: 'verify-rows'; rows: CanonicalRow[] }

@@ -38,9 +38,6 @@ function handle(request: WorkerRequest): WorkerReply {
       }
       return { type: 'planned', plan };
     }
-    case 'use-plan':
-      plan = request.plan;
-      return { type: 'plan-used' };
     case 'copy-chunk': {
       let reader = copyReaders.get(request.table);
       if (!reader) copyReaders.set(request.table, (reader = new ChunkReader(db!, findMigrationTable(request.table), plan, request.chunkRows)));
