@@ -2,6 +2,7 @@
 // text rendered in JavaScript), each value kind against a real PostgreSQL: what SQLite held is what
 // PostgreSQL reads, verify agrees, and a value that differs is still found.
 import test from 'ava';
+import fc from 'fast-check';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { createTestDatabase, withClient } from './helpers/pg.mjs';
@@ -100,13 +101,35 @@ test('each kind of value goes through the CSV COPY as SQLite held it, and verify
 test('jsonbText renders JSON as PostgreSQL prints jsonb, or differs (never equal for a different value)', async (t) => {
   const { url } = await createTestDatabase(t);
   const samples = ['{"z": 1, "a": {"y": [true, false, null], "b": 2.5}}', '{"é":1,"e":2,"ee":3,"aaa":4,"b":5,"😀":6,"\uffff":7}', '{"10":1,"9":2,"b":3}',
-    '"x\\u0001y\\u001f"', '"\\u00e9\\/"', '{"a":1,"a":2}', '[]', '{}', '[ 1 , [ ] , { } ]', '-0', '0.25', 'null', '"\u2028\u007f"', '1e3', '{"k":"tab\\there"}'];
-  const differs = ['1.0', '12345678901234567890', '[1.50]'];
+    '"x\\u0001y\\u001f"', '"\\u00e9\\/"', '{"a":1,"a":2}', '[]', '{}', '[ 1 , [ ] , { } ]', '-0', '0.25', 'null', '"\u2028\u007f"', '1e3', '{"k":"tab\\there"}',
+    // Numbers in plain decimal form keep their digits, as numeric does; other forms go through a JavaScript number.
+    '1.0', '12345678901234567890', '[1.50]', '-0.0', '[-0.000, -1.5, 0]', '1.5E3', '{"b":{"d":1,"c":[1.50,-0]},"a":"\\u001f\\b"}', '{ "k" : "v" , "j":[ ] }',
+    '{"\\u0062":1,"a":2,"b":3}', '{"x":{"a":1,"a":[2]}}', '"\\u0008\\u000A"', '[true,false,null,{"":""}]'];
+  const differs = ['1e400', '[1.0e1, 12345678901234567890e0]'];
   await withClient(url, async (c) => {
     for (const s of samples) t.is(jsonbText(s), (await c.query('SELECT $1::jsonb::text AS t', [s])).rows[0].t, s);
     for (const s of differs) t.not(jsonbText(s), (await c.query('SELECT $1::jsonb::text AS t', [s])).rows[0].t, s);
   });
   t.is(jsonbText('{not json'), '?{not json');
+});
+
+// Values as applications write them (JSON.stringify): every one is rendered exactly as PostgreSQL
+// prints it back, whether the one-pass scan or the parse-and-write path answers.
+const jsonNumber = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 }), fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !/e/i.test(String(d))));
+const { jsonTree } = fc.letrec((tie) => ({
+  jsonTree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, fc.string({ unit: 'binary' }), jsonNumber, fc.boolean(), fc.constant(null),
+    fc.array(tie('jsonTree'), { maxLength: 4 }), fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), tie('jsonTree'), { maxKeys: 5 })),
+}));
+
+test('jsonbText of generated JSON.stringify output is PostgreSQL\'s jsonb text', async (t) => {
+  const { url } = await createTestDatabase(t);
+  await withClient(url, async (c) => {
+    await fc.assert(fc.asyncProperty(fc.array(jsonTree, { minLength: 1, maxLength: 20 }), async (values) => {
+      const texts = values.map((v) => JSON.stringify(v));
+      const { rows } = await c.query('SELECT t::jsonb::text AS t FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n', [texts]);
+      texts.forEach((text, i) => t.is(jsonbText(text), rows[i].t, text));
+    }), { seed: 20261208, numRuns: 60 });
+  });
 });
 
 test('csvLine quotes text (doubling U+0001), leaves numbers and hex bare, NULL empty', (t) => {

@@ -74,12 +74,12 @@ function postgresField(column: MigrationColumn): string {
 
 /**
  * SQLite: every row of the table, in no particular order (a plain scan), each `[key, text of the
- * non-JSON fields, ...JSON texts as stored]`; with `half`, only the rows whose rowid is `<=` or `>` the `?` (null: none).
+ * non-JSON fields as a BLOB of its UTF-8 bytes, ...JSON texts as stored]`; with `half`, only the rows whose rowid is `<=` or `>` the `?` (null: none).
  */
 export function sqliteChecksumScanSql(table: MigrationTable, half?: '<=' | '>'): string {
   const { plain, json } = checksumColumns(table);
   const key = ident(table.key);
-  return `SELECT ${key}, concat(${plain.map(sqliteField).join(', ')})${json.map((c) => `, CAST(${ident(c.name)} AS TEXT)`).join('')}
+  return `SELECT ${key}, CAST(concat(${plain.map(sqliteField).join(', ')}) AS BLOB)${json.map((c) => `, CAST(${ident(c.name)} AS TEXT)`).join('')}
     FROM ${ident(table.name)} WHERE ${key} IS NOT NULL${half ? ` AND rowid ${half} ?` : ''}`;
 }
 

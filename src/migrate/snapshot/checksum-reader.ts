@@ -6,10 +6,34 @@
  * choice), which verify compares the row-by-row way.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { hashTextExtended, jsonbText, sqliteChecksumScanSql } from '../canonical';
+import { hashBytesExtended, jsonbText, sqliteChecksumScanSql } from '../canonical';
 import { compareKeys, ident, type MigrationTable, type SqliteDatabase } from '../core';
 
 type Stmt = BetterSqlite3.Statement<unknown[]>;
+
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(64 * 1024);
+
+/**
+ * A row's hash: SQLite's text of the plain fields comes as bytes (a BLOB: never decoded into a
+ * JavaScript string and encoded again), the JSON fields are rendered as PostgreSQL prints them.
+ */
+function rowHash(row: unknown[]): [number, number] {
+  const plain = row[1] as Uint8Array;
+  if (row.length === 2) return hashBytesExtended(plain, plain.length);
+  const json: string[] = [];
+  let most = plain.length;
+  for (let i = 2; i < row.length; i++) {
+    const field = jsonField(row[i] as string | null);
+    json.push(field);
+    most += field.length * 3;
+  }
+  if (most > scratch.length) scratch = new Uint8Array(most + 1024);
+  scratch.set(plain, 0);
+  let n = plain.length;
+  for (const field of json) n += encoder.encodeInto(field, scratch.subarray(n)).written!;
+  return hashBytesExtended(scratch, n);
+}
 
 function jsonField(value: string | null | undefined): string {
   if (value === null || value === undefined) return ':';
@@ -28,8 +52,8 @@ export interface TableChecksums {
 }
 
 /**
- * SQLite's chunk checksums of one table: the chunk boundaries from an index-only scan of the
- * key in order (every chunkRows-th key, as the chunk-by-chunk reading would end its chunks), then
+ * SQLite's chunk checksums of one table: the chunk boundaries from the key's index (every
+ * chunkRows-th key, as the chunk-by-chunk reading would end its chunks), then
  * one plain scan of the table in rowid order, each row's hash added to the chunk its key falls in
  * (a binary search over the boundaries, by byte as SQLite and PostgreSQL's "C" order keys). The
  * sums are order-independent, so they equal the chunk-by-chunk ones; the rowid order spares the
@@ -52,11 +76,13 @@ export class ChecksumTableReader {
 
   private keyBoundaries(chunkRows: number): string[] {
     const key = ident(this.table.key);
-    // Streamed: only every chunkRows-th key is kept, never the whole table's keys at once.
-    const keys = this.db.prepare(`SELECT ${key} FROM ${ident(this.table.name)} WHERE ${key} IS NOT NULL ORDER BY ${key}`).pluck().iterate() as IterableIterator<string>;
+    const table = ident(this.table.name);
+    // SQLite steps over each chunk's keys in the key's index itself (OFFSET): only the boundaries
+    // come to JavaScript, never the whole table's keys.
+    const first = this.db.prepare(`SELECT ${key} FROM ${table} WHERE ${key} IS NOT NULL ORDER BY ${key} LIMIT 1 OFFSET ?`).pluck();
+    const next = this.db.prepare(`SELECT ${key} FROM ${table} WHERE ${key} > ? ORDER BY ${key} LIMIT 1 OFFSET ?`).pluck();
     const bounds: string[] = [];
-    let i = 0;
-    for (const k of keys) if (++i % chunkRows === 0) bounds.push(k);
+    for (let bound = first.get(chunkRows - 1) as string | undefined; bound !== undefined; bound = next.get(bound, chunkRows - 1) as string | undefined) bounds.push(bound);
     return bounds;
   }
 
@@ -73,18 +99,16 @@ export class ChecksumTableReader {
     const low = new Uint32Array(n);
     const stmt = this.db.prepare(sqliteChecksumScanSql(this.table, half ? (half === 'upper' ? '>' : '<=') : undefined)).raw(true) as Stmt;
     const middle = half ? (this.db.prepare(`SELECT min(rowid) / 2 + max(rowid) / 2 FROM ${ident(this.table.name)}`).pluck().safeIntegers(true).get() as bigint | null) : undefined;
-    const rows = (half ? stmt.iterate(middle) : stmt.iterate()) as IterableIterator<Array<string | null>>;
+    const rows = (half ? stmt.iterate(middle) : stmt.iterate()) as IterableIterator<[string, ...unknown[]]>;
     let skipped = 0;
     for (const row of rows) {
       // A row the backfill skipped by the operator's choice is not in PostgreSQL: not counted.
-      if (skippedKeys.size > 0 && skippedKeys.has(row[0]!)) {
+      if (skippedKeys.size > 0 && skippedKeys.has(row[0])) {
         skipped++;
         continue;
       }
-      let text = row[1]!;
-      for (let i = 2; i < row.length; i++) text += jsonField(row[i]);
       const c = chunkOf(bounds, row[0]!);
-      const [h, l] = hashTextExtended(text);
+      const [h, l] = rowHash(row);
       const sum = low[c]! + l;
       low[c] = sum >>> 0;
       high[c] = (high[c]! + h + (sum > 0xffffffff ? 1 : 0)) >>> 0;
