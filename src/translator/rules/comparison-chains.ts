@@ -142,26 +142,91 @@ function inChain(nodes: Node[], i: number, ctx: Ctx): Node[] {
   return out;
 }
 
-/** `x BETWEEN a AND b` with comparisons among the three and other values: each comparison is its 0/1. */
-function betweenChain(nodes: Node[], i: number, ctx: Ctx): Node[] {
-  const notAt = prevSig(nodes, i);
-  const left = operandBefore(nodes, notAt !== -1 && isWord(nodes[notAt], 'NOT') ? notAt : i);
-  const low = operandAfter(nodes, i, 'AND');
-  const andAt = i + low.length + 1;
-  if (!isWord(nodes[andAt], 'AND')) return nodes;
-  const high = operandAfter(nodes, andAt);
-  const parts = [left, low, high].map(trimTrivia);
-  if (parts.some((p) => p.length === 0)) return nodes;
-  const bools = parts.map((p) => isComparisonValue(p, ctx));
-  if (bools.every((b) => b === bools[0])) return nodes;
-  let out = nodes;
-  // Right to left, so that the earlier places stay where they are.
-  for (let k = 2; k >= 0; k--) {
-    if (!bools[k]) continue;
-    const at = out.indexOf(parts[k]![0]!);
-    out = replaceSpan(out, at, at + parts[k]!.length, asInteger).nodes;
+/**
+ * Whether the operator at `i` is of `=`'s level in SQLite (= == != <>, BETWEEN, IN, LIKE, GLOB, and
+ * IS other than IS NULL/TRUE/FALSE/DISTINCT), which groups from the left with the others.
+ */
+function equalityLevel(nodes: Node[], i: number): boolean {
+  const n = nodes[i];
+  if (compares(n) && !isOp(n, ...ORDERING_OPS)) return true;
+  if (isWord(n, 'BETWEEN', 'IN', 'LIKE', 'GLOB')) return true;
+  if (isWord(n, 'NOT')) return isWord(nodes[nextSig(nodes, i)], 'BETWEEN', 'IN', 'LIKE', 'GLOB');
+  if (!isWord(n, 'IS')) return false;
+  const next = isWord(nodes[nextSig(nodes, i)], 'NOT') ? nextSig(nodes, nextSig(nodes, i)) : nextSig(nodes, i);
+  return !isWord(nodes[next], 'NULL', 'TRUE', 'FALSE', 'DISTINCT', 'UNKNOWN');
+}
+
+/**
+ * `x BETWEEN a AND b`. In SQLite BETWEEN is a comparison of `=`'s level, grouped from the left with
+ * the others, and < <= > >= bind tighter: `1 = 1 BETWEEN 0 AND 1 = 1` is
+ * `((1 = 1) BETWEEN 0 AND 1) = 1`, `x BETWEEN 0 AND 2 BETWEEN 1 AND 1` is
+ * `(x BETWEEN 0 AND 2) BETWEEN 1 AND 1`, `x BETWEEN 0 AND 1 < 2` is `x BETWEEN 0 AND (1 < 2)`. In
+ * PostgreSQL BETWEEN binds tighter than every comparison and does not chain, and a boolean does not
+ * compare with a number: each comparison that is an operand of the BETWEEN, and the BETWEEN when it
+ * is the operand of another comparison, is grouped as SQLite groups it and becomes its 0/1; so is
+ * a comparison among the three operands beside other values.
+ */
+function betweenChain(input: Node[], i: number, ctx: Ctx): { nodes: Node[]; at: number } {
+  let nodes = input;
+  let at = i;
+  const operatorStart = (): number => {
+    const n = prevSig(nodes, at);
+    return n !== -1 && isWord(nodes[n], 'NOT') ? n : at;
+  };
+  const before = prevSig(nodes, operatorStart() - operandBefore(nodes, operatorStart()).length);
+  if (before !== -1 && compares(nodes[before])) {
+    // The comparison ending just before is the left operand.
+    const first = operandBefore(nodes, before);
+    const r = replaceSpan(nodes, before - first.length, operatorStart(), asInteger);
+    at -= nodes.length - r.nodes.length;
+    nodes = r.nodes;
   }
-  return out;
+  // The lower bound is everything up to the AND (`x BETWEEN 1 = 1 AND 2`); a comparison there is its 0/1.
+  let andAt = at;
+  for (;;) {
+    andAt += operandAfter(nodes, andAt, 'AND').length + 1;
+    if (isWord(nodes[andAt], 'AND')) break;
+    if (!(compares(nodes[andAt]) || isWord(nodes[andAt], 'IS', 'IN', 'LIKE', 'GLOB', 'NOT'))) return { nodes, at };
+  }
+  if (nodes.slice(at + 1, andAt).some((n) => compares(n) || isWord(n, 'IS', 'IN', 'LIKE', 'GLOB'))) {
+    const r = replaceSpan(nodes, at + 1, andAt, (span) => asInteger(comparisonChains(span, ctx)));
+    andAt -= nodes.length - r.nodes.length;
+    nodes = r.nodes;
+  }
+  const low = nodes.slice(at + 1, andAt);
+  // The upper bound takes in the orderings after it.
+  let end = andAt + 1 + operandAfter(nodes, andAt).length;
+  let ordered = false;
+  for (let op = nextSig(nodes, end - 1); op !== -1 && isOp(nodes[op], ...ORDERING_OPS); op = nextSig(nodes, end - 1)) {
+    end = op + 1 + operandAfter(nodes, op).length;
+    ordered = true;
+  }
+  if (ordered) {
+    const r = replaceSpan(nodes, andAt + 1, end, (span) => asInteger(comparisonChains(span, ctx)));
+    end -= nodes.length - r.nodes.length;
+    nodes = r.nodes;
+  }
+  const parts = [operandBefore(nodes, operatorStart()), low, nodes.slice(andAt + 1, end)].map(trimTrivia);
+  if (parts.some((p) => p.length === 0)) return { nodes, at };
+  const bools = parts.map((p) => isComparisonValue(p, ctx));
+  if (!bools.every((b) => b === bools[0])) {
+    // Right to left, so that the earlier places stay where they are.
+    for (let k = 2; k >= 0; k--) {
+      if (!bools[k]) continue;
+      const from = nodes.indexOf(parts[k]![0]!);
+      const r = replaceSpan(nodes, from, from + parts[k]!.length, asInteger);
+      const shift = nodes.length - r.nodes.length;
+      nodes = r.nodes;
+      end -= shift;
+      if (k === 0) at -= shift;
+    }
+  }
+  const after = nextSig(nodes, end - 1);
+  if (after === -1 || !equalityLevel(nodes, after)) return { nodes, at };
+  // The BETWEEN is the left operand of the comparison after it.
+  const left = trimTrivia(operandBefore(nodes, operatorStart()));
+  const r = replaceSpan(nodes, nodes.indexOf(left[0]!), end, asInteger);
+  return { nodes: r.nodes, at: r.at };
 }
 
 export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
@@ -180,7 +245,9 @@ export function comparisonChains(input: Node[], ctx: Ctx): Node[] {
       continue;
     }
     if (isWord(nodes[i], 'BETWEEN')) {
-      nodes = betweenChain(nodes, i, ctx);
+      const r = betweenChain(nodes, i, ctx);
+      nodes = r.nodes;
+      i = r.at;
       continue;
     }
     if (!compares(nodes[i])) continue;
