@@ -24,7 +24,7 @@ import {
 } from '../shared';
 import { CommitUnknown, SecondaryDown, type Applier, type GroupFrame, type OpResult } from './applier';
 import { ApplierLease } from './changelog-lease';
-import { PgLogEnds, SqliteLogEnds, type LogEnds } from './changelog-ends';
+import { PgLogEnds, SqliteLogEnds, type LogEnds, type LogRow } from './changelog-ends';
 
 /** How long a read may wait for the applied position to reach it. */
 const READ_WAIT_MS = 10_000;
@@ -95,6 +95,18 @@ export class LogLoop {
   readonly #control: Int32Array;
   /** C_READS_SENT when the applier last stopped waiting for reads on their way. */
   #gaveUpAt = -1;
+  /**
+   * Log rows read after the position and not applied yet, from #aheadAt on (committed rows never
+   * change): the next steps apply them without reading them again. A waiting read stops a group at
+   * its position, and with every read compared that is every few rows: reading ROWS rows again
+   * for each such group cost the worker more than applying them.
+   */
+  #ahead: LogRow[] = [];
+  #aheadAt = 0;
+  /** The position #ahead[#aheadAt] follows (-1: nothing read ahead). */
+  #aheadFrom = -1;
+  /** Whether the read that filled #ahead was full (more rows may wait behind it). */
+  #aheadFull = false;
 
   constructor(
     private readonly config: MirrorConfig,
@@ -267,7 +279,14 @@ export class LogLoop {
   /** Applies the next group of logged transactions (up to a waiting read's position). */
   async #applyNext(): Promise<boolean> {
     const from = this.#position as number;
-    let rows = await this.#ends.rows(from, ROWS);
+    if (this.#aheadFrom !== from || this.#aheadAt >= this.#ahead.length) {
+      this.#aheadFrom = -1;
+      this.#ahead = await this.#ends.rows(from, ROWS);
+      this.#aheadAt = 0;
+      this.#aheadFrom = from;
+      this.#aheadFull = this.#ahead.length === ROWS;
+    }
+    let rows = this.#aheadAt === 0 ? this.#ahead : this.#ahead.slice(this.#aheadAt);
     if (rows.length === 0) {
       this.#stats[S.lagMs] = 0;
       return false;
@@ -310,12 +329,14 @@ export class LogLoop {
     const results = await this.applier.applyGroup(ops, frame);
     if (ops.length > 0) this.hooks.timed(ops.length, performance.now() - started);
     this.#position = last;
+    this.#aheadAt += txns;
+    this.#aheadFrom = last;
     this.#stats[S.appliedPosition] = last;
     this.#stats[S.appliedTxns] = this.#stats[S.appliedTxns]! + txns;
     this.hooks.noteLag(Date.now() - rows[0]!.at);
     // The age of the oldest transaction still waiting: the next row read, or (all rows read applied,
     // and a full read: more may wait) at least the last one's.
-    this.#stats[S.lagMs] = txns < rows.length ? Date.now() - rows[txns]!.at : rows.length === ROWS ? Date.now() - rows[rows.length - 1]!.at : 0;
+    this.#stats[S.lagMs] = txns < rows.length ? Date.now() - rows[txns]!.at : this.#aheadFull ? Date.now() - rows[rows.length - 1]!.at : 0;
     ops.forEach((op, i) => this.hooks.check(op, results[i] ?? {}));
     return true;
   }
