@@ -13,6 +13,7 @@ const DDL = `CREATE TABLE agents (id TEXT PRIMARY KEY, name TEXT NOT NULL, versi
   CREATE TABLE vm_assignments (vm_id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, assigned_at TEXT NOT NULL, status TEXT DEFAULT 'running', heartbeat_at TEXT);`;
 
 const SQL = {
+  one: 'SELECT 1',
   get: 'SELECT * FROM agents WHERE id = ?',
   all: 'SELECT id, name, version FROM agents WHERE name = ? ORDER BY version',
   run: 'UPDATE agents SET memory_mb = ? WHERE id = ?',
@@ -39,9 +40,10 @@ export function seed(url, schema, file, Facade = Database) {
 }
 
 /** The four operations for a contender, given how it runs one statement and one transaction. */
-function operations(tag, { get, all, run, insert, clear, transaction }) {
+function operations(tag, { one, get, all, run, insert, clear, transaction }) {
   let seq = 0;
   return {
+    'SELECT 1': () => one(),
     'get (by primary key)': (i) => get(`agent-${i % 1000}`),
     'all (10 rows)': (i) => all(`agent-${i % 100}`),
     'run (update one row)': (i) => run(i, `agent-${i % 1000}`),
@@ -57,6 +59,7 @@ function operations(tag, { get, all, run, insert, clear, transaction }) {
 function rawPg(pool, tag, named) {
   const q = (key, values) => pool.query(named ? { name: `bench_${key}`, text: PG_SQL[key], values } : { text: PG_SQL[key], values });
   return operations(tag, {
+    one: () => q('one', []),
     get: (id) => q('get', [id]),
     all: (name) => q('all', [name]),
     run: (n, id) => q('run', [n, id]),
@@ -83,6 +86,7 @@ export function syncFacade(db, tag) {
     for (let k = 0; k < TX_INSERTS; k++) s.insert.run(`${tag}-${base}-${k}`, tag);
   });
   return operations(tag, {
+    one: () => s.one.get(),
     get: (id) => s.get.get(id),
     all: (name) => s.all.all(name),
     run: (n, id) => s.run.run(n, id),
@@ -95,6 +99,7 @@ export async function asyncFacade(db, tag) {
   const s = {};
   for (const [k, v] of Object.entries(SQL)) s[k] = await db.prepare(v);
   return operations(tag, {
+    one: () => s.one.get(),
     get: (id) => s.get.get(id),
     all: (name) => s.all.all(name),
     run: (n, id) => s.run.run(n, id),
@@ -105,7 +110,7 @@ export async function asyncFacade(db, tag) {
   });
 }
 
-/** Returns rows for printTable, baseline 'pg unnamed'. `url` is a PostgreSQL server's URL. */
+/** Returns rows for printTable, baseline 'pg named' (a prepared statement: the round trip's limit). `url` is a PostgreSQL server's URL. */
 export async function benchPostgres(url, { rounds = 15, ops = 2000, txOps = 200 } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sra-bench-pg-'));
   const schemas = { raw: 'bench_raw', sync: 'bench_sync', async: 'bench_async' };

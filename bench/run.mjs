@@ -21,7 +21,9 @@ try {
   }
   if (runs('postgres')) {
     const postgresRows = await benchPostgres(url);
-    printTable('PostgreSQL: raw pg vs the facade (postgres mode) and AsyncDatabase (median of 15 alternating rounds)', postgresRows, 'pg unnamed');
+    printTable('PostgreSQL: raw pg vs the facade (postgres mode) and AsyncDatabase (median of 15 alternating rounds)', postgresRows, 'pg named');
+    const one = postgresRows.find((r) => r.name === 'SELECT 1').results;
+    console.log(`the synchronous bridge's own cost on SELECT 1: facade (sync) − pg named = ${(one['facade (sync)'] - one['pg named']).toFixed(1)} µs`);
   }
   if (runs('open')) {
     const { benchOpen, printOpen } = await import('./open.mjs');

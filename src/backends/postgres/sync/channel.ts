@@ -1,8 +1,9 @@
 /**
  * The caller's side of the bridge: one worker thread, one MessagePort and one SharedArrayBuffer,
- * made once and reused by every call. A request is posted on the port; the caller then sleeps in
- * `Atomics.wait` on the reply counter until the worker bumps it, and takes the reply with
- * `receiveMessageOnPort` — synchronously, without deasync and without the event loop.
+ * made once and reused by every call. A request is posted on the port; the caller then spins on
+ * the reply counter for a short while (SPIN_MS) and sleeps in `Atomics.wait` on it if the worker
+ * has not bumped it by then, and takes the reply with `receiveMessageOnPort` — synchronously,
+ * without deasync and without the event loop.
  *
  * Neither the thread nor the port keeps the process alive (both are unref'd), so a program that
  * never calls `close()` still exits when its own work is done.
@@ -15,7 +16,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { isMetricsBatch, replayMetrics } from '../../../metrics/forward';
-import { SIGNAL_REPLIES, SIGNAL_SLOTS, SIGNAL_STATE, WORKER_EXITED, WORKER_STARTING, type Reply, type Request, type WorkerConfig } from '../core/protocol';
+import { SIGNAL_REPLIES, SIGNAL_SLOTS, SIGNAL_STATE, SPIN_MS, WORKER_EXITED, WORKER_STARTING, type Reply, type Request, type WorkerConfig } from '../core/protocol';
 
 /** How long a new thread may take to start (load pg) on top of the caller's timeout. */
 const STARTUP_ALLOWANCE_MS = 10_000;
@@ -96,8 +97,17 @@ export class SyncChannel {
       const until = state === WORKER_STARTING ? Math.max(deadline, this.startedAt + STARTUP_ALLOWANCE_MS) : deadline;
       const left = until - performance.now();
       if (left <= 0) return 'timeout';
+      if (state !== WORKER_STARTING && this.spin(seen, Math.min(until, performance.now() + SPIN_MS))) continue;
       Atomics.wait(this.signal, SIGNAL_REPLIES, seen, left);
     }
+  }
+
+  /** Spins until the reply counter moves from `seen` (true) or `until` passes (false). */
+  private spin(seen: number, until: number): boolean {
+    do {
+      if (Atomics.load(this.signal, SIGNAL_REPLIES) !== seen) return true;
+    } while (performance.now() < until);
+    return false;
   }
 
   /** Keeps the thread (its client closed, its connections ended) for the next client, or stops it. */
