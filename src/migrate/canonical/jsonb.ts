@@ -93,13 +93,17 @@ function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-function scanArray(): string | undefined {
+/** Steps past an opening bracket; true (and past the closing one) when the container is empty. */
+function emptyContainer(close: number): boolean {
   at++;
   skipSpace();
-  if (src.charCodeAt(at) === 0x5d) {
-    at++;
-    return '[]';
-  }
+  if (src.charCodeAt(at) !== close) return false;
+  at++;
+  return true;
+}
+
+function scanArray(): string | undefined {
+  if (emptyContainer(0x5d)) return '[]';
   let out = '[';
   for (;;) {
     const value = scanValue();
@@ -114,12 +118,7 @@ function scanArray(): string | undefined {
 }
 
 function scanObject(): string | undefined {
-  at++;
-  skipSpace();
-  if (src.charCodeAt(at) === 0x7d) {
-    at++;
-    return '{}';
-  }
+  if (emptyContainer(0x7d)) return '{}';
   const keys: string[] = [];
   const values: string[] = [];
   for (;;) {
