@@ -182,13 +182,17 @@ function betweenChain(input: Node[], i: number, ctx: Ctx): { nodes: Node[]; at: 
     nodes = r.nodes;
   }
   // The lower bound is everything up to the AND (`x BETWEEN 1 = 1 AND 2`); a comparison there is its 0/1.
+  // Its operands are stepped over whole (a CASE ... END, a CAST(...)): only a comparison between
+  // them makes the bound a comparison.
   let andAt = at;
+  let compared = false;
   for (;;) {
     andAt += operandAfter(nodes, andAt, 'AND').length + 1;
     if (isWord(nodes[andAt], 'AND')) break;
     if (!(compares(nodes[andAt]) || isWord(nodes[andAt], 'IS', 'IN', 'LIKE', 'GLOB', 'NOT'))) return { nodes, at };
+    compared = true;
   }
-  if (nodes.slice(at + 1, andAt).some((n) => compares(n) || isWord(n, 'IS', 'IN', 'LIKE', 'GLOB'))) {
+  if (compared) {
     const r = replaceSpan(nodes, at + 1, andAt, (span) => asInteger(comparisonChains(span, ctx)));
     andAt -= nodes.length - r.nodes.length;
     nodes = r.nodes;
