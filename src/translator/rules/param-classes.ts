@@ -81,7 +81,9 @@ function valueType(other: Node[], ctx: Ctx): string | undefined {
 function withoutAffinity(s: Node[]): boolean {
   let t = s;
   while (t.length === 1 && isGroup(t[0])) t = sigNodes(t[0].items);
-  if (t.length === 0 || isColumnRef(t) || isWord(t[0], 'CAST') || isType(t[0], 'param')) return false;
+  // A lone value bound or CAST(...) (castType's business): an expression that only begins with one
+  // (`? || 'a'`, `CAST(x AS TEXT) || 'a'`) has no affinity like any other.
+  if (t.length === 0 || isColumnRef(t) || (t.length === 2 && isWord(t[0], 'CAST')) || (t.length === 1 && isType(t[0], 'param'))) return false;
   return !t.some((n) => isWord(n, 'COLLATE', 'SELECT'));
 }
 
