@@ -78,8 +78,8 @@ function groupOrderings(input: Node[], ctx: Ctx): Node[] {
  * left (`a = b IS c` is `(a = b) IS c`), and a comparison on one side only is its 0/1.
  */
 function isChain(nodes: Node[], i: number, ctx: Ctx): { nodes: Node[]; at: number } | undefined {
+  if (isTest(nodes, i)) return undefined;
   const not = isWord(nodes[nextSig(nodes, i)], 'NOT') ? nextSig(nodes, i) : i;
-  if (isWord(nodes[nextSig(nodes, not)], 'NULL', 'TRUE', 'FALSE', 'DISTINCT', 'UNKNOWN')) return undefined;
   const left = operandBefore(nodes, i);
   const leftStart = i - left.length;
   const before = prevSig(nodes, leftStart);
@@ -151,9 +151,13 @@ function equalityLevel(nodes: Node[], i: number): boolean {
   if (compares(n) && !isOp(n, ...ORDERING_OPS)) return true;
   if (isWord(n, 'BETWEEN', 'IN', 'LIKE', 'GLOB')) return true;
   if (isWord(n, 'NOT')) return isWord(nodes[nextSig(nodes, i)], 'BETWEEN', 'IN', 'LIKE', 'GLOB');
-  if (!isWord(n, 'IS')) return false;
-  const next = isWord(nodes[nextSig(nodes, i)], 'NOT') ? nextSig(nodes, nextSig(nodes, i)) : nextSig(nodes, i);
-  return !isWord(nodes[next], 'NULL', 'TRUE', 'FALSE', 'DISTINCT', 'UNKNOWN');
+  return isWord(n, 'IS') && !isTest(nodes, i);
+}
+
+/** `IS [NOT] NULL/TRUE/FALSE/DISTINCT/UNKNOWN` at `i`: a test PostgreSQL has as well, not SQLite's IS comparison. */
+function isTest(nodes: Node[], i: number): boolean {
+  const not = isWord(nodes[nextSig(nodes, i)], 'NOT') ? nextSig(nodes, i) : i;
+  return isWord(nodes[nextSig(nodes, not)], 'NULL', 'TRUE', 'FALSE', 'DISTINCT', 'UNKNOWN');
 }
 
 /**
