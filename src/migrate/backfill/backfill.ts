@@ -60,7 +60,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     const profile = mergeProfiles(await profileTables(helper ? [reader, helper] : [reader]));
     await helper?.close();
     const planned = await reader.request({ type: 'plan', profile, choices: options.choices ?? {} }, 'planned');
-    const exceptions = planned.plan.exceptions;
+    const { exceptions } = planned;
     options.onProfile?.(profile);
     if (planned.refusal) throw new MigrationError(planned.refusal, 1, { details: { profile } });
 

@@ -1,6 +1,6 @@
 /** Messages between the main thread and the snapshot worker (worker.ts). */
 import type { Chunk } from './chunk-reader';
-import type { Choices, ExceptionPlan, RegistryProfile, RowException } from '../profile';
+import type { Choices, RegistryProfile, RowException } from '../profile';
 import type { CanonicalRow, VerifyChunk } from './verify-reader';
 import type { TableChecksums } from './checksum-reader';
 
@@ -27,7 +27,7 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'opened'; journalMode: string; logPosition: number | null }
   | { type: 'profiled-table'; profile: RegistryProfile }
-  | { type: 'planned'; plan: ExceptionPlan; refusal?: string }
+  | { type: 'planned'; exceptions: RowException[]; refusal?: string }
   | { type: 'copy-chunk'; chunk: Chunk | undefined; data: Uint8Array | undefined }
   | { type: 'verify-chunk'; chunk: VerifyChunk }
   | { type: 'verify-rows'; rows: CanonicalRow[] }

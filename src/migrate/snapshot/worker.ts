@@ -33,10 +33,11 @@ function handle(request: WorkerRequest): WorkerReply {
       try {
         plan = planExceptions(db!, request.profile, request.choices);
       } catch (error) {
-        if (error instanceof MigrationError) return { type: 'planned', plan: emptyPlan(), refusal: error.message };
+        if (error instanceof MigrationError) return { type: 'planned', exceptions: [], refusal: error.message };
         throw error;
       }
-      return { type: 'planned', plan };
+      // The plan itself stays here, where the chunks are read; the main thread records its exceptions.
+      return { type: 'planned', exceptions: plan.exceptions };
     }
     case 'copy-chunk': {
       let reader = copyReaders.get(request.table);
