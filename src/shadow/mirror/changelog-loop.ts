@@ -96,14 +96,13 @@ export class LogLoop {
   /** C_READS_SENT when the applier last stopped waiting for reads on their way. */
   #gaveUpAt = -1;
   /**
-   * Log rows read after the position and not applied yet, from #aheadAt on (committed rows never
-   * change): the next steps apply them without reading them again. A waiting read stops a group at
+   * Log rows read after the position and not applied yet (committed rows never change): the next
+   * steps apply them without reading them again. A waiting read stops a group at
    * its position, and with every read compared that is every few rows: reading ROWS rows again
    * for each such group cost the worker more than applying them.
    */
   #ahead: LogRow[] = [];
-  #aheadAt = 0;
-  /** The position #ahead[#aheadAt] follows (-1: nothing read ahead). */
+  /** The position #ahead[0] follows (-1: nothing read ahead). */
   #aheadFrom = -1;
   /** Whether the read that filled #ahead was full (more rows may wait behind it). */
   #aheadFull = false;
@@ -279,14 +278,13 @@ export class LogLoop {
   /** Applies the next group of logged transactions (up to a waiting read's position). */
   async #applyNext(): Promise<boolean> {
     const from = this.#position as number;
-    if (this.#aheadFrom !== from || this.#aheadAt >= this.#ahead.length) {
+    if (this.#aheadFrom !== from || this.#ahead.length === 0) {
       this.#aheadFrom = -1;
       this.#ahead = await this.#ends.rows(from, ROWS);
-      this.#aheadAt = 0;
       this.#aheadFrom = from;
       this.#aheadFull = this.#ahead.length === ROWS;
     }
-    let rows = this.#aheadAt === 0 ? this.#ahead : this.#ahead.slice(this.#aheadAt);
+    let rows = this.#ahead;
     if (rows.length === 0) {
       this.#stats[S.lagMs] = 0;
       return false;
@@ -329,7 +327,7 @@ export class LogLoop {
     const results = await this.applier.applyGroup(ops, frame);
     if (ops.length > 0) this.hooks.timed(ops.length, performance.now() - started);
     this.#position = last;
-    this.#aheadAt += txns;
+    this.#ahead = this.#ahead.slice(txns);
     this.#aheadFrom = last;
     this.#stats[S.appliedPosition] = last;
     this.#stats[S.appliedTxns] = this.#stats[S.appliedTxns]! + txns;
